@@ -1,0 +1,220 @@
+"""The `manifold` command: options in, one call into the pipeline, an exit code out.
+
+Exit codes: 0 ok, 1 problems found (nothing written), 2 usage error, 3 drift (check),
+70 internal error (a bug in manifold: please report it).
+
+Heavy modules are imported inside the commands so that `manifold --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from manifold import __version__
+from manifold.errors import EXIT_INTERNAL, EXIT_OK, ManifoldError
+from manifold.options import (
+    CheckOptions,
+    InitOptions,
+    OutputFormat,
+    RenderOptions,
+    SchemasOptions,
+    ValidateOptions,
+)
+
+if TYPE_CHECKING:
+    from manifold.diagnostics import Diagnostic
+    from manifold.pipeline import Outcome, Progress
+
+
+def _interactive() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _color() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _progress() -> Progress | None:
+    if not _interactive():
+        return None
+
+    def show(environment: str, done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        click.echo(f"\r  {environment}: {done}/{total} projects", nl=False, err=True)
+        if end:
+            click.echo("\r\x1b[2K", nl=False, err=True)
+
+    return show
+
+
+def _emit(diagnostics: list[Diagnostic], status: str, message: str, fmt: OutputFormat) -> None:
+    from manifold import report
+
+    if fmt == "json":
+        click.echo(report.format_json(diagnostics, status=status, message=message))
+        return
+    if diagnostics:
+        click.echo(report.format_text(diagnostics, color=_color()), err=True)
+    counts = report.summary(diagnostics)
+    if status == "ok":
+        click.echo(message + (f" ({counts})" if counts else ""))
+    else:
+        click.echo(f"manifold: {message}" + (f" ({counts})" if counts else ""), err=True)
+
+
+def _run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
+    """The one place where outcomes and exceptions become exit codes."""
+    try:
+        outcome = action()
+    except ManifoldError as error:
+        _emit(error.diagnostics, type(error).__name__, error.message, fmt)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        click.echo("manifold: interrupted; rendered/ was left as it was", err=True)
+        sys.exit(130)
+    except Exception:
+        click.echo(
+            "manifold: internal error (this is a bug in manifold; please report it with the "
+            "trace below)\n" + traceback.format_exc(),
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
+    _emit(outcome.diagnostics, "ok", outcome.summary, fmt)
+    sys.exit(EXIT_OK)
+
+
+def _waiting(message: str) -> None:
+    click.echo(f"manifold: {message}", err=True)
+
+
+root_option = click.option(
+    "-C",
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(),
+    show_default=True,
+    help="Repository root: the folder holding projects/ and environments/.",
+)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How problems are reported.",
+)
+
+
+def _existing_root(root: Path) -> Path:
+    if not root.is_dir():
+        raise click.BadParameter(f"{root} is not a folder", param_hint="--root")
+    return root
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="manifold")
+def main() -> None:
+    """manifold compiles projects/ and environments/ into Kubernetes manifests in rendered/."""
+
+
+@main.command()
+@root_option
+@click.option(
+    "-e",
+    "--env",
+    "environments",
+    multiple=True,
+    help="Render only this environment (repeatable). Others are left as they are.",
+)
+@click.option(
+    "--lock-timeout",
+    type=float,
+    default=120.0,
+    show_default=True,
+    help="Seconds to wait for another manifold run writing rendered/.",
+)
+@format_option
+def render(
+    root: Path, environments: tuple[str, ...], lock_timeout: float, fmt: OutputFormat
+) -> None:
+    """Render every environment into rendered/<env>/ (atomically; nothing on error)."""
+    options = RenderOptions(_existing_root(root), environments, _interactive(), lock_timeout)
+
+    def action() -> Outcome:
+        from manifold import pipeline
+
+        return pipeline.render(options, _waiting, _progress())
+
+    _run(action, fmt)
+
+
+@main.command()
+@root_option
+@format_option
+def check(root: Path, fmt: OutputFormat) -> None:
+    """Render in memory and fail (exit 3) when rendered/ or schemas/ differ: the CI gate."""
+    options = CheckOptions(_existing_root(root), _interactive())
+
+    def action() -> Outcome:
+        from manifold import pipeline
+
+        return pipeline.check(options, _progress())
+
+    _run(action, fmt)
+
+
+@main.command()
+@root_option
+@format_option
+def validate(root: Path, fmt: OutputFormat) -> None:
+    """Validate the inputs and everything they render, without writing anything."""
+    options = ValidateOptions(_existing_root(root), progress=_interactive())
+
+    def action() -> Outcome:
+        from manifold import pipeline
+
+        return pipeline.validate(options, _progress())
+
+    _run(action, fmt)
+
+
+@main.group()
+def schemas() -> None:
+    """JSON Schemas and CRDs of manifold's kinds and of every kind it renders."""
+
+
+@schemas.command("generate")
+@root_option
+@format_option
+def schemas_generate(root: Path, fmt: OutputFormat) -> None:
+    """Write schemas/ (kubeconform layout: <group>/<kind>_<version>.json, and crds/)."""
+    options = SchemasOptions(_existing_root(root))
+
+    def action() -> Outcome:
+        from manifold import pipeline
+
+        return pipeline.generate_schemas(options)
+
+    _run(action, fmt)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@format_option
+def init(directory: Path, fmt: OutputFormat) -> None:
+    """Create a new manifold repository in DIRECTORY that renders and passes check at once."""
+    options = InitOptions(directory)
+
+    def action() -> Outcome:
+        from manifold import scaffold
+
+        return scaffold.init(options)
+
+    _run(action, fmt)

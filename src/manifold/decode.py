@@ -1,0 +1,68 @@
+"""Stage 2: `Document` -> `Project` or `Environment`, or the diagnostics that say why not."""
+
+from __future__ import annotations
+
+from typing import Literal, overload
+
+from manifold import modelcheck
+from manifold.diagnostics import Diagnostic, Position, Problem
+from manifold.models import Environment, Project
+from manifold.models.common import API_VERSION
+from manifold.sources import Document
+
+Kind = Literal["Project", "Environment"]
+_MODELS: dict[str, type[Project] | type[Environment]] = {
+    "Project": Project,
+    "Environment": Environment,
+}
+
+
+def problem_diagnostic(document: Document, problem: Problem) -> Diagnostic:
+    return Diagnostic(
+        problem.message,
+        file=document.path,
+        position=document.locate(problem.path, key=problem.at_key),
+        path=problem.path,
+        severity=problem.severity,
+        hint=problem.hint,
+    )
+
+
+@overload
+def decode(
+    document: Document, kind: Literal["Project"]
+) -> tuple[Project | None, list[Diagnostic]]: ...
+@overload
+def decode(
+    document: Document, kind: Literal["Environment"]
+) -> tuple[Environment | None, list[Diagnostic]]: ...
+def decode(document: Document, kind: Kind) -> tuple[Project | Environment | None, list[Diagnostic]]:
+    data = document.data
+    if data is None:
+        return None, [
+            Diagnostic(
+                f"file is empty; it should hold one {kind} (apiVersion: {API_VERSION})",
+                file=document.path,
+                position=Position(1, 1),
+            )
+        ]
+    if not isinstance(data, dict):
+        return None, [
+            Diagnostic(
+                f"the top level must be a mapping with apiVersion, kind, metadata and spec, "
+                f"not {modelcheck.describe_type(data)}",
+                file=document.path,
+                position=Position(1, 1),
+            )
+        ]
+    found = data.get("kind")
+    if found != kind and found in _MODELS:
+        folder = "projects/" if kind == "Project" else "environments/"
+        return None, [
+            problem_diagnostic(
+                document,
+                Problem(("kind",), f"files under {folder} hold a {kind}, not a {found}"),
+            )
+        ]
+    model, problems = modelcheck.validate(_MODELS[kind], data)
+    return model, [problem_diagnostic(document, problem) for problem in problems]

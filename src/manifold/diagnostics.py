@@ -1,0 +1,96 @@
+"""Problems found in the inputs or the outputs, collected and reported together.
+
+Every stage reports problems as `Diagnostic` values instead of raising on the first one, so a
+user sees everything that is wrong with a pull request in one run. A stage that cannot go on
+raises `DiagnosticsError` carrying all it found.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from manifold.paths import JsonPath, format_json_path
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """A place in a text file; line and column count from 1, as editors show them."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    message: str
+    file: str | None = None
+    position: Position | None = None
+    path: JsonPath = ()
+    severity: Severity = Severity.ERROR
+    hint: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    @property
+    def json_path(self) -> str:
+        return format_json_path(self.path)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        line, column = (self.position.line, self.position.column) if self.position else (0, 0)
+        return (self.file or "", line, column, self.json_path, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A problem at a path inside some data, before it is tied to a file and a position."""
+
+    path: JsonPath
+    message: str
+    at_key: bool = False
+    """Point at the key of the last path step rather than at its value (unknown fields)."""
+    hint: str | None = None
+    severity: Severity = Severity.ERROR
+
+
+@dataclass
+class Diagnostics:
+    """An ordered, de-duplicated collection; the same problem reached twice is reported once."""
+
+    _items: dict[Diagnostic, None] = field(default_factory=dict)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self._items.setdefault(diagnostic, None)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        for diagnostic in diagnostics:
+            self.add(diagnostic)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.is_error for d in self._items)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self._items, key=Diagnostic.sort_key)
+
+
+class DiagnosticsError(Exception):
+    """Raised by a stage that found errors it cannot render past."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic] | Diagnostics) -> None:
+        self.diagnostics = list(diagnostics)
+        super().__init__(f"{len(self.diagnostics)} problem(s) found")

@@ -1,0 +1,171 @@
+"""Stage 3: environment files -> `ResolvedEnvironment`s, each with its `extends` chain flattened.
+
+An environment's settings are its chain's settings merged root first (the overlay rules of
+`manifold.overlay`), except `patches`, which accumulate: every patch of every environment in
+the chain applies, root first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from manifold import modelcheck, overlay, templating
+from manifold.decode import problem_diagnostic
+from manifold.diagnostics import Diagnostic, Problem
+from manifold.models.environment import (
+    DEFAULT_NAMESPACE_TEMPLATE,
+    Environment,
+    EnvironmentSpec,
+    JsonPatch,
+    MergePatch,
+)
+from manifold.paths import JsonPath
+from manifold.provenance import Layer, traced_diagnostic
+from manifold.sources import Document
+
+
+@dataclass(frozen=True)
+class EnvironmentFile:
+    document: Document
+    environment: Environment
+
+    @property
+    def name(self) -> str:
+        return self.environment.name
+
+    @property
+    def raw_spec(self) -> dict[str, Any]:
+        spec = self.document.data.get("spec")
+        return spec if isinstance(spec, dict) else {}
+
+
+@dataclass(frozen=True)
+class SourcedPatch:
+    """A patch and where it was written, so a failing patch can be pointed at."""
+
+    patch: MergePatch | JsonPatch
+    document: Document
+    path: JsonPath
+
+
+@dataclass(frozen=True)
+class ResolvedEnvironment:
+    name: str
+    chain: tuple[EnvironmentFile, ...]
+    """Root first; the last one is this environment's own file."""
+    spec: EnvironmentSpec
+    patches: tuple[SourcedPatch, ...]
+
+    @property
+    def namespace_template(self) -> str:
+        return self.spec.namespace or DEFAULT_NAMESPACE_TEMPLATE
+
+    @property
+    def source_paths(self) -> tuple[str, ...]:
+        return tuple(link.document.path for link in reversed(self.chain))
+
+    @property
+    def kubernetes_version(self) -> str | None:
+        return self.spec.kubernetes_version
+
+
+def resolve_environments(
+    files: list[EnvironmentFile],
+) -> tuple[dict[str, ResolvedEnvironment], list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    by_name: dict[str, EnvironmentFile] = {}
+    for file in files:
+        if file.name in by_name:
+            diagnostics.append(
+                problem_diagnostic(
+                    file.document,
+                    Problem(
+                        ("metadata", "name"),
+                        f"environment {file.name!r} is already defined in "
+                        f"{by_name[file.name].document.path}",
+                    ),
+                )
+            )
+            continue
+        by_name[file.name] = file
+
+    resolved: dict[str, ResolvedEnvironment] = {}
+    reported_cycles: set[frozenset[str]] = set()
+    for name in sorted(by_name):
+        chain, problem = _chain(name, by_name)
+        if problem is not None:
+            members, diagnostic = problem
+            if members not in reported_cycles:
+                reported_cycles.add(members)
+                diagnostics.append(diagnostic)
+            continue
+        environment, found = _resolve(name, chain)
+        diagnostics.extend(found)
+        if environment is not None:
+            resolved[name] = environment
+    return resolved, diagnostics
+
+
+def _chain(
+    name: str, by_name: dict[str, EnvironmentFile]
+) -> tuple[tuple[EnvironmentFile, ...], tuple[frozenset[str], Diagnostic] | None]:
+    """The chain root first, or the cycle / dangling `extends` that prevents it."""
+    order: list[str] = []
+    current: str | None = name
+    while current is not None:
+        if current in order:
+            cycle = [*order[order.index(current) :], current]
+            first = by_name[cycle[0]]
+            diagnostic = problem_diagnostic(
+                first.document,
+                Problem(
+                    ("spec", "extends"),
+                    f"environments extend each other in a cycle: {' -> '.join(cycle)}",
+                    hint="remove `extends` from one of them",
+                ),
+            )
+            return (), (frozenset(cycle), diagnostic)
+        file = by_name.get(current)
+        if file is None:
+            child = by_name[order[-1]]
+            diagnostic = problem_diagnostic(
+                child.document,
+                Problem(
+                    ("spec", "extends"),
+                    f"extends unknown environment {current!r}",
+                    hint=modelcheck.did_you_mean(current, sorted(by_name))
+                    or f"known environments: {', '.join(sorted(by_name))}",
+                ),
+            )
+            return (), (frozenset({order[-1], current}), diagnostic)
+        order.append(current)
+        current = file.environment.spec.extends
+    return tuple(by_name[n] for n in reversed(order)), None
+
+
+def _resolve(
+    name: str, chain: tuple[EnvironmentFile, ...]
+) -> tuple[ResolvedEnvironment | None, list[Diagnostic]]:
+    layers = tuple(Layer(_settings(link.raw_spec), link.document, base=("spec",)) for link in chain)
+    merged = overlay.merge_all([layer.data for layer in layers])
+    spec, problems = modelcheck.validate(EnvironmentSpec, merged)
+    diagnostics = [traced_diagnostic(layers, merged, problem) for problem in problems]
+    if spec is None:
+        return None, diagnostics
+    try:
+        templating.compile_template(spec.namespace or DEFAULT_NAMESPACE_TEMPLATE)
+    except templating.TemplateProblem as error:
+        diagnostics.append(traced_diagnostic(layers, merged, Problem(("namespace",), str(error))))
+        return None, diagnostics
+    patches = tuple(
+        SourcedPatch(patch, link.document, ("spec", "patches", index))
+        for link in chain
+        for index, patch in enumerate(link.environment.spec.patches or ())
+    )
+    return ResolvedEnvironment(name, chain, spec, patches), diagnostics
+
+
+def _settings(raw_spec: dict[str, Any]) -> dict[str, Any]:
+    """What an environment file contributes to the merge: all but the chain and the patches."""
+    return {k: v for k, v in raw_spec.items() if k not in ("extends", "patches")}

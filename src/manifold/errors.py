@@ -1,0 +1,46 @@
+"""How a command fails. The CLI turns each into an exit code, in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from manifold.diagnostics import Diagnostic
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+EXIT_DRIFT = 3
+EXIT_INTERNAL = 70
+
+
+class ManifoldError(Exception):
+    exit_code = EXIT_PROBLEMS
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.diagnostics = list(diagnostics)
+
+
+class ProblemsFound(ManifoldError):
+    """The inputs (or files given to validate) have errors; nothing was written."""
+
+    exit_code = EXIT_PROBLEMS
+
+
+class DriftFound(ManifoldError):
+    """rendered/ or schemas/ differ from what the inputs produce."""
+
+    exit_code = EXIT_DRIFT
+
+
+class UsageProblem(ManifoldError):
+    """The command line asks for something that does not exist (an unknown environment...)."""
+
+    exit_code = EXIT_USAGE
+
+
+class OutputProblem(ManifoldError):
+    """rendered/ could not be written (a foreign file in the way, a lock not obtained...)."""
+
+    exit_code = EXIT_PROBLEMS

@@ -1,0 +1,266 @@
+"""Building blocks shared by manifold's input kinds: names, labels, quantities, resources."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+API_VERSION = "manifold.dev/v1alpha1"
+
+
+class Strict(BaseModel):
+    """Base of every input model: camelCase keys, unknown keys refused, immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        alias_generator=to_camel,
+        populate_by_name=True,
+        validate_default=False,
+    )
+
+
+# --------------------------------------------------------------------------- names
+
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
+_DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
+
+
+def dns_label(value: str) -> str:
+    if len(value) > 63:
+        raise ValueError(
+            f"{value!r} is {len(value)} characters long; a DNS-1123 label has at most 63"
+        )
+    if not _DNS_LABEL.match(value):
+        raise ValueError(
+            f"{value!r} is not a DNS-1123 label: use lower-case letters, digits and '-', "
+            "starting and ending with a letter or digit"
+        )
+    return value
+
+
+def _starts_with_letter(value: str) -> str:
+    if not value[:1].isalpha():
+        raise ValueError(f"{value!r} must start with a letter (it becomes a Service name)")
+    return value
+
+
+def _dns_subdomain(value: str) -> str:
+    if len(value) > 63:
+        raise ValueError(f"{value!r} is {len(value)} characters long; at most 63 are allowed")
+    if not _DNS_SUBDOMAIN.match(value):
+        raise ValueError(
+            f"{value!r} is not a DNS-1123 subdomain: use lower-case letters, digits, '-' and '.'"
+        )
+    return value
+
+
+DnsLabel = Annotated[
+    str,
+    AfterValidator(dns_label),
+    WithJsonSchema({"type": "string", "maxLength": 63, "pattern": f"^{_DNS_LABEL.pattern[:-2]}$"}),
+]
+"""Project, environment, team and namespace names."""
+
+ServiceName = Annotated[
+    str,
+    AfterValidator(dns_label),
+    AfterValidator(_starts_with_letter),
+    WithJsonSchema({"type": "string", "maxLength": 63, "pattern": "^[a-z]([-a-z0-9]*[a-z0-9])?$"}),
+]
+"""Services become Kubernetes Services, whose names must start with a letter."""
+
+ResourceName = Annotated[
+    str,
+    AfterValidator(_dns_subdomain),
+    WithJsonSchema(
+        {"type": "string", "maxLength": 63, "pattern": f"^{_DNS_SUBDOMAIN.pattern[:-2]}$"}
+    ),
+]
+"""Names of objects such as models and runtimes; at most 63 characters so that they are
+also valid label values."""
+
+# --------------------------------------------------------------------------- labels
+
+_LABEL_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
+
+
+def _label_key(value: str) -> str:
+    prefix, _, name = value.rpartition("/")
+    if prefix:
+        _dns_subdomain(prefix)
+    if len(name) > 63 or not _LABEL_NAME.match(name):
+        raise ValueError(
+            f"{value!r} is not a valid label or annotation key: an optional DNS prefix and '/', "
+            "then at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric"
+        )
+    return value
+
+
+def _label_value(value: str) -> str:
+    if value and (len(value) > 63 or not _LABEL_NAME.match(value)):
+        raise ValueError(
+            f"{value!r} is not a valid label value: at most 63 letters, digits, '-', '_' or '.', "
+            "starting and ending alphanumeric"
+        )
+    return value
+
+
+LabelKey = Annotated[str, AfterValidator(_label_key)]
+LabelValue = Annotated[
+    str,
+    AfterValidator(_label_value),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": 63,
+            "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",
+        }
+    ),
+]
+Labels = dict[LabelKey, LabelValue]
+Annotations = dict[LabelKey, str]
+
+# --------------------------------------------------------------------------- quantities
+
+_QUANTITY = re.compile(
+    r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+    r"(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))?\Z"
+)
+
+
+def _quantity(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value  # refused below with a type error
+    if isinstance(value, int | float):
+        value = format(value, "g") if isinstance(value, float) else str(value)
+    if isinstance(value, str) and not _QUANTITY.match(value):
+        raise ValueError(
+            f"{value!r} is not a Kubernetes quantity (for example 500m, 2, 1.5, 16Gi, 100M)"
+        )
+    return value
+
+
+Quantity = Annotated[
+    str,
+    BeforeValidator(_quantity),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": f"^{_QUANTITY.pattern[:-2]}$"},
+                {"type": "number"},
+            ],
+            "description": "A Kubernetes quantity, for example 500m, 2, 16Gi.",
+        }
+    ),
+]
+"""A Kubernetes resource quantity, kept as its canonical string form."""
+
+# --------------------------------------------------------------------------- workloads
+
+
+class Replicas(Strict):
+    min: int = Field(ge=0, description="Fewest replicas; 0 allows scaling to zero.")
+    max: int = Field(ge=1, description="Most replicas.")
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> Replicas:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class Gpu(Strict):
+    count: int = Field(ge=0, description="Whole GPU devices per replica.")
+    type: str | None = Field(
+        default=None,
+        description="Accelerator type, for example nvidia-h100 or nvidia-l4; used for placement.",
+    )
+    resource: str = Field(
+        default="nvidia.com/gpu", description="Extended resource name the devices are requested as."
+    )
+
+
+class Resources(Strict):
+    cpu: Quantity | None = None
+    memory: Quantity | None = None
+    ephemeral_storage: Quantity | None = None
+    gpu: Gpu | None = None
+    limits: dict[str, Quantity] | None = Field(
+        default=None,
+        description="Limits that differ from the requests (by default limits equal requests).",
+    )
+
+
+class SecretKeyRef(Strict):
+    name: ResourceName = Field(description="Name of the Secret.")
+    key: str = Field(min_length=1, description="Key inside the Secret.")
+
+
+class ConfigMapKeyRef(Strict):
+    name: ResourceName
+    key: str = Field(min_length=1)
+
+
+_ENV_NAME = r"^[-._a-zA-Z][-._a-zA-Z0-9]*$"
+
+
+class EnvValue(Strict):
+    name: str = Field(pattern=_ENV_NAME)
+    value: str
+
+
+class EnvFromSecret(Strict):
+    name: str = Field(pattern=_ENV_NAME)
+    secret: SecretKeyRef
+
+
+class EnvFromConfigMap(Strict):
+    name: str = Field(pattern=_ENV_NAME)
+    config_map: ConfigMapKeyRef
+
+
+def _env_source(value: Any) -> str | None:
+    if isinstance(value, dict):
+        present = [tag for tag in ("value", "secret", "configMap") if tag in value]
+        return present[0] if len(present) == 1 else None
+    return None
+
+
+EnvVar = Annotated[
+    Annotated[EnvValue, Tag("value")]
+    | Annotated[EnvFromSecret, Tag("secret")]
+    | Annotated[EnvFromConfigMap, Tag("configMap")],
+    Discriminator(
+        _env_source,
+        custom_error_type="env_source",
+        custom_error_message=(
+            "an environment variable needs exactly one of value, secret or configMap"
+        ),
+    ),
+]
+
+
+class Toleration(Strict):
+    key: str | None = None
+    operator: Literal["Exists", "Equal"] | None = None
+    value: str | None = None
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
+    toleration_seconds: int | None = None
+
+
+Scope = Literal["namespace", "cluster"]

@@ -1,0 +1,145 @@
+"""`Environment`: one file under environments/ describing a place the projects are rendered for."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag, model_validator
+
+from manifold.models.common import (
+    Annotations,
+    DnsLabel,
+    Labels,
+    Replicas,
+    Resources,
+    Strict,
+    Toleration,
+)
+from manifold.paths import parse_json_pointer
+
+DEFAULT_NAMESPACE_TEMPLATE = "{{ project }}-{{ environment }}"
+
+
+class EnvironmentMetadata(Strict):
+    name: DnsLabel = Field(description="Environment name; the folder under rendered/.")
+    labels: Labels | None = None
+
+
+class ServiceDefaults(Strict):
+    """Applied under every service of every project; the project's own values win."""
+
+    replicas: Replicas | None = None
+    resources: Resources | None = None
+    node_selector: dict[str, str] | None = None
+    tolerations: list[Toleration] | None = None
+
+
+class Defaults(Strict):
+    services: ServiceDefaults | None = None
+
+
+class ProjectSelection(Strict):
+    include: list[str] = Field(
+        default_factory=lambda: ["*"],
+        description="Project names or shell-style patterns (fnmatch) to render here.",
+    )
+    exclude: list[str] = Field(default_factory=list, description="Removed from `include`.")
+
+
+class PatchTarget(Strict):
+    """Which rendered objects a patch applies to; every given field must match."""
+
+    kind: str | None = Field(default=None, description="Object kind, for example InferenceService.")
+    name: str | None = Field(default=None, description="Object name or fnmatch pattern.")
+    project: str | None = Field(default=None, description="Project name or fnmatch pattern.")
+    labels: dict[str, str] | None = Field(default=None, description="Labels the object must carry.")
+
+
+class MergePatch(Strict):
+    """An RFC 7386 JSON merge patch."""
+
+    target: PatchTarget
+    merge_patch: dict[str, Any]
+
+
+class JsonPatchOperation(Strict):
+    op: Literal["add", "remove", "replace", "move", "copy", "test"]
+    path: str = Field(description="RFC 6901 JSON pointer, for example /spec/engine/minReplicas.")
+    value: Any = None
+    from_: str | None = Field(default=None, alias="from")
+
+    @model_validator(mode="after")
+    def _operands(self) -> JsonPatchOperation:
+        if self.op in ("add", "replace", "test") and "value" not in self.model_fields_set:
+            raise ValueError(f"operation {self.op!r} needs a value")
+        if self.op in ("move", "copy") and self.from_ is None:
+            raise ValueError(f"operation {self.op!r} needs from")
+        for pointer in (self.path, self.from_):
+            if pointer is not None:
+                try:
+                    parse_json_pointer(pointer)
+                except ValueError as error:
+                    raise ValueError(str(error)) from error
+        return self
+
+
+class JsonPatch(Strict):
+    """An RFC 6902 JSON patch."""
+
+    target: PatchTarget
+    json_patch: list[JsonPatchOperation] = Field(min_length=1)
+
+
+def _patch_form(value: Any) -> str | None:
+    if isinstance(value, dict):
+        forms = [form for form in ("mergePatch", "jsonPatch") if form in value]
+        return forms[0] if len(forms) == 1 else None
+    return None
+
+
+Patch = Annotated[
+    Annotated[MergePatch, Tag("mergePatch")] | Annotated[JsonPatch, Tag("jsonPatch")],
+    Discriminator(
+        _patch_form,
+        custom_error_type="patch_form",
+        custom_error_message="a patch has a target and exactly one of mergePatch or jsonPatch",
+    ),
+]
+
+
+class EnvironmentSpec(Strict):
+    extends: DnsLabel | None = Field(
+        default=None, description="Environment this one starts from; its settings apply first."
+    )
+    namespace: str | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "Namespace of each project, as a Jinja2 template over `project`, `environment` and "
+            f"`team`. Defaults to {DEFAULT_NAMESPACE_TEMPLATE!r}."
+        ),
+    )
+    kubernetes_version: str | None = Field(
+        default=None,
+        pattern=r"^v?1\.[0-9]+(\.[0-9]+)?$",
+        description="Kubernetes version whose built-in schemas the output is checked against.",
+    )
+    labels: Labels | None = Field(default=None, description="Added to every rendered object.")
+    annotations: Annotations | None = Field(default=None, description="Added to every object.")
+    defaults: Defaults | None = None
+    projects: ProjectSelection | None = None
+    patches: list[Patch] | None = Field(
+        default=None,
+        description="Applied to rendered objects; the patches of every extended environment first.",
+    )
+
+
+class Environment(Strict):
+    api_version: Literal["manifold.dev/v1alpha1"] = Field(alias="apiVersion")
+    kind: Literal["Environment"]
+    metadata: EnvironmentMetadata
+    spec: EnvironmentSpec = Field(default_factory=EnvironmentSpec)
+
+    @property
+    def name(self) -> str:
+        return self.metadata.name

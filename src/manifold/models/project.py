@@ -1,0 +1,181 @@
+"""`Project`: one file under projects/ describing what a team serves and on which platform."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag
+
+from manifold.models.common import (
+    Annotations,
+    DnsLabel,
+    EnvVar,
+    Labels,
+    Replicas,
+    ResourceName,
+    Resources,
+    Scope,
+    ServiceName,
+    Strict,
+    Toleration,
+)
+from manifold.targets.registry import PlatformName
+
+STORAGE_SCHEMES = ("hf", "oci", "s3", "gs", "az", "pvc", "github", "local", "vendor")
+_STORAGE_URI = rf"^({'|'.join(STORAGE_SCHEMES)})://\S+$"
+
+
+class ProjectMetadata(Strict):
+    name: DnsLabel = Field(description="Project name; prefixes namespaces and labels everything.")
+    team: DnsLabel = Field(description="The team that owns the project.")
+    labels: Labels | None = Field(default=None, description="Added to every rendered object.")
+    annotations: Annotations | None = Field(
+        default=None, description="Added to every rendered object."
+    )
+
+
+class NamedVersion(Strict):
+    name: str = Field(min_length=1)
+    version: str | None = None
+
+
+class ModelStorage(Strict):
+    path: str | None = Field(default=None, description="Where nodes keep the downloaded model.")
+    credentials_secret: ResourceName | None = Field(
+        default=None, description="Secret holding the credentials to download the model."
+    )
+    parameters: dict[str, str] | None = None
+    node_selector: dict[str, str] | None = Field(
+        default=None, description="Nodes the model is downloaded to."
+    )
+    download_policy: Literal["AlwaysDownload", "ReuseIfExists"] | None = None
+
+
+class Model(Strict):
+    name: ResourceName
+    source: str = Field(
+        pattern=_STORAGE_URI,
+        description="Where the weights are: hf://org/repo, oci://..., s3://, gs://, pvc://...",
+    )
+    scope: Scope = Field(
+        default="namespace",
+        description="namespace: visible to this project's namespace; cluster: to every namespace.",
+    )
+    format: NamedVersion | None = Field(default=None, description="For example safetensors.")
+    framework: NamedVersion | None = Field(default=None, description="For example transformers.")
+    architecture: str | None = Field(default=None, description="For example LlamaForCausalLM.")
+    parameter_size: str | None = Field(
+        default=None, pattern=r"^[0-9]+(\.[0-9]+)?[KMBT]$", description="For example 8B."
+    )
+    quantization: str | None = None
+    capabilities: list[str] | None = Field(
+        default=None, description="For example TEXT_TO_TEXT, EMBEDDING."
+    )
+    max_tokens: int | None = Field(default=None, ge=1)
+    vendor: str | None = None
+    version: str | None = None
+    display_name: str | None = None
+    disabled: bool | None = None
+    storage: ModelStorage | None = None
+
+
+class RuntimeRef(Strict):
+    """A serving runtime the platform team already installed."""
+
+    ref: ResourceName
+    scope: Scope = "cluster"
+
+
+class InlineRuntime(Strict):
+    """A serving runtime this project defines and ships with its services."""
+
+    name: ResourceName | None = Field(default=None, description="Defaults to the service's name.")
+    scope: Scope = "namespace"
+    image: str = Field(min_length=1)
+    command: list[str] | None = None
+    args: list[str] | None = None
+    env: list[EnvVar] | None = None
+    resources: Resources | None = None
+    port: int | None = Field(default=None, ge=1, le=65535)
+    protocols: list[Literal["openAI", "openInference-v1", "openInference-v2"]] | None = None
+
+
+def _runtime_form(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "name"
+    if isinstance(value, dict):
+        return "ref" if "ref" in value else "inline"
+    return None
+
+
+RuntimeSpec = Annotated[
+    Annotated[ResourceName, Tag("name")]
+    | Annotated[RuntimeRef, Tag("ref")]
+    | Annotated[InlineRuntime, Tag("inline")],
+    Discriminator(
+        _runtime_form,
+        custom_error_type="runtime_form",
+        custom_error_message=(
+            "runtime is a runtime name, {ref: NAME, scope: ...} or an inline runtime with an image"
+        ),
+    ),
+]
+
+
+class Autoscaling(Strict):
+    metric: Literal["cpu", "memory", "concurrency", "rps"]
+    target: int = Field(ge=1, description="Target value of the metric per replica.")
+
+
+class Router(Strict):
+    replicas: Replicas | None = None
+    image: str | None = None
+    args: list[str] | None = None
+    resources: Resources | None = None
+
+
+class Service(Strict):
+    name: ServiceName
+    model: ResourceName = Field(description="Name of one of this project's models.")
+    runtime: RuntimeSpec | None = Field(
+        default=None, description="Omit to let the platform pick a runtime that fits the model."
+    )
+    image: str | None = Field(default=None, description="Overrides the runtime's image.")
+    command: list[str] | None = None
+    args: list[str] | None = None
+    env: list[EnvVar] | None = None
+    resources: Resources | None = None
+    replicas: Replicas | None = None
+    autoscaling: Autoscaling | None = None
+    router: Router | None = None
+    node_selector: dict[str, str] | None = None
+    tolerations: list[Toleration] | None = None
+
+
+class ProjectSpec(Strict):
+    """What a project is in one environment, after every overlay has been applied."""
+
+    platform: PlatformName
+    models: list[Model] = Field(default_factory=list)
+    services: list[Service] = Field(default_factory=list)
+
+
+class ProjectFileSpec(ProjectSpec):
+    environments: dict[DnsLabel, dict[str, Any]] = Field(
+        default_factory=dict,
+        description=(
+            "Per-environment overrides: a partial spec merged over this one "
+            "(maps merge, lists of named items merge by name, null removes a key)."
+        ),
+    )
+
+
+class Project(Strict):
+    api_version: Literal["manifold.dev/v1alpha1"] = Field(alias="apiVersion")
+    kind: Literal["Project"]
+    metadata: ProjectMetadata
+    spec: ProjectFileSpec
+
+    @property
+    def name(self) -> str:
+        return self.metadata.name

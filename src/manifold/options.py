@@ -1,0 +1,43 @@
+"""What each command was asked to do: the CLI's options as frozen values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+OutputFormat = Literal["text", "json"]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    root: Path
+    environments: tuple[str, ...] = ()
+    """Only these environments; empty means all."""
+    progress: bool = False
+    lock_timeout: float = 120.0
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    root: Path
+    progress: bool = False
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    root: Path
+    paths: tuple[Path, ...] = ()
+    """Manifest files or folders to validate; empty means the repository's own inputs."""
+    kubernetes_version: str | None = None
+    progress: bool = False
+
+
+@dataclass(frozen=True)
+class SchemasOptions:
+    root: Path
+
+
+@dataclass(frozen=True)
+class InitOptions:
+    directory: Path

@@ -1,0 +1,103 @@
+"""Stage 7: an environment's patches, applied to the objects rendered for it.
+
+Patches run in the order their environments extend each other (root first) and, within a
+file, top to bottom. A patch selects objects by kind, name, project and labels (every given
+selector must match; names and projects take fnmatch patterns). A patch that selects nothing
+is reported as a warning: it usually means a typo or an object that no longer exists.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+
+from manifold.decode import problem_diagnostic
+from manifold.diagnostics import Diagnostic, Problem, Severity
+from manifold.environments import ResolvedEnvironment, SourcedPatch
+from manifold.models.environment import JsonPatch, MergePatch, PatchTarget
+from manifold.overlay import JsonPatchError, json_patch, merge_patch
+from manifold.targets.base import Manifest
+
+
+def selects(target: PatchTarget, manifest: Manifest) -> bool:
+    if target.kind is not None and target.kind != manifest.kind:
+        return False
+    if target.name is not None and not fnmatch.fnmatchcase(manifest.name, target.name):
+        return False
+    if target.project is not None and not (
+        manifest.project is not None and fnmatch.fnmatchcase(manifest.project, target.project)
+    ):
+        return False
+    if target.labels:
+        labels = manifest.labels
+        return all(labels.get(key) == value for key, value in target.labels.items())
+    return True
+
+
+def apply_patches(
+    manifests: list[Manifest], environment: ResolvedEnvironment
+) -> tuple[list[Manifest], list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    patched = list(manifests)
+    for sourced in environment.patches:
+        label = (sourced.document.path, sourced.document.locate(sourced.path))
+        selected = 0
+        for index, manifest in enumerate(patched):
+            if not selects(sourced.patch.target, manifest):
+                continue
+            selected += 1
+            patch = sourced.patch
+            if isinstance(patch, MergePatch):
+                body = merge_patch(manifest.body, patch.merge_patch)
+            else:
+                try:
+                    body = json_patch(manifest.body, _operations(patch))
+                except JsonPatchError as error:
+                    diagnostics.append(_failed(sourced, manifest, error))
+                    continue
+            if not isinstance(body, dict):
+                diagnostics.append(
+                    problem_diagnostic(
+                        sourced.document,
+                        Problem(sourced.path, f"patch turns {_name(manifest)} into a non-object"),
+                    )
+                )
+                continue
+            patched[index] = manifest.with_body(body, patched_by=label)
+        if selected == 0:
+            diagnostics.append(
+                problem_diagnostic(
+                    sourced.document,
+                    Problem(
+                        (*sourced.path, "target"),
+                        f"patch selects no rendered object in environment {environment.name!r}",
+                        severity=Severity.WARNING,
+                    ),
+                )
+            )
+    return patched, diagnostics
+
+
+def _operations(patch: JsonPatch) -> list[dict[str, object]]:
+    operations = []
+    for operation in patch.json_patch:
+        step: dict[str, object] = {"op": operation.op, "path": operation.path}
+        if "value" in operation.model_fields_set:
+            step["value"] = operation.value
+        if operation.from_ is not None:
+            step["from"] = operation.from_
+        operations.append(step)
+    return operations
+
+
+def _name(manifest: Manifest) -> str:
+    return f"{manifest.kind}/{manifest.name}"
+
+
+def _failed(sourced: SourcedPatch, manifest: Manifest, error: JsonPatchError) -> Diagnostic:
+    return problem_diagnostic(
+        sourced.document,
+        Problem(
+            (*sourced.path, "jsonPatch", error.index),
+            f"cannot apply to {_name(manifest)} of project {manifest.project}: {error.message}",
+        ),
+    )

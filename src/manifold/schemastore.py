@@ -1,0 +1,169 @@
+"""Which schema checks which kind, and the schemas/ tree `manifold schemas generate` writes.
+
+A rendered object is checked against, in this order:
+  1. `schemas/<group>/<kind>_<version>.json` in the repository, when present (so a team can
+     drop in the schemas of exactly the CRD versions its clusters run);
+  2. the schema manifold generates for the kind from its target's typed dicts;
+  3. for Kubernetes' built-in kinds, the strict schemas the kubernetes-validate package ships
+     for the environment's Kubernetes version.
+Validators are compiled once per kind and run.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+
+from manifold import yamlio
+from manifold.models import INPUT_KINDS
+from manifold.paths import JsonPath
+from manifold.schemagen import crd, model_schema, with_partial_override
+from manifold.targets.registry import all_targets
+
+SCHEMAS_DIR = "schemas"
+INPUT_GROUP = "manifold.dev"
+INPUT_VERSION = "v1alpha1"
+DEFAULT_KUBERNETES_VERSION = "1.33"
+_K8S_BASE_URI = "https://kubernetes.manifold.local/api/"
+
+
+def kubeconform_path(api_version: str, kind: str) -> str:
+    """kubeconform's layout: `<group>/<kind>_<version>.json`, kind in lower case."""
+    group, _, version = api_version.rpartition("/")
+    return f"{group}/{kind.lower()}_{version}.json"
+
+
+def _json(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def input_schemas() -> dict[str, dict[str, Any]]:
+    """Schemas of manifold's own kinds, by kind name."""
+    schemas: dict[str, dict[str, Any]] = {}
+    for kind, model in INPUT_KINDS.items():
+        schema = model_schema(model)
+        if kind == "Project":
+            schema = with_partial_override(
+                schema, "ProjectFileSpec", "environments", "ProjectFileSpec", "ProjectOverride"
+            )
+        schemas[kind] = schema
+    return schemas
+
+
+def generated_files() -> dict[str, str]:
+    """Every file of schemas/, by path relative to it."""
+    files: dict[str, str] = {}
+    for kind, schema in input_schemas().items():
+        api_version = f"{INPUT_GROUP}/{INPUT_VERSION}"
+        files[kubeconform_path(api_version, kind)] = _json(schema)
+        plural = kind.lower() + "s"
+        definition = crd(INPUT_GROUP, kind, plural, INPUT_VERSION, schema)
+        files[f"crds/{INPUT_GROUP}_{plural}.yaml"] = yamlio.emit(definition)
+    for target in all_targets():
+        for output in target.output_kinds():
+            files[kubeconform_path(output.api_version, output.kind)] = _json(output.schema())
+    return dict(sorted(files.items()))
+
+
+# --------------------------------------------------------------------------- validation
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaError:
+    path: JsonPath
+    message: str
+
+
+class Validator:
+    def __init__(self, compiled: Any, source: str) -> None:
+        self._compiled = compiled
+        self.source = source
+        """Where the schema came from, for messages."""
+
+    def errors(self, instance: Any) -> Iterator[SchemaError]:
+        for error in self._compiled.iter_errors(instance):
+            yield SchemaError(tuple(error.instance_path), _message(error))
+
+
+def _message(error: Any) -> str:
+    kind = error.kind
+    name = type(kind).__name__
+    if name == "AdditionalProperties":
+        fields = ", ".join(repr(f) for f in kind.unexpected)
+        return f"unknown field {fields}"
+    if name == "Required":
+        return f"missing required field {kind.property!r}"
+    return str(error.message)
+
+
+class SchemaStore:
+    """Finds and compiles the validator for each kind; one per run."""
+
+    def __init__(self, root: Path | None) -> None:
+        self._root = root
+        self._generated = {
+            (output.api_version, output.kind): output
+            for target in all_targets()
+            for output in target.output_kinds()
+        }
+
+    @functools.cache  # noqa: B019 - one store per run; the cache dies with it
+    def validator(self, api_version: str, kind: str, kubernetes_version: str) -> Validator | None:
+        relative = kubeconform_path(api_version, kind)
+        if self._root is not None:
+            local = self._root / SCHEMAS_DIR / relative
+            if local.is_file():
+                schema = json.loads(local.read_text(encoding="utf-8"))
+                return Validator(jsonschema_rs.validator_for(schema), f"{SCHEMAS_DIR}/{relative}")
+        output = self._generated.get((api_version, kind))
+        if output is not None:
+            return Validator(jsonschema_rs.validator_for(output.schema()), "manifold")
+        return _builtin(api_version, kind, kubernetes_version)
+
+
+def supported_kubernetes_versions() -> list[str]:
+    folder = resources.files("kubernetes_validate") / "kubernetes-json-schema"
+    versions = {
+        entry.name.removeprefix("v").split("-")[0].rsplit(".", 1)[0]
+        for entry in folder.iterdir()
+        if entry.name.endswith("-local-strict")
+    }
+    return sorted(versions, key=lambda v: tuple(int(p) for p in v.split(".")))
+
+
+@functools.cache
+def _builtin_folder(kubernetes_version: str) -> Any:
+    minor = kubernetes_version.removeprefix("v").split(".")[:2]
+    folder = resources.files("kubernetes_validate") / "kubernetes-json-schema"
+    return folder / f"v{'.'.join(minor)}.0-local-strict"
+
+
+@functools.cache
+def _builtin_registry(kubernetes_version: str) -> Any:
+    definitions = json.loads(
+        (_builtin_folder(kubernetes_version) / "_definitions.json").read_text()
+    )
+    return jsonschema_rs.Registry([(_K8S_BASE_URI + "_definitions.json", definitions)])
+
+
+@functools.cache
+def _builtin(api_version: str, kind: str, kubernetes_version: str) -> Validator | None:
+    """kubernetes-validate's file for a built-in kind: `<kind>-<group prefix>-<version>.json`."""
+    group, _, version = api_version.rpartition("/")
+    prefix = f"{group.split('.')[0]}-" if group else ""
+    name = f"{kind.lower()}-{prefix}{version}.json"
+    file = _builtin_folder(kubernetes_version) / name
+    if not file.is_file():
+        return None
+    schema = json.loads(file.read_text())
+    compiled = jsonschema_rs.validator_for(
+        schema, registry=_builtin_registry(kubernetes_version), base_uri=_K8S_BASE_URI + name
+    )
+    return Validator(compiled, f"Kubernetes {kubernetes_version} ({name})")

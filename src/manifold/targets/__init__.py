@@ -1,0 +1,1 @@
+"""Target platforms: each turns a project instance into that platform's objects."""

@@ -1,0 +1,116 @@
+"""What a target platform provides, and the `Manifest` type targets produce."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from manifold.diagnostics import Position, Problem
+from manifold.paths import JsonPath
+
+if TYPE_CHECKING:
+    from manifold.expand import ProjectInstance
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """One object rendered for one environment: a Kubernetes object as plain data."""
+
+    body: dict[str, Any]
+    """apiVersion, kind, metadata, spec, then any other fields, in that order."""
+    namespaced: bool
+    project: str | None
+    """The project that produced it; None for objects of the environment itself."""
+    sources: tuple[str, ...]
+    """Input files it was rendered from, repository-relative."""
+    component: str | None = None
+    """What the object is within its project (model, runtime, inference...); becomes a label."""
+    spec_path: JsonPath = ()
+    """Path in the project's merged spec of what it was rendered from, for diagnostics."""
+    patched_by: tuple[tuple[str, Position], ...] = ()
+    """File and position of each environment patch that changed it."""
+
+    @property
+    def api_version(self) -> str:
+        return str(self.body.get("apiVersion", ""))
+
+    @property
+    def kind(self) -> str:
+        return str(self.body.get("kind", ""))
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        metadata = self.body.get("metadata")
+        return metadata if isinstance(metadata, dict) else {}
+
+    @property
+    def name(self) -> str:
+        return str(self.metadata.get("name", ""))
+
+    @property
+    def namespace(self) -> str | None:
+        namespace = self.metadata.get("namespace")
+        return str(namespace) if namespace is not None else None
+
+    @property
+    def labels(self) -> dict[str, str]:
+        labels = self.metadata.get("labels")
+        return labels if isinstance(labels, dict) else {}
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        """What Kubernetes identifies an object by: group, kind, namespace and name."""
+        group = self.api_version.rpartition("/")[0]
+        return (group, self.kind, self.namespace or "", self.name)
+
+    def with_body(
+        self, body: dict[str, Any], patched_by: tuple[str, Position] | None = None
+    ) -> Manifest:
+        patches = (*self.patched_by, patched_by) if patched_by else self.patched_by
+        return Manifest(
+            body,
+            self.namespaced,
+            self.project,
+            self.sources,
+            self.component,
+            self.spec_path,
+            patches,
+        )
+
+
+@dataclass(frozen=True)
+class OutputKind:
+    """A kind a target emits, with the JSON Schema its objects are validated against."""
+
+    api_version: str
+    kind: str
+    namespaced: bool
+    schema: Callable[[], dict[str, Any]]
+
+    @property
+    def group(self) -> str:
+        return self.api_version.rpartition("/")[0]
+
+    @property
+    def version(self) -> str:
+        return self.api_version.rpartition("/")[2]
+
+
+class Target(Protocol):
+    """A platform projects can be rendered for."""
+
+    name: str
+
+    @property
+    def service_defaults(self) -> Mapping[str, Any]:
+        """Platform defaults under every service: the first, weakest overlay layer."""
+
+    def output_kinds(self) -> Iterable[OutputKind]:
+        """Every kind `render` can produce."""
+
+    def check(self, instance: ProjectInstance) -> Iterable[Problem]:
+        """What this platform cannot do with the instance, as problems at its spec paths."""
+
+    def render(self, instance: ProjectInstance) -> list[Manifest]:
+        """The platform's objects for one project in one environment."""
