@@ -188,7 +188,10 @@ class Gpu(Strict):
     count: int = Field(ge=0, description="Whole GPU devices per replica.")
     type: str | None = Field(
         default=None,
-        description="Accelerator type, for example nvidia-h100 or nvidia-l4; used for placement.",
+        description=(
+            "Accelerator type the replicas need. OME: the AcceleratorClass to select "
+            "(for example nvidia-a100-80gb)."
+        ),
     )
     resource: str = Field(
         default="nvidia.com/gpu", description="Extended resource name the devices are requested as."

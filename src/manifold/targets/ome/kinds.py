@@ -190,9 +190,16 @@ class RouterSpec(TypedDict):
 
 
 @with_config(STRICT)
+class AcceleratorSelector(TypedDict):
+    acceleratorClass: NotRequired[str]
+    policy: NotRequired[Literal["BestFit", "Cheapest", "MostCapable", "FirstAvailable"]]
+
+
+@with_config(STRICT)
 class InferenceServiceSpec(TypedDict):
     model: ModelRef
     runtime: NotRequired[RuntimeRef]
+    acceleratorSelector: NotRequired[AcceleratorSelector]
     engine: NotRequired[EngineSpec]
     router: NotRequired[RouterSpec]
 

@@ -243,6 +243,9 @@ def _inference_service(
     }
     if runtime is not None:
         spec["runtime"] = runtime
+    gpu = service.resources.gpu if service.resources else None
+    if gpu is not None and gpu.type is not None:
+        spec["acceleratorSelector"] = {"acceleratorClass": gpu.type}
     if engine := _engine(service):
         spec["engine"] = engine
     if service.router is not None:
