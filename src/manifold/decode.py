@@ -8,6 +8,7 @@ from manifold import modelcheck
 from manifold.diagnostics import Diagnostic, Position, Problem
 from manifold.models import Environment, Project
 from manifold.models.common import API_VERSION
+from manifold.overlay import without_nulls
 from manifold.sources import Document
 
 Kind = Literal["Project", "Environment"]
@@ -15,6 +16,10 @@ _MODELS: dict[str, type[Project] | type[Environment]] = {
     "Project": Project,
     "Environment": Environment,
 }
+
+
+def _article(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def problem_diagnostic(document: Document, problem: Problem) -> Diagnostic:
@@ -61,8 +66,10 @@ def decode(document: Document, kind: Kind) -> tuple[Project | Environment | None
         return None, [
             problem_diagnostic(
                 document,
-                Problem(("kind",), f"files under {folder} hold a {kind}, not a {found}"),
+                Problem(("kind",), f"files under {folder} hold a {kind}, not {_article(found)}"),
             )
         ]
-    model, problems = modelcheck.validate(_MODELS[kind], data)
+    # A file is a layer over what it extends: `null` there removes an inherited value, so the
+    # file on its own is checked without its nulls.
+    model, problems = modelcheck.validate(_MODELS[kind], without_nulls(data))
     return model, [problem_diagnostic(document, problem) for problem in problems]

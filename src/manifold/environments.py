@@ -22,6 +22,7 @@ from manifold.models.environment import (
 )
 from manifold.paths import JsonPath
 from manifold.provenance import Layer, traced_diagnostic
+from manifold.schemastore import supported_kubernetes_versions
 from manifold.sources import Document
 
 
@@ -158,6 +159,17 @@ def _resolve(
     except templating.TemplateProblem as error:
         diagnostics.append(traced_diagnostic(layers, merged, Problem(("namespace",), str(error))))
         return None, diagnostics
+    if spec.kubernetes_version is not None:
+        supported = supported_kubernetes_versions()
+        minor = ".".join(spec.kubernetes_version.removeprefix("v").split(".")[:2])
+        if minor not in supported:
+            message = (
+                f"no built-in schemas for Kubernetes {spec.kubernetes_version}; "
+                f"available: {supported[0]} to {supported[-1]}"
+            )
+            problem = Problem(("kubernetesVersion",), message)
+            diagnostics.append(traced_diagnostic(layers, merged, problem))
+            return None, diagnostics
     patches = tuple(
         SourcedPatch(patch, link.document, ("spec", "patches", index))
         for link in chain

@@ -59,6 +59,10 @@ class ProjectInstance:
     def name(self) -> str:
         return self.project.name
 
+    @property
+    def project_path(self) -> str:
+        return self.sources[0]
+
     def origin(self, path: JsonPath, *, key: bool = False) -> Origin:
         return trace(self.layers, self.data, path, key=key)
 
@@ -125,7 +129,8 @@ def _service_names(spec: dict[str, Any]) -> list[str]:
     services = spec.get("services")
     if not isinstance(services, list):
         return []
-    return [s["name"] for s in services if isinstance(s, dict) and isinstance(s.get("name"), str)]
+    names = [s["name"] for s in services if isinstance(s, dict) and isinstance(s.get("name"), str)]
+    return list(dict.fromkeys(names))
 
 
 def _env_service_defaults(raw_spec: dict[str, Any]) -> dict[str, Any]:

@@ -93,6 +93,9 @@ def namespaces(
                 namespace, None, labels, dict(environment.spec.annotations or {})
             ),
         }
-        sources = tuple(sorted({path for instance in sharing for path in instance.sources}))
+        sources = (
+            *sorted(instance.project_path for instance in sharing),
+            *environment.source_paths,
+        )
         manifests.append(Manifest(body, False, owner, sources, None))
     return manifests

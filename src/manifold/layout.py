@@ -47,7 +47,9 @@ def collisions(environment: str, manifests: list[Manifest]) -> list[tuple[Manife
     return pairs
 
 
-def layout(environment: str, manifests: list[Manifest]) -> dict[str, str]:
+def layout(
+    environment: str, manifests: list[Manifest], environment_sources: tuple[str, ...]
+) -> dict[str, str]:
     """The files of one environment; `manifests` must be free of collisions."""
     files: dict[str, str] = {}
     for manifest in manifests:
@@ -59,7 +61,8 @@ def layout(environment: str, manifests: list[Manifest]) -> dict[str, str]:
         "kind": "Kustomization",
         "resources": resources,
     }
+    projects = sorted({m.sources[0] for m in manifests if m.project is not None and m.sources})
     files[f"{environment}/{KUSTOMIZATION}"] = header(
-        sorted({source for manifest in manifests for source in manifest.sources})
+        [*projects, *environment_sources]
     ) + yamlio.emit(kustomization)
     return dict(sorted(files.items()))

@@ -6,7 +6,8 @@ the project's per-environment override:
 - mappings merge key by key, recursively;
 - a key whose value is null in the later layer is removed;
 - two lists whose items are all mappings carrying a string `name` merge item by item, matched
-  by name: items keep the earlier layer's order, new names are appended in the later layer's order;
+  by name: items keep the earlier layer's order, new names are appended in the later layer's
+  order (a name that occurs twice is matched occurrence by occurrence);
 - any other list, and any scalar, is replaced by the later layer's value;
 - nulls inside a subtree that the earlier layer did not have are dropped, so a later layer
   never introduces a null.
@@ -53,17 +54,19 @@ def merge(base: Any, override: Any) -> Any:
 
 
 def _merge_by_name(base: list[dict[str, Any]], override: list[dict[str, Any]]) -> list[Any]:
+    """The k-th item of a name in `override` merges into the k-th item of that name in
+    `base`, so a name written twice stays twice and validation can say so."""
     merged: list[Any] = list(base)
-    index: dict[str, int] = {}
+    unmatched: dict[str, list[int]] = {}
     for position, item in enumerate(base):
-        index.setdefault(item["name"], position)
+        unmatched.setdefault(item["name"], []).append(position)
     for item in override:
-        found = index.get(item["name"])
-        if found is None:
-            index[item["name"]] = len(merged)
-            merged.append(without_nulls(item))
-        else:
+        positions = unmatched.get(item["name"])
+        if positions:
+            found = positions.pop(0)
             merged[found] = merge(merged[found], item)
+        else:
+            merged.append(without_nulls(item))
     return merged
 
 

@@ -36,7 +36,6 @@ from manifold.schemastore import (
     SCHEMAS_DIR,
     SchemaStore,
     generated_files,
-    supported_kubernetes_versions,
 )
 from manifold.sources import ENVIRONMENTS_DIR, PROJECTS_DIR, Document, discover, read_document
 from manifold.targets.base import Manifest
@@ -157,22 +156,6 @@ def _environment_problems(environment: ResolvedEnvironment, projects: set[str]) 
                     ),
                 )
             )
-    version = environment.kubernetes_version
-    supported = supported_kubernetes_versions()
-    if version is not None and ".".join(version.removeprefix("v").split(".")[:2]) not in supported:
-        source = next(
-            link for link in reversed(environment.chain) if "kubernetesVersion" in link.raw_spec
-        )
-        found.append(
-            problem_diagnostic(
-                source.document,
-                Problem(
-                    ("spec", "kubernetesVersion"),
-                    f"no built-in schemas for Kubernetes {version}; "
-                    f"available: {supported[0]} to {supported[-1]}",
-                ),
-            )
-        )
     return found
 
 
@@ -201,7 +184,7 @@ def build(
         environment = inputs.environments[name]
         rendered = _render_environment(environment, inputs.projects, diagnostics, progress)
         manifests = _checked(environment, rendered, store, diagnostics)
-        files.update(layout.layout(name, manifests))
+        files.update(layout.layout(name, manifests, environment.source_paths))
         objects += len(manifests)
     return Build(tuple(names), files, objects), diagnostics
 

@@ -19,9 +19,10 @@ from manifold.sources import Document
 
 @dataclass(frozen=True, slots=True)
 class Named:
-    """A list item identified by its `name`."""
+    """A list item identified by its `name` (and, when the name repeats, which occurrence)."""
 
     name: str
+    occurrence: int = 0
 
 
 SemanticPath = tuple[str | int | Named, ...]
@@ -49,16 +50,14 @@ class Layer:
             if isinstance(step, Named):
                 if not isinstance(node, list):
                     break
-                index = next(
-                    (
-                        i
-                        for i, item in enumerate(node)
-                        if isinstance(item, dict) and item.get("name") == step.name
-                    ),
-                    None,
-                )
-                if index is None:
+                matches = [
+                    i
+                    for i, item in enumerate(node)
+                    if isinstance(item, dict) and item.get("name") == step.name
+                ]
+                if len(matches) <= step.occurrence:
                     break
+                index = matches[step.occurrence]
                 concrete.append(index)
                 node = node[index]
             elif isinstance(step, int):
@@ -102,7 +101,9 @@ def semantic_path(merged: Any, path: JsonPath) -> SemanticPath:
     node = merged
     for step in path:
         if isinstance(step, int) and is_named_list(node) and 0 <= step < len(node):
-            steps.append(Named(node[step]["name"]))
+            name = node[step]["name"]
+            occurrence = sum(1 for item in node[:step] if item["name"] == name)
+            steps.append(Named(name, occurrence))
             node = node[step]
         elif _has(node, step):
             steps.append(step)

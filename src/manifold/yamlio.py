@@ -77,10 +77,13 @@ def _mark_position(error: MarkedYAMLError) -> Position | None:
 
 def _describe(error: YAMLError) -> str:
     if isinstance(error, MarkedYAMLError):
-        parts = [p for p in (error.context, error.problem) if p]
+        context = error.context
+        mark = error.context_mark
+        if context and mark is not None and mark != error.problem_mark:
+            context = f"{context} (at line {mark.line + 1}, column {mark.column + 1})"
+        parts = [part for part in (context, error.problem) if part]
         if parts:
-            text = "; ".join(parts)
-            return text.replace("\n", " ")
+            return "; ".join(parts).replace("\n", " ")
     return str(error).splitlines()[0]
 
 

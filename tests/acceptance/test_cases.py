@@ -1,0 +1,98 @@
+"""Acceptance: the CLI on every case folder under tests/cases/.
+
+A case is a folder with a `case.yaml` and the files of a small repository. `base: NAME`
+starts from tests/cases/bases/NAME, and the case's own files replace or add to it.
+
+- valid/*: `manifold render` exits 0; the rendered tree is snapshotted; `check` then passes.
+- invalid/*: the command exits with `exit` (default 1) and reports exactly the `diagnostics`
+  listed (file, line, column, path equal; message a substring), and rendered/ is untouched.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from manifold import yamlio
+from tests.conftest import CASES, copy_tree, run_cli, tree_bytes, tree_text
+from tests.snapshots import TextSnapshot, YamlSnapshot
+
+
+@dataclass(frozen=True)
+class Case:
+    folder: Path
+    spec: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    @property
+    def args(self) -> list[str]:
+        return list(self.spec.get("args", ["render"]))
+
+    def materialize(self, target: Path) -> Path:
+        if base := self.spec.get("base"):
+            copy_tree(CASES / "bases" / base, target)
+        copy_tree(self.folder, target, skip=("case.yaml",))
+        (target / "case.yaml").unlink(missing_ok=True)
+        return target
+
+
+def _cases(kind: str) -> list[Case]:
+    folders = sorted((CASES / kind).iterdir()) if (CASES / kind).is_dir() else []
+    return [
+        Case(folder, yamlio.load_one((folder / "case.yaml").read_text()))
+        for folder in folders
+        if (folder / "case.yaml").is_file()
+    ]
+
+
+VALID = _cases("valid")
+INVALID = _cases("invalid")
+
+
+def test_there_are_cases_of_both_kinds() -> None:
+    assert VALID and INVALID
+
+
+@pytest.mark.parametrize("case", VALID, ids=[c.name for c in VALID])
+def test_valid_case(case: Case, tmp_path: Path, snapshot: SnapshotAssertion) -> None:
+    repo = case.materialize(tmp_path / "repo")
+    assert run_cli("schemas", "generate", "-C", str(repo)).exit_code == 0
+    result = run_cli(*case.args, "-C", str(repo))
+    assert result.exit_code == 0, result.stderr
+    assert tree_text(repo / "rendered") == snapshot(extension_class=YamlSnapshot)
+    checked = run_cli("check", "-C", str(repo))
+    assert checked.exit_code == 0, checked.stderr
+
+
+def _matches(expected: dict[str, Any], found: dict[str, Any]) -> bool:
+    for key in ("file", "line", "column", "path"):
+        if key in expected and expected[key] != found[key]:
+            return False
+    return str(expected["message"]) in found["message"]
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[c.name for c in INVALID])
+def test_invalid_case(case: Case, tmp_path: Path, snapshot: SnapshotAssertion) -> None:
+    repo = case.materialize(tmp_path / "repo")
+    before = tree_bytes(repo / "rendered")
+
+    result = run_cli(*case.args, "-C", str(repo), "--format", "json")
+    assert result.exit_code == case.spec.get("exit", 1), result.stdout + result.stderr
+    errors = [d for d in json.loads(result.stdout)["diagnostics"] if d["severity"] == "error"]
+    expected = case.spec["diagnostics"]
+    for diagnostic in expected:
+        assert any(_matches(diagnostic, found) for found in errors), (diagnostic, errors)
+    assert len(errors) == len(expected), errors
+    assert tree_bytes(repo / "rendered") == before
+
+    text = run_cli(*case.args, "-C", str(repo))
+    assert "Traceback" not in text.stderr
+    assert text.stderr.replace(str(repo), "<repo>") == snapshot(extension_class=TextSnapshot)
