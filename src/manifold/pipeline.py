@@ -311,7 +311,7 @@ def check(options: CheckOptions, progress: Progress | None) -> Outcome:
     changes = writer.diff_tree(current, built.encoded(), None)
     drift = [
         *(
-            _drift(f"{writer.RENDERED_DIR}/{p}", "is missing: run `manifold render`")
+            _drift(f"{writer.RENDERED_DIR}/{p}", "missing: run `manifold render`")
             for p in changes.added
         ),
         *(
@@ -324,7 +324,7 @@ def check(options: CheckOptions, progress: Progress | None) -> Outcome:
         *(
             _drift(
                 f"{writer.RENDERED_DIR}/{p}",
-                "is no longer produced by the inputs: run `manifold render`",
+                "no longer produced by the inputs: run `manifold render`",
             )
             for p in changes.removed
         ),
@@ -351,11 +351,11 @@ def schema_drift(root: Path) -> list[Diagnostic]:
         path = folder / relative
         if not path.is_file():
             drift.append(
-                _drift(f"{SCHEMAS_DIR}/{relative}", "is missing: run `manifold schemas generate`")
+                _drift(f"{SCHEMAS_DIR}/{relative}", "missing: run `manifold schemas generate`")
             )
         elif path.read_text(encoding="utf-8") != text:
             drift.append(
-                _drift(f"{SCHEMAS_DIR}/{relative}", "is stale: run `manifold schemas generate`")
+                _drift(f"{SCHEMAS_DIR}/{relative}", "stale: run `manifold schemas generate`")
             )
     return drift
 
