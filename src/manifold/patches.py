@@ -34,7 +34,7 @@ def selects(target: PatchTarget, manifest: Manifest) -> bool:
 
 
 def apply_patches(
-    manifests: list[Manifest], environment: ResolvedEnvironment
+    manifests: list[Manifest], environment: ResolvedEnvironment, *, report_unused: bool = True
 ) -> tuple[list[Manifest], list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     patched = list(manifests)
@@ -63,7 +63,7 @@ def apply_patches(
                 )
                 continue
             patched[index] = manifest.with_body(body, patched_by=label)
-        if selected == 0:
+        if selected == 0 and report_unused:
             diagnostics.append(
                 problem_diagnostic(
                     sourced.document,

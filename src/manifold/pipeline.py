@@ -194,6 +194,8 @@ class _Rendered:
     manifests: list[Manifest]
     instances: dict[str, ProjectInstance]
     """By project name: where problems found in a project's objects are traced back to."""
+    complete: bool
+    """Every selected project rendered (so a patch that selects nothing is worth a warning)."""
 
 
 def _render_environment(
@@ -222,6 +224,7 @@ def _render_environment(
     return _Rendered(
         [*namespaces(instances, environment), *manifests],
         {instance.name: instance for instance in instances},
+        complete=len(instances) == len(selected),
     )
 
 
@@ -233,7 +236,9 @@ def _checked(
 ) -> list[Manifest]:
     """Patch the objects, then check what Kubernetes and the schemas would refuse."""
     by_project = rendered.instances
-    manifests, found = apply_patches(rendered.manifests, environment)
+    manifests, found = apply_patches(
+        rendered.manifests, environment, report_unused=rendered.complete
+    )
     diagnostics.extend(found)
     for manifest, other in layout.collisions(environment.name, manifests):
         projects = " and ".join(sorted({str(manifest.project), str(other.project)}))

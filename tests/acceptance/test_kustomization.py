@@ -1,0 +1,48 @@
+"""rendered/<env>/ is a kustomization that `kubectl kustomize` (and so Flux and Argo CD) builds.
+
+kustomize cannot be installed on the development machines, so this checks what it would
+refuse: a resource listed but missing, a file not listed, a file holding other than one
+object with apiVersion, kind and metadata.name, two objects with the same identity, and
+paths that leave the kustomization's folder. The GitHub workflow runs the real
+`kubectl kustomize` on every environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from manifold import yamlio
+from tests.conftest import REPO_ROOT
+
+ENVIRONMENTS = sorted(p for p in (REPO_ROOT / "rendered").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("folder", ENVIRONMENTS, ids=[p.name for p in ENVIRONMENTS])
+def test_environment_folder_is_a_complete_kustomization(folder: Path) -> None:
+    kustomization = yamlio.load_one((folder / "kustomization.yaml").read_text())
+    assert kustomization["apiVersion"] == "kustomize.config.k8s.io/v1beta1"
+    assert kustomization["kind"] == "Kustomization"
+    listed = kustomization["resources"]
+    files = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*.yaml")
+        if p.name != "kustomization.yaml"
+    )
+    assert listed == files
+    identities = set()
+    for relative in listed:
+        assert not relative.startswith(("/", "../")) and "/../" not in relative
+        documents = yamlio.load_all((folder / relative).read_text())
+        assert len(documents) == 1, relative
+        body = documents[0]
+        assert body["apiVersion"] and body["kind"] and body["metadata"]["name"], relative
+        identity = (
+            body["apiVersion"].rpartition("/")[0],
+            body["kind"],
+            body["metadata"].get("namespace", ""),
+            body["metadata"]["name"],
+        )
+        assert identity not in identities, relative
+        identities.add(identity)
