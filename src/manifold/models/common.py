@@ -184,6 +184,19 @@ class Replicas(Strict):
         return self
 
 
+class ReplicasDefault(Strict):
+    """Replicas as an environment default: either bound may come from another layer."""
+
+    min: int | None = Field(default=None, ge=0)
+    max: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> ReplicasDefault:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
 class Gpu(Strict):
     count: int = Field(ge=0, description="Whole GPU devices per replica.")
     type: str | None = Field(
@@ -198,6 +211,12 @@ class Gpu(Strict):
     )
 
 
+class GpuDefault(Gpu):
+    """A GPU request as an environment default: the count may come from another layer."""
+
+    count: int | None = Field(default=None, ge=0)  # type: ignore[assignment]
+
+
 class Resources(Strict):
     cpu: Quantity | None = None
     memory: Quantity | None = None
@@ -207,6 +226,10 @@ class Resources(Strict):
         default=None,
         description="Limits that differ from the requests (by default limits equal requests).",
     )
+
+
+class ResourcesDefault(Resources):
+    gpu: GpuDefault | None = None
 
 
 class SecretKeyRef(Strict):

@@ -10,8 +10,8 @@ from manifold.models.common import (
     Annotations,
     DnsLabel,
     Labels,
-    Replicas,
-    Resources,
+    ReplicasDefault,
+    ResourcesDefault,
     Strict,
     Toleration,
 )
@@ -26,10 +26,12 @@ class EnvironmentMetadata(Strict):
 
 
 class ServiceDefaults(Strict):
-    """Applied under every service of every project; the project's own values win."""
+    """Applied under every service of every project; the project's own values win. Every
+    field is optional down to the leaves: what one environment leaves out may come from the
+    environment it extends or from the project, and the result is checked in each project."""
 
-    replicas: Replicas | None = None
-    resources: Resources | None = None
+    replicas: ReplicasDefault | None = None
+    resources: ResourcesDefault | None = None
     node_selector: dict[str, str] | None = None
     tolerations: list[Toleration] | None = None
 

@@ -1,0 +1,47 @@
+"""Build in-memory documents and environments for unit tests."""
+
+from __future__ import annotations
+
+import textwrap
+
+from manifold.decode import decode
+from manifold.environments import EnvironmentFile, ResolvedEnvironment, resolve_environments
+from manifold.expand import ProjectFile
+from manifold.sources import Document, parse_document
+
+
+def document(path: str, text: str) -> Document:
+    parsed = parse_document(path, textwrap.dedent(text).encode())
+    assert isinstance(parsed, Document), parsed
+    return parsed
+
+
+def environment_files(**texts: str) -> list[EnvironmentFile]:
+    files = []
+    for name, text in texts.items():
+        doc = document(f"environments/{name}.yaml", text)
+        environment, problems = decode(doc, "Environment")
+        assert environment is not None, problems
+        files.append(EnvironmentFile(doc, environment))
+    return files
+
+
+def environments(**texts: str) -> dict[str, ResolvedEnvironment]:
+    resolved, problems = resolve_environments(environment_files(**texts))
+    assert not problems, problems
+    return resolved
+
+
+def project_file(text: str, path: str = "projects/demo.yaml") -> ProjectFile:
+    doc = document(path, text)
+    project, problems = decode(doc, "Project")
+    assert project is not None, problems
+    return ProjectFile(doc, project)
+
+
+def env_text(name: str, spec: str = "") -> str:
+    body = textwrap.indent(textwrap.dedent(spec), "  ") if spec else ""
+    return (
+        "apiVersion: manifold.dev/v1alpha1\nkind: Environment\n"
+        f"metadata:\n  name: {name}\nspec:\n{body or '  {}'}\n"
+    )

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from manifold.environments import resolve_environments
+from manifold.models.environment import MergePatch
+from tests.unit.helpers import env_text, environment_files, environments
+
+
+def test_chain_is_root_first_and_settings_merge_along_it() -> None:
+    resolved = environments(
+        base=env_text("base", "namespace: 'ns-{{ project }}'\nlabels: {a: base, b: base}\n"),
+        staging=env_text("staging", "extends: base\nlabels: {b: staging}\n"),
+        prod=env_text("prod", "extends: staging\nlabels: {a: null, c: prod}\n"),
+    )
+    prod = resolved["prod"]
+    assert [link.name for link in prod.chain] == ["base", "staging", "prod"]
+    assert prod.spec.labels == {"b": "staging", "c": "prod"}
+    assert prod.namespace_template == "ns-{{ project }}"
+    assert prod.source_paths == (
+        "environments/prod.yaml",
+        "environments/staging.yaml",
+        "environments/base.yaml",
+    )
+
+
+def test_patches_accumulate_root_first() -> None:
+    patch = "patches:\n- target: {kind: X}\n  mergePatch: {a: %s}\n"
+    resolved = environments(
+        base=env_text("base", patch % 1),
+        prod=env_text("prod", "extends: base\n" + patch % 2),
+    )
+    merged = [p.patch for p in resolved["prod"].patches]
+    assert all(isinstance(p, MergePatch) for p in merged)
+    assert [p.merge_patch for p in merged if isinstance(p, MergePatch)] == [{"a": 1}, {"a": 2}]
+    assert [p.document.path for p in resolved["prod"].patches] == [
+        "environments/base.yaml",
+        "environments/prod.yaml",
+    ]
+
+
+def test_a_cycle_is_reported_once_naming_it() -> None:
+    files = environment_files(
+        a=env_text("a", "extends: b"), b=env_text("b", "extends: c"), c=env_text("c", "extends: a")
+    )
+    resolved, problems = resolve_environments(files)
+    assert resolved == {}
+    assert [p.message for p in problems] == [
+        "environments extend each other in a cycle: a -> b -> c -> a"
+    ]
+    assert problems[0].file == "environments/a.yaml"
+
+
+def test_environments_outside_a_cycle_still_resolve() -> None:
+    files = environment_files(
+        a=env_text("a", "extends: b"), b=env_text("b", "extends: a"), ok=env_text("ok")
+    )
+    resolved, problems = resolve_environments(files)
+    assert list(resolved) == ["ok"]
+    assert len(problems) == 1
+
+
+def test_unknown_parent() -> None:
+    resolved, problems = resolve_environments(
+        environment_files(prod=env_text("prod", "extends: stagin"), staging=env_text("staging"))
+    )
+    assert list(resolved) == ["staging"]
+    assert problems[0].message == "extends unknown environment 'stagin'"
+    assert problems[0].hint == "did you mean 'staging'?"
+
+
+def test_the_same_name_twice() -> None:
+    files = environment_files(one=env_text("dev"), two=env_text("dev"))
+    resolved, problems = resolve_environments(files)
+    assert list(resolved) == ["dev"]
+    assert "already defined in environments/one.yaml" in problems[0].message
+
+
+def test_a_merged_value_that_breaks_a_rule_is_traced_to_the_file_that_set_it() -> None:
+    files = environment_files(
+        base=env_text("base", "defaults: {services: {replicas: {min: 1, max: 2}}}"),
+        prod=env_text("prod", "extends: base\ndefaults: {services: {replicas: {min: 5}}}"),
+    )
+    resolved, problems = resolve_environments(files)
+    assert "prod" not in resolved
+    assert problems[0].file == "environments/prod.yaml"
+    assert problems[0].message == "min (5) is greater than max (2)"
