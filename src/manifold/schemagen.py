@@ -91,8 +91,16 @@ def with_partial_override(
 
     partial(source)
     definitions[name]["properties"].pop(field, None)
-    definitions[owner]["properties"][field]["additionalProperties"] = {
-        "$ref": f"#/definitions/{name}"
+    original = definitions[owner]["properties"][field]
+    key_patterns = list(original.get("patternProperties", {}))
+    names: dict[str, Any] = dict(original.get("propertyNames", {}))
+    if key_patterns:
+        names["pattern"] = key_patterns[0]
+    definitions[owner]["properties"][field] = {
+        "description": original.get("description", ""),
+        "type": "object",
+        "propertyNames": names,
+        "additionalProperties": {"$ref": f"#/definitions/{name}"},
     }
     return schema
 

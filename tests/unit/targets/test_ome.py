@@ -1,0 +1,117 @@
+"""The OME target: objects per model, runtime and service, and OME's own refusals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from manifold.expand import ProjectInstance, expand
+from manifold.targets.registry import get_target
+from tests.unit.helpers import env_text, environments, project_file
+
+TARGET = get_target("ome")
+
+
+def _instance(spec: str) -> ProjectInstance:
+    text = (
+        "apiVersion: manifold.dev/v1alpha1\nkind: Project\n"
+        "metadata: {name: demo, team: ai}\nspec:\n  platform: ome\n"
+        + "".join(f"  {line}\n" for line in spec.strip().splitlines())
+    )
+    instance, problems = expand(project_file(text), environments(dev=env_text("dev"))["dev"])
+    assert instance is not None, problems
+    return instance
+
+
+def _render(spec: str) -> dict[str, dict[str, Any]]:
+    return {f"{m.kind}/{m.name}": m.body for m in TARGET.render(_instance(spec))}
+
+
+MODELS = """
+models:
+- {name: m, source: "hf://a/b", format: {name: safetensors}, framework: {name: transformers}}
+- {name: shared, source: "hf://a/c", scope: cluster}
+"""
+
+
+def test_model_scopes() -> None:
+    objects = _render(MODELS)
+    assert objects["BaseModel/m"]["spec"]["storage"] == {"storageUri": "hf://a/b"}
+    assert "ClusterBaseModel/shared" in objects
+
+
+def test_runtime_reference_forms() -> None:
+    objects = _render(
+        MODELS
+        + """
+services:
+- {name: a, model: m, runtime: r1}
+- {name: b, model: shared, runtime: {ref: r2, scope: namespace}}
+- {name: c, model: m}
+"""
+    )
+    assert objects["InferenceService/a"]["spec"]["runtime"] == {
+        "name": "r1",
+        "kind": "ClusterServingRuntime",
+    }
+    assert objects["InferenceService/b"]["spec"]["runtime"] == {
+        "name": "r2",
+        "kind": "ServingRuntime",
+    }
+    assert objects["InferenceService/b"]["spec"]["model"] == {
+        "name": "shared",
+        "kind": "ClusterBaseModel",
+    }
+    assert "runtime" not in objects["InferenceService/c"]["spec"]
+
+
+def test_inline_runtime_serves_the_model_format() -> None:
+    objects = _render(
+        MODELS
+        + """
+services:
+- name: a
+  model: m
+  runtime: {image: img, args: [--x], resources: {gpu: {count: 2}}}
+  resources: {gpu: {count: 1, type: nvidia-l4}}
+"""
+    )
+    runtime = objects["ServingRuntime/a"]["spec"]
+    assert runtime["supportedModelFormats"] == [
+        {
+            "modelFormat": {"name": "safetensors"},
+            "modelFramework": {"name": "transformers"},
+            "autoSelect": False,
+            "priority": 1,
+        }
+    ]
+    runner = runtime["engineConfig"]["runner"]
+    assert (runner["name"], runner["image"], runner["args"]) == ("ome-container", "img", ["--x"])
+    assert runner["resources"]["limits"] == {"nvidia.com/gpu": "2"}
+    isvc = objects["InferenceService/a"]["spec"]
+    assert isvc["runtime"] == {"name": "a", "kind": "ServingRuntime"}
+    assert isvc["acceleratorSelector"] == {"acceleratorClass": "nvidia-l4"}
+    assert isvc["engine"]["runner"]["resources"]["requests"] == {"nvidia.com/gpu": "1"}
+
+
+def _problems(spec: str) -> list[str]:
+    return [problem.message for problem in TARGET.check(_instance(spec))]
+
+
+def test_checks_pvc_sources_against_scope() -> None:
+    assert _problems("models: [{name: m, source: 'pvc://ns:claim/p', scope: cluster}]") == []
+    assert _problems("models: [{name: m, source: 'pvc://claim/p'}]") == []
+    assert (
+        "names the PVC's namespace"
+        in _problems("models: [{name: m, source: 'pvc://claim/p', scope: cluster}]")[0]
+    )
+    assert (
+        "without '<namespace>:'" in _problems("models: [{name: m, source: 'pvc://ns:claim/p'}]")[0]
+    )
+
+
+def test_inline_runtime_needs_the_model_format() -> None:
+    problems = _problems(
+        "models: [{name: m, source: 'hf://a/b'}]\n"
+        "services: [{name: a, model: m, runtime: {image: i}}]"
+    )
+    assert len(problems) == 1 and "needs format and framework" in problems[0]

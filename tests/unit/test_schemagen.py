@@ -1,0 +1,109 @@
+"""Generated schemas: draft-07 for editors, partial overrides, structural CRDs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema_rs
+import pytest
+
+from manifold import yamlio
+from manifold.schemastore import generated_files, input_schemas
+
+
+def _walk(node: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    if isinstance(node, dict):
+        found.append((path, node))
+        for key, value in node.items():
+            found.extend(_walk(value, f"{path}/{key}"))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found.extend(_walk(value, f"{path}/{index}"))
+    return found
+
+
+@pytest.fixture(scope="module")
+def schemas() -> dict[str, dict[str, Any]]:
+    return input_schemas()
+
+
+def test_input_schemas_are_draft_07(schemas: dict[str, dict[str, Any]]) -> None:
+    for schema in schemas.values():
+        assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+        assert "$defs" not in schema
+        refs = [n["$ref"] for _, n in _walk(schema) if "$ref" in n]
+        assert refs and all(ref.startswith("#/definitions/") for ref in refs)
+
+
+def test_project_schema_accepts_partial_overrides_and_nulls(
+    schemas: dict[str, dict[str, Any]],
+) -> None:
+    validator = jsonschema_rs.validator_for(schemas["Project"])
+    project: dict[str, Any] = {
+        "apiVersion": "manifold.dev/v1alpha1",
+        "kind": "Project",
+        "metadata": {"name": "demo", "team": "ai"},
+        "spec": {
+            "platform": "ome",
+            "models": [{"name": "m", "source": "hf://a/b"}],
+            "services": [{"name": "chat", "model": "m"}],
+            "environments": {
+                "prod": {"services": [{"name": "chat", "replicas": {"max": 3}, "router": None}]}
+            },
+        },
+    }
+    assert validator.is_valid(project)
+    project["spec"]["environments"]["prod"]["services"][0]["replicaz"] = 1
+    assert not validator.is_valid(project)
+    project["spec"]["environments"]["prod"] = {"services": [{"replicas": {"max": 3}}]}
+    assert not validator.is_valid(project), "named list items need their name"
+
+
+def test_unknown_fields_fail_in_input_schemas(schemas: dict[str, dict[str, Any]]) -> None:
+    validator = jsonschema_rs.validator_for(schemas["Environment"])
+    environment: dict[str, Any] = {
+        "apiVersion": "manifold.dev/v1alpha1",
+        "kind": "Environment",
+        "metadata": {"name": "dev"},
+        "spec": {"namespace": "x"},
+    }
+    assert validator.is_valid(environment)
+    environment["spec"]["namespaces"] = "x"
+    assert not validator.is_valid(environment)
+
+
+def _crds() -> list[dict[str, Any]]:
+    return [
+        yamlio.load_one(text)
+        for path, text in generated_files().items()
+        if path.startswith("crds/")
+    ]
+
+
+@pytest.mark.parametrize("crd", _crds(), ids=lambda c: c["metadata"]["name"])
+def test_crds_are_structural(crd: dict[str, Any]) -> None:
+    """What the API server demands of a CRD schema: a type on every node (or an explicit
+    exemption), no $ref, no additionalProperties beside properties."""
+    schema = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
+    for path, node in _walk(schema):
+        parent_key = path.rsplit("/", 1)[-1]
+        if parent_key == "properties" or path.endswith("/enum") or "/enum/" in path:
+            continue
+        assert "$ref" not in node, path
+        assert not ("properties" in node and "additionalProperties" in node), path
+        exempt = node.get("x-kubernetes-preserve-unknown-fields") or node.get(
+            "x-kubernetes-int-or-string"
+        )
+        assert "type" in node or exempt, path
+
+
+def test_crds_validate_against_the_apiextensions_schema() -> None:
+    from manifold.schemastore import SchemaStore
+
+    validator = SchemaStore(None).validator(
+        "apiextensions.k8s.io/v1", "CustomResourceDefinition", "1.31"
+    )
+    assert validator is not None
+    for crd in _crds():
+        assert list(validator.errors(crd)) == []

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from manifold import writer
+from manifold.errors import OutputProblem
+from manifold.layout import HEADER
+
+MINE = f"{HEADER}\n# Sources: x\n".encode()
+
+
+def _write(
+    root: Path, files: dict[str, bytes], scope: frozenset[str] | None = None
+) -> writer.Changes:
+    current = writer.read_tree(root / writer.RENDERED_DIR)
+    return writer.write_tree(root, files, scope, current)
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    folder = root / writer.RENDERED_DIR
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_first_write_creates_the_tree(tmp_path: Path) -> None:
+    changes = _write(tmp_path, {"dev/a.yaml": MINE + b"a\n"})
+    assert changes.added == ("dev/a.yaml",)
+    assert _files(tmp_path) == {"dev/a.yaml": MINE + b"a\n"}
+
+
+def test_changes_are_added_changed_removed(tmp_path: Path) -> None:
+    _write(tmp_path, {"dev/a.yaml": MINE + b"a\n", "dev/b.yaml": MINE + b"b\n"})
+    changes = _write(tmp_path, {"dev/a.yaml": MINE + b"A\n", "dev/c.yaml": MINE + b"c\n"})
+    assert (changes.added, changes.changed, changes.removed) == (
+        ("dev/c.yaml",),
+        ("dev/a.yaml",),
+        ("dev/b.yaml",),
+    )
+    assert set(_files(tmp_path)) == {"dev/a.yaml", "dev/c.yaml"}
+
+
+def test_nothing_to_do_writes_nothing(tmp_path: Path) -> None:
+    _write(tmp_path, {"dev/a.yaml": MINE})
+    inode = (tmp_path / "rendered").stat().st_ino
+    assert not _write(tmp_path, {"dev/a.yaml": MINE})
+    assert (tmp_path / "rendered").stat().st_ino == inode
+
+
+def test_foreign_files_are_kept_and_never_overwritten(tmp_path: Path) -> None:
+    _write(tmp_path, {"dev/a.yaml": MINE})
+    (tmp_path / "rendered/dev/README.md").write_text("mine\n")
+    _write(tmp_path, {"dev/b.yaml": MINE})
+    assert _files(tmp_path) == {"dev/README.md": b"mine\n", "dev/b.yaml": MINE}
+    with pytest.raises(OutputProblem, match="did not write"):
+        _write(tmp_path, {"dev/README.md": MINE})
+    assert (tmp_path / "rendered/dev/README.md").read_text() == "mine\n"
+
+
+def test_scope_limits_what_is_replaced(tmp_path: Path) -> None:
+    _write(tmp_path, {"dev/a.yaml": MINE, "prod/a.yaml": MINE})
+    _write(tmp_path, {"dev/b.yaml": MINE}, scope=frozenset({"dev"}))
+    assert set(_files(tmp_path)) == {"dev/b.yaml", "prod/a.yaml"}
+
+
+def test_no_staging_folders_are_left_behind(tmp_path: Path) -> None:
+    _write(tmp_path, {"dev/a.yaml": MINE})
+    _write(tmp_path, {"dev/b.yaml": MINE})
+    assert not list((tmp_path / writer.WORK_DIR).glob("staging-*"))
+
+
+def test_exchange_swaps_two_directories(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a/x").write_text("a")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b/x").write_text("b")
+    if not writer._exchange(tmp_path / "a", tmp_path / "b"):
+        pytest.skip("renameat2(RENAME_EXCHANGE) is not available here")
+    assert (tmp_path / "a/x").read_text() == "b"
+    assert (tmp_path / "b/x").read_text() == "a"
