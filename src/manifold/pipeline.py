@@ -26,6 +26,8 @@ from manifold.environments import EnvironmentFile, ResolvedEnvironment, resolve_
 from manifold.errors import DriftFound, ProblemsFound, UsageProblem
 from manifold.expand import ProjectFile, ProjectInstance, expand, includes
 from manifold.finalize import finalize, namespaces
+from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
+from manifold.gitops.render import sync_layout, sync_objects
 from manifold.modelcheck import did_you_mean
 from manifold.options import CheckOptions, RenderOptions, SchemasOptions, ValidateOptions
 from manifold.patches import apply_patches
@@ -186,7 +188,20 @@ def build(
         manifests = _checked(environment, rendered, store, diagnostics)
         files.update(layout.layout(name, manifests, environment.source_paths))
         objects += len(manifests)
+    files.update(_sync_files(inputs, store, diagnostics))
     return Build(tuple(names), files, objects), diagnostics
+
+
+def _sync_files(inputs: Inputs, store: SchemaStore, diagnostics: Diagnostics) -> dict[str, str]:
+    """Flux and Argo CD objects, from every environment whichever are rendered: they share
+    folders (an ApplicationSet lists several environments)."""
+    objects, found = sync_objects(inputs.environments)
+    diagnostics.extend(found)
+    for sync_object in objects:
+        for error in object_errors(sync_object.body, store, DEFAULT_KUBERNETES_VERSION):
+            where = format_json_path(error.path) or "the top level"
+            diagnostics.add(sync_object.diagnostic(f"{where}: {error.message}"))
+    return sync_layout(objects)
 
 
 @dataclass(frozen=True)
@@ -292,7 +307,7 @@ def render(
 ) -> Outcome:
     built, diagnostics = build(options.root, options.environments, progress)
     _fail_on_errors(diagnostics)
-    scope = frozenset(options.environments) if options.environments else None
+    scope = frozenset(options.environments) | SYNC_FOLDERS if options.environments else None
     with writer.repository_lock(options.root, options.lock_timeout, on_wait):
         writer.recover(options.root)
         current = writer.read_tree(options.root / writer.RENDERED_DIR)

@@ -22,9 +22,11 @@ from typing import Any
 import jsonschema_rs
 
 from manifold import yamlio
+from manifold.gitops.kinds import OUTPUT_KINDS as SYNC_KINDS
 from manifold.models import INPUT_KINDS
 from manifold.paths import JsonPath
 from manifold.schemagen import crd, model_schema, with_partial_override
+from manifold.targets.base import OutputKind
 from manifold.targets.registry import all_targets
 
 SCHEMAS_DIR = "schemas"
@@ -42,6 +44,13 @@ def kubeconform_path(api_version: str, kind: str) -> str:
 
 def _json(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def output_kinds() -> Iterator[OutputKind]:
+    """Every kind manifold writes to rendered/: the targets' and the GitOps controllers'."""
+    for target in all_targets():
+        yield from target.output_kinds()
+    yield from SYNC_KINDS
 
 
 def input_schemas() -> dict[str, dict[str, Any]]:
@@ -66,9 +75,8 @@ def generated_files() -> dict[str, str]:
         plural = kind.lower() + "s"
         definition = crd(INPUT_GROUP, kind, plural, INPUT_VERSION, schema)
         files[f"crds/{INPUT_GROUP}_{plural}.yaml"] = yamlio.emit(definition)
-    for target in all_targets():
-        for output in target.output_kinds():
-            files[kubeconform_path(output.api_version, output.kind)] = _json(output.schema())
+    for output in output_kinds():
+        files[kubeconform_path(output.api_version, output.kind)] = _json(output.schema())
     return dict(sorted(files.items()))
 
 
@@ -108,11 +116,7 @@ class SchemaStore:
 
     def __init__(self, root: Path | None) -> None:
         self._root = root
-        self._generated = {
-            (output.api_version, output.kind): output
-            for target in all_targets()
-            for output in target.output_kinds()
-        }
+        self._generated = {(output.api_version, output.kind): output for output in output_kinds()}
 
     @functools.cache  # noqa: B019 - one store per run; the cache dies with it
     def validator(self, api_version: str, kind: str, kubernetes_version: str) -> Validator | None:

@@ -1,4 +1,5 @@
-"""rendered/<env>/ is a kustomization that `kubectl kustomize` (and so Flux and Argo CD) builds.
+"""Every folder of rendered/ with a kustomization.yaml (each environment, and the folders of
+Flux and Argo CD objects) is one that `kubectl kustomize` (and so Flux and Argo CD) builds.
 
 kustomize cannot be installed on the development machines, so this checks what it would
 refuse: a resource listed but missing, a file not listed, a file holding other than one
@@ -16,10 +17,23 @@ import pytest
 from manifold import yamlio
 from tests.conftest import REPO_ROOT
 
-ENVIRONMENTS = sorted(p for p in (REPO_ROOT / "rendered").iterdir() if p.is_dir())
+RENDERED = REPO_ROOT / "rendered"
+FOLDERS = sorted(p.parent for p in RENDERED.rglob("kustomization.yaml"))
 
 
-@pytest.mark.parametrize("folder", ENVIRONMENTS, ids=[p.name for p in ENVIRONMENTS])
+def test_every_folder_of_rendered_is_a_kustomization_or_holds_them() -> None:
+    environments = {p.name for p in RENDERED.iterdir() if p.is_dir() and p.name[0] != "_"}
+    assert environments == {"dev", "staging", "prod"}
+    assert {p.relative_to(RENDERED).parts[0] for p in FOLDERS} == {
+        *environments,
+        "_argocd",
+        "_flux",
+    }
+
+
+@pytest.mark.parametrize(
+    "folder", FOLDERS, ids=[p.relative_to(RENDERED).as_posix() for p in FOLDERS]
+)
 def test_environment_folder_is_a_complete_kustomization(folder: Path) -> None:
     kustomization = yamlio.load_one((folder / "kustomization.yaml").read_text())
     assert kustomization["apiVersion"] == "kustomize.config.k8s.io/v1beta1"

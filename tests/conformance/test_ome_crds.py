@@ -11,14 +11,11 @@ import functools
 from pathlib import Path
 from typing import Any
 
-import jsonschema_rs
 import pytest
 
-from manifold import yamlio
-from manifold.crdschema import crd_schemas, read_crd_documents
-from manifold.pipeline import build
 from manifold.targets.registry import get_target
 from tests.acceptance.test_cases import VALID
+from tests.conformance.crds import crd_validators, failures, rendered_objects
 from tests.conftest import REPO_ROOT, SHARED, SHARED_MISSING
 
 OME_CRDS = SHARED / "reference" / "ome" / "crds"
@@ -26,28 +23,14 @@ OME_CRDS = SHARED / "reference" / "ome" / "crds"
 
 @functools.cache
 def _crd_validators() -> dict[tuple[str, str], Any]:
-    validators = {}
     files = sorted(OME_CRDS.glob("*/full/*.yaml*"))
     full = {f.name.removesuffix(".gz") for f in files if f.name.endswith(".yaml.gz")}
-    for file in files:
-        if file.name.endswith(".pruned.yaml") and file.name.replace(".pruned", "") in full:
-            continue  # the gzipped original is there: use the real thing
-        for document in read_crd_documents(file.read_bytes()):
-            for schema in crd_schemas(document, deny_root_additional_properties=True):
-                api_version = f"{schema.group}/{schema.version}"
-                validators[(api_version, schema.kind)] = jsonschema_rs.validator_for(schema.schema)
-    return validators
-
-
-def _rendered_objects(root: Path) -> list[tuple[str, dict[str, Any]]]:
-    built, diagnostics = build(root)
-    assert not diagnostics.has_errors, diagnostics.sorted()
-    return [
-        (path, document)
-        for path, text in built.files.items()
-        for document in yamlio.load_all(text)
-        if str(document.get("apiVersion", "")).startswith("ome.io/")
-    ]
+    # Where the gzipped original is there, use the real thing rather than the pruned copy.
+    return crd_validators(
+        f
+        for f in files
+        if not (f.name.endswith(".pruned.yaml") and f.name.replace(".pruned", "") in full)
+    )
 
 
 def _repositories(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
@@ -63,7 +46,11 @@ def ome_objects(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dic
         pytest.skip(SHARED_MISSING)
     objects: list[tuple[str, dict[str, Any]]] = []
     for label, root in _repositories(tmp_path_factory).items():
-        objects.extend((f"{label}: {path}", body) for path, body in _rendered_objects(root))
+        objects.extend(
+            (f"{label}: {path}", body)
+            for path, body in rendered_objects(root)
+            if str(body.get("apiVersion", "")).startswith("ome.io/")
+        )
     return objects
 
 
@@ -86,11 +73,7 @@ def test_rendered_ome_objects_validate_against_the_real_crds(
     ome_objects: list[tuple[str, dict[str, Any]]],
 ) -> None:
     validators = _crd_validators()
-    failures: list[str] = []
+    found: list[str] = []
     for where, body in ome_objects:
-        validator = validators[(body["apiVersion"], body["kind"])]
-        failures.extend(
-            f"{where}: {'.'.join(map(str, error.instance_path))}: {error.message}"
-            for error in validator.iter_errors(body)
-        )
-    assert not failures, "\n".join(failures)
+        found.extend(failures(validators[(body["apiVersion"], body["kind"])], body, where))
+    assert not found, "\n".join(found)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import AfterValidator, Discriminator, Field, Tag, WithJsonSchema, model_validator
 
 from manifold.models.common import (
     Annotations,
     DnsLabel,
     Labels,
     ReplicasDefault,
+    ResourceName,
     ResourcesDefault,
     Strict,
     Toleration,
@@ -109,6 +111,134 @@ Patch = Annotated[
 ]
 
 
+_GIT_URL = re.compile(r"(https?|ssh)://[^\s/]+/\S+\Z")
+_SCP_LIKE = re.compile(r"([^\s@/]+@)?([^\s:/]+):(?!//)(\S+)\Z")
+_DURATION = re.compile(r"([0-9]+(\.[0-9]+)?(ms|s|m|h))+\Z")
+_BRANCH = re.compile(r"(?!-)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/-]+(?<![./])\Z")
+
+
+def _git_url(value: str) -> str:
+    if _GIT_URL.match(value):
+        return value
+    scp = _SCP_LIKE.match(value)
+    if scp:
+        user, host, path = scp.groups()
+        raise ValueError(
+            f"{value!r} is an scp-like address, which Flux cannot fetch; write it as "
+            f"ssh://{user or ''}{host}/{path}"
+        )
+    raise ValueError(f"{value!r} is not a repository URL: use https://..., http://... or ssh://...")
+
+
+def _duration(value: str) -> str:
+    if not _DURATION.match(value):
+        raise ValueError(f"{value!r} is not a duration such as 30s, 10m or 1h30m")
+    return value
+
+
+def _folder(value: str) -> str:
+    parts = value.split("/")
+    if value.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        raise ValueError(
+            f"{value!r} is not a folder inside the repository: write it relative to the "
+            "repository's root, without '.', '..' or a leading or trailing '/'"
+        )
+    return value
+
+
+def _branch(value: str) -> str:
+    if not _BRANCH.match(value):
+        raise ValueError(f"{value!r} is not a branch name")
+    return value
+
+
+GitUrl = Annotated[
+    str,
+    AfterValidator(_git_url),
+    WithJsonSchema({"type": "string", "pattern": f"^{_GIT_URL.pattern[:-2]}$"}),
+]
+Duration = Annotated[
+    str,
+    AfterValidator(_duration),
+    WithJsonSchema({"type": "string", "pattern": f"^{_DURATION.pattern[:-2]}$"}),
+]
+Branch = Annotated[str, AfterValidator(_branch), WithJsonSchema({"type": "string"})]
+Folder = Annotated[str, AfterValidator(_folder), WithJsonSchema({"type": "string"})]
+
+
+class FluxSync(Strict):
+    """A Flux GitRepository and Kustomization that apply rendered/<env>/."""
+
+    namespace: DnsLabel | None = Field(
+        default=None, description="Namespace of the Flux objects. Default: flux-system."
+    )
+    interval: Duration | None = Field(
+        default=None, description="How often Flux fetches and applies. Default: 10m."
+    )
+    secret: ResourceName | None = Field(
+        default=None,
+        description="Secret with the credentials to fetch the repository (private repositories).",
+    )
+
+
+class ArgoCdSync(Strict):
+    """An Argo CD Application for this environment, or its place in an ApplicationSet."""
+
+    kind: Literal["Application", "ApplicationSet"] | None = Field(
+        default=None,
+        description=(
+            "Application (the default): one per environment. ApplicationSet: one, with a git "
+            "directory generator, for every environment that names the same `sync.name`."
+        ),
+    )
+    namespace: DnsLabel | None = Field(
+        default=None, description="Namespace Argo CD runs in. Default: argocd."
+    )
+    project: DnsLabel | None = Field(
+        default=None, description="The Argo CD AppProject. Default: default."
+    )
+
+
+class Sync(Strict):
+    """How a GitOps controller syncs rendered/<env>/ from the repository.
+
+    Every field may be left to an environment this one extends; `repository` and one of
+    `flux` or `argocd` must be set somewhere in the chain.
+    """
+
+    repository: GitUrl | None = Field(
+        default=None, description="URL the controller fetches this repository from."
+    )
+    branch: Branch | None = Field(
+        default=None, description="Branch whose rendered/ is applied. Default: main."
+    )
+    root: Folder | None = Field(
+        default=None,
+        description=(
+            "Where this manifold repository is inside the git repository, when not at its root "
+            "(for example platform/ml)."
+        ),
+    )
+    cluster: str | None = Field(
+        default=None,
+        min_length=1,
+        pattern=r"^\S+$",
+        description=(
+            "Argo CD destination: a cluster name registered in Argo CD, or the API server URL "
+            "(https://...). Default: in-cluster. Flux applies to the cluster it runs in."
+        ),
+    )
+    name: DnsLabel | None = Field(
+        default=None,
+        description=(
+            "Objects are named <name>-<environment>; an ApplicationSet is named <name>. "
+            "Default: manifold."
+        ),
+    )
+    flux: FluxSync | None = Field(default=None, description="Write Flux objects.")
+    argocd: ArgoCdSync | None = Field(default=None, description="Write Argo CD objects.")
+
+
 class EnvironmentSpec(Strict):
     extends: DnsLabel | None = Field(
         default=None, description="Environment this one starts from; its settings apply first."
@@ -133,6 +263,10 @@ class EnvironmentSpec(Strict):
     patches: list[Patch] | None = Field(
         default=None,
         description="Applied to rendered objects; the patches of every extended environment first.",
+    )
+    sync: Sync | None = Field(
+        default=None,
+        description="Flux and Argo CD objects that make a cluster apply rendered/<env>/.",
     )
 
 

@@ -1,0 +1,41 @@
+"""Validators from real CustomResourceDefinitions, converted the way kubeconform does it
+(unknown fields fail, the root included)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+
+from manifold import yamlio
+from manifold.crdschema import crd_schemas, read_crd_documents
+from manifold.pipeline import build
+
+
+def crd_validators(files: Iterable[Path]) -> dict[tuple[str, str], Any]:
+    """By (apiVersion, kind): a validator for every served version of every CRD in `files`."""
+    validators = {}
+    for file in files:
+        for document in read_crd_documents(file.read_bytes()):
+            for schema in crd_schemas(document, deny_root_additional_properties=True):
+                api_version = f"{schema.group}/{schema.version}"
+                validators[(api_version, schema.kind)] = jsonschema_rs.validator_for(schema.schema)
+    return validators
+
+
+def failures(validator: Any, body: dict[str, Any], where: str) -> list[str]:
+    return [
+        f"{where}: {'/'.join(map(str, error.instance_path))}: {error.message}"
+        for error in validator.iter_errors(body)
+    ]
+
+
+def rendered_objects(root: Path) -> list[tuple[str, dict[str, Any]]]:
+    """(path under rendered/, object) for every object a repository renders."""
+    built, diagnostics = build(root)
+    assert not diagnostics.has_errors, diagnostics.sorted()
+    return [
+        (path, document) for path, text in built.files.items() for document in yamlio.load_all(text)
+    ]
