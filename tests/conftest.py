@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,3 +79,47 @@ def example_repo(tmp_path: Path) -> Iterator[Path]:
     for folder in ("projects", "environments", "schemas", "rendered"):
         copy_tree(REPO_ROOT / folder, tmp_path / folder)
     yield tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _no_outer_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests make throwaway git repositories: git variables of whatever runs the tests (a
+    hook, `git rebase --exec`) would point git at the outer repository instead."""
+    for name in [name for name in os.environ if name.startswith("GIT_")]:
+        monkeypatch.delenv(name)
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in `repo` as a throwaway identity, whatever the machine's git configuration."""
+    result = subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=manifold tests",
+            "-c",
+            "user.email=tests@manifold.invalid",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+@pytest.fixture
+def example_git_repo(example_repo: Path) -> Path:
+    """The repository's example as a git repository with one commit on `main`."""
+    git(example_repo, "init", "--quiet", "--initial-branch=main")
+    git(example_repo, "add", "--all")
+    git(example_repo, "commit", "--quiet", "--message=example")
+    return example_repo
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new))

@@ -13,3 +13,13 @@ class YamlSnapshot(SingleFileSnapshotExtension):
 class TextSnapshot(SingleFileSnapshotExtension):
     file_extension = "txt"
     _write_mode = WriteMode.TEXT
+
+
+class MarkdownSnapshot(SingleFileSnapshotExtension):
+    file_extension = "md"
+    _write_mode = WriteMode.TEXT
+
+
+class JsonSnapshot(SingleFileSnapshotExtension):
+    file_extension = "json"
+    _write_mode = WriteMode.TEXT

@@ -1,7 +1,8 @@
 """The `manifold` command: options in, one call into the pipeline, an exit code out.
 
-Exit codes: 0 ok, 1 problems found (nothing written), 2 usage error, 3 drift (check),
-70 internal error (a bug in manifold: please report it).
+Exit codes: 0 ok, 1 problems found (nothing written) or `diff --exit-code` found
+differences, 2 usage error, 3 drift (check), 70 internal error (a bug in manifold: please
+report it).
 
 Heavy modules are imported inside the commands so that `manifold --help` stays fast.
 """
@@ -18,9 +19,11 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from manifold import __version__
-from manifold.errors import EXIT_INTERNAL, EXIT_OK, ManifoldError
+from manifold.errors import EXIT_INTERNAL, ManifoldError
 from manifold.options import (
     CheckOptions,
+    DiffFormat,
+    DiffOptions,
     InitOptions,
     OutputFormat,
     RenderOptions,
@@ -86,8 +89,21 @@ def _run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
             err=True,
         )
         sys.exit(EXIT_INTERNAL)
-    _emit(outcome.diagnostics, "ok", outcome.summary, fmt)
-    sys.exit(EXIT_OK)
+    if outcome.output is None:
+        _emit(outcome.diagnostics, "ok", outcome.summary, fmt)
+    else:
+        _emit_beside(outcome)
+    sys.exit(outcome.exit_code)
+
+
+def _emit_beside(outcome: Outcome) -> None:
+    """stdout holds what the command produced; warnings and the summary go to stderr."""
+    from manifold import report
+
+    click.echo(outcome.output, nl=False, color=True)  # styled only when the command chose to
+    if outcome.diagnostics:
+        click.echo(report.format_text(outcome.diagnostics, color=_color()), err=True)
+    click.echo(f"manifold: {outcome.summary}", err=True)
 
 
 def _waiting(message: str) -> None:
@@ -183,6 +199,80 @@ def validate(root: Path, fmt: OutputFormat) -> None:
         return pipeline.validate(options, _progress())
 
     _run(action, fmt)
+
+
+@main.command()
+@root_option
+@click.option(
+    "--base",
+    default="main",
+    show_default=True,
+    metavar="REV",
+    help="Git revision whose committed rendered/ the inputs are compared with "
+    "(origin/REV when only that exists).",
+)
+@click.option(
+    "--working-tree",
+    is_flag=True,
+    help="Compare with rendered/ as it is on disk instead of a git revision.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for terminals, markdown for a pull-request comment, json for programs.",
+)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when anything differs.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour text output (auto: on a terminal, never in CI or with NO_COLOR).",
+)
+@click.pass_context
+def diff(
+    context: click.Context,
+    root: Path,
+    base: str,
+    working_tree: bool,
+    fmt: DiffFormat,
+    exit_code: bool,
+    color: str,
+) -> None:
+    """Render in memory and show, object by object, what differs from rendered/ at --base.
+
+    Changed objects show a diff of their changed fields only; secret-looking values are
+    masked. Nothing is written.
+    """
+    if (
+        working_tree
+        and context.get_parameter_source("base") is not click.core.ParameterSource.DEFAULT
+    ):
+        raise click.UsageError("--base and --working-tree exclude each other")
+    colored = color == "always" or (
+        color == "auto"
+        and sys.stdout.isatty()
+        and not os.environ.get("CI")
+        and not os.environ.get("NO_COLOR")
+    )
+    options = DiffOptions(
+        _existing_root(root),
+        None if working_tree else base,
+        fmt,
+        exit_code,
+        colored,
+        _interactive(),
+    )
+
+    def action() -> Outcome:
+        from manifold import pipeline
+
+        return pipeline.diff(options, _progress())
+
+    _run(action, "json" if fmt == "json" else "text")
 
 
 @main.group()

@@ -8,6 +8,8 @@ from manifold.diagnostics import Diagnostic
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
+EXIT_DIFFERENCES = 1
+"""`diff --exit-code` found differences (as `git diff --exit-code` says it)."""
 EXIT_USAGE = 2
 EXIT_DRIFT = 3
 EXIT_INTERNAL = 70

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 OutputFormat = Literal["text", "json"]
+DiffFormat = Literal["text", "markdown", "json"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,18 @@ class ValidateOptions:
     paths: tuple[Path, ...] = ()
     """Manifest files or folders to validate; empty means the repository's own inputs."""
     kubernetes_version: str | None = None
+    progress: bool = False
+
+
+@dataclass(frozen=True)
+class DiffOptions:
+    root: Path
+    base: str | None = "main"
+    """Git revision whose committed rendered/ is the old side; None: rendered/ on disk."""
+    format: DiffFormat = "text"
+    exit_code: bool = False
+    """Exit 1 when anything differs."""
+    color: bool = False
     progress: bool = False
 
 

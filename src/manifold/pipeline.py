@@ -23,13 +23,19 @@ from manifold import layout, writer
 from manifold.decode import decode, problem_diagnostic
 from manifold.diagnostics import Diagnostic, Diagnostics, Problem, Severity
 from manifold.environments import EnvironmentFile, ResolvedEnvironment, resolve_environments
-from manifold.errors import DriftFound, ProblemsFound, UsageProblem
+from manifold.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.expand import ProjectFile, ProjectInstance, expand, includes
 from manifold.finalize import finalize, namespaces
 from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
 from manifold.gitops.render import sync_layout, sync_objects
 from manifold.modelcheck import did_you_mean
-from manifold.options import CheckOptions, RenderOptions, SchemasOptions, ValidateOptions
+from manifold.options import (
+    CheckOptions,
+    DiffOptions,
+    RenderOptions,
+    SchemasOptions,
+    ValidateOptions,
+)
 from manifold.patches import apply_patches
 from manifold.paths import format_json_path
 from manifold.references import check_references
@@ -73,6 +79,9 @@ class Outcome:
 
     summary: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    output: str | None = None
+    """What the command produces for stdout (a diff); the summary then goes to stderr."""
+    exit_code: int = EXIT_OK
 
 
 # --------------------------------------------------------------------------- inputs
@@ -386,6 +395,36 @@ def validate(options: ValidateOptions, progress: Progress | None) -> Outcome:
     return Outcome(
         f"inputs and the {built.objects} objects they render are valid",
         _warnings(diagnostics),
+    )
+
+
+def diff(options: DiffOptions, progress: Progress | None) -> Outcome:
+    """What the inputs render now against rendered/ at a git revision (or on disk)."""
+    from manifold import diffformat, gitfiles, semdiff
+
+    built, diagnostics = build(options.root, (), progress)
+    _fail_on_errors(diagnostics)
+    if options.base is None:
+        label = f"{writer.RENDERED_DIR}/ on disk"
+        old_files = writer.read_tree(options.root / writer.RENDERED_DIR).generated
+    else:
+        commit, label = gitfiles.resolve(options.root, options.base)
+        old_files = gitfiles.rendered_at(options.root, commit)
+    before, unreadable = semdiff.read_resources(old_files)
+    after, _ = semdiff.read_resources(built.encoded())
+    report = diffformat.DiffReport(label, semdiff.compare(before, after))
+    if options.format == "markdown":
+        output = diffformat.markdown(report)
+    elif options.format == "json":
+        output = diffformat.as_json(report) + "\n"
+    else:
+        output = diffformat.text(report, color=options.color)
+    differs = options.exit_code and bool(report.changes)
+    return Outcome(
+        report.summary(),
+        [*unreadable, *_warnings(diagnostics)],
+        output=output,
+        exit_code=EXIT_DIFFERENCES if differs else EXIT_OK,
     )
 
 

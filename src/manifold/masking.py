@@ -1,0 +1,208 @@
+"""Secret-looking values replaced by a placeholder before anything shows them to people.
+
+Rendered objects should hold only references to Secrets, but an inline `value` of a
+`HF_TOKEN` variable or a `--api-key=...` argument is one edit away, and a pull-request
+comment is public to everyone who can read the repository. Masked:
+
+- the `data` and `stringData` of a `Secret`;
+- the `value` of a `{name, value}` pair whose name looks secret (environment variables);
+- a string under a key that looks secret (`password`, `apiToken`, `clientSecret`...), but
+  not references to secrets (`secretName`, `tokenSecretRef`...);
+- in command lines, the value of a flag that looks secret (`--token=...`, `--password X`);
+- anywhere, text shaped like a credential: private keys, passwords in URLs, and tokens with
+  a known prefix (GitHub, Hugging Face, AWS, OpenAI, Slack, JWTs).
+
+`mask_pair` masks an old and a new version together so that a changed secret still shows
+as changed: the new side then reads `***(changed)`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+MASK: Final = "***"
+CHANGED: Final = "***(changed)"
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Final = _Missing()
+"""A value that is absent on one side of a pair."""
+
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_SECRET_WORDS = frozenset({"password", "passwd", "passphrase", "secret", "token", "credential"})
+_SECRET_KEYS = frozenset({"apikey", "privatekey", "accesskey", "secretkey", "signingkey"})
+_REFERENCE_WORDS = frozenset({"name", "names", "ref", "reference", "file", "path", "key", "id"})
+_FLAG = re.compile(r"(?<!\S)(?P<flag>--?[A-Za-z][A-Za-z0-9_.-]*)=(?P<value>\S+)")
+_CREDENTIAL_SHAPES = (
+    re.compile(
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|\Z)", re.DOTALL
+    ),
+    re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"),  # user:password@ in a URL
+    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b"),
+    re.compile(r"\bgithub_pat_[A-Za-z0-9_]{30,}\b"),
+    re.compile(r"\bhf_[A-Za-z0-9]{30,}\b"),
+    re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
+    re.compile(r"\bsk-[A-Za-z0-9_-]{20,}\b"),
+    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"),
+    re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+"),
+)
+
+
+def _words(key: str) -> list[str]:
+    return [word.lower() for word in _WORDS.findall(key)]
+
+
+def secret_key(key: str) -> bool:
+    """Whether a field, variable or flag name says its value is a secret.
+
+    Word by word, so `maxTokens` and `tokenizer` are not secrets; names ending in a
+    reference word (`secretName`, `tokenSecretRef`, `AWS_ACCESS_KEY_ID`) point at a secret
+    rather than hold one, except the keys that are secrets themselves (`apiKey`).
+    """
+    words = _words(key)
+    if not words:
+        return False
+    if words[-1] in _REFERENCE_WORDS:
+        return len(words) > 1 and words[-2] + words[-1] in _SECRET_KEYS
+    return not _SECRET_WORDS.isdisjoint(words)
+
+
+def mask_text(text: str) -> str:
+    """`text` with secret flag values and credential-shaped parts replaced."""
+    masked = _FLAG.sub(
+        lambda m: f"{m['flag']}={MASK}" if secret_key(m["flag"]) else m.group(), text
+    )
+    for shape in _CREDENTIAL_SHAPES:
+        masked = shape.sub(MASK, masked)
+    return masked
+
+
+def mask(document: Any) -> Any:
+    """A copy of `document` with its secret-looking values masked."""
+    masked, _ = mask_pair(document, MISSING)
+    return masked
+
+
+def mask_pair(before: Any, after: Any) -> tuple[Any, Any]:
+    """Both versions masked; where a secret differs between them, the new one says so."""
+    secret_object = _is_secret_object(before) or _is_secret_object(after)
+    return _pair(before, after, secret=False, in_secret_object=secret_object, depth=0)
+
+
+def _is_secret_object(document: Any) -> bool:
+    return isinstance(document, dict) and document.get("kind") == "Secret"
+
+
+def _pair(
+    before: Any, after: Any, *, secret: bool, in_secret_object: bool, depth: int
+) -> tuple[Any, Any]:
+    if isinstance(before, dict) or isinstance(after, dict):
+        return _pair_mappings(before, after, secret, in_secret_object, depth)
+    if isinstance(before, list) or isinstance(after, list):
+        return _pair_lists(before, after, secret)
+    return _leaves(before, after, secret)
+
+
+def _pair_mappings(
+    before: Any, after: Any, secret: bool, in_secret_object: bool, depth: int
+) -> tuple[Any, Any]:
+    old = before if isinstance(before, dict) else {}
+    new = after if isinstance(after, dict) else {}
+    secret_pair = _names_a_secret(old) or _names_a_secret(new)
+    results: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+    for key in [*new, *(k for k in old if k not in new)]:
+        inner_secret = (
+            secret
+            or (in_secret_object and depth == 0 and key in ("data", "stringData"))
+            or (secret_pair and key == "value")
+            or secret_key(key)
+        )
+        masked = _pair(
+            old.get(key, MISSING),
+            new.get(key, MISSING),
+            secret=inner_secret,
+            in_secret_object=in_secret_object,
+            depth=depth + 1,
+        )
+        for side, value in zip(results, masked, strict=True):
+            if value is not MISSING:
+                side[key] = value
+    return (
+        results[0] if isinstance(before, dict) else _leaves(before, MISSING, secret)[0],
+        results[1] if isinstance(after, dict) else _leaves(MISSING, after, secret)[1],
+    )
+
+
+def _names_a_secret(mapping: dict[str, Any]) -> bool:
+    name = mapping.get("name")
+    return isinstance(name, str) and "value" in mapping and secret_key(name)
+
+
+def _pair_lists(before: Any, after: Any, secret: bool) -> tuple[Any, Any]:
+    """Items paired by `name` when every item has one (environment variables), else by index."""
+    old = _flag_values(before) if isinstance(before, list) else []
+    new = _flag_values(after) if isinstance(after, list) else []
+    by_name = all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in (*old, *new))
+    keys: list[Any] = [i["name"] for i in old] if by_name else list(range(len(old)))
+    new_keys: list[Any] = [i["name"] for i in new] if by_name else list(range(len(new)))
+    old_items, new_items = dict(zip(keys, old, strict=True)), dict(zip(new_keys, new, strict=True))
+    masked: dict[Any, tuple[Any, Any]] = {
+        key: _pair(
+            old_items.get(key, MISSING),
+            new_items.get(key, MISSING),
+            secret=secret,
+            in_secret_object=False,
+            depth=1,
+        )
+        for key in {*keys, *new_keys}
+    }
+    return (
+        [masked[key][0] for key in keys]
+        if isinstance(before, list)
+        else _leaves(before, MISSING, secret)[0],
+        [masked[key][1] for key in new_keys]
+        if isinstance(after, list)
+        else _leaves(MISSING, after, secret)[1],
+    )
+
+
+def _flag_values(items: list[Any]) -> list[Any]:
+    """`["--token", "abc"]`: the item after a secret flag is the secret."""
+    masked = list(items)
+    for index, item in enumerate(items[:-1]):
+        following = items[index + 1]
+        if (
+            isinstance(item, str)
+            and item.startswith("-")
+            and "=" not in item
+            and secret_key(item)
+            and isinstance(following, str)
+            and not following.startswith("-")
+        ):
+            masked[index + 1] = _Secret(following)
+    return masked
+
+
+class _Secret(str):
+    """A list item known to be a secret from the flag before it."""
+
+
+def _leaves(before: Any, after: Any, secret: bool) -> tuple[Any, Any]:
+    old, new = _leaf(before, secret), _leaf(after, secret)
+    changed = before is not MISSING and after is not MISSING and before != after
+    if changed and old == new and isinstance(new, str) and MASK in new:
+        new = new.replace(MASK, CHANGED)
+    return old, new
+
+
+def _leaf(value: Any, secret: bool) -> Any:
+    if isinstance(value, _Secret) or (secret and isinstance(value, str) and value):
+        return MASK
+    if isinstance(value, str):
+        return mask_text(value)
+    return value
