@@ -25,6 +25,7 @@ from manifold.options import (
     DiffFormat,
     DiffOptions,
     InitOptions,
+    KubeconformMode,
     OutputFormat,
     RenderOptions,
     SchemasOptions,
@@ -188,10 +189,17 @@ def check(root: Path, fmt: OutputFormat) -> None:
 
 @main.command()
 @root_option
+@click.option(
+    "--kubeconform/--no-kubeconform",
+    default=None,
+    help="Also check the rendered files with kubeconform (required with --kubeconform; "
+    "by default, when it is on PATH).",
+)
 @format_option
-def validate(root: Path, fmt: OutputFormat) -> None:
+def validate(root: Path, kubeconform: bool | None, fmt: OutputFormat) -> None:
     """Validate the inputs and everything they render, without writing anything."""
-    options = ValidateOptions(_existing_root(root), progress=_interactive())
+    mode: KubeconformMode = "auto" if kubeconform is None else "always" if kubeconform else "never"
+    options = ValidateOptions(_existing_root(root), progress=_interactive(), kubeconform=mode)
 
     def action() -> Outcome:
         from manifold import pipeline

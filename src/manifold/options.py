@@ -8,6 +8,7 @@ from typing import Literal
 
 OutputFormat = Literal["text", "json"]
 DiffFormat = Literal["text", "markdown", "json"]
+KubeconformMode = Literal["auto", "always", "never"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class ValidateOptions:
     """Manifest files or folders to validate; empty means the repository's own inputs."""
     kubernetes_version: str | None = None
     progress: bool = False
+    kubeconform: KubeconformMode = "auto"
+    """Also run kubeconform: auto when it is on PATH, always (fail without it), or never."""
 
 
 @dataclass(frozen=True)

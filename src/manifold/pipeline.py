@@ -68,6 +68,8 @@ class Build:
     environments: tuple[str, ...]
     files: dict[str, str] = field(default_factory=dict)
     objects: int = 0
+    kubernetes_versions: dict[str, str] = field(default_factory=dict)
+    """By top-level folder of rendered/: the Kubernetes version its objects are checked for."""
 
     def encoded(self) -> dict[str, bytes]:
         return {path: text.encode() for path, text in self.files.items()}
@@ -191,14 +193,16 @@ def build(
     store = SchemaStore(root)
     files: dict[str, str] = {}
     objects = 0
+    versions = dict.fromkeys(SYNC_FOLDERS, DEFAULT_KUBERNETES_VERSION)
     for name in names:
         environment = inputs.environments[name]
+        versions[name] = environment.kubernetes_version or DEFAULT_KUBERNETES_VERSION
         rendered = _render_environment(environment, inputs.projects, diagnostics, progress)
         manifests = _checked(environment, rendered, store, diagnostics)
         files.update(layout.layout(name, manifests, environment.source_paths))
         objects += len(manifests)
     files.update(_sync_files(inputs, store, diagnostics))
-    return Build(tuple(names), files, objects), diagnostics
+    return Build(tuple(names), files, objects, versions), diagnostics
 
 
 def _sync_files(inputs: Inputs, store: SchemaStore, diagnostics: Diagnostics) -> dict[str, str]:
@@ -390,12 +394,23 @@ def schema_drift(root: Path) -> list[Diagnostic]:
 
 
 def validate(options: ValidateOptions, progress: Progress | None) -> Outcome:
+    from manifold import kubeconform
+
+    executable = kubeconform.find(options.kubeconform)
     built, diagnostics = build(options.root, (), progress)
     _fail_on_errors(diagnostics)
-    return Outcome(
-        f"inputs and the {built.objects} objects they render are valid",
-        _warnings(diagnostics),
-    )
+    summary = f"inputs and the {built.objects} objects they render are valid"
+    if executable is not None:
+        report = kubeconform.check(executable, options.root, built.files, built.kubernetes_versions)
+        diagnostics.extend(report.diagnostics)
+        if diagnostics.has_errors:
+            raise ProblemsFound(
+                f"kubeconform found problems ({report.summary()})", diagnostics.sorted()
+            )
+        summary += f"; kubeconform: {report.summary()}"
+    elif options.kubeconform == "auto":
+        summary += " (kubeconform is not on PATH: not run)"
+    return Outcome(summary, _warnings(diagnostics))
 
 
 def diff(options: DiffOptions, progress: Progress | None) -> Outcome:

@@ -1,0 +1,25 @@
+"""The small translations between manifold and kubeconform."""
+
+from __future__ import annotations
+
+import pytest
+
+from manifold.kubeconform import _path, kubernetes_release
+
+
+@pytest.mark.parametrize(
+    ("version", "release"), [("1.31", "1.31.0"), ("v1.30", "1.30.0"), ("v1.30.2", "1.30.2")]
+)
+def test_kubeconform_wants_a_full_release(version: str, release: str) -> None:
+    assert kubernetes_release(version) == release
+
+
+def test_json_pointers_become_paths() -> None:
+    assert _path("/spec/engine/tolerations/0/key") == ("spec", "engine", "tolerations", 0, "key")
+    assert _path("/metadata/labels/app.kubernetes.io~1name") == (
+        "metadata",
+        "labels",
+        "app.kubernetes.io/name",
+    )
+    assert _path("") == ()
+    assert _path("no-leading-slash") == ()
