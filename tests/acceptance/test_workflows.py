@@ -1,0 +1,165 @@
+"""The GitHub workflows and the pre-commit hooks: valid for GitHub and pre-commit, and every
+manifold command line in them one that this manifold accepts."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+
+from manifold import yamlio
+from manifold.cli import main
+from manifold.diffformat import COMMENT_MARKER
+from tests.conftest import REPO_ROOT
+
+WORKFLOWS = REPO_ROOT / ".github" / "workflows"
+TESTS_MANIFOLD = WORKFLOWS / "ci.yml"
+GATE = WORKFLOWS / "render-and-validate.yml"
+HOOKS = REPO_ROOT / ".pre-commit-hooks.yaml"
+
+
+def _load(path: Path) -> Any:
+    return yamlio.load_one(path.read_text())
+
+
+def _steps(workflow: Path) -> list[dict[str, Any]]:
+    return [step for job in _load(workflow)["jobs"].values() for step in job["steps"]]
+
+
+def _scripts(workflow: Path) -> str:
+    return "\n".join(step.get("run", "") for step in _steps(workflow))
+
+
+def _command_lines(script: str) -> list[list[str]]:
+    """Each shell command that runs manifold, as its arguments (redirections cut off)."""
+    commands = []
+    for line in script.replace("\\\n", " ").splitlines():
+        if not line.strip().startswith("manifold "):
+            continue
+        words = shlex.split(line, comments=True)
+        if words:
+            cut = next((i for i, w in enumerate(words) if w in (">", ">>", "|", "&&")), None)
+            commands.append(words[1:cut])
+    return commands
+
+
+def _parse(args: list[str]) -> dict[str, Any]:
+    """The options manifold's CLI makes of `args`; raises click.UsageError if it refuses them."""
+    context = main.make_context("manifold", list(args))
+    command: click.Command = main
+    rest = [*context._protected_args, *context.args]
+    while isinstance(command, click.Group):
+        name, found, rest = command.resolve_command(context, rest)
+        assert name is not None and found is not None
+        command = found
+        context = command.make_context(name, rest, parent=context)
+        rest = [*context._protected_args, *context.args]
+    return context.params
+
+
+def _check_jsonschema(schema: str, *files: Path) -> subprocess.CompletedProcess[str]:
+    """check-jsonschema with a schema it ships (offline)."""
+    command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema]
+    return subprocess.run([*command, *map(str, files)], capture_output=True, text=True)
+
+
+def test_both_workflows_match_the_github_workflow_schema() -> None:
+    workflows = sorted(WORKFLOWS.glob("*.y*ml"))
+    assert workflows == sorted((TESTS_MANIFOLD, GATE))
+    for schema in ("vendor.github-workflows", "custom.github-workflows-require-timeout"):
+        checked = _check_jsonschema(schema, *workflows)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_check_jsonschema_would_catch_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text(GATE.read_text().replace("runs-on:", "run-on:"))
+    assert _check_jsonschema("vendor.github-workflows", broken).returncode == 1
+
+
+def test_the_first_workflow_tests_manifold_itself() -> None:
+    workflow = _load(TESTS_MANIFOLD)
+    assert {"push", "pull_request"} <= set(workflow["on"])
+    assert "bash .ci/run" in _scripts(TESTS_MANIFOLD)
+
+
+class TestTheGate:
+    def test_runs_on_pull_requests_that_edit_yaml(self) -> None:
+        paths = _load(GATE)["on"]["pull_request"]["paths"]
+        assert [pattern for pattern in paths if pattern.endswith((".yaml", ".yml"))] == paths
+        assert {"**.yaml", "**.yml"} <= set(paths)
+
+    def test_steps_in_order(self) -> None:
+        commands = [" ".join(words) for words in _command_lines(_scripts(GATE))]
+        assert commands == [
+            "check",
+            "validate --kubeconform",
+            "diff --base origin/$BASE_REF --format markdown",
+        ]
+
+    def test_installs_a_pinned_checked_kubeconform(self) -> None:
+        workflow = _load(GATE)
+        assert re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", workflow["env"]["KUBECONFORM_VERSION"])
+        assert re.fullmatch(r"[0-9a-f]{64}", workflow["env"]["KUBECONFORM_SHA256"])
+        script = _scripts(GATE)
+        assert "github.com/yannh/kubeconform/releases/download/" in script
+        assert "sha256sum --check" in script
+        assert script.index("sha256sum --check") < script.index("sudo install kubeconform")
+
+    def test_posts_or_updates_one_comment(self) -> None:
+        job = next(iter(_load(GATE)["jobs"].values()))
+        assert job["permissions"]["pull-requests"] == "write"
+        comment = _steps(GATE)[-1]
+        assert "diff.md" in comment["run"]
+        assert "--method PATCH" in comment["run"] and "--method POST" in comment["run"]
+        assert comment["run"].index("--method PATCH") < comment["run"].index("--method POST")
+        assert "head -n 1 diff.md" in comment["run"], "finds its comment by the first line"
+        assert COMMENT_MARKER.startswith("<!--"), "the marker must stay invisible"
+
+
+@pytest.mark.parametrize("workflow", [TESTS_MANIFOLD, GATE], ids=lambda p: p.name)
+def test_every_manifold_command_in_the_workflows_is_accepted(workflow: Path) -> None:
+    for args in _command_lines(_scripts(workflow)):
+        _parse(args)
+
+
+def test_an_unknown_option_is_refused() -> None:
+    with pytest.raises(click.UsageError):
+        _parse(["diff", "--bse", "main"])
+
+
+class TestPreCommitHooks:
+    def test_hooks_are_complete(self) -> None:
+        hooks = _load(HOOKS)
+        assert [hook["id"] for hook in hooks] == ["manifold-check", "manifold-render"]
+        for hook in hooks:
+            assert {"id", "name", "entry", "language"} <= set(hook), hook
+            assert hook["language"] == "python", "pre-commit installs this repository"
+            assert hook["pass_filenames"] is False, "manifold reads the whole repository"
+            args = shlex.split(hook["entry"])
+            assert args[0] == "manifold"
+            _parse(args[1:])
+
+    @pytest.mark.parametrize(
+        ("path", "runs"),
+        [
+            ("projects/chat-assistant.yaml", True),
+            ("environments/prod.yaml", True),
+            ("rendered/prod/kustomization.yaml", True),
+            ("README.md", False),
+            ("src/manifold/cli.py", False),
+        ],
+    )
+    def test_check_runs_when_inputs_or_outputs_change(self, path: str, runs: bool) -> None:
+        check = _load(HOOKS)[0]
+        assert bool(re.search(check["files"], path)) is runs
+
+    def test_the_entry_point_is_installed_by_the_package(self) -> None:
+        pyproject = (REPO_ROOT / "pyproject.toml").read_text()
+        assert 'manifold = "manifold.cli:main"' in pyproject
