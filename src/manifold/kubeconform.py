@@ -1,6 +1,7 @@
 """A second opinion from kubeconform (https://github.com/yannh/kubeconform), run as a program.
 
-The files `manifold render` would write are put in a temporary `rendered/` and checked with
+The files a controller applies (those the `kustomization.yaml` of each folder lists) of what
+`manifold render` would write are put in a temporary `rendered/` and checked with
 
     kubeconform -strict -summary -output json -kubernetes-version X.Y.Z
         -schema-location '<repository>/schemas/{{ .Group }}/...' (SCHEMA_TEMPLATE)
@@ -32,9 +33,10 @@ from typing import Any
 from manifold import yamlio
 from manifold.diagnostics import Diagnostic, Position
 from manifold.errors import UsageProblem
+from manifold.layout import KUSTOMIZATION
 from manifold.options import KubeconformMode
 from manifold.paths import JsonPath, format_json_path, parse_json_pointer
-from manifold.schemastore import SCHEMAS_DIR
+from manifold.schemastore import DEFAULT_KUBERNETES_VERSION, SCHEMAS_DIR
 from manifold.writer import RENDERED_DIR
 
 EXECUTABLE = "kubeconform"
@@ -96,21 +98,39 @@ class Report:
         return ", ".join(f"{count} {name}" for name, count in self.counts.items())
 
 
+def applied(files: Mapping[str, str]) -> dict[str, str]:
+    """The files some folder's kustomization.yaml lists: what Flux and Argo CD apply."""
+    listed: dict[str, str] = {}
+    for path, text in files.items():
+        folder, _, name = path.rpartition("/")
+        if name != KUSTOMIZATION:
+            continue
+        kustomization = yamlio.load_one(text)
+        for resource in kustomization.get("resources") or ():
+            relative = f"{folder}/{resource}" if folder else str(resource)
+            if relative in files:
+                listed[relative] = files[relative]
+    return listed
+
+
 def check(
     executable: str,
     root: Path,
     files: Mapping[str, str],
     kubernetes_versions: Mapping[str, str],
 ) -> Report:
-    """Run kubeconform on `files` (paths relative to rendered/), each top-level folder with
-    the Kubernetes version `kubernetes_versions` gives it."""
+    """Run kubeconform on the objects of `files` (paths relative to rendered/) that are
+    applied, each top-level folder with the Kubernetes version `kubernetes_versions` gives
+    it (the default for a folder it does not name)."""
     report = Report()
+    objects = applied(files)
     folders: dict[str, list[str]] = defaultdict(list)
-    for folder in sorted({path.split("/", 1)[0] for path in files}):
-        folders[kubernetes_versions[folder]].append(f"{RENDERED_DIR}/{folder}")
+    for folder in sorted({path.split("/", 1)[0] for path in objects}):
+        version = kubernetes_versions.get(folder, DEFAULT_KUBERNETES_VERSION)
+        folders[version].append(f"{RENDERED_DIR}/{folder}")
     with tempfile.TemporaryDirectory(prefix="manifold-kubeconform-") as temporary:
         workspace = Path(temporary)
-        for relative, text in files.items():
+        for relative, text in objects.items():
             path = workspace / RENDERED_DIR / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from manifold.kubeconform import _path, kubernetes_release
+from manifold.kubeconform import _path, applied, kubernetes_release
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,19 @@ def test_json_pointers_become_paths() -> None:
     )
     assert _path("") == ()
     assert _path("no-leading-slash") == ()
+
+
+def test_only_what_a_kustomization_applies_is_checked() -> None:
+    """Files kept apart from what the controllers apply (requests for an API, notes) are not
+    Kubernetes objects, and kubeconform would fail them."""
+    files = {
+        "dev/kustomization.yaml": "resources:\n- demo/configmap-a.yaml\n",
+        "dev/demo/configmap-a.yaml": "kind: ConfigMap\n",
+        "dev/requests/inference-a.json": "{}\n",
+        "_flux/dev/kustomization.yaml": "resources:\n- kustomization-x.yaml\n",
+        "_flux/dev/kustomization-x.yaml": "kind: Kustomization\n",
+    }
+    assert applied(files) == {
+        "dev/demo/configmap-a.yaml": "kind: ConfigMap\n",
+        "_flux/dev/kustomization-x.yaml": "kind: Kustomization\n",
+    }

@@ -85,3 +85,17 @@ def test_objects_no_longer_wanted_are_removed(example_repo: Path) -> None:
     assert not (example_repo / "rendered/_flux").exists()
     application_set = example_repo / "rendered/_argocd/applicationset-manifold.yaml"
     assert "path: rendered/prod" in application_set.read_text()
+
+
+def test_the_writer_owns_only_its_own_files_there_too(example_repo: Path) -> None:
+    notes = example_repo / "rendered/_argocd/NOTES.md"
+    notes.write_text("bootstrap with kubectl apply -k rendered/_argocd\n")
+    in_the_way = example_repo / "rendered/_flux/prod/gitrepository-manifold-prod.yaml"
+    in_the_way.write_text("kind: Mine\n")
+    result = run_cli("render", "-C", str(example_repo))
+    assert result.exit_code == 1
+    assert "rendered/_flux/prod/gitrepository-manifold-prod.yaml" in result.stderr
+    in_the_way.unlink()
+    assert run_cli("render", "-C", str(example_repo)).exit_code == 0
+    assert notes.read_text().startswith("bootstrap")
+    assert run_cli("check", "-C", str(example_repo)).exit_code == 0
