@@ -19,6 +19,7 @@ as changed: the new side then reads `***(changed)`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Final
 
 MASK: Final = "***"
@@ -91,47 +92,48 @@ def mask(document: Any) -> Any:
 def mask_pair(before: Any, after: Any) -> tuple[Any, Any]:
     """Both versions masked; where a secret differs between them, the new one says so."""
     secret_object = _is_secret_object(before) or _is_secret_object(after)
-    return _pair(before, after, secret=False, in_secret_object=secret_object, depth=0)
+    return _pair(before, after, _Context(secret_object=secret_object))
 
 
 def _is_secret_object(document: Any) -> bool:
     return isinstance(document, dict) and document.get("kind") == "Secret"
 
 
-def _pair(
-    before: Any, after: Any, *, secret: bool, in_secret_object: bool, depth: int
-) -> tuple[Any, Any]:
+@dataclass(frozen=True)
+class _Context:
+    secret: bool = False
+    """The value here is a secret (a string or number; a mapping is judged key by key)."""
+    everything: bool = False
+    """Everything below is secret (the data of a Secret)."""
+    secret_object: bool = False
+    top: bool = True
+
+
+def _pair(before: Any, after: Any, context: _Context) -> tuple[Any, Any]:
     if isinstance(before, dict) or isinstance(after, dict):
-        return _pair_mappings(before, after, secret, in_secret_object, depth)
+        return _pair_mappings(before, after, context)
     if isinstance(before, list) or isinstance(after, list):
-        return _pair_lists(before, after, secret)
-    return _leaves(before, after, secret)
+        return _pair_lists(before, after, context)
+    return _leaves(before, after, context.secret or context.everything)
 
 
-def _pair_mappings(
-    before: Any, after: Any, secret: bool, in_secret_object: bool, depth: int
-) -> tuple[Any, Any]:
+def _pair_mappings(before: Any, after: Any, context: _Context) -> tuple[Any, Any]:
     old = before if isinstance(before, dict) else {}
     new = after if isinstance(after, dict) else {}
     secret_pair = _names_a_secret(old) or _names_a_secret(new)
     results: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
     for key in [*new, *(k for k in old if k not in new)]:
-        inner_secret = (
-            secret
-            or (in_secret_object and depth == 0 and key in ("data", "stringData"))
-            or (secret_pair and key == "value")
-            or secret_key(key)
+        inner = _Context(
+            secret=(secret_pair and key == "value") or secret_key(key),
+            everything=context.everything
+            or (context.secret_object and context.top and key in ("data", "stringData")),
+            top=False,
         )
-        masked = _pair(
-            old.get(key, MISSING),
-            new.get(key, MISSING),
-            secret=inner_secret,
-            in_secret_object=in_secret_object,
-            depth=depth + 1,
-        )
+        masked = _pair(old.get(key, MISSING), new.get(key, MISSING), inner)
         for side, value in zip(results, masked, strict=True):
             if value is not MISSING:
                 side[key] = value
+    secret = context.secret or context.everything
     return (
         results[0] if isinstance(before, dict) else _leaves(before, MISSING, secret)[0],
         results[1] if isinstance(after, dict) else _leaves(MISSING, after, secret)[1],
@@ -143,32 +145,40 @@ def _names_a_secret(mapping: dict[str, Any]) -> bool:
     return isinstance(name, str) and "value" in mapping and secret_key(name)
 
 
-def _pair_lists(before: Any, after: Any, secret: bool) -> tuple[Any, Any]:
-    """Items paired by `name` when every item has one (environment variables), else by index."""
+def _pair_lists(before: Any, after: Any, context: _Context) -> tuple[Any, Any]:
+    """Items paired by `name` when every item has a distinct one (environment variables),
+    else by position."""
     old = _flag_values(before) if isinstance(before, list) else []
     new = _flag_values(after) if isinstance(after, list) else []
-    by_name = all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in (*old, *new))
-    keys: list[Any] = [i["name"] for i in old] if by_name else list(range(len(old)))
-    new_keys: list[Any] = [i["name"] for i in new] if by_name else list(range(len(new)))
-    old_items, new_items = dict(zip(keys, old, strict=True)), dict(zip(new_keys, new, strict=True))
-    masked: dict[Any, tuple[Any, Any]] = {
-        key: _pair(
-            old_items.get(key, MISSING),
-            new_items.get(key, MISSING),
-            secret=secret,
-            in_secret_object=False,
-            depth=1,
-        )
-        for key in {*keys, *new_keys}
+    old_keys, new_keys = _item_keys(old, new)
+    old_items = dict(zip(old_keys, old, strict=True))
+    new_items = dict(zip(new_keys, new, strict=True))
+    inner = _Context(secret=context.secret, everything=context.everything, top=False)
+    masked = {
+        key: _pair(old_items.get(key, MISSING), new_items.get(key, MISSING), inner)
+        for key in {*old_keys, *new_keys}
     }
+    secret = context.secret or context.everything
     return (
-        [masked[key][0] for key in keys]
+        [masked[key][0] for key in old_keys]
         if isinstance(before, list)
         else _leaves(before, MISSING, secret)[0],
         [masked[key][1] for key in new_keys]
         if isinstance(after, list)
         else _leaves(MISSING, after, secret)[1],
     )
+
+
+def _item_keys(old: list[Any], new: list[Any]) -> tuple[list[Any], list[Any]]:
+    def names(items: list[Any]) -> list[Any] | None:
+        found = [i.get("name") if isinstance(i, dict) else None for i in items]
+        unique = len(set(found)) == len(found)
+        return found if unique and all(isinstance(n, str) for n in found) else None
+
+    old_names, new_names = names(old), names(new)
+    if old_names is not None and new_names is not None:
+        return old_names, new_names
+    return list(range(len(old))), list(range(len(new)))
 
 
 def _flag_values(items: list[Any]) -> list[Any]:
@@ -201,7 +211,8 @@ def _leaves(before: Any, after: Any, secret: bool) -> tuple[Any, Any]:
 
 
 def _leaf(value: Any, secret: bool) -> Any:
-    if isinstance(value, _Secret) or (secret and isinstance(value, str) and value):
+    scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
+    if isinstance(value, _Secret) or (secret and scalar and value != ""):
         return MASK
     if isinstance(value, str):
         return mask_text(value)

@@ -237,8 +237,9 @@ def _get(document: Any, path: FieldPath) -> Any:
     node = document
     for step in path:
         if isinstance(step, Named):
-            matches = [i for i in node if isinstance(i, dict) and i.get("name") == step.name]
-            node = matches[0] if isinstance(node, list) and matches else MISSING
+            items = node if isinstance(node, list) else []
+            matches = [i for i in items if isinstance(i, dict) and i.get("name") == step.name]
+            node = matches[0] if matches else MISSING
         elif isinstance(step, int):
             node = node[step] if isinstance(node, list) and step < len(node) else MISSING
         else:

@@ -98,3 +98,16 @@ def test_a_changed_secret_says_so_and_an_unchanged_one_does_not() -> None:
     unchanged_before, unchanged_after = mask_pair(old, old)
     assert unchanged_before == unchanged_after
     assert mask_pair({"password": "x"}, MISSING) == ({"password": MASK}, MISSING)
+
+
+def test_numbers_under_secret_keys_and_references_in_secret_keys() -> None:
+    volume = {"name": "certs", "secret": {"secretName": "tls-certs", "defaultMode": 420}}
+    assert mask(volume) == volume, "a secret's name is not a secret"
+    assert mask({"pin": {"password": 1234, "passwordRequired": True}}) == {
+        "pin": {"password": MASK, "passwordRequired": True}
+    }
+
+
+def test_items_with_the_same_name_keep_their_own_values() -> None:
+    twice = [{"name": "A", "value": "1"}, {"name": "A", "value": "2"}]
+    assert mask({"env": twice}) == {"env": twice}
