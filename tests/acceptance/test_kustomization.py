@@ -22,8 +22,8 @@ FOLDERS = sorted(p.parent for p in RENDERED.rglob("kustomization.yaml"))
 
 
 def test_every_folder_of_rendered_is_a_kustomization_or_holds_them() -> None:
-    environments = {p.name for p in RENDERED.iterdir() if p.is_dir() and p.name[0] != "_"}
-    assert environments == {"dev", "staging", "prod"}
+    environments = {p.stem for p in (REPO_ROOT / "environments").glob("*.yaml")}
+    assert {p.name for p in RENDERED.iterdir() if p.is_dir() and p.name[0] != "_"} == environments
     assert {p.relative_to(RENDERED).parts[0] for p in FOLDERS} == {
         *environments,
         "_argocd",
