@@ -42,6 +42,8 @@ def shared() -> Path:
 
 
 def copy_tree(source: Path, target: Path, *, skip: tuple[str, ...] = ()) -> None:
+    if not source.is_dir():
+        return
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
         if relative.parts[0] in skip or "__pycache__" in relative.parts:
@@ -74,6 +76,6 @@ def tree_text(folder: Path) -> str:
 @pytest.fixture
 def example_repo(tmp_path: Path) -> Iterator[Path]:
     """A copy of this repository's own example (projects, environments, schemas, rendered)."""
-    for folder in ("projects", "environments", "schemas", "rendered"):
+    for folder in ("projects", "environments", "platform", "schemas", "rendered"):
         copy_tree(REPO_ROOT / folder, tmp_path / folder)
     yield tmp_path

@@ -36,6 +36,7 @@ from manifold.schemastore import (
     SCHEMAS_DIR,
     SchemaStore,
     generated_files,
+    imported_paths,
 )
 from manifold.sources import ENVIRONMENTS_DIR, PROJECTS_DIR, Document, discover, read_document
 from manifold.targets.base import Manifest
@@ -348,8 +349,14 @@ def _drift(file: str, message: str) -> Diagnostic:
     return Diagnostic(message, file=file)
 
 
+def _wanted_schemas(root: Path) -> dict[str, str]:
+    """What `schemas generate` writes: manifold's schemas, except where one was imported."""
+    imported = imported_paths(root)
+    return {path: text for path, text in generated_files().items() if path not in imported}
+
+
 def schema_drift(root: Path) -> list[Diagnostic]:
-    wanted = generated_files()
+    wanted = _wanted_schemas(root)
     folder = root / SCHEMAS_DIR
     drift = []
     for relative, text in wanted.items():
@@ -376,7 +383,7 @@ def validate(options: ValidateOptions, progress: Progress | None) -> Outcome:
 
 def generate_schemas(options: SchemasOptions) -> Outcome:
     folder = options.root / SCHEMAS_DIR
-    wanted = generated_files()
+    wanted = _wanted_schemas(options.root)
     written = 0
     for relative, text in wanted.items():
         path = folder / relative

@@ -1,13 +1,15 @@
 """Every OME object manifold renders validates against OME's real CRD (the full one).
 
-The CRDs are read from ../shared/reference/ome/crds/*/full at test time, converted to strict
-JSON Schema the way kubeconform does (unknown fields fail, the root included), and every
+The CRDs are read from ../shared/reference/ome/crds/*/full at test time and converted with
+`manifold schemas import` into a temporary folder (strict, the root included), and every
 ome.io object of the repository's example and of every valid case is checked.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,28 +17,41 @@ import jsonschema_rs
 import pytest
 
 from manifold import yamlio
-from manifold.crdschema import crd_schemas, read_crd_documents
 from manifold.pipeline import build
 from manifold.targets.registry import get_target
 from tests.acceptance.test_cases import VALID
-from tests.conftest import REPO_ROOT, SHARED, SHARED_MISSING
+from tests.conftest import REPO_ROOT, SHARED, SHARED_MISSING, run_cli
 
 OME_CRDS = SHARED / "reference" / "ome" / "crds"
 
 
 @functools.cache
 def _crd_validators() -> dict[tuple[str, str], Any]:
-    validators = {}
     files = sorted(OME_CRDS.glob("*/full/*.yaml*"))
     full = {f.name.removesuffix(".gz") for f in files if f.name.endswith(".yaml.gz")}
-    for file in files:
-        if file.name.endswith(".pruned.yaml") and file.name.replace(".pruned", "") in full:
-            continue  # the gzipped original is there: use the real thing
-        for document in read_crd_documents(file.read_bytes()):
-            for schema in crd_schemas(document, deny_root_additional_properties=True):
-                api_version = f"{schema.group}/{schema.version}"
-                validators[(api_version, schema.kind)] = jsonschema_rs.validator_for(schema.schema)
+    # Where the gzipped original is there, use the real thing rather than the pruned copy.
+    real = [
+        str(f)
+        for f in files
+        if not (f.name.endswith(".pruned.yaml") and f.name.replace(".pruned", "") in full)
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder)
+        result = run_cli(
+            "schemas", "import", *real, "-o", folder, "--deny-root-additional-properties"
+        )
+        assert result.exit_code == 0, result.stderr
+        validators = {}
+        for path in sorted(output.rglob("*.json")):
+            schema = json.loads(path.read_text())
+            group = path.parent.name
+            kind_lower, _, version = path.stem.partition("_")
+            validators[(f"{group}/{version}", kind_lower)] = jsonschema_rs.validator_for(schema)
     return validators
+
+
+def _validator(validators: dict[tuple[str, str], Any], api_version: str, kind: str) -> Any:
+    return validators[(api_version, kind.lower())]
 
 
 def _rendered_objects(root: Path) -> list[tuple[str, dict[str, Any]]]:
@@ -70,7 +85,7 @@ def ome_objects(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dic
 def test_every_kind_manifold_emits_has_a_real_crd() -> None:
     if not SHARED.is_dir():
         pytest.skip(SHARED_MISSING)
-    emitted = {(kind.api_version, kind.kind) for kind in get_target("ome").output_kinds()}
+    emitted = {(kind.api_version, kind.kind.lower()) for kind in get_target("ome").output_kinds()}
     assert emitted <= set(_crd_validators()), emitted - set(_crd_validators())
 
 
@@ -88,7 +103,7 @@ def test_rendered_ome_objects_validate_against_the_real_crds(
     validators = _crd_validators()
     failures: list[str] = []
     for where, body in ome_objects:
-        validator = validators[(body["apiVersion"], body["kind"])]
+        validator = _validator(validators, body["apiVersion"], body["kind"])
         failures.extend(
             f"{where}: {'.'.join(map(str, error.instance_path))}: {error.message}"
             for error in validator.iter_errors(body)
