@@ -91,7 +91,8 @@ def _model_problem(
 
 def _strict(instance: ProjectInstance, catalog: Catalog) -> bool:
     """Whether the cluster's shared objects are known (a valid platform file describes them)."""
-    return catalog.describes_platform(instance.spec.platform)
+    target = instance.spec.platform
+    return catalog.describes_platform(target) and not catalog.platform_broken(target)
 
 
 def _services(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
@@ -200,8 +201,11 @@ def _fine_tunes(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem
             and find_training_runtime(instance, catalog, reference) is None
         ):
             name = reference if isinstance(reference, str) else reference.ref
-            own = [runtime.name for runtime in instance.spec.training_runtimes]
-            message, hint = _missing("training runtime", name, own, "this project defines")
+            platform = catalog.platform(instance.spec.platform)
+            known = [runtime.name for runtime in instance.spec.training_runtimes] + [
+                runtime.name for runtime in (platform.spec.training_runtimes if platform else ())
+            ]
+            message, hint = _missing("training runtime", name, known, "training runtimes")
             yield Problem(
                 (*at, "training", "runtime"),
                 f"fine-tune {fine_tune.name!r} trains with {message}, which neither this "
@@ -245,13 +249,14 @@ def _benchmark_target(
         return
     services = [service.name for service in project.spec.services]
     if target.service not in services:
-        owner = "this project" if project is instance else f"project {project_name!r}"
+        where = (
+            "this project does not serve"
+            if project is instance
+            else f"project {project_name!r} does not serve in environment {environment!r}"
+        )
         message, hint = _missing("service", target.service, services, "its services")
         yield Problem(
-            (*at, "target", "service"),
-            f"the benchmark targets {message}, which {owner} does not serve in environment "
-            f"{environment!r}",
-            hint=hint,
+            (*at, "target", "service"), f"the benchmark targets {message}, which {where}", hint=hint
         )
 
 
@@ -329,19 +334,24 @@ def check_platform_references(platform: PlatformInstance) -> Iterator[Problem]:
                 "does not define",
                 hint=hint,
             )
-    members: list[tuple[str, list[tuple[str, Reference]]]] = [
-        ("users", [(user.name, user.project) for user in tenancy.users]),
-        ("serviceAccounts", [(a.name, a.project) for a in tenancy.service_accounts]),
-        ("rateLimits", [(limit.name, limit.project) for limit in tenancy.rate_limits]),
+    members: list[tuple[str, str, list[tuple[str, Reference]]]] = [
+        ("users", "user", [(u.name, u.project) for u in tenancy.users]),
+        (
+            "serviceAccounts",
+            "service account",
+            [(a.name, a.project) for a in tenancy.service_accounts],
+        ),
+        ("rateLimits", "rate limit", [(r.name, r.project) for r in tenancy.rate_limits]),
     ]
-    for field, items in members:
+    for field, kind, items in members:
         for index, (owner, reference) in enumerate(items):
             name = _reference_name(reference)
             if name not in projects:
                 message, hint = _missing("project", name, projects, "tenancy.projects")
                 yield Problem(
                     ("tenancy", field, index, "project"),
-                    f"{owner!r} belongs to {message}, which tenancy.projects does not define",
+                    f"{kind} {owner!r} belongs to {message}, which tenancy.projects does not "
+                    "define",
                     hint=hint,
                 )
     targets = (

@@ -9,6 +9,7 @@ after rendering.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
@@ -92,26 +93,53 @@ class Worker(Pod):
     size: int = Field(ge=1, description="Worker pods in each group, besides the leader.")
 
 
+_NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
+_AUTH_MODES = ("basic", "tls", "bearer", "custom")
+
+
+def _http_address(value: str) -> str:
+    scheme, _, rest = value.partition("://")
+    if scheme not in ("http", "https") or not rest.split("/", 1)[0]:
+        raise ValueError(
+            f"{value!r} is not an http(s) address with a host, for example "
+            "https://prometheus.example.com"
+        )
+    return value
+
+
+def _number(value: str) -> str:
+    if not _NUMBER.match(value):
+        raise ValueError(f'{value!r} is not a number; write it as a string, for example "0.07"')
+    return value
+
+
+def _auth_modes(value: str) -> str:
+    unknown = [m.strip() for m in value.split(",") if m.strip() not in ("", *_AUTH_MODES)]
+    if unknown:
+        raise ValueError(
+            f"{', '.join(repr(m) for m in unknown)}: KEDA knows the auth modes "
+            f"{', '.join(_AUTH_MODES)} (comma-separated)"
+        )
+    return value
+
+
 class PrometheusAuthentication(Strict):
     name: str = Field(min_length=1, description="The KEDA (Cluster)TriggerAuthentication.")
     kind: Literal["TriggerAuthentication", "ClusterTriggerAuthentication"] | None = None
-    modes: str | None = Field(
-        default=None,
-        pattern=r"^\s*(basic|tls|bearer|custom)\s*(,\s*(basic|tls|bearer|custom)\s*)*$",
-        description="Comma-separated: basic, tls, bearer, custom.",
+    modes: Annotated[str, AfterValidator(_auth_modes)] | None = Field(
+        default=None, description="Comma-separated: basic, tls, bearer, custom."
     )
 
 
 class PrometheusScaling(Strict):
     """Scale on the value of a Prometheus query (OME: KEDA)."""
 
-    server: str = Field(
-        pattern=r"^https?://[^/\s]+", description="Prometheus server address (http or https)."
+    server: Annotated[str, AfterValidator(_http_address)] = Field(
+        description="Prometheus server address (http or https)."
     )
     query: str = Field(min_length=1, description="PromQL; its value is compared to threshold.")
-    threshold: str = Field(
-        pattern=r"^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$",
-        description='A number, as a string (for example "0.07").',
+    threshold: Annotated[str, AfterValidator(_number)] = Field(
+        description='A number, as a string (for example "0.07").'
     )
     operator: Literal["GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual"] | None = (
         None

@@ -248,7 +248,12 @@ def _service(
         return
     if component(service, None).get("runner", {}).get("image") or _multi_node_images(service):
         return  # a complete runner needs no runtime
-    if model.format is None or not catalog.describes_platform(instance.spec.platform):
+    target = instance.spec.platform
+    if (
+        model.format is None
+        or not catalog.describes_platform(target)
+        or catalog.platform_broken(target)
+    ):
         return  # OME fills the format in after download / the cluster's runtimes are unknown
     chosen, passed_over = auto_select(_candidates(instance, catalog), model, _accelerators(service))
     if chosen is None:
