@@ -1,11 +1,12 @@
 """The stages in order, and the commands built from them.
 
 sources.read_document      files            -> Document
-decode.decode              Document         -> Project | Environment
+decode.decode              Document         -> Project | Platform | Environment
 environments.resolve       Environment[]    -> ResolvedEnvironment (extends flattened)
 expand.expand              Project x Env    -> ProjectInstance (overlays merged)
-references / target.check  ProjectInstance  -> Problems
-target.render              ProjectInstance  -> Manifest[]
+platforms.expand_platform  Platform x Env   -> PlatformInstance; with the projects: Catalog
+references / target.check  instance+Catalog -> Problems
+target.render              instance+Catalog -> Manifest[]
 finalize                   Manifest[]       -> Manifest[] (namespace, labels, Namespaces)
 patches.apply_patches      Manifest[]       -> Manifest[] (environment patches)
 validate.object_errors     Manifest         -> schema errors
@@ -264,56 +265,25 @@ def _render_environment(
     progress: Progress | None,
 ) -> _Rendered:
     selected = [file for file in inputs.projects if includes(environment, file.name)]
-    expanded: list[ProjectInstance] = []
-    broken: set[str] = set()
-    for done, file in enumerate(selected, start=1):
-        instance, found = expand(file, environment)
-        diagnostics.extend(found)
-        if progress is not None:
-            progress(environment.name, done, len(selected))
-        if instance is None:
-            broken.add(file.name)
-        else:
-            expanded.append(instance)
-    platforms: dict[str, PlatformInstance] = {}
-    if inputs.unreadable_platform:
-        broken.add(BROKEN_PLATFORM_FILE)
-    for platform_file in inputs.platforms:
-        platform, found = expand_platform(platform_file, environment)
-        diagnostics.extend(found)
-        target_name = platform_file.platform.spec.platform
-        if platform is None:
-            broken.add(f"platform:{target_name}")
-        else:
-            platforms[target_name] = platform
-    catalog = Catalog(
-        environment,
-        {instance.name: instance for instance in expanded},
-        frozenset(broken),
-        frozenset(file.name for file in inputs.projects),
-        platforms,
-    )
+    catalog = _catalog(environment, inputs, selected, diagnostics, progress)
 
     instances: list[ProjectInstance] = []
     manifests: list[Manifest] = []
-    for instance in expanded:
+    for instance in catalog.projects.values():
         target = get_target(instance.spec.platform)
         problems = [*check_references(instance, catalog), *target.check(instance, catalog)]
-        diagnostics.extend(instance.diagnostic(problem) for problem in problems)
-        if any(problem.severity is Severity.ERROR for problem in problems):
-            continue
-        instances.append(instance)
-        manifests.extend(finalize(target.render(instance, catalog), instance))
+        if _report(instance, problems, diagnostics):
+            instances.append(instance)
+            manifests.extend(finalize(target.render(instance, catalog), instance))
     owners: dict[str, ProjectInstance | PlatformInstance] = {i.name: i for i in instances}
     platform_namespaces: list[tuple[str, PlatformInstance, str]] = []
-    for platform in platforms.values():
+    for platform in catalog.platforms.values():
         target = get_target(platform.spec.platform)
         problems = [
             *check_platform_references(platform),
             *target.check_platform(platform, catalog),
         ]
-        diagnostics.extend(platform.diagnostic(problem) for problem in problems)
-        if any(problem.severity is Severity.ERROR for problem in problems):
+        if not _report(platform, problems, diagnostics):
             continue
         owners[platform.name] = platform
         objects = finalize(target.render_platform(platform, catalog), platform)
@@ -323,8 +293,48 @@ def _render_environment(
     return _Rendered(
         [*namespaces(instances, environment, platform_namespaces), *manifests],
         owners,
-        complete=len(instances) == len(selected) and len(owners) == len(instances) + len(platforms),
+        complete=len(owners) == len(selected) + len(catalog.platforms),
     )
+
+
+def _catalog(
+    environment: ResolvedEnvironment,
+    inputs: Inputs,
+    selected: list[ProjectFile],
+    diagnostics: Diagnostics,
+    progress: Progress | None,
+) -> Catalog:
+    """Every selected project and the platform files, expanded for the environment."""
+    expanded: dict[str, ProjectInstance] = {}
+    broken: set[str] = {BROKEN_PLATFORM_FILE} if inputs.unreadable_platform else set()
+    for done, file in enumerate(selected, start=1):
+        instance, found = expand(file, environment)
+        diagnostics.extend(found)
+        if progress is not None:
+            progress(environment.name, done, len(selected))
+        if instance is None:
+            broken.add(file.name)
+        else:
+            expanded[instance.name] = instance
+    platforms: dict[str, PlatformInstance] = {}
+    for platform_file in inputs.platforms:
+        platform, found = expand_platform(platform_file, environment)
+        diagnostics.extend(found)
+        target_name = platform_file.platform.spec.platform
+        if platform is None:
+            broken.add(f"platform:{target_name}")
+        else:
+            platforms[target_name] = platform
+    declared = frozenset(file.name for file in inputs.projects)
+    return Catalog(environment, expanded, frozenset(broken), declared, platforms)
+
+
+def _report(
+    owner: ProjectInstance | PlatformInstance, problems: list[Problem], diagnostics: Diagnostics
+) -> bool:
+    """Report the problems found in an instance; whether it can be rendered."""
+    diagnostics.extend(owner.diagnostic(problem) for problem in problems)
+    return not any(problem.severity is Severity.ERROR for problem in problems)
 
 
 def _checked(

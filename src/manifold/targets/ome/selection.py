@@ -75,7 +75,7 @@ def _named_mismatch(
         return f"{what} mismatch (model {declared.name}, runtime {required.name})"
     if (required.version is None) != (declared.version is None):
         side = "the runtime" if required.version is not None else "the model"
-        return f"only {side} gives a {what} version"
+        return f"{what} version given by {side} only"
     if (
         required.version is not None
         and declared.version is not None
@@ -91,7 +91,7 @@ def _optional_mismatch(what: str, required: str | None, declared: str | None) ->
         return None
     if required is None or declared is None:
         side = "the runtime" if required is not None else "the model"
-        return f"only {side} names a {what}"
+        return f"{what} given by {side} only"
     return f"{what} mismatch (model {declared}, runtime {required})"
 
 
