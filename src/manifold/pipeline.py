@@ -34,7 +34,7 @@ from manifold.options import CheckOptions, RenderOptions, SchemasOptions, Valida
 from manifold.patches import apply_patches
 from manifold.paths import format_json_path
 from manifold.platforms import PlatformFile, PlatformInstance, expand_platform
-from manifold.references import check_platform_references, check_references
+from manifold.references import check_platform_references, check_references, relies_on_broken
 from manifold.schemastore import (
     DEFAULT_KUBERNETES_VERSION,
     SCHEMAS_DIR,
@@ -66,6 +66,8 @@ class Inputs:
     platforms: list[PlatformFile] = field(default_factory=list)
     unreadable_platform: bool = False
     """A file under platform/ has errors of its own: references into it are not reported."""
+    unreadable_projects: frozenset[str] = frozenset()
+    """Names of project files with errors of their own: references to them are not reported."""
 
 
 @dataclass(frozen=True)
@@ -113,10 +115,12 @@ def load_inputs(root: Path, diagnostics: Diagnostics) -> Inputs:
     declared = frozenset(file.name for file in environment_files)
 
     projects: dict[str, ProjectFile] = {}
+    unreadable: set[str] = set()
     for document in documents[PROJECTS_DIR]:
         project, found = decode(document, "Project")
         diagnostics.extend(found)
         if project is None:
+            unreadable.add(_declared_name(document))
             continue
         if project.name in projects:
             diagnostics.add(
@@ -134,7 +138,6 @@ def load_inputs(root: Path, diagnostics: Diagnostics) -> Inputs:
         diagnostics.extend(_unknown_overrides(document, project.spec.environments, declared))
 
     platforms = _platforms(documents[PLATFORM_DIR], set(projects), declared, diagnostics)
-    unreadable = len(platforms) < len(discover(root, PLATFORM_DIR))
     for resolved in environments.values():
         diagnostics.extend(_environment_problems(resolved, set(projects)))
     return Inputs(
@@ -142,8 +145,17 @@ def load_inputs(root: Path, diagnostics: Diagnostics) -> Inputs:
         environments,
         declared,
         platforms,
-        unreadable,
+        len(platforms) < len(discover(root, PLATFORM_DIR)),
+        frozenset(unreadable - set(projects) - {""}),
     )
+
+
+def _declared_name(document: Document) -> str:
+    """The name a file that could not be read as a project gives itself, if any."""
+    data = document.data
+    metadata = data.get("metadata") if isinstance(data, dict) else None
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    return name if isinstance(name, str) else ""
 
 
 def _platforms(
@@ -272,7 +284,7 @@ def _render_environment(
     for instance in catalog.projects.values():
         target = get_target(instance.spec.platform)
         problems = [*check_references(instance, catalog), *target.check(instance, catalog)]
-        if _report(instance, problems, diagnostics):
+        if _report(instance, problems, diagnostics) and not relies_on_broken(instance, catalog):
             instances.append(instance)
             manifests.extend(finalize(target.render(instance, catalog), instance))
     owners: dict[str, ProjectInstance | PlatformInstance] = {i.name: i for i in instances}
@@ -306,7 +318,9 @@ def _catalog(
 ) -> Catalog:
     """Every selected project and the platform files, expanded for the environment."""
     expanded: dict[str, ProjectInstance] = {}
-    broken: set[str] = {BROKEN_PLATFORM_FILE} if inputs.unreadable_platform else set()
+    broken = set(inputs.unreadable_projects)
+    if inputs.unreadable_platform:
+        broken.add(BROKEN_PLATFORM_FILE)
     for done, file in enumerate(selected, start=1):
         instance, found = expand(file, environment)
         diagnostics.extend(found)

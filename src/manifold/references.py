@@ -68,6 +68,18 @@ def check_references(instance: ProjectInstance, catalog: Catalog) -> Iterator[Pr
 _SINGULAR = {"trainingRuntimes": "training runtime", "fineTunes": "fine-tune"}
 
 
+def relies_on_broken(instance: ProjectInstance, catalog: Catalog) -> bool:
+    """Whether the instance refers to a project or platform file with errors of its own: its
+    references to them were not checked, so it is not rendered either."""
+    if catalog.platform_broken(instance.spec.platform):
+        return True
+    return any(
+        isinstance(benchmark.target, ServiceTarget)
+        and (benchmark.target.project or instance.name) in catalog.broken
+        for benchmark in instance.spec.benchmarks
+    )
+
+
 def _model_problem(
     instance: ProjectInstance, catalog: Catalog, name: str, path: JsonPath, user: str
 ) -> Problem | None:
