@@ -91,9 +91,12 @@ def with_partial_override(
 
     partial(source)
     definitions[name]["properties"].pop(field, None)
-    definitions[owner]["properties"][field]["additionalProperties"] = {
-        "$ref": f"#/definitions/{name}"
-    }
+    overrides = definitions[owner]["properties"][field]
+    reference = {"$ref": f"#/definitions/{name}"}
+    # Keys that match the pattern (every valid one) are checked by the pattern's schema.
+    for pattern in overrides.get("patternProperties", {}):
+        overrides["patternProperties"][pattern] = reference
+    overrides["additionalProperties"] = reference
     return schema
 
 

@@ -49,10 +49,9 @@ def input_schemas() -> dict[str, dict[str, Any]]:
     schemas: dict[str, dict[str, Any]] = {}
     for kind, model in INPUT_KINDS.items():
         schema = model_schema(model)
-        if kind == "Project":
-            schema = with_partial_override(
-                schema, "ProjectFileSpec", "environments", "ProjectFileSpec", "ProjectOverride"
-            )
+        if kind in ("Project", "Platform"):
+            owner = f"{kind}FileSpec"
+            schema = with_partial_override(schema, owner, "environments", owner, f"{kind}Override")
         schemas[kind] = schema
     return schemas
 
