@@ -60,6 +60,7 @@ def check_references(instance: ProjectInstance, catalog: Catalog) -> Iterator[Pr
     ):
         yield from _duplicates(field, names, _SINGULAR.get(field))
     yield from _services(instance, catalog)
+    yield from _runtime_accelerators(instance, catalog)
     yield from _fine_tunes(instance, catalog)
     yield from _benchmarks(instance, catalog)
     yield from _pipelines(instance)
@@ -184,6 +185,23 @@ def _accelerators(
                 f"{message} is not one of the platform's acceleratorClasses",
                 hint=hint,
             )
+
+
+def _runtime_accelerators(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
+    platform = catalog.platform(instance.spec.platform)
+    if platform is None or not _strict(instance, catalog):
+        return
+    known = [accelerator.name for accelerator in platform.spec.accelerator_classes]
+    for index, runtime in enumerate(instance.spec.runtimes):
+        for position, accelerator in enumerate(runtime.accelerators or ()):
+            if accelerator not in known:
+                message, hint = _missing("accelerator class", accelerator, known, "classes")
+                yield Problem(
+                    ("runtimes", index, "accelerators", position),
+                    f"runtime {runtime.name!r} runs on {message}, which is not one of the "
+                    "platform's acceleratorClasses",
+                    hint=hint,
+                )
 
 
 def _fine_tunes(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
