@@ -230,7 +230,9 @@ _NUMBER_LIKE = re.compile(
 )
 _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ]|\Z)")
 _UNSAFE_INSIDE = re.compile(r": |:\Z| #|[\t\n\r]")
-_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+"""Characters YAML readers refuse or change unless escaped (ruamel.yaml refuses the
+noncharacters U+FFFE and U+FFFF outright)."""
 
 
 @functools.lru_cache(maxsize=65536)

@@ -250,3 +250,10 @@ class TestPositions:
 
     def test_unparsable_text_points_at_the_start(self) -> None:
         assert yamlio.PositionIndex("a: [").locate(("a",)) == Position(1, 1)
+
+
+@pytest.mark.parametrize("text", ["a\ufffeb", "\uffff"])
+def test_noncharacters_are_escaped(text: str) -> None:
+    emitted = yamlio.emit({"k": text})
+    assert "\\u" in emitted
+    assert yamlio.load_one(emitted) == {"k": text}
