@@ -17,6 +17,8 @@ from manifold.cli import main
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CASES = REPO_ROOT / "tests" / "cases"
 SHARED = REPO_ROOT.parent / "shared"
+EXAMPLE_FOLDERS = ("projects", "environments", "platform", "schemas", "rendered")
+"""What the repository's own example is made of (its inputs and its committed outputs)."""
 SHARED_MISSING = (
     "../shared (the real upstream CRDs and seeds) is not beside the repository; "
     "conformance with the upstream APIs is not checked"
@@ -44,6 +46,8 @@ def shared() -> Path:
 
 
 def copy_tree(source: Path, target: Path, *, skip: tuple[str, ...] = ()) -> None:
+    if not source.is_dir():
+        return
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
         if relative.parts[0] in skip or "__pycache__" in relative.parts:
@@ -76,7 +80,7 @@ def tree_text(folder: Path) -> str:
 @pytest.fixture
 def example_repo(tmp_path: Path) -> Iterator[Path]:
     """A copy of this repository's own example (projects, environments, schemas, rendered)."""
-    for folder in ("projects", "environments", "schemas", "rendered"):
+    for folder in EXAMPLE_FOLDERS:
         copy_tree(REPO_ROOT / folder, tmp_path / folder)
     yield tmp_path
 

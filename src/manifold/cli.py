@@ -24,6 +24,7 @@ from manifold.options import (
     CheckOptions,
     DiffFormat,
     DiffOptions,
+    ImportOptions,
     InitOptions,
     KubeconformMode,
     OutputFormat,
@@ -299,6 +300,46 @@ def schemas_generate(root: Path, fmt: OutputFormat) -> None:
         from manifold import pipeline
 
         return pipeline.generate_schemas(options)
+
+    _run(action, fmt)
+
+
+@schemas.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@root_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write here instead of the repository's schemas/ (and record nothing).",
+)
+@click.option(
+    "--deny-root-additional-properties",
+    is_flag=True,
+    help="Refuse unknown top-level fields too (kubeconform's converter allows them).",
+)
+@format_option
+def schemas_import(
+    files: tuple[Path, ...],
+    root: Path,
+    output: Path | None,
+    deny_root_additional_properties: bool,
+    fmt: OutputFormat,
+) -> None:
+    """Convert CustomResourceDefinitions (YAML, several per file, gzipped or not) into JSON
+    Schemas <group>/<kind>_<version>.json that rendered objects are then checked against."""
+    options = ImportOptions(
+        _existing_root(root) if output is None else root,
+        files,
+        output,
+        deny_root_additional_properties,
+    )
+
+    def action() -> Outcome:
+        from manifold import schemaimport
+
+        return schemaimport.import_schemas(options)
 
     _run(action, fmt)
 

@@ -1,4 +1,5 @@
-"""Stage 2: `Document` -> `Project` or `Environment`, or the diagnostics that say why not."""
+"""Stage 2: `Document` -> `Project`, `Environment` or `Platform`, or the diagnostics that say
+why not."""
 
 from __future__ import annotations
 
@@ -6,16 +7,13 @@ from typing import Literal, overload
 
 from manifold import modelcheck
 from manifold.diagnostics import Diagnostic, Position, Problem
-from manifold.models import Environment, Project
+from manifold.models import INPUT_KINDS, Environment, Platform, Project
 from manifold.models.common import API_VERSION
 from manifold.overlay import without_nulls
-from manifold.sources import Document
+from manifold.sources import ENVIRONMENTS_DIR, PLATFORM_DIR, PROJECTS_DIR, Document
 
-Kind = Literal["Project", "Environment"]
-_MODELS: dict[str, type[Project] | type[Environment]] = {
-    "Project": Project,
-    "Environment": Environment,
-}
+Kind = Literal["Project", "Environment", "Platform"]
+_FOLDERS = {"Project": PROJECTS_DIR, "Environment": ENVIRONMENTS_DIR, "Platform": PLATFORM_DIR}
 
 
 def _article(word: str) -> str:
@@ -41,7 +39,13 @@ def decode(
 def decode(
     document: Document, kind: Literal["Environment"]
 ) -> tuple[Environment | None, list[Diagnostic]]: ...
-def decode(document: Document, kind: Kind) -> tuple[Project | Environment | None, list[Diagnostic]]:
+@overload
+def decode(
+    document: Document, kind: Literal["Platform"]
+) -> tuple[Platform | None, list[Diagnostic]]: ...
+def decode(
+    document: Document, kind: Kind
+) -> tuple[Project | Environment | Platform | None, list[Diagnostic]]:
     data = document.data
     if data is None:
         return None, [
@@ -61,8 +65,8 @@ def decode(document: Document, kind: Kind) -> tuple[Project | Environment | None
             )
         ]
     found = data.get("kind")
-    if found != kind and found in _MODELS:
-        folder = "projects/" if kind == "Project" else "environments/"
+    if found != kind and found in INPUT_KINDS:
+        folder = f"{_FOLDERS[kind]}/"
         return None, [
             problem_diagnostic(
                 document,
@@ -71,5 +75,5 @@ def decode(document: Document, kind: Kind) -> tuple[Project | Environment | None
         ]
     # A file is a layer over what it extends: `null` there removes an inherited value, so the
     # file on its own is checked without its nulls.
-    model, problems = modelcheck.validate(_MODELS[kind], without_nulls(data))
+    model, problems = modelcheck.validate(INPUT_KINDS[kind], without_nulls(data))
     return model, [problem_diagnostic(document, problem) for problem in problems]

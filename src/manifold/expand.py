@@ -20,9 +20,8 @@ from manifold.decode import problem_diagnostic
 from manifold.diagnostics import Diagnostic, Problem
 from manifold.environments import ResolvedEnvironment
 from manifold.models.common import dns_label
-from manifold.models.project import Project, ProjectSpec
-from manifold.paths import JsonPath
-from manifold.provenance import Layer, Origin, trace, traced_diagnostic
+from manifold.models.project import Project, ProjectMetadata, ProjectSpec
+from manifold.provenance import Layer, Traced, traced_diagnostic
 from manifold.sources import Document
 from manifold.targets.registry import get_target
 
@@ -43,7 +42,7 @@ class ProjectFile:
 
 
 @dataclass(frozen=True)
-class ProjectInstance:
+class ProjectInstance(Traced):
     """One project as it is in one environment."""
 
     project: Project
@@ -63,11 +62,9 @@ class ProjectInstance:
     def project_path(self) -> str:
         return self.sources[0]
 
-    def origin(self, path: JsonPath, *, key: bool = False) -> Origin:
-        return trace(self.layers, self.data, path, key=key)
-
-    def diagnostic(self, problem: Problem) -> Diagnostic:
-        return traced_diagnostic(self.layers, self.data, problem)
+    @property
+    def metadata(self) -> ProjectMetadata:
+        return self.project.metadata
 
 
 def includes(environment: ResolvedEnvironment, project_name: str) -> bool:
@@ -88,11 +85,7 @@ def expand(
         file.document,
         base=("spec",),
     )
-    overrides = tuple(
-        Layer(override, file.document, base=("spec", "environments", link.name))
-        for link in environment.chain
-        if isinstance(override := file.raw_spec.get("environments", {}).get(link.name), dict)
-    )
+    overrides = override_layers(file.document, file.raw_spec, environment)
     names = _service_names(overlay.merge_all([own.data, *(o.data for o in overrides)]))
     defaults = (
         _service_defaults_layer(dict(target.service_defaults), names, None),
@@ -123,6 +116,20 @@ def expand(
     sources = (file.document.path, *environment.source_paths)
     instance = ProjectInstance(file.project, environment, namespace, spec, merged, layers, sources)
     return instance, diagnostics
+
+
+def override_layers(
+    document: Document, raw_spec: dict[str, Any], environment: ResolvedEnvironment
+) -> tuple[Layer, ...]:
+    """A file's `spec.environments.<env>` overrides that apply in `environment`, root first."""
+    overrides = raw_spec.get("environments")
+    if not isinstance(overrides, dict):
+        return ()
+    return tuple(
+        Layer(override, document, base=("spec", "environments", link.name))
+        for link in environment.chain
+        if isinstance(override := overrides.get(link.name), dict)
+    )
 
 
 def _service_names(spec: dict[str, Any]) -> list[str]:

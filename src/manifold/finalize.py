@@ -4,13 +4,39 @@ and the Namespace objects themselves."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from manifold.environments import ResolvedEnvironment
 from manifold.expand import ProjectInstance
 from manifold.targets.base import Manifest
 
+
+class OwnerMetadata(Protocol):
+    @property
+    def team(self) -> str: ...
+    @property
+    def labels(self) -> dict[str, str] | None: ...
+    @property
+    def annotations(self) -> dict[str, str] | None: ...
+
+
+class Owner(Protocol):
+    """What objects are rendered for: a project (or the platform) in an environment."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def namespace(self) -> str: ...
+    @property
+    def environment(self) -> ResolvedEnvironment: ...
+    @property
+    def metadata(self) -> OwnerMetadata: ...
+
+
 MANAGED_BY = "manifold"
+BUILT_IN_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
+"""Every cluster has these; rendering them would hand them to the GitOps controller."""
 ENVIRONMENT_LABEL = "manifold.dev/environment"
 TEAM_LABEL = "manifold.dev/team"
 
@@ -38,54 +64,70 @@ def _ordered(body: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
     return ordered
 
 
-def finalize(manifests: list[Manifest], instance: ProjectInstance) -> list[Manifest]:
-    environment = instance.environment
-    project = instance.project
+def finalize(manifests: list[Manifest], owner: Owner) -> list[Manifest]:
+    """Labels and annotations of the environment, the owner and the target (later ones win),
+    then manifold's own labels; namespaced objects go to the owner's namespace unless the
+    target chose one."""
+    environment = owner.environment
     annotations = {
         **(environment.spec.annotations or {}),
-        **(project.metadata.annotations or {}),
+        **(owner.metadata.annotations or {}),
     }
     finalized = []
     for manifest in manifests:
         labels = {
             **(environment.spec.labels or {}),
-            **(project.metadata.labels or {}),
+            **(owner.metadata.labels or {}),
+            **manifest.labels,
             "app.kubernetes.io/name": manifest.name,
-            "app.kubernetes.io/part-of": project.name,
+            "app.kubernetes.io/part-of": owner.name,
             "app.kubernetes.io/managed-by": MANAGED_BY,
             ENVIRONMENT_LABEL: environment.name,
-            TEAM_LABEL: project.metadata.team,
+            TEAM_LABEL: owner.metadata.team,
         }
         if manifest.component:
             labels["app.kubernetes.io/component"] = manifest.component
-        namespace = instance.namespace if manifest.namespaced else None
-        metadata = _metadata(manifest.name, namespace, labels, annotations)
+        namespace = (manifest.namespace or owner.namespace) if manifest.namespaced else None
+        own_annotations = manifest.metadata.get("annotations") or {}
+        metadata = _metadata(manifest.name, namespace, labels, {**annotations, **own_annotations})
         finalized.append(manifest.with_body(_ordered(manifest.body, metadata)))
     return finalized
 
 
 def namespaces(
-    instances: list[ProjectInstance], environment: ResolvedEnvironment
+    instances: list[ProjectInstance],
+    environment: ResolvedEnvironment,
+    others: Iterable[tuple[str, Owner, str]] = (),
 ) -> list[Manifest]:
-    """One Namespace per namespace the instances use. A namespace that several projects share
-    belongs to the environment (project None) and carries only the labels they agree on."""
-    users: dict[str, list[ProjectInstance]] = defaultdict(list)
+    """One Namespace per namespace the instances use, and per (namespace, owner, source file)
+    of `others` (the platform's), except Kubernetes' own. A namespace that several owners
+    share belongs to the environment (project None) and carries only the labels they agree
+    on."""
+    users: dict[str, list[Owner]] = defaultdict(list)
+    paths: dict[int, str] = {}
     for instance in instances:
         users[instance.namespace].append(instance)
+        paths[id(instance)] = instance.project_path
+    for namespace, owner, path in others:
+        if all(user is not owner for user in users[namespace]):
+            users[namespace].append(owner)
+            paths[id(owner)] = path
     manifests = []
     for namespace, sharing in sorted(users.items()):
+        if namespace in BUILT_IN_NAMESPACES:
+            continue
         labels = {
             **(environment.spec.labels or {}),
             "app.kubernetes.io/name": namespace,
             "app.kubernetes.io/managed-by": MANAGED_BY,
             ENVIRONMENT_LABEL: environment.name,
         }
-        teams = {instance.project.metadata.team for instance in sharing}
+        teams = {owner.metadata.team for owner in sharing}
         if len(teams) == 1:
             labels[TEAM_LABEL] = teams.pop()
-        owner = sharing[0].name if len(sharing) == 1 else None
-        if owner is not None:
-            labels["app.kubernetes.io/part-of"] = owner
+        single = sharing[0].name if len(sharing) == 1 else None
+        if single is not None:
+            labels["app.kubernetes.io/part-of"] = single
         body = {
             "apiVersion": "v1",
             "kind": "Namespace",
@@ -94,8 +136,8 @@ def namespaces(
             ),
         }
         sources = (
-            *sorted(instance.project_path for instance in sharing),
+            *sorted(paths[id(user)] for user in sharing),
             *environment.source_paths,
         )
-        manifests.append(Manifest(body, False, owner, sources, None))
+        manifests.append(Manifest(body, False, single, sources, None))
     return manifests

@@ -55,5 +55,14 @@ class SchemasOptions:
 
 
 @dataclass(frozen=True)
+class ImportOptions:
+    root: Path
+    files: tuple[Path, ...]
+    output: Path | None = None
+    """Where to write; None: the repository's schemas/, recording what was imported."""
+    deny_root_additional_properties: bool = False
+
+
+@dataclass(frozen=True)
 class InitOptions:
     directory: Path

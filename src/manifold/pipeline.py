@@ -1,11 +1,12 @@
 """The stages in order, and the commands built from them.
 
 sources.read_document      files            -> Document
-decode.decode              Document         -> Project | Environment
+decode.decode              Document         -> Project | Platform | Environment
 environments.resolve       Environment[]    -> ResolvedEnvironment (extends flattened)
 expand.expand              Project x Env    -> ProjectInstance (overlays merged)
-references / target.check  ProjectInstance  -> Problems
-target.render              ProjectInstance  -> Manifest[]
+platforms.expand_platform  Platform x Env   -> PlatformInstance; with the projects: Catalog
+references / target.check  instance+Catalog -> Problems
+target.render              instance+Catalog -> Manifest[]
 finalize                   Manifest[]       -> Manifest[] (namespace, labels, Namespaces)
 patches.apply_patches      Manifest[]       -> Manifest[] (environment patches)
 validate.object_errors     Manifest         -> schema errors
@@ -18,8 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from manifold import layout, writer
+from manifold.catalog import BROKEN_PLATFORM_FILE, Catalog
 from manifold.decode import decode, problem_diagnostic
 from manifold.diagnostics import Diagnostic, Diagnostics, Problem, Severity
 from manifold.environments import EnvironmentFile, ResolvedEnvironment, resolve_environments
@@ -38,14 +41,23 @@ from manifold.options import (
 )
 from manifold.patches import apply_patches
 from manifold.paths import format_json_path
-from manifold.references import check_references
+from manifold.platforms import PlatformFile, PlatformInstance, expand_platform
+from manifold.references import check_platform_references, check_references, relies_on_broken
 from manifold.schemastore import (
     DEFAULT_KUBERNETES_VERSION,
     SCHEMAS_DIR,
     SchemaStore,
     generated_files,
+    imported_paths,
 )
-from manifold.sources import ENVIRONMENTS_DIR, PROJECTS_DIR, Document, discover, read_document
+from manifold.sources import (
+    ENVIRONMENTS_DIR,
+    PLATFORM_DIR,
+    PROJECTS_DIR,
+    Document,
+    discover,
+    read_document,
+)
 from manifold.targets.base import Manifest
 from manifold.targets.registry import get_target
 from manifold.validate import object_errors
@@ -59,6 +71,11 @@ class Inputs:
     projects: list[ProjectFile]
     environments: dict[str, ResolvedEnvironment]
     declared_environments: frozenset[str]
+    platforms: list[PlatformFile] = field(default_factory=list)
+    unreadable_platform: bool = False
+    """A file under platform/ has errors of its own: references into it are not reported."""
+    unreadable_projects: frozenset[str] = frozenset()
+    """Names of project files with errors of their own: references to them are not reported."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +108,7 @@ class Outcome:
 
 def load_inputs(root: Path, diagnostics: Diagnostics) -> Inputs:
     documents: dict[str, list[Document]] = {}
-    for folder in (PROJECTS_DIR, ENVIRONMENTS_DIR):
+    for folder in (PROJECTS_DIR, ENVIRONMENTS_DIR, PLATFORM_DIR):
         documents[folder] = []
         for relative in discover(root, folder):
             read = read_document(root, relative)
@@ -111,10 +128,12 @@ def load_inputs(root: Path, diagnostics: Diagnostics) -> Inputs:
     declared = frozenset(file.name for file in environment_files)
 
     projects: dict[str, ProjectFile] = {}
+    unreadable: set[str] = set()
     for document in documents[PROJECTS_DIR]:
         project, found = decode(document, "Project")
         diagnostics.extend(found)
         if project is None:
+            unreadable.add(_declared_name(document))
             continue
         if project.name in projects:
             diagnostics.add(
@@ -129,17 +148,70 @@ def load_inputs(root: Path, diagnostics: Diagnostics) -> Inputs:
             )
             continue
         projects[project.name] = ProjectFile(document, project)
-        diagnostics.extend(_unknown_overrides(projects[project.name], declared))
+        diagnostics.extend(_unknown_overrides(document, project.spec.environments, declared))
 
+    platforms = _platforms(documents[PLATFORM_DIR], set(projects), declared, diagnostics)
     for resolved in environments.values():
         diagnostics.extend(_environment_problems(resolved, set(projects)))
-    return Inputs(sorted(projects.values(), key=lambda p: p.name), environments, declared)
+    return Inputs(
+        sorted(projects.values(), key=lambda p: p.name),
+        environments,
+        declared,
+        platforms,
+        len(platforms) < len(discover(root, PLATFORM_DIR)),
+        frozenset(unreadable - set(projects) - {""}),
+    )
 
 
-def _unknown_overrides(file: ProjectFile, declared: frozenset[str]) -> list[Diagnostic]:
+def _declared_name(document: Document) -> str:
+    """The name a file that could not be read as a project gives itself, if any."""
+    data = document.data
+    metadata = data.get("metadata") if isinstance(data, dict) else None
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    return name if isinstance(name, str) else ""
+
+
+def _platforms(
+    documents: list[Document],
+    projects: set[str],
+    declared: frozenset[str],
+    diagnostics: Diagnostics,
+) -> list[PlatformFile]:
+    """The platform files: one per target platform, named unlike any project (the name is
+    the folder of its objects under rendered/<env>/)."""
+    by_target: dict[str, PlatformFile] = {}
+    for document in documents:
+        platform, found = decode(document, "Platform")
+        diagnostics.extend(found)
+        if platform is None:
+            continue
+        problem = None
+        if (other := by_target.get(platform.spec.platform)) is not None:
+            problem = Problem(
+                ("spec", "platform"),
+                f"the {platform.spec.platform} platform is already described in "
+                f"{other.document.path}; keep one platform file per platform",
+            )
+        elif platform.name in projects:
+            problem = Problem(
+                ("metadata", "name"),
+                f"platform {platform.name!r} has the name of a project; the two would share "
+                f"rendered/<env>/{platform.name}/",
+            )
+        if problem is not None:
+            diagnostics.add(problem_diagnostic(document, problem))
+            continue
+        by_target[platform.spec.platform] = PlatformFile(document, platform)
+        diagnostics.extend(_unknown_overrides(document, platform.spec.environments, declared))
+    return [by_target[name] for name in sorted(by_target)]
+
+
+def _unknown_overrides(
+    document: Document, overrides: dict[str, Any], declared: frozenset[str]
+) -> list[Diagnostic]:
     return [
         problem_diagnostic(
-            file.document,
+            document,
             Problem(
                 ("spec", "environments", name),
                 f"override for environment {name!r}, which does not exist",
@@ -148,7 +220,7 @@ def _unknown_overrides(file: ProjectFile, declared: frozenset[str]) -> list[Diag
                 or f"environments: {', '.join(sorted(declared)) or 'none'}",
             ),
         )
-        for name in file.project.spec.environments
+        for name in overrides
         if name not in declared
     ]
 
@@ -197,7 +269,7 @@ def build(
     for name in names:
         environment = inputs.environments[name]
         versions[name] = environment.kubernetes_version or DEFAULT_KUBERNETES_VERSION
-        rendered = _render_environment(environment, inputs.projects, diagnostics, progress)
+        rendered = _render_environment(environment, inputs, diagnostics, progress)
         manifests = _checked(environment, rendered, store, diagnostics)
         files.update(layout.layout(name, manifests, environment.source_paths))
         objects += len(manifests)
@@ -220,40 +292,91 @@ def _sync_files(inputs: Inputs, store: SchemaStore, diagnostics: Diagnostics) ->
 @dataclass(frozen=True)
 class _Rendered:
     manifests: list[Manifest]
-    instances: dict[str, ProjectInstance]
-    """By project name: where problems found in a project's objects are traced back to."""
+    owners: dict[str, ProjectInstance | PlatformInstance]
+    """By project (or platform) name: where problems found in its objects are traced back to."""
     complete: bool
     """Every selected project rendered (so a patch that selects nothing is worth a warning)."""
 
 
 def _render_environment(
     environment: ResolvedEnvironment,
-    projects: list[ProjectFile],
+    inputs: Inputs,
     diagnostics: Diagnostics,
     progress: Progress | None,
 ) -> _Rendered:
-    selected = [file for file in projects if includes(environment, file.name)]
+    selected = [file for file in inputs.projects if includes(environment, file.name)]
+    catalog = _catalog(environment, inputs, selected, diagnostics, progress)
+
     instances: list[ProjectInstance] = []
     manifests: list[Manifest] = []
+    for instance in catalog.projects.values():
+        target = get_target(instance.spec.platform)
+        problems = [*check_references(instance, catalog), *target.check(instance, catalog)]
+        if _report(instance, problems, diagnostics) and not relies_on_broken(instance, catalog):
+            instances.append(instance)
+            manifests.extend(finalize(target.render(instance, catalog), instance))
+    owners: dict[str, ProjectInstance | PlatformInstance] = {i.name: i for i in instances}
+    platform_namespaces: list[tuple[str, PlatformInstance, str]] = []
+    for platform in catalog.platforms.values():
+        target = get_target(platform.spec.platform)
+        problems = [
+            *check_platform_references(platform),
+            *target.check_platform(platform, catalog),
+        ]
+        if not _report(platform, problems, diagnostics):
+            continue
+        owners[platform.name] = platform
+        objects = finalize(target.render_platform(platform, catalog), platform)
+        used = sorted({m.namespace for m in objects if m.namespace is not None})
+        platform_namespaces.extend((namespace, platform, platform.sources[0]) for namespace in used)
+        manifests.extend(objects)
+    return _Rendered(
+        [*namespaces(instances, environment, platform_namespaces), *manifests],
+        owners,
+        complete=len(owners) == len(selected) + len(catalog.platforms),
+    )
+
+
+def _catalog(
+    environment: ResolvedEnvironment,
+    inputs: Inputs,
+    selected: list[ProjectFile],
+    diagnostics: Diagnostics,
+    progress: Progress | None,
+) -> Catalog:
+    """Every selected project and the platform files, expanded for the environment."""
+    expanded: dict[str, ProjectInstance] = {}
+    broken = set(inputs.unreadable_projects)
+    if inputs.unreadable_platform:
+        broken.add(BROKEN_PLATFORM_FILE)
     for done, file in enumerate(selected, start=1):
         instance, found = expand(file, environment)
         diagnostics.extend(found)
         if progress is not None:
             progress(environment.name, done, len(selected))
         if instance is None:
-            continue
-        target = get_target(instance.spec.platform)
-        problems = [*check_references(instance), *target.check(instance)]
-        diagnostics.extend(instance.diagnostic(problem) for problem in problems)
-        if any(problem.severity is Severity.ERROR for problem in problems):
-            continue
-        instances.append(instance)
-        manifests.extend(finalize(target.render(instance), instance))
-    return _Rendered(
-        [*namespaces(instances, environment), *manifests],
-        {instance.name: instance for instance in instances},
-        complete=len(instances) == len(selected),
-    )
+            broken.add(file.name)
+        else:
+            expanded[instance.name] = instance
+    platforms: dict[str, PlatformInstance] = {}
+    for platform_file in inputs.platforms:
+        platform, found = expand_platform(platform_file, environment)
+        diagnostics.extend(found)
+        target_name = platform_file.platform.spec.platform
+        if platform is None:
+            broken.add(f"platform:{target_name}")
+        else:
+            platforms[target_name] = platform
+    declared = frozenset(file.name for file in inputs.projects)
+    return Catalog(environment, expanded, frozenset(broken), declared, platforms)
+
+
+def _report(
+    owner: ProjectInstance | PlatformInstance, problems: list[Problem], diagnostics: Diagnostics
+) -> bool:
+    """Report the problems found in an instance; whether it can be rendered."""
+    diagnostics.extend(owner.diagnostic(problem) for problem in problems)
+    return not any(problem.severity is Severity.ERROR for problem in problems)
 
 
 def _checked(
@@ -263,7 +386,7 @@ def _checked(
     diagnostics: Diagnostics,
 ) -> list[Manifest]:
     """Patch the objects, then check what Kubernetes and the schemas would refuse."""
-    by_project = rendered.instances
+    by_project = rendered.owners
     manifests, found = apply_patches(
         rendered.manifests, environment, report_unused=rendered.complete
     )
@@ -289,7 +412,9 @@ def _checked(
 
 
 def _object_diagnostic(
-    manifest: Manifest, by_project: dict[str, ProjectInstance], problem: Problem
+    manifest: Manifest,
+    by_project: dict[str, ProjectInstance | PlatformInstance],
+    problem: Problem,
 ) -> Diagnostic:
     """Point at the last patch that changed the object, else at what it was rendered from."""
     if manifest.patched_by:
@@ -376,8 +501,14 @@ def _drift(file: str, message: str) -> Diagnostic:
     return Diagnostic(message, file=file)
 
 
+def _wanted_schemas(root: Path) -> dict[str, str]:
+    """What `schemas generate` writes: manifold's schemas, except where one was imported."""
+    imported = imported_paths(root)
+    return {path: text for path, text in generated_files().items() if path not in imported}
+
+
 def schema_drift(root: Path) -> list[Diagnostic]:
-    wanted = generated_files()
+    wanted = _wanted_schemas(root)
     folder = root / SCHEMAS_DIR
     drift = []
     for relative, text in wanted.items():
@@ -445,7 +576,7 @@ def diff(options: DiffOptions, progress: Progress | None) -> Outcome:
 
 def generate_schemas(options: SchemasOptions) -> Outcome:
     folder = options.root / SCHEMAS_DIR
-    wanted = generated_files()
+    wanted = _wanted_schemas(options.root)
     written = 0
     for relative, text in wanted.items():
         path = folder / relative

@@ -148,3 +148,17 @@ def traced_diagnostic(layers: tuple[Layer, ...], merged: Any, problem: Problem) 
         severity=problem.severity,
         hint=problem.hint,
     )
+
+
+class Traced:
+    """Data merged from layers: where its values came from, and problems found in it pointed
+    at the files that set them. For dataclasses with `layers` and `data` fields."""
+
+    layers: tuple[Layer, ...]
+    data: Any
+
+    def origin(self, path: JsonPath, *, key: bool = False) -> Origin:
+        return trace(self.layers, self.data, path, key=key)
+
+    def diagnostic(self, problem: Problem) -> Diagnostic:
+        return traced_diagnostic(self.layers, self.data, problem)

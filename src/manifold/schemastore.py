@@ -58,16 +58,20 @@ def input_schemas() -> dict[str, dict[str, Any]]:
     schemas: dict[str, dict[str, Any]] = {}
     for kind, model in INPUT_KINDS.items():
         schema = model_schema(model)
-        if kind == "Project":
-            schema = with_partial_override(
-                schema, "ProjectFileSpec", "environments", "ProjectFileSpec", "ProjectOverride"
-            )
+        if kind in ("Project", "Platform"):
+            owner = f"{kind}FileSpec"
+            schema = with_partial_override(schema, owner, "environments", owner, f"{kind}Override")
         schemas[kind] = schema
     return schemas
 
 
 def generated_files() -> dict[str, str]:
-    """Every file of schemas/, by path relative to it."""
+    """Every file of schemas/ manifold generates, by path relative to it."""
+    return dict(_generated_files())
+
+
+@functools.cache
+def _generated_files() -> dict[str, str]:
     files: dict[str, str] = {}
     for kind, schema in input_schemas().items():
         api_version = f"{INPUT_GROUP}/{INPUT_VERSION}"
@@ -78,6 +82,19 @@ def generated_files() -> dict[str, str]:
     for output in output_kinds():
         files[kubeconform_path(output.api_version, output.kind)] = _json(output.schema())
     return dict(sorted(files.items()))
+
+
+IMPORTED_LIST = "imported.txt"
+"""Lists the files of schemas/ that `manifold schemas import` wrote: `schemas generate` and
+`check` leave them alone (they replace manifold's own schema of the kind)."""
+
+
+def imported_paths(root: Path) -> frozenset[str]:
+    listing = root / SCHEMAS_DIR / IMPORTED_LIST
+    if not listing.is_file():
+        return frozenset()
+    lines = listing.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 # --------------------------------------------------------------------------- validation

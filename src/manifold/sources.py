@@ -1,4 +1,5 @@
-"""Stage 1: find and read the input files of a repository into `Document`s.
+"""Stage 1: find and read the input files of a repository (projects/, environments/,
+platform/) into `Document`s.
 
 A `Document` is one YAML file as plain data, plus a way back from a path inside that data to
 the line and column it came from.
@@ -20,6 +21,7 @@ MAX_FILE_BYTES = 1024 * 1024
 
 PROJECTS_DIR = "projects"
 ENVIRONMENTS_DIR = "environments"
+PLATFORM_DIR = "platform"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 

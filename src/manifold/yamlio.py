@@ -224,13 +224,16 @@ _NUMBER_LIKE = re.compile(
         0b[0-1_]+ | 0o?[0-7_]+ | 0x[0-9a-fA-F_]+          # ints in any base, 1.1 and 1.2
       | [0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?       # decimal, sexagesimal, float
       | \.[0-9_]+                                          # .5
+      | [0-9_]+                     # ruamel reads "-_" and "__" as (broken) integers
       )(?:[eE][-+]?[0-9]+)?\Z
     | [-+]?\.(?:inf|Inf|INF)\Z | \.(?:nan|NaN|NAN)\Z""",
     re.VERBOSE,
 )
 _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ]|\Z)")
 _UNSAFE_INSIDE = re.compile(r": |:\Z| #|[\t\n\r]")
-_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+"""Characters YAML readers refuse or change unless escaped (ruamel.yaml refuses the
+noncharacters U+FFFE and U+FFFF outright)."""
 
 
 @functools.lru_cache(maxsize=65536)

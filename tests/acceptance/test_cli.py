@@ -104,7 +104,9 @@ class TestWriting:
             text.replace("    - name: chat\n      model:", "    - name: talk\n      model:")
         )
         project.write_text(
-            project.read_text().replace("        - name: chat\n", "        - name: talk\n")
+            project.read_text()
+            .replace("        - name: chat\n", "        - name: talk\n")
+            .replace("target: {service: chat}", "target: {service: talk}")
         )
         assert run_cli("render", "-C", str(example_repo)).exit_code == 0
         folder = example_repo / "rendered/dev/chat-assistant"

@@ -9,17 +9,19 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from manifold.diffformat import COMMENT_MARKER
-from tests.conftest import REPO_ROOT, copy_tree, edit, git, run_cli
+from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree, edit, git, run_cli
 from tests.snapshots import JsonSnapshot, MarkdownSnapshot, TextSnapshot
 
 PROJECT = "projects/chat-assistant.yaml"
-PROD_OVERRIDE = "replicas: {min: 2, max: 8}"
+# The engine's replicas in the prod override (the decoder's, below it, stay as they are).
+PROD_OVERRIDE = "replicas: {min: 2, max: 8}\n          autoscaling"
+PROD_OVERRIDE_EDITED = "replicas: {min: 2, max: 12}\n          autoscaling"
 
 
 @pytest.fixture
 def one_value_edited(example_git_repo: Path) -> Path:
     """The README's edit: prod's chat service may grow to 12 replicas instead of 8."""
-    edit(example_git_repo / PROJECT, PROD_OVERRIDE, "replicas: {min: 2, max: 12}")
+    edit(example_git_repo / PROJECT, PROD_OVERRIDE, PROD_OVERRIDE_EDITED)
     return example_git_repo
 
 
@@ -98,6 +100,7 @@ def test_added_removed_and_masked(example_git_repo: Path) -> None:
     project = example_git_repo / PROJECT
     edit(project, "    - name: chat\n      model:", "    - name: talk\n      model:")
     edit(project, "        - name: chat\n", "        - name: talk\n")
+    edit(project, "target: {service: chat}", "target: {service: talk}")
     edit(
         project,
         "          - name: HF_TOKEN\n",
@@ -114,6 +117,8 @@ def test_added_removed_and_masked(example_git_repo: Path) -> None:
     for environment in ("dev", "staging", "prod"):
         assert (environment, "added", "InferenceService", "talk") in changes
         assert (environment, "removed", "InferenceService", "chat") in changes
+    # prod serves with the platform's prefill/decode runtime instead of the project's own
+    for environment in ("dev", "staging"):
         assert (environment, "changed", "ServingRuntime", "srt-llama-3-1-8b-instruct") in changes
     text = run_cli("diff", "-C", str(example_git_repo)).stdout
     assert '+        value: "***"' in text
@@ -126,7 +131,7 @@ def test_base_found_as_remote_tracking_branch(example_git_repo: Path, tmp_path: 
     git(tmp_path, "clone", "--quiet", "--branch=main", str(example_git_repo), str(clone))
     git(clone, "checkout", "--quiet", "-b", "feature")
     git(clone, "branch", "--quiet", "-D", "main")
-    edit(clone / PROJECT, PROD_OVERRIDE, "replicas: {min: 2, max: 12}")
+    edit(clone / PROJECT, PROD_OVERRIDE, PROD_OVERRIDE_EDITED)
     result = run_cli("diff", "-C", str(clone), "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["base"] == "origin/main"
@@ -134,12 +139,12 @@ def test_base_found_as_remote_tracking_branch(example_git_repo: Path, tmp_path: 
 
 def test_manifold_repository_below_the_git_root(tmp_path: Path) -> None:
     root = tmp_path / "platform" / "ml"
-    for folder in ("projects", "environments", "schemas", "rendered"):
+    for folder in EXAMPLE_FOLDERS:
         copy_tree(REPO_ROOT / folder, root / folder)
     git(tmp_path, "init", "--quiet", "--initial-branch=main")
     git(tmp_path, "add", "--all")
     git(tmp_path, "commit", "--quiet", "--message=example")
-    edit(root / PROJECT, PROD_OVERRIDE, "replicas: {min: 2, max: 12}")
+    edit(root / PROJECT, PROD_OVERRIDE, PROD_OVERRIDE_EDITED)
     result = run_cli("diff", "-C", str(root), "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["summary"] == {"added": 0, "changed": 1, "removed": 0}

@@ -1,36 +1,52 @@
 """Every OME object manifold renders validates against OME's real CRD (the full one).
 
-The CRDs are read from ../shared/reference/ome/crds/*/full at test time, converted to strict
-JSON Schema the way kubeconform does (unknown fields fail, the root included), and every
+The CRDs are read from ../shared/reference/ome/crds/*/full at test time and converted with
+`manifold schemas import` into a temporary folder (strict, the root included), and every
 ome.io object of the repository's example and of every valid case is checked.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import pytest
 
 from manifold.targets.registry import get_target
 from tests.acceptance.test_cases import VALID
-from tests.conformance.crds import crd_validators, failures, rendered_objects
-from tests.conftest import REPO_ROOT, SHARED, SHARED_MISSING
+from tests.conformance.crds import failures, rendered_objects
+from tests.conftest import REPO_ROOT, SHARED, SHARED_MISSING, run_cli
 
 OME_CRDS = SHARED / "reference" / "ome" / "crds"
 
 
 @functools.cache
 def _crd_validators() -> dict[tuple[str, str], Any]:
+    """By (apiVersion, lower-case kind), as kubeconform's layout names the files."""
     files = sorted(OME_CRDS.glob("*/full/*.yaml*"))
     full = {f.name.removesuffix(".gz") for f in files if f.name.endswith(".yaml.gz")}
     # Where the gzipped original is there, use the real thing rather than the pruned copy.
-    return crd_validators(
-        f
+    real = [
+        str(f)
         for f in files
         if not (f.name.endswith(".pruned.yaml") and f.name.replace(".pruned", "") in full)
-    )
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        result = run_cli(
+            "schemas", "import", *real, "-o", folder, "--deny-root-additional-properties"
+        )
+        assert result.exit_code == 0, result.stderr
+        validators = {}
+        for path in sorted(Path(folder).rglob("*.json")):
+            kind, _, version = path.stem.partition("_")
+            schema = json.loads(path.read_text())
+            key = (f"{path.parent.name}/{version}", kind)
+            validators[key] = jsonschema_rs.validator_for(schema)
+    return validators
 
 
 def _repositories(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
@@ -57,7 +73,7 @@ def ome_objects(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dic
 def test_every_kind_manifold_emits_has_a_real_crd() -> None:
     if not SHARED.is_dir():
         pytest.skip(SHARED_MISSING)
-    emitted = {(kind.api_version, kind.kind) for kind in get_target("ome").output_kinds()}
+    emitted = {(kind.api_version, kind.kind.lower()) for kind in get_target("ome").output_kinds()}
     assert emitted <= set(_crd_validators()), emitted - set(_crd_validators())
 
 
@@ -75,5 +91,6 @@ def test_rendered_ome_objects_validate_against_the_real_crds(
     validators = _crd_validators()
     found: list[str] = []
     for where, body in ome_objects:
-        found.extend(failures(validators[(body["apiVersion"], body["kind"])], body, where))
+        validator = validators[(body["apiVersion"], body["kind"].lower())]
+        found.extend(failures(validator, body, where))
     assert not found, "\n".join(found)

@@ -42,6 +42,9 @@ TRICKY_STRINGS = [
     "0o17",
     "017",
     "1_000",
+    "-_",
+    "_",
+    "1.2.3",
     "1:30",
     ".5",
     ".inf",
@@ -250,3 +253,10 @@ class TestPositions:
 
     def test_unparsable_text_points_at_the_start(self) -> None:
         assert yamlio.PositionIndex("a: [").locate(("a",)) == Position(1, 1)
+
+
+@pytest.mark.parametrize("text", ["a\ufffeb", "\uffff"])
+def test_noncharacters_are_escaped(text: str) -> None:
+    emitted = yamlio.emit({"k": text})
+    assert "\\u" in emitted
+    assert yamlio.load_one(emitted) == {"k": text}

@@ -144,10 +144,10 @@ _QUANTITY = re.compile(
 
 
 def _quantity(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value  # refused below with a type error
-    if isinstance(value, int | float):
-        value = format(value, "g") if isinstance(value, float) else str(value)
+    if isinstance(value, bool | int):
+        return value  # an integer stays one (a bool is refused below with a type error)
+    if isinstance(value, float):
+        value = format(value, "g")
     if isinstance(value, str) and not _QUANTITY.match(value):
         raise ValueError(
             f"{value!r} is not a Kubernetes quantity (for example 500m, 2, 1.5, 16Gi, 100M)"
@@ -156,7 +156,7 @@ def _quantity(value: Any) -> Any:
 
 
 Quantity = Annotated[
-    str,
+    str | int,
     BeforeValidator(_quantity),
     WithJsonSchema(
         {
@@ -168,7 +168,8 @@ Quantity = Annotated[
         }
     ),
 ]
-"""A Kubernetes resource quantity, kept as its canonical string form."""
+"""A Kubernetes resource quantity, written out as given: an integer stays an integer (`cpu: 10`),
+anything else is its string form (`memory: 16Gi`, `cpu: 0.5` -> "0.5")."""
 
 # --------------------------------------------------------------------------- workloads
 
@@ -218,10 +219,16 @@ class GpuDefault(Gpu):
 
 
 class Resources(Strict):
+    """cpu, memory, ephemeralStorage and gpu set both the request and the limit; `requests`
+    and `limits` add to or override one side only."""
+
     cpu: Quantity | None = None
     memory: Quantity | None = None
     ephemeral_storage: Quantity | None = None
     gpu: Gpu | None = None
+    requests: dict[str, Quantity] | None = Field(
+        default=None, description="Requests without a matching limit, by resource name."
+    )
     limits: dict[str, Quantity] | None = Field(
         default=None,
         description="Limits that differ from the requests (by default limits equal requests).",
@@ -260,9 +267,16 @@ class EnvFromConfigMap(Strict):
     config_map: ConfigMapKeyRef
 
 
+class EnvFromField(Strict):
+    name: str = Field(pattern=_ENV_NAME)
+    field: str = Field(
+        min_length=1, description="A field of the pod, for example status.hostIP or metadata.name."
+    )
+
+
 def _env_source(value: Any) -> str | None:
     if isinstance(value, dict):
-        present = [tag for tag in ("value", "secret", "configMap") if tag in value]
+        present = [tag for tag in ("value", "secret", "configMap", "field") if tag in value]
         return present[0] if len(present) == 1 else None
     return None
 
@@ -270,12 +284,13 @@ def _env_source(value: Any) -> str | None:
 EnvVar = Annotated[
     Annotated[EnvValue, Tag("value")]
     | Annotated[EnvFromSecret, Tag("secret")]
-    | Annotated[EnvFromConfigMap, Tag("configMap")],
+    | Annotated[EnvFromConfigMap, Tag("configMap")]
+    | Annotated[EnvFromField, Tag("field")],
     Discriminator(
         _env_source,
         custom_error_type="env_source",
         custom_error_message=(
-            "an environment variable needs exactly one of value, secret or configMap"
+            "an environment variable needs exactly one of value, secret, configMap or field"
         ),
     ),
 ]

@@ -11,18 +11,22 @@ from manifold.models.common import (
     DnsLabel,
     EnvVar,
     Labels,
-    Replicas,
     ResourceName,
     Resources,
     Scope,
     ServiceName,
     Strict,
-    Toleration,
 )
+from manifold.models.lifecycle import Benchmark, Dataset, FineTune, Pipeline, Replication
+from manifold.models.runtimes import (
+    PARAMETER_SIZE,
+    ProjectServingRuntime,
+    ProjectTrainingRuntime,
+    RuntimeRef,
+)
+from manifold.models.storage import STORAGE_URI, ModelStorage
+from manifold.models.workload import Component, Router
 from manifold.targets.registry import PlatformName
-
-STORAGE_SCHEMES = ("hf", "oci", "s3", "gs", "az", "pvc", "github", "local", "vendor")
-_STORAGE_URI = rf"^({'|'.join(STORAGE_SCHEMES)})://\S+$"
 
 
 class ProjectMetadata(Strict):
@@ -39,22 +43,10 @@ class NamedVersion(Strict):
     version: str | None = None
 
 
-class ModelStorage(Strict):
-    path: str | None = Field(default=None, description="Where nodes keep the downloaded model.")
-    credentials_secret: ResourceName | None = Field(
-        default=None, description="Secret holding the credentials to download the model."
-    )
-    parameters: dict[str, str] | None = None
-    node_selector: dict[str, str] | None = Field(
-        default=None, description="Nodes the model is downloaded to."
-    )
-    download_policy: Literal["AlwaysDownload", "ReuseIfExists"] | None = None
-
-
 class Model(Strict):
     name: ResourceName
     source: str = Field(
-        pattern=_STORAGE_URI,
+        pattern=STORAGE_URI,
         description="Where the weights are: hf://org/repo, oci://..., s3://, gs://, pvc://...",
     )
     scope: Scope = Field(
@@ -65,7 +57,7 @@ class Model(Strict):
     framework: NamedVersion | None = Field(default=None, description="For example transformers.")
     architecture: str | None = Field(default=None, description="For example LlamaForCausalLM.")
     parameter_size: str | None = Field(
-        default=None, pattern=r"^[0-9]+(\.[0-9]+)?[KMBT]$", description="For example 8B."
+        default=None, pattern=PARAMETER_SIZE, description="For example 8B."
     )
     quantization: str | None = None
     capabilities: list[str] | None = Field(
@@ -77,13 +69,6 @@ class Model(Strict):
     display_name: str | None = None
     disabled: bool | None = None
     storage: ModelStorage | None = None
-
-
-class RuntimeRef(Strict):
-    """A serving runtime the platform team already installed."""
-
-    ref: ResourceName
-    scope: Scope = "cluster"
 
 
 class InlineRuntime(Strict):
@@ -122,34 +107,22 @@ RuntimeSpec = Annotated[
 ]
 
 
-class Autoscaling(Strict):
-    metric: Literal["cpu", "memory", "concurrency", "rps"]
-    target: int = Field(ge=1, description="Target value of the metric per replica.")
+class Service(Component):
+    """A model served behind one endpoint. Its own fields describe the engine, the part that
+    serves requests (and, with a decoder, prefills)."""
 
-
-class Router(Strict):
-    replicas: Replicas | None = None
-    image: str | None = None
-    args: list[str] | None = None
-    resources: Resources | None = None
-
-
-class Service(Strict):
     name: ServiceName
-    model: ResourceName = Field(description="Name of one of this project's models.")
+    model: ResourceName = Field(description="This project's model, or a platform model.")
     runtime: RuntimeSpec | None = Field(
         default=None, description="Omit to let the platform pick a runtime that fits the model."
     )
-    image: str | None = Field(default=None, description="Overrides the runtime's image.")
-    command: list[str] | None = None
-    args: list[str] | None = None
-    env: list[EnvVar] | None = None
-    resources: Resources | None = None
-    replicas: Replicas | None = None
-    autoscaling: Autoscaling | None = None
+    adapters: list[ResourceName] | None = Field(
+        default=None, description="Fine-tunes of the model served with it (this project's)."
+    )
+    decoder: Component | None = Field(
+        default=None, description="Prefill/decode split: the decode side."
+    )
     router: Router | None = None
-    node_selector: dict[str, str] | None = None
-    tolerations: list[Toleration] | None = None
 
 
 class ProjectSpec(Strict):
@@ -158,6 +131,17 @@ class ProjectSpec(Strict):
     platform: PlatformName
     models: list[Model] = Field(default_factory=list)
     services: list[Service] = Field(default_factory=list)
+    runtimes: list[ProjectServingRuntime] = Field(
+        default_factory=list, description="Serving runtimes this project defines."
+    )
+    training_runtimes: list[ProjectTrainingRuntime] = Field(
+        default_factory=list, description="Training runtimes this project defines."
+    )
+    datasets: list[Dataset] = Field(default_factory=list)
+    fine_tunes: list[FineTune] = Field(default_factory=list)
+    benchmarks: list[Benchmark] = Field(default_factory=list)
+    replications: list[Replication] = Field(default_factory=list)
+    pipelines: list[Pipeline] = Field(default_factory=list)
 
 
 class ProjectFileSpec(ProjectSpec):

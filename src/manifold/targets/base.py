@@ -10,7 +10,9 @@ from manifold.diagnostics import Position, Problem
 from manifold.paths import JsonPath
 
 if TYPE_CHECKING:
+    from manifold.catalog import Catalog
     from manifold.expand import ProjectInstance
+    from manifold.platforms import PlatformInstance
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +23,7 @@ class Manifest:
     """apiVersion, kind, metadata, spec, then any other fields, in that order."""
     namespaced: bool
     project: str | None
-    """The project that produced it; None for objects of the environment itself."""
+    """The project (or platform) that produced it; None for objects of the environment itself."""
     sources: tuple[str, ...]
     """Input files it was rendered from, repository-relative."""
     component: str | None = None
@@ -98,7 +100,10 @@ class OutputKind:
 
 
 class Target(Protocol):
-    """A platform projects can be rendered for."""
+    """A platform projects (and a platform file) can be rendered for.
+
+    `catalog` is everything else the environment holds: other projects, the platform file.
+    """
 
     name: str
 
@@ -107,10 +112,16 @@ class Target(Protocol):
         """Platform defaults under every service: the first, weakest overlay layer."""
 
     def output_kinds(self) -> Iterable[OutputKind]:
-        """Every kind `render` can produce."""
+        """Every kind `render` and `render_platform` can produce."""
 
-    def check(self, instance: ProjectInstance) -> Iterable[Problem]:
+    def check(self, instance: ProjectInstance, catalog: Catalog) -> Iterable[Problem]:
         """What this platform cannot do with the instance, as problems at its spec paths."""
 
-    def render(self, instance: ProjectInstance) -> list[Manifest]:
+    def render(self, instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
         """The platform's objects for one project in one environment."""
+
+    def check_platform(self, platform: PlatformInstance, catalog: Catalog) -> Iterable[Problem]:
+        """What this platform cannot do with its platform file, at paths of its spec."""
+
+    def render_platform(self, platform: PlatformInstance, catalog: Catalog) -> list[Manifest]:
+        """The objects of the platform file in one environment."""

@@ -6,17 +6,31 @@ them, and pydantic turns them into the strict JSON Schemas written to schemas/.
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired
+from typing import Any, Literal, NotRequired
 
 from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict
 
-from manifold.models.common import EnvFromConfigMap, EnvFromSecret, EnvValue, EnvVar, Resources
+from manifold.models import workload
+from manifold.models.common import (
+    EnvFromConfigMap,
+    EnvFromField,
+    EnvFromSecret,
+    EnvValue,
+    EnvVar,
+    Resources,
+)
 from manifold.models.common import Toleration as TolerationInput
+from manifold.models.workload import Container, PodSettings
 
 STRICT = ConfigDict(extra="forbid")
 
 QuantityValue = str | int
+
+KubernetesObject = dict[str, Any]
+"""A core Kubernetes object passed through as the user wrote it (probes, affinity, volumes).
+The schemas manifold generates accept any such object; the real CRDs (`manifold schemas
+import`) check them in full."""
 
 
 @with_config(STRICT)
@@ -34,9 +48,15 @@ class KeyRef(TypedDict):
 
 
 @with_config(STRICT)
+class FieldRef(TypedDict):
+    fieldPath: str
+
+
+@with_config(STRICT)
 class EnvVarSource(TypedDict):
     secretKeyRef: NotRequired[KeyRef]
     configMapKeyRef: NotRequired[KeyRef]
+    fieldRef: NotRequired[FieldRef]
 
 
 @with_config(STRICT)
@@ -60,12 +80,56 @@ class ContainerPort(TypedDict):
 
 
 @with_config(STRICT)
+class VolumeMount(TypedDict):
+    name: str
+    mountPath: str
+    readOnly: NotRequired[bool]
+    subPath: NotRequired[str]
+
+
+@with_config(STRICT)
 class Toleration(TypedDict):
     key: NotRequired[str]
     operator: NotRequired[Literal["Exists", "Equal"]]
     value: NotRequired[str]
     effect: NotRequired[Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]]
     tolerationSeconds: NotRequired[int]
+
+
+@with_config(STRICT)
+class ContainerFields(TypedDict, total=False):
+    """What manifold sets on a container."""
+
+    image: str
+    imagePullPolicy: Literal["Always", "IfNotPresent", "Never"]
+    command: list[str]
+    args: list[str]
+    workingDir: str
+    env: list[EnvVarObject]
+    resources: ResourceRequirements
+    ports: list[ContainerPort]
+    volumeMounts: list[VolumeMount]
+    readinessProbe: KubernetesObject
+    livenessProbe: KubernetesObject
+    startupProbe: KubernetesObject
+    securityContext: KubernetesObject
+
+
+@with_config(STRICT)
+class PodFields(TypedDict, total=False):
+    """What manifold sets on a pod."""
+
+    nodeSelector: dict[str, str]
+    tolerations: list[Toleration]
+    affinity: KubernetesObject
+    volumes: list[KubernetesObject]
+    serviceAccountName: str
+    priorityClassName: str
+    schedulerName: str
+    hostNetwork: bool
+    hostIPC: bool
+    dnsPolicy: Literal["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"]
+    enableServiceLinks: bool
 
 
 @with_config(STRICT)
@@ -91,21 +155,26 @@ def env_vars(variables: list[EnvVar]) -> list[EnvVarObject]:
             config_map = variable.config_map
             source = {"configMapKeyRef": {"name": config_map.name, "key": config_map.key}}
             converted.append({"name": variable.name, "valueFrom": source})
+        elif isinstance(variable, EnvFromField):
+            source = {"fieldRef": {"fieldPath": variable.field}}
+            converted.append({"name": variable.name, "valueFrom": source})
     return converted
 
 
 def resource_requirements(resources: Resources) -> ResourceRequirements:
-    """Requests from cpu, memory, storage and GPUs; limits equal the requests unless given."""
-    requests: dict[str, QuantityValue] = {}
+    """cpu, memory, storage and GPUs are both requested and limited; `requests` and `limits`
+    add to or override one side."""
+    both: dict[str, QuantityValue] = {}
     if resources.cpu is not None:
-        requests["cpu"] = resources.cpu
+        both["cpu"] = resources.cpu
     if resources.memory is not None:
-        requests["memory"] = resources.memory
+        both["memory"] = resources.memory
     if resources.ephemeral_storage is not None:
-        requests["ephemeral-storage"] = resources.ephemeral_storage
+        both["ephemeral-storage"] = resources.ephemeral_storage
     if resources.gpu is not None and resources.gpu.count > 0:
-        requests[resources.gpu.resource] = str(resources.gpu.count)
-    limits = {**requests, **(resources.limits or {})}
+        both[resources.gpu.resource] = resources.gpu.count
+    requests = {**both, **(resources.requests or {})}
+    limits = {**both, **(resources.limits or {})}
     result: ResourceRequirements = {}
     if requests:
         result["requests"] = requests
@@ -130,3 +199,80 @@ def tolerations(items: list[TolerationInput]) -> list[Toleration]:
             toleration["tolerationSeconds"] = item.toleration_seconds
         converted.append(toleration)
     return converted
+
+
+def add_container_fields(fields: ContainerFields, container: Container) -> None:
+    """Set on `fields` (a container, or a target's shape that extends one) what `container`
+    gives."""
+    if container.image is not None:
+        fields["image"] = container.image
+    if container.image_pull_policy is not None:
+        fields["imagePullPolicy"] = container.image_pull_policy
+    if container.command:
+        fields["command"] = list(container.command)
+    if container.args:
+        fields["args"] = list(container.args)
+    if container.working_dir is not None:
+        fields["workingDir"] = container.working_dir
+    if container.env:
+        fields["env"] = env_vars(container.env)
+    if container.resources is not None and (
+        requirements := resource_requirements(container.resources)
+    ):
+        fields["resources"] = requirements
+    if container.ports:
+        fields["ports"] = [container_port(port) for port in container.ports]
+    if container.volume_mounts:
+        fields["volumeMounts"] = [volume_mount(mount) for mount in container.volume_mounts]
+    if container.readiness_probe is not None:
+        fields["readinessProbe"] = dict(container.readiness_probe)
+    if container.liveness_probe is not None:
+        fields["livenessProbe"] = dict(container.liveness_probe)
+    if container.startup_probe is not None:
+        fields["startupProbe"] = dict(container.startup_probe)
+    if container.security_context is not None:
+        fields["securityContext"] = dict(container.security_context)
+
+
+def container_port(port: workload.ContainerPort) -> ContainerPort:
+    converted: ContainerPort = {"containerPort": port.container_port}
+    if port.name is not None:
+        converted["name"] = port.name
+    if port.protocol is not None:
+        converted["protocol"] = port.protocol
+    return converted
+
+
+def volume_mount(mount: workload.VolumeMount) -> VolumeMount:
+    converted: VolumeMount = {"name": mount.name, "mountPath": mount.mount_path}
+    if mount.read_only is not None:
+        converted["readOnly"] = mount.read_only
+    if mount.sub_path is not None:
+        converted["subPath"] = mount.sub_path
+    return converted
+
+
+def add_pod_fields(fields: PodFields, pod: PodSettings) -> None:
+    """Set on `fields` (a pod, or a target's shape that extends one) what `pod` gives."""
+    if pod.node_selector:
+        fields["nodeSelector"] = dict(pod.node_selector)
+    if pod.tolerations:
+        fields["tolerations"] = tolerations(pod.tolerations)
+    if pod.affinity is not None:
+        fields["affinity"] = dict(pod.affinity)
+    if pod.volumes:
+        fields["volumes"] = [dict(volume) for volume in pod.volumes]
+    if pod.service_account_name is not None:
+        fields["serviceAccountName"] = pod.service_account_name
+    if pod.priority_class_name is not None:
+        fields["priorityClassName"] = pod.priority_class_name
+    if pod.scheduler_name is not None:
+        fields["schedulerName"] = pod.scheduler_name
+    if pod.host_network is not None:
+        fields["hostNetwork"] = pod.host_network
+    if pod.host_ipc is not None:
+        fields["hostIPC"] = pod.host_ipc
+    if pod.dns_policy is not None:
+        fields["dnsPolicy"] = pod.dns_policy
+    if pod.enable_service_links is not None:
+        fields["enableServiceLinks"] = pod.enable_service_links

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from manifold.catalog import Catalog
 from manifold.expand import ProjectInstance, expand
 from manifold.targets.registry import get_target
 from tests.unit.helpers import env_text, environments, project_file
@@ -22,8 +23,14 @@ def _instance(spec: str) -> ProjectInstance:
     return instance
 
 
+def _catalog(instance: ProjectInstance) -> Catalog:
+    """An environment holding only this project, without a platform file."""
+    return Catalog(instance.environment, {instance.name: instance})
+
+
 def _render(spec: str) -> dict[str, dict[str, Any]]:
-    return {f"{m.kind}/{m.name}": m.body for m in TARGET.render(_instance(spec))}
+    instance = _instance(spec)
+    return {f"{m.kind}/{m.name}": m.body for m in TARGET.render(instance, _catalog(instance))}
 
 
 MODELS = """
@@ -49,18 +56,13 @@ services:
 - {name: c, model: m}
 """
     )
-    assert objects["InferenceService/a"]["spec"]["runtime"] == {
-        "name": "r1",
-        "kind": "ClusterServingRuntime",
-    }
+    # ClusterServingRuntime is OME's default kind, so it is not written out
+    assert objects["InferenceService/a"]["spec"]["runtime"] == {"name": "r1"}
     assert objects["InferenceService/b"]["spec"]["runtime"] == {
         "name": "r2",
         "kind": "ServingRuntime",
     }
-    assert objects["InferenceService/b"]["spec"]["model"] == {
-        "name": "shared",
-        "kind": "ClusterBaseModel",
-    }
+    assert objects["InferenceService/b"]["spec"]["model"] == {"name": "shared"}
     assert "runtime" not in objects["InferenceService/c"]["spec"]
 
 
@@ -86,15 +88,16 @@ services:
     ]
     runner = runtime["engineConfig"]["runner"]
     assert (runner["name"], runner["image"], runner["args"]) == ("ome-container", "img", ["--x"])
-    assert runner["resources"]["limits"] == {"nvidia.com/gpu": "2"}
+    assert runner["resources"]["limits"] == {"nvidia.com/gpu": 2}
     isvc = objects["InferenceService/a"]["spec"]
     assert isvc["runtime"] == {"name": "a", "kind": "ServingRuntime"}
     assert isvc["acceleratorSelector"] == {"acceleratorClass": "nvidia-l4"}
-    assert isvc["engine"]["runner"]["resources"]["requests"] == {"nvidia.com/gpu": "1"}
+    assert isvc["engine"]["runner"]["resources"]["requests"] == {"nvidia.com/gpu": 1}
 
 
 def _problems(spec: str) -> list[str]:
-    return [problem.message for problem in TARGET.check(_instance(spec))]
+    instance = _instance(spec)
+    return [problem.message for problem in TARGET.check(instance, _catalog(instance))]
 
 
 def test_checks_pvc_sources_against_scope() -> None:

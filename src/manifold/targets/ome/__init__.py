@@ -1,15 +1,48 @@
-"""OME (`ome.io/v1beta1`): models, serving runtimes and inference services."""
+"""OME (`ome.io/v1beta1`): every kind of OME's API reference.
+
+Projects render models, runtimes, inference services, fine-tunes (TrainingJob and
+FineTunedWeight), benchmarks, replication jobs and inference graphs; the platform file
+renders shared models and runtimes, accelerator classes, tenancy and capacity.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from manifold.catalog import Catalog
 from manifold.diagnostics import Problem
 from manifold.expand import ProjectInstance
+from manifold.platforms import PlatformInstance
 from manifold.schemagen import typed_dict_schema
 from manifold.targets.base import Manifest, OutputKind
-from manifold.targets.ome import checks, kinds, render
+from manifold.targets.ome import checks, kinds, kinds_jobs, kinds_platform, platform, render
+from manifold.targets.ome.objects import CLUSTER_SCOPED
+
+KINDS: tuple[Any, ...] = (
+    kinds.BaseModel,
+    kinds.ClusterBaseModel,
+    kinds.ServingRuntime,
+    kinds.ClusterServingRuntime,
+    kinds.InferenceService,
+    kinds_jobs.FineTunedWeight,
+    kinds_jobs.TrainingJob,
+    kinds_jobs.TrainingRuntime,
+    kinds_jobs.ClusterTrainingRuntime,
+    kinds_jobs.BenchmarkJob,
+    kinds_jobs.ReplicationJob,
+    kinds_jobs.InferenceGraph,
+    kinds_platform.AcceleratorClass,
+    kinds_platform.Organization,
+    kinds_platform.Project,
+    kinds_platform.ServiceAccount,
+    kinds_platform.User,
+    kinds_platform.RateLimit,
+    kinds_platform.DedicatedAIClusterProfile,
+    kinds_platform.DedicatedAICluster,
+    kinds_platform.CapacityReservation,
+    kinds_platform.ClusterCapacityReservation,
+)
 
 
 class OmeTarget:
@@ -20,20 +53,25 @@ class OmeTarget:
         return {"replicas": {"min": 1, "max": 1}}
 
     def output_kinds(self) -> Iterable[OutputKind]:
-        for kind, shape, namespaced in (
-            ("BaseModel", kinds.BaseModel, True),
-            ("ClusterBaseModel", kinds.ClusterBaseModel, False),
-            ("ServingRuntime", kinds.ServingRuntime, True),
-            ("ClusterServingRuntime", kinds.ClusterServingRuntime, False),
-            ("InferenceService", kinds.InferenceService, True),
-        ):
-            yield OutputKind(kinds.API_VERSION, kind, namespaced, typed_dict_schema(shape))
+        for shape in KINDS:
+            kind = shape.__name__
+            yield OutputKind(
+                kinds.API_VERSION, kind, kind not in CLUSTER_SCOPED, typed_dict_schema(shape)
+            )
 
-    def check(self, instance: ProjectInstance) -> Iterable[Problem]:
-        return checks.check(instance)
+    def check(self, instance: ProjectInstance, catalog: Catalog) -> Iterable[Problem]:
+        return checks.check(instance, catalog)
 
-    def render(self, instance: ProjectInstance) -> list[Manifest]:
-        return render.render(instance)
+    def render(self, instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
+        return render.render(instance, catalog)
+
+    def check_platform(self, platform: PlatformInstance, catalog: Catalog) -> Iterable[Problem]:
+        return checks.check_platform(platform)
+
+    def render_platform(
+        self, platform_instance: PlatformInstance, catalog: Catalog
+    ) -> list[Manifest]:
+        return platform.render_platform(platform_instance)
 
 
 TARGET = OmeTarget()

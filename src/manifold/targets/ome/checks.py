@@ -1,39 +1,434 @@
-"""What OME itself would refuse, checked before anything is rendered."""
+"""What OME itself would refuse, checked before anything is rendered: the rules of its
+admission webhooks and of its runtime selector, applied offline."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+import re
+from collections.abc import Iterator, Sequence
 
+from manifold.catalog import (
+    Catalog,
+    Found,
+    find_model,
+    find_serving_runtime,
+    project_runtimes,
+)
 from manifold.diagnostics import Problem
 from manifold.expand import ProjectInstance
-from manifold.models.project import InlineRuntime
+from manifold.models.lifecycle import Benchmark, ServiceTarget
+from manifold.models.project import InlineRuntime, Model, Service
+from manifold.models.runtimes import RuntimeRef, ServingRuntime
+from manifold.paths import JsonPath
+from manifold.platforms import PlatformInstance
+from manifold.targets.ome.components import component
+from manifold.targets.ome.jobs import training_job_name
+from manifold.targets.ome.runtimes import inline_supported_format
+from manifold.targets.ome.selection import (
+    Candidate,
+    auto_select,
+    incompatibility,
+    parameter_count,
+)
+
+MAX_NAME = 63
+
+# OME's benchmark webhook, per task (its text-to-text pattern, anchored as meant).
+SCENARIOS = {
+    "text-to-text": re.compile(
+        r"N\([0-9]+,[0-9]+\)/\([0-9]+,[0-9]+\)|U\([0-9]+,[0-9]+\)(/\([0-9]+,[0-9]+\))?"
+        r"|D\([0-9]+,[0-9]+\)"
+    ),
+    "text-to-embeddings": re.compile(r"E\([0-9]+,[0-9]+\)"),
+    "image-to-text": re.compile(r"I\([0-9]+,[0-9]+(,[0-9]+)?\)"),
+    "image-to-embeddings": re.compile(r"I\([0-9]+,[0-9]+(,[0-9]+)?\)"),
+}
+SCENARIO_EXAMPLES = {
+    "text-to-text": "D(100,100), N(480,240)/(300,150), U(50,100)",
+    "text-to-embeddings": "E(64,1)",
+    "image-to-text": "I(512,512), I(1024,512,2)",
+    "image-to-embeddings": "I(512,512)",
+}
+TASK_CAPABILITIES = {
+    "text-to-text": {"TEXT_TO_TEXT", "CHAT", "TEXT_GENERATION", "TEXT_SUMMARIZATION"},
+    "text-to-embeddings": {"EMBEDDING", "TEXT_EMBEDDINGS"},
+    "image-to-text": {"IMAGE_TEXT_TO_TEXT", "VISION"},
+    "image-to-embeddings": {"EMBEDDING", "VISION"},
+}
 
 
-def check(instance: ProjectInstance) -> Iterator[Problem]:
-    models = {model.name: model for model in instance.spec.models}
-    for index, declared in enumerate(instance.spec.models):
-        if declared.source.startswith("pvc://"):
-            claim = declared.source.removeprefix("pvc://").split("/", 1)[0]
-            if declared.scope == "cluster" and ":" not in claim:
-                yield Problem(
-                    ("models", index, "source"),
-                    "a cluster-scoped model on a PVC names the PVC's namespace: "
-                    "pvc://<namespace>:<pvc>/<path>",
-                )
-            if declared.scope == "namespace" and ":" in claim:
-                yield Problem(
-                    ("models", index, "source"),
-                    "a namespace-scoped model reads a PVC of its own namespace: "
-                    "pvc://<pvc>/<path>, without '<namespace>:'",
-                )
+def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
+    yield from _models(instance)
+    yield from _runtime_definitions(instance)
     for index, service in enumerate(instance.spec.services):
-        model = models.get(service.model)
-        if isinstance(service.runtime, InlineRuntime) and model is not None:
-            missing = [f for f in ("format", "framework") if getattr(model, f) is None]
-            if missing:
+        yield from _service(instance, catalog, index, service)
+    yield from _fine_tunes(instance)
+    for index, benchmark in enumerate(instance.spec.benchmarks):
+        yield from _benchmark(instance, catalog, ("benchmarks", index), benchmark)
+
+
+def _models(instance: ProjectInstance) -> Iterator[Problem]:
+    for index, declared in enumerate(instance.spec.models):
+        if not declared.source.startswith("pvc://"):
+            continue
+        claim = declared.source.removeprefix("pvc://").split("/", 1)[0]
+        if declared.scope == "cluster" and ":" not in claim:
+            yield Problem(
+                ("models", index, "source"),
+                "a cluster-scoped model on a PVC names the PVC's namespace: "
+                "pvc://<namespace>:<pvc>/<path>",
+            )
+        if declared.scope == "namespace" and ":" in claim:
+            yield Problem(
+                ("models", index, "source"),
+                "a namespace-scoped model reads a PVC of its own namespace: "
+                "pvc://<pvc>/<path>, without '<namespace>:'",
+            )
+
+
+def runtime_problems(runtime: ServingRuntime, at: JsonPath) -> Iterator[Problem]:
+    """What OME refuses in a runtime definition itself."""
+    if runtime.decoder is not None and runtime.engine is None:
+        yield Problem((*at, "decoder"), "a runtime with a decoder needs an engine too")
+    size = runtime.model_size_range
+    if size is not None and parameter_count(size.min) > parameter_count(size.max):
+        yield Problem((*at, "modelSizeRange"), f"min ({size.min}) is greater than max ({size.max})")
+    priorities: dict[str, int | None] = {}
+    for position, entry in enumerate(runtime.supports):
+        if not entry.auto_select:
+            continue
+        name = entry.format.name
+        if name in priorities and priorities[name] != entry.priority:
+            yield Problem(
+                (*at, "supports", position, "priority"),
+                f"format {name!r} is auto-selectable with two different priorities in one runtime",
+            )
+        priorities.setdefault(name, entry.priority)
+
+
+def priority_conflicts(
+    runtimes: Sequence[tuple[JsonPath, ServingRuntime]],
+) -> Iterator[Problem]:
+    """OME refuses two runtimes of one scope that auto-select the same format (name and
+    version) with the same priority for a shared protocol."""
+    seen: dict[tuple[str, str | None, int, str], str] = {}
+    for at, runtime in runtimes:
+        if runtime.disabled:
+            continue
+        for position, entry in enumerate(runtime.supports):
+            if not entry.auto_select or entry.priority is None:
+                continue
+            for protocol in runtime.protocols or ():
+                key = (entry.format.name.lower(), entry.format.version, entry.priority, protocol)
+                other = seen.get(key)
+                if other is not None and other != runtime.name:
+                    yield Problem(
+                        (*at, "supports", position, "priority"),
+                        f"runtime {other!r} already auto-selects format {entry.format.name!r} "
+                        f"with priority {entry.priority} for {protocol}; give one a different "
+                        "priority",
+                    )
+                    break
+                seen.setdefault(key, runtime.name)
+
+
+def _runtime_definitions(instance: ProjectInstance) -> Iterator[Problem]:
+    spec = instance.spec
+    for index, runtime in enumerate(spec.runtimes):
+        yield from runtime_problems(runtime, ("runtimes", index))
+    namespaced = [
+        (("runtimes", i), r) for i, r in enumerate(spec.runtimes) if r.scope == "namespace"
+    ]
+    yield from priority_conflicts(namespaced)
+
+
+# --------------------------------------------------------------------------- services
+
+
+def _accelerator(service: Service) -> str | None:
+    gpu = service.resources.gpu if service.resources else None
+    return gpu.type if gpu is not None else None
+
+
+def _accelerators(service: Service) -> tuple[str, ...]:
+    """The accelerator classes a service asks for: its engine's and its decoder's."""
+    classes = [_accelerator(service)]
+    decoder = service.decoder
+    if decoder is not None and decoder.resources and decoder.resources.gpu:
+        classes.append(decoder.resources.gpu.type)
+    return tuple(sorted({c for c in classes if c is not None}))
+
+
+def _candidate(
+    instance: ProjectInstance,
+    catalog: Catalog,
+    name: str,
+    scope: str,
+    definition: ServingRuntime | InlineRuntime,
+    service_index: int | None,
+) -> Candidate:
+    if isinstance(definition, InlineRuntime):
+        assert service_index is not None
+        service = instance.spec.services[service_index]
+        found = find_model(instance, catalog, service.model)
+        model = found.item if found is not None else None
+        supports = (
+            (inline_supported_format(model),)
+            if model is not None and model.format and model.framework
+            else ()
+        )
+        accelerator = _accelerator(service)
+        return Candidate(
+            name,
+            "cluster" if scope == "cluster" else "namespace",
+            False,
+            supports,
+            None,
+            (accelerator,) if accelerator else None,
+        )
+    return Candidate(
+        name,
+        "cluster" if scope == "cluster" else "namespace",
+        bool(definition.disabled),
+        tuple(definition.supports),
+        definition.model_size_range,
+        tuple(definition.accelerators) if definition.accelerators else None,
+    )
+
+
+def _candidates(instance: ProjectInstance, catalog: Catalog) -> list[Candidate]:
+    """Every runtime the service's namespace sees: the project's, then the platform's."""
+    candidates = [
+        _candidate(instance, catalog, name, scope, definition, service_index)
+        for name, scope, definition, service_index in project_runtimes(instance)
+    ]
+    platform = catalog.platform(instance.spec.platform)
+    if platform is not None:
+        candidates.extend(
+            _candidate(instance, catalog, runtime.name, "cluster", runtime, None)
+            for runtime in platform.spec.serving_runtimes
+        )
+    return candidates
+
+
+def _service(
+    instance: ProjectInstance, catalog: Catalog, index: int, service: Service
+) -> Iterator[Problem]:
+    at: JsonPath = ("services", index)
+    if service.decoder is not None and not component(service, None):
+        yield Problem(
+            (*at, "decoder"),
+            f"service {service.name!r} has a decoder but no engine settings (its replicas were "
+            "removed): OME refuses a decoder without an engine",
+            hint="give the service replicas (the engine's), or remove the decoder",
+        )
+    found = find_model(instance, catalog, service.model)
+    if found is None:
+        return  # reported with the references
+    model = found.item
+    if model.disabled:
+        where = "the platform's" if found.shared else "this project's"
+        yield Problem(
+            (*at, "model"),
+            f"model {model.name!r} ({where}) is disabled; OME refuses to serve a disabled model",
+        )
+    runtime = service.runtime
+    if isinstance(runtime, InlineRuntime):
+        missing = [f for f in ("format", "framework") if getattr(model, f) is None]
+        if missing:
+            yield Problem(
+                (*at, "runtime"),
+                f"an inline OME runtime lists the model formats it serves; model "
+                f"{model.name!r} needs {' and '.join(missing)} "
+                "(for example format: {name: safetensors}, framework: {name: transformers})",
+            )
+        return
+    if runtime is not None:
+        yield from _named_runtime(instance, catalog, service, runtime, model, at)
+        return
+    if component(service, None).get("runner", {}).get("image") or _multi_node_images(service):
+        return  # a complete runner needs no runtime
+    target = instance.spec.platform
+    if (
+        model.format is None
+        or not catalog.describes_platform(target)
+        or catalog.platform_broken(target)
+    ):
+        return  # OME fills the format in after download / the cluster's runtimes are unknown
+    chosen, passed_over = auto_select(_candidates(instance, catalog), model, _accelerators(service))
+    if chosen is None:
+        reasons = "; ".join(f"{name}: {why}" for name, why in sorted(passed_over.items()))
+        yield Problem(
+            (*at, "runtime"),
+            f"service {service.name!r} names no runtime and none can be auto-selected for "
+            f"model {model.name!r}" + (f" ({reasons})" if reasons else " (no runtimes known)"),
+            hint="name a runtime, or mark a fitting runtime's supported format autoSelect: true",
+        )
+
+
+def _multi_node_images(service: Service) -> bool:
+    return bool(
+        service.leader is not None
+        and service.worker is not None
+        and service.leader.image
+        and service.worker.image
+    )
+
+
+def _named_runtime(
+    instance: ProjectInstance,
+    catalog: Catalog,
+    service: Service,
+    reference: str | RuntimeRef,
+    model: Model,
+    at: JsonPath,
+) -> Iterator[Problem]:
+    found: Found[ServingRuntime] | None = find_serving_runtime(instance, catalog, reference)
+    if found is None:
+        return  # unknown without a platform file; reported with the references otherwise
+    definition = found.item
+    if isinstance(definition, InlineRuntime):
+        return  # written for its own service's model
+    candidate = _candidate(instance, catalog, definition.name, "cluster", definition, None)
+    if candidate.disabled:
+        yield Problem((*at, "runtime"), f"runtime {definition.name!r} is disabled")
+        return
+    if model.format is None:
+        return  # OME fills the format in after download: compatibility is decided then
+    reason = incompatibility(candidate, model, _accelerators(service))
+    if reason is not None:
+        yield Problem(
+            (*at, "runtime"),
+            f"runtime {definition.name!r} cannot serve model {model.name!r}: {reason}",
+        )
+
+
+# --------------------------------------------------------------------------- fine-tunes
+
+
+def _fine_tunes(instance: ProjectInstance) -> Iterator[Problem]:
+    datasets = {dataset.name: dataset for dataset in instance.spec.datasets}
+    adapters = {name for service in instance.spec.services for name in service.adapters or ()}
+    for index, fine_tune in enumerate(instance.spec.fine_tunes):
+        at: JsonPath = ("fineTunes", index)
+        if fine_tune.name in adapters and fine_tune.source is None:
+            yield Problem(
+                (*at, "source"),
+                f"fine-tune {fine_tune.name!r} is served as an adapter, so its weights need a "
+                "place to be read from: add source",
+            )
+        if fine_tune.training is None:
+            continue
+        job = training_job_name(fine_tune.name)
+        if len(job) > MAX_NAME:
+            yield Problem(
+                (*at, "name"),
+                f"its TrainingJob {job!r} would be {len(job)} characters long (at most "
+                f"{MAX_NAME}); OME names training jobs ft-<name>: shorten the name",
+            )
+        dataset = datasets.get(fine_tune.dataset or "")
+        for label, options, path in (
+            ("dataset", dataset.storage if dataset else None, None),
+            ("output", fine_tune.storage, (*at, "storage", "downloadPolicy")),
+        ):
+            if options is not None and options.download_policy is not None:
                 yield Problem(
-                    ("services", index, "runtime"),
-                    f"an inline OME runtime lists the model formats it serves; model "
-                    f"{model.name!r} needs {' and '.join(missing)} "
-                    "(for example format: {name: safetensors}, framework: {name: transformers})",
+                    path or (*at, "dataset"),
+                    f"OME's TrainingJob reads its {label} without a download policy; remove "
+                    "downloadPolicy",
                 )
+
+
+# --------------------------------------------------------------------------- benchmarks
+
+
+def _benchmark(
+    instance: ProjectInstance, catalog: Catalog, at: JsonPath, benchmark: Benchmark
+) -> Iterator[Problem]:
+    pattern = SCENARIOS[benchmark.task]
+    for position, scenario in enumerate(benchmark.traffic_scenarios or ()):
+        if not pattern.fullmatch(scenario):
+            yield Problem(
+                (*at, "trafficScenarios", position),
+                f"traffic scenario {scenario!r} does not fit task {benchmark.task} (for example "
+                f"{SCENARIO_EXAMPLES[benchmark.task]})",
+            )
+    if benchmark.task == "text-to-embeddings" and not benchmark.traffic_scenarios:
+        yield Problem(
+            (*at, "trafficScenarios"),
+            "OME's webhook refuses its own default scenarios for text-to-embeddings (E(64)...); "
+            "list trafficScenarios, for example E(64,1)",
+            at_key=False,
+        )
+    params = benchmark.request_params or {}
+    if "temperature" in params:
+        try:
+            valid = math.isfinite(float(params["temperature"]))
+        except ValueError:
+            valid = False
+        if not valid:
+            yield Problem(
+                (*at, "requestParams", "temperature"),
+                f"temperature {params['temperature']!r} is not a number",
+            )
+    if params.get("ignore_eos", "true") not in ("true", "false"):
+        yield Problem((*at, "requestParams", "ignore_eos"), "ignore_eos is 'true' or 'false'")
+    if isinstance(benchmark.target, ServiceTarget):
+        yield from _benchmark_fits_model(instance, catalog, at, benchmark, benchmark.target)
+
+
+def _benchmark_fits_model(
+    instance: ProjectInstance,
+    catalog: Catalog,
+    at: JsonPath,
+    benchmark: Benchmark,
+    target: ServiceTarget,
+) -> Iterator[Problem]:
+    project = catalog.projects.get(target.project or instance.name)
+    if project is None:
+        return
+    service = next((s for s in project.spec.services if s.name == target.service), None)
+    found = find_model(project, catalog, service.model) if service is not None else None
+    capabilities = set(found.item.capabilities or ()) if found is not None else set()
+    if capabilities and not capabilities & TASK_CAPABILITIES[benchmark.task]:
+        assert found is not None
+        yield Problem(
+            (*at, "task"),
+            f"task {benchmark.task} does not fit model {found.item.name!r}, whose capabilities "
+            f"are {', '.join(sorted(capabilities))}",
+        )
+
+
+# --------------------------------------------------------------------------- platform
+
+
+def check_platform(platform: PlatformInstance) -> Iterator[Problem]:
+    spec = platform.spec
+    for index, runtime in enumerate(spec.serving_runtimes):
+        yield from runtime_problems(runtime, ("servingRuntimes", index))
+    yield from priority_conflicts(
+        [
+            (("servingRuntimes", index), runtime)
+            for index, runtime in enumerate(spec.serving_runtimes)
+        ]
+    )
+    for index, reservation in enumerate(spec.capacity.reservations):
+        for group_index, group in enumerate(reservation.resource_groups):
+            covered = list(group.covered_resources)
+            for flavor_index, flavor in enumerate(group.flavors):
+                names = [resource.name for resource in flavor.resources]
+                if names != covered:
+                    yield Problem(
+                        (
+                            "capacity",
+                            "reservations",
+                            index,
+                            "resourceGroups",
+                            group_index,
+                            "flavors",
+                            flavor_index,
+                            "resources",
+                        ),
+                        f"flavor {flavor.name!r} lists {', '.join(names)}; each flavor lists "
+                        f"the group's coveredResources in order: {', '.join(covered)}",
+                    )

@@ -1,27 +1,29 @@
-"""The OME (`ome.io/v1beta1`) kinds manifold renders, as typed dicts.
+"""The OME (`ome.io/v1beta1`) serving kinds manifold renders, as typed dicts: models,
+serving runtimes and inference services.
 
 Field names and enums follow OME's CRDs; only the fields manifold can produce (and that
 environment patches commonly set) are listed, and the generated schemas refuse any other.
+Core Kubernetes objects passed through (probes, affinity, volumes) are open objects here;
+`manifold schemas import` of the real CRDs checks them in full.
 """
 
 from __future__ import annotations
 
-from typing import Final, Literal, NotRequired
+from typing import Any, Final, Literal, NotRequired
 
 from pydantic import with_config
 from typing_extensions import TypedDict
 
 from manifold.targets.kubernetes import (
     STRICT,
-    ContainerPort,
-    EnvVarObject,
+    ContainerFields,
     ObjectMeta,
-    ResourceRequirements,
-    Toleration,
+    PodFields,
 )
 
 API_VERSION: Final = "ome.io/v1beta1"
 ApiVersion = Literal["ome.io/v1beta1"]
+Protocol = Literal["openAI", "openInference-v1", "openInference-v2"]
 
 
 # --------------------------------------------------------------------------- models
@@ -34,12 +36,18 @@ class ModelFormat(TypedDict):
 
 
 @with_config(STRICT)
-class Storage(TypedDict):
+class JobStorage(TypedDict):
+    """Storage as jobs read and write it (no download policy)."""
+
     storageUri: str
     path: NotRequired[str]
     key: NotRequired[str]
     parameters: NotRequired[dict[str, str]]
     nodeSelector: NotRequired[dict[str, str]]
+
+
+@with_config(STRICT)
+class Storage(JobStorage):
     downloadPolicy: NotRequired[Literal["AlwaysDownload", "ReuseIfExists"]]
 
 
@@ -81,54 +89,114 @@ class ClusterBaseModel(TypedDict):
     spec: BaseModelSpec
 
 
+# --------------------------------------------------------------------------- components
+
+
+@with_config(STRICT)
+class Runner(ContainerFields, total=False):
+    name: str
+
+
+@with_config(STRICT)
+class NodePod(PodFields, total=False):
+    """A leader pod of a multi-node component."""
+
+    runner: Runner
+
+
+@with_config(STRICT)
+class WorkerPod(PodFields, total=False):
+    size: int
+    runner: Runner
+
+
+@with_config(STRICT)
+class AuthenticationRef(TypedDict):
+    name: str
+    kind: NotRequired[Literal["TriggerAuthentication", "ClusterTriggerAuthentication"]]
+
+
+@with_config(STRICT)
+class KedaConfig(TypedDict, total=False):
+    enableKeda: bool
+    promServerAddress: str
+    customPromQuery: str
+    scalingThreshold: str
+    scalingOperator: Literal["GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual"]
+    authenticationRef: AuthenticationRef
+    authModes: str
+
+
+@with_config(STRICT)
+class AcceleratorOverride(TypedDict):
+    acceleratorClass: str
+
+
+@with_config(STRICT)
+class ComponentSpec(PodFields, total=False):
+    """An engine, decoder or router, in a runtime (`engineConfig`...) or a service."""
+
+    acceleratorOverride: AcceleratorOverride
+    annotations: dict[str, str]
+    labels: dict[str, str]
+    minReplicas: int
+    maxReplicas: int
+    scaleMetric: Literal["cpu", "memory", "concurrency", "rps"]
+    scaleTarget: int
+    kedaConfig: KedaConfig
+    runner: Runner
+    leader: NodePod
+    worker: WorkerPod
+
+
+@with_config(STRICT)
+class RouterSpec(ComponentSpec, total=False):
+    config: dict[str, str]
+
+
 # --------------------------------------------------------------------------- runtimes
 
 
 @with_config(STRICT)
-class Runner(TypedDict):
-    name: NotRequired[str]
-    image: NotRequired[str]
-    command: NotRequired[list[str]]
-    args: NotRequired[list[str]]
-    env: NotRequired[list[EnvVarObject]]
-    resources: NotRequired[ResourceRequirements]
-    ports: NotRequired[list[ContainerPort]]
+class FormatRequirement(TypedDict):
+    name: str
+    version: NotRequired[str]
+    operator: NotRequired[Literal["Equal", "GreaterThan", "GreaterThanOrEqual"]]
+    weight: NotRequired[int]
 
 
 @with_config(STRICT)
 class SupportedModelFormat(TypedDict):
-    modelFormat: ModelFormat
-    modelFramework: ModelFormat
+    modelFormat: FormatRequirement
+    modelFramework: FormatRequirement
     modelArchitecture: NotRequired[str]
     quantization: NotRequired[str]
     autoSelect: NotRequired[bool]
     priority: NotRequired[int]
+    version: NotRequired[str]
 
 
 @with_config(STRICT)
-class EngineConfig(TypedDict):
-    runner: NotRequired[Runner]
-    minReplicas: NotRequired[int]
-    maxReplicas: NotRequired[int]
-    nodeSelector: NotRequired[dict[str, str]]
-    tolerations: NotRequired[list[Toleration]]
-    annotations: NotRequired[dict[str, str]]
-    labels: NotRequired[dict[str, str]]
+class SizeRange(TypedDict):
+    min: str
+    max: str
 
 
 @with_config(STRICT)
-class RouterConfig(TypedDict):
-    runner: NotRequired[Runner]
-    config: NotRequired[dict[str, str]]
+class AcceleratorRequirements(TypedDict):
+    acceleratorClasses: list[str]
 
 
 @with_config(STRICT)
 class ServingRuntimeSpec(TypedDict):
     disabled: NotRequired[bool]
     supportedModelFormats: list[SupportedModelFormat]
-    protocolVersions: NotRequired[list[Literal["openAI", "openInference-v1", "openInference-v2"]]]
-    engineConfig: NotRequired[EngineConfig]
-    routerConfig: NotRequired[RouterConfig]
+    modelSizeRange: NotRequired[SizeRange]
+    protocolVersions: NotRequired[list[Protocol]]
+    acceleratorRequirements: NotRequired[AcceleratorRequirements]
+    engineConfig: NotRequired[ComponentSpec]
+    decoderConfig: NotRequired[ComponentSpec]
+    routerConfig: NotRequired[RouterSpec]
 
 
 @with_config(STRICT)
@@ -169,27 +237,6 @@ class RuntimeRef(TypedDict):
 
 
 @with_config(STRICT)
-class EngineSpec(TypedDict):
-    minReplicas: NotRequired[int]
-    maxReplicas: NotRequired[int]
-    scaleMetric: NotRequired[Literal["cpu", "memory", "concurrency", "rps"]]
-    scaleTarget: NotRequired[int]
-    runner: NotRequired[Runner]
-    nodeSelector: NotRequired[dict[str, str]]
-    tolerations: NotRequired[list[Toleration]]
-    annotations: NotRequired[dict[str, str]]
-    labels: NotRequired[dict[str, str]]
-
-
-@with_config(STRICT)
-class RouterSpec(TypedDict):
-    minReplicas: NotRequired[int]
-    maxReplicas: NotRequired[int]
-    runner: NotRequired[Runner]
-    config: NotRequired[dict[str, str]]
-
-
-@with_config(STRICT)
 class AcceleratorSelector(TypedDict):
     acceleratorClass: NotRequired[str]
     policy: NotRequired[Literal["BestFit", "Cheapest", "MostCapable", "FirstAvailable"]]
@@ -200,7 +247,8 @@ class InferenceServiceSpec(TypedDict):
     model: ModelRef
     runtime: NotRequired[RuntimeRef]
     acceleratorSelector: NotRequired[AcceleratorSelector]
-    engine: NotRequired[EngineSpec]
+    engine: NotRequired[ComponentSpec]
+    decoder: NotRequired[ComponentSpec]
     router: NotRequired[RouterSpec]
 
 
@@ -210,3 +258,7 @@ class InferenceService(TypedDict):
     kind: Literal["InferenceService"]
     metadata: ObjectMeta
     spec: InferenceServiceSpec
+
+
+Object = dict[str, Any]
+"""A free-form object (OME's hyperParameters, adapter configuration)."""

@@ -1,58 +1,80 @@
-"""A project instance -> OME objects: a (Cluster)BaseModel per model, a (Cluster)ServingRuntime
-per inline runtime, and an InferenceService per service."""
+"""A project instance -> OME objects: a (Cluster)BaseModel per model, a (Cluster)Serving- or
+TrainingRuntime per runtime the project defines, an InferenceService per service, and the
+jobs of its fine-tunes, benchmarks, replications and pipelines (`jobs`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from manifold.catalog import Catalog, find_model, find_serving_runtime
 from manifold.expand import ProjectInstance
-from manifold.models.common import Resources
-from manifold.models.project import InlineRuntime, Model, Router, RuntimeRef, Service
+from manifold.models.project import InlineRuntime, Model, Service
+from manifold.models.runtimes import RuntimeRef
 from manifold.paths import JsonPath
-from manifold.targets import kubernetes as k8s
 from manifold.targets.base import Manifest
-from manifold.targets.ome import kinds
+from manifold.targets.ome import jobs, kinds
+from manifold.targets.ome.components import component, router, uses_keda
+from manifold.targets.ome.objects import manifest, ome_object, storage
+from manifold.targets.ome.runtimes import (
+    inline_runtime_spec,
+    serving_runtime_spec,
+    training_runtime_spec,
+)
 
-RUNNER_NAME = "ome-container"
-DEFAULT_PORT = 8080
+AUTOSCALER_CLASS = "ome.io/autoscalerClass"
 
 
-def render(instance: ProjectInstance) -> list[Manifest]:
+def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
     spec = instance.spec
-    models = {model.name: model for model in spec.models}
     manifests = [
-        _manifest(instance, _base_model(model), "model", ("models", index))
+        manifest(instance, base_model(model), "model", ("models", index))
         for index, model in enumerate(spec.models)
     ]
+    for index, runtime in enumerate(spec.runtimes):
+        kind = "ClusterServingRuntime" if runtime.scope == "cluster" else "ServingRuntime"
+        body = ome_object(kind, runtime.name, serving_runtime_spec(runtime))
+        manifests.append(manifest(instance, body, "runtime", ("runtimes", index)))
+    for index, training in enumerate(spec.training_runtimes):
+        kind = "ClusterTrainingRuntime" if training.scope == "cluster" else "TrainingRuntime"
+        body = ome_object(kind, training.name, training_runtime_spec(training))
+        manifests.append(manifest(instance, body, "runtime", ("trainingRuntimes", index)))
     for index, service in enumerate(spec.services):
-        origin = ("services", index)
-        model = models[service.model]
+        origin: JsonPath = ("services", index)
+        found = find_model(instance, catalog, service.model)
+        assert found is not None  # references are checked before rendering
         runtime_ref: kinds.RuntimeRef | None = None
         if isinstance(service.runtime, InlineRuntime):
-            runtime = _serving_runtime(service, service.runtime, model)
-            manifests.append(_manifest(instance, runtime, "runtime", (*origin, "runtime")))
-            runtime_ref = {"name": runtime["metadata"]["name"], "kind": runtime["kind"]}
-        elif isinstance(service.runtime, RuntimeRef):
-            runtime_ref = {
-                "name": service.runtime.ref,
-                "kind": _runtime_kind(service.runtime.scope),
-            }
-        elif isinstance(service.runtime, str):
-            runtime_ref = {"name": service.runtime, "kind": "ClusterServingRuntime"}
-        isvc = _inference_service(service, model, runtime_ref)
-        manifests.append(_manifest(instance, isvc, "inference", origin))
+            inline = service.runtime
+            kind = "ClusterServingRuntime" if inline.scope == "cluster" else "ServingRuntime"
+            gpu = service.resources.gpu if service.resources else None
+            runtime_spec = inline_runtime_spec(inline, found.item, gpu.type if gpu else None)
+            body = ome_object(kind, inline.name or service.name, runtime_spec)
+            manifests.append(manifest(instance, body, "runtime", (*origin, "runtime")))
+            runtime_ref = _runtime_ref(inline.name or service.name, inline.scope)
+        elif service.runtime is not None:
+            runtime_ref = _referenced_runtime(instance, catalog, service.runtime)
+        isvc = inference_service(service, found.item, runtime_ref)
+        manifests.append(manifest(instance, isvc, "inference", origin))
+    manifests.extend(jobs.render(instance, catalog))
     return manifests
 
 
-def _manifest(
-    instance: ProjectInstance, body: Any, component: str, spec_path: JsonPath
-) -> Manifest:
-    namespaced = not body["kind"].startswith("Cluster")
-    return Manifest(dict(body), namespaced, instance.name, instance.sources, component, spec_path)
+def _runtime_ref(name: str, scope: str) -> kinds.RuntimeRef:
+    """A runtime reference; the kind only when it is not OME's default (cluster)."""
+    reference: kinds.RuntimeRef = {"name": name}
+    if scope == "namespace":
+        reference["kind"] = "ServingRuntime"
+    return reference
 
 
-def _runtime_kind(scope: str) -> kinds.RuntimeKind:
-    return "ClusterServingRuntime" if scope == "cluster" else "ServingRuntime"
+def _referenced_runtime(
+    instance: ProjectInstance, catalog: Catalog, reference: str | RuntimeRef
+) -> kinds.RuntimeRef:
+    if isinstance(reference, RuntimeRef):
+        return _runtime_ref(reference.ref, reference.scope)
+    found = find_serving_runtime(instance, catalog, reference)
+    scope = "cluster" if found is None or found.shared else found.item.scope
+    return _runtime_ref(reference, scope)
 
 
 # --------------------------------------------------------------------------- models
@@ -63,24 +85,6 @@ def _format(name: str, version: str | None) -> kinds.ModelFormat:
     if version is not None:
         result["version"] = version
     return result
-
-
-def _storage(model: Model) -> kinds.Storage:
-    storage: kinds.Storage = {"storageUri": model.source}
-    options = model.storage
-    if options is None:
-        return storage
-    if options.path is not None:
-        storage["path"] = options.path
-    if options.credentials_secret is not None:
-        storage["key"] = options.credentials_secret
-    if options.parameters:
-        storage["parameters"] = dict(options.parameters)
-    if options.node_selector:
-        storage["nodeSelector"] = dict(options.node_selector)
-    if options.download_policy is not None:
-        storage["downloadPolicy"] = options.download_policy
-    return storage
 
 
 def _identity(model: Model) -> kinds.ModelIdentity:
@@ -110,149 +114,43 @@ def _identity(model: Model) -> kinds.ModelIdentity:
     return identity
 
 
-def _base_model(model: Model) -> kinds.BaseModel | kinds.ClusterBaseModel:
-    spec: kinds.BaseModelSpec = {**_identity(model), "storage": _storage(model)}
-    metadata: k8s.ObjectMeta = {"name": model.name}
-    if model.scope == "cluster":
-        cluster: kinds.ClusterBaseModel = {
-            "apiVersion": kinds.API_VERSION,
-            "kind": "ClusterBaseModel",
-            "metadata": metadata,
-            "spec": spec,
-        }
-        return cluster
-    namespaced: kinds.BaseModel = {
-        "apiVersion": kinds.API_VERSION,
-        "kind": "BaseModel",
-        "metadata": metadata,
-        "spec": spec,
+def base_model(model: Model) -> dict[str, Any]:
+    spec: kinds.BaseModelSpec = {
+        **_identity(model),
+        "storage": storage(model.source, model.storage),
     }
-    return namespaced
-
-
-# --------------------------------------------------------------------------- runtimes
-
-
-def _runner(
-    image: str | None,
-    command: list[str] | None,
-    args: list[str] | None,
-    env: list[Any] | None,
-    resources: Resources | None,
-) -> kinds.Runner:
-    runner: kinds.Runner = {}
-    if image is not None:
-        runner["image"] = image
-    if command:
-        runner["command"] = list(command)
-    if args:
-        runner["args"] = list(args)
-    if env:
-        runner["env"] = k8s.env_vars(env)
-    if resources is not None and (requirements := k8s.resource_requirements(resources)):
-        runner["resources"] = requirements
-    return runner
-
-
-def _serving_runtime(
-    service: Service, runtime: InlineRuntime, model: Model
-) -> kinds.ServingRuntime | kinds.ClusterServingRuntime:
-    # A runtime serves the formats of the model it was written for; checks guarantee both.
-    assert model.format is not None and model.framework is not None
-    supported: kinds.SupportedModelFormat = {
-        "modelFormat": _format(model.format.name, model.format.version),
-        "modelFramework": _format(model.framework.name, model.framework.version),
-    }
-    if model.architecture is not None:
-        supported["modelArchitecture"] = model.architecture
-    if model.quantization is not None:
-        supported["quantization"] = model.quantization
-    supported["autoSelect"] = False
-    supported["priority"] = 1
-
-    runner: kinds.Runner = {
-        "name": RUNNER_NAME,
-        **_runner(runtime.image, runtime.command, runtime.args, runtime.env, runtime.resources),
-    }
-    runner["ports"] = [
-        {"containerPort": runtime.port or DEFAULT_PORT, "name": "http1", "protocol": "TCP"}
-    ]
-    spec: kinds.ServingRuntimeSpec = {
-        "supportedModelFormats": [supported],
-        "protocolVersions": list(runtime.protocols or ["openAI"]),
-        "engineConfig": {"runner": runner},
-    }
-    metadata: k8s.ObjectMeta = {"name": runtime.name or service.name}
-    if runtime.scope == "cluster":
-        cluster: kinds.ClusterServingRuntime = {
-            "apiVersion": kinds.API_VERSION,
-            "kind": "ClusterServingRuntime",
-            "metadata": metadata,
-            "spec": spec,
-        }
-        return cluster
-    namespaced: kinds.ServingRuntime = {
-        "apiVersion": kinds.API_VERSION,
-        "kind": "ServingRuntime",
-        "metadata": metadata,
-        "spec": spec,
-    }
-    return namespaced
+    kind = "ClusterBaseModel" if model.scope == "cluster" else "BaseModel"
+    return ome_object(kind, model.name, spec)
 
 
 # --------------------------------------------------------------------------- inference
 
 
-def _engine(service: Service) -> kinds.EngineSpec:
-    engine: kinds.EngineSpec = {}
-    if service.replicas is not None:
-        engine["minReplicas"] = service.replicas.min
-        engine["maxReplicas"] = service.replicas.max
-    if service.autoscaling is not None:
-        engine["scaleMetric"] = service.autoscaling.metric
-        engine["scaleTarget"] = service.autoscaling.target
-    runner = _runner(service.image, service.command, service.args, service.env, service.resources)
-    if runner:
-        engine["runner"] = runner
-    if service.node_selector:
-        engine["nodeSelector"] = dict(service.node_selector)
-    if service.tolerations:
-        engine["tolerations"] = k8s.tolerations(service.tolerations)
-    return engine
-
-
-def _router(router: Router) -> kinds.RouterSpec:
-    spec: kinds.RouterSpec = {}
-    if router.replicas is not None:
-        spec["minReplicas"] = router.replicas.min
-        spec["maxReplicas"] = router.replicas.max
-    runner = _runner(router.image, None, router.args, None, router.resources)
-    if runner:
-        spec["runner"] = runner
-    return spec
-
-
-def _inference_service(
+def inference_service(
     service: Service, model: Model, runtime: kinds.RuntimeRef | None
-) -> kinds.InferenceService:
-    spec: kinds.InferenceServiceSpec = {
-        "model": {
-            "name": model.name,
-            "kind": "ClusterBaseModel" if model.scope == "cluster" else "BaseModel",
-        }
-    }
+) -> dict[str, Any]:
+    model_ref: kinds.ModelRef = {"name": model.name}
+    if model.scope == "namespace":
+        model_ref["kind"] = "BaseModel"
+    if service.adapters:
+        model_ref["fineTunedWeights"] = list(service.adapters)
+    spec: kinds.InferenceServiceSpec = {"model": model_ref}
     if runtime is not None:
         spec["runtime"] = runtime
     gpu = service.resources.gpu if service.resources else None
     if gpu is not None and gpu.type is not None:
         spec["acceleratorSelector"] = {"acceleratorClass": gpu.type}
-    if engine := _engine(service):
+    if engine := component(service, None):
         spec["engine"] = engine
+    if service.decoder is not None:
+        decoder = component(service.decoder, None)
+        decoder_gpu = service.decoder.resources.gpu if service.decoder.resources else None
+        if decoder_gpu is not None and decoder_gpu.type not in (None, gpu.type if gpu else None):
+            decoder["acceleratorOverride"] = {"acceleratorClass": decoder_gpu.type}
+        spec["decoder"] = decoder
     if service.router is not None:
-        spec["router"] = _router(service.router)
-    return {
-        "apiVersion": kinds.API_VERSION,
-        "kind": "InferenceService",
-        "metadata": {"name": service.name},
-        "spec": spec,
-    }
+        spec["router"] = router(service.router, None)
+    body = ome_object("InferenceService", service.name, spec)
+    if any(uses_keda(part) for part in (service, service.decoder, service.router)):
+        body["metadata"]["annotations"] = {AUTOSCALER_CLASS: "keda"}
+    return body

@@ -1,0 +1,172 @@
+"""Runtimes: how a kind of model is served, or how a fine-tune is trained.
+
+A runtime is defined once (by a project for its own namespace, or by the platform for the
+whole cluster) and referenced by name from services and fine-tunes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag
+
+from manifold.models.common import Annotations, Labels, ResourceName, Scope, Strict
+from manifold.models.workload import Component, Container, PodSettings, Router
+
+PARAMETER_SIZE = r"^[0-9]+(\.[0-9]+)?[KMBT]$"
+"""Model sizes in parameters: 335M, 8B, 1.5T."""
+
+Protocol = Literal["openAI", "openInference-v1", "openInference-v2"]
+
+
+class FormatRequirement(Strict):
+    """A model format or framework a runtime serves, and which of its versions."""
+
+    name: str = Field(min_length=1)
+    version: str | None = None
+    operator: Literal["Equal", "GreaterThan", "GreaterThanOrEqual"] | None = Field(
+        default=None, description="How the model's version compares to `version` (Equal)."
+    )
+    weight: int | None = Field(default=None, ge=0, description="Weight in runtime selection.")
+
+
+class SupportedFormat(Strict):
+    format: FormatRequirement
+    framework: FormatRequirement
+    architecture: str | None = Field(default=None, description="For example LlamaForCausalLM.")
+    quantization: str | None = None
+    auto_select: bool | None = Field(
+        default=None, description="May be picked for services that name no runtime."
+    )
+    priority: int | None = Field(
+        default=None, ge=1, description="Among runtimes that fit, the highest priority wins."
+    )
+    version: str | None = Field(default=None, description="Version of this support entry.")
+
+
+class SizeRange(Strict):
+    min: str = Field(pattern=PARAMETER_SIZE)
+    max: str = Field(pattern=PARAMETER_SIZE)
+
+
+class ServingRuntime(Strict):
+    """A serving runtime: the model formats it serves and the components it runs."""
+
+    name: ResourceName
+    disabled: bool | None = None
+    supports: list[SupportedFormat] = Field(min_length=1, description="Model formats it serves.")
+    model_size_range: SizeRange | None = Field(
+        default=None, description="Sizes of the models it serves, in parameters (7B to 9B)."
+    )
+    protocols: list[Protocol] | None = None
+    accelerators: list[str] | None = Field(
+        default=None, description="Accelerator classes it runs on (OME AcceleratorClass names)."
+    )
+    engine: Component | None = Field(default=None, description="What serves requests.")
+    decoder: Component | None = Field(
+        default=None, description="Prefill/decode split: the decode side (engine prefills)."
+    )
+    router: Router | None = None
+
+
+class ProjectServingRuntime(ServingRuntime):
+    scope: Scope = Field(
+        default="namespace",
+        description="namespace: for this project's services; cluster: for every namespace.",
+    )
+
+
+class SharedServingRuntime(ServingRuntime):
+    external: bool = Field(
+        default=False,
+        description=(
+            "Installed by other means (a Helm chart...): references are checked against it, "
+            "and it is not rendered."
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- training
+
+
+class ElasticPolicy(Strict):
+    max_restarts: int | None = Field(default=None, ge=0)
+    min_nodes: int | None = Field(default=None, ge=1)
+    max_nodes: int | None = Field(default=None, ge=1)
+
+
+class Torch(Strict):
+    procs_per_node: str | None = Field(
+        default=None,
+        pattern=r"^(auto|cpu|gpu|[1-9][0-9]*)$",
+        description='Processes per node: "auto", "cpu", "gpu" or a number, as a string.',
+    )
+    elastic: ElasticPolicy | None = None
+
+
+class TrainingContainer(Container):
+    name: str = Field(min_length=1)
+
+
+class TrainingStep(PodSettings):
+    """One replicated job of a training run (a JobSet replicated job)."""
+
+    name: str = Field(min_length=1)
+    replicas: int | None = Field(default=None, ge=1)
+    parallelism: int | None = Field(default=None, ge=1)
+    completions: int | None = Field(default=None, ge=1)
+    backoff_limit: int | None = Field(default=None, ge=0)
+    containers: list[TrainingContainer] = Field(min_length=1)
+
+
+class TrainingRuntime(Strict):
+    """How fine-tunes are trained: nodes, processes per node, and the jobs to run."""
+
+    name: ResourceName
+    nodes: int | None = Field(default=None, ge=1, description="Training nodes.")
+    torch: Torch | None = Field(default=None, description="Distributed PyTorch (torchrun).")
+    schedule_timeout_seconds: int | None = Field(
+        default=None, ge=1, description="Gang scheduling: how long all pods may wait together."
+    )
+    annotations: Annotations | None = Field(default=None, description="On the training pods.")
+    labels: Labels | None = Field(default=None, description="On the training pods.")
+    jobs: list[TrainingStep] = Field(min_length=1)
+
+
+class ProjectTrainingRuntime(TrainingRuntime):
+    scope: Scope = "namespace"
+
+
+class SharedTrainingRuntime(TrainingRuntime):
+    external: bool = Field(
+        default=False, description="Installed by other means: checked against, not rendered."
+    )
+
+
+# --------------------------------------------------------------------------- references
+
+
+class RuntimeRef(Strict):
+    """A runtime by name and scope, when the name alone would not say which."""
+
+    ref: ResourceName
+    scope: Scope = "cluster"
+
+
+def _reference_form(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "name"
+    if isinstance(value, dict):
+        return "ref"
+    return None
+
+
+RuntimeReference = Annotated[
+    Annotated[ResourceName, Tag("name")] | Annotated[RuntimeRef, Tag("ref")],
+    Discriminator(
+        _reference_form,
+        custom_error_type="runtime_reference",
+        custom_error_message="a runtime is referenced by name or as {ref: NAME, scope: ...}",
+    ),
+]
+"""A name (the project's runtime of that name, else the platform's) or {ref, scope}."""

@@ -1,0 +1,188 @@
+"""What runs: containers, the pods around them, and components made of pods.
+
+Platform-neutral and in Kubernetes' own words where Kubernetes has them (`volumeMounts`,
+`readinessProbe`, `hostNetwork`...), so that what people already write for a pod can be
+written here. Kubernetes objects manifold does not look into (probes, security contexts,
+affinity, volumes) are passed through as written and checked against the target's schema
+after rendering.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from manifold.models.common import (
+    Annotations,
+    EnvVar,
+    Labels,
+    Replicas,
+    Resources,
+    Strict,
+    Toleration,
+)
+
+
+def _named(value: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(value.get("name"), str) or not value["name"]:
+        raise ValueError("a volume needs a name")
+    return value
+
+
+KubernetesObject = dict[str, Any]
+"""A Kubernetes object manifold passes through unchanged (a Probe, an Affinity...)."""
+
+Volume = Annotated[dict[str, Any], AfterValidator(_named)]
+"""A Kubernetes Volume (`{name, emptyDir: {...}}`, `{name, hostPath: {...}}`...)."""
+
+
+class ContainerPort(Strict):
+    container_port: int = Field(ge=1, le=65535)
+    name: str | None = None
+    protocol: Literal["TCP", "UDP", "SCTP"] | None = None
+
+
+class VolumeMount(Strict):
+    name: str = Field(min_length=1, description="The volume to mount.")
+    mount_path: str = Field(min_length=1)
+    read_only: bool | None = None
+    sub_path: str | None = None
+
+
+class Container(Strict):
+    """The main container of a pod."""
+
+    image: str | None = Field(default=None, min_length=1)
+    image_pull_policy: Literal["Always", "IfNotPresent", "Never"] | None = None
+    command: list[str] | None = None
+    args: list[str] | None = None
+    working_dir: str | None = None
+    env: list[EnvVar] | None = None
+    resources: Resources | None = None
+    ports: list[ContainerPort] | None = None
+    volume_mounts: list[VolumeMount] | None = None
+    readiness_probe: KubernetesObject | None = None
+    liveness_probe: KubernetesObject | None = None
+    startup_probe: KubernetesObject | None = None
+    security_context: KubernetesObject | None = None
+
+
+class PodSettings(Strict):
+    """Where and how the pods of a workload run."""
+
+    node_selector: dict[str, str] | None = None
+    tolerations: list[Toleration] | None = None
+    affinity: KubernetesObject | None = None
+    volumes: list[Volume] | None = None
+    service_account_name: str | None = None
+    priority_class_name: str | None = None
+    scheduler_name: str | None = None
+    host_network: bool | None = None
+    host_ipc: bool | None = Field(default=None, alias="hostIPC")
+    dns_policy: Literal["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"] | None = None
+    enable_service_links: bool | None = None
+
+
+class Pod(Container, PodSettings):
+    """One kind of pod: its main container and its pod settings."""
+
+
+class Worker(Pod):
+    size: int = Field(ge=1, description="Worker pods in each group, besides the leader.")
+
+
+_NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
+_AUTH_MODES = ("basic", "tls", "bearer", "custom")
+
+
+def _http_address(value: str) -> str:
+    scheme, _, rest = value.partition("://")
+    if scheme not in ("http", "https") or not rest.split("/", 1)[0]:
+        raise ValueError(
+            f"{value!r} is not an http(s) address with a host, for example "
+            "https://prometheus.example.com"
+        )
+    return value
+
+
+def _number(value: str) -> str:
+    if not _NUMBER.match(value):
+        raise ValueError(f'{value!r} is not a number; write it as a string, for example "0.07"')
+    return value
+
+
+def _auth_modes(value: str) -> str:
+    unknown = [m.strip() for m in value.split(",") if m.strip() not in ("", *_AUTH_MODES)]
+    if unknown:
+        raise ValueError(
+            f"{', '.join(repr(m) for m in unknown)}: KEDA knows the auth modes "
+            f"{', '.join(_AUTH_MODES)} (comma-separated)"
+        )
+    return value
+
+
+class PrometheusAuthentication(Strict):
+    name: str = Field(min_length=1, description="The KEDA (Cluster)TriggerAuthentication.")
+    kind: Literal["TriggerAuthentication", "ClusterTriggerAuthentication"] | None = None
+    modes: Annotated[str, AfterValidator(_auth_modes)] | None = Field(
+        default=None, description="Comma-separated: basic, tls, bearer, custom."
+    )
+
+
+class PrometheusScaling(Strict):
+    """Scale on the value of a Prometheus query (OME: KEDA)."""
+
+    server: Annotated[str, AfterValidator(_http_address)] = Field(
+        description="Prometheus server address (http or https)."
+    )
+    query: str = Field(min_length=1, description="PromQL; its value is compared to threshold.")
+    threshold: Annotated[str, AfterValidator(_number)] = Field(
+        description='A number, as a string (for example "0.07").'
+    )
+    operator: Literal["GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual"] | None = (
+        None
+    )
+    authentication: PrometheusAuthentication | None = None
+
+
+class Autoscaling(Strict):
+    """On a built-in metric (`metric` and `target`), or on a Prometheus query."""
+
+    metric: Literal["cpu", "memory", "concurrency", "rps"] | None = None
+    target: int | None = Field(default=None, ge=1, description="Target value per replica.")
+    prometheus: PrometheusScaling | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Autoscaling:
+        builtin = self.metric is not None or self.target is not None
+        if builtin and self.prometheus is not None:
+            raise ValueError("autoscale on metric and target, or on prometheus, not both")
+        if self.prometheus is None and (self.metric is None or self.target is None):
+            raise ValueError("autoscaling needs metric and target (or prometheus)")
+        return self
+
+
+class Component(Pod):
+    """A set of replicas doing one job: one pod each, or a leader and workers each
+    (multi-node: a replica is a group of `1 + worker.size` pods)."""
+
+    annotations: Annotations | None = Field(default=None, description="On the pods.")
+    labels: Labels | None = Field(default=None, description="On the pods.")
+    replicas: Replicas | None = None
+    autoscaling: Autoscaling | None = None
+    leader: Pod | None = Field(default=None, description="Multi-node: the leader pod.")
+    worker: Worker | None = Field(default=None, description="Multi-node: the worker pods.")
+
+    @model_validator(mode="after")
+    def _leader_with_workers(self) -> Component:
+        if self.leader is not None and self.worker is None:
+            raise ValueError("a leader needs workers: add worker: {size: N}")
+        return self
+
+
+class Router(Component):
+    """What spreads requests over the replicas (and, with a decoder, prefill and decode)."""
+
+    config: dict[str, str] | None = Field(default=None, description="Router settings.")

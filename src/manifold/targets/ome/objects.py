@@ -1,0 +1,67 @@
+"""What every OME object rendering needs: the object envelope, storage specs, and the
+`Manifest` that carries an object with where it came from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from manifold.expand import ProjectInstance
+from manifold.models.storage import ModelStorage
+from manifold.paths import JsonPath
+from manifold.targets.base import Manifest
+from manifold.targets.ome import kinds
+
+CLUSTER_SCOPED = frozenset(
+    {
+        "ClusterBaseModel",
+        "ClusterServingRuntime",
+        "ClusterTrainingRuntime",
+        "FineTunedWeight",
+        "AcceleratorClass",
+        "Organization",
+        "Project",
+        "DedicatedAICluster",
+        "DedicatedAIClusterProfile",
+        "ClusterCapacityReservation",
+    }
+)
+
+
+def ome_object(kind: str, name: str, spec: Any) -> dict[str, Any]:
+    return {"apiVersion": kinds.API_VERSION, "kind": kind, "metadata": {"name": name}, "spec": spec}
+
+
+def manifest(
+    instance: ProjectInstance, body: dict[str, Any], component: str, spec_path: JsonPath
+) -> Manifest:
+    namespaced = body["kind"] not in CLUSTER_SCOPED
+    return Manifest(body, namespaced, instance.name, instance.sources, component, spec_path)
+
+
+def _add_location(result: kinds.JobStorage, options: ModelStorage | None) -> None:
+    if options is None:
+        return
+    if options.path is not None:
+        result["path"] = options.path
+    if options.credentials_secret is not None:
+        result["key"] = options.credentials_secret
+    if options.parameters:
+        result["parameters"] = dict(options.parameters)
+    if options.node_selector:
+        result["nodeSelector"] = dict(options.node_selector)
+
+
+def storage(uri: str, options: ModelStorage | None) -> kinds.Storage:
+    """Where a model or data set is, as OME's StorageSpec."""
+    result: kinds.Storage = {"storageUri": uri}
+    _add_location(result, options)
+    if options is not None and options.download_policy is not None:
+        result["downloadPolicy"] = options.download_policy
+    return result
+
+
+def job_storage(uri: str, options: ModelStorage | None) -> kinds.JobStorage:
+    """The same, as jobs read and write it: without a download policy."""
+    result: kinds.JobStorage = {"storageUri": uri}
+    _add_location(result, options)
+    return result

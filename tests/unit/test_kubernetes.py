@@ -1,0 +1,65 @@
+"""Conversions every Kubernetes target shares (manifold.targets.kubernetes)."""
+
+from __future__ import annotations
+
+from manifold.models.common import Resources
+from manifold.models.workload import Container
+from manifold.targets.kubernetes import ContainerFields, add_container_fields, resource_requirements
+
+
+def _resources(data: dict[str, object]) -> Resources:
+    return Resources.model_validate(data)
+
+
+def test_shorthands_are_requested_and_limited_keeping_their_types() -> None:
+    result = resource_requirements(_resources({"cpu": 10, "memory": "30Gi", "gpu": {"count": 1}}))
+    expected = {"cpu": 10, "memory": "30Gi", "nvidia.com/gpu": 1}
+    assert result == {"requests": expected, "limits": expected}
+
+
+def test_requests_and_limits_add_to_one_side() -> None:
+    result = resource_requirements(
+        _resources(
+            {
+                "requests": {"cpu": "16", "memory": "500G", "nvidia.com/gpu": "8"},
+                "limits": {"nvidia.com/gpu": "8"},
+            }
+        )
+    )
+    assert result == {
+        "requests": {"cpu": "16", "memory": "500G", "nvidia.com/gpu": "8"},
+        "limits": {"nvidia.com/gpu": "8"},
+    }
+
+
+def test_limits_override_a_shorthand() -> None:
+    result = resource_requirements(_resources({"cpu": "2", "limits": {"cpu": "4"}}))
+    assert result == {"requests": {"cpu": "2"}, "limits": {"cpu": "4"}}
+
+
+def test_a_float_quantity_becomes_its_string() -> None:
+    assert resource_requirements(_resources({"cpu": 0.5})) == {
+        "requests": {"cpu": "0.5"},
+        "limits": {"cpu": "0.5"},
+    }
+
+
+def test_container_fields_in_kubernetes_terms() -> None:
+    container = Container.model_validate(
+        {
+            "image": "vllm:1",
+            "env": [{"name": "NODE_IP", "field": "status.hostIP"}],
+            "ports": [{"containerPort": 8080, "name": "http1"}],
+            "volumeMounts": [{"name": "dshm", "mountPath": "/dev/shm"}],
+            "readinessProbe": {"httpGet": {"path": "/health", "port": 8080}},
+        }
+    )
+    fields: ContainerFields = {}
+    add_container_fields(fields, container)
+    assert fields == {
+        "image": "vllm:1",
+        "env": [{"name": "NODE_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.hostIP"}}}],
+        "ports": [{"containerPort": 8080, "name": "http1"}],
+        "volumeMounts": [{"name": "dshm", "mountPath": "/dev/shm"}],
+        "readinessProbe": {"httpGet": {"path": "/health", "port": 8080}},
+    }
