@@ -18,7 +18,7 @@ from manifold import yamlio
 from manifold.crdschema import crd_schemas, read_crd_documents
 from manifold.pipeline import build
 from manifold.targets.registry import get_target
-from tests.acceptance.test_cases import VALID
+from tests.casefolders import cases
 from tests.conftest import REPO_ROOT, SHARED, SHARED_MISSING
 
 OME_CRDS = SHARED / "reference" / "ome" / "crds"
@@ -52,7 +52,7 @@ def _rendered_objects(root: Path) -> list[tuple[str, dict[str, Any]]]:
 
 def _repositories(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     repositories = {"the repository's example": REPO_ROOT}
-    for case in VALID:
+    for case in cases("valid"):
         repositories[f"case {case.name}"] = case.materialize(tmp_path_factory.mktemp(case.name))
     return repositories
 
