@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from manifold.diagnostics import Problem
+from manifold.diagnostics import Problem, shown
 from manifold.paths import JsonPath
 
 M = TypeVar("M", bound=BaseModel)
@@ -75,13 +75,6 @@ def describe_type(value: Any) -> str:
     return type(value).__name__
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, dict | list):
-        return describe_type(value)
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def did_you_mean(word: str, choices: list[str]) -> str | None:
     matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"did you mean {matches[0]!r}?" if matches else None
@@ -113,7 +106,7 @@ def _problem(model: type[BaseModel], data: Any, detail: ErrorDetails) -> Problem
         allowed = allowed_fields(model, data, path[:-1])
         hint = did_you_mean(field, allowed)
         known = f"; known fields: {', '.join(sorted(allowed))}" if allowed and not hint else ""
-        return Problem(path, f"unknown field {field!r}{known}", at_key=True, hint=hint)
+        return Problem(path, f"unknown field {shown(field)}{known}", at_key=True, hint=hint)
     if kind == "missing":
         field = str(path[-1]) if path else "?"
         return Problem(path, f"missing required field {field!r}")
@@ -123,18 +116,18 @@ def _problem(model: type[BaseModel], data: Any, detail: ErrorDetails) -> Problem
         hint = (
             did_you_mean(str(value), [c for c in choices if c]) if isinstance(value, str) else None
         )
-        return Problem(path, f"{_shown(value)} is not allowed; expected {expected}", hint=hint)
+        return Problem(path, f"{shown(value)} is not allowed; expected {expected}", hint=hint)
     if kind in _EXPECTED_TYPE:
         return Problem(path, f"expected {_EXPECTED_TYPE[kind]}, got {describe_type(value)}")
     if kind in ("value_error", "assertion_error"):
         message = detail["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         return Problem(path, message)
     if kind == "greater_than_equal":
-        return Problem(path, f"must be at least {ctx.get('ge')}, got {_shown(value)}")
+        return Problem(path, f"must be at least {ctx.get('ge')}, got {shown(value)}")
     if kind == "less_than_equal":
-        return Problem(path, f"must be at most {ctx.get('le')}, got {_shown(value)}")
+        return Problem(path, f"must be at most {ctx.get('le')}, got {shown(value)}")
     if kind == "string_pattern_mismatch":
-        return Problem(path, f"{_shown(value)} does not match the pattern {ctx.get('pattern')}")
+        return Problem(path, f"{shown(value)} does not match the pattern {ctx.get('pattern')}")
     if kind in ("string_too_short", "too_short"):
         return Problem(path, f"must not be empty (at least {ctx.get('min_length')})")
     if kind in ("string_too_long", "too_long"):

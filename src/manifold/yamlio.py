@@ -33,7 +33,7 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.reader import ReaderError
 
-from manifold.diagnostics import Position
+from manifold.diagnostics import Position, shown
 from manifold.paths import JsonPath
 
 MAX_NODES = 200_000
@@ -329,8 +329,7 @@ def _check_depth(text: str, loader: YAML, max_depth: int) -> None:
 def _shown_key(key: Any) -> str:
     if key is None or isinstance(key, bool | int | float):
         return json.dumps(key)
-    text = str(key)
-    return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
+    return shown(str(key))
 
 
 def _checked(document: Any, text: str, dialect: Dialect) -> Any:
