@@ -43,7 +43,15 @@ def data_path(data: Any, loc: tuple[str | int, ...]) -> JsonPath:
     for index, step in enumerate(loc):
         last = index == len(loc) - 1
         if isinstance(node, dict):
-            if step in node:
+            following = loc[index + 1] if not last else None
+            # A tag can share its name with a field (`jsonPatch` tags the member whose field
+            # `jsonPatch` holds the operations): it is a tag when what follows is not inside.
+            is_tag = (
+                following is not None
+                and following in node
+                and not (isinstance(node.get(step), dict | list) and _has(node[step], following))
+            )
+            if step in node and not is_tag:
                 path.append(step)
                 node = node[step]
             elif last:
@@ -55,6 +63,12 @@ def data_path(data: Any, loc: tuple[str | int, ...]) -> JsonPath:
         else:
             break  # scalar reached: the rest names union members
     return tuple(path)
+
+
+def _has(node: Any, step: str | int) -> bool:
+    if isinstance(node, dict):
+        return step in node
+    return isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
 
 
 def describe_type(value: Any) -> str:
@@ -118,7 +132,12 @@ def _problem(model: type[BaseModel], data: Any, detail: ErrorDetails) -> Problem
         )
         return Problem(path, f"{shown(value)} is not allowed; expected {expected}", hint=hint)
     if kind in _EXPECTED_TYPE:
-        return Problem(path, f"expected {_EXPECTED_TYPE[kind]}, got {describe_type(value)}")
+        hint = None
+        if kind == "string_type" and isinstance(value, bool | int | float):
+            hint = f"put the value in quotes: unquoted, YAML reads it as {describe_type(value)}"
+        return Problem(
+            path, f"expected {_EXPECTED_TYPE[kind]}, got {describe_type(value)}", hint=hint
+        )
     if kind in ("value_error", "assertion_error"):
         message = detail["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         return Problem(path, message)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from manifold import layout, writer
 from manifold.decode import decode, problem_diagnostic
-from manifold.diagnostics import Diagnostic, Diagnostics, Problem, Severity
+from manifold.diagnostics import Diagnostic, Diagnostics, Problem, Severity, shown
 from manifold.environments import EnvironmentFile, ResolvedEnvironment, resolve_environments
 from manifold.errors import DriftFound, ProblemsFound, UsageProblem
 from manifold.expand import ProjectFile, ProjectInstance, expand, includes
@@ -253,7 +253,7 @@ def _checked(
         for error in object_errors(manifest.body, store, kubernetes_version):
             problem = Problem(
                 manifest.spec_path,
-                f"rendered {manifest.kind} {manifest.name!r} is invalid at "
+                f"rendered {manifest.kind} {shown(manifest.name)} is invalid at "
                 f"{format_json_path(error.path) or 'the top level'}: {error.message}",
             )
             diagnostics.add(_object_diagnostic(manifest, by_project, problem))

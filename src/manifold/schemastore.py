@@ -35,9 +35,10 @@ _K8S_BASE_URI = "https://kubernetes.manifold.local/api/"
 
 
 def kubeconform_path(api_version: str, kind: str) -> str:
-    """kubeconform's layout: `<group>/<kind>_<version>.json`, kind in lower case."""
+    """kubeconform's layout: `<group>/<kind>_<version>.json`, kind in lower case. As in
+    kubeconform, the core group (`apiVersion: v1`) is named by its version."""
     group, _, version = api_version.rpartition("/")
-    return f"{group}/{kind.lower()}_{version}.json"
+    return f"{group or version}/{kind.lower()}_{version}.json"
 
 
 def _json(schema: dict[str, Any]) -> str:
@@ -120,12 +121,50 @@ class SchemaStore:
         if self._root is not None:
             local = self._root / SCHEMAS_DIR / relative
             if local.is_file():
-                schema = json.loads(local.read_text(encoding="utf-8"))
-                return Validator(jsonschema_rs.validator_for(schema), f"{SCHEMAS_DIR}/{relative}")
+                return _local_validator(local, f"{SCHEMAS_DIR}/{relative}")
         output = self._generated.get((api_version, kind))
         if output is not None:
             return Validator(jsonschema_rs.validator_for(output.schema()), "manifold")
         return _builtin(api_version, kind, kubernetes_version)
+
+
+class UnusableSchema(Validator):
+    """A schema file that cannot check anything: every object of its kind gets one error."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(None, source)
+        self.reason = reason
+
+    def errors(self, instance: Any) -> Iterator[SchemaError]:
+        yield SchemaError((), f"its schema {self.source} {self.reason}")
+
+
+def _local_validator(path: Path, source: str) -> Validator:
+    """A repository schema file, compiled; external `$ref`s are refused, never fetched (a
+    pull request could otherwise make CI read local files or call any URL)."""
+    try:
+        schema = json.loads(path.read_bytes())
+    except OSError as error:
+        return UnusableSchema(source, f"cannot be read ({error.strerror or error})")
+    except ValueError as error:
+        return UnusableSchema(source, f"is not valid JSON ({error})")
+    refused: list[str] = []
+
+    def refuse_to_fetch(uri: str) -> Any:
+        refused.append(uri)
+        raise ValueError(f"not fetched: {uri}")
+
+    try:
+        return Validator(jsonschema_rs.validator_for(schema, retriever=refuse_to_fetch), source)
+    except (ValueError, jsonschema_rs.ReferencingError) as error:
+        if refused:
+            return UnusableSchema(
+                source,
+                f"refers to {refused[0]!r}; manifold does not fetch schemas while rendering: "
+                "make the schema self-contained",
+            )
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return UnusableSchema(source, f"is not a usable JSON Schema: {reason}")
 
 
 def supported_kubernetes_versions() -> list[str]:

@@ -253,6 +253,8 @@ def _syntax_hint(text: str, message: str, position: Position | None) -> str | No
             f"the quoted value that starts at line {unclosed.line}, column {unclosed.column} runs "
             "over several lines: is a closing quote missing?"
         )
+    if "found unexpected ':'" in message:
+        return "inside [ ] or { }, a value that contains ':' must be quoted"
     if position is not None and (
         "mapping values are not allowed" in message or "expected ':'" in message
     ):
@@ -529,8 +531,9 @@ def _literal_block(text: str, indent: str) -> str | None:
     if body.endswith("\n") or not body:
         return None  # several trailing newlines need |+; quoting is clearer
     lines = body.split("\n")
-    if lines[0].startswith(" ") or any(line != line.rstrip(" ") for line in lines):
-        return None
+    first_content = next((line for line in lines if line), "")
+    if first_content.startswith(" ") or any(line != line.rstrip(" ") for line in lines):
+        return None  # the block's indentation is read from its first non-empty line
     if not all(line.isprintable() for line in lines):
         return None
     header = "|" if text.endswith("\n") else "|-"

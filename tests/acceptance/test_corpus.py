@@ -29,6 +29,10 @@ def _limits() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
+def test_the_corpus_holds_at_least_100_cases() -> None:
+    assert len(cases("invalid")) >= 100
+
+
 def test_the_whole_corpus_runs_without_a_traceback(tmp_path: Path) -> None:
     expected = {case.name: case.exit for case in cases("invalid")}
     process = subprocess.run(

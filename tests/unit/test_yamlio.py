@@ -82,6 +82,7 @@ TRICKY_STRINGS = [
     "ends with newline\n",
     "ends with two\n\n",
     "  indented first line\nsecond",
+    "\n  indented after a blank line\nsecond\n",
     "unicode: é ü 漢字",
     "nbsp\u00a0here",
     "nel\x85here",
@@ -155,6 +156,7 @@ json_scalars = (
     | st.integers(min_value=-(2**53), max_value=2**53)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=20)
+    | st.text(alphabet=" \n\tab:#-'\"", max_size=20)  # YAML's structural characters, dense
 )
 json_documents = st.recursive(
     json_scalars,

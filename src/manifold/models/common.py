@@ -180,9 +180,13 @@ Quantity = Annotated[
 # --------------------------------------------------------------------------- workloads
 
 
+INT32_MAX = 2**31 - 1
+"""Kubernetes stores replica counts, ports and most other numbers as 32-bit integers."""
+
+
 class Replicas(Strict):
-    min: int = Field(ge=0, description="Fewest replicas; 0 allows scaling to zero.")
-    max: int = Field(ge=1, description="Most replicas.")
+    min: int = Field(ge=0, le=INT32_MAX, description="Fewest replicas; 0 allows scaling to zero.")
+    max: int = Field(ge=1, le=INT32_MAX, description="Most replicas.")
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> Replicas:
@@ -192,7 +196,7 @@ class Replicas(Strict):
 
 
 class Gpu(Strict):
-    count: int = Field(ge=0, description="Whole GPU devices per replica.")
+    count: int = Field(ge=0, le=INT32_MAX, description="Whole GPU devices per replica.")
     type: str | None = Field(
         default=None,
         description=(
@@ -270,7 +274,7 @@ class Toleration(Strict):
     operator: Literal["Exists", "Equal"] | None = None
     value: str | None = None
     effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
-    toleration_seconds: int | None = None
+    toleration_seconds: int | None = Field(default=None, ge=-(2**63), le=2**63 - 1)
 
 
 Scope = Literal["namespace", "cluster"]
