@@ -63,6 +63,7 @@ def _emit(diagnostics: list[Diagnostic], status: str, message: str, fmt: OutputF
     if diagnostics:
         click.echo(report.format_text(diagnostics, color=_color()), err=True)
     counts = report.summary(diagnostics)
+    message = report.clean(message)
     if status == "ok":
         click.echo(message + (f" ({counts})" if counts else ""))
     else:
@@ -80,9 +81,11 @@ def _run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
         click.echo("manifold: interrupted; rendered/ was left as it was", err=True)
         sys.exit(130)
     except Exception:
+        from manifold import secrets
+
         click.echo(
             "manifold: internal error (this is a bug in manifold; please report it with the "
-            "trace below)\n" + traceback.format_exc(),
+            "trace below)\n" + secrets.mask_text(traceback.format_exc()),
             err=True,
         )
         sys.exit(EXIT_INTERNAL)

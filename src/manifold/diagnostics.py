@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from manifold import secrets
 from manifold.paths import JsonPath, format_json_path
 
 
@@ -60,6 +61,8 @@ def shown(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list | tuple):
         return "a list"
+    if isinstance(value, str) and (secrets.find(value) or secrets.looks_random(value)):
+        return repr(secrets.MASK)
     text = repr(value)
     return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 4] + "...'"
 
