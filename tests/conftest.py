@@ -28,9 +28,9 @@ class CliResult:
     stderr: str
 
 
-def run_cli(*args: str) -> CliResult:
+def run_cli(*args: str, stdin: bytes | None = None) -> CliResult:
     """Run `manifold ARGS...` in-process; exceptions other than SystemExit propagate."""
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    result = CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
     return CliResult(result.exit_code, result.stdout, result.stderr)
 
 

@@ -31,6 +31,14 @@ class ValidateOptions:
     """Manifest files or folders to validate; empty means the repository's own inputs."""
     kubernetes_version: str | None = None
     progress: bool = False
+    # For manifests given as paths, kubeconform's options:
+    schema_locations: tuple[str, ...] = ()
+    strict: bool = False
+    skip_kinds: tuple[str, ...] = ()
+    reject_kinds: tuple[str, ...] = ()
+    ignore_missing_schemas: bool = False
+    ignore_filename_patterns: tuple[str, ...] = ()
+    cache: Path | None = None
 
 
 @dataclass(frozen=True)

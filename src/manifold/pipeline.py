@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from manifold import layout, writer
 from manifold.decode import decode, problem_diagnostic
@@ -71,6 +72,8 @@ class Outcome:
 
     summary: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    """More for programs: added to the JSON output."""
 
 
 # --------------------------------------------------------------------------- inputs
@@ -366,6 +369,10 @@ def schema_drift(root: Path) -> list[Diagnostic]:
 
 
 def validate(options: ValidateOptions, progress: Progress | None) -> Outcome:
+    if options.paths:
+        from manifold import manifestcheck  # manifests from anywhere, not the inputs
+
+        return manifestcheck.validate_manifests(options)
     built, diagnostics = build(options.root, (), progress)
     _fail_on_errors(diagnostics)
     return Outcome(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from manifold import secrets
 from manifold.diagnostics import Diagnostic
@@ -58,8 +59,14 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
     return ", ".join(parts)
 
 
-def format_json(diagnostics: Sequence[Diagnostic], *, status: str, message: str) -> str:
-    payload = {
+def format_json(
+    diagnostics: Sequence[Diagnostic],
+    *,
+    status: str,
+    message: str,
+    details: Mapping[str, Any] | None = None,
+) -> str:
+    payload: dict[str, Any] = {
         "status": status,
         "message": secrets.mask_text(message),
         "diagnostics": [
@@ -75,4 +82,15 @@ def format_json(diagnostics: Sequence[Diagnostic], *, status: str, message: str)
             for d in diagnostics
         ],
     }
+    payload.update(_masked(dict(details or {})))
     return json.dumps(payload, indent=2)
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return secrets.mask_text(value)
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
