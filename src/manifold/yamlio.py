@@ -245,6 +245,14 @@ def _syntax_hint(text: str, message: str, position: Position | None) -> str | No
         return "inside double quotes '\\' starts an escape: use single quotes, or write '\\\\'"
     if "end of stream" in message and "quoted scalar" in message:
         return "a quote is not closed"
+    if "block sequence entries are not allowed" in message:
+        return "a list starts on the line after its key: put each '- item' on a line of its own"
+    if "scanning an anchor" in message or "scanning an alias" in message:
+        return "'&' and '*' start an anchor and an alias: quote the value if it is meant literally"
+    if "expected ',' or ']'" in message:
+        return "a '[' list needs its closing ']', and commas between its items"
+    if "expected ',' or '}'" in message:
+        return "a '{' mapping needs its closing '}', and commas between its entries"
     if "incompatible YAML document" in message:
         return "remove the %YAML directive: manifold reads YAML 1.2"
     unclosed = _multiline_quote_before(text, position)
