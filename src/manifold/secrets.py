@@ -42,8 +42,6 @@ class Finding:
     kind: str
     start: int
     end: int
-    masked: str
-    """The credential as it may be shown: its public prefix, then MASK."""
 
 
 # Each format: what it is, and a pattern whose `secret` group is the part never to show.
@@ -110,8 +108,7 @@ def find(text: str) -> list[Finding]:
             start, end = match.span("secret")
             if text.startswith(MASK, start) or any(f.start < end and start < f.end for f in found):
                 continue  # masked already, or inside another credential
-            shown = text[match.start() : start] + MASK + text[end : match.end()]
-            found.append(Finding(kind, start, end, shown))
+            found.append(Finding(kind, start, end))
     return sorted(found, key=lambda f: f.start)
 
 

@@ -6,6 +6,7 @@ the line and column it came from.
 
 from __future__ import annotations
 
+import errno
 import functools
 import re
 import stat
@@ -75,8 +76,12 @@ def read_bytes(root: Path, relative: str) -> bytes | Diagnostic:
         resolved = path.resolve(strict=True)
     except FileNotFoundError:
         return Diagnostic("file is a link to something that does not exist", file=relative)
-    except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
+    except RuntimeError:  # a link loop, before Python 3.13
         return Diagnostic("file is a link that leads back to itself", file=relative)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return Diagnostic("file is a link that leads back to itself", file=relative)
+        return Diagnostic(f"cannot read file: {error.strerror or error}", file=relative)
     if not resolved.is_relative_to(root.resolve()):
         return Diagnostic(
             "file is a link to a place outside the repository; copy the file in instead",
