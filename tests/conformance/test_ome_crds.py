@@ -17,7 +17,7 @@ import jsonschema_rs
 import pytest
 
 from manifold.targets.registry import get_target
-from tests.acceptance.test_cases import VALID
+from tests.casefolders import cases
 from tests.conformance.crds import failures, rendered_objects
 from tests.conftest import REPO_ROOT, SHARED, SHARED_MISSING, run_cli
 
@@ -51,7 +51,7 @@ def _crd_validators() -> dict[tuple[str, str], Any]:
 
 def _repositories(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     repositories = {"the repository's example": REPO_ROOT}
-    for case in VALID:
+    for case in cases("valid"):
         repositories[f"case {case.name}"] = case.materialize(tmp_path_factory.mktemp(case.name))
     return repositories
 

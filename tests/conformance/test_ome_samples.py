@@ -20,12 +20,12 @@ import pytest
 
 from manifold import yamlio
 from manifold.pipeline import build
-from tests.acceptance.test_cases import VALID, Case
+from tests.casefolders import Case, cases
 from tests.conftest import SHARED, SHARED_MISSING
 
 SAMPLES = SHARED / "reference" / "ome" / "samples"
 CASES_BY_SAMPLE: dict[str, Case] = {
-    sample: case for case in VALID for sample in case.spec.get("reproduces", ())
+    sample: case for case in cases("valid") for sample in case.spec.get("reproduces", ())
 }
 
 
