@@ -16,8 +16,8 @@ A value is taken for a credential when:
 - it **looks random** (long, mixed letters and digits, high entropy) in one of those places.
 
 What other modules use: `find` and `mask_text` (known formats in any text), `is_secret_name`,
-`looks_random`, `secret_values` (every credential in a document, with its path: `decode`
-refuses them) and `masked_object` (a copy of a Kubernetes object fit to show, as a diff).
+`looks_random` and `secret_values` (every credential in a document, with its path: `decode`
+refuses them). `masking` builds on these to mask whole objects for `diff`.
 """
 
 from __future__ import annotations
@@ -112,11 +112,19 @@ def find(text: str) -> list[Finding]:
     return sorted(found, key=lambda f: f.start)
 
 
+_FLAG = re.compile(r"(?<!\S)(?P<flag>--?[A-Za-z][A-Za-z0-9_.-]*)=(?P<value>\S+)")
+
+
 def mask_text(text: str) -> str:
-    """`text` with the secret part of every known credential in it replaced by MASK."""
+    """`text` with the secret part of every known credential in it, and the value of every
+    flag named like a secret (`--api-key=...`), replaced by MASK."""
     findings = find(text)
     for finding in reversed(findings):
         text = text[: finding.start] + MASK + text[finding.end :]
+    if "=" in text:
+        text = _FLAG.sub(
+            lambda m: f"{m['flag']}={MASK}" if is_secret_name(m["flag"]) else m.group(), text
+        )
     return text
 
 
@@ -302,42 +310,3 @@ def _argument_values(arguments: list[Any], path: JsonPath) -> Iterator[SecretVal
         if found:
             yield found
         flag_before = argument if argument.startswith("-") and not equals else None
-
-
-# --------------------------------------------------------------------------- uses
-
-
-def masked_object(data: Any) -> Any:
-    """A copy of `data` (a Kubernetes object, or any document) fit to show: the values of a
-    Secret's `data` and `stringData`, every value `secret_values` finds, and credentials in
-    keys, masked."""
-    if isinstance(data, dict) and data.get("kind") == "Secret":
-        data = {
-            key: {k: MASK for k in value}
-            if key in ("data", "stringData") and isinstance(value, dict)
-            else value
-            for key, value in data.items()
-        }
-    for value in secret_values(data):
-        if not value.at_key:
-            data = _replaced(data, value.path, value.masked)
-    return _masked_keys(data)
-
-
-def _replaced(data: Any, path: JsonPath, replacement: Any) -> Any:
-    if not path:
-        return replacement
-    head, rest = path[0], path[1:]
-    if isinstance(data, dict) and head in data:
-        return {**data, head: _replaced(data[head], rest, replacement)}
-    if isinstance(data, list) and isinstance(head, int) and 0 <= head < len(data):
-        return [*data[:head], _replaced(data[head], rest, replacement), *data[head + 1 :]]
-    return data
-
-
-def _masked_keys(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {mask_text(key): _masked_keys(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [_masked_keys(item) for item in data]
-    return data

@@ -133,7 +133,7 @@ def test_secrets_committed_to_rendered_are_masked(example_git_repo: Path) -> Non
     }
     assert changes == {("dev", "changed", "srt-llama-3-1-8b-instruct")}
     text = run_cli("diff", "-C", str(example_git_repo)).stdout
-    assert '-        value: "***"' in text
+    assert '-        value: "****"' in text
     assert "sk-live" not in text
 
 
