@@ -13,7 +13,7 @@ comment is public to everyone who can read the repository. Masked:
   known prefix). What looks secret is decided by `manifold.secrets`, as for inputs.
 
 `mask_pair` masks an old and a new version together so that a changed secret still shows
-as changed: the new side then reads `***(changed)`.
+as changed: the new side then reads `****(changed)`.
 """
 
 from __future__ import annotations
