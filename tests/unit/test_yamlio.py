@@ -187,6 +187,32 @@ def test_emitting_is_deterministic_and_manifold_reads_it_back(document: dict[str
 
 
 class TestLoading:
+    def test_a_colon_inside_a_plain_scalar_in_a_flow_mapping_is_text(self) -> None:
+        # YAML 1.2: ':' followed by anything but a space does not end a plain scalar.
+        assert yamlio.load_one("runtime: {image: vllm/vllm-openai:v0.9.0}\n") == {
+            "runtime": {"image": "vllm/vllm-openai:v0.9.0"}
+        }
+
+    def test_yaml_1_2_core_schema(self) -> None:
+        text = "a: yes\nb: 010\nc: 0o10\nd: 2024-01-01\ne: 1_000\nf: <<\ng: 0x1f\n"
+        assert yamlio.load_one(text) == {
+            "a": "yes",
+            "b": 10,
+            "c": 8,
+            "d": "2024-01-01",
+            "e": "1_000",
+            "f": "<<",
+            "g": 31,
+        }
+
+    def test_kubernetes_manifests_are_read_as_yaml_1_1(self) -> None:
+        [document] = yamlio.load_all("a: yes\nb: 010\n", yamlio.Dialect(yaml_1_1=True))
+        assert document == {"a": True, "b": 8}
+
+    def test_merge_keys_give_way_to_the_mappings_own_keys(self) -> None:
+        text = "base: &b {x: 1, y: 2}\nc:\n  <<: *b\n  y: 3\n"
+        assert yamlio.load_one(text)["c"] == {"x": 1, "y": 3}
+
     def test_one_document(self) -> None:
         assert yamlio.load_one("a: 1\nb: [x, y]\n") == {"a": 1, "b": ["x", "y"]}
 
