@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from bench import synthetic
+from bench.kustomize_inputs import json_patch
+from manifold import overlay
 
 
 def test_synthetic_projects_cover_what_platform_teams_write() -> None:
@@ -31,3 +33,17 @@ def test_synthetic_projects_cover_what_platform_teams_write() -> None:
     assert synthetic.project_document(7, environments) == documents[7]  # seeded, repeatable
     changed = synthetic.project_document(7, environments, revision=2)
     assert changed["metadata"]["labels"]["revision"] == "r2"
+
+
+def test_json_patch_turns_one_object_into_the_other() -> None:
+    before = {
+        "metadata": {"name": "a", "labels": {"app.kubernetes.io/name": "a", "x~y": "1"}},
+        "spec": {"replicas": 1, "args": ["--a"], "gone": {"k": "v"}, "typed": "1"},
+    }
+    after = {
+        "metadata": {"name": "b", "labels": {"app.kubernetes.io/name": "b", "x~y": "1"}},
+        "spec": {"replicas": 2, "args": ["--a", "--b"], "typed": 1, "new": {"k": [1]}},
+    }
+    operations = json_patch(before, after)
+    assert overlay.json_patch(before, operations) == after
+    assert json_patch(after, after) == []
