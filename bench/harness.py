@@ -292,9 +292,7 @@ class Bench:
             "equivalence": self.equivalence,
             "cache_identity": cache_identity,
         }
-        result["ratios"] = summary.ratios(commands, self.workload)
-        result["targets"] = summary.targets(result)
-        return result
+        return summary.assess(result)
 
 
 def compare_cached_renders(
@@ -442,6 +440,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help="generate into this empty folder and keep it (default: a temporary one)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="JSON",
+        help="measure nothing: print the table of results written earlier",
+    )
     options = parser.parse_args(argv)
     if options.projects < 1 or options.envs < 1 or options.repeats < 1:
         parser.error("--projects, --envs and --repeats must be at least 1")
@@ -450,6 +454,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_arguments(argv)
+    if options.report is not None:
+        saved = json.loads(options.report.read_text(encoding="utf-8"))
+        print(summary.table(summary.assess(saved)))
+        return 0
     with work_folder(options.workdir) as work:
         bench = Bench(options, work, manifold_command())
         bench.set_up()
