@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import floor, kapitan_inputs, kustomize_inputs, summary, synthetic
-from bench.measure import Invocation, run
+from bench.measure import CommandFailed, Invocation, run
 from bench.objects import (
     Environment,
     compare_objects,
@@ -147,7 +147,11 @@ class Bench:
     def _small_step(self) -> None:
         small = self.options.small
         if "small" in self.options.skip or not 0 < small < self.options.projects:
-            reason = "--skip small" if "small" in self.options.skip else f"--small {small}"
+            reason = (
+                "--skip small"
+                if "small" in self.options.skip
+                else f"--small {small} is not between 0 and --projects {self.options.projects}"
+            )
             self.skipped["render_full_small"] = {"reason": reason}
             return
         repo = self.work / "small"
@@ -460,9 +464,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with work_folder(options.workdir) as work:
         bench = Bench(options, work, manifold_command())
-        bench.set_up()
-        bench.measure()
-        result = bench.result(bench.cache_identity())
+        try:
+            bench.set_up()
+            bench.measure()
+            result = bench.result(bench.cache_identity())
+        except CommandFailed as failure:
+            print(f"bench/run.py: {failure}", file=sys.stderr)
+            return 1
     options.json.parent.mkdir(parents=True, exist_ok=True)
     options.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(summary.table(result))

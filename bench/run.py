@@ -11,6 +11,11 @@ from pathlib import Path
 if __name__ == "__main__":
     # Run as a script, Python puts bench/ first on the path; the package lives one level up.
     sys.path[0] = str(Path(__file__).resolve().parents[1])
-    from bench.harness import main
-
+    try:
+        from bench.harness import main
+    except ModuleNotFoundError as missing:
+        sys.exit(
+            f"bench/run.py: {missing}; run it with the Python of manifold's virtual environment "
+            "(`make .venv/.installed`, then `.venv/bin/python bench/run.py ...`)"
+        )
     sys.exit(main())
