@@ -35,7 +35,8 @@ from manifold.options import (
 
 if TYPE_CHECKING:
     from manifold.diagnostics import Diagnostic
-    from manifold.pipeline import Outcome, Progress
+    from manifold.outcome import Outcome
+    from manifold.pipeline import Progress
 
 
 def _interactive() -> bool:
@@ -175,9 +176,9 @@ def render(
     options = RenderOptions(_existing_root(root), environments, _interactive(), lock_timeout)
 
     def action() -> Outcome:
-        from manifold import pipeline
+        from manifold import fastpath
 
-        return pipeline.render(options, _waiting, _progress())
+        return fastpath.render(options, _waiting, _progress())
 
     _run(action, fmt)
 
@@ -190,9 +191,9 @@ def check(root: Path, fmt: OutputFormat) -> None:
     options = CheckOptions(_existing_root(root), _interactive())
 
     def action() -> Outcome:
-        from manifold import pipeline
+        from manifold import fastpath
 
-        return pipeline.check(options, _progress())
+        return fastpath.check(options, _progress())
 
     _run(action, fmt)
 

@@ -23,8 +23,8 @@ from manifold.errors import ProblemsFound, UsageProblem
 from manifold.manifests import Missing, Resource
 from manifold.modelcheck import describe_type
 from manifold.options import ValidateOptions
+from manifold.outcome import Outcome
 from manifold.paths import format_json_path
-from manifold.pipeline import Outcome
 from manifold.schemalocations import (
     SchemaLocations,
     SchemaUnavailable,

@@ -39,6 +39,7 @@ from manifold.options import (
     SchemasOptions,
     ValidateOptions,
 )
+from manifold.outcome import Outcome
 from manifold.patches import apply_patches
 from manifold.paths import format_json_path
 from manifold.platforms import PlatformFile, PlatformInstance, expand_platform
@@ -90,19 +91,6 @@ class Build:
 
     def encoded(self) -> dict[str, bytes]:
         return {path: text.encode() for path, text in self.files.items()}
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A command that succeeded: what to tell the user, and warnings."""
-
-    summary: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    output: str | None = None
-    """What the command produces for stdout (a diff); the summary then goes to stderr."""
-    exit_code: int = EXIT_OK
-    details: dict[str, Any] = field(default_factory=dict)
-    """More for programs: added to the JSON output."""
 
 
 # --------------------------------------------------------------------------- inputs

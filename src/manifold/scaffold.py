@@ -9,6 +9,7 @@ from pathlib import Path
 from manifold import pipeline
 from manifold.errors import UsageProblem
 from manifold.options import InitOptions, RenderOptions, SchemasOptions
+from manifold.outcome import Outcome
 
 
 def _files(folder: Traversable, prefix: str = "") -> dict[str, str]:
@@ -22,7 +23,7 @@ def _files(folder: Traversable, prefix: str = "") -> dict[str, str]:
     return files
 
 
-def init(options: InitOptions) -> pipeline.Outcome:
+def init(options: InitOptions) -> Outcome:
     directory = options.directory
     if directory.exists() and any(directory.iterdir()):
         raise UsageProblem(f"{directory} exists and is not empty; choose a new folder")
@@ -33,7 +34,7 @@ def init(options: InitOptions) -> pipeline.Outcome:
         path.write_text(text, encoding="utf-8")
     pipeline.generate_schemas(SchemasOptions(directory))
     rendered = pipeline.render(RenderOptions(directory), lambda _: None, None)
-    return pipeline.Outcome(
+    return Outcome(
         f"created {directory} ({len(files)} files); {rendered.summary}. "
         f"Next: edit {Path('projects', 'example.yaml')} and run `manifold render -C {directory}`",
         rendered.diagnostics,

@@ -16,7 +16,7 @@ from manifold.crdschema import CrdSchema, NotACrd, crd_schemas, read_crd_documen
 from manifold.diagnostics import Diagnostic
 from manifold.errors import ProblemsFound
 from manifold.options import ImportOptions
-from manifold.pipeline import Outcome
+from manifold.outcome import Outcome
 from manifold.schemastore import IMPORTED_LIST, SCHEMAS_DIR, imported_paths
 from manifold.yamlio import YamlError
 

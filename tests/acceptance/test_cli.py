@@ -13,6 +13,7 @@ import pytest
 
 from manifold import pipeline, writer
 from manifold.header import HEADER
+from manifold.outcome import Outcome
 from manifold.schemastore import generated_files
 from tests.conftest import REPO_ROOT, run_cli, tree_bytes
 
@@ -252,7 +253,7 @@ class TestInit:
 def test_internal_errors_say_so_and_exit_70(
     example_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*args: object) -> pipeline.Outcome:
+    def broken(*args: object) -> Outcome:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(pipeline, "render", broken)

@@ -1,0 +1,155 @@
+"""A render or check that cannot find anything new answers at once.
+
+After a successful `render` or `check`, manifold records a digest of everything the result
+depends on: every input file (projects/, environments/, platform/, and schemas/, which
+validation reads), manifold's own code, and the command's options. When a later run finds
+the same digest and rendered/ exactly as the writer left it (by stat, see `treestate`), the
+recorded outcome, warnings included, is the answer: nothing is parsed, rendered or written,
+and the compiler is not even imported.
+
+The record lives in `.manifold/` with the writer's; deleting it only makes the next run do
+the work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from manifold import treestate
+from manifold.diagnostics import Diagnostic, Position, Severity
+from manifold.options import CheckOptions, RenderOptions
+from manifold.outcome import Outcome
+
+if TYPE_CHECKING:
+    from manifold.pipeline import Progress
+
+RECORD = "outcomes.json"
+_INPUT_FOLDERS = ("projects", "environments", "platform", "schemas")
+_WORK_DIR = ".manifold"
+_RENDERED_DIR = "rendered"
+
+
+def _code_fingerprint() -> bytes:
+    """manifold's own files by size and time: a new version or an edited checkout differs."""
+    package = Path(__file__).parent
+    parts = []
+    for directory, _, names in sorted(os.walk(package)):
+        for name in sorted(names):
+            if name.endswith((".py", ".yaml", ".json")):
+                stat = Path(directory, name).stat()
+                parts.append(f"{directory}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "\n".join(parts).encode()
+
+
+def inputs_digest(root: Path, command: str, options: tuple[str, ...] = ()) -> str:
+    hasher = hashlib.blake2b(digest_size=20)
+    hasher.update(_code_fingerprint())
+    hasher.update(json.dumps([command, *options]).encode())
+    for folder in _INPUT_FOLDERS:
+        base = root / folder
+        for directory, folders, names in os.walk(base):
+            folders.sort()
+            for name in sorted(names):
+                path = Path(directory, name)
+                hasher.update(path.relative_to(root).as_posix().encode() + b"\0")
+                try:
+                    hasher.update(path.read_bytes())
+                except OSError:
+                    hasher.update(b"\0unreadable")
+                hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def _records(root: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((root / _WORK_DIR / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def unchanged(root: Path, command: str, digest: str) -> Outcome | None:
+    """The recorded outcome of `command`, when nothing it depends on has changed since."""
+    recorded = _records(root).get(command)
+    if not isinstance(recorded, dict) or recorded.get("digest") != digest:
+        return None
+    record = treestate.load_record(root / _WORK_DIR)
+    if not treestate.unchanged_since(root / _RENDERED_DIR, record):
+        return None
+    try:
+        diagnostics = [_diagnostic(item) for item in recorded["diagnostics"]]
+        return Outcome(str(recorded["summary"]), diagnostics)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def remember(root: Path, command: str, digest: str, outcome: Outcome) -> None:
+    records = _records(root)
+    records[command] = {
+        "digest": digest,
+        "summary": outcome.summary,
+        "diagnostics": [_encoded(d) for d in outcome.diagnostics],
+    }
+    work = root / _WORK_DIR
+    work.mkdir(exist_ok=True)
+    temporary = work / f"{RECORD}.{os.getpid()}"
+    temporary.write_text(json.dumps(records, sort_keys=True), encoding="utf-8")
+    temporary.replace(work / RECORD)
+
+
+def _encoded(diagnostic: Diagnostic) -> dict[str, Any]:
+    position = diagnostic.position
+    return {
+        "message": diagnostic.message,
+        "file": diagnostic.file,
+        "position": [position.line, position.column] if position else None,
+        "path": list(diagnostic.path),
+        "severity": str(diagnostic.severity),
+        "hint": diagnostic.hint,
+    }
+
+
+def _diagnostic(item: dict[str, Any]) -> Diagnostic:
+    position = item["position"]
+    return Diagnostic(
+        item["message"],
+        file=item["file"],
+        position=Position(*position) if position else None,
+        path=tuple(item["path"]),
+        severity=Severity(item["severity"]),
+        hint=item["hint"],
+    )
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def render(
+    options: RenderOptions, on_wait: Callable[[str], None], progress: Progress | None
+) -> Outcome:
+    """`manifold render`, answered from the record when nothing changed."""
+    digest = inputs_digest(options.root, "render", options.environments)
+    if (outcome := unchanged(options.root, "render", digest)) is not None:
+        return outcome
+    from manifold import pipeline
+
+    outcome = pipeline.render(options, on_wait, progress)
+    remember(options.root, "render", digest, outcome)
+    return outcome
+
+
+def check(options: CheckOptions, progress: Progress | None) -> Outcome:
+    """`manifold check`, answered from the record when nothing changed since it last passed."""
+    digest = inputs_digest(options.root, "check")
+    if (outcome := unchanged(options.root, "check", digest)) is not None:
+        return outcome
+    from manifold import pipeline
+
+    outcome = pipeline.check(options, progress)
+    remember(options.root, "check", digest, outcome)
+    return outcome
