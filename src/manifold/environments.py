@@ -7,6 +7,7 @@ the chain applies, root first.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,7 +63,7 @@ class ResolvedEnvironment:
     def namespace_template(self) -> str:
         return self.spec.namespace or DEFAULT_NAMESPACE_TEMPLATE
 
-    @property
+    @functools.cached_property
     def source_paths(self) -> tuple[str, ...]:
         return tuple(link.document.path for link in reversed(self.chain))
 

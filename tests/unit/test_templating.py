@@ -91,3 +91,22 @@ def test_results_are_bounded() -> None:
     source = "{{ project }}" * (templating.MAX_RESULT // 4 + 1)
     with pytest.raises(templating.TemplateProblem):
         templating.render(source, VARIABLES)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ project }}-{{ environment }}",
+        "ml-{{team}}",
+        "  {{ project }}  ",
+        "{{ project | upper }}-x",
+        "{% if team %}{{ team }}{% endif %}",
+        "plain",
+    ],
+)
+def test_simple_templates_render_as_jinja_does(source: str) -> None:
+    from manifold.templating import _environment
+
+    variables = {"project": "chat", "environment": "prod", "team": "ai"}
+    expected = _environment().from_string(source).render(**variables).strip()
+    assert render(source, variables) == expected
