@@ -17,7 +17,14 @@ from manifold.models.common import (
     ServiceName,
     Strict,
 )
-from manifold.models.lifecycle import Benchmark, Dataset, FineTune, Pipeline, Replication
+from manifold.models.lifecycle import (
+    Benchmark,
+    Dataset,
+    FineTune,
+    Notebook,
+    Pipeline,
+    Replication,
+)
 from manifold.models.runtimes import (
     PARAMETER_SIZE,
     ProjectServingRuntime,
@@ -139,6 +146,9 @@ class ProjectSpec(Strict):
     )
     datasets: list[Dataset] = Field(default_factory=list)
     fine_tunes: list[FineTune] = Field(default_factory=list)
+    notebooks: list[Notebook] = Field(
+        default_factory=list, description="Development environments on this project's models."
+    )
     benchmarks: list[Benchmark] = Field(default_factory=list)
     replications: list[Replication] = Field(default_factory=list)
     pipelines: list[Pipeline] = Field(default_factory=list)
