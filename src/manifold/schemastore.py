@@ -136,17 +136,31 @@ class SchemaStore:
         self._generated = {(output.api_version, output.kind): output for output in output_kinds()}
 
     @functools.cache  # noqa: B019 - one store per run; the cache dies with it
-    def validator(self, api_version: str, kind: str, kubernetes_version: str) -> Validator | None:
+    def validator(
+        self, api_version: str, kind: str, kubernetes_version: str, variant: str | None = None
+    ) -> Validator | None:
         relative = kubeconform_path(api_version, kind)
         if self._root is not None:
             local = self._root / SCHEMAS_DIR / relative
             if local.is_file():
                 schema = json.loads(local.read_text(encoding="utf-8"))
-                return Validator(jsonschema_rs.validator_for(schema), f"{SCHEMAS_DIR}/{relative}")
+                compiled = jsonschema_rs.validator_for(_variant(schema, variant))
+                return Validator(compiled, f"{SCHEMAS_DIR}/{relative}")
         output = self._generated.get((api_version, kind))
         if output is not None:
-            return Validator(jsonschema_rs.validator_for(output.schema()), "manifold")
+            compiled = jsonschema_rs.validator_for(_variant(output.schema(), variant))
+            return Validator(compiled, "manifold")
         return _builtin(api_version, kind, kubernetes_version)
+
+
+def _variant(schema: dict[str, Any], variant: str | None) -> dict[str, Any]:
+    """The part of a schema with variants (`variants_schema`) that checks one variant, for
+    exact messages; any other schema (an imported CRD, a kind with one variant) whole."""
+    definitions = schema.get("definitions")
+    if variant is None or not isinstance(definitions, dict) or variant not in definitions:
+        return schema
+    whole = {key: value for key, value in schema.items() if key != "anyOf"}
+    return {**whole, "allOf": [{"$ref": f"#/definitions/{variant}"}]}
 
 
 def supported_kubernetes_versions() -> list[str]:

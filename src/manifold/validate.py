@@ -7,8 +7,11 @@ from typing import Any
 from manifold.schemastore import SchemaError, SchemaStore
 
 
-def object_errors(body: Any, store: SchemaStore, kubernetes_version: str) -> list[SchemaError]:
-    """What is wrong with one object; an object of a kind no schema covers is an error too."""
+def object_errors(
+    body: Any, store: SchemaStore, kubernetes_version: str, variant: str | None = None
+) -> list[SchemaError]:
+    """What is wrong with one object; an object of a kind no schema covers is an error too.
+    `variant` names the API level the object was written for, where its kind has several."""
     if not isinstance(body, dict):
         return [SchemaError((), "an object must be a mapping")]
     api_version, kind = body.get("apiVersion"), body.get("kind")
@@ -16,7 +19,7 @@ def object_errors(body: Any, store: SchemaStore, kubernetes_version: str) -> lis
         return [SchemaError(("apiVersion",), "missing apiVersion")]
     if not isinstance(kind, str) or not kind:
         return [SchemaError(("kind",), "missing kind")]
-    validator = store.validator(api_version, kind, kubernetes_version)
+    validator = store.validator(api_version, kind, kubernetes_version, variant)
     if validator is None:
         return [
             SchemaError(
