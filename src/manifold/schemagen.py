@@ -168,6 +168,30 @@ def _partial(node: Any, partial: Callable[[str], str]) -> Any:
     return result
 
 
+def with_named_schemas(
+    schema: dict[str, Any], owner: str, field: str, named: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """Make `owner.field` an object whose properties are `named` (each a whole schema, whose
+    definitions join the document's); other keys are refused.
+
+    Each is partial, as a file sees it: an environment file is a layer over those it extends,
+    so nothing is required in it and null removes a value. The merged settings are checked
+    in full.
+    """
+    definitions: dict[str, Any] = schema["definitions"]
+    properties = {}
+    for name, sub in named.items():
+        for definition, body in sub.get("definitions", {}).items():
+            if definitions.setdefault(definition, body) != body:
+                raise ValueError(f"two different definitions named {definition!r}")
+        whole = {k: v for k, v in sub.items() if k not in ("$schema", "definitions")}
+        properties[name] = {"anyOf": [_partial(whole, lambda ref: ref), {"type": "null"}]}
+    target = definitions[owner]["properties"][field]
+    target.pop("anyOf", None)
+    target.update(type="object", properties=properties, additionalProperties=False)
+    return schema
+
+
 # --------------------------------------------------------------------------- CRDs
 
 

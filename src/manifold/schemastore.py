@@ -25,9 +25,9 @@ from manifold import yamlio
 from manifold.gitops.kinds import OUTPUT_KINDS as SYNC_KINDS
 from manifold.models import INPUT_KINDS
 from manifold.paths import JsonPath
-from manifold.schemagen import crd, model_schema, with_partial_override
+from manifold.schemagen import crd, model_schema, with_named_schemas, with_partial_override
 from manifold.targets.base import OutputKind
-from manifold.targets.registry import all_targets
+from manifold.targets.registry import all_targets, settings_models
 
 SCHEMAS_DIR = "schemas"
 INPUT_GROUP = "manifold.dev"
@@ -61,6 +61,9 @@ def input_schemas() -> dict[str, dict[str, Any]]:
         if kind in ("Project", "Platform"):
             owner = f"{kind}FileSpec"
             schema = with_partial_override(schema, owner, "environments", owner, f"{kind}Override")
+        if kind == "Environment":
+            settings = {name: model_schema(model) for name, model in settings_models().items()}
+            schema = with_named_schemas(schema, "EnvironmentSpec", "platforms", settings)
         schemas[kind] = schema
     return schemas
 

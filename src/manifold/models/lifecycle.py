@@ -2,7 +2,7 @@
 pipelines.
 
 Platform-neutral: what a fine-tune or a benchmark *is*. Options only one platform has are
-in fields named after it (`ome:`).
+in fields named after it (`ome:`, `substratus:`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from manifold.models.common import (
 )
 from manifold.models.runtimes import RuntimeReference
 from manifold.models.storage import STORAGE_URI, ModelStorage, StorageLocation
+from manifold.models.substratus import SubstratusDataset, SubstratusFineTune, SubstratusWorkload
 from manifold.models.workload import Container, KubernetesObject, Volume, VolumeMount
 
 BENCHMARK_TASKS = ("text-to-text", "image-to-text", "text-to-embeddings", "image-to-embeddings")
@@ -49,6 +50,9 @@ class Dataset(Strict):
         ),
     )
     storage: ModelStorage | None = None
+    substratus: SubstratusDataset | None = Field(
+        default=None, description="Substratus only: the container that loads it."
+    )
 
 
 # --------------------------------------------------------------------------- fine-tunes
@@ -126,6 +130,7 @@ class FineTune(Strict):
     disabled: bool | None = None
     training: Training | None = None
     ome: OmeFineTune | None = None
+    substratus: SubstratusFineTune | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> FineTune:
@@ -157,6 +162,7 @@ class Notebook(Container):
         default=None,
         description="Stop the notebook and keep its definition (for example in prod).",
     )
+    substratus: SubstratusWorkload | None = Field(default=None, description="Substratus only.")
 
 
 # --------------------------------------------------------------------------- benchmarks

@@ -32,6 +32,7 @@ from manifold.models.runtimes import (
     RuntimeRef,
 )
 from manifold.models.storage import STORAGE_URI, ModelStorage
+from manifold.models.substratus import SubstratusModel, SubstratusWorkload
 from manifold.models.workload import Component, Router
 from manifold.targets.registry import PlatformName
 
@@ -76,6 +77,9 @@ class Model(Strict):
     display_name: str | None = None
     disabled: bool | None = None
     storage: ModelStorage | None = None
+    substratus: SubstratusModel | None = Field(
+        default=None, description="Substratus only: the container that loads it."
+    )
 
 
 class InlineRuntime(Strict):
@@ -130,6 +134,7 @@ class Service(Component):
         default=None, description="Prefill/decode split: the decode side."
     )
     router: Router | None = None
+    substratus: SubstratusWorkload | None = Field(default=None, description="Substratus only.")
 
 
 class ProjectSpec(Strict):
