@@ -2,7 +2,7 @@
 its environment runs: ../shared/reference/substratus/crds/ for v0.10 (upstream's last API),
 crds/seed-level-6b44ff0/ for v0.3 and crds/legacy-v0.4.0-alpha/ for v0.4.0, read at test
 time and made strict the way kubeconform does it (unknown fields fail, the root included).
-Objects come from the repository's example and from every valid case.
+Objects come from the repository's example, every valid case and the portable project.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from manifold.pipeline import load_inputs
 from manifold.targets.substratus import LEVELS
 from manifold.targets.substratus.kinds import API_VERSION
 from manifold.targets.substratus.render import settings_of
-from tests.acceptance.test_cases import VALID
-from tests.conformance.crds import crd_validators, failures, rendered_objects
-from tests.conftest import REPO_ROOT, SHARED, SHARED_MISSING
+from tests.conformance.crds import crd_validators, failures, rendered_objects, repositories
+from tests.conftest import SHARED, SHARED_MISSING
 
 CRDS = SHARED / "reference" / "substratus" / "crds"
 LEVEL_CRDS = {
@@ -52,11 +51,8 @@ def substratus_objects(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     """(where, API level, object) for every Substratus object rendered in a test."""
     if not SHARED.is_dir():
         pytest.skip(SHARED_MISSING)
-    repositories = {"the repository's example": REPO_ROOT}
-    for case in VALID:
-        repositories[f"case {case.name}"] = case.materialize(tmp_path_factory.mktemp(case.name))
     objects = []
-    for label, root in repositories.items():
+    for label, root in repositories(tmp_path_factory).items():
         levels = _levels(root)
         for path, body in rendered_objects(root):
             if body.get("apiVersion") == API_VERSION:
