@@ -9,12 +9,15 @@ from typing import Any
 import pytest
 
 from manifold.catalog import Catalog
+from manifold.decode import decode
 from manifold.diagnostics import Problem
 from manifold.expand import ProjectInstance, expand
 from manifold.models.common import EnvFromSecret, EnvValue, EnvVar, Resources, SecretKeyRef
+from manifold.platforms import PlatformFile, expand_platform
 from manifold.targets.registry import get_target
 from manifold.targets.substratus import convert
 from manifold.targets.substratus.early import parameter_count
+from tests.unit import helpers
 from tests.unit.helpers import env_text, environments, project_file
 
 TARGET = get_target("substratus")
@@ -268,6 +271,37 @@ services:
         "Model/pinned": ["CPU", "GPU"],  # as given
     }
     assert objects["Model/big-tuned"]["size"] == {"parameterCount": 40_000_000_000}
+
+
+# --------------------------------------------------------------------------- the platform file
+
+
+PLATFORM = """\
+apiVersion: manifold.dev/v1alpha1
+kind: Platform
+metadata: {name: ml-platform, team: ml}
+spec:
+  platform: substratus
+  namespace: shared
+  models:
+  - {name: llama, source: "hf://meta-llama/Llama-2-7b-hf"}
+  - {name: installed, source: "hf://a/b", external: true}
+"""
+
+
+def test_the_platform_files_models_go_to_its_namespace_unless_external() -> None:
+    environment = environments(dev=env_text("dev"))["dev"]
+    document = helpers.document("platform/ml.yaml", PLATFORM)
+    platform, problems = decode(document, "Platform")
+    assert platform is not None, problems
+    instance, found = expand_platform(PlatformFile(document, platform), environment)
+    assert instance is not None, found
+    catalog = Catalog(environment, platforms={"substratus": instance})
+    assert list(TARGET.check_platform(instance, catalog)) == []
+    manifests = TARGET.render_platform(instance, catalog)
+    assert [(m.kind, m.name, m.namespace, m.body["spec"]["params"]) for m in manifests] == [
+        ("Model", "llama", "shared", {"name": "meta-llama/Llama-2-7b-hf"})
+    ]
 
 
 # --------------------------------------------------------------------------- schemas

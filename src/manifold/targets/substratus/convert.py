@@ -87,11 +87,12 @@ def unexpressed(
     item: BaseModel, at: JsonPath, supported: Iterable[str], what: str
 ) -> Iterator[Problem]:
     """A problem for each field set on `item` that is not `supported` (fields named after
-    another platform are that platform's, and left alone)."""
+    another platform are that platform's, and left alone); empty and false values ask for
+    nothing."""
     keep = {*supported, "name", "ome"}
     for field in sorted(item.model_fields_set - keep):
         value = getattr(item, field)
-        if value is None or value in ([], {}):
+        if value is None or value is False or value in ([], {}):
             continue
         alias = type(item).model_fields[field].alias or field
         yield cannot(at, field, alias, what)

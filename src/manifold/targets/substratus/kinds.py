@@ -42,8 +42,8 @@ class ObjectRef(TypedDict):
 
 
 @with_config(STRICT)
-class Gpu(TypedDict):
-    type: NotRequired[GpuType]
+class Gpu(TypedDict, total=False):
+    type: GpuType
     count: Annotated[int, Field(ge=0)]
 
 
