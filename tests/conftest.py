@@ -32,9 +32,9 @@ class CliResult:
     stderr: str
 
 
-def run_cli(*args: str) -> CliResult:
+def run_cli(*args: str, stdin: bytes | None = None) -> CliResult:
     """Run `manifold ARGS...` in-process; exceptions other than SystemExit propagate."""
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    result = CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
     return CliResult(result.exit_code, result.stdout, result.stderr)
 
 
@@ -53,7 +53,11 @@ def copy_tree(source: Path, target: Path, *, skip: tuple[str, ...] = ()) -> None
         if relative.parts[0] in skip or "__pycache__" in relative.parts:
             continue
         destination = target / relative
-        if path.is_dir():
+        if path.is_symlink():  # cases about links keep them as links
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.unlink(missing_ok=True)
+            destination.symlink_to(path.readlink())
+        elif path.is_dir():
             destination.mkdir(parents=True, exist_ok=True)
         else:
             destination.parent.mkdir(parents=True, exist_ok=True)

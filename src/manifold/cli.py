@@ -14,7 +14,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -59,15 +59,22 @@ def _progress() -> Progress | None:
     return show
 
 
-def _emit(diagnostics: list[Diagnostic], status: str, message: str, fmt: OutputFormat) -> None:
+def _emit(
+    diagnostics: list[Diagnostic],
+    status: str,
+    message: str,
+    fmt: OutputFormat,
+    details: dict[str, Any] | None = None,
+) -> None:
     from manifold import report
 
     if fmt == "json":
-        click.echo(report.format_json(diagnostics, status=status, message=message))
+        click.echo(report.format_json(diagnostics, status=status, message=message, details=details))
         return
     if diagnostics:
         click.echo(report.format_text(diagnostics, color=_color()), err=True)
     counts = report.summary(diagnostics)
+    message = report.clean(message)
     if status == "ok":
         click.echo(message + (f" ({counts})" if counts else ""))
     else:
@@ -79,20 +86,22 @@ def _run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
     try:
         outcome = action()
     except ManifoldError as error:
-        _emit(error.diagnostics, type(error).__name__, error.message, fmt)
+        _emit(error.diagnostics, type(error).__name__, error.message, fmt, error.details)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("manifold: interrupted; rendered/ was left as it was", err=True)
         sys.exit(130)
     except Exception:
+        from manifold import secrets
+
         click.echo(
             "manifold: internal error (this is a bug in manifold; please report it with the "
-            "trace below)\n" + traceback.format_exc(),
+            "trace below)\n" + secrets.mask_text(traceback.format_exc()),
             err=True,
         )
         sys.exit(EXIT_INTERNAL)
     if outcome.output is None:
-        _emit(outcome.diagnostics, "ok", outcome.summary, fmt)
+        _emit(outcome.diagnostics, "ok", outcome.summary, fmt, outcome.details)
     else:
         _emit_beside(outcome)
     sys.exit(outcome.exit_code)
@@ -105,7 +114,7 @@ def _emit_beside(outcome: Outcome) -> None:
     click.echo(outcome.output, nl=False, color=True)  # styled only when the command chose to
     if outcome.diagnostics:
         click.echo(report.format_text(outcome.diagnostics, color=_color()), err=True)
-    click.echo(f"manifold: {outcome.summary}", err=True)
+    click.echo(f"manifold: {report.clean(outcome.summary)}", err=True)
 
 
 def _waiting(message: str) -> None:
@@ -188,6 +197,50 @@ def check(root: Path, fmt: OutputFormat) -> None:
     _run(action, fmt)
 
 
+_MANIFEST_OPTIONS = (
+    click.option(
+        "--schema-location",
+        "schema_locations",
+        multiple=True,
+        metavar="LOCATION",
+        help="Where schemas are (repeatable, tried in order): default, manifold, or a "
+        "kubeconform template of a path or URL. Default: the repository's schemas/, manifold, "
+        "default.",
+    ),
+    click.option("--strict", is_flag=True, help="Refuse unknown fields and duplicate keys."),
+    click.option(
+        "--kubernetes-version",
+        metavar="VERSION",
+        help="Kubernetes version of the built-in schemas: master (default) or x.y.z.",
+    ),
+    click.option("--skip", "skip_kinds", multiple=True, metavar="KINDS", help="Kinds to skip."),
+    click.option(
+        "--reject", "reject_kinds", multiple=True, metavar="KINDS", help="Kinds to refuse."
+    ),
+    click.option(
+        "--ignore-missing-schemas", is_flag=True, help="Skip resources no schema is found for."
+    ),
+    click.option(
+        "--ignore-filename-pattern",
+        "ignore_filename_patterns",
+        multiple=True,
+        metavar="REGEX",
+        help="Leave out files whose path matches (repeatable).",
+    ),
+    click.option(
+        "--cache",
+        type=click.Path(path_type=Path),
+        help="Folder that keeps downloaded schemas (named by the SHA-256 of their URL).",
+    ),
+)
+
+
+def _manifest_options(command: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed(_MANIFEST_OPTIONS):
+        command = option(command)
+    return command
+
+
 @main.command()
 @root_option
 @click.option(
@@ -197,10 +250,34 @@ def check(root: Path, fmt: OutputFormat) -> None:
     "by default, when it is on PATH).",
 )
 @format_option
-def validate(root: Path, kubeconform: bool | None, fmt: OutputFormat) -> None:
-    """Validate the inputs and everything they render, without writing anything."""
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_manifest_options
+def validate(
+    root: Path,
+    kubeconform: bool | None,
+    fmt: OutputFormat,
+    paths: tuple[Path, ...],
+    **manifest_options: Any,
+) -> None:
+    """Validate the inputs and everything they render, without writing anything.
+
+    Given PATHS (files, folders, - for stdin), validate those Kubernetes manifests instead, as
+    kubeconform does: each resource is valid, invalid, an error or skipped.
+    """
+    given = {name for name, value in manifest_options.items() if value}
+    if given and not paths:
+        params = click.get_current_context().command.params
+        flags = ", ".join(param.opts[0] for param in params if param.name in given)
+        raise click.UsageError(f"{flags}: only for manifests given as PATHS")
+    if kubeconform is not None and paths:
+        raise click.UsageError(
+            "--kubeconform/--no-kubeconform: only for the repository's own rendered files; "
+            "manifests given as PATHS are checked in process the way kubeconform checks them"
+        )
     mode: KubeconformMode = "auto" if kubeconform is None else "always" if kubeconform else "never"
-    options = ValidateOptions(_existing_root(root), progress=_interactive(), kubeconform=mode)
+    options = ValidateOptions(
+        _existing_root(root), paths, progress=_interactive(), kubeconform=mode, **manifest_options
+    )
 
     def action() -> Outcome:
         from manifold import pipeline

@@ -3,9 +3,9 @@ why not."""
 
 from __future__ import annotations
 
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
-from manifold import modelcheck
+from manifold import modelcheck, secrets
 from manifold.diagnostics import Diagnostic, Position, Problem
 from manifold.models import INPUT_KINDS, Environment, Platform, Project
 from manifold.models.common import API_VERSION
@@ -76,4 +76,41 @@ def decode(
     # A file is a layer over what it extends: `null` there removes an inherited value, so the
     # file on its own is checked without its nulls.
     model, problems = modelcheck.validate(INPUT_KINDS[kind], without_nulls(data))
+    credentials = credential_problems(data)
+    if credentials:
+        # Other problems at the same place could quote the credential: only its own is told.
+        places = {problem.path for problem in credentials}
+        problems = [*credentials, *(p for p in problems if p.path not in places)]
+        model = None
     return model, [problem_diagnostic(document, problem) for problem in problems]
+
+
+def credential_problems(data: Any) -> list[Problem]:
+    """The input rule: a credential where a plain value is expected is an error."""
+    problems = []
+    for value in secrets.secret_values(data):
+        subject = "key" if value.at_key else "value"
+        message = (
+            f"{subject} {value.why}: manifold files are committed to git and rendered in "
+            "clear, so they must not hold credentials"
+        )
+        problems.append(Problem(value.path, message, at_key=value.at_key, hint=_advice(value)))
+    return problems
+
+
+def _advice(value: secrets.SecretValue) -> str:
+    if value.env:
+        return (
+            "put the value in a Kubernetes Secret and reference it: "
+            "`secret: {name: SECRET, key: KEY}` instead of `value:`"
+        )
+    if {"args", "command"} & set(value.path):
+        return (
+            "pass it in an environment variable that references a Secret "
+            "(`secret: {name: SECRET, key: KEY}`) and write `$(VARIABLE)` in the argument"
+        )
+    if value.path[-1:] == ("source",) or "storage" in value.path:
+        return (
+            "put the credentials in a Secret and name it in the model's storage.credentialsSecret"
+        )
+    return "keep credentials in a Kubernetes Secret and reference the Secret by name"

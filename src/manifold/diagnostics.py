@@ -10,7 +10,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from manifold import secrets
 from manifold.paths import JsonPath, format_json_path
 
 
@@ -47,6 +49,22 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str, str]:
         line, column = (self.position.line, self.position.column) if self.position else (0, 0)
         return (self.file or "", line, column, self.json_path, self.message)
+
+
+SHOWN_LENGTH = 80
+"""Longest rendering of a value inside a message: values can be megabytes long."""
+
+
+def shown(value: Any) -> str:
+    """A value as a message quotes it: short, and never more than a type for containers."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, str) and (secrets.find(value) or secrets.looks_random(value)):
+        return repr(secrets.MASK)
+    text = repr(value)
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 4] + "...'"
 
 
 @dataclass(frozen=True, slots=True)

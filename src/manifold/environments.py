@@ -170,7 +170,8 @@ def _resolve(
     try:
         templating.compile_template(spec.namespace or DEFAULT_NAMESPACE_TEMPLATE)
     except templating.TemplateProblem as error:
-        diagnostics.append(traced_diagnostic(layers, merged, Problem(("namespace",), str(error))))
+        problem = Problem(("namespace",), error.message, hint=error.hint)
+        diagnostics.append(traced_diagnostic(layers, merged, problem))
         return None, diagnostics
     if spec.kubernetes_version is not None:
         supported = supported_kubernetes_versions()

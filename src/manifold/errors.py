@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from manifold.diagnostics import Diagnostic
 
@@ -18,10 +19,17 @@ EXIT_INTERNAL = 70
 class ManifoldError(Exception):
     exit_code = EXIT_PROBLEMS
 
-    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        diagnostics: Sequence[Diagnostic] = (),
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.diagnostics = list(diagnostics)
+        self.details = dict(details or {})
+        """More for programs: added to the JSON output."""
 
 
 class ProblemsFound(ManifoldError):

@@ -107,7 +107,8 @@ def expand(
                 link,
                 Problem(
                     ("spec", "namespace"),
-                    f"namespace for project {file.name!r}: {namespace_problem}",
+                    f"namespace for project {file.name!r}: {namespace_problem.message}",
+                    hint=namespace_problem.hint,
                 ),
             )
         )
@@ -153,7 +154,9 @@ def _service_defaults_layer(
     return Layer(data, document, base=("spec", "defaults", "services"), skip=2)
 
 
-def _namespace(project: Project, environment: ResolvedEnvironment) -> tuple[str | None, str | None]:
+def _namespace(
+    project: Project, environment: ResolvedEnvironment
+) -> tuple[str | None, templating.TemplateProblem | None]:
     variables = {
         "project": project.name,
         "environment": environment.name,
@@ -162,11 +165,13 @@ def _namespace(project: Project, environment: ResolvedEnvironment) -> tuple[str 
     try:
         namespace = templating.render(environment.namespace_template, variables)
     except templating.TemplateProblem as error:
-        return None, str(error)
+        return None, error
     try:
         return dns_label(namespace), None
     except ValueError as error:
-        return None, f"the template gives an unusable namespace: {error}"
+        return None, templating.TemplateProblem(
+            f"the template gives an unusable namespace: {error}"
+        )
 
 
 def _namespace_source(environment: ResolvedEnvironment) -> Document:

@@ -9,21 +9,21 @@ comment is public to everyone who can read the repository. Masked:
 - a string under a key that looks secret (`password`, `apiToken`, `clientSecret`...), but
   not references to secrets (`secretName`, `tokenSecretRef`...);
 - in command lines, the value of a flag that looks secret (`--token=...`, `--password X`);
-- anywhere, text shaped like a credential: private keys, passwords in URLs, and tokens with
-  a known prefix (GitHub, Hugging Face, AWS, OpenAI, Slack, JWTs).
+- anywhere, text shaped like a credential (private keys, passwords in URLs, tokens with a
+  known prefix). What looks secret is decided by `manifold.secrets`, as for inputs.
 
 `mask_pair` masks an old and a new version together so that a changed secret still shows
-as changed: the new side then reads `***(changed)`.
+as changed: the new side then reads `****(changed)`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Final
 
-MASK: Final = "***"
-CHANGED: Final = "***(changed)"
+from manifold.secrets import MASK, is_secret_name, mask_text
+
+CHANGED: Final = f"{MASK}(changed)"
 
 
 class _Missing:
@@ -33,54 +33,6 @@ class _Missing:
 
 MISSING: Final = _Missing()
 """A value that is absent on one side of a pair."""
-
-_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
-_SECRET_WORDS = frozenset({"password", "passwd", "passphrase", "secret", "token", "credential"})
-_SECRET_KEYS = frozenset({"apikey", "privatekey", "accesskey", "secretkey", "signingkey"})
-_REFERENCE_WORDS = frozenset({"name", "names", "ref", "reference", "file", "path", "key", "id"})
-_FLAG = re.compile(r"(?<!\S)(?P<flag>--?[A-Za-z][A-Za-z0-9_.-]*)=(?P<value>\S+)")
-_CREDENTIAL_SHAPES = (
-    re.compile(
-        r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|\Z)", re.DOTALL
-    ),
-    re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"),  # user:password@ in a URL
-    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b"),
-    re.compile(r"\bgithub_pat_[A-Za-z0-9_]{30,}\b"),
-    re.compile(r"\bhf_[A-Za-z0-9]{30,}\b"),
-    re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
-    re.compile(r"\bsk-[A-Za-z0-9_-]{20,}\b"),
-    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"),
-    re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+"),
-)
-
-
-def _words(key: str) -> list[str]:
-    return [word.lower() for word in _WORDS.findall(key)]
-
-
-def secret_key(key: str) -> bool:
-    """Whether a field, variable or flag name says its value is a secret.
-
-    Word by word, so `maxTokens` and `tokenizer` are not secrets; names ending in a
-    reference word (`secretName`, `tokenSecretRef`, `AWS_ACCESS_KEY_ID`) point at a secret
-    rather than hold one, except the keys that are secrets themselves (`apiKey`).
-    """
-    words = _words(key)
-    if not words:
-        return False
-    if words[-1] in _REFERENCE_WORDS:
-        return len(words) > 1 and words[-2] + words[-1] in _SECRET_KEYS
-    return not _SECRET_WORDS.isdisjoint(words)
-
-
-def mask_text(text: str) -> str:
-    """`text` with secret flag values and credential-shaped parts replaced."""
-    masked = _FLAG.sub(
-        lambda m: f"{m['flag']}={MASK}" if secret_key(m["flag"]) else m.group(), text
-    )
-    for shape in _CREDENTIAL_SHAPES:
-        masked = shape.sub(MASK, masked)
-    return masked
 
 
 def mask(document: Any) -> Any:
@@ -124,7 +76,7 @@ def _pair_mappings(before: Any, after: Any, context: _Context) -> tuple[Any, Any
     results: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
     for key in [*new, *(k for k in old if k not in new)]:
         inner = _Context(
-            secret=(secret_pair and key == "value") or secret_key(key),
+            secret=(secret_pair and key == "value") or is_secret_name(key),
             everything=context.everything
             or (context.secret_object and context.top and key in ("data", "stringData")),
             top=False,
@@ -142,7 +94,7 @@ def _pair_mappings(before: Any, after: Any, context: _Context) -> tuple[Any, Any
 
 def _names_a_secret(mapping: dict[str, Any]) -> bool:
     name = mapping.get("name")
-    return isinstance(name, str) and "value" in mapping and secret_key(name)
+    return isinstance(name, str) and "value" in mapping and is_secret_name(name)
 
 
 def _pair_lists(before: Any, after: Any, context: _Context) -> tuple[Any, Any]:
@@ -190,7 +142,7 @@ def _flag_values(items: list[Any]) -> list[Any]:
             isinstance(item, str)
             and item.startswith("-")
             and "=" not in item
-            and secret_key(item)
+            and is_secret_name(item)
             and isinstance(following, str)
             and not following.startswith("-")
         ):

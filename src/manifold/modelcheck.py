@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from manifold.diagnostics import Problem
+from manifold.diagnostics import Problem, shown
 from manifold.paths import JsonPath
 
 M = TypeVar("M", bound=BaseModel)
@@ -43,7 +43,15 @@ def data_path(data: Any, loc: tuple[str | int, ...]) -> JsonPath:
     for index, step in enumerate(loc):
         last = index == len(loc) - 1
         if isinstance(node, dict):
-            if step in node:
+            following = loc[index + 1] if not last else None
+            # A tag can share its name with a field (`jsonPatch` tags the member whose field
+            # `jsonPatch` holds the operations): it is a tag when what follows is not inside.
+            is_tag = (
+                following is not None
+                and following in node
+                and not (isinstance(node.get(step), dict | list) and _has(node[step], following))
+            )
+            if step in node and not is_tag:
                 path.append(step)
                 node = node[step]
             elif last:
@@ -55,6 +63,12 @@ def data_path(data: Any, loc: tuple[str | int, ...]) -> JsonPath:
         else:
             break  # scalar reached: the rest names union members
     return tuple(path)
+
+
+def _has(node: Any, step: str | int) -> bool:
+    if isinstance(node, dict):
+        return step in node
+    return isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
 
 
 def describe_type(value: Any) -> str:
@@ -73,13 +87,6 @@ def describe_type(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dict | list):
-        return describe_type(value)
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def did_you_mean(word: str, choices: list[str]) -> str | None:
@@ -113,7 +120,7 @@ def _problem(model: type[BaseModel], data: Any, detail: ErrorDetails) -> Problem
         allowed = allowed_fields(model, data, path[:-1])
         hint = did_you_mean(field, allowed)
         known = f"; known fields: {', '.join(sorted(allowed))}" if allowed and not hint else ""
-        return Problem(path, f"unknown field {field!r}{known}", at_key=True, hint=hint)
+        return Problem(path, f"unknown field {shown(field)}{known}", at_key=True, hint=hint)
     if kind == "missing":
         field = str(path[-1]) if path else "?"
         return Problem(path, f"missing required field {field!r}")
@@ -123,18 +130,23 @@ def _problem(model: type[BaseModel], data: Any, detail: ErrorDetails) -> Problem
         hint = (
             did_you_mean(str(value), [c for c in choices if c]) if isinstance(value, str) else None
         )
-        return Problem(path, f"{_shown(value)} is not allowed; expected {expected}", hint=hint)
+        return Problem(path, f"{shown(value)} is not allowed; expected {expected}", hint=hint)
     if kind in _EXPECTED_TYPE:
-        return Problem(path, f"expected {_EXPECTED_TYPE[kind]}, got {describe_type(value)}")
+        hint = None
+        if kind == "string_type" and isinstance(value, bool | int | float):
+            hint = f"put the value in quotes: unquoted, YAML reads it as {describe_type(value)}"
+        return Problem(
+            path, f"expected {_EXPECTED_TYPE[kind]}, got {describe_type(value)}", hint=hint
+        )
     if kind in ("value_error", "assertion_error"):
         message = detail["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         return Problem(path, message)
     if kind == "greater_than_equal":
-        return Problem(path, f"must be at least {ctx.get('ge')}, got {_shown(value)}")
+        return Problem(path, f"must be at least {ctx.get('ge')}, got {shown(value)}")
     if kind == "less_than_equal":
-        return Problem(path, f"must be at most {ctx.get('le')}, got {_shown(value)}")
+        return Problem(path, f"must be at most {ctx.get('le')}, got {shown(value)}")
     if kind == "string_pattern_mismatch":
-        return Problem(path, f"{_shown(value)} does not match the pattern {ctx.get('pattern')}")
+        return Problem(path, f"{shown(value)} does not match the pattern {ctx.get('pattern')}")
     if kind in ("string_too_short", "too_short"):
         return Problem(path, f"must not be empty (at least {ctx.get('min_length')})")
     if kind in ("string_too_long", "too_long"):

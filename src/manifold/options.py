@@ -35,6 +35,14 @@ class ValidateOptions:
     progress: bool = False
     kubeconform: KubeconformMode = "auto"
     """Also run kubeconform: auto when it is on PATH, always (fail without it), or never."""
+    # For manifests given as paths, kubeconform's options:
+    schema_locations: tuple[str, ...] = ()
+    strict: bool = False
+    skip_kinds: tuple[str, ...] = ()
+    reject_kinds: tuple[str, ...] = ()
+    ignore_missing_schemas: bool = False
+    ignore_filename_patterns: tuple[str, ...] = ()
+    cache: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -71,12 +71,25 @@ def _merge_by_name(base: list[dict[str, Any]], override: list[dict[str, Any]]) -
 
 
 def without_nulls(value: Any) -> Any:
+    """`value` without null map values, at any depth; the same object when it has none (the
+    usual case), so that merging does not copy what it does not change."""
     if isinstance(value, dict):
-        if not any(v is None or isinstance(v, dict | list) for v in value.values()):
-            return value
-        return {k: without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
-        return [without_nulls(item) for item in value]
+        copied: dict[str, Any] | None = None
+        for key, item in value.items():
+            cleaned = (
+                item if item is None or not isinstance(item, dict | list) else without_nulls(item)
+            )
+            if cleaned is not item or item is None:
+                if copied is None:
+                    copied = dict(value)
+                if item is None:
+                    del copied[key]
+                else:
+                    copied[key] = cleaned
+        return value if copied is None else copied
+    if isinstance(value, list):
+        items = [without_nulls(item) if isinstance(item, dict | list) else item for item in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     return value
 
 

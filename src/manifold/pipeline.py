@@ -24,7 +24,7 @@ from typing import Any
 from manifold import layout, writer
 from manifold.catalog import BROKEN_PLATFORM_FILE, Catalog
 from manifold.decode import decode, problem_diagnostic
-from manifold.diagnostics import Diagnostic, Diagnostics, Problem, Severity
+from manifold.diagnostics import Diagnostic, Diagnostics, Problem, Severity, shown
 from manifold.environments import EnvironmentFile, ResolvedEnvironment, resolve_environments
 from manifold.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.expand import ProjectFile, ProjectInstance, expand, includes
@@ -101,6 +101,8 @@ class Outcome:
     output: str | None = None
     """What the command produces for stdout (a diff); the summary then goes to stderr."""
     exit_code: int = EXIT_OK
+    details: dict[str, Any] = field(default_factory=dict)
+    """More for programs: added to the JSON output."""
 
 
 # --------------------------------------------------------------------------- inputs
@@ -405,7 +407,7 @@ def _checked(
         for error in object_errors(manifest.body, store, kubernetes_version, variant):
             problem = Problem(
                 manifest.spec_path,
-                f"rendered {manifest.kind} {manifest.name!r} is invalid at "
+                f"rendered {manifest.kind} {shown(manifest.name)} is invalid at "
                 f"{format_json_path(error.path) or 'the top level'}: {error.message}",
             )
             diagnostics.add(_object_diagnostic(manifest, by_project, problem))
@@ -526,6 +528,10 @@ def schema_drift(root: Path) -> list[Diagnostic]:
 
 
 def validate(options: ValidateOptions, progress: Progress | None) -> Outcome:
+    if options.paths:
+        from manifold import manifestcheck  # manifests from anywhere, not the inputs
+
+        return manifestcheck.validate_manifests(options)
     from manifold import kubeconform
 
     executable = kubeconform.find(options.kubeconform)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -37,9 +38,10 @@ _K8S_BASE_URI = "https://kubernetes.manifold.local/api/"
 
 
 def kubeconform_path(api_version: str, kind: str) -> str:
-    """kubeconform's layout: `<group>/<kind>_<version>.json`, kind in lower case."""
+    """kubeconform's layout: `<group>/<kind>_<version>.json`, kind in lower case. As in
+    kubeconform, the core group (`apiVersion: v1`) is named by its version."""
     group, _, version = api_version.rpartition("/")
-    return f"{group}/{kind.lower()}_{version}.json"
+    return f"{group or version}/{kind.lower()}_{version}.json"
 
 
 def _json(schema: dict[str, Any]) -> str:
@@ -146,20 +148,58 @@ class SchemaStore:
         if self._root is not None:
             local = self._root / SCHEMAS_DIR / relative
             if local.is_file():
-                schema = json.loads(local.read_text(encoding="utf-8"))
-                compiled = jsonschema_rs.validator_for(_variant(schema, variant))
-                return Validator(compiled, f"{SCHEMAS_DIR}/{relative}")
+                return _local_validator(local, f"{SCHEMAS_DIR}/{relative}", variant)
         output = self._generated.get((api_version, kind))
         if output is not None:
             compiled = jsonschema_rs.validator_for(_variant(output.schema(), variant))
             return Validator(compiled, "manifold")
-        return _builtin(api_version, kind, kubernetes_version)
+        return builtin_validator(api_version, kind, kubernetes_version)
 
 
-def _variant(schema: dict[str, Any], variant: str | None) -> dict[str, Any]:
+class UnusableSchema(Validator):
+    """A schema file that cannot check anything: every object of its kind gets one error."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(None, source)
+        self.reason = reason
+
+    def errors(self, instance: Any) -> Iterator[SchemaError]:
+        yield SchemaError((), f"its schema {self.source} {self.reason}")
+
+
+def _local_validator(path: Path, source: str, variant: str | None) -> Validator:
+    """A repository schema file, compiled; external `$ref`s are refused, never fetched (a
+    pull request could otherwise make CI read local files or call any URL)."""
+    try:
+        schema = json.loads(path.read_bytes())
+    except OSError as error:
+        return UnusableSchema(source, f"cannot be read ({error.strerror or error})")
+    except ValueError as error:
+        return UnusableSchema(source, f"is not valid JSON ({error})")
+    refused: list[str] = []
+
+    def refuse_to_fetch(uri: str) -> Any:
+        refused.append(uri)
+        raise ValueError(f"not fetched: {uri}")
+
+    try:
+        compiled = jsonschema_rs.validator_for(_variant(schema, variant), retriever=refuse_to_fetch)
+        return Validator(compiled, source)
+    except (ValueError, jsonschema_rs.ReferencingError) as error:
+        if refused:
+            return UnusableSchema(
+                source,
+                f"refers to {refused[0]!r}; manifold does not fetch schemas while rendering: "
+                "make the schema self-contained",
+            )
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return UnusableSchema(source, f"is not a usable JSON Schema: {reason}")
+
+
+def _variant(schema: Any, variant: str | None) -> Any:
     """The part of a schema with variants (`variants_schema`) that checks one variant, for
     exact messages; any other schema (an imported CRD, a kind with one variant) whole."""
-    definitions = schema.get("definitions")
+    definitions = schema.get("definitions") if isinstance(schema, dict) else None
     if variant is None or not isinstance(definitions, dict) or variant not in definitions:
         return schema
     whole = {key: value for key, value in schema.items() if key != "anyOf"}
@@ -177,31 +217,57 @@ def supported_kubernetes_versions() -> list[str]:
 
 
 @functools.cache
-def _builtin_folder(kubernetes_version: str) -> Any:
+def _builtin_folder(kubernetes_version: str, strict: bool = True) -> Any:
     minor = kubernetes_version.removeprefix("v").split(".")[:2]
     folder = resources.files("kubernetes_validate") / "kubernetes-json-schema"
-    return folder / f"v{'.'.join(minor)}.0-local-strict"
+    return folder / f"v{'.'.join(minor)}.0-local{'-strict' if strict else ''}"
 
 
 @functools.cache
-def _builtin_registry(kubernetes_version: str) -> Any:
+def _builtin_registry(kubernetes_version: str, strict: bool = True) -> Any:
     definitions = json.loads(
-        (_builtin_folder(kubernetes_version) / "_definitions.json").read_text()
+        (_builtin_folder(kubernetes_version, strict) / "_definitions.json").read_text()
     )
     return jsonschema_rs.Registry([(_K8S_BASE_URI + "_definitions.json", definitions)])
 
 
+_GO_DURATION = re.compile(
+    r"[-+]?(?:0|(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+)\Z"
+)
+
+
+def _is_duration(value: str) -> bool:
+    """Kubernetes writes durations as Go does (`5m`, `1h30m`, `250ms`), not as ISO 8601."""
+    return bool(_GO_DURATION.match(value))
+
+
+FORMAT_CHECKS: dict[str, Any] = {"validate_formats": True, "formats": {"duration": _is_duration}}
+"""jsonschema-rs options that check `format`s (date-time, duration...) as kubeconform does."""
+
+
 @functools.cache
-def _builtin(api_version: str, kind: str, kubernetes_version: str) -> Validator | None:
-    """kubernetes-validate's file for a built-in kind: `<kind>-<group prefix>-<version>.json`."""
+def builtin_validator(
+    api_version: str,
+    kind: str,
+    kubernetes_version: str,
+    *,
+    strict: bool = True,
+    check_formats: bool = False,
+) -> Validator | None:
+    """The validator of a built-in kind from the schemas kubernetes-validate ships, for a
+    bundled Kubernetes version: `<kind>-<group prefix>-<version>.json` (kubeconform's naming),
+    strict (unknown fields refused) or not."""
     group, _, version = api_version.rpartition("/")
     prefix = f"{group.split('.')[0]}-" if group else ""
     name = f"{kind.lower()}-{prefix}{version}.json"
-    file = _builtin_folder(kubernetes_version) / name
+    file = _builtin_folder(kubernetes_version, strict) / name
     if not file.is_file():
         return None
     schema = json.loads(file.read_text())
     compiled = jsonschema_rs.validator_for(
-        schema, registry=_builtin_registry(kubernetes_version), base_uri=_K8S_BASE_URI + name
+        schema,
+        registry=_builtin_registry(kubernetes_version, strict),
+        base_uri=_K8S_BASE_URI + name,
+        **(FORMAT_CHECKS if check_formats else {}),
     )
     return Validator(compiled, f"Kubernetes {kubernetes_version} ({name})")

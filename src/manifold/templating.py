@@ -1,66 +1,197 @@
-"""Jinja2 templates in environment files, sandboxed: they see names, never Python internals."""
+"""Jinja2 templates in environment files: expressions over a few names, and nothing more.
+
+A namespace template combines names. It never needs loops, macros, calls, attribute access
+or arithmetic, and each of those is a way to reach Python internals (`x.__class__`) or to
+make a template run or grow without bound (nested loops over `range`, `'x' * 10**9`,
+`project|center(10**9)`). So a template is first checked against a short list of what it
+may contain, then runs in Jinja's immutable sandbox with undefined variables as errors,
+which stays as a second line of defence.
+"""
 
 from __future__ import annotations
 
 import functools
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateError, UndefinedError
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateError,
+    UndefinedError,
+    meta,
+    nodes,
+    pass_eval_context,
+)
 from jinja2.exceptions import SecurityError
+from jinja2.filters import do_replace
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-_MAX_RESULT = 10_000
+from manifold.modelcheck import did_you_mean
+
+MAX_RESULT = 10_000
+"""Longest text a template may produce (a namespace has at most 63 characters)."""
+
+_FILTERS = (
+    "capitalize",
+    "d",
+    "default",
+    "lower",
+    "replace",
+    "string",
+    "title",
+    "trim",
+    "truncate",
+    "upper",
+)
+_ALLOWED = (
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Name,
+    nodes.Const,
+    nodes.Concat,
+    nodes.Add,
+    nodes.If,
+    nodes.CondExpr,
+    nodes.Compare,
+    nodes.Operand,
+    nodes.And,
+    nodes.Or,
+    nodes.Not,
+    nodes.Filter,
+    nodes.Keyword,
+    nodes.Getitem,
+    nodes.Slice,
+    nodes.List,
+    nodes.Tuple,
+)
+_REFUSED_NAMES: dict[type[nodes.Node], str] = {
+    nodes.For: "a for loop",
+    nodes.Macro: "a macro",
+    nodes.CallBlock: "a call block",
+    nodes.Call: "a call",
+    nodes.Getattr: "attribute access",
+    nodes.Assign: "an assignment",
+    nodes.AssignBlock: "an assignment",
+    nodes.Include: "an include",
+    nodes.Import: "an import",
+    nodes.FromImport: "an import",
+    nodes.Extends: "extends",
+    nodes.Block: "a block",
+    nodes.Test: "a test ('is ...')",
+    nodes.Mul: "arithmetic",
+    nodes.Div: "arithmetic",
+    nodes.FloorDiv: "arithmetic",
+    nodes.Mod: "arithmetic",
+    nodes.Pow: "arithmetic",
+    nodes.Sub: "arithmetic",
+    nodes.Neg: "arithmetic",
+    nodes.Pos: "arithmetic",
+}
+WHAT_IS_ALLOWED = (
+    "templates may combine variables and quoted text with '~', if/else, comparisons, slices "
+    f"and the filters {', '.join(_FILTERS)}"
+)
 
 
 class TemplateProblem(ValueError):
     """A template that does not compile or render; the message says what to change."""
 
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's sandbox keeps templates away from Python internals; this one also refuses
-    arithmetic that would build huge values (`'x' * 10**9`)."""
 
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise SecurityError("exponent too large")
-        if operator == "*":
-            for sequence, count in ((left, right), (right, left)):
-                repeated = isinstance(sequence, str | list | tuple) and isinstance(count, int)
-                if repeated and len(sequence) * count > _MAX_RESULT:
-                    raise SecurityError("repetition result too large")
-        return super().call_binop(context, operator, left, right)
+@pass_eval_context
+def _bounded_replace(context: Any, text: str, old: str, new: str, count: int | None = None) -> str:
+    growth = (len(new) - len(old)) * (text.count(old) if old else len(text) + 1)
+    if len(text) + max(growth, 0) > MAX_RESULT:
+        raise SecurityError(f"replace would make a text longer than {MAX_RESULT} characters")
+    return str(do_replace(context, text, old, new, count))
 
 
 @functools.cache
-def _environment() -> _Sandbox:
-    return _Sandbox(undefined=StrictUndefined, autoescape=False)
+def _environment() -> ImmutableSandboxedEnvironment:
+    environment = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+    environment.globals.clear()  # no range, lipsum, cycler...: only the variables given
+    environment.filters = {name: environment.filters[name] for name in _FILTERS}
+    environment.filters["replace"] = _bounded_replace
+    return environment
+
+
+def _refusal(node: nodes.Node) -> str | None:
+    """What in `node` a template may not contain, in words; None when it may."""
+    if isinstance(node, nodes.Filter) and node.name not in _FILTERS:
+        return f"the filter {node.name!r}"
+    if isinstance(node, nodes.Filter) and (node.dyn_args or node.dyn_kwargs):
+        return "*args or **kwargs"
+    if isinstance(node, nodes.Getitem) and not (
+        isinstance(node.arg, nodes.Slice)
+        or (isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, int))
+    ):
+        return "an index that is not a number or a slice"
+    if not isinstance(node, _ALLOWED):
+        return _REFUSED_NAMES.get(type(node), f"the construct {type(node).__name__!r}")
+    return None
+
+
+def _refusals(source: str, tree: nodes.Template) -> list[str]:
+    """Everything in the template it may not contain, attribute access first, in words."""
+    attributes = sorted(
+        {node.attr for node in tree.find_all(nodes.Getattr)}, key=lambda a: source.find("." + a)
+    )
+    refused = []
+    if attributes:
+        refused.append(f"attribute access ({', '.join(repr('.' + a) for a in attributes)})")
+    for node in tree.find_all(nodes.Node):
+        what = None if isinstance(node, nodes.Getattr) else _refusal(node)
+        if what is not None and what not in refused:
+            refused.append(what)
+    return refused
 
 
 @functools.lru_cache(maxsize=256)
-def compile_template(source: str) -> Template:
+def _compiled(source: str) -> tuple[Template, frozenset[str]]:
+    """The template, and the variables it uses."""
+    environment = _environment()
     try:
-        return _environment().from_string(source)
+        tree = environment.parse(source)
     except TemplateError as error:
         raise TemplateProblem(f"template does not compile: {error.message or error}") from error
+    refused = _refusals(source, tree)
+    if refused:
+        listed = ", ".join(refused[:-1]) + " and " + refused[-1] if len(refused) > 1 else refused[0]
+        verb = "is" if len(refused) == 1 else "are"
+        raise TemplateProblem(f"template uses {listed}, which {verb} not allowed", WHAT_IS_ALLOWED)
+    names = frozenset(meta.find_undeclared_variables(tree))
+    return environment.from_string(tree), names
+
+
+def compile_template(source: str) -> Template:
+    """The compiled template; raises TemplateProblem when it may not be used."""
+    return _compiled(source)[0]
 
 
 def render(source: str, variables: dict[str, str]) -> str:
-    template = compile_template(source)
+    template, names = _compiled(source)
+    unknown = sorted(names - variables.keys())
+    if unknown:
+        name = unknown[0]
+        raise TemplateProblem(
+            f"template uses the variable {name!r}, which does not exist",
+            did_you_mean(name, sorted(variables)) or f"variables: {', '.join(sorted(variables))}",
+        )
     try:
-        return template.render(**variables).strip()
+        result = template.render(**variables)
     except SecurityError as error:
-        raise TemplateProblem(
-            f"template tried something the sandbox forbids ({error}); templates may only use "
-            f"the variables {', '.join(sorted(variables))}"
-        ) from error
+        raise TemplateProblem(f"template tried something the sandbox forbids ({error})") from error
     except UndefinedError as error:
-        raise TemplateProblem(
-            f"template uses an undefined variable ({error.message}); available: "
-            f"{', '.join(sorted(variables))}"
-        ) from error
+        raise TemplateProblem(f"template uses something undefined ({error.message})") from error
     except TemplateError as error:
         raise TemplateProblem(f"template failed: {error.message or error}") from error
     except (TypeError, ValueError, ArithmeticError, RecursionError) as error:
         raise TemplateProblem(f"template failed: {error}") from error
+    if len(result) > MAX_RESULT:
+        raise TemplateProblem(f"template gives a text longer than {MAX_RESULT} characters")
+    return result.strip()

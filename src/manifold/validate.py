@@ -1,10 +1,20 @@
-"""Stage 8: rendered objects against the schemas of their kinds (strict: unknown fields fail)."""
+"""Stage 8: rendered objects against the schemas of their kinds (strict: unknown fields fail),
+and against the naming rules Kubernetes applies before any schema."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from manifold.diagnostics import shown
 from manifold.schemastore import SchemaError, SchemaStore
+
+_KIND = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
+_API_VERSION = re.compile(
+    r"([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?v[0-9]+[a-z0-9]*\Z"
+)
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
+_DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
 
 
 def object_errors(
@@ -19,13 +29,53 @@ def object_errors(
         return [SchemaError(("apiVersion",), "missing apiVersion")]
     if not isinstance(kind, str) or not kind:
         return [SchemaError(("kind",), "missing kind")]
+    if not _API_VERSION.match(api_version):
+        message = f"{shown(api_version)} is not an apiVersion (GROUP/VERSION, or v1)"
+        return [SchemaError(("apiVersion",), message)]
+    if not _KIND.match(kind):
+        return [SchemaError(("kind",), f"{shown(kind)} is not a kind (CamelCase letters)")]
+    identity = identity_errors(body)
     validator = store.validator(api_version, kind, kubernetes_version, variant)
     if validator is None:
         return [
+            *identity,
             SchemaError(
                 ("kind",),
                 f"no schema for {kind} in {api_version}: add one under schemas/ "
                 "(manifold schemas generate writes manifold's own)",
-            )
+            ),
         ]
-    return list(validator.errors(body))
+    return [*identity, *validator.errors(body)]
+
+
+def identity_errors(body: dict[str, Any]) -> list[SchemaError]:
+    """Names Kubernetes would refuse. They also name files under rendered/, so a name such
+    as `../../x` or one with a NUL must never get as far as the writer."""
+    metadata = body.get("metadata")
+    if not isinstance(metadata, dict):
+        return []
+    errors = []
+    name, namespace = metadata.get("name"), metadata.get("namespace")
+    if isinstance(name, str):
+        label = body.get("kind") == "Namespace"
+        problem = _dns_problem(name, label=label)
+        if problem:
+            errors.append(SchemaError(("metadata", "name"), problem))
+    if isinstance(namespace, str):
+        problem = _dns_problem(namespace, label=True)
+        if problem:
+            errors.append(SchemaError(("metadata", "namespace"), problem))
+    return errors
+
+
+def _dns_problem(value: str, *, label: bool) -> str | None:
+    what, longest, pattern = (
+        ("DNS-1123 label", 63, _DNS_LABEL) if label else ("DNS-1123 subdomain", 253, _DNS_SUBDOMAIN)
+    )
+    if len(value) > longest:
+        return f"{shown(value)} is {len(value)} characters long; a {what} has at most {longest}"
+    if not pattern.match(value):
+        return f"{shown(value)} is not a {what}: use lower-case letters, digits and '-'" + (
+            "" if label else " or '.'"
+        )
+    return None

@@ -142,6 +142,9 @@ def write_tree(
     changes = diff_tree(current, wanted, scope)
     if not changes:
         return changes
+    unsafe = sorted(relative for relative in wanted if not _safe_relative(relative))
+    if unsafe:  # validation refuses such names first; this is the last line of defence
+        raise OutputProblem(f"refusing to write outside {RENDERED_DIR}/: {unsafe[0]!r}")
     blocked = blocked_paths(current, wanted)
     if blocked:
         raise OutputProblem(
@@ -167,6 +170,15 @@ def write_tree(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return changes
+
+
+def _safe_relative(relative: str) -> bool:
+    parts = relative.split("/")
+    return (
+        "\\" not in relative
+        and "\x00" not in relative
+        and all(part not in ("", ".", "..") for part in parts)
+    )
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

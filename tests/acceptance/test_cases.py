@@ -1,60 +1,26 @@
-"""Acceptance: the CLI on every case folder under tests/cases/.
-
-A case is a folder with a `case.yaml` and the files of a small repository. `base: NAME`
-starts from tests/cases/bases/NAME, and the case's own files replace or add to it.
+"""Acceptance: the CLI on every case folder under tests/cases/ (see tests/casefolders.py).
 
 - valid/*: `manifold render` exits 0; the rendered tree is snapshotted; `check` then passes.
 - invalid/*: the command exits with `exit` (default 1) and reports exactly the `diagnostics`
-  listed (file, line, column, path equal; message a substring), and rendered/ is untouched.
+  listed (file, line, column, path equal; message a substring), rendered/ is untouched, and
+  no secret the case lists under `never_printed` shows in its output.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from manifold import yamlio
-from tests.conftest import CASES, copy_tree, run_cli, tree_bytes, tree_text
+from tests.casefolders import Case, cases
+from tests.conftest import run_cli, tree_bytes, tree_text
 from tests.snapshots import TextSnapshot, YamlSnapshot
 
-
-@dataclass(frozen=True)
-class Case:
-    folder: Path
-    spec: dict[str, Any]
-
-    @property
-    def name(self) -> str:
-        return self.folder.name
-
-    @property
-    def args(self) -> list[str]:
-        return list(self.spec.get("args", ["render"]))
-
-    def materialize(self, target: Path) -> Path:
-        if base := self.spec.get("base"):
-            copy_tree(CASES / "bases" / base, target)
-        copy_tree(self.folder, target, skip=("case.yaml",))
-        (target / "case.yaml").unlink(missing_ok=True)
-        return target
-
-
-def _cases(kind: str) -> list[Case]:
-    folders = sorted((CASES / kind).iterdir()) if (CASES / kind).is_dir() else []
-    return [
-        Case(folder, yamlio.load_one((folder / "case.yaml").read_text()))
-        for folder in folders
-        if (folder / "case.yaml").is_file()
-    ]
-
-
-VALID = _cases("valid")
-INVALID = _cases("invalid")
+VALID = cases("valid")
+INVALID = cases("invalid")
 
 
 def test_there_are_cases_of_both_kinds() -> None:
@@ -85,7 +51,7 @@ def test_invalid_case(case: Case, tmp_path: Path, snapshot: SnapshotAssertion) -
     before = tree_bytes(repo / "rendered")
 
     result = run_cli(*case.args, "-C", str(repo), "--format", "json")
-    assert result.exit_code == case.spec.get("exit", 1), result.stdout + result.stderr
+    assert result.exit_code == case.exit, result.stdout + result.stderr
     errors = [d for d in json.loads(result.stdout)["diagnostics"] if d["severity"] == "error"]
     expected = case.spec["diagnostics"]
     for diagnostic in expected:
@@ -95,4 +61,6 @@ def test_invalid_case(case: Case, tmp_path: Path, snapshot: SnapshotAssertion) -
 
     text = run_cli(*case.args, "-C", str(repo))
     assert "Traceback" not in text.stderr
+    for secret in case.never_printed:
+        assert secret not in result.stdout + result.stderr + text.stdout + text.stderr
     assert text.stderr.replace(str(repo), "<repo>") == snapshot(extension_class=TextSnapshot)

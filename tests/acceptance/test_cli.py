@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -269,3 +270,34 @@ def test_help_and_version() -> None:
 def test_missing_root_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("render", "-C", str(tmp_path / "absent"))
     assert result.exit_code == 2
+
+
+class TestValidateManifests:
+    def test_the_rendered_tree_is_valid_as_manifests(self) -> None:
+        rendered = str(REPO_ROOT / "rendered")
+        result = run_cli("validate", "-C", str(REPO_ROOT), rendered, "--skip", "Kustomization")
+        assert result.exit_code == 0, result.stderr
+        assert re.match(
+            r"(\d+) resources in \1 files - valid: \d+, invalid: 0, errors: 0", result.stdout
+        )
+
+    def test_project_files_are_manifests_of_manifolds_kinds(self) -> None:
+        result = run_cli("validate", str(REPO_ROOT / "projects"), "--strict", "--format", "json")
+        assert result.exit_code == 0
+        statuses = {r["kind"]: r["status"] for r in json.loads(result.stdout)["resources"]}
+        assert statuses == {"Project": "valid"}
+
+    def test_problems_point_into_the_file(self, tmp_path: Path) -> None:
+        manifest = tmp_path / "service.yaml"
+        manifest.write_text(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+            "spec:\n  ports:\n  - port: http\n"
+        )
+        result = run_cli("validate", "-C", str(tmp_path), str(manifest))
+        assert result.exit_code == 1
+        assert f"{manifest}:6:11: spec.ports[0].port: Service web is invalid" in result.stderr
+
+    def test_manifest_options_need_paths(self) -> None:
+        result = run_cli("validate", "-C", str(REPO_ROOT), "--strict", "--skip", "X")
+        assert result.exit_code == 2
+        assert "--strict, --skip: only for manifests given as PATHS" in result.stderr

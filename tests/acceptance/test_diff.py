@@ -96,20 +96,13 @@ def test_formatting_noise_is_not_a_difference(example_git_repo: Path) -> None:
     assert run_cli("diff", "-C", str(example_git_repo), "--exit-code").exit_code == 0
 
 
-def test_added_removed_and_masked(example_git_repo: Path) -> None:
+def test_added_and_removed(example_git_repo: Path) -> None:
     project = example_git_repo / PROJECT
     edit(project, "    - name: chat\n      model:", "    - name: talk\n      model:")
     edit(project, "        - name: chat\n", "        - name: talk\n")
     edit(project, "target: {service: chat}", "target: {service: talk}")
-    edit(
-        project,
-        "          - name: HF_TOKEN\n",
-        "          - name: OPENAI_API_KEY\n            value: sk-live-0123456789abcdefghij\n"
-        "          - name: HF_TOKEN\n",
-    )
     result = run_cli("diff", "-C", str(example_git_repo), "--format", "json")
     assert result.exit_code == 0, result.stderr
-    assert "sk-live" not in result.stdout
     changes = {
         (r["folder"], r["change"], r["kind"], r["name"])
         for r in json.loads(result.stdout)["resources"]
@@ -117,11 +110,30 @@ def test_added_removed_and_masked(example_git_repo: Path) -> None:
     for environment in ("dev", "staging", "prod"):
         assert (environment, "added", "InferenceService", "talk") in changes
         assert (environment, "removed", "InferenceService", "chat") in changes
-    # prod serves with the platform's prefill/decode runtime instead of the project's own
-    for environment in ("dev", "staging"):
-        assert (environment, "changed", "ServingRuntime", "srt-llama-3-1-8b-instruct") in changes
+
+
+def test_secrets_committed_to_rendered_are_masked(example_git_repo: Path) -> None:
+    """Inputs cannot carry credentials any more, but an old commit's rendered/ can."""
+    runtime = (
+        example_git_repo
+        / "rendered/dev/chat-assistant/servingruntime-srt-llama-3-1-8b-instruct.yaml"
+    )
+    edit(
+        runtime,
+        "      - name: HF_TOKEN\n",
+        "      - name: OPENAI_API_KEY\n        value: sk-live-0123456789abcdefghij\n"
+        "      - name: HF_TOKEN\n",
+    )
+    git(example_git_repo, "commit", "--quiet", "--all", "--message=a secret slipped in")
+    result = run_cli("diff", "-C", str(example_git_repo), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "sk-live" not in result.stdout
+    changes = {
+        (r["folder"], r["change"], r["name"]) for r in json.loads(result.stdout)["resources"]
+    }
+    assert changes == {("dev", "changed", "srt-llama-3-1-8b-instruct")}
     text = run_cli("diff", "-C", str(example_git_repo)).stdout
-    assert '+        value: "***"' in text
+    assert '-        value: "****"' in text
     assert "sk-live" not in text
 
 

@@ -14,14 +14,14 @@ import pytest
 
 from manifold import yamlio
 from manifold.schemastore import input_schemas
-from tests.acceptance.test_cases import VALID
+from tests.casefolders import cases
 from tests.conftest import CASES, REPO_ROOT
 
 FOLDERS = {"projects": "Project", "platform": "Platform"}
 
 
 def _inputs() -> list[tuple[str, Path]]:
-    roots = [REPO_ROOT, *(CASES / "bases").iterdir(), *(case.folder for case in VALID)]
+    roots = [REPO_ROOT, *(CASES / "bases").iterdir(), *(case.folder for case in cases("valid"))]
     found: list[tuple[str, Path]] = []
     for root in roots:
         for folder, kind in FOLDERS.items():

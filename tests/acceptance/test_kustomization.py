@@ -1,15 +1,17 @@
 """Every folder of rendered/ with a kustomization.yaml (each environment, and the folders of
 Flux and Argo CD objects) is one that `kubectl kustomize` (and so Flux and Argo CD) builds.
 
-kustomize cannot be installed on the development machines, so this checks what it would
-refuse: a resource listed but missing, a file not listed, a file holding other than one
-object with apiVersion, kind and metadata.name, two objects with the same identity, and
-paths that leave the kustomization's folder. The GitHub workflow runs the real
-`kubectl kustomize` on every environment.
+Where `kubectl` is on PATH, the real `kubectl kustomize` builds each folder. Everywhere, the
+structural test checks what kustomize would refuse: a resource listed but missing, a file
+not listed, a file holding other than one object with apiVersion, kind and metadata.name,
+two objects with the same identity, and paths that leave the kustomization's folder. The
+GitHub workflows run `kubectl kustomize` on every environment too.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,21 @@ def test_environment_folder_is_a_complete_kustomization(folder: Path) -> None:
         )
         assert identity not in identities, relative
         identities.add(identity)
+
+
+KUSTOMIZATIONS = sorted(p.parent for p in (REPO_ROOT / "rendered").rglob("kustomization.yaml"))
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not on PATH")
+@pytest.mark.parametrize(
+    "folder", KUSTOMIZATIONS, ids=[p.relative_to(REPO_ROOT).as_posix() for p in KUSTOMIZATIONS]
+)
+def test_kubectl_kustomize_builds_it(folder: Path) -> None:
+    """What Flux and Argo CD do with the folder, with the real kustomize."""
+    result = subprocess.run(
+        ["kubectl", "kustomize", str(folder)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    built = yamlio.load_all(result.stdout)
+    listed = yamlio.load_one((folder / "kustomization.yaml").read_text())["resources"]
+    assert len(built) == len(listed)

@@ -13,8 +13,8 @@ import pytest
 from manifold import yamlio
 from manifold.crdschema import crd_schemas, read_crd_documents
 from manifold.pipeline import build
-from tests.acceptance.test_cases import VALID
 from tests.acceptance.test_portable import PLATFORMS, portable_repository
+from tests.casefolders import cases
 from tests.conftest import REPO_ROOT
 
 
@@ -49,7 +49,7 @@ def repositories(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every repository the tests render, by label: the repository's example, each valid
     case, and the portable project rendered for each platform."""
     found = {"the repository's example": REPO_ROOT}
-    for case in VALID:
+    for case in cases("valid"):
         found[f"case {case.name}"] = case.materialize(tmp_path_factory.mktemp(case.name))
     for platform in PLATFORMS:
         root = tmp_path_factory.mktemp(f"portable-{platform}")

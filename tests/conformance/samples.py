@@ -12,7 +12,7 @@ import pytest
 
 from manifold import yamlio
 from manifold.pipeline import build
-from tests.acceptance.test_cases import VALID, Case
+from tests.casefolders import Case, cases
 from tests.conftest import SHARED
 
 REFERENCE = SHARED / "reference"
@@ -23,7 +23,7 @@ def cases_by_sample(folder: str) -> dict[str, Case]:
     prefix = f"{folder}/"
     return {
         sample.removeprefix(prefix): case
-        for case in VALID
+        for case in cases("valid")
         for sample in case.spec.get("reproduces", ())
         if sample.startswith(prefix)
     }
@@ -61,12 +61,12 @@ class Rendered:
         return self._objects[case.name]
 
 
-def assert_every_sample_is_reproduced(folder: Path, cases: dict[str, Case], count: int) -> None:
+def assert_every_sample_is_reproduced(folder: Path, by_sample: dict[str, Case], count: int) -> None:
     samples = {path.relative_to(folder).as_posix() for path in folder.rglob("*.yaml")}
     assert len(samples) == count
-    assert samples == set(cases), {
-        "not reproduced": sorted(samples - set(cases)),
-        "not a sample": sorted(set(cases) - samples),
+    assert samples == set(by_sample), {
+        "not reproduced": sorted(samples - set(by_sample)),
+        "not a sample": sorted(set(by_sample) - samples),
     }
 
 

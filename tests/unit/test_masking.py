@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import pytest
 
-from manifold.masking import CHANGED, MASK, MISSING, mask, mask_pair, mask_text, secret_key
+from manifold.masking import CHANGED, MISSING, mask, mask_pair
+from manifold.secrets import MASK, mask_text
+from manifold.secrets import is_secret_name as secret_key
 
 
 @pytest.mark.parametrize(
@@ -50,11 +55,15 @@ def test_names_that_are_not_secrets(key: str) -> None:
     ("text", "masked"),
     [
         ("--api-key=abc --max-tokens=4096", f"--api-key={MASK} --max-tokens=4096"),
-        ("https://bob:hunter2@git.example.com/x", f"https://{MASK}@git.example.com/x"),
-        ("token ghp_" + "a" * 36, f"token {MASK}"),
-        ("hf_" + "B" * 34, MASK),
-        ("AKIAABCDEFGHIJKLMNOP", MASK),
-        ("-----BEGIN RSA PRIVATE KEY-----\nMII\n-----END RSA PRIVATE KEY-----\n", MASK + "\n"),
+        # the kind of credential stays readable, its secret part does not
+        ("https://bob:hunter2@git.example.com/x", f"https://bob:{MASK}@git.example.com/x"),
+        ("token ghp_" + "a" * 36, f"token ghp_{MASK}"),
+        ("hf_" + "B" * 34, f"hf_{MASK}"),
+        ("AKIAABCDEFGHIJKLMNOP", f"AKIA{MASK}"),
+        (
+            "-----BEGIN RSA PRIVATE KEY-----\nMII\n-----END RSA PRIVATE KEY-----\n",
+            f"-----BEGIN RSA PRIVATE KEY-----{MASK}\n",
+        ),
         ("hf://meta-llama/Llama-3.1-8B-Instruct", "hf://meta-llama/Llama-3.1-8B-Instruct"),
         ("--model-path=$(MODEL_PATH)", "--model-path=$(MODEL_PATH)"),
     ],
@@ -111,3 +120,35 @@ def test_numbers_under_secret_keys_and_references_in_secret_keys() -> None:
 def test_items_with_the_same_name_keep_their_own_values() -> None:
     twice = [{"name": "A", "value": "1"}, {"name": "A", "value": "2"}]
     assert mask({"env": twice}) == {"env": twice}
+
+
+def test_whole_objects_are_masked_for_a_diff() -> None:
+    secret_object: dict[str, Any] = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "creds", "annotations": {"note": "rotate ghp_" + "a" * 36}},
+        "data": {"token": "aGVsbG8="},
+        "stringData": {"password": "hunter2"},
+    }
+    deployment: dict[str, Any] = {
+        "kind": "InferenceService",
+        "spec": {
+            "env": [
+                {"name": "HF_TOKEN", "value": "hunter2hunter2"},
+                {"name": "LOG_LEVEL", "value": "info"},
+                {"name": "HF_TOKEN_REF", "valueFrom": {"secretKeyRef": {"name": "a", "key": "b"}}},
+            ],
+            "args": ["--api-key", "letmein", "--port=8080", "--token=abc"],
+        },
+    }
+    frozen = copy.deepcopy((secret_object, deployment))
+    masked = mask(secret_object)
+    assert masked["data"] == {"token": "****"}
+    assert masked["stringData"] == {"password": "****"}
+    assert masked["metadata"]["annotations"]["note"] == "rotate ghp_****"
+    shown = mask(deployment)
+    assert shown["spec"]["env"][0]["value"] == "****"
+    assert shown["spec"]["env"][1]["value"] == "info"
+    assert shown["spec"]["env"][2] == deployment["spec"]["env"][2]
+    assert shown["spec"]["args"] == ["--api-key", "****", "--port=8080", "--token=****"]
+    assert (secret_object, deployment) == frozen

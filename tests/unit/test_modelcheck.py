@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from manifold import modelcheck
+from manifold.modelcheck import data_path
 from manifold.models.environment import EnvironmentSpec
 from manifold.models.project import ProjectSpec
 
@@ -94,3 +95,21 @@ def test_allowed_fields_follow_the_data_through_unions() -> None:
     data = {"services": [{"runtime": {"ref": "x"}}]}
     fields = modelcheck.allowed_fields(ProjectSpec, data, ("services", 0, "runtime"))
     assert sorted(fields) == ["ref", "scope"]
+
+
+def test_union_tags_are_not_part_of_the_path_2() -> None:
+    data = {"runtime": {"image": "x", "port": 0}}
+    assert data_path(data, ("runtime", "inline", "port")) == ("runtime", "port")
+
+
+def test_a_tag_named_like_a_field_is_recognised_by_what_follows() -> None:
+    patch = {"target": {"knd": "X"}, "mergePatch": {"spec": {}}}
+    assert data_path(patch, ("mergePatch", "target", "knd")) == ("target", "knd")
+    operations = {"target": {}, "jsonPatch": [{"op": "delete"}]}
+    loc = ("jsonPatch", "jsonPatch", 0, "op")
+    assert data_path(operations, loc) == ("jsonPatch", 0, "op")
+
+
+def test_a_field_that_is_not_a_tag_is_followed() -> None:
+    data = {"spec": {"spec": {"x": 1}}}
+    assert data_path(data, ("spec", "spec", "x")) == ("spec", "spec", "x")

@@ -152,7 +152,7 @@ class TestDiffLines:
         [change] = _compare(_files(secret("hf_old")), _files(secret("hf_new")))
         assert change.diff_lines() == [
             " stringData:",
-            '-  token: "***"',
-            '+  token: "***(changed)"',
+            '-  token: "****"',
+            '+  token: "****(changed)"',
         ]
-        assert change.field_values() == [(("stringData", "token"), "***", "***(changed)")]
+        assert change.field_values() == [(("stringData", "token"), "****", "****(changed)")]

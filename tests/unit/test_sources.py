@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
+
+import pytest
 
 from manifold.diagnostics import Diagnostic, Position
 from manifold.sources import MAX_FILE_BYTES, Document, discover, parse_document, read_document
@@ -50,3 +54,78 @@ def test_links_out_of_the_repository_are_refused(tmp_path: Path) -> None:
     (repo / "projects/link.yaml").symlink_to(outside)
     result = read_document(repo, "projects/link.yaml")
     assert isinstance(result, Diagnostic) and "outside the repository" in result.message
+
+
+def _refusal(raw: bytes) -> Diagnostic:
+    parsed = parse_document("projects/x.yaml", raw)
+    assert isinstance(parsed, Diagnostic)
+    return parsed
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        (b"\xef\xbb\xbfa: 1\n", "UTF-8 byte order mark"),
+        (b"\xff\xfea\x00:\x00", "UTF-16 byte order mark"),
+        (b"\xff\xfe\x00\x00a\x00\x00\x00", "UTF-32 byte order mark"),
+        (b"a\x00:\x00 \x001\x00", "NUL byte"),
+        (b"a: caf\xe9\n", "not valid UTF-8 (byte 0xe9)"),
+    ],
+)
+def test_encodings_other_than_utf8_are_refused(raw: bytes, words: str) -> None:
+    assert words in _refusal(raw).message
+
+
+def test_invalid_utf8_is_located() -> None:
+    assert _refusal(b"a: 1\nb: x\xc3(\n").position == Position(2, 5)
+
+
+def test_the_size_cap_is_exact() -> None:
+    largest = b"#" * (MAX_FILE_BYTES - 1) + b"\n"
+    assert isinstance(parse_document("projects/x.yaml", largest), Document)
+    assert "larger than 1048576 bytes" in _refusal(largest + b"#").message
+
+
+@pytest.mark.parametrize("character", ["\u202e", "\u2066", "\u200f", "\u2028", "\x85"])
+def test_invisible_characters_that_change_reading_are_refused(character: str) -> None:
+    refusal = _refusal(f"a: 1\nb: x{character}y\n".encode())
+    assert f"U+{ord(character):04X}" in refusal.message
+    assert refusal.position == Position(2, 5)
+
+
+def test_links_and_special_files_are_listed_so_that_they_can_be_refused(tmp_path: Path) -> None:
+    projects = tmp_path / "projects"
+    projects.mkdir()
+    (projects / "real.yaml").write_text("a: 1\n")
+    (projects / "gone.yaml").symlink_to("missing.yaml")
+    (projects / "folder.yaml").mkdir()
+    os.mkfifo(projects / "pipe.yaml")
+    assert discover(tmp_path, "projects") == [
+        "projects/gone.yaml",
+        "projects/pipe.yaml",
+        "projects/real.yaml",
+    ]
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    (tmp_path / "projects").mkdir()
+    os.mkfifo(tmp_path / "projects" / "pipe.yaml")
+    result: list[object] = []
+    reader = threading.Thread(
+        target=lambda: result.append(read_document(tmp_path, "projects/pipe.yaml")), daemon=True
+    )
+    reader.start()
+    reader.join(timeout=10)
+    assert result, "reading a FIFO blocked"
+    refusal = result[0]
+    assert isinstance(refusal, Diagnostic)
+    assert refusal.message.startswith("not a regular file")
+
+
+def test_a_link_inside_the_repository_is_followed(tmp_path: Path) -> None:
+    (tmp_path / "projects").mkdir()
+    (tmp_path / "shared.yaml").write_text("a: 1\n")
+    (tmp_path / "projects" / "alias.yaml").symlink_to("../shared.yaml")
+    document = read_document(tmp_path, "projects/alias.yaml")
+    assert isinstance(document, Document)
+    assert document.data == {"a": 1}

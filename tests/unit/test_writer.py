@@ -80,3 +80,18 @@ def test_exchange_swaps_two_directories(tmp_path: Path) -> None:
         pytest.skip("renameat2(RENAME_EXCHANGE) is not available here")
     assert (tmp_path / "a/x").read_text() == "b"
     assert (tmp_path / "b/x").read_text() == "a"
+
+
+@pytest.mark.parametrize(
+    "relative",
+    ["../outside.yaml", "dev/../../x.yaml", "/etc/x.yaml", "dev//x.yaml", "a\x00b", "dev\\x"],
+)
+def test_paths_leaving_rendered_are_refused(tmp_path: Path, relative: str) -> None:
+    with pytest.raises(OutputProblem, match="refusing to write outside rendered/"):
+        writer.write_tree(tmp_path, {relative: b"x"}, None, writer.TreeState())
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_ordinary_paths_are_written(tmp_path: Path) -> None:
+    writer.write_tree(tmp_path, {"dev/demo/a.yaml": b"x"}, None, writer.TreeState())
+    assert (tmp_path / "rendered" / "dev" / "demo" / "a.yaml").read_bytes() == b"x"

@@ -18,6 +18,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from manifold.diagnostics import shown
+
 API_VERSION = "manifold.dev/v1alpha1"
 
 
@@ -43,11 +45,11 @@ _DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]
 def dns_label(value: str) -> str:
     if len(value) > 63:
         raise ValueError(
-            f"{value!r} is {len(value)} characters long; a DNS-1123 label has at most 63"
+            f"{shown(value)} is {len(value)} characters long; a DNS-1123 label has at most 63"
         )
     if not _DNS_LABEL.match(value):
         raise ValueError(
-            f"{value!r} is not a DNS-1123 label: use lower-case letters, digits and '-', "
+            f"{shown(value)} is not a DNS-1123 label: use lower-case letters, digits and '-', "
             "starting and ending with a letter or digit"
         )
     return value
@@ -55,16 +57,17 @@ def dns_label(value: str) -> str:
 
 def _starts_with_letter(value: str) -> str:
     if not value[:1].isalpha():
-        raise ValueError(f"{value!r} must start with a letter (it becomes a Service name)")
+        raise ValueError(f"{shown(value)} must start with a letter (it becomes a Service name)")
     return value
 
 
 def _dns_subdomain(value: str) -> str:
     if len(value) > 63:
-        raise ValueError(f"{value!r} is {len(value)} characters long; at most 63 are allowed")
+        raise ValueError(f"{shown(value)} is {len(value)} characters long; at most 63 are allowed")
     if not _DNS_SUBDOMAIN.match(value):
         raise ValueError(
-            f"{value!r} is not a DNS-1123 subdomain: use lower-case letters, digits, '-' and '.'"
+            f"{shown(value)} is not a DNS-1123 subdomain: "
+            "use lower-case letters, digits, '-' and '.'"
         )
     return value
 
@@ -102,11 +105,15 @@ _LABEL_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 def _label_key(value: str) -> str:
     prefix, _, name = value.rpartition("/")
     if prefix:
-        _dns_subdomain(prefix)
+        try:
+            _dns_subdomain(prefix)
+        except ValueError as error:
+            raise ValueError(f"{shown(value)} is not a valid key: its prefix {error}") from None
     if len(name) > 63 or not _LABEL_NAME.match(name):
         raise ValueError(
-            f"{value!r} is not a valid label or annotation key: an optional DNS prefix and '/', "
-            "then at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric"
+            f"{shown(value)} is not a valid label or annotation key: an optional DNS prefix "
+            "and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending "
+            "alphanumeric"
         )
     return value
 
@@ -114,8 +121,8 @@ def _label_key(value: str) -> str:
 def _label_value(value: str) -> str:
     if value and (len(value) > 63 or not _LABEL_NAME.match(value)):
         raise ValueError(
-            f"{value!r} is not a valid label value: at most 63 letters, digits, '-', '_' or '.', "
-            "starting and ending alphanumeric"
+            f"{shown(value)} is not a valid label value: at most 63 letters, digits, '-', '_' "
+            "or '.', starting and ending alphanumeric"
         )
     return value
 
@@ -150,7 +157,7 @@ def _quantity(value: Any) -> Any:
         value = format(value, "g")
     if isinstance(value, str) and not _QUANTITY.match(value):
         raise ValueError(
-            f"{value!r} is not a Kubernetes quantity (for example 500m, 2, 1.5, 16Gi, 100M)"
+            f"{shown(value)} is not a Kubernetes quantity (for example 500m, 2, 1.5, 16Gi, 100M)"
         )
     return value
 
@@ -174,9 +181,13 @@ anything else is its string form (`memory: 16Gi`, `cpu: 0.5` -> "0.5")."""
 # --------------------------------------------------------------------------- workloads
 
 
+INT32_MAX = 2**31 - 1
+"""Kubernetes stores replica counts, ports and most other numbers as 32-bit integers."""
+
+
 class Replicas(Strict):
-    min: int = Field(ge=0, description="Fewest replicas; 0 allows scaling to zero.")
-    max: int = Field(ge=1, description="Most replicas.")
+    min: int = Field(ge=0, le=INT32_MAX, description="Fewest replicas; 0 allows scaling to zero.")
+    max: int = Field(ge=1, le=INT32_MAX, description="Most replicas.")
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> Replicas:
@@ -199,7 +210,7 @@ class ReplicasDefault(Strict):
 
 
 class Gpu(Strict):
-    count: int = Field(ge=0, description="Whole GPU devices per replica.")
+    count: int = Field(ge=0, le=INT32_MAX, description="Whole GPU devices per replica.")
     type: str | None = Field(
         default=None,
         description=(
@@ -301,7 +312,7 @@ class Toleration(Strict):
     operator: Literal["Exists", "Equal"] | None = None
     value: str | None = None
     effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
-    toleration_seconds: int | None = None
+    toleration_seconds: int | None = Field(default=None, ge=-(2**63), le=2**63 - 1)
 
 
 Scope = Literal["namespace", "cluster"]

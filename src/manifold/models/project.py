@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag
 
 from manifold.models.common import (
+    INT32_MAX,
     Annotations,
     DnsLabel,
     EnvVar,
@@ -71,7 +72,7 @@ class Model(Strict):
     capabilities: list[str] | None = Field(
         default=None, description="For example TEXT_TO_TEXT, EMBEDDING."
     )
-    max_tokens: int | None = Field(default=None, ge=1)
+    max_tokens: int | None = Field(default=None, ge=1, le=INT32_MAX)
     vendor: str | None = None
     version: str | None = None
     display_name: str | None = None

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from manifold.models.common import (
+    INT32_MAX,
     Annotations,
     EnvVar,
     Labels,
@@ -151,7 +152,9 @@ class Autoscaling(Strict):
     """On a built-in metric (`metric` and `target`), or on a Prometheus query."""
 
     metric: Literal["cpu", "memory", "concurrency", "rps"] | None = None
-    target: int | None = Field(default=None, ge=1, description="Target value per replica.")
+    target: int | None = Field(
+        default=None, ge=1, le=INT32_MAX, description="Target value per replica."
+    )
     prometheus: PrometheusScaling | None = None
 
     @model_validator(mode="after")

@@ -1,0 +1,478 @@
+"""What `bench/run.py` does: set up, check the peers, measure, report.
+
+In a temporary folder: a synthetic repository of N projects (bench/synthetic.py), rendered once
+by manifold; the same objects as kustomize bases and overlays and as a Kapitan inventory; the
+floor's input. Every peer is run once and its output compared with manifold's (the same
+objects, or the comparison is void), then the commands are timed in turn, round after round,
+as child processes: manifold as a user runs it, kustomize and Kapitan as their users would.
+Prints a table of medians, spread, peak memory and ratios, the issue's targets met or not, and
+writes everything as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import floor, kapitan_inputs, kustomize_inputs, summary, synthetic
+from bench.measure import CommandFailed, Invocation, run
+from bench.objects import (
+    Environment,
+    compare_objects,
+    compare_trees,
+    load_all_yaml,
+    read_rendered,
+    read_tree_bytes,
+)
+
+BENCH = Path(__file__).resolve().parent
+DEFAULT_CACHE = BENCH / ".cache"
+SKIPPABLE = ("kustomize", "kapitan", "floor", "small")
+
+
+@dataclass
+class Step:
+    """A command timed once per round (`runs` times for very short ones)."""
+
+    key: str
+    label: str
+    invocations: list[Invocation]
+    prepare: Callable[[], None] = lambda: None
+    runs: int = 1
+    seconds: list[float] = field(default_factory=list)
+    peak_rss: int = 0
+
+    def measure(self) -> float:
+        for _ in range(self.runs):
+            self.prepare()
+            results = [run(invocation) for invocation in self.invocations]
+            self.seconds.append(sum(result.seconds for result in results))
+            self.peak_rss = max(self.peak_rss, *(result.peak_rss for result in results))
+        return self.seconds[-1]
+
+
+@dataclass
+class Bench:
+    options: argparse.Namespace
+    work: Path
+    manifold: list[str]
+    steps: list[Step] = field(default_factory=list)
+    skipped: dict[str, dict[str, str]] = field(default_factory=dict)
+    equivalence: dict[str, str] = field(default_factory=dict)
+    workload: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    floor_emitters: dict[str, Any] = field(default_factory=dict)
+    revision: int = 0
+
+    @property
+    def repo(self) -> Path:
+        return self.work / "repo"
+
+    def say(self, message: str) -> None:
+        if not self.options.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    def render(self, repo: Path) -> Invocation:
+        return Invocation([*self.manifold, "render", "-C", str(repo)])
+
+    def check(self, repo: Path) -> Invocation:
+        return Invocation([*self.manifold, "check", "-C", str(repo)])
+
+    # ----------------------------------------------------------------------- set-up
+
+    def set_up(self) -> None:
+        projects, environments = self.options.projects, self.options.envs
+        self.say(f"generating {projects} projects x {environments} environments in {self.work}")
+        synthetic.write_repository(self.repo, projects, environments)
+        run(Invocation([*self.manifold, "schemas", "generate", "-C", str(self.repo)]))
+        run(self.render(self.repo))
+        rendered = read_rendered(self.repo / "rendered")
+        self._describe_workload(rendered)
+        self._manifold_steps()
+        self._small_step()
+        self.steps.append(
+            Step("help", "manifold --help", [Invocation([*self.manifold, "--help"])], runs=3)
+        )
+        self._kustomize_step(rendered)
+        self._kapitan_step(rendered)
+        self._floor_step(rendered)
+
+    def _describe_workload(self, rendered: dict[str, Environment]) -> None:
+        files = sum(len(files) for files in rendered.values())
+        self.workload = {
+            "projects": self.options.projects,
+            "environments": self.options.envs,
+            "objects": files - len(rendered),  # every environment has one kustomization.yaml
+            "files": files,
+            "bytes": sum(len(data) for data in read_tree_bytes(self.repo / "rendered").values()),
+        }
+
+    def change_one_project(self) -> None:
+        """Edit the project in the middle, differently each time, as a pull request would."""
+        self.revision += 1
+        environments = synthetic.environment_names(self.options.envs)
+        synthetic.write_project(self.repo, self.options.projects // 2, environments, self.revision)
+
+    def _manifold_steps(self) -> None:
+        repo = self.repo
+        self.steps += [
+            Step(
+                "render_full",
+                "manifold render (full: no rendered/, no .manifold/)",
+                [self.render(repo)],
+                lambda: _clear(repo),
+            ),
+            Step("render_noop", "manifold render (no-op: nothing changed)", [self.render(repo)]),
+            Step(
+                "render_one_change",
+                "manifold render (one project changed)",
+                [self.render(repo)],
+                self.change_one_project,
+            ),
+            Step("check", "manifold check", [self.check(repo)]),
+        ]  # fmt: skip
+
+    def _small_step(self) -> None:
+        small = self.options.small
+        if "small" in self.options.skip or not 0 < small < self.options.projects:
+            reason = (
+                "--skip small"
+                if "small" in self.options.skip
+                else f"--small {small} is not between 0 and --projects {self.options.projects}"
+            )
+            self.skipped["render_full_small"] = {"reason": reason}
+            return
+        repo = self.work / "small"
+        synthetic.write_repository(repo, small, self.options.envs)
+        run(self.render(repo))
+        rendered = read_rendered(repo / "rendered")
+        self.workload["small_projects"] = small
+        self.workload["small_objects"] = sum(len(files) - 1 for files in rendered.values())
+        self.steps.append(
+            Step(
+                "render_full_small",
+                f"manifold render (full, N={small})",
+                [self.render(repo)],
+                lambda: _clear(repo),
+            )
+        )
+
+    def _kustomize_step(self, rendered: dict[str, Environment]) -> None:
+        if "kustomize" in self.options.skip:
+            self.skipped["kustomize"] = {"reason": "--skip kustomize"}
+            return
+        command = _kustomize_command()
+        if command is None:
+            self.skipped["kustomize"] = {"reason": "neither kubectl nor kustomize is on PATH"}
+            return
+        self.versions["kustomize"] = _kustomize_version(command)
+        self.say("writing the kustomize bases and overlays")
+        overlays = kustomize_inputs.write_kustomize(rendered, self.work / "kustomize")
+        output = self.work / "kustomize-output"
+        output.mkdir()
+        invocations = [
+            Invocation([*command, str(overlay)], stdout=output / f"{environment}.yaml")
+            for environment, overlay in overlays.items()
+        ]
+        self.say("checking that kustomize builds the same objects")
+        for invocation in invocations:
+            run(invocation)
+        for environment, files in rendered.items():
+            built = load_all_yaml((output / f"{environment}.yaml").read_text(encoding="utf-8"))
+            difference = compare_objects(kustomize_inputs.expected_objects(files), built)
+            if difference is not None:
+                self._void("kustomize", f"{environment}: {difference}")
+                return
+        self.equivalence["kustomize"] = "same objects"
+        tool = f"{Path(command[0]).name} {command[1]}"
+        label = f"{tool} ({len(overlays)} environments, one call each)"
+        self.steps.append(Step("kustomize", label, invocations))
+
+    def _kapitan_step(self, rendered: dict[str, Environment]) -> None:
+        if "kapitan" in self.options.skip:
+            self.skipped["kapitan"] = {"reason": "--skip kapitan"}
+            return
+        self.say(f"installing Kapitan into {self.options.cache} (once)")
+        installation = kapitan_inputs.install(self.options.cache)
+        if installation.executable is None:
+            self.skipped["kapitan"] = {"reason": installation.reason}
+            return
+        self.versions["kapitan"] = installation.version
+        folder = self.work / "kapitan"
+        self.say("writing the Kapitan inventory")
+        kapitan_inputs.write_kapitan(rendered, folder)
+        invocation = Invocation([str(installation.executable), "compile"], cwd=folder)
+        self.say("checking that Kapitan compiles the same objects")
+        label = f"kapitan compile ({len(rendered)} targets, kadet)"
+        self._step_if_same_files("kapitan", label, invocation, rendered, folder / "compiled")
+
+    def _floor_step(self, rendered: dict[str, Environment]) -> None:
+        if "floor" in self.options.skip:
+            self.skipped["floor"] = {"reason": "--skip floor"}
+            return
+        files = [
+            (f"{environment}/{path}", file.header, file.data)
+            for environment, per_path in rendered.items()
+            for path, file in per_path.items()
+        ]
+        pickled = self.work / "floor.pickle"
+        pickled.write_bytes(pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))
+        self.say("timing the emitters for the floor")
+        timings = floor.time_emitters(files)
+        fastest = min(timings, key=timings.__getitem__)
+        self.floor_emitters = {"chosen": fastest, "microseconds_per_object": timings}
+        out = self.work / "floor"
+        invocation = Invocation(
+            [sys.executable, str(BENCH / "floor.py"), "--emitter", fastest, str(pickled), str(out)]
+        )
+        label = f"floor ({fastest} emitter + file writes, nothing else)"
+        self._step_if_same_files("floor", label, invocation, rendered, out)
+
+    def _step_if_same_files(
+        self,
+        key: str,
+        label: str,
+        invocation: Invocation,
+        rendered: dict[str, Environment],
+        output: Path,
+    ) -> None:
+        """Run once; time it in the rounds only if it wrote the files manifold writes."""
+        run(invocation)
+        difference = compare_trees(rendered, output)
+        if difference is not None:
+            self._void(key, difference)
+            return
+        self.equivalence[key] = "same files, same objects"
+        self.steps.append(Step(key, label, [invocation], lambda: _remove(output)))
+
+    def _void(self, key: str, difference: str) -> None:
+        self.equivalence[key] = f"differs: {difference}"
+        self.skipped[key] = {"reason": f"its output differs from manifold's: {difference}"}
+        self.say(f"warning: {key} is not compared: its output differs from manifold's")
+
+    # ----------------------------------------------------------------------- rounds
+
+    def measure(self) -> None:
+        rounds = self.options.repeats
+        for number in range(1, rounds + 1):
+            for step in self.steps:
+                seconds = step.measure()
+                self.say(f"round {number}/{rounds}  {seconds:8.3f} s  {step.label}")
+
+    def cache_identity(self) -> dict[str, bool]:
+        self.say("comparing cached and uncached renders")
+        return compare_cached_renders(self.manifold, self.repo, self.change_one_project)
+
+    def result(self, cache_identity: dict[str, bool]) -> dict[str, Any]:
+        commands: dict[str, Any] = {
+            key: {"status": "skipped", **why} for key, why in self.skipped.items()
+        }
+        for step in self.steps:
+            commands[step.key] = summary.command_record(step.label, step.seconds, step.peak_rss)
+        result: dict[str, Any] = {
+            "machine": machine(),
+            "parameters": {
+                "projects": self.options.projects,
+                "environments": self.options.envs,
+                "repeats": self.options.repeats,
+                "small_projects": self.options.small,
+            },
+            "versions": {**self.versions, **python_versions(self.manifold)},
+            "workload": self.workload,
+            "commands": commands,
+            "floor": self.floor_emitters,
+            "equivalence": self.equivalence,
+            "cache_identity": cache_identity,
+        }
+        return summary.assess(result)
+
+
+def compare_cached_renders(
+    manifold: list[str], repo: Path, change: Callable[[], None]
+) -> dict[str, bool]:
+    """Renders that may use what earlier runs left in .manifold/ against a render from
+    nothing (no rendered/, no .manifold/) of the same inputs: the same bytes?"""
+
+    def render() -> dict[str, bytes]:
+        run(Invocation([*manifold, "render", "-C", str(repo)]))
+        return read_tree_bytes(repo / "rendered")
+
+    change()
+    after_change = render()
+    no_op = render()
+    _remove(repo / "rendered")
+    into_empty_rendered = render()
+    _clear(repo)
+    from_nothing = render()
+    return {
+        "render_after_one_change": after_change == from_nothing,
+        "no_op_render": no_op == from_nothing,
+        "render_with_cache_into_empty_rendered": into_empty_rendered == from_nothing,
+    }
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _remove(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _clear(repo: Path) -> None:
+    """No rendered/ and no .manifold/: a render from nothing."""
+    _remove(repo / "rendered")
+    _remove(repo / ".manifold")
+
+
+def manifold_command() -> list[str]:
+    """The installed entry point beside this Python, else `python -m manifold`."""
+    beside = Path(sys.executable).parent / "manifold"
+    return [str(beside)] if beside.exists() else [sys.executable, "-m", "manifold"]
+
+
+def _kustomize_command() -> list[str] | None:
+    if kubectl := shutil.which("kubectl"):
+        return [kubectl, "kustomize"]
+    if kustomize := shutil.which("kustomize"):
+        return [kustomize, "build"]
+    return None
+
+
+def _kustomize_version(command: list[str]) -> str:
+    asked = (
+        [command[0], "version", "--client"]
+        if command[1] == "kustomize"
+        else [command[0], "version"]
+    )
+    result = subprocess.run(asked, capture_output=True, text=True, check=False)
+    for line in result.stdout.splitlines():
+        if "Kustomize" in line or line.startswith("v"):
+            return line.rpartition(" ")[2]  # "Kustomize Version: v5.5.0" or "v5.5.0"
+    return "unknown"
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name"):
+                model = line.partition(":")[2].strip()
+                break
+    memory = 0
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        first = meminfo.read_text(encoding="utf-8").splitlines()[0].split()
+        memory = int(first[1]) * 1024 if first[0] == "MemTotal:" else 0
+    return {
+        "cpus": len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count(),
+        "cpu_model": model or platform.processor() or "unknown",
+        "memory_bytes": memory,
+        "system": platform.platform(),
+    }
+
+
+def python_versions(manifold: list[str]) -> dict[str, str]:
+    result = subprocess.run([*manifold, "--version"], capture_output=True, text=True, check=False)
+    version = result.stdout.strip().rpartition(" ")[2]  # "manifold, version 0.1.0"
+    return {"manifold": version, "python": platform.python_version()}
+
+
+@contextmanager
+def work_folder(keep: Path | None) -> Iterator[Path]:
+    if keep is not None:
+        if keep.exists() and any(keep.iterdir()):
+            raise SystemExit(f"bench: --workdir {keep} is not empty")
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep.resolve()
+        return
+    with tempfile.TemporaryDirectory(prefix="manifold-bench-") as folder:
+        yield Path(folder)
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench/run.py",
+        description="Benchmark manifold against kustomize, Kapitan and the floor on a synthetic "
+        "repository of N projects.",
+    )
+    parser.add_argument("--projects", type=int, default=1000, help="N projects (default 1000)")
+    parser.add_argument("--envs", type=int, default=3, help="environments (default 3)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed rounds (default 3)")
+    parser.add_argument(
+        "--small",
+        type=int,
+        default=100,
+        help="projects in the second, small repository for time per object (default 100; 0: none)",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=DEFAULT_CACHE / "results.json",
+        help="where to write the results (default bench/.cache/results.json)",
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        choices=SKIPPABLE,
+        default=[],
+        help="leave out a peer, the floor or the small repository (repeatable)",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help="where Kapitan's virtual environment is kept (default bench/.cache)",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="generate into this empty folder and keep it (default: a temporary one)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="JSON",
+        help="measure nothing: print the table of results written earlier",
+    )
+    options = parser.parse_args(argv)
+    if options.projects < 1 or options.envs < 1 or options.repeats < 1:
+        parser.error("--projects, --envs and --repeats must be at least 1")
+    return options
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_arguments(argv)
+    if options.report is not None:
+        saved = json.loads(options.report.read_text(encoding="utf-8"))
+        print(summary.table(summary.assess(saved)))
+        return 0
+    with work_folder(options.workdir) as work:
+        bench = Bench(options, work, manifold_command())
+        try:
+            bench.set_up()
+            bench.measure()
+            result = bench.result(bench.cache_identity())
+        except CommandFailed as failure:
+            print(f"bench/run.py: {failure}", file=sys.stderr)
+            return 1
+    options.json.parent.mkdir(parents=True, exist_ok=True)
+    options.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(summary.table(result))
+    print(f"\nJSON: {options.json}")
+    return 0

@@ -1,0 +1,128 @@
+"""Running a command as a child process: its wall time, peak memory and exit status.
+
+Peak memory is read from /proc while the command runs: the largest of the process's own
+high-water mark (VmHWM) and the sum of the resident sets (VmRSS) of it and its descendants
+(Kapitan's worker processes, for instance), polled every 10 ms. The kernel's `ru_maxrss`
+cannot serve: a child's counts the resident set of the process it was forked from, here the
+benchmark itself with every object in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_rss: int
+    """Bytes."""
+    exit_code: int
+    stderr: str
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One command line, where it runs, and where its standard output goes (None: nowhere)."""
+
+    argv: Sequence[str]
+    cwd: Path | None = None
+    stdout: Path | None = None
+
+
+class CommandFailed(Exception):
+    def __init__(self, invocation: Invocation, run: Run) -> None:
+        super().__init__(
+            f"`{' '.join(invocation.argv)}` exited with {run.exit_code}:\n{run.stderr.strip()}"
+        )
+
+
+def run(invocation: Invocation) -> Run:
+    """Run to completion; raise CommandFailed on a non-zero exit."""
+    with (
+        (invocation.stdout or Path(os.devnull)).open("wb") as out,
+        tempfile.TemporaryFile() as err,
+    ):
+        start = time.perf_counter()
+        process = subprocess.Popen(invocation.argv, cwd=invocation.cwd, stdout=out, stderr=err)
+        watch = _MemoryWatch(process.pid)
+        watch.start()
+        process.wait()
+        seconds = time.perf_counter() - start
+        watch.stop.set()
+        watch.join()
+        err.seek(0)
+        stderr = err.read()[-4000:].decode("utf-8", "replace")
+    result = Run(seconds, watch.peak, process.returncode, stderr)
+    if result.exit_code != 0:
+        raise CommandFailed(invocation, result)
+    return result
+
+
+class _MemoryWatch(threading.Thread):
+    """Polls the resident memory of a process tree until told to stop."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while True:
+            high_water = _status_kib(self.pid, "VmHWM:")
+            tree = sum(_status_kib(pid, "VmRSS:") for pid in _tree(self.pid))
+            self.peak = max(self.peak, high_water * 1024, tree * 1024)
+            if self.stop.wait(0.01):
+                return
+
+
+def _status_kib(pid: int, field: str) -> int:
+    try:
+        with Path(f"/proc/{pid}/status").open(encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass  # gone, or a zombie without memory
+    return 0
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants, as far as /proc shows them now."""
+    found, index = [pid], 0
+    while index < len(found):
+        tasks = Path(f"/proc/{found[index]}/task")
+        index += 1
+        try:
+            for task in tasks.iterdir():
+                found.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+@dataclass(frozen=True)
+class Stats:
+    median: float
+    minimum: float
+    maximum: float
+    q1: float
+    q3: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Stats:
+        ordered = sorted(values)
+        if len(ordered) >= 2:
+            q1, _, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+        else:
+            q1 = q3 = ordered[0]
+        return cls(statistics.median(ordered), ordered[0], ordered[-1], q1, q3)

@@ -1,0 +1,232 @@
+"""From measured seconds to what the issue asks: statistics, ratios, targets, and the table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bench.measure import Stats
+
+MIB = 1024 * 1024
+MANIFOLD_COMMANDS = ("render_full", "render_noop", "render_one_change", "check")
+LINEAR_GROWTH_AT = 3000
+"""The issue sets the linear-growth target at N = 3,000 against N = 100."""
+
+
+def command_record(label: str, seconds: list[float], peak_rss: int) -> dict[str, Any]:
+    stats = Stats.of(seconds)
+    return {
+        "label": label,
+        "status": "ok",
+        "seconds": [round(value, 4) for value in seconds],
+        "median": stats.median,
+        "min": stats.minimum,
+        "max": stats.maximum,
+        "q1": stats.q1,
+        "q3": stats.q3,
+        "peak_rss_mib": round(peak_rss / MIB, 1),
+    }
+
+
+def _seconds_of(commands: dict[str, Any], key: str, statistic: str) -> float | None:
+    record = commands.get(key, {})
+    return record.get(statistic) if record.get("status") == "ok" else None
+
+
+def _ratio(numerator: float | None, denominator: float | None, scale: float = 1.0) -> float | None:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return numerator / denominator * scale
+
+
+def ratios(
+    commands: dict[str, Any], workload: dict[str, Any], statistic: str = "median"
+) -> dict[str, float | None]:
+    """The ratios the targets are about, of medians (or of another statistic: "min")."""
+
+    def seconds(key: str) -> float | None:
+        return _seconds_of(commands, key, statistic)
+
+    full = seconds("render_full")
+    per_object = _ratio(full, workload.get("objects"), 1e6)
+    per_object_small = _ratio(seconds("render_full_small"), workload.get("small_objects"), 1e6)
+    return {
+        "kustomize_over_full": _ratio(seconds("kustomize"), full),
+        "kapitan_over_full": _ratio(seconds("kapitan"), full),
+        "full_over_floor": _ratio(full, seconds("floor")),
+        "noop_percent_of_full": _ratio(seconds("render_noop"), full, 100),
+        "one_change_percent_of_full": _ratio(seconds("render_one_change"), full, 100),
+        "check_percent_of_full": _ratio(seconds("check"), full, 100),
+        "help_milliseconds": _ratio(seconds("help"), 1, 1000),
+        "microseconds_per_object": per_object,
+        "microseconds_per_object_small": per_object_small,
+        "per_object_growth": _ratio(per_object, per_object_small),
+    }
+
+
+def _peak_manifold_mib(commands: dict[str, Any]) -> float | None:
+    peaks = [
+        commands[key]["peak_rss_mib"]
+        for key in MANIFOLD_COMMANDS
+        if commands.get(key, {}).get("status") == "ok"
+    ]
+    return max(peaks) if peaks else None
+
+
+@dataclass(frozen=True)
+class _Goal:
+    key: str
+    name: str
+    goal: str
+    ratio: str
+    """The key in `ratios` measuring it ("" for peak memory)."""
+    describe: Callable[[float], str]
+    passes: Callable[[float], bool]
+
+
+def _goals(workload: dict[str, Any]) -> list[_Goal]:
+    sizes = f"N={workload['projects']} vs N={workload.get('small_projects', '?')}"
+    return [
+        _Goal("vs_kustomize", "full render vs kustomize", ">= 20x faster", "kustomize_over_full",
+              lambda v: _times(v, "faster", "slower"), lambda v: v >= 20),
+        _Goal("vs_floor", "full render vs the floor", "<= 3x the floor", "full_over_floor",
+              "{:.1f}x the floor".format, lambda v: v <= 3),
+        _Goal("noop", "no-op re-render", "<= 10% of a full render", "noop_percent_of_full",
+              "{:.0f}% of full".format, lambda v: v <= 10),
+        _Goal("one_change", "one project changed", "<= 10% of a full render",
+              "one_change_percent_of_full", "{:.0f}% of full".format, lambda v: v <= 10),
+        _Goal("memory", "peak memory (manifold)", "< 1 GiB", "",
+              "{:.0f} MiB".format, lambda v: v < 1024),
+        _Goal("help", "manifold --help", "< 300 ms", "help_milliseconds",
+              "{:.0f} ms".format, lambda v: v < 300),
+        _Goal("linear", f"linear growth: time per object, {sizes}",
+              f"<= 1.5x (the issue: N={LINEAR_GROWTH_AT} vs N=100)", "per_object_growth",
+              "{:.2f}x".format, lambda v: v <= 1.5),
+    ]  # fmt: skip
+
+
+def assess(result: dict[str, Any]) -> dict[str, Any]:
+    """`result` with its ratios and targets (re)computed from its commands."""
+    assessed = {key: value for key, value in result.items() if key not in ("ratios", "targets")}
+    assessed["ratios"] = ratios(result["commands"], result["workload"])
+    assessed["ratios_best"] = ratios(result["commands"], result["workload"], "min")
+    assessed["targets"] = targets(assessed)
+    return assessed
+
+
+def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target of issue 7: measured on medians, whether that meets it (None: not
+    measured), and the same measure on each command's best run, which other load on the
+    machine disturbs least."""
+    rows = []
+    for goal in _goals(result["workload"]):
+        if goal.ratio:
+            value, best = result["ratios"][goal.ratio], result["ratios_best"][goal.ratio]
+        else:
+            value = best = _peak_manifold_mib(result["commands"])
+        rows.append(
+            {
+                "key": goal.key,
+                "target": goal.name,
+                "goal": goal.goal,
+                "value": value,
+                "measured": goal.describe(value) if value is not None else "not measured",
+                "met": goal.passes(value) if value is not None else None,
+                "best": best,
+                "measured_best": goal.describe(best) if best is not None else "",
+            }
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def _times(ratio: float, more: str, less: str) -> str:
+    """2.5 -> "2.5x more"; 0.4 -> "2.5x less"."""
+    return f"{ratio:.1f}x {more}" if ratio >= 1 else f"{1 / ratio:.1f}x {less}"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f} s" if value >= 1 else f"{value * 1000:.0f} ms"
+
+
+def _relative(key: str, r: dict[str, float | None]) -> str:
+    value = {
+        "render_noop": r["noop_percent_of_full"],
+        "render_one_change": r["one_change_percent_of_full"],
+        "check": r["check_percent_of_full"],
+        "kustomize": r["kustomize_over_full"],
+        "kapitan": r["kapitan_over_full"],
+        "floor": r["full_over_floor"],
+    }.get(key)
+    if key == "render_full":
+        return "1"
+    if value is None:
+        return ""
+    if key in ("kustomize", "kapitan"):
+        return _times(value, "slower", "faster")
+    if key == "floor":
+        return f"full render is {value:.1f}x this"
+    return f"{value:.0f}%"
+
+
+def table(result: dict[str, Any]) -> str:
+    """The results as Markdown: what ran where, the commands, the targets."""
+    machine, workload, r = result["machine"], result["workload"], result["ratios"]
+    versions = result["versions"]
+    lines = [
+        f"{workload['projects']} projects x {workload['environments']} environments: "
+        f"{workload['objects']:,} objects in {workload['files']:,} files "
+        f"({workload['bytes'] / MIB:.1f} MiB); {result['parameters']['repeats']} rounds.",
+        f"Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), "
+        f"{machine['memory_bytes'] / 1024**3:.0f} GiB, {machine['system']}; "
+        + ", ".join(f"{name} {version}" for name, version in sorted(versions.items())),
+        "",
+        "| command | median | min - max | peak RSS | relative to the full render |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for key, record in result["commands"].items():
+        if record["status"] != "ok":
+            continue
+        lines.append(
+            f"| {record['label']} | {_seconds(record['median'])} | "
+            f"{_seconds(record['min'])} - {_seconds(record['max'])} | "
+            f"{record['peak_rss_mib']:.0f} MiB | {_relative(key, r)} |"
+        )
+    for key, record in result["commands"].items():
+        if record["status"] != "ok":
+            lines.append(f"| {key}: skipped ({record['reason']}) | | | | |")
+    if r["microseconds_per_object"] is not None:
+        per_object = f"Time per object (full render): {r['microseconds_per_object']:.0f} µs"
+        if r["microseconds_per_object_small"] is not None:
+            per_object += (
+                f" at N={workload['projects']}, {r['microseconds_per_object_small']:.0f} µs "
+                f"at N={workload['small_projects']} ({workload['small_objects']:,} objects)"
+            )
+        lines += ["", per_object + "."]
+    emitters = result["floor"].get("microseconds_per_object")
+    if emitters:
+        timed = ", ".join(f"{name} {value:.0f} µs" for name, value in sorted(emitters.items()))
+        lines += ["", f"Floor emitters per object: {timed}; the floor uses the fastest."]
+    lines += [
+        "",
+        "| target (issue 7) | goal | measured (medians) | | best runs |",
+        "|---|---|---|---|---|",
+    ]
+    for target in result["targets"]:
+        verdict = {True: "met", False: "NOT met", None: "not measured"}[target["met"]]
+        lines.append(
+            f"| {target['target']} | {target['goal']} | {target['measured']} | {verdict} | "
+            f"{target['measured_best']} |"
+        )
+    identity = result["cache_identity"]
+    same = all(identity.values())
+    lines += [
+        "",
+        "Cached and uncached renders give identical bytes: "
+        + ("yes" if same else "NO: " + ", ".join(k for k, v in identity.items() if not v))
+        + f" ({', '.join(identity)}).",
+    ]
+    return "\n".join(lines)

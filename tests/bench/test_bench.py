@@ -1,0 +1,168 @@
+"""bench/: the benchmark runs at a tiny N and checks what it compares. Speed is never asserted
+here; the benchmark itself reports it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench import floor, synthetic
+from bench.kustomize_inputs import json_patch
+from bench.objects import load_yaml, read_tree_bytes
+from manifold import overlay
+from tests.conftest import REPO_ROOT
+
+MANIFOLD_COMMANDS = ("render_full", "render_noop", "render_one_change", "check")
+TARGETS = {"vs_kustomize", "vs_floor", "noop", "one_change", "memory", "help", "linear"}
+
+
+@dataclass(frozen=True)
+class BenchRun:
+    result: dict[str, Any]
+    stdout: str
+    work: Path
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory: pytest.TempPathFactory) -> BenchRun:
+    folder = tmp_path_factory.mktemp("bench")
+    results = folder / "results.json"
+    command = [
+        sys.executable, str(REPO_ROOT / "bench" / "run.py"),
+        "--projects", "3", "--envs", "3", "--repeats", "1", "--small", "1",
+        "--skip", "kapitan",  # installing Kapitan takes a network and half a minute
+        "--json", str(results), "--workdir", str(folder / "work"), "--quiet",
+    ]  # fmt: skip
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr
+    return BenchRun(
+        json.loads(results.read_text(encoding="utf-8")), completed.stdout, folder / "work"
+    )
+
+
+def test_writes_every_section_of_the_results(bench_run: BenchRun) -> None:
+    result = bench_run.result
+    assert set(result) == {
+        "machine", "parameters", "versions", "workload", "commands", "floor", "equivalence",
+        "cache_identity", "ratios", "ratios_best", "targets",
+    }  # fmt: skip
+    assert result["workload"]["projects"] == 3
+    assert result["workload"]["objects"] > 3 * 3
+    commands = result["commands"]
+    for key in (*MANIFOLD_COMMANDS, "render_full_small", "help", "floor"):
+        record = commands[key]
+        assert record["status"] == "ok", key
+        assert len(record["seconds"]) == (3 if key == "help" else 1)
+        assert record["min"] <= record["median"] <= record["max"]
+        assert record["peak_rss_mib"] > 0
+    assert commands["kapitan"] == {"status": "skipped", "reason": "--skip kapitan"}
+    assert commands["kustomize"]["status"] in ("ok", "skipped")
+    assert {target["key"] for target in result["targets"]} == TARGETS
+    assert all(target["met"] in (True, False, None) for target in result["targets"])
+    assert result["ratios"]["noop_percent_of_full"] is not None
+
+
+def test_prints_the_table_with_every_target(bench_run: BenchRun) -> None:
+    assert "| target (issue 7) | goal | measured (medians) | | best runs |" in bench_run.stdout
+    for target in bench_run.result["targets"]:
+        assert f"| {target['target']} | {target['goal']} |" in bench_run.stdout
+
+
+def test_peers_produce_the_objects_manifold_renders(bench_run: BenchRun) -> None:
+    equivalence = bench_run.result["equivalence"]
+    assert equivalence["floor"] == "same files, same objects"
+    if bench_run.result["commands"]["kustomize"]["status"] == "ok":
+        assert equivalence["kustomize"] == "same objects"
+
+
+def test_cached_and_uncached_renders_give_identical_bytes(bench_run: BenchRun) -> None:
+    assert bench_run.result["cache_identity"] == {
+        "render_after_one_change": True,
+        "no_op_render": True,
+        "render_with_cache_into_empty_rendered": True,
+    }
+    # The bench's last render started from nothing; render again with .manifold/ kept.
+    repo = bench_run.work / "repo"
+    uncached = read_tree_bytes(repo / "rendered")
+    assert (repo / ".manifold").is_dir()
+    shutil.rmtree(repo / "rendered")
+    manifold = Path(sys.executable).parent / "manifold"
+    command = [str(manifold)] if manifold.exists() else [sys.executable, "-m", "manifold"]
+    subprocess.run([*command, "render", "-C", str(repo)], check=True, capture_output=True)
+    assert read_tree_bytes(repo / "rendered") == uncached
+
+
+# --------------------------------------------------------------------------- the parts
+
+
+def test_json_patch_turns_one_object_into_the_other() -> None:
+    before = {
+        "metadata": {"name": "a", "labels": {"app.kubernetes.io/name": "a", "x~y": "1"}},
+        "spec": {"replicas": 1, "args": ["--a"], "gone": {"k": "v"}, "typed": "1"},
+    }
+    after = {
+        "metadata": {"name": "b", "labels": {"app.kubernetes.io/name": "b", "x~y": "1"}},
+        "spec": {"replicas": 2, "args": ["--a", "--b"], "typed": 1, "new": {"k": [1]}},
+    }
+    operations = json_patch(before, after)
+    assert overlay.json_patch(before, operations) == after
+    assert json_patch(after, after) == []
+
+
+TRICKY = [
+    "yes", "No", "null", "~", "", "1.0", "010", "0x1F", "12:30", "2024-01-01", "e5", "1e5",
+    "a: b", "- x", "#c", "x #y", "@x", "*x", "&x", "!x", "%x", "'q'", '"d"', "ünï", "a\nb",
+    "/raid/models", "nvidia.com/gpu", "$(MODEL_PATH)", "True", "Y", "on",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(floor.emitters()))
+def test_floor_emitters_write_yaml_that_reads_back_as_the_data(name: str) -> None:
+    data = {
+        "strings": TRICKY,
+        "numbers": [0, -3, 2.5, 1234.5],
+        "flags": [True, False, None],
+        "nested": [{"a": {"b": [[], {}, [1, [2]]]}}, {"name": "x", "value": "yes"}],
+        "empty": {},
+        "kind": "InferenceService",
+    }
+    assert load_yaml(floor.emitters()[name](data)) == data
+
+
+def test_the_minimal_emitter_keeps_floats_floats_for_yaml_1_1() -> None:
+    data = [1e20, 1e-7, -0.5, float("inf"), float("-inf")]
+    assert load_yaml(floor.emit_minimal(data)) == data
+
+
+def test_synthetic_projects_cover_what_platform_teams_write() -> None:
+    environments = synthetic.environment_names(3)
+    documents = [synthetic.project_document(index, environments) for index in range(200)]
+    specs = [document["spec"] for document in documents]
+    models = [model for spec in specs for model in spec["models"]]
+    services = [service for spec in specs for service in spec["services"]]
+    schemes = Counter(model["source"].partition("://")[0] for model in models)
+    assert {"hf", "s3", "pvc"} <= set(schemes)
+    runtimes = Counter(
+        "none" if "runtime" not in s else
+        "name" if isinstance(s["runtime"], str) else
+        "ref" if "ref" in s["runtime"] else "inline"
+        for s in services
+    )  # fmt: skip
+    assert set(runtimes) == {"none", "name", "ref", "inline"}
+    assert any(model.get("scope") == "cluster" for model in models)
+    assert all(service["resources"]["gpu"]["count"] >= 1 for service in services)
+    assert any("autoscaling" in service for service in services)
+    assert any("router" in service for service in services)
+    assert all(set(spec["environments"]) <= set(environments) for spec in specs)
+    assert len({document["metadata"]["name"] for document in documents}) == len(documents)
+    assert synthetic.project_document(7, environments) == documents[7]  # seeded, repeatable
+    changed = synthetic.project_document(7, environments, revision=2)
+    assert changed["metadata"]["labels"]["revision"] == "r2"
