@@ -123,7 +123,14 @@ def compute(
     GPUs; else `otherwise` (a fine-tune: its base model's), or CPU."""
     if given:
         return list(given)
-    for instance in context.catalog.projects.values():
+    project = context.project
+    own = project is not None and (
+        any(model.name == name for model in project.spec.models)
+        or any(fine_tune.name == name for fine_tune in project.spec.fine_tunes)
+    )
+    # A project's own models serve only its services; a platform model, its namespace's.
+    users = [project] if own and project is not None else context.catalog.projects.values()
+    for instance in users:
         if instance.spec.platform != "substratus" or instance.namespace != context.namespace:
             continue
         for service in instance.spec.services:
