@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 from manifold.errors import UsageProblem
-from manifold.layout import is_generated
+from manifold.header import is_generated
 from manifold.writer import RENDERED_DIR
 
 _REGULAR_FILES = ("100644", "100755")

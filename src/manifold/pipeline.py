@@ -559,7 +559,7 @@ def diff(options: DiffOptions, progress: Progress | None) -> Outcome:
     _fail_on_errors(diagnostics)
     if options.base is None:
         label = f"{writer.RENDERED_DIR}/ on disk"
-        old_files = writer.read_tree(options.root / writer.RENDERED_DIR).generated
+        old_files = writer.generated_files(options.root / writer.RENDERED_DIR)
     else:
         commit, label = gitfiles.resolve(options.root, options.base)
         old_files = gitfiles.rendered_at(options.root, commit)

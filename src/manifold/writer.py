@@ -1,10 +1,15 @@
 """Stage 10: the rendered files onto disk, all at once or not at all.
 
-The new rendered/ is built beside the old one (in .manifold/, on the same file system), then
-the two directories are exchanged in one atomic `renameat2(RENAME_EXCHANGE)` call, so a reader
-or a killed process only ever sees the complete old tree or the complete new one. Where that
-call is missing (not Linux, or a file system without it) two renames are used, and a tree
-left half-swapped by a crash is put back on the next run.
+The new rendered/ is prepared beside the old one, in `.manifold/shadow/` on the same file
+system, then the two directories are exchanged in one atomic `renameat2(RENAME_EXCHANGE)`
+call, so a reader or a killed process only ever sees the complete old tree or the complete
+new one. Where that call is missing (not Linux, or a file system without it) three renames
+are used, and a tree left parked by a crash is put back on the next run.
+
+The exchanged-out tree stays as the shadow for the next write, which brings it up to date
+by touching only the paths that differ (those this write changes, and those the last one
+did): the cost of a write follows the size of the change, not of the tree. The record of
+what was written (`treestate`) lets a run know the tree without reading it.
 
 A file is manifold's when it starts with manifold's header. Files that are not manifold's
 are carried over untouched; manifold's files that are no longer produced disappear.
@@ -22,23 +27,16 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from manifold import treestate
 from manifold.errors import OutputProblem
-from manifold.layout import is_generated
+from manifold.treestate import TreeState, digest
 
 RENDERED_DIR = "rendered"
 WORK_DIR = ".manifold"
-_HEADER_PROBE = 128
-
-
-@dataclass(frozen=True)
-class TreeState:
-    """What is under rendered/ now: manifold's files with their bytes, and the others."""
-
-    generated: dict[str, bytes] = field(default_factory=dict)
-    foreign: frozenset[str] = frozenset()
+SHADOW_DIR = "shadow"
 
 
 @dataclass(frozen=True)
@@ -52,23 +50,13 @@ class Changes:
 
 
 def read_tree(rendered: Path) -> TreeState:
-    if not rendered.is_dir():
-        return TreeState()
-    generated: dict[str, bytes] = {}
-    foreign: set[str] = set()
-    for directory, _, names in os.walk(rendered):
-        for name in names:
-            path = Path(directory, name)
-            relative = path.relative_to(rendered).as_posix()
-            if path.is_symlink():
-                foreign.add(relative)
-                continue
-            data = path.read_bytes()
-            if is_generated(data[:_HEADER_PROBE]):
-                generated[relative] = data
-            else:
-                foreign.add(relative)
-    return TreeState(generated, frozenset(foreign))
+    """rendered/ as it is, reading only the files the record of the last write cannot vouch for."""
+    return treestate.scan(rendered, treestate.load_record(rendered.parent / WORK_DIR))
+
+
+def generated_files(rendered: Path) -> dict[str, bytes]:
+    """The contents of manifold's files under rendered/."""
+    return {path: (rendered / path).read_bytes() for path in read_tree(rendered).generated}
 
 
 def _in_scope(relative: str, scope: frozenset[str] | None) -> bool:
@@ -79,10 +67,12 @@ def diff_tree(
     current: TreeState, wanted: dict[str, bytes], scope: frozenset[str] | None
 ) -> Changes:
     """What writing `wanted` changes, for the environments in `scope` (None: all)."""
-    existing = {p: b for p, b in current.generated.items() if _in_scope(p, scope)}
+    existing = {p: d for p, d in current.generated.items() if _in_scope(p, scope)}
     return Changes(
         added=tuple(sorted(p for p in wanted if p not in existing)),
-        changed=tuple(sorted(p for p in wanted if p in existing and existing[p] != wanted[p])),
+        changed=tuple(
+            sorted(p for p in wanted if p in existing and existing[p] != digest(wanted[p]))
+        ),
         removed=tuple(sorted(p for p in existing if p not in wanted)),
     )
 
@@ -139,8 +129,20 @@ def write_tree(
 ) -> Changes:
     """Replace manifold's files of `scope` under rendered/ by `wanted`; keep everything else."""
     rendered = root / RENDERED_DIR
+    work = root / WORK_DIR
     changes = diff_tree(current, wanted, scope)
+    record = treestate.load_record(work)
     if not changes:
+        if current.unverified:  # the tree is right, but the record is not: renew it
+            renewed = treestate.record_tree(rendered, dict(current.generated), current.foreign)
+            treestate.save_record(
+                work,
+                replace(
+                    renewed,
+                    shadow_clean=record.shadow_clean,
+                    shadow_differs=record.shadow_differs | current.unverified,
+                ),
+            )
         return changes
     unsafe = sorted(relative for relative in wanted if not _safe_relative(relative))
     if unsafe:  # validation refuses such names first; this is the last line of defence
@@ -152,24 +154,72 @@ def write_tree(
             + ", ".join(f"{RENDERED_DIR}/{p}" for p in blocked)
             + "; move them out of rendered/ or rename the objects"
         )
-    work = root / WORK_DIR
-    staging = work / f"staging-{uuid.uuid4().hex}"
-    staging.mkdir(parents=True)
-    try:
-        keep = [*current.foreign, *(p for p in current.generated if not _in_scope(p, scope))]
-        for relative in keep:
-            _link_or_copy(rendered / relative, staging / relative)
-        for relative, data in wanted.items():
-            target = staging / relative
-            if current.generated.get(relative) == data:
-                _link_or_copy(rendered / relative, target)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-        _swap(staging, rendered, work)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    kept = {
+        relative
+        for relative in (*current.foreign, *current.generated)
+        if relative not in wanted
+        and (relative in current.foreign or not _in_scope(relative, scope))
+    }
+    new_tree: dict[str, bytes | None] = {
+        **dict.fromkeys(kept),  # None: link the file from the current tree
+        **{p: (None if current.generated.get(p) == digest(d) else d) for p, d in wanted.items()},
+    }
+    differing = {*changes.added, *changes.changed, *changes.removed, *current.unverified}
+    shadow = work / SHADOW_DIR
+    work.mkdir(parents=True, exist_ok=True)
+    if record.shadow_clean and shadow.is_dir():
+        touched = differing | record.shadow_differs
+        treestate.save_record(work, replace(record, shadow_clean=False))
+        _update_shadow(shadow, rendered, new_tree, touched)
+    else:
+        treestate.save_record(work, replace(record, shadow_clean=False))
+        _build_shadow(shadow, rendered, new_tree)
+    _swap(shadow, rendered, work)
+    digests = {p: current.generated[p] for p in new_tree if p in current.generated}
+    digests.update((p, digest(d)) for p, d in wanted.items())
+    written = treestate.record_tree(rendered, digests, current.foreign & frozenset(kept))
+    treestate.save_record(
+        work, replace(written, shadow_clean=True, shadow_differs=frozenset(differing))
+    )
     return changes
+
+
+def _place(target: Path, data: bytes | None, rendered: Path, relative: str) -> None:
+    """A new file at `target`: `data`, or the current tree's file linked (never written into:
+    the shadow and rendered/ share the inodes of unchanged files)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if data is None:
+        _link_or_copy(rendered / relative, target)
+    else:
+        target.write_bytes(data)
+
+
+def _build_shadow(shadow: Path, rendered: Path, new_tree: dict[str, bytes | None]) -> None:
+    shutil.rmtree(shadow, ignore_errors=True)
+    shadow.mkdir(parents=True)
+    for relative, data in new_tree.items():
+        _place(shadow / relative, data, rendered, relative)
+
+
+def _update_shadow(
+    shadow: Path, rendered: Path, new_tree: dict[str, bytes | None], touched: set[str]
+) -> None:
+    """Make the shadow equal `new_tree`, given that it already does everywhere but `touched`."""
+    emptied: set[Path] = set()
+    for relative in sorted(touched):
+        target = shadow / relative
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+        if relative in new_tree:
+            _place(target, new_tree[relative], rendered, relative)
+        else:
+            emptied.add(target.parent)
+    for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+        while folder != shadow and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
 
 
 def _safe_relative(relative: str) -> bool:
@@ -214,7 +264,7 @@ def _swap(staging: Path, rendered: Path, work: Path) -> None:
     """Put `staging` in place of `rendered`; afterwards `staging` holds the old tree."""
     if not rendered.exists():
         staging.rename(rendered)
-        staging.mkdir()
+        staging.mkdir()  # the old tree was empty
         return
     if _exchange(staging, rendered):
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from manifold.gitfiles import rendered_at, resolve
-from manifold.layout import header
+from manifold.header import header
 from tests.conftest import git
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from manifold import yamlio
-from manifold.layout import HEADER, collisions, is_generated, layout, manifest_path
+from manifold.header import HEADER, is_generated
+from manifold.layout import collisions, layout, manifest_path
 from manifold.targets.base import Manifest
 
 

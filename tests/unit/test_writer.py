@@ -6,7 +6,8 @@ import pytest
 
 from manifold import writer
 from manifold.errors import OutputProblem
-from manifold.layout import HEADER
+from manifold.header import HEADER
+from manifold.treestate import TreeState
 
 MINE = f"{HEADER}\n# Sources: x\n".encode()
 
@@ -88,10 +89,56 @@ def test_exchange_swaps_two_directories(tmp_path: Path) -> None:
 )
 def test_paths_leaving_rendered_are_refused(tmp_path: Path, relative: str) -> None:
     with pytest.raises(OutputProblem, match="refusing to write outside rendered/"):
-        writer.write_tree(tmp_path, {relative: b"x"}, None, writer.TreeState())
+        writer.write_tree(tmp_path, {relative: b"x"}, None, TreeState())
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_ordinary_paths_are_written(tmp_path: Path) -> None:
-    writer.write_tree(tmp_path, {"dev/demo/a.yaml": b"x"}, None, writer.TreeState())
+    writer.write_tree(tmp_path, {"dev/demo/a.yaml": b"x"}, None, TreeState())
     assert (tmp_path / "rendered" / "dev" / "demo" / "a.yaml").read_bytes() == b"x"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_the_shadow_is_always_the_previous_tree(tmp_path: Path) -> None:
+    states = [
+        {"dev/a.yaml": MINE + b"1", "dev/b.yaml": MINE + b"1", "prod/a.yaml": MINE + b"1"},
+        {"dev/a.yaml": MINE + b"2", "dev/b.yaml": MINE + b"1", "prod/a.yaml": MINE + b"1"},
+        {"dev/a.yaml": MINE + b"2", "prod/a.yaml": MINE + b"1", "prod/new/c.yaml": MINE},
+        {"dev/a.yaml": MINE + b"3", "prod/a.yaml": MINE + b"1"},
+        {"dev/a.yaml": MINE + b"4", "prod/a.yaml": MINE + b"1"},
+    ]
+    previous: dict[str, bytes] = {}
+    for state in states:
+        _write(tmp_path, state)
+        assert _files(tmp_path) == state
+        assert _tree(tmp_path / writer.WORK_DIR / writer.SHADOW_DIR) == previous
+        previous = state
+    # the shadow lost prod/new/c.yaml two writes after the tree did, and its folder with it
+    assert not (tmp_path / writer.WORK_DIR / writer.SHADOW_DIR / "prod/new").exists()
+
+
+def test_files_edited_behind_manifolds_back_are_noticed(tmp_path: Path) -> None:
+    _write(tmp_path, {"dev/a.yaml": MINE + b"1", "dev/b.yaml": MINE + b"1"})
+    edited = tmp_path / "rendered/dev/a.yaml"
+    edited.write_bytes(MINE + b"X")  # same size, another inode's worth of content
+    changes = _write(tmp_path, {"dev/a.yaml": MINE + b"1", "dev/b.yaml": MINE + b"1"})
+    assert changes.changed == ("dev/a.yaml",)
+    assert edited.read_bytes() == MINE + b"1"
+    (tmp_path / "rendered/dev/notes.txt").write_text("mine\n")
+    _write(tmp_path, {"dev/a.yaml": MINE + b"2", "dev/b.yaml": MINE + b"1"})
+    assert (tmp_path / "rendered/dev/notes.txt").read_text() == "mine\n"
+    _write(tmp_path, {"dev/a.yaml": MINE + b"3", "dev/b.yaml": MINE + b"1"})
+    assert (tmp_path / "rendered/dev/notes.txt").read_text() == "mine\n"
+
+
+def test_a_lost_record_only_costs_a_full_read(tmp_path: Path) -> None:
+    _write(tmp_path, {"dev/a.yaml": MINE + b"1"})
+    (tmp_path / writer.WORK_DIR / "tree.json").unlink()
+    assert not _write(tmp_path, {"dev/a.yaml": MINE + b"1"})
+    assert _write(tmp_path, {"dev/a.yaml": MINE + b"2"}).changed == ("dev/a.yaml",)
+    assert _files(tmp_path) == {"dev/a.yaml": MINE + b"2"}

@@ -23,6 +23,7 @@ from manifold.diagnostics import Diagnostic
 from manifold.environments import ResolvedEnvironment
 from manifold.finalize import ENVIRONMENT_LABEL, MANAGED_BY
 from manifold.gitops import kinds
+from manifold.header import header
 from manifold.models.environment import Sync
 from manifold.paths import JsonPath
 from manifold.targets.kubernetes import ObjectMeta
@@ -62,7 +63,7 @@ def sync_layout(objects: Iterable[SyncObject]) -> dict[str, str]:
     by_folder: dict[str, list[SyncObject]] = defaultdict(list)
     for sync_object in objects:
         body = yamlio.emit(sync_object.body)
-        files[sync_object.path] = layout.header(sync_object.sources) + body
+        files[sync_object.path] = header(sync_object.sources) + body
         by_folder[sync_object.path.rpartition("/")[0]].append(sync_object)
     for folder, members in by_folder.items():
         resources = sorted(m.path.removeprefix(folder + "/") for m in members)
@@ -72,9 +73,7 @@ def sync_layout(objects: Iterable[SyncObject]) -> dict[str, str]:
             "kind": "Kustomization",
             "resources": resources,
         }
-        files[f"{folder}/{layout.KUSTOMIZATION}"] = layout.header(sources) + yamlio.emit(
-            kustomization
-        )
+        files[f"{folder}/{layout.KUSTOMIZATION}"] = header(sources) + yamlio.emit(kustomization)
     return dict(sorted(files.items()))
 
 

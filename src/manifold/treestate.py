@@ -1,0 +1,190 @@
+"""What is under rendered/, known without reading it.
+
+After every write, manifold records each file's size, modification time, inode and content
+digest in `.manifold/tree.json`. A later run stats the files (cheap) and reads only those
+whose stat differs from the record, or that changed too recently to trust their time (the
+"racy" window a file system's timestamp granularity leaves, as git does). Deleting
+`.manifold/` is always safe: everything is then read once and recorded again.
+
+This module is light on purpose: the no-op check runs it before the compiler is imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from manifold.header import is_generated
+
+STATE_FILE = "tree.json"
+_FORMAT = 1
+_HEADER_PROBE = 128
+_RACY_NS = 50_000_000
+"""Files modified this close to (or after) the record are read anyway: a second write within
+the file system's timestamp granularity would not change their stat."""
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: str
+    generated: bool
+    """Written by manifold (carries its header); other files are never touched."""
+
+
+@dataclass
+class TreeState:
+    """Manifold's files of rendered/ (by digest) and the other files in it."""
+
+    generated: dict[str, str] = field(default_factory=dict)
+    foreign: frozenset[str] = frozenset()
+    entries: dict[str, Entry] = field(default_factory=dict)
+    unverified: frozenset[str] = frozenset()
+    """Files whose stat did not match the record (edited, new, or gone since): the shadow
+    tree cannot be assumed to hold them."""
+
+
+@dataclass
+class Record:
+    """The state file: the tree as last written, and whether the shadow tree is its
+    predecessor, differing from it only at `shadow_differs`."""
+
+    written_ns: int = 0
+    entries: dict[str, Entry] = field(default_factory=dict)
+    shadow_clean: bool = False
+    shadow_differs: frozenset[str] = frozenset()
+
+
+def load_record(work: Path) -> Record:
+    try:
+        data = json.loads((work / STATE_FILE).read_text(encoding="utf-8"))
+        if data.get("format") != _FORMAT:
+            return Record()
+        entries = {path: Entry(*values) for path, values in data["entries"].items()}
+        return Record(
+            data["written_ns"],
+            entries,
+            bool(data["shadow_clean"]),
+            frozenset(data["shadow_differs"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return Record()  # no record, or one from another version: read everything
+
+
+def save_record(work: Path, record: Record) -> None:
+    data: dict[str, Any] = {
+        "format": _FORMAT,
+        "written_ns": record.written_ns,
+        "shadow_clean": record.shadow_clean,
+        "shadow_differs": sorted(record.shadow_differs),
+        "entries": {
+            path: [e.size, e.mtime_ns, e.inode, e.digest, e.generated]
+            for path, e in sorted(record.entries.items())
+        },
+    }
+    work.mkdir(parents=True, exist_ok=True)
+    temporary = work / f"{STATE_FILE}.{os.getpid()}"
+    temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    temporary.replace(work / STATE_FILE)
+
+
+def _walk(folder: Path) -> dict[str, os.stat_result]:
+    """Every file (and link) below `folder`, by relative path, with its stat."""
+    found: dict[str, os.stat_result] = {}
+    stack = [(folder, "")]
+    while stack:
+        directory, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            relative = f"{prefix}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((Path(entry.path), relative + "/"))
+            else:
+                found[relative] = entry.stat(follow_symlinks=False)
+    return found
+
+
+def scan(rendered: Path, record: Record) -> TreeState:
+    """The tree as it is now, reading only what the record cannot vouch for."""
+    state = TreeState()
+    foreign: set[str] = set()
+    unverified: set[str] = set()
+    trusted_before = record.written_ns - _RACY_NS
+    for relative, stat in _walk(rendered).items():
+        known = record.entries.get(relative)
+        if (
+            known is not None
+            and known.size == stat.st_size
+            and known.mtime_ns == stat.st_mtime_ns
+            and known.inode == stat.st_ino
+            and stat.st_mtime_ns < trusted_before
+        ):
+            entry = known
+        else:
+            unverified.add(relative)
+            entry = _read_entry(rendered / relative, stat)
+        state.entries[relative] = entry
+        if entry.generated:
+            state.generated[relative] = entry.digest
+        else:
+            foreign.add(relative)
+    unverified.update(path for path in record.entries if path not in state.entries)
+    state.foreign = frozenset(foreign)
+    state.unverified = frozenset(unverified)
+    return state
+
+
+def _read_entry(path: Path, stat: os.stat_result) -> Entry:
+    if path.is_symlink():  # never followed, never manifold's
+        return Entry(stat.st_size, stat.st_mtime_ns, stat.st_ino, "", False)
+    data = path.read_bytes()
+    return Entry(
+        stat.st_size,
+        stat.st_mtime_ns,
+        stat.st_ino,
+        digest(data),
+        is_generated(data[:_HEADER_PROBE]),
+    )
+
+
+def record_tree(rendered: Path, digests: dict[str, str], foreign: frozenset[str]) -> Record:
+    """A record of rendered/ right after it was written: `digests` of manifold's files."""
+    record = Record(written_ns=time.time_ns())
+    for relative, stat in _walk(rendered).items():
+        if relative in digests:
+            record.entries[relative] = Entry(
+                stat.st_size, stat.st_mtime_ns, stat.st_ino, digests[relative], True
+            )
+        elif relative in foreign:
+            record.entries[relative] = _read_entry(rendered / relative, stat)
+    return record
+
+
+def unchanged_since(rendered: Path, record: Record) -> bool:
+    """Whether rendered/ is exactly as recorded, by stat alone (the no-op check)."""
+    if not record.entries:
+        return False
+    current = _walk(rendered)
+    if current.keys() != record.entries.keys():
+        return False
+    trusted_before = record.written_ns - _RACY_NS
+    return all(
+        (entry.size, entry.mtime_ns, entry.inode)
+        == (current[path].st_size, current[path].st_mtime_ns, current[path].st_ino)
+        and current[path].st_mtime_ns < trusted_before
+        for path, entry in record.entries.items()
+    )
