@@ -8,8 +8,11 @@ the chain applies, root first.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from manifold import modelcheck, overlay, templating
 from manifold.decode import problem_diagnostic
@@ -25,6 +28,9 @@ from manifold.paths import JsonPath
 from manifold.provenance import Layer, traced_diagnostic
 from manifold.schemastore import supported_kubernetes_versions
 from manifold.sources import Document
+from manifold.targets.registry import settings_model
+
+S = TypeVar("S", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,13 @@ class ResolvedEnvironment:
     """Root first; the last one is this environment's own file."""
     spec: EnvironmentSpec
     patches: tuple[SourcedPatch, ...]
+    platforms: Mapping[str, BaseModel] = field(default_factory=dict)
+    """`spec.platforms`, each checked by its platform's settings model."""
+
+    def settings(self, platform: str, model: type[S]) -> S | None:
+        """A platform's settings in this environment, if it has any."""
+        settings = self.platforms.get(platform)
+        return settings if isinstance(settings, model) else None
 
     @property
     def namespace_template(self) -> str:
@@ -172,12 +185,26 @@ def _resolve(
             problem = Problem(("kubernetesVersion",), message)
             diagnostics.append(traced_diagnostic(layers, merged, problem))
             return None, diagnostics
+    platforms: dict[str, BaseModel] = {}
+    for platform, settings in (spec.platforms or {}).items():
+        model = settings_model(platform)
+        if model is None:
+            problems = [Problem((), f"platform {platform!r} has no settings", at_key=True)]
+        else:
+            checked, problems = modelcheck.validate(model, settings)
+            if checked is not None:
+                platforms[platform] = checked
+        for problem in problems:
+            located = replace(problem, path=("platforms", platform, *problem.path))
+            diagnostics.append(traced_diagnostic(layers, merged, located))
+    if len(platforms) < len(spec.platforms or {}):
+        return None, diagnostics
     patches = tuple(
         SourcedPatch(patch, link.document, ("spec", "patches", index))
         for link in chain
         for index, patch in enumerate(link.environment.spec.patches or ())
     )
-    return ResolvedEnvironment(name, chain, spec, patches), diagnostics
+    return ResolvedEnvironment(name, chain, spec, patches, platforms), diagnostics
 
 
 def _settings(raw_spec: dict[str, Any]) -> dict[str, Any]:

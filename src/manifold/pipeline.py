@@ -391,7 +391,8 @@ def _checked(
         diagnostics.add(_object_diagnostic(manifest, by_project, problem))
     kubernetes_version = environment.kubernetes_version or DEFAULT_KUBERNETES_VERSION
     for manifest in manifests:
-        for error in object_errors(manifest.body, store, kubernetes_version):
+        variant = manifest.schema_variant
+        for error in object_errors(manifest.body, store, kubernetes_version, variant):
             problem = Problem(
                 manifest.spec_path,
                 f"rendered {manifest.kind} {shown(manifest.name)} is invalid at "

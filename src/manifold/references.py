@@ -2,7 +2,8 @@
 
 Checks every platform needs: a service's model, adapters and runtime, a fine-tune's base
 model, dataset and training runtime, a benchmark's target service (in any project of the
-environment), a pipeline's steps; in the platform file, tenancy and capacity references.
+environment), a pipeline's steps, a notebook's model and dataset; in the platform file,
+tenancy and capacity references.
 What only one platform refuses lives with its target.
 
 References to what the cluster shares (runtimes, accelerator classes) are checked when a
@@ -57,6 +58,7 @@ def check_references(instance: ProjectInstance, catalog: Catalog) -> Iterator[Pr
         ("benchmarks", [benchmark.name for benchmark in spec.benchmarks]),
         ("replications", [replication.name for replication in spec.replications]),
         ("pipelines", [pipeline.name for pipeline in spec.pipelines]),
+        ("notebooks", [notebook.name for notebook in spec.notebooks]),
     ):
         yield from _duplicates(field, names, _SINGULAR.get(field))
     yield from _services(instance, catalog)
@@ -64,6 +66,7 @@ def check_references(instance: ProjectInstance, catalog: Catalog) -> Iterator[Pr
     yield from _fine_tunes(instance, catalog)
     yield from _benchmarks(instance, catalog)
     yield from _pipelines(instance)
+    yield from _notebooks(instance, catalog)
 
 
 _SINGULAR = {"trainingRuntimes": "training runtime", "fineTunes": "fine-tune"}
@@ -227,7 +230,8 @@ def _fine_tunes(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem
             continue
         reference = training.runtime
         if (
-            _strict(instance, catalog)
+            reference is not None
+            and _strict(instance, catalog)
             and find_training_runtime(instance, catalog, reference) is None
         ):
             name = reference if isinstance(reference, str) else reference.ref
@@ -323,6 +327,35 @@ def _pipelines(instance: ProjectInstance) -> Iterator[Problem]:
                         (*at, "nodes", node_name, "steps"),
                         f"the weights of a Splitter's steps add up to 100, not {total}",
                     )
+
+
+def _notebooks(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
+    datasets = [dataset.name for dataset in instance.spec.datasets]
+    fine_tunes = [fine_tune.name for fine_tune in instance.spec.fine_tunes]
+    platform = catalog.platform(instance.spec.platform)
+    for index, notebook in enumerate(instance.spec.notebooks):
+        at: JsonPath = ("notebooks", index)
+        model = notebook.model
+        if (
+            model is not None
+            and model not in fine_tunes
+            and find_model(instance, catalog, model) is None
+            and not catalog.platform_broken(instance.spec.platform)
+        ):
+            choices = [m.name for m in instance.spec.models] + fine_tunes
+            shared = [m.name for m in platform.spec.models] if platform else []
+            message, hint = _missing("model", model, choices + shared, "models and fine-tunes")
+            yield Problem(
+                (*at, "model"),
+                f"notebook {notebook.name!r} opens {message}, which is neither a model nor a "
+                "fine-tune of this project" + (" nor a model of the platform" if platform else ""),
+                hint=hint,
+            )
+        if notebook.dataset is not None and notebook.dataset not in datasets:
+            message, hint = _missing("dataset", notebook.dataset, datasets, "datasets")
+            yield Problem(
+                (*at, "dataset"), f"{message} is not one of this project's datasets", hint=hint
+            )
 
 
 # --------------------------------------------------------------------------- platform

@@ -67,6 +67,44 @@ def model_schema(model: type[BaseModel]) -> dict[str, Any]:
     return to_draft_07(schema)
 
 
+def variants_schema(variants: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """One kind written differently at several API levels of a platform that keep its group,
+    version and name: a schema that accepts an object valid at one of them (what kubeconform
+    and editors see), built so that each level stays checkable alone.
+
+    Each variant's own schema becomes `definitions.<variant>` (its definitions are renamed
+    `<variant>.<name>`) and the root is `anyOf` their references;
+    `manifold.schemastore` checks an object that names its variant against that one only.
+    """
+    definitions: dict[str, Any] = {}
+    for variant, schema in variants.items():
+        renamed = {
+            f"#/definitions/{name}": f"#/definitions/{variant}.{name}"
+            for name in schema.get("definitions", {})
+        }
+
+        def rename(node: Any, renamed: dict[str, str] = renamed) -> Any:
+            if isinstance(node, dict):
+                return {
+                    key: renamed.get(value, value) if key == "$ref" else rename(value)
+                    for key, value in node.items()
+                }
+            if isinstance(node, list):
+                return [rename(item) for item in node]
+            return node
+
+        for name, definition in schema.get("definitions", {}).items():
+            definitions[f"{variant}.{name}"] = rename(definition)
+        definitions[variant] = rename(
+            {k: v for k, v in schema.items() if k not in ("$schema", "definitions")}
+        )
+    return {
+        "$schema": DRAFT_07,
+        "anyOf": [{"$ref": f"#/definitions/{variant}"} for variant in variants],
+        "definitions": definitions,
+    }
+
+
 # --------------------------------------------------------------------------- overrides
 
 
@@ -128,6 +166,30 @@ def _partial(node: Any, partial: Callable[[str], str]) -> Any:
         else:
             result[key] = _partial(value, partial)
     return result
+
+
+def with_named_schemas(
+    schema: dict[str, Any], owner: str, field: str, named: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """Make `owner.field` an object whose properties are `named` (each a whole schema, whose
+    definitions join the document's); other keys are refused.
+
+    Each is partial, as a file sees it: an environment file is a layer over those it extends,
+    so nothing is required in it and null removes a value. The merged settings are checked
+    in full.
+    """
+    definitions: dict[str, Any] = schema["definitions"]
+    properties = {}
+    for name, sub in named.items():
+        for definition, body in sub.get("definitions", {}).items():
+            if definitions.setdefault(definition, body) != body:
+                raise ValueError(f"two different definitions named {definition!r}")
+        whole = {k: v for k, v in sub.items() if k not in ("$schema", "definitions")}
+        properties[name] = {"anyOf": [_partial(whole, lambda ref: ref), {"type": "null"}]}
+    target = definitions[owner]["properties"][field]
+    target.pop("anyOf", None)
+    target.update(type="object", properties=properties, additionalProperties=False)
+    return schema
 
 
 # --------------------------------------------------------------------------- CRDs

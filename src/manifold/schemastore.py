@@ -26,9 +26,9 @@ from manifold import yamlio
 from manifold.gitops.kinds import OUTPUT_KINDS as SYNC_KINDS
 from manifold.models import INPUT_KINDS
 from manifold.paths import JsonPath
-from manifold.schemagen import crd, model_schema, with_partial_override
+from manifold.schemagen import crd, model_schema, with_named_schemas, with_partial_override
 from manifold.targets.base import OutputKind
-from manifold.targets.registry import all_targets
+from manifold.targets.registry import all_targets, settings_models
 
 SCHEMAS_DIR = "schemas"
 INPUT_GROUP = "manifold.dev"
@@ -63,6 +63,9 @@ def input_schemas() -> dict[str, dict[str, Any]]:
         if kind in ("Project", "Platform"):
             owner = f"{kind}FileSpec"
             schema = with_partial_override(schema, owner, "environments", owner, f"{kind}Override")
+        if kind == "Environment":
+            settings = {name: model_schema(model) for name, model in settings_models().items()}
+            schema = with_named_schemas(schema, "EnvironmentSpec", "platforms", settings)
         schemas[kind] = schema
     return schemas
 
@@ -138,15 +141,18 @@ class SchemaStore:
         self._generated = {(output.api_version, output.kind): output for output in output_kinds()}
 
     @functools.cache  # noqa: B019 - one store per run; the cache dies with it
-    def validator(self, api_version: str, kind: str, kubernetes_version: str) -> Validator | None:
+    def validator(
+        self, api_version: str, kind: str, kubernetes_version: str, variant: str | None = None
+    ) -> Validator | None:
         relative = kubeconform_path(api_version, kind)
         if self._root is not None:
             local = self._root / SCHEMAS_DIR / relative
             if local.is_file():
-                return _local_validator(local, f"{SCHEMAS_DIR}/{relative}")
+                return _local_validator(local, f"{SCHEMAS_DIR}/{relative}", variant)
         output = self._generated.get((api_version, kind))
         if output is not None:
-            return Validator(jsonschema_rs.validator_for(output.schema()), "manifold")
+            compiled = jsonschema_rs.validator_for(_variant(output.schema(), variant))
+            return Validator(compiled, "manifold")
         return builtin_validator(api_version, kind, kubernetes_version)
 
 
@@ -161,7 +167,7 @@ class UnusableSchema(Validator):
         yield SchemaError((), f"its schema {self.source} {self.reason}")
 
 
-def _local_validator(path: Path, source: str) -> Validator:
+def _local_validator(path: Path, source: str, variant: str | None) -> Validator:
     """A repository schema file, compiled; external `$ref`s are refused, never fetched (a
     pull request could otherwise make CI read local files or call any URL)."""
     try:
@@ -177,7 +183,8 @@ def _local_validator(path: Path, source: str) -> Validator:
         raise ValueError(f"not fetched: {uri}")
 
     try:
-        return Validator(jsonschema_rs.validator_for(schema, retriever=refuse_to_fetch), source)
+        compiled = jsonschema_rs.validator_for(_variant(schema, variant), retriever=refuse_to_fetch)
+        return Validator(compiled, source)
     except (ValueError, jsonschema_rs.ReferencingError) as error:
         if refused:
             return UnusableSchema(
@@ -187,6 +194,16 @@ def _local_validator(path: Path, source: str) -> Validator:
             )
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         return UnusableSchema(source, f"is not a usable JSON Schema: {reason}")
+
+
+def _variant(schema: Any, variant: str | None) -> Any:
+    """The part of a schema with variants (`variants_schema`) that checks one variant, for
+    exact messages; any other schema (an imported CRD, a kind with one variant) whole."""
+    definitions = schema.get("definitions") if isinstance(schema, dict) else None
+    if variant is None or not isinstance(definitions, dict) or variant not in definitions:
+        return schema
+    whole = {key: value for key, value in schema.items() if key != "anyOf"}
+    return {**whole, "allOf": [{"$ref": f"#/definitions/{variant}"}]}
 
 
 def supported_kubernetes_versions() -> list[str]:

@@ -17,8 +17,11 @@ _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
 _DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
 
 
-def object_errors(body: Any, store: SchemaStore, kubernetes_version: str) -> list[SchemaError]:
-    """What is wrong with one object; an object of a kind no schema covers is an error too."""
+def object_errors(
+    body: Any, store: SchemaStore, kubernetes_version: str, variant: str | None = None
+) -> list[SchemaError]:
+    """What is wrong with one object; an object of a kind no schema covers is an error too.
+    `variant` names the API level the object was written for, where its kind has several."""
     if not isinstance(body, dict):
         return [SchemaError((), "an object must be a mapping")]
     api_version, kind = body.get("apiVersion"), body.get("kind")
@@ -32,7 +35,7 @@ def object_errors(body: Any, store: SchemaStore, kubernetes_version: str) -> lis
     if not _KIND.match(kind):
         return [SchemaError(("kind",), f"{shown(kind)} is not a kind (CamelCase letters)")]
     identity = identity_errors(body)
-    validator = store.validator(api_version, kind, kubernetes_version)
+    validator = store.validator(api_version, kind, kubernetes_version, variant)
     if validator is None:
         return [
             *identity,

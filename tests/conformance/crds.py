@@ -8,10 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
+import pytest
 
 from manifold import yamlio
 from manifold.crdschema import crd_schemas, read_crd_documents
 from manifold.pipeline import build
+from tests.acceptance.test_portable import PLATFORMS, portable_repository
+from tests.casefolders import cases
+from tests.conftest import REPO_ROOT
 
 
 def crd_validators(files: Iterable[Path]) -> dict[tuple[str, str], Any]:
@@ -39,3 +43,15 @@ def rendered_objects(root: Path) -> list[tuple[str, dict[str, Any]]]:
     return [
         (path, document) for path, text in built.files.items() for document in yamlio.load_all(text)
     ]
+
+
+def repositories(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every repository the tests render, by label: the repository's example, each valid
+    case, and the portable project rendered for each platform."""
+    found = {"the repository's example": REPO_ROOT}
+    for case in cases("valid"):
+        found[f"case {case.name}"] = case.materialize(tmp_path_factory.mktemp(case.name))
+    for platform in PLATFORMS:
+        root = tmp_path_factory.mktemp(f"portable-{platform}")
+        found[f"the portable project for {platform}"] = portable_repository(root, platform)
+    return found

@@ -16,9 +16,8 @@ import pytest
 
 from manifold.gitops.kinds import OUTPUT_KINDS
 from manifold.gitops.render import FOLDERS
-from tests.acceptance.test_cases import VALID
-from tests.conformance.crds import crd_validators, failures, rendered_objects
-from tests.conftest import REPO_ROOT, SHARED, SHARED_MISSING
+from tests.conformance.crds import crd_validators, failures, rendered_objects, repositories
+from tests.conftest import SHARED, SHARED_MISSING
 
 GITOPS_CRDS = SHARED / "reference" / "gitops"
 
@@ -32,12 +31,9 @@ def _validators() -> dict[tuple[str, str], Any]:
 def sync_objects(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[str, Any]]]:
     if not SHARED.is_dir():
         pytest.skip(SHARED_MISSING)
-    repositories = {"the repository's example": REPO_ROOT}
-    for case in VALID:
-        repositories[f"case {case.name}"] = case.materialize(tmp_path_factory.mktemp(case.name))
     return [
         (f"{label}: rendered/{path}", body)
-        for label, root in repositories.items()
+        for label, root in repositories(tmp_path_factory).items()
         for path, body in rendered_objects(root)
         if path.split("/", 1)[0] in FOLDERS
         and body["apiVersion"] != "kustomize.config.k8s.io/v1beta1"

@@ -2,7 +2,8 @@
 
 The CRDs are read from ../shared/reference/ome/crds/*/full at test time and converted with
 `manifold schemas import` into a temporary folder (strict, the root included), and every
-ome.io object of the repository's example and of every valid case is checked.
+ome.io object of the repositories the tests render (`tests.conformance.crds.repositories`)
+is checked.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ import jsonschema_rs
 import pytest
 
 from manifold.targets.registry import get_target
-from tests.casefolders import cases
-from tests.conformance.crds import failures, rendered_objects
-from tests.conftest import REPO_ROOT, SHARED, SHARED_MISSING, run_cli
+from tests.conformance.crds import failures, rendered_objects, repositories
+from tests.conftest import SHARED, SHARED_MISSING, run_cli
 
 OME_CRDS = SHARED / "reference" / "ome" / "crds"
 
@@ -49,19 +49,12 @@ def _crd_validators() -> dict[tuple[str, str], Any]:
     return validators
 
 
-def _repositories(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    repositories = {"the repository's example": REPO_ROOT}
-    for case in cases("valid"):
-        repositories[f"case {case.name}"] = case.materialize(tmp_path_factory.mktemp(case.name))
-    return repositories
-
-
 @pytest.fixture(scope="module")
 def ome_objects(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[str, Any]]]:
     if not SHARED.is_dir():
         pytest.skip(SHARED_MISSING)
     objects: list[tuple[str, dict[str, Any]]] = []
-    for label, root in _repositories(tmp_path_factory).items():
+    for label, root in repositories(tmp_path_factory).items():
         objects.extend(
             (f"{label}: {path}", body)
             for path, body in rendered_objects(root)

@@ -1,8 +1,9 @@
 """Every real OME manifest in ../shared/reference/ome/samples can be written in manifold.
 
-Each valid case lists under `reproduces:` the samples its files express; for every ome.io
-object of those samples, the case renders an object of the same kind and name whose `spec`
-equals the sample's. Two readings, both what OME itself does:
+Each valid case lists under `reproduces:` the samples its files express (`ome/samples/<file>`,
+see `tests.conformance.samples`); for every ome.io object of those samples, the case renders
+an object of the same kind and name whose `spec` equals the sample's. Two readings, both
+what OME itself does:
 
 - the legacy `spec.predictor` form is compared as OME's controller migrates it (to
   `spec.model` and `spec.engine`; `protocolVersion` has no successor and is dropped);
@@ -12,21 +13,23 @@ equals the sample's. Two readings, both what OME itself does:
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from manifold import yamlio
-from manifold.pipeline import build
-from tests.casefolders import Case, cases
+from tests.conformance.samples import (
+    REFERENCE,
+    Rendered,
+    assert_every_sample_is_reproduced,
+    assert_the_case_renders_the_sample,
+    cases_by_sample,
+)
 from tests.conftest import SHARED, SHARED_MISSING
 
-SAMPLES = SHARED / "reference" / "ome" / "samples"
-CASES_BY_SAMPLE: dict[str, Case] = {
-    sample: case for case in cases("valid") for sample in case.spec.get("reproduces", ())
-}
+SAMPLES = REFERENCE / "ome" / "samples"
+CASES_BY_SAMPLE = cases_by_sample("ome/samples")
+RENDERED = Rendered("ome.io")
 
 
 def _without_nulls(value: Any) -> Any:
@@ -56,25 +59,8 @@ def _migrated(spec: dict[str, Any]) -> dict[str, Any]:
     return migrated
 
 
-@functools.cache
-def _rendered(case_name: str, root: Path) -> dict[tuple[str, str], dict[str, Any]]:
-    built, diagnostics = build(root)
-    assert not diagnostics.has_errors, diagnostics.sorted()
-    objects: dict[tuple[str, str], dict[str, Any]] = {}
-    for text in built.files.values():
-        for document in yamlio.load_all(text):
-            if str(document.get("apiVersion", "")).startswith("ome.io/"):
-                objects[(document["kind"], document["metadata"]["name"])] = document
-    return objects
-
-
 def test_every_sample_is_reproduced_by_a_case(shared: Path) -> None:
-    samples = {path.name for path in SAMPLES.glob("*.yaml")}
-    assert len(samples) == 22
-    assert samples == set(CASES_BY_SAMPLE), {
-        "not reproduced": sorted(samples - set(CASES_BY_SAMPLE)),
-        "not a sample": sorted(set(CASES_BY_SAMPLE) - samples),
-    }
+    assert_every_sample_is_reproduced(SAMPLES, CASES_BY_SAMPLE, 22)
 
 
 @pytest.mark.parametrize("sample", sorted(CASES_BY_SAMPLE))
@@ -84,25 +70,7 @@ def test_the_case_renders_the_samples_spec(
     if not SHARED.is_dir():
         pytest.skip(SHARED_MISSING)
     case = CASES_BY_SAMPLE[sample]
-    root = _materialized(case, tmp_path_factory)
-    rendered = _rendered(case.name, root)
-    documents = [
-        document
-        for document in yamlio.load_all((SAMPLES / sample).read_text())
-        if document and str(document.get("apiVersion", "")).startswith("ome.io/")
-    ]
-    assert documents
-    for document in documents:
-        key = (document["kind"], document["metadata"]["name"])
-        assert key in rendered, f"{case.name} renders no {key[0]} {key[1]!r}"
-        expected = _without_nulls(_migrated(document["spec"]))
-        assert rendered[key]["spec"] == expected
-
-
-_MATERIALIZED: dict[str, Path] = {}
-
-
-def _materialized(case: Case, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if case.name not in _MATERIALIZED:
-        _MATERIALIZED[case.name] = case.materialize(tmp_path_factory.mktemp(case.name))
-    return _MATERIALIZED[case.name]
+    rendered = RENDERED.of(case, tmp_path_factory)
+    assert_the_case_renders_the_sample(
+        SAMPLES, sample, case, rendered, "ome.io", lambda spec: _without_nulls(_migrated(spec))
+    )

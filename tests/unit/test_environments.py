@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from manifold.environments import resolve_environments
 from manifold.models.environment import MergePatch
+from manifold.targets.substratus.settings import SubstratusSettings
 from tests.unit.helpers import env_text, environment_files, environments
 
 
@@ -83,3 +84,27 @@ def test_a_merged_value_that_breaks_a_rule_is_traced_to_the_file_that_set_it() -
     assert "prod" not in resolved
     assert problems[0].file == "environments/prod.yaml"
     assert problems[0].message == "min (5) is greater than max (2)"
+
+
+def test_platform_settings_merge_along_the_chain_and_are_checked_by_their_platform() -> None:
+    resolved = environments(
+        base=env_text("base", "platforms:\n  substratus: {apiLevel: v0.3, modelLoader: a}\n"),
+        prod=env_text("prod", "extends: base\nplatforms:\n  substratus: {modelLoader: b}\n"),
+        other=env_text("other"),
+    )
+    settings = resolved["prod"].settings("substratus", SubstratusSettings)
+    assert settings == SubstratusSettings(api_level="v0.3", model_loader="b")
+    assert resolved["other"].settings("substratus", SubstratusSettings) is None
+
+
+def test_settings_a_platform_does_not_take_leave_the_environment_unresolved() -> None:
+    resolved, problems = resolve_environments(
+        environment_files(
+            dev=env_text("dev", "platforms:\n  ome: {}\n  substratus: {apiLevel: v9}\n")
+        )
+    )
+    assert resolved == {}
+    assert [(p.path, p.message.split(";")[0]) for p in problems] == [
+        (("spec", "platforms", "ome"), "platform 'ome' has no settings"),
+        (("spec", "platforms", "substratus", "apiLevel"), "'v9' is not allowed"),
+    ]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 import pytest
 
 from manifold import yamlio
-from manifold.schemastore import generated_files, input_schemas
+from manifold.schemagen import variants_schema
+from manifold.schemastore import SchemaStore, generated_files, input_schemas
 
 
 def _walk(node: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
@@ -99,11 +102,69 @@ def test_crds_are_structural(crd: dict[str, Any]) -> None:
 
 
 def test_crds_validate_against_the_apiextensions_schema() -> None:
-    from manifold.schemastore import SchemaStore
-
     validator = SchemaStore(None).validator(
         "apiextensions.k8s.io/v1", "CustomResourceDefinition", "1.31"
     )
     assert validator is not None
     for crd in _crds():
         assert list(validator.errors(crd)) == []
+
+
+def _strict_object(**properties: Any) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def _levels() -> dict[str, dict[str, Any]]:
+    """One kind at two API levels, each with a definition of the same name."""
+    return {
+        "old": {
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            **_strict_object(spec={"$ref": "#/definitions/Spec"}),
+            "definitions": {"Spec": _strict_object(modelName={"type": "string"})},
+        },
+        "new": {
+            **_strict_object(spec={"$ref": "#/definitions/Spec"}),
+            "definitions": {
+                "Spec": _strict_object(model={"$ref": "#/definitions/Ref"}),
+                "Ref": _strict_object(name={"type": "string"}),
+            },
+        },
+    }
+
+
+OLD = {"spec": {"modelName": "m"}}
+NEW = {"spec": {"model": {"name": "m"}}}
+MIXED = {"spec": {"modelName": "m", "model": {"name": "m"}}}
+
+
+def test_a_schema_with_variants_accepts_an_object_valid_at_one_level() -> None:
+    schema = variants_schema(_levels())
+    assert set(schema["definitions"]) == {"old", "old.Spec", "new", "new.Spec", "new.Ref"}
+    validator = jsonschema_rs.validator_for(schema)
+    assert validator.is_valid(OLD) and validator.is_valid(NEW)
+    assert not validator.is_valid(MIXED)
+
+
+def test_an_object_that_names_its_variant_is_checked_against_that_one(tmp_path: Path) -> None:
+    folder = tmp_path / "schemas" / "example.com"
+    folder.mkdir(parents=True)
+    (folder / "thing_v1.json").write_text(json.dumps(variants_schema(_levels())))
+    store = SchemaStore(tmp_path)
+
+    def errors(body: dict[str, Any], variant: str | None) -> list[str]:
+        validator = store.validator("example.com/v1", "Thing", "1.31", variant)
+        assert validator is not None
+        return [error.message for error in validator.errors(body)]
+
+    assert errors(OLD, "old") == [] and errors(NEW, "new") == []
+    assert sorted(errors(OLD, "new")) == [
+        "missing required field 'model'",
+        "unknown field 'modelName'",
+    ]
+    assert errors(NEW, None) == []
+    assert errors(NEW, "another") == []  # a schema without that variant checks whole

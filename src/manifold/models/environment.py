@@ -18,6 +18,7 @@ from manifold.models.common import (
     Toleration,
 )
 from manifold.paths import parse_json_pointer
+from manifold.targets.registry import PlatformName
 
 DEFAULT_NAMESPACE_TEMPLATE = "{{ project }}-{{ environment }}"
 
@@ -267,6 +268,13 @@ class EnvironmentSpec(Strict):
     sync: Sync | None = Field(
         default=None,
         description="Flux and Argo CD objects that make a cluster apply rendered/<env>/.",
+    )
+    platforms: dict[PlatformName, dict[str, Any]] | None = Field(
+        default=None,
+        description=(
+            "Settings of target platforms in this environment, by platform (for example "
+            "substratus: the API level its cluster runs). Each platform checks its own."
+        ),
     )
 
 

@@ -1,7 +1,8 @@
-"""A model's life after it is imported: datasets, fine-tunes, benchmarks, copies, pipelines.
+"""A model's life after it is imported: datasets, fine-tunes, notebooks, benchmarks, copies,
+pipelines.
 
 Platform-neutral: what a fine-tune or a benchmark *is*. Options only one platform has are
-in fields named after it (`ome:`).
+in fields named after it (`ome:`, `substratus:`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from manifold.models.common import (
 )
 from manifold.models.runtimes import RuntimeReference
 from manifold.models.storage import STORAGE_URI, ModelStorage, StorageLocation
-from manifold.models.workload import KubernetesObject, Volume, VolumeMount
+from manifold.models.substratus import SubstratusDataset, SubstratusFineTune, SubstratusWorkload
+from manifold.models.workload import Container, KubernetesObject, Volume, VolumeMount
 
 BENCHMARK_TASKS = ("text-to-text", "image-to-text", "text-to-embeddings", "image-to-embeddings")
 
@@ -39,8 +41,18 @@ class ObjectRef(Strict):
 
 class Dataset(Strict):
     name: ResourceName
-    source: str = Field(pattern=STORAGE_URI, description="Where the data is: s3://, oci://...")
+    source: str | None = Field(
+        default=None,
+        pattern=STORAGE_URI,
+        description=(
+            "Where the data is: s3://, oci://... (OME reads it from there; a platform that "
+            "loads data with a container of its own may do without)."
+        ),
+    )
     storage: ModelStorage | None = None
+    substratus: SubstratusDataset | None = Field(
+        default=None, description="Substratus only: the container that loads it."
+    )
 
 
 # --------------------------------------------------------------------------- fine-tunes
@@ -68,7 +80,10 @@ class OmeTraining(Strict):
 class Training(Strict):
     """How the weights are trained. Omit for weights that already exist."""
 
-    runtime: RuntimeReference = Field(description="The training runtime.")
+    runtime: RuntimeReference | None = Field(
+        default=None,
+        description="The training runtime (OME needs one; elsewhere the trainer may be an image).",
+    )
     image: str | None = Field(default=None, description="Overrides the runtime's trainer image.")
     command: list[str] | None = None
     args: list[str] | None = None
@@ -115,6 +130,7 @@ class FineTune(Strict):
     disabled: bool | None = None
     training: Training | None = None
     ome: OmeFineTune | None = None
+    substratus: SubstratusFineTune | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> FineTune:
@@ -125,6 +141,28 @@ class FineTune(Strict):
         if self.source is not None and self.type is None:
             raise ValueError("weights need a type (for example LoRA)")
         return self
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+class Notebook(Container):
+    """An interactive development environment (a Jupyter server) with a model or a dataset
+    at hand; its own fields are its container's."""
+
+    name: ResourceName
+    model: ResourceName | None = Field(
+        default=None,
+        description="A model or fine-tune of this project, or a platform model, to work with.",
+    )
+    dataset: ResourceName | None = Field(
+        default=None, description="One of this project's datasets to work with."
+    )
+    suspend: bool | None = Field(
+        default=None,
+        description="Stop the notebook and keep its definition (for example in prod).",
+    )
+    substratus: SubstratusWorkload | None = Field(default=None, description="Substratus only.")
 
 
 # --------------------------------------------------------------------------- benchmarks

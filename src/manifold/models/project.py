@@ -18,7 +18,14 @@ from manifold.models.common import (
     ServiceName,
     Strict,
 )
-from manifold.models.lifecycle import Benchmark, Dataset, FineTune, Pipeline, Replication
+from manifold.models.lifecycle import (
+    Benchmark,
+    Dataset,
+    FineTune,
+    Notebook,
+    Pipeline,
+    Replication,
+)
 from manifold.models.runtimes import (
     PARAMETER_SIZE,
     ProjectServingRuntime,
@@ -26,6 +33,7 @@ from manifold.models.runtimes import (
     RuntimeRef,
 )
 from manifold.models.storage import STORAGE_URI, ModelStorage
+from manifold.models.substratus import SubstratusModel, SubstratusWorkload
 from manifold.models.workload import Component, Router
 from manifold.targets.registry import PlatformName
 
@@ -70,6 +78,9 @@ class Model(Strict):
     display_name: str | None = None
     disabled: bool | None = None
     storage: ModelStorage | None = None
+    substratus: SubstratusModel | None = Field(
+        default=None, description="Substratus only: the container that loads it."
+    )
 
 
 class InlineRuntime(Strict):
@@ -124,6 +135,7 @@ class Service(Component):
         default=None, description="Prefill/decode split: the decode side."
     )
     router: Router | None = None
+    substratus: SubstratusWorkload | None = Field(default=None, description="Substratus only.")
 
 
 class ProjectSpec(Strict):
@@ -140,6 +152,9 @@ class ProjectSpec(Strict):
     )
     datasets: list[Dataset] = Field(default_factory=list)
     fine_tunes: list[FineTune] = Field(default_factory=list)
+    notebooks: list[Notebook] = Field(
+        default_factory=list, description="Development environments on this project's models."
+    )
     benchmarks: list[Benchmark] = Field(default_factory=list)
     replications: list[Replication] = Field(default_factory=list)
     pipelines: list[Pipeline] = Field(default_factory=list)

@@ -32,6 +32,9 @@ class Manifest:
     """Path in the project's merged spec of what it was rendered from, for diagnostics."""
     patched_by: tuple[tuple[str, Position], ...] = ()
     """File and position of each environment patch that changed it."""
+    schema_variant: str | None = None
+    """Which variant of its kind's schema checks it, where a platform's API levels share a
+    group, version and kind (`manifold.schemagen.variants_schema`)."""
 
     @property
     def api_version(self) -> str:
@@ -78,6 +81,7 @@ class Manifest:
             self.component,
             self.spec_path,
             patches,
+            self.schema_variant,
         )
 
 

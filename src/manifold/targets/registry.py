@@ -1,7 +1,9 @@
 """The target platforms manifold knows, by the name a project's `spec.platform` gives.
 
 Adding a platform is one entry here and one module implementing `manifold.targets.base.Target`;
-nothing else in the pipeline names a platform. Modules are imported on first use.
+nothing else in the pipeline names a platform. A platform with settings per environment (an
+API level...) also names the module whose `SETTINGS` model checks `spec.platforms.<platform>`
+of environment files. Modules are imported on first use.
 """
 
 from __future__ import annotations
@@ -11,15 +13,23 @@ import importlib
 from typing import TYPE_CHECKING, Literal, get_args
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from manifold.targets.base import Target
 
-PlatformName = Literal["ome"]
+PlatformName = Literal["ome", "substratus"]
 
 _MODULES: dict[str, str] = {
     "ome": "manifold.targets.ome",
+    "substratus": "manifold.targets.substratus",
+}
+
+_SETTINGS: dict[str, str] = {
+    "substratus": "manifold.targets.substratus.settings",
 }
 
 assert set(_MODULES) == set(get_args(PlatformName)), "registry and PlatformName disagree"
+assert set(_SETTINGS) <= set(_MODULES), "settings for a platform the registry does not know"
 
 
 def platform_names() -> tuple[str, ...]:
@@ -35,3 +45,16 @@ def get_target(name: str) -> Target:
 
 def all_targets() -> list[Target]:
     return [get_target(name) for name in _MODULES]
+
+
+@functools.cache
+def settings_model(name: str) -> type[BaseModel] | None:
+    """The model of an environment's `spec.platforms.<name>`; None for platforms without."""
+    if name not in _SETTINGS:
+        return None
+    model: type[BaseModel] = importlib.import_module(_SETTINGS[name]).SETTINGS
+    return model
+
+
+def settings_models() -> dict[str, type[BaseModel]]:
+    return {name: model for name in _MODULES if (model := settings_model(name)) is not None}

@@ -65,6 +65,14 @@ def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
     yield from _fine_tunes(instance)
     for index, benchmark in enumerate(instance.spec.benchmarks):
         yield from _benchmark(instance, catalog, ("benchmarks", index), benchmark)
+    yield from _datasets_read(instance)
+    for index, notebook in enumerate(instance.spec.notebooks):
+        yield Problem(
+            ("notebooks", index),
+            f"OME has no notebooks: notebook {notebook.name!r} cannot be rendered for OME",
+            hint="remove it, or leave it out of an environment with `notebooks: null` in its "
+            "override",
+        )
 
 
 def _models(instance: ProjectInstance) -> Iterator[Problem]:
@@ -319,6 +327,12 @@ def _fine_tunes(instance: ProjectInstance) -> Iterator[Problem]:
             )
         if fine_tune.training is None:
             continue
+        if fine_tune.training.runtime is None:
+            yield Problem(
+                (*at, "training", "runtime"),
+                f"OME trains fine-tune {fine_tune.name!r} with a training runtime: name one",
+                hint="a training runtime of this project (trainingRuntimes) or of the platform",
+            )
         job = training_job_name(fine_tune.name)
         if len(job) > MAX_NAME:
             yield Problem(
@@ -337,6 +351,24 @@ def _fine_tunes(instance: ProjectInstance) -> Iterator[Problem]:
                     f"OME's TrainingJob reads its {label} without a download policy; remove "
                     "downloadPolicy",
                 )
+
+
+def _datasets_read(instance: ProjectInstance) -> Iterator[Problem]:
+    """OME's jobs read a dataset from its storage: one they use needs a source."""
+    users: dict[str, str] = {}
+    for fine_tune in instance.spec.fine_tunes:
+        if fine_tune.training is not None and fine_tune.dataset is not None:
+            users.setdefault(fine_tune.dataset, f"the TrainingJob of fine-tune {fine_tune.name!r}")
+    for benchmark in instance.spec.benchmarks:
+        if benchmark.dataset is not None:
+            users.setdefault(benchmark.dataset, f"benchmark {benchmark.name!r}")
+    for index, dataset in enumerate(instance.spec.datasets):
+        if dataset.source is None and dataset.name in users:
+            yield Problem(
+                ("datasets", index, "source"),
+                f"dataset {dataset.name!r} has no source, and {users[dataset.name]} reads it "
+                "from there: add source",
+            )
 
 
 # --------------------------------------------------------------------------- benchmarks

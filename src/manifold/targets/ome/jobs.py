@@ -144,7 +144,10 @@ def _training_job(
     training: Training,
     datasets: dict[str, Dataset],
 ) -> kinds.TrainingJobSpec:
+    assert fine_tune.dataset is not None  # the model requires a dataset with training
+    dataset = datasets[fine_tune.dataset]
     reference = training.runtime
+    assert reference is not None and dataset.source is not None  # checked before rendering
     runtime_ref: kinds.TrainingRuntimeRef = {
         "name": reference if isinstance(reference, str) else reference.ref
     }
@@ -158,8 +161,6 @@ def _training_job(
     model_config: kinds.ModelConfig = {"inputModel": fine_tune.base_model}
     if fine_tune.source is not None:
         model_config["outputModel"] = job_storage(fine_tune.source, fine_tune.storage)
-    assert fine_tune.dataset is not None  # the model requires a dataset with training
-    dataset = datasets[fine_tune.dataset]
     spec: kinds.TrainingJobSpec = {
         "runtimeRef": runtime_ref,
         "trainer": _trainer(training),
@@ -225,6 +226,7 @@ def _benchmark(
         spec["additionalRequestParams"] = dict(benchmark.request_params)
     if benchmark.dataset is not None:
         dataset = datasets[benchmark.dataset]
+        assert dataset.source is not None  # checked before rendering
         spec["dataset"] = storage(dataset.source, dataset.storage)
     if override := _pod_override(benchmark):
         spec["podOverride"] = override

@@ -1,0 +1,89 @@
+"""Options only Substratus has, under `substratus:` keys of the project language.
+
+Substratus runs every object as one container: an image, or an image it builds from a git
+repository, given `params` (which its images read as PARAM_<KEY> variables). Datasets and
+models are loaded by such a container; these options say which. Other platforms ignore them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from manifold.models.common import EnvVar, Resources, Strict
+
+ComputeType = Literal["CPU", "GPU"]
+
+
+class GitBuild(Strict):
+    url: str = Field(pattern=r"^https?://\S+$", description="The repository, https://...")
+    branch: str | None = Field(default=None, min_length=1)
+    tag: str | None = Field(default=None, min_length=1, description="Instead of a branch.")
+    path: str | None = Field(default=None, min_length=1, description="Folder to build.")
+
+    @model_validator(mode="after")
+    def _branch_or_tag(self) -> GitBuild:
+        if self.branch is not None and self.tag is not None:
+            raise ValueError("a build checks out a branch or a tag, not both")
+        return self
+
+
+class Build(Strict):
+    """An image Substratus builds in the cluster."""
+
+    git: GitBuild = Field(description="From a git repository (its Dockerfile).")
+
+
+class SubstratusWorkload(Strict):
+    """For services and notebooks."""
+
+    build: Build | None = Field(
+        default=None, description="Build the image from git instead of naming one."
+    )
+    params: dict[str, int | str] | None = Field(
+        default=None, description="Parameters of the image (it reads them as PARAM_<KEY>)."
+    )
+
+
+class SubstratusLoader(SubstratusWorkload):
+    """The container that loads a dataset or a model into Substratus."""
+
+    image: str | None = Field(default=None, min_length=1, description="The loader's image.")
+    command: list[str] | None = None
+    env: list[EnvVar] | None = None
+    resources: Resources | None = None
+
+
+class SubstratusDataset(SubstratusLoader):
+    filename: str | None = Field(
+        default=None, min_length=1, description="API level v0.3: the file the loader writes."
+    )
+
+
+class SubstratusModel(SubstratusLoader):
+    parameter_bits: int | None = Field(
+        default=None, ge=1, description="API level v0.3: bits per parameter (16, 32...)."
+    )
+    compute: list[ComputeType] | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "API level v0.3: the compute it runs on, preferred first (default: GPU when a "
+            "service serving it asks for GPUs, else CPU)."
+        ),
+    )
+
+
+class SubstratusFineTune(Strict):
+    build: Build | None = Field(
+        default=None, description="Build the trainer's image from git (API level v0.10)."
+    )
+    compute: list[ComputeType] | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "API level v0.3: as a model's (default: GPU when a service serving it asks for "
+            "GPUs, else its base model's)."
+        ),
+    )

@@ -1,0 +1,87 @@
+"""Substratus (`substratus.ai/v1`): datasets, models (loaded or fine-tuned), servers and
+notebooks, at the API level an environment chooses (`spec.platforms.substratus.apiLevel`):
+v0.10, upstream's last (the default); v0.3, which seed 001 documents; or v0.4.0, of which
+manifold knows only the ModelServer.
+
+The levels keep the group, version and the names Dataset, Model, ModelServer and Notebook
+while writing them differently: their schemas are `manifold.schemagen.variants_schema`s, and
+each object names its level (`Manifest.schema_variant`) so that it is checked against that
+level alone.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from manifold.catalog import Catalog
+from manifold.diagnostics import Problem
+from manifold.expand import ProjectInstance
+from manifold.platforms import PlatformInstance
+from manifold.schemagen import typed_dict_schema, variants_schema
+from manifold.targets.base import Manifest, OutputKind
+from manifold.targets.substratus import kinds, kinds_v03, kinds_v040, platform, render
+
+LEVELS: dict[str, dict[str, Any]] = {
+    "v0.10": {
+        "Dataset": kinds.Dataset,
+        "Model": kinds.Model,
+        "Server": kinds.Server,
+        "Notebook": kinds.Notebook,
+    },
+    "v0.3": {
+        "Dataset": kinds_v03.Dataset,
+        "Model": kinds_v03.Model,
+        "ModelServer": kinds_v03.ModelServer,
+        "Notebook": kinds_v03.Notebook,
+    },
+    "v0.4.0": {"ModelServer": kinds_v040.ModelServer},
+}
+"""The kinds of each API level, by kind."""
+
+
+def _schema(kind: str) -> Callable[[], dict[str, Any]]:
+    levels = {level: shapes[kind] for level, shapes in LEVELS.items() if kind in shapes}
+    if len(levels) == 1:
+        return typed_dict_schema(*levels.values())
+
+    @functools.cache
+    def build() -> dict[str, Any]:
+        return variants_schema(
+            {level: typed_dict_schema(shape)() for level, shape in levels.items()}
+        )
+
+    return build
+
+
+class SubstratusTarget:
+    name = "substratus"
+
+    @property
+    def service_defaults(self) -> Mapping[str, Any]:
+        return {}
+
+    def output_kinds(self) -> Iterable[OutputKind]:
+        names = sorted({kind for shapes in LEVELS.values() for kind in shapes})
+        for kind in names:
+            yield OutputKind(kinds.API_VERSION, kind, True, _schema(kind))
+
+    def check(self, instance: ProjectInstance, catalog: Catalog) -> Iterable[Problem]:
+        return render.project(instance, catalog).problems
+
+    def render(self, instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
+        return render.project(instance, catalog).manifests
+
+    def check_platform(
+        self, platform_instance: PlatformInstance, catalog: Catalog
+    ) -> Iterable[Problem]:
+        return platform.platform(platform_instance, catalog).problems
+
+    def render_platform(
+        self, platform_instance: PlatformInstance, catalog: Catalog
+    ) -> list[Manifest]:
+        return platform.platform(platform_instance, catalog).manifests
+
+
+TARGET = SubstratusTarget()

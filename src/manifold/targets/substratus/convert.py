@@ -1,0 +1,291 @@
+"""Pieces every Substratus kind is made of, from the project language, and what cannot be
+said in them: environment variables, parameters, resources in Substratus's units, and the
+fields of a project item that Substratus has no word for.
+
+Each function appends what it cannot express to `problems` and returns what it can.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any, cast
+
+from pydantic import BaseModel
+
+from manifold.diagnostics import Problem
+from manifold.models.common import EnvFromSecret, EnvValue, EnvVar, Resources
+from manifold.models.substratus import Build
+from manifold.paths import JsonPath
+from manifold.targets.substratus import kinds
+
+GIBIBYTE = Decimal(2**30)
+"""Substratus's controller turns memory and disk counts into Kubernetes quantities of this."""
+
+_SUFFIXES = {
+    "Ki": Decimal(2**10),
+    "Mi": Decimal(2**20),
+    "Gi": Decimal(2**30),
+    "Ti": Decimal(2**40),
+    "Pi": Decimal(2**50),
+    "Ei": Decimal(2**60),
+    "n": Decimal("1e-9"),
+    "u": Decimal("1e-6"),
+    "m": Decimal("1e-3"),
+    "k": Decimal("1e3"),
+    "M": Decimal("1e6"),
+    "G": Decimal("1e9"),
+    "T": Decimal("1e12"),
+    "P": Decimal("1e15"),
+    "E": Decimal("1e18"),
+}
+
+CONCEPTS: dict[str, str] = {
+    "image_pull_policy": "an image pull policy",
+    "working_dir": "a working directory",
+    "ports": "container ports (servers listen on 8080)",
+    "port": "a port (servers listen on 8080)",
+    "volume_mounts": "volume mounts",
+    "readiness_probe": "a readiness probe",
+    "liveness_probe": "a liveness probe",
+    "startup_probe": "a startup probe",
+    "security_context": "a security context",
+    "node_selector": "node placement (Substratus places pods by GPU type)",
+    "tolerations": "tolerations (Substratus places pods by GPU type)",
+    "affinity": "affinity (Substratus places pods by GPU type)",
+    "volumes": "volumes",
+    "service_account_name": "a service account",
+    "priority_class_name": "a priority class",
+    "scheduler_name": "a scheduler",
+    "host_network": "host networking",
+    "host_ipc": "host IPC",
+    "dns_policy": "a DNS policy",
+    "enable_service_links": "service links",
+    "annotations": "pod annotations",
+    "labels": "pod labels",
+    "replicas": "replicas other than one",
+    "autoscaling": "autoscaling",
+    "leader": "multi-node serving (leader and workers)",
+    "worker": "multi-node serving (leader and workers)",
+    "decoder": "a prefill/decode split (decoder)",
+    "router": "a router",
+    "storage": "storage options (Substratus keeps artifacts in its own bucket)",
+    "scope": "cluster-wide models (a Substratus Model lives in one namespace)",
+    "disabled": "a disabled model",
+    "nodes": "training on several nodes",
+    "procs_per_node": "processes per node",
+    "suspend": "a suspended training",
+}
+
+
+def concept(field: str) -> str:
+    return CONCEPTS.get(field, field)
+
+
+def unexpressed(
+    item: BaseModel, at: JsonPath, supported: Iterable[str], what: str
+) -> Iterator[Problem]:
+    """A problem for each field set on `item` that is not `supported` (fields named after
+    another platform are that platform's, and left alone); empty and false values ask for
+    nothing."""
+    keep = {*supported, "name", "ome"}
+    for field in sorted(item.model_fields_set - keep):
+        value = getattr(item, field)
+        if value is None or value is False or value in ([], {}):
+            continue
+        alias = type(item).model_fields[field].alias or field
+        yield cannot(at, field, alias, what)
+
+
+DEFAULTED = frozenset({"node_selector", "tolerations", "replicas"})
+"""Service fields an environment's `defaults.services` may set."""
+
+
+def cannot(at: JsonPath, field: str, alias: str, what: str) -> Problem:
+    return Problem(
+        (*at, alias),
+        f"Substratus cannot express {concept(field)}, which {what} asks for",
+        hint=f"where an environment's defaults add it, `{alias}: null` in the project's "
+        "service removes it"
+        if field in DEFAULTED
+        else None,
+    )
+
+
+def other_level(
+    options: BaseModel, at: JsonPath, fields: Iterable[str], level: str, problems: list[Problem]
+) -> None:
+    """`substratus:` options that only API level `level` has, given where it is not run."""
+    for field in fields:
+        if getattr(options, field, None) is not None:
+            alias = type(options).model_fields[field].alias or field
+            problems.append(
+                Problem(
+                    (*at, alias),
+                    f"substratus.{alias} belongs to Substratus API level {level}, which this "
+                    "environment does not run",
+                    hint=f"remove it, or run level {level} here "
+                    f"(spec.platforms.substratus.apiLevel: {level} in the environment)",
+                )
+            )
+
+
+# --------------------------------------------------------------------------- values
+
+
+def branch_build(build: Build, at: JsonPath, level: str, problems: list[Problem]) -> dict[str, str]:
+    """A git build as the levels before v0.10 write it: a branch, never a tag."""
+    git = {"url": build.git.url}
+    if build.git.branch is not None:
+        git["branch"] = build.git.branch
+    if build.git.path is not None:
+        git["path"] = build.git.path
+    if build.git.tag is not None:
+        problems.append(
+            Problem(
+                (*at, "build", "git", "tag"),
+                f"at Substratus API level {level} a build checks out a branch, not a tag",
+            )
+        )
+    return git
+
+
+def env(variables: Iterable[EnvVar], at: JsonPath, problems: list[Problem]) -> dict[str, str]:
+    """Substratus's env is a string map; a secret's key is written `${{ secrets.<name>.<key> }}`,
+    which its controller turns into a reference to the Secret."""
+    converted: dict[str, str] = {}
+    for index, variable in enumerate(variables):
+        if isinstance(variable, EnvValue):
+            converted[variable.name] = variable.value
+        elif isinstance(variable, EnvFromSecret):
+            secret = variable.secret
+            converted[variable.name] = f"${{{{ secrets.{secret.name}.{secret.key} }}}}"
+        else:
+            problems.append(
+                Problem(
+                    (*at, index),
+                    f"Substratus sets a variable to a value or to a Secret's key, not from "
+                    f"{'a ConfigMap' if hasattr(variable, 'config_map') else 'a field of the pod'}"
+                    f" ({variable.name})",
+                )
+            )
+    return converted
+
+
+def params(values: dict[str, Any], at: JsonPath, problems: list[Problem]) -> dict[str, int | str]:
+    """Substratus parameters are integers or strings: other numbers and booleans are written
+    as JSON writes them ("0.0002", "true"); lists and maps cannot be passed."""
+    converted: dict[str, int | str] = {}
+    for key, value in values.items():
+        if isinstance(value, bool | float):
+            converted[key] = json.dumps(value)
+        elif isinstance(value, int | str):
+            converted[key] = value
+        else:
+            kind = (
+                "list" if isinstance(value, list) else "map" if isinstance(value, dict) else "null"
+            )
+            problems.append(
+                Problem(
+                    (*at, key),
+                    f"Substratus passes parameters as integers or strings; {key!r} is a {kind}",
+                )
+            )
+    return converted
+
+
+def quantity(value: str | int) -> Decimal | None:
+    """A Kubernetes quantity as a number (500m -> 0.5, 2Gi -> 2147483648)."""
+    if isinstance(value, int):
+        return Decimal(value)
+    number, multiplier = value, Decimal(1)
+    for suffix, factor in sorted(_SUFFIXES.items(), key=lambda item: -len(item[0])):
+        if value.endswith(suffix):
+            number, multiplier = value[: -len(suffix)], factor
+            break
+    try:
+        return Decimal(number) * multiplier
+    except InvalidOperation:
+        return None
+
+
+def _whole(
+    value: str | int, unit: Decimal, unit_name: str, at: JsonPath, problems: list[Problem]
+) -> int | None:
+    """`value` as a whole number of `unit`, which `unit_name` names ("whole CPUs")."""
+    amount = quantity(value)
+    if amount is None:
+        problems.append(Problem(at, f"{value!r} is not a quantity"))
+        return None
+    count = amount / unit
+    if count != count.to_integral_value():
+        shown = f"{count:.2f}".rstrip("0").rstrip(".") + ("Gi" if unit == GIBIBYTE else " CPUs")
+        problems.append(
+            Problem(
+                at,
+                f"Substratus counts {unit_name}: {value!r} is {shown}",
+                hint=f"round it to a whole number of {unit_name.split()[-1]}",
+            )
+        )
+        return None
+    return int(count)
+
+
+def resources(
+    given: Resources, at: JsonPath, problems: list[Problem], what: str
+) -> kinds.Resources:
+    converted: kinds.Resources = {}
+    if given.cpu is not None:
+        cpu = _whole(given.cpu, Decimal(1), "whole CPUs", (*at, "cpu"), problems)
+        if cpu is not None:
+            converted["cpu"] = cpu
+    unit = "memory and disk in whole Gi"
+    if given.memory is not None:
+        memory = _whole(given.memory, GIBIBYTE, unit, (*at, "memory"), problems)
+        if memory is not None:
+            converted["memory"] = memory
+    if given.ephemeral_storage is not None:
+        disk = _whole(given.ephemeral_storage, GIBIBYTE, unit, (*at, "ephemeralStorage"), problems)
+        if disk is not None:
+            converted["disk"] = disk
+    for field, key in (("requests", "requests"), ("limits", "limits")):
+        if getattr(given, field):
+            problems.append(
+                Problem(
+                    (*at, key),
+                    f"Substratus requests and limits one amount of each resource: separate "
+                    f"{key}, which {what} asks for, cannot be expressed",
+                    hint="give cpu, memory, ephemeralStorage and gpu only",
+                )
+            )
+    gpu = given.gpu
+    if gpu is not None:
+        converted["gpu"] = _gpu(gpu.type, gpu.count, gpu.resource, (*at, "gpu"), problems)
+    return converted
+
+
+def _gpu(
+    gpu_type: str | None, count: int, resource: str, at: JsonPath, problems: list[Problem]
+) -> kinds.Gpu:
+    converted: kinds.Gpu = {"count": count}
+    if gpu_type is not None:
+        if gpu_type in kinds.GPU_TYPES:
+            converted = {"type": cast(kinds.GpuType, gpu_type), "count": count}
+        else:
+            problems.append(
+                Problem(
+                    (*at, "type"),
+                    f"Substratus knows the GPU types {', '.join(kinds.GPU_TYPES)}, not "
+                    f"{gpu_type!r}",
+                    hint="name one of them, or leave type out for any GPU",
+                )
+            )
+    if resource != "nvidia.com/gpu":
+        problems.append(
+            Problem(
+                (*at, "resource"),
+                f"Substratus requests GPUs as nvidia.com/gpu, not {resource}",
+            )
+        )
+    return converted
