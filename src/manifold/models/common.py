@@ -210,7 +210,20 @@ class ReplicasDefault(Strict):
 
 
 class Gpu(Strict):
-    count: int = Field(ge=0, le=INT32_MAX, description="Whole GPU devices per replica.")
+    count: int = Field(ge=0, le=INT32_MAX, description="GPU devices per replica.")
+    portion: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description=(
+            "Fraction of each device a replica gets, for example 0.5 (Run:ai GPU fractions). "
+            "Omit for whole devices."
+        ),
+    )
+    memory: Quantity | None = Field(
+        default=None,
+        description="GPU memory a replica gets on its one device, for example 20Gi (Run:ai).",
+    )
     type: str | None = Field(
         default=None,
         description=(
@@ -221,6 +234,12 @@ class Gpu(Strict):
     resource: str = Field(
         default="nvidia.com/gpu", description="Extended resource name the devices are requested as."
     )
+
+    @model_validator(mode="after")
+    def _one_kind_of_share(self) -> Gpu:
+        if self.portion is not None and self.memory is not None:
+            raise ValueError("give a GPU portion or GPU memory, not both")
+        return self
 
 
 class GpuDefault(Gpu):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from manifold.catalog import (
     Catalog,
@@ -58,6 +59,7 @@ TASK_CAPABILITIES = {
 
 
 def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
+    yield from gpu_shares(instance.data)
     yield from _models(instance)
     yield from _runtime_definitions(instance)
     for index, service in enumerate(instance.spec.services):
@@ -434,7 +436,27 @@ def _benchmark_fits_model(
 # --------------------------------------------------------------------------- platform
 
 
+def gpu_shares(data: Any, path: JsonPath = ()) -> Iterator[Problem]:
+    """GPU portions and GPU memory (Run:ai's GPU sharing), wherever resources are written:
+    OME requests whole devices."""
+    if isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from gpu_shares(item, (*path, index))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key == "gpu" and isinstance(value, dict):
+                for share in ("portion", "memory"):
+                    if value.get(share) is not None:
+                        yield Problem(
+                            (*path, key, share),
+                            f"OME requests whole GPUs; gpu.{share} (a share of a GPU) needs Run:ai",
+                            hint="request whole devices with gpu.count",
+                        )
+            yield from gpu_shares(value, (*path, key))
+
+
 def check_platform(platform: PlatformInstance) -> Iterator[Problem]:
+    yield from gpu_shares(platform.data)
     spec = platform.spec
     for index, runtime in enumerate(spec.serving_runtimes):
         yield from runtime_problems(runtime, ("servingRuntimes", index))
