@@ -1,5 +1,6 @@
 """Stage 6: give rendered objects what every object gets: namespace, labels, annotations,
-and the Namespace objects themselves."""
+and the Namespace objects themselves. API requests (a `Manifest.form`) get the same labels
+and annotations where their form keeps them, and no namespace."""
 
 from __future__ import annotations
 
@@ -87,6 +88,12 @@ def finalize(manifests: list[Manifest], owner: Owner) -> list[Manifest]:
         }
         if manifest.component:
             labels["app.kubernetes.io/component"] = manifest.component
+        if manifest.form is not None:
+            body = manifest.form.finalized(
+                manifest.body, dict(sorted(labels.items())), dict(sorted(annotations.items()))
+            )
+            finalized.append(manifest.with_body(body))
+            continue
         namespace = (manifest.namespace or owner.namespace) if manifest.namespaced else None
         own_annotations = manifest.metadata.get("annotations") or {}
         metadata = _metadata(manifest.name, namespace, labels, {**annotations, **own_annotations})

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 from manifold.errors import UsageProblem
-from manifold.header import is_generated
+from manifold.header import split_ownership
 from manifold.writer import RENDERED_DIR
 
 _REGULAR_FILES = ("100644", "100755")
@@ -51,7 +51,8 @@ def resolve(root: Path, ref: str) -> tuple[str, str]:
 def rendered_at(root: Path, commit: str) -> dict[str, bytes]:
     """manifold's files of rendered/ at `commit`, by path relative to rendered/.
 
-    Like the writer, only files that carry manifold's header count; links are left out.
+    Like the writer, only manifold's files count (`header.split_ownership`); links are left
+    out.
     """
     listing = _git(root, "ls-tree", "-r", "-z", commit, "--", RENDERED_DIR)
     if listing.returncode != 0:
@@ -79,6 +80,5 @@ def rendered_at(root: Path, commit: str) -> dict[str, bytes]:
         size = int(output[offset:header_end].split(b" ")[2])
         data = output[header_end + 1 : header_end + 1 + size]
         offset = header_end + 1 + size + 1
-        if is_generated(data):
-            files[relative] = data
-    return files
+        files[relative] = data
+    return split_ownership(files)[0]

@@ -3,21 +3,44 @@
 `<env>/<project>/<kind>-<name>.yaml`, one object per file, and `<env>/kustomization.yaml`
 listing exactly those files. Objects that belong to no single project (a namespace several
 projects share) go under `<env>/_shared/`, a name no project can have.
+
+API requests (a `Manifest.form`) are not Kubernetes objects: Flux and Argo CD must not apply
+them. They are written as canonical JSON to `<env>/_<platform>/<project>/<prefix>-<name>.json`,
+which kustomization.yaml does not list, and `<env>/_<platform>/index.yaml` lists them. JSON
+has no comments to carry manifold's header, so the index (which has the header) is what
+makes those files manifold's (`header.split_ownership`).
 """
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
+from typing import Any
+
 from manifold import yamlio
-from manifold.header import header
+from manifold.header import REQUEST_INDEX, header
 from manifold.targets.base import Manifest
 
 SHARED_DIR = "_shared"
 KUSTOMIZATION = "kustomization.yaml"
 
 
+def requests_dir(environment: str, platform: str) -> str:
+    """Where an environment's requests to a platform's API are written."""
+    return f"{environment}/_{platform}"
+
+
 def manifest_path(environment: str, manifest: Manifest) -> str:
+    if manifest.form is not None:
+        folder = requests_dir(environment, manifest.form.platform)
+        return f"{folder}/{manifest.project}/{manifest.form.file_prefix}-{manifest.name}.json"
     folder = manifest.project or SHARED_DIR
     return f"{environment}/{folder}/{manifest.kind.lower()}-{manifest.name}.yaml"
+
+
+def canonical_json(body: Any) -> str:
+    """One text per value: sorted keys, two-space indents, UTF-8, a final newline."""
+    return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def collisions(environment: str, manifests: list[Manifest]) -> list[tuple[Manifest, Manifest]]:
@@ -41,17 +64,46 @@ def layout(
 ) -> dict[str, str]:
     """The files of one environment; `manifests` must be free of collisions."""
     files: dict[str, str] = {}
+    requests: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for manifest in manifests:
         path = manifest_path(environment, manifest)
-        files[path] = header(manifest.sources) + yamlio.emit(manifest.body)
-    resources = sorted(path.removeprefix(f"{environment}/") for path in files)
+        if manifest.form is None:
+            files[path] = header(manifest.sources) + yamlio.emit(manifest.body)
+            continue
+        files[path] = canonical_json(manifest.body)
+        folder = requests_dir(environment, manifest.form.platform)
+        requests[manifest.form.platform][path.removeprefix(f"{folder}/")] = list(manifest.sources)
+    resources = sorted(
+        path.removeprefix(f"{environment}/") for path in files if path.endswith(".yaml")
+    )
     kustomization = {
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
         "kind": "Kustomization",
         "resources": resources,
     }
-    projects = sorted({m.sources[0] for m in manifests if m.project is not None and m.sources})
+    projects = sorted(
+        {m.sources[0] for m in manifests if m.project and m.sources and m.form is None}
+    )
     files[f"{environment}/{KUSTOMIZATION}"] = header(
         [*projects, *environment_sources]
     ) + yamlio.emit(kustomization)
+    for platform, listed in requests.items():
+        index = f"{requests_dir(environment, platform)}/{REQUEST_INDEX}"
+        files[index] = _request_index(environment, platform, listed, environment_sources)
     return dict(sorted(files.items()))
+
+
+def _request_index(
+    environment: str,
+    platform: str,
+    listed: dict[str, list[str]],
+    environment_sources: tuple[str, ...],
+) -> str:
+    projects = sorted({sources[0] for sources in listed.values() if sources})
+    note = (
+        f"# Requests to the {platform} API, sent by `manifold {platform} apply --env "
+        f"{environment}`.\n# No kustomization lists them: Flux and Argo CD never apply them. "
+        "manifold owns the files listed here.\n"
+    )
+    body = {"files": dict(sorted(listed.items()))}
+    return header([*projects, *environment_sources]) + note + yamlio.emit(body)

@@ -298,12 +298,15 @@ def _render_environment(
     catalog = _catalog(environment, inputs, selected, diagnostics, progress)
 
     instances: list[ProjectInstance] = []
+    in_namespaces: list[ProjectInstance] = []
     manifests: list[Manifest] = []
     for instance in catalog.projects.values():
         target = get_target(instance.spec.platform)
         problems = [*check_references(instance, catalog), *target.check(instance, catalog)]
         if _report(instance, problems, diagnostics) and not relies_on_broken(instance, catalog):
             instances.append(instance)
+            if any(kind.namespaced for kind in target.output_kinds()):
+                in_namespaces.append(instance)
             manifests.extend(finalize(target.render(instance, catalog), instance))
     owners: dict[str, ProjectInstance | PlatformInstance] = {i.name: i for i in instances}
     platform_namespaces: list[tuple[str, PlatformInstance, str]] = []
@@ -321,7 +324,7 @@ def _render_environment(
         platform_namespaces.extend((namespace, platform, platform.sources[0]) for namespace in used)
         manifests.extend(objects)
     return _Rendered(
-        [*namespaces(instances, environment, platform_namespaces), *manifests],
+        [*namespaces(in_namespaces, environment, platform_namespaces), *manifests],
         owners,
         complete=len(owners) == len(selected) + len(catalog.platforms),
     )
@@ -392,7 +395,8 @@ def _checked(
     kubernetes_version = environment.kubernetes_version or DEFAULT_KUBERNETES_VERSION
     for manifest in manifests:
         variant = manifest.schema_variant
-        for error in object_errors(manifest.body, store, kubernetes_version, variant):
+        kind = (manifest.api_version, manifest.kind) if manifest.form is not None else None
+        for error in object_errors(manifest.body, store, kubernetes_version, variant, kind):
             problem = Problem(
                 manifest.spec_path,
                 f"rendered {manifest.kind} {shown(manifest.name)} is invalid at "

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import Any
 import jsonschema_rs
 
 from manifold import yamlio
+from manifold.diagnostics import Problem
 from manifold.gitops.kinds import OUTPUT_KINDS as SYNC_KINDS
 from manifold.models import INPUT_KINDS
 from manifold.paths import JsonPath
@@ -111,15 +112,24 @@ class SchemaError:
     message: str
 
 
+Rules = Callable[[dict[str, Any]], Iterable[Problem]]
+
+
 class Validator:
-    def __init__(self, compiled: Any, source: str) -> None:
+    def __init__(self, compiled: Any, source: str, rules: Rules | None = None) -> None:
         self._compiled = compiled
+        self._rules = rules
         self.source = source
         """Where the schema came from, for messages."""
 
     def errors(self, instance: Any) -> Iterator[SchemaError]:
+        valid = True
         for error in self._compiled.iter_errors(instance):
+            valid = False
             yield SchemaError(tuple(error.instance_path), _message(error))
+        if valid and self._rules is not None:
+            for problem in self._rules(instance):
+                yield SchemaError(problem.path, problem.message)
 
 
 def _message(error: Any) -> str:
@@ -145,14 +155,15 @@ class SchemaStore:
         self, api_version: str, kind: str, kubernetes_version: str, variant: str | None = None
     ) -> Validator | None:
         relative = kubeconform_path(api_version, kind)
+        output = self._generated.get((api_version, kind))
+        rules = output.rules if output is not None else None
         if self._root is not None:
             local = self._root / SCHEMAS_DIR / relative
             if local.is_file():
-                return _local_validator(local, f"{SCHEMAS_DIR}/{relative}", variant)
-        output = self._generated.get((api_version, kind))
+                return _local_validator(local, f"{SCHEMAS_DIR}/{relative}", variant, rules)
         if output is not None:
             compiled = jsonschema_rs.validator_for(_variant(output.schema(), variant))
-            return Validator(compiled, "manifold")
+            return Validator(compiled, "manifold", rules)
         return builtin_validator(api_version, kind, kubernetes_version)
 
 
@@ -167,7 +178,9 @@ class UnusableSchema(Validator):
         yield SchemaError((), f"its schema {self.source} {self.reason}")
 
 
-def _local_validator(path: Path, source: str, variant: str | None) -> Validator:
+def _local_validator(
+    path: Path, source: str, variant: str | None, rules: Rules | None = None
+) -> Validator:
     """A repository schema file, compiled; external `$ref`s are refused, never fetched (a
     pull request could otherwise make CI read local files or call any URL)."""
     try:
@@ -184,7 +197,7 @@ def _local_validator(path: Path, source: str, variant: str | None) -> Validator:
 
     try:
         compiled = jsonschema_rs.validator_for(_variant(schema, variant), retriever=refuse_to_fetch)
-        return Validator(compiled, source)
+        return Validator(compiled, source, rules)
     except (ValueError, jsonschema_rs.ReferencingError) as error:
         if refused:
             return UnusableSchema(

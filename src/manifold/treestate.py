@@ -15,11 +15,11 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from manifold.header import is_generated
+from manifold.header import REQUEST_INDEX, indexed_files, is_generated
 
 STATE_FILE = "tree.json"
 _FORMAT = 1
@@ -142,10 +142,25 @@ def scan(rendered: Path, record: Record) -> TreeState:
             state.generated[relative] = entry.digest
         else:
             foreign.add(relative)
+    for owned in _indexed(rendered, state):
+        entry = replace(state.entries[owned], generated=True)
+        state.entries[owned] = entry
+        state.generated[owned] = entry.digest
+        foreign.discard(owned)
     unverified.update(path for path in record.entries if path not in state.entries)
     state.foreign = frozenset(foreign)
     state.unverified = frozenset(unverified)
     return state
+
+
+def _indexed(rendered: Path, state: TreeState) -> list[str]:
+    """Files that are manifold's without its header: the JSON an index of requests lists."""
+    owned: list[str] = []
+    for relative in state.generated:
+        if relative.rsplit("/", 1)[-1] == REQUEST_INDEX:
+            listed = indexed_files(relative, (rendered / relative).read_bytes())
+            owned.extend(path for path in listed if path in state.entries)
+    return owned
 
 
 def _read_entry(path: Path, stat: os.stat_result) -> Entry:

@@ -18,23 +18,37 @@ _DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]
 
 
 def object_errors(
-    body: Any, store: SchemaStore, kubernetes_version: str, variant: str | None = None
+    body: Any,
+    store: SchemaStore,
+    kubernetes_version: str,
+    variant: str | None = None,
+    kind_of_request: tuple[str, str] | None = None,
 ) -> list[SchemaError]:
     """What is wrong with one object; an object of a kind no schema covers is an error too.
-    `variant` names the API level the object was written for, where its kind has several."""
+    `variant` names the API level the object was written for, where its kind has several.
+
+    An API request carries no apiVersion and kind: `kind_of_request` gives them (its target's
+    own, and its schema constrains its name).
+    """
     if not isinstance(body, dict):
         return [SchemaError((), "an object must be a mapping")]
-    api_version, kind = body.get("apiVersion"), body.get("kind")
-    if not isinstance(api_version, str) or not api_version:
-        return [SchemaError(("apiVersion",), "missing apiVersion")]
-    if not isinstance(kind, str) or not kind:
-        return [SchemaError(("kind",), "missing kind")]
-    if not _API_VERSION.match(api_version):
-        message = f"{shown(api_version)} is not an apiVersion (GROUP/VERSION, or v1)"
-        return [SchemaError(("apiVersion",), message)]
-    if not _KIND.match(kind):
-        return [SchemaError(("kind",), f"{shown(kind)} is not a kind (CamelCase letters)")]
-    identity = identity_errors(body)
+    if kind_of_request is not None:
+        api_version, kind = kind_of_request
+        identity = []
+    else:
+        given_version, given_kind = body.get("apiVersion"), body.get("kind")
+        if not isinstance(given_version, str) or not given_version:
+            return [SchemaError(("apiVersion",), "missing apiVersion")]
+        if not isinstance(given_kind, str) or not given_kind:
+            return [SchemaError(("kind",), "missing kind")]
+        if not _API_VERSION.match(given_version):
+            message = f"{shown(given_version)} is not an apiVersion (GROUP/VERSION, or v1)"
+            return [SchemaError(("apiVersion",), message)]
+        if not _KIND.match(given_kind):
+            message = f"{shown(given_kind)} is not a kind (CamelCase letters)"
+            return [SchemaError(("kind",), message)]
+        api_version, kind = given_version, given_kind
+        identity = identity_errors(body)
     validator = store.validator(api_version, kind, kubernetes_version, variant)
     if validator is None:
         return [

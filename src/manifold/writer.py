@@ -11,8 +11,10 @@ by touching only the paths that differ (those this write changes, and those the 
 did): the cost of a write follows the size of the change, not of the tree. The record of
 what was written (`treestate`) lets a run know the tree without reading it.
 
-A file is manifold's when it starts with manifold's header. Files that are not manifold's
-are carried over untouched; manifold's files that are no longer produced disappear.
+A file is manifold's when it starts with manifold's header, or when an index of API
+requests that manifold wrote lists it (`header.split_ownership`: JSON has no comments). Files
+that are not manifold's are carried over untouched; manifold's files that are no longer
+produced disappear.
 """
 
 from __future__ import annotations

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
+from manifold.catalog import Catalog
 from manifold.decode import decode
 from manifold.environments import EnvironmentFile, ResolvedEnvironment, resolve_environments
-from manifold.expand import ProjectFile
+from manifold.expand import ProjectFile, ProjectInstance, expand
 from manifold.sources import Document, parse_document
 
 
@@ -45,3 +46,21 @@ def env_text(name: str, spec: str = "") -> str:
         "apiVersion: manifold.dev/v1alpha1\nkind: Environment\n"
         f"metadata:\n  name: {name}\nspec:\n{body or '  {}'}\n"
     )
+
+
+def project_instance(platform: str, spec: str, environment_spec: str = "") -> ProjectInstance:
+    """Project `demo` of team `ai` on `platform` (spec lines without indentation) in `dev`."""
+    text = (
+        "apiVersion: manifold.dev/v1alpha1\nkind: Project\n"
+        f"metadata: {{name: demo, team: ai}}\nspec:\n  platform: {platform}\n"
+        + "".join(f"  {line}\n" for line in spec.strip().splitlines())
+    )
+    environment = environments(dev=env_text("dev", environment_spec))["dev"]
+    instance, problems = expand(project_file(text), environment)
+    assert instance is not None, problems
+    return instance
+
+
+def lone_catalog(instance: ProjectInstance) -> Catalog:
+    """An environment holding only this project, without a platform file."""
+    return Catalog(instance.environment, {instance.name: instance})

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Manifest:
-    """One object rendered for one environment: a Kubernetes object as plain data."""
+    """One object rendered for one environment: a Kubernetes object as plain data, or (with
+    a `form`) a request to a platform's HTTP API."""
 
     body: dict[str, Any]
     """apiVersion, kind, metadata, spec, then any other fields, in that order."""
@@ -35,22 +36,30 @@ class Manifest:
     schema_variant: str | None = None
     """Which variant of its kind's schema checks it, where a platform's API levels share a
     group, version and kind (`manifold.schemagen.variants_schema`)."""
+    form: RequestForm | None = None
+    """How to read the body when it is an API request rather than a Kubernetes object."""
 
     @property
     def api_version(self) -> str:
+        if self.form is not None:
+            return self.form.output.api_version
         return str(self.body.get("apiVersion", ""))
 
     @property
     def kind(self) -> str:
+        if self.form is not None:
+            return self.form.output.kind
         return str(self.body.get("kind", ""))
 
     @property
     def metadata(self) -> dict[str, Any]:
-        metadata = self.body.get("metadata")
+        metadata = self.body.get("metadata") if self.form is None else None
         return metadata if isinstance(metadata, dict) else {}
 
     @property
     def name(self) -> str:
+        if self.form is not None:
+            return self.form.name(self.body)
         return str(self.metadata.get("name", ""))
 
     @property
@@ -60,14 +69,18 @@ class Manifest:
 
     @property
     def labels(self) -> dict[str, str]:
+        if self.form is not None:
+            return self.form.labels(self.body)
         labels = self.metadata.get("labels")
         return labels if isinstance(labels, dict) else {}
 
     @property
     def identity(self) -> tuple[str, str, str, str]:
-        """What Kubernetes identifies an object by: group, kind, namespace and name."""
+        """What the platform identifies an object by: group, kind, scope (for Kubernetes, the
+        namespace) and name."""
         group = self.api_version.rpartition("/")[0]
-        return (group, self.kind, self.namespace or "", self.name)
+        scope = self.form.scope(self.body) if self.form is not None else self.namespace
+        return (group, self.kind, scope or "", self.name)
 
     def with_body(
         self, body: dict[str, Any], patched_by: tuple[str, Position] | None = None
@@ -82,6 +95,7 @@ class Manifest:
             self.spec_path,
             patches,
             self.schema_variant,
+            self.form,
         )
 
 
@@ -93,6 +107,9 @@ class OutputKind:
     kind: str
     namespaced: bool
     schema: Callable[[], dict[str, Any]]
+    rules: Callable[[dict[str, Any]], Iterable[Problem]] | None = None
+    """What the platform refuses that a schema cannot say, checked once the schema passes;
+    problems are at paths in the object."""
 
     @property
     def group(self) -> str:
@@ -101,6 +118,43 @@ class OutputKind:
     @property
     def version(self) -> str:
         return self.api_version.rpartition("/")[2]
+
+
+class RequestForm(Protocol):
+    """A kind of body that is a request to a platform's HTTP API, not a Kubernetes object.
+
+    Such bodies carry no apiVersion, kind or metadata, so the form says what they are and
+    where their name and labels sit. manifold writes them as JSON under
+    `rendered/<env>/_<platform>/`, which no kustomization lists, and the platform's own
+    command (`manifold <platform> apply`) sends them.
+    """
+
+    @property
+    def platform(self) -> str:
+        """The platform's name, as `spec.platform` gives it."""
+
+    @property
+    def output(self) -> OutputKind:
+        """The kind of the bodies, with their schema."""
+
+    @property
+    def file_prefix(self) -> str:
+        """Files are named `<file_prefix>-<name>.json`."""
+
+    def name(self, body: dict[str, Any]) -> str:
+        """The name the platform knows the object by."""
+
+    def scope(self, body: dict[str, Any]) -> str:
+        """Where that name must be unique (what a namespace is to Kubernetes)."""
+
+    def labels(self, body: dict[str, Any]) -> dict[str, str]:
+        """The labels the body carries."""
+
+    def finalized(
+        self, body: dict[str, Any], labels: dict[str, str], annotations: dict[str, str]
+    ) -> dict[str, Any]:
+        """The body with the labels and annotations every rendered object gets (the body's
+        own annotations win)."""
 
 
 class Target(Protocol):

@@ -2,8 +2,8 @@
 
 Adding a platform is one entry here and one module implementing `manifold.targets.base.Target`;
 nothing else in the pipeline names a platform. A platform with settings per environment (an
-API level...) also names the module whose `SETTINGS` model checks `spec.platforms.<platform>`
-of environment files. Modules are imported on first use.
+API level, a control plane's address and ids...) also names the module whose `SETTINGS` model
+checks `spec.platforms.<platform>` of environment files. Modules are imported on first use.
 """
 
 from __future__ import annotations
@@ -17,14 +17,16 @@ if TYPE_CHECKING:
 
     from manifold.targets.base import Target
 
-PlatformName = Literal["ome", "substratus"]
+PlatformName = Literal["ome", "runai", "substratus"]
 
 _MODULES: dict[str, str] = {
     "ome": "manifold.targets.ome",
+    "runai": "manifold.targets.runai",
     "substratus": "manifold.targets.substratus",
 }
 
 _SETTINGS: dict[str, str] = {
+    "runai": "manifold.targets.runai.settings",
     "substratus": "manifold.targets.substratus.settings",
 }
 

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.catalog import Catalog
-from manifold.expand import ProjectInstance, expand
+from manifold.expand import ProjectInstance
 from manifold.targets.registry import get_target
-from tests.unit.helpers import env_text, environments, project_file
+from tests.unit.helpers import lone_catalog, project_instance
 
 TARGET = get_target("ome")
 
 
 def _instance(spec: str) -> ProjectInstance:
-    text = (
-        "apiVersion: manifold.dev/v1alpha1\nkind: Project\n"
-        "metadata: {name: demo, team: ai}\nspec:\n  platform: ome\n"
-        + "".join(f"  {line}\n" for line in spec.strip().splitlines())
-    )
-    instance, problems = expand(project_file(text), environments(dev=env_text("dev"))["dev"])
-    assert instance is not None, problems
-    return instance
+    return project_instance("ome", spec)
 
 
-def _catalog(instance: ProjectInstance) -> Catalog:
-    """An environment holding only this project, without a platform file."""
-    return Catalog(instance.environment, {instance.name: instance})
+_catalog = lone_catalog
 
 
 def _render(spec: str) -> dict[str, dict[str, Any]]:

@@ -1,0 +1,265 @@
+"""The Run:ai target: one InferenceCreationRequest per service, and what it refuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from manifold.expand import ProjectInstance
+from manifold.finalize import finalize
+from manifold.targets.registry import get_target
+from tests.unit.helpers import lone_catalog, project_instance
+
+TARGET = get_target("runai")
+SETTINGS = """
+platforms:
+  runai:
+    baseUrl: https://runai.example.com
+    clusterId: 3f1c9a6e-0b7d-4c52-9e8a-5d2f1b4c7a90
+    projectId: "12"
+    projectIds: {other: "99"}
+"""
+MODEL = 'models: [{name: m, source: "hf://a/b"}]'
+
+
+def _instance(spec: str, settings: str = SETTINGS) -> ProjectInstance:
+    return project_instance("runai", spec, settings)
+
+
+_catalog = lone_catalog
+
+
+def _specs(spec: str) -> dict[str, dict[str, Any]]:
+    instance = _instance(spec)
+    catalog = _catalog(instance)
+    assert [p.message for p in TARGET.check(instance, catalog)] == []
+    return {m.name: m.body["spec"] for m in TARGET.render(instance, catalog)}
+
+
+def _problems(spec: str, settings: str = SETTINGS) -> list[str]:
+    instance = _instance(spec, settings)
+    problems = TARGET.check(instance, _catalog(instance))
+    return [f"{'.'.join(map(str, p.path))}: {p.message}" for p in problems]
+
+
+def _service(fields: str) -> dict[str, Any]:
+    return _specs(f"{MODEL}\nservices: [{{name: s, model: m, image: i, {fields}}}]")["s"]
+
+
+def test_request_envelope_from_the_environment() -> None:
+    instance = _instance(f"{MODEL}\nservices: [{{name: s, model: m, image: i}}]")
+    (manifest,) = TARGET.render(instance, _catalog(instance))
+    assert manifest.form is not None and manifest.kind == "InferenceCreationRequest"
+    assert {k: v for k, v in manifest.body.items() if k != "spec"} == {
+        "name": "s",
+        "projectId": "12",
+        "clusterId": "3f1c9a6e-0b7d-4c52-9e8a-5d2f1b4c7a90",
+    }
+    assert manifest.body["spec"]["servingPort"] == {"container": 8080, "protocol": "http"}
+    (final,) = finalize([manifest], instance)
+    assert final.labels["app.kubernetes.io/managed-by"] == "manifold"
+    assert final.identity[2] == "cluster 3f1c9a6e-0b7d-4c52-9e8a-5d2f1b4c7a90, project 12"
+
+
+@pytest.mark.parametrize(
+    ("gpu", "compute"),
+    [
+        ("{count: 2}", {"gpuDevicesRequest": 2}),
+        (
+            "{count: 1, portion: 0.25}",
+            {"gpuDevicesRequest": 1, "gpuRequestType": "portion", "gpuPortionRequest": 0.25},
+        ),
+        (
+            "{count: 1, memory: 20Gi}",
+            {"gpuDevicesRequest": 1, "gpuRequestType": "memory", "gpuMemoryRequest": "20Gi"},
+        ),
+    ],
+)
+def test_gpus(gpu: str, compute: dict[str, Any]) -> None:
+    assert _service(f"resources: {{gpu: {gpu}}}")["compute"] == compute
+
+
+def test_cpu_in_cores_and_limits_equal_to_requests_unless_given() -> None:
+    compute = _service("resources: {cpu: 1500m, memory: 4Gi, limits: {memory: 6Gi}}")["compute"]
+    assert compute == {
+        "cpuCoreRequest": 1.5,
+        "cpuCoreLimit": 1.5,
+        "cpuMemoryRequest": "4Gi",
+        "cpuMemoryLimit": "6Gi",
+    }
+    assert _service("resources: {requests: {cpu: 2}}")["compute"] == {"cpuCoreRequest": 2}
+
+
+@pytest.mark.parametrize(
+    ("source", "model_path", "pvc"),
+    [
+        ("hf://org/repo", "org/repo", None),
+        ("s3://bucket/models/x", "s3://bucket/models/x", None),
+        ("pvc://claim/sub/dir", "/mnt/models/sub/dir", "claim"),
+        ("pvc://claim", "/mnt/models", "claim"),
+    ],
+)
+def test_the_model_reaches_the_container(source: str, model_path: str, pvc: str | None) -> None:
+    spec = _specs(
+        f"models: [{{name: m, source: '{source}'}}]\nservices: [{{name: s, model: m, image: i}}]"
+    )["s"]
+    [variable] = spec["environmentVariables"]
+    assert variable == {"name": "MODEL_PATH", "value": model_path}
+    claims = spec.get("storage", {}).get("pvc", [])
+    assert claims == (
+        [
+            {
+                "name": "model",
+                "claimName": pvc,
+                "existingPvc": True,
+                "readOnly": True,
+                "path": "/mnt/models",
+            }
+        ]
+        if pvc
+        else []
+    )
+
+
+def test_the_service_overrides_its_inline_runtime() -> None:
+    spec = _specs(
+        f"""
+{MODEL}
+services:
+- name: s
+  model: m
+  runtime:
+    image: base
+    command: [python3, -m, server]
+    args: [--model, $(MODEL_PATH), --name, "my model"]
+    env: [{{name: A, value: "1"}}, {{name: B, value: "2"}}]
+    resources: {{cpu: "2", memory: 8Gi}}
+    port: 9000
+  image: patched
+  args: [--extra]
+  env: [{{name: B, value: "3"}}, {{name: MODEL_PATH, value: /custom}}]
+  resources: {{cpu: "4"}}
+  readinessProbe: {{httpGet: {{path: /ready}}, timeoutSeconds: 3}}
+"""
+    )["s"]
+    assert spec["image"] == "patched"
+    assert spec["command"] == "python3 -m server"
+    assert spec["args"] == "--model $(MODEL_PATH) --name 'my model' --extra"
+    assert spec["environmentVariables"] == [
+        {"name": "A", "value": "1"},
+        {"name": "B", "value": "3"},
+        {"name": "MODEL_PATH", "value": "/custom"},
+    ]
+    assert spec["compute"]["cpuCoreRequest"] == 4
+    assert spec["compute"]["cpuMemoryRequest"] == "8Gi"
+    assert spec["servingPort"]["container"] == 9000
+    assert spec["probes"] == {
+        "readiness": {"handler": {"httpGet": {"path": "/ready", "port": 9000}}, "timeoutSeconds": 3}
+    }
+
+
+def test_a_runtime_of_the_project_is_the_container() -> None:
+    spec = _specs(
+        f"""
+{MODEL}
+runtimes:
+- name: vllm
+  supports: [{{format: {{name: safetensors}}, framework: {{name: transformers}}}}]
+  engine:
+    image: vllm/vllm-openai
+    args: [--model=$(MODEL_PATH)]
+    ports: [{{containerPort: 8000, name: http}}]
+    readinessProbe: {{httpGet: {{path: /health, port: http}}}}
+services:
+- {{name: s, model: m, runtime: vllm, args: [--max-model-len=4096]}}
+"""
+    )["s"]
+    assert (spec["image"], spec["args"]) == (
+        "vllm/vllm-openai",
+        "--model=$(MODEL_PATH) --max-model-len=4096",
+    )
+    assert spec["servingPort"]["container"] == 8000
+    assert spec["probes"]["readiness"]["handler"]["httpGet"] == {"path": "/health", "port": 8000}
+
+
+def test_volumes_become_storage() -> None:
+    spec = _service(
+        """volumes: [
+          {name: a, persistentVolumeClaim: {claimName: data, readOnly: true}},
+          {name: b, secret: {secretName: keys}},
+          {name: c, hostPath: {path: /raid}},
+          {name: d, nfs: {server: nas, path: /export}}],
+        volumeMounts: [
+          {name: a, mountPath: /data}, {name: b, mountPath: /keys},
+          {name: c, mountPath: /raid, readOnly: false}, {name: d, mountPath: /nfs}]"""
+    )
+    assert spec["storage"] == {
+        "pvc": [
+            {
+                "name": "a",
+                "claimName": "data",
+                "existingPvc": True,
+                "path": "/data",
+                "readOnly": True,
+            }
+        ],
+        "secretVolume": [{"name": "b", "secret": "keys", "mountPath": "/keys"}],
+        "hostPath": [{"name": "c", "path": "/raid", "mountPath": "/raid", "readOnly": False}],
+        "nfs": [{"name": "d", "server": "nas", "path": "/export", "mountPath": "/nfs"}],
+    }
+
+
+def test_scheduling() -> None:
+    spec = _service(
+        """replicas: {min: 0, max: 4}, autoscaling: {metric: rps, target: 30},
+        nodeSelector: {b: "2", a: "1"}, priorityClassName: high,
+        tolerations: [
+          {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule},
+          {key: nvidia.com/gpu, operator: Exists, effect: NoExecute, tolerationSeconds: 5},
+          {operator: Exists}]"""
+    )
+    assert spec["autoscaling"] == {
+        "minReplicas": 0,
+        "maxReplicas": 4,
+        "metric": "throughput",
+        "metricThreshold": 30,
+    }
+    assert spec["nodeAffinityRequired"]["nodeSelectorTerms"] == [
+        {
+            "matchExpressions": [
+                {"key": "a", "operator": "In", "values": ["1"]},
+                {"key": "b", "operator": "In", "values": ["2"]},
+            ]
+        }
+    ]
+    assert spec["priorityClass"] == "high"
+    assert [t["name"] for t in spec["tolerations"]] == ["nvidia-com-gpu", "nvidia-com-gpu-2", "any"]
+    assert spec["tolerations"][1]["seconds"] == 5
+
+
+def test_refusals_point_at_the_runtime_when_it_sets_the_field() -> None:
+    problems = _problems(
+        f"""
+{MODEL}
+services:
+- name: s
+  model: m
+  runtime: {{image: i, resources: {{ephemeralStorage: 1Gi}}}}
+"""
+    )
+    assert problems == [
+        "services.0.runtime: Run:ai requests cpu, memory and GPUs (gpu: {count: ...}), not "
+        "ephemeral-storage (its runtime sets resources)"
+    ]
+
+
+def test_without_run_ai_settings_the_environment_is_named() -> None:
+    assert _problems("models: []", settings="") == [
+        "platform: environment 'dev' has no Run:ai settings: add spec.platforms.runai "
+        "(baseUrl, clusterId, projectId) to environments/dev.yaml"
+    ]
+
+
+def test_models_no_service_serves_are_not_checked() -> None:
+    assert _problems("models: [{name: m, source: 'oci://n/t/b/x/o/y'}]") == []
