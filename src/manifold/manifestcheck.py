@@ -3,10 +3,12 @@ process, with kubeconform's outcomes.
 
 Each resource is `valid`, `invalid` (its schema refuses it), `error` (it cannot be checked:
 unreadable YAML, no kind or apiVersion, a rejected kind, no schema found, a schema location
-that fails) or `skipped` (a kind skipped on request, or no schema with
-`--ignore-missing-schemas`). The command fails (exit 1) when any resource is invalid or an
-error. Unlike a render, it does not check names or find duplicate objects: that is what
-kubeconform does, and what pipelines that call it expect.
+that fails) or `skipped` (a kind skipped on request, no schema with
+`--ignore-missing-schemas`, or a file of a rendered tree that is an API request rather than
+a Kubernetes object: one a request index of manifold's lists, and the index). The command
+fails (exit 1) when any resource is invalid or an error. Unlike a render, it does not check
+names or find duplicate objects: that is what kubeconform does, and what pipelines that call
+it expect.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from manifold import manifests
 from manifold.diagnostics import Diagnostic, Position, Severity
 from manifold.errors import ProblemsFound, UsageProblem
+from manifold.header import REQUEST_INDEX, indexed_files, is_generated
 from manifold.manifests import Missing, Resource
 from manifold.modelcheck import describe_type
 from manifold.options import ValidateOptions
@@ -112,7 +115,13 @@ def validate_manifests(options: ValidateOptions) -> Outcome:
     ignore = _patterns(options.ignore_filename_patterns)
     results: list[Result] = []
     files = 0
-    for found in manifests.files(tuple(map(str, options.paths)), ignore):
+    found_files = list(manifests.files(tuple(map(str, options.paths)), ignore))
+    requests = _api_requests(found_files)
+    for found in found_files:
+        if found in requests:
+            files += 1
+            results.append(Result(Resource(str(found), 0), "skipped", requests[found]))
+            continue
         raw = found if isinstance(found, Missing) else manifests.read(found)
         if isinstance(raw, Missing):
             results.append(Result(Resource(raw.file, 0), "error", raw.problem))
@@ -137,6 +146,27 @@ def validate_manifests(options: ValidateOptions) -> Outcome:
     if counts["invalid"] or counts["error"]:
         raise ProblemsFound(f"manifests are not valid: {summary}", diagnostics, details)
     return Outcome(summary, diagnostics, details=details)
+
+
+def _api_requests(found: list[str | Missing]) -> dict[str, str]:
+    """Files of a rendered tree that are API requests (`manifold <platform> apply` sends
+    them), and the indexes that list them, with why they are skipped."""
+    skipped: dict[str, str] = {}
+    for file in found:
+        if isinstance(file, Missing) or Path(file).name != REQUEST_INDEX:
+            continue
+        raw = manifests.read(file)
+        listed = (
+            []
+            if isinstance(raw, Missing) or not is_generated(raw)
+            else indexed_files(PurePosixPath(file).as_posix(), raw)
+        )
+        if listed:
+            skipped[file] = "an index of API requests, not a Kubernetes object"
+            platform = Path(file).parent.name.removeprefix("_")
+            for request in listed:
+                skipped[request] = f"an API request (`manifold {platform} apply` sends it)"
+    return skipped
 
 
 def _version_warning(checker: _Checker) -> list[Diagnostic]:

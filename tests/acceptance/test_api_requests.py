@@ -10,7 +10,7 @@ import pytest
 
 from manifold import yamlio
 from manifold.header import indexed_files
-from tests.conftest import CASES, copy_tree, run_cli, tree_bytes
+from tests.conftest import CASES, copy_tree, edit, run_cli, tree_bytes
 
 REQUESTS = "rendered/dev/_runai"
 
@@ -102,3 +102,39 @@ def test_an_index_owns_only_json_files_of_its_own_folder() -> None:
     assert indexed_files("dev/code/index.yaml", index) == []
     assert indexed_files("dev/_runai/index.yaml", b"files: [unclosed") == []
     assert indexed_files("dev/_runai/index.yaml", b"\xff\xfe") == []
+
+
+def test_diff_shows_a_request_field_by_field(example_git_repo: Path) -> None:
+    edit(example_git_repo / "projects/code-assistant.yaml", "target: 8}", "target: 6}")
+    result = run_cli("diff", "-C", str(example_git_repo), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    [change] = json.loads(result.stdout)["resources"]
+    assert change["file"] == "rendered/prod/_runai/code-assistant/inference-complete.json"
+    assert change["fields"] == [
+        {"path": "spec.autoscaling.metricThreshold", "before": 8, "after": 6}
+    ]
+
+
+def test_validate_paths_skips_requests_as_no_kubernetes_objects(repo: Path) -> None:
+    result = run_cli(
+        "validate", "-C", str(repo), str(repo / "rendered"), "--skip", "Kustomization",
+        "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stdout
+    skipped = {
+        Path(r["file"]).relative_to(repo / "rendered").as_posix(): r["message"]
+        for r in json.loads(result.stdout)["resources"]
+        if r["status"] == "skipped" and "API request" in (r["message"] or "")
+    }
+    assert skipped == {
+        f"{folder}/_runai/{file}": message
+        for folder in ("dev", "prod")
+        for file, message in (
+            ("index.yaml", "an index of API requests, not a Kubernetes object"),
+            *(
+                (f"{name}.json", "an API request (`manifold runai apply` sends it)")
+                for name in ("code/inference-complete", "code/inference-small",
+                             "search/inference-embed")
+            ),
+        )
+    }  # fmt: skip

@@ -5,7 +5,8 @@ Where `kubectl` is on PATH, the real `kubectl kustomize` builds each folder. Eve
 structural test checks what kustomize would refuse: a resource listed but missing, a file
 not listed, a file holding other than one object with apiVersion, kind and metadata.name,
 two objects with the same identity, and paths that leave the kustomization's folder. The
-GitHub workflows run `kubectl kustomize` on every environment too.
+folders of API requests (`_<platform>/`) are never listed: Flux and Argo CD must not apply
+them. The GitHub workflows run `kubectl kustomize` on every environment too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from manifold import yamlio
+from manifold.header import REQUEST_INDEX
 from tests.conftest import REPO_ROOT
 
 RENDERED = REPO_ROOT / "rendered"
@@ -41,10 +43,12 @@ def test_environment_folder_is_a_complete_kustomization(folder: Path) -> None:
     assert kustomization["apiVersion"] == "kustomize.config.k8s.io/v1beta1"
     assert kustomization["kind"] == "Kustomization"
     listed = kustomization["resources"]
+    # API requests (and the index that lists them) are for `manifold <platform> apply`.
+    requests = {index.parent for index in folder.glob(f"_*/{REQUEST_INDEX}")}
     files = sorted(
         p.relative_to(folder).as_posix()
         for p in folder.rglob("*.yaml")
-        if p.name != "kustomization.yaml"
+        if p.name != "kustomization.yaml" and not requests.intersection(p.parents)
     )
     assert listed == files
     identities = set()
