@@ -1,0 +1,429 @@
+"""`manifold runai apply`: make the Run:ai control plane match `rendered/<env>/_runai/`.
+
+apply makes the Run:ai control plane match `rendered/<env>/_runai/`: it reads the requests
+manifold rendered, asks the API for each workload the state file records, and plans one step
+per difference: create what is missing, PATCH what changed in fields the API updates in
+place, replace (delete, then create) what changed elsewhere, delete what manifold created
+and no longer renders. It prints the plan, then carries it out step by step, recording each
+success in the state file at once, so a run that fails half-way leaves a true record and the
+next run finishes the job. A workload the state file does not record, or whose labels say it
+is not this environment's manifold workload, is never changed.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from manifold import pipeline
+from manifold.diagnostics import Diagnostic, Diagnostics
+from manifold.errors import ManifoldError, ProblemsFound, UsageProblem
+from manifold.finalize import ENVIRONMENT_LABEL, MANAGED_BY
+from manifold.header import REQUEST_INDEX, indexed_files, is_generated
+from manifold.layout import requests_dir
+from manifold.options import RunaiApplyOptions
+from manifold.outcome import Outcome
+from manifold.schemastore import DEFAULT_KUBERNETES_VERSION, SchemaStore
+from manifold.targets.runai import kinds
+from manifold.targets.runai.client import ApiError, RetryPolicy, RunaiClient
+from manifold.targets.runai.form import FORM, PLATFORM, name_values
+from manifold.targets.runai.settings import RunaiSettings
+from manifold.targets.runai.state import Entry, State, load, locked, save, workload_key
+from manifold.writer import RENDERED_DIR, WORK_DIR
+
+RETRY = RetryPolicy()
+POLL_INTERVAL = 2.0
+"""Seconds between looks at a workload being deleted before it is created again."""
+
+Show = Callable[[str], None]
+
+
+class AuthenticationFailed(ManifoldError):
+    """The API refused the token: every further request would fail the same way."""
+
+
+class ApplyFailed(ManifoldError):
+    """Some steps failed; the others were carried out and recorded."""
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Desired:
+    file: str
+    """Repository-relative path of the rendered request."""
+    label: str
+    request: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Context:
+    environment: str
+    settings: RunaiSettings
+    client: RunaiClient
+    state_path: Path
+
+
+def open_context(root: Path, environment: str, state: Path | None, timeout: float) -> Context:
+    diagnostics = Diagnostics()
+    inputs = pipeline.load_inputs(root, diagnostics)
+    if diagnostics.has_errors:
+        raise ProblemsFound("problems found in the inputs", diagnostics.sorted())
+    resolved = inputs.environments.get(environment)
+    if resolved is None:
+        known = ", ".join(sorted(inputs.environments)) or "none"
+        raise UsageProblem(f"unknown environment {environment!r} (environments: {known})")
+    settings = resolved.settings(PLATFORM, RunaiSettings)
+    if settings is None:
+        raise UsageProblem(
+            f"environment {environment!r} has no spec.platforms.runai: it does not say where "
+            "its Run:ai control plane is"
+        )
+    token = os.environ.get(settings.token_variable, "")
+    if not token.strip():
+        raise UsageProblem(
+            f"{settings.token_variable} is not set: export the Run:ai API's bearer token in it "
+            "(spec.platforms.runai.tokenVariable names another variable)"
+        )
+    client = RunaiClient(settings.base_url, token.strip(), timeout=timeout, retry=RETRY)
+    path = state or root / WORK_DIR / PLATFORM / f"{environment}.json"
+    return Context(environment, settings, client, path)
+
+
+def desired_requests(root: Path, environment: str) -> dict[str, Desired]:
+    """The requests under rendered/<env>/_runai/, checked again, by workload key."""
+    rendered = root / RENDERED_DIR
+    if not (rendered / environment).is_dir():
+        raise UsageProblem(f"{RENDERED_DIR}/{environment} does not exist: run `manifold render`")
+    index = f"{requests_dir(environment, PLATFORM)}/{REQUEST_INDEX}"
+    if not (rendered / index).is_file():
+        return {}
+    listing = (rendered / index).read_bytes()
+    if not is_generated(listing):
+        raise ProblemsFound(
+            f"{RENDERED_DIR}/{index} was not written by manifold: remove it and run "
+            "`manifold render`"
+        )
+    validator = SchemaStore(root).validator(
+        FORM.output.api_version, FORM.output.kind, DEFAULT_KUBERNETES_VERSION
+    )
+    assert validator is not None
+    found: dict[str, Desired] = {}
+    problems: list[Diagnostic] = []
+    for relative in indexed_files(index, listing):
+        file = f"{RENDERED_DIR}/{relative}"
+        try:
+            request = json.loads((rendered / relative).read_text("utf-8"))
+        except (OSError, ValueError) as error:
+            problems.append(Diagnostic(f"cannot read it ({error}): run `manifold render`", file))
+            continue
+        errors = list(validator.errors(request))
+        problems.extend(
+            Diagnostic(f"not a request the API takes: {e.message}", file) for e in errors
+        )
+        if not errors:
+            label = f"{relative.split('/')[-2]}/{request['name']}"
+            found[workload_key(request)] = Desired(file, label, request)
+    if problems:
+        raise ProblemsFound(f"{RENDERED_DIR}/{environment} holds unusable requests", problems)
+    return found
+
+
+# --------------------------------------------------------------------------- plan
+
+
+class Action(enum.Enum):
+    CREATE = ("+", "create")
+    UPDATE = ("~", "update")
+    REPLACE = ("±", "replace")
+    DELETE = ("-", "delete")
+
+    @property
+    def sign(self) -> str:
+        return self.value[0]
+
+    @property
+    def verb(self) -> str:
+        return self.value[1]
+
+
+@dataclass(frozen=True)
+class Step:
+    action: Action
+    key: str
+    label: str
+    project_id: str
+    reason: str
+    desired: Desired | None = None
+    entry: Entry | None = None
+    patch: dict[str, Any] | None = None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "action": self.action.verb,
+            "workload": self.label,
+            "projectId": self.project_id,
+            "workloadId": self.entry.workload_id if self.entry else None,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class Plan:
+    steps: list[Step] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+def is_gone(workload: dict[str, Any] | None) -> bool:
+    """Deleted for good: its name is free again."""
+    return workload is None or bool(workload.get("deletedAt"))
+
+
+def is_deleted(workload: dict[str, Any] | None) -> bool:
+    """Gone, or on its way."""
+    return is_gone(workload) or (workload or {}).get("desiredPhase") == "Deleted"
+
+
+def _foreign(workload: dict[str, Any], name: str, environment: str) -> str | None:
+    """Why a recorded workload is not this environment's manifold workload, if it is not."""
+    labels = name_values(workload, "labels")
+    if workload.get("name") != name:
+        return f"it is named {workload.get('name')!r}, not {name!r}"
+    if labels.get("app.kubernetes.io/managed-by") != MANAGED_BY:
+        return "it has no app.kubernetes.io/managed-by=manifold label"
+    if labels.get(ENVIRONMENT_LABEL) != environment:
+        return f"its {ENVIRONMENT_LABEL} label is not {environment!r}"
+    return None
+
+
+def contains(actual: Any, wanted: Any) -> bool:
+    """Whether `actual` has every value of `wanted`. The server may add fields, and items to
+    named lists (labels, environment variables...: matched by name); other lists must be
+    equal item by item."""
+    if isinstance(wanted, dict):
+        return isinstance(actual, dict) and all(
+            contains(actual.get(key), value) for key, value in wanted.items()
+        )
+    if not isinstance(wanted, list):
+        return bool(actual == wanted)
+    if not isinstance(actual, list):
+        return False
+    if wanted and all(isinstance(item, dict) and "name" in item for item in wanted):
+        named = {item.get("name"): item for item in actual if isinstance(item, dict)}
+        return all(contains(named.get(item["name"]), item) for item in wanted)
+    return len(actual) == len(wanted) and all(
+        contains(a, w) for a, w in zip(actual, wanted, strict=True)
+    )
+
+
+def patch_value(old: Any, new: Any) -> Any:
+    """An RFC 7386 merge patch value that turns what manifold set (`old`) into `new`: every
+    value of `new`, and null for each key manifold set before and no longer sets."""
+    if isinstance(new, dict):
+        before = old if isinstance(old, dict) else {}
+        patch = {key: None for key in before if key not in new}
+        patch.update((key, patch_value(before.get(key), value)) for key, value in new.items())
+        return patch
+    return new
+
+
+def compare(desired: Desired, entry: Entry, remote: dict[str, Any], key: str) -> Step | None:
+    want: dict[str, Any] = desired.request["spec"]
+    sent: dict[str, Any] = entry.applied.get("spec", {})
+    have = remote.get("spec") or {}
+    changed = {f for f in want.keys() | sent.keys() if want.get(f) != sent.get(f)}
+    drifted = {f for f in want if not contains(have.get(f), want[f])}
+    fields = sorted(changed | drifted)
+    if not fields:
+        return None
+    project = desired.request["projectId"]
+    fixed = [f for f in fields if f not in kinds.UPDATABLE]
+    if fixed:
+        reason = f"{', '.join(fixed)} cannot change in place"
+        return Step(Action.REPLACE, key, desired.label, project, reason, desired, entry)
+    patch = {"spec": {f: patch_value(sent.get(f), want.get(f)) for f in fields}}
+    reason = ", ".join(
+        f"{f} (changed on the control plane)" if f not in changed else f for f in fields
+    )
+    return Step(Action.UPDATE, key, desired.label, project, reason, desired, entry, patch)
+
+
+def make_plan(context: Context, desired: dict[str, Desired], state: State) -> Plan:
+    plan = Plan()
+    for key, want in sorted(desired.items(), key=lambda item: item[1].label):
+        project = want.request["projectId"]
+        entry = state.workloads.get(key)
+        if entry is None:
+            plan.steps.append(Step(Action.CREATE, key, want.label, project, "new", want))
+            continue
+        readable, remote = _read(context, entry, want.file, plan)
+        if not readable:
+            continue
+        if is_deleted(remote):
+            reason = "deleted outside manifold"
+            plan.steps.append(Step(Action.CREATE, key, want.label, project, reason, want, entry))
+            continue
+        assert remote is not None
+        if (why := _foreign(remote, want.request["name"], context.environment)) is not None:
+            plan.problems.append(_refusal(entry, want.file, why))
+            continue
+        step = compare(want, entry, remote, key)
+        if step is None:
+            plan.unchanged += 1
+        else:
+            plan.steps.append(step)
+    for key, entry in sorted(state.workloads.items(), key=lambda item: item[1].label):
+        if key in desired:
+            continue
+        project = key.split("/")[1]
+        readable, remote = _read(context, entry, str(context.state_path), plan)
+        if not readable:
+            continue
+        if remote is not None and not is_deleted(remote):
+            name = entry.applied.get("name", "")
+            if (why := _foreign(remote, name, context.environment)) is not None:
+                plan.problems.append(_refusal(entry, str(context.state_path), why))
+                continue
+        reason = "no longer rendered" + ("; already deleted" if is_deleted(remote) else "")
+        plan.steps.append(Step(Action.DELETE, key, entry.label, project, reason, None, entry))
+    order = list(Action)
+    plan.steps.sort(key=lambda step: order.index(step.action))
+    return plan
+
+
+def _read(
+    context: Context, entry: Entry, file: str, plan: Plan
+) -> tuple[bool, dict[str, Any] | None]:
+    """Whether the workload could be read, and what the API says of it (None: unknown)."""
+    try:
+        return True, context.client.get(entry.workload_id)
+    except ApiError as error:
+        stop_on_authentication(context, error, changed=0)
+        message = f"{entry.label} (workload {entry.workload_id}): cannot read it: {error}"
+        plan.problems.append(Diagnostic(message, file))
+        return False, None
+
+
+def _refusal(entry: Entry, file: str, why: str) -> Diagnostic:
+    return Diagnostic(
+        f"{entry.label}: the state file records workload {entry.workload_id}, but {why}; "
+        "manifold leaves it alone",
+        file,
+        hint="remove the entry from the state file if the workload is not manifold's",
+    )
+
+
+def stop_on_authentication(context: Context, error: ApiError, changed: int) -> None:
+    if error.status == 401:
+        done = "nothing was changed" if changed == 0 else f"{changed} changes were made before"
+        raise AuthenticationFailed(
+            f"the Run:ai API at {context.settings.base_url} refused the token in "
+            f"${context.settings.token_variable} ({error}); {done}"
+        )
+
+
+def format_plan(context: Context, plan: Plan) -> str:
+    where = f"environment {context.environment} at {context.settings.base_url}"
+    if not plan.steps:
+        return f"Run:ai plan for {where}: nothing to do ({plan.unchanged} unchanged)"
+    width = max(len(step.label) for step in plan.steps)
+    lines = [f"Run:ai plan for {where}:"]
+    for step in plan.steps:
+        lines.append(
+            f"  {step.action.sign} {step.action.verb:<8} {step.label:<{width}}  "
+            f"project {step.project_id}: {step.reason}"
+        )
+    if plan.unchanged:
+        lines.append(f"  = {plan.unchanged} unchanged")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- apply
+
+
+def apply(options: RunaiApplyOptions, show: Show | None) -> Outcome:
+    context = open_context(options.root, options.environment, options.state, options.timeout)
+    with locked(context.state_path):
+        state = load(context.state_path, options.environment)
+        desired = desired_requests(options.root, options.environment)
+        plan = make_plan(context, desired, state)
+        if show is not None:
+            show(format_plan(context, plan))
+        details: dict[str, Any] = {
+            "plan": [step.describe() for step in plan.steps],
+            "unchanged": plan.unchanged,
+        }
+        if options.dry_run:
+            if plan.problems:
+                raise ApplyFailed("dry run: some workloads cannot be planned", plan.problems)
+            planned = len(plan.steps)
+            summary = (
+                f"dry run: {planned} change{'s' * (planned != 1)} planned; nothing was changed"
+            )
+            return Outcome(summary, details=details)
+        done: dict[Action, int] = dict.fromkeys(Action, 0)
+        failures = list(plan.problems)
+        for step in plan.steps:
+            try:
+                _carry_out(context, state, step, options.wait)
+            except ApiError as error:
+                stop_on_authentication(context, error, changed=sum(done.values()))
+                file = step.desired.file if step.desired else str(context.state_path)
+                failures.append(Diagnostic(f"{step.action.verb} {step.label}: {error}", file))
+                if show is not None:
+                    show(f"  failed   {step.label}: {error}")
+                continue
+            done[step.action] += 1
+            if show is not None:
+                show(f"  {step.action.verb + 'd':<8} {step.label}")
+    counts = ", ".join(f"{done[a]} {a.verb}d" for a in Action)
+    summary = f"Run:ai environment {options.environment}: {counts}, {plan.unchanged} unchanged"
+    if failures:
+        raise ApplyFailed(f"{summary}; {len(failures)} failed", failures)
+    return Outcome(summary, details=details)
+
+
+def _carry_out(context: Context, state: State, step: Step, wait: float) -> None:
+    client = context.client
+    if step.action in (Action.REPLACE, Action.DELETE):
+        assert step.entry is not None
+        client.delete(step.entry.workload_id)
+    if step.action in (Action.CREATE, Action.REPLACE) and step.entry is not None:
+        # the name stays taken until the old workload is gone for good
+        _wait_until_gone(client, step.entry.workload_id, wait)
+    if step.action is not Action.UPDATE and step.entry is not None:
+        state.workloads.pop(step.key, None)
+        save(context.state_path, state)
+    if step.action is Action.DELETE:
+        return
+    assert step.desired is not None
+    request = step.desired.request
+    if step.action is Action.UPDATE:
+        assert step.entry is not None and step.patch is not None
+        client.update(step.entry.workload_id, step.patch)
+        workload_id = step.entry.workload_id
+    else:
+        created = client.create(request)
+        workload_id = str(created.get("workloadId") or "")
+        if not workload_id:
+            raise ApiError(None, "the API created the workload but gave no workloadId")
+    state.workloads[step.key] = Entry(workload_id, step.label, request)
+    save(context.state_path, state)
+
+
+def _wait_until_gone(client: RunaiClient, workload_id: str, wait: float) -> None:
+    deadline = time.monotonic() + wait
+    while not is_gone(client.get(workload_id)):
+        if time.monotonic() >= deadline:
+            raise ApiError(
+                None, f"workload {workload_id} was still being deleted after {wait:.0f}s"
+            )
+        time.sleep(POLL_INTERVAL)
