@@ -81,6 +81,17 @@ def tree_text(folder: Path) -> str:
     )
 
 
+def render_cleanly(root: Path) -> str:
+    """Generate schemas/ and render the repository at `root` (no problem, no warning, and
+    `check` passes after); its rendered/ as one readable text, for snapshots."""
+    assert run_cli("schemas", "generate", "-C", str(root)).exit_code == 0
+    result = run_cli("render", "-C", str(root))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert run_cli("check", "-C", str(root)).exit_code == 0
+    return tree_text(root / "rendered")
+
+
 @pytest.fixture
 def example_repo(tmp_path: Path) -> Iterator[Path]:
     """A copy of this repository's own example (projects, environments, schemas, rendered)."""

@@ -19,7 +19,7 @@ from manifold.targets.runai import kinds
 from manifold.targets.runai.form import FORM
 from tests import runai_openapi
 from tests.acceptance.test_cases import VALID
-from tests.conftest import REPO_ROOT, SHARED, SHARED_MISSING
+from tests.conftest import CASES, REPO_ROOT, SHARED, SHARED_MISSING, copy_tree
 
 CREATE = ("POST", "/api/v1/workloads/inferences")
 UPDATE = ("PATCH", "/api/v1/workloads/inferences/{workloadId}")
@@ -43,6 +43,11 @@ def requests(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[s
     for case in VALID:
         root = case.materialize(tmp_path_factory.mktemp(case.name))
         found.extend((f"case {case.name}: {p}", body) for p, body in _rendered_requests(root))
+    portable = tmp_path_factory.mktemp("portable")
+    copy_tree(CASES / "portable", portable)
+    project = portable / "projects/assistant.yaml"
+    project.write_text(project.read_text().replace("platform: ome", "platform: runai"))
+    found.extend((f"portable: {p}", body) for p, body in _rendered_requests(portable))
     return found
 
 
@@ -50,7 +55,7 @@ def test_the_example_and_cases_render_requests(
     requests: list[tuple[str, dict[str, Any]]],
 ) -> None:
     labels = {label.split(":")[0] for label, _ in requests}
-    assert {"example", "case runai-inference"} <= labels
+    assert {"example", "case runai-inference", "portable"} <= labels
 
 
 def test_every_request_is_an_inference_creation_request(
