@@ -34,7 +34,7 @@ _WORK_DIR = ".manifold"
 _RENDERED_DIR = "rendered"
 
 
-def _code_fingerprint() -> bytes:
+def code_fingerprint() -> bytes:
     """manifold's own files by size and time: a new version or an edited checkout differs."""
     package = Path(__file__).parent
     parts = []
@@ -48,7 +48,7 @@ def _code_fingerprint() -> bytes:
 
 def inputs_digest(root: Path, command: str, options: tuple[str, ...] = ()) -> str:
     hasher = hashlib.blake2b(digest_size=20)
-    hasher.update(_code_fingerprint())
+    hasher.update(code_fingerprint())
     hasher.update(json.dumps([command, *options]).encode())
     for folder in _INPUT_FOLDERS:
         base = root / folder

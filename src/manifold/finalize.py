@@ -5,11 +5,10 @@ and annotations where their form keeps them, and no namespace."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from manifold.environments import ResolvedEnvironment
-from manifold.expand import ProjectInstance
 from manifold.targets.base import Manifest
 
 
@@ -101,8 +100,21 @@ def finalize(manifests: list[Manifest], owner: Owner) -> list[Manifest]:
     return finalized
 
 
+class NamespaceUser(Protocol):
+    """What a Namespace is rendered from: a project instance, or what was kept of one."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def namespace(self) -> str: ...
+    @property
+    def project_path(self) -> str: ...
+    @property
+    def metadata(self) -> OwnerMetadata: ...
+
+
 def namespaces(
-    instances: list[ProjectInstance],
+    instances: Sequence[NamespaceUser],
     environment: ResolvedEnvironment,
     others: Iterable[tuple[str, Owner, str]] = (),
 ) -> list[Manifest]:
@@ -110,7 +122,7 @@ def namespaces(
     of `others` (the platform's), except Kubernetes' own. A namespace that several owners
     share belongs to the environment (project None) and carries only the labels they agree
     on."""
-    users: dict[str, list[Owner]] = defaultdict(list)
+    users: dict[str, list[NamespaceUser | Owner]] = defaultdict(list)
     paths: dict[int, str] = {}
     for instance in instances:
         users[instance.namespace].append(instance)

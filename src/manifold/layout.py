@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from manifold import yamlio
@@ -59,20 +60,50 @@ def collisions(environment: str, manifests: list[Manifest]) -> list[tuple[Manife
     return pairs
 
 
+@dataclass(frozen=True, slots=True)
+class PlacedFile:
+    """One object's file: where it goes and what it holds, and what the environment's
+    kustomization.yaml (or request index) needs to know about it."""
+
+    path: str
+    text: str
+    sources: tuple[str, ...]
+    owned_by_project: bool
+    request_platform: str | None = None
+    """The platform whose API request this is (listed in an index, not a kustomization)."""
+
+
+def place(environment: str, manifest: Manifest) -> PlacedFile:
+    path = manifest_path(environment, manifest)
+    owned = manifest.project is not None
+    if manifest.form is None:
+        text = header(manifest.sources) + yamlio.emit(manifest.body)
+        return PlacedFile(path, text, manifest.sources, owned)
+    text = canonical_json(manifest.body)
+    return PlacedFile(path, text, manifest.sources, owned, manifest.form.platform)
+
+
 def layout(
     environment: str, manifests: list[Manifest], environment_sources: tuple[str, ...]
 ) -> dict[str, str]:
     """The files of one environment; `manifests` must be free of collisions."""
+    placed = [place(environment, manifest) for manifest in manifests]
+    return assemble(environment, placed, environment_sources)
+
+
+def assemble(
+    environment: str, placed: list[PlacedFile], environment_sources: tuple[str, ...]
+) -> dict[str, str]:
+    """The objects' files with the environment's kustomization.yaml and request indexes."""
     files: dict[str, str] = {}
     requests: dict[str, dict[str, list[str]]] = defaultdict(dict)
-    for manifest in manifests:
-        path = manifest_path(environment, manifest)
-        if manifest.form is None:
-            files[path] = header(manifest.sources) + yamlio.emit(manifest.body)
-            continue
-        files[path] = canonical_json(manifest.body)
-        folder = requests_dir(environment, manifest.form.platform)
-        requests[manifest.form.platform][path.removeprefix(f"{folder}/")] = list(manifest.sources)
+    for item in placed:
+        files[item.path] = item.text
+        if item.request_platform is not None:
+            folder = requests_dir(environment, item.request_platform)
+            requests[item.request_platform][item.path.removeprefix(f"{folder}/")] = list(
+                item.sources
+            )
     resources = sorted(
         path.removeprefix(f"{environment}/") for path in files if path.endswith(".yaml")
     )
@@ -82,7 +113,11 @@ def layout(
         "resources": resources,
     }
     projects = sorted(
-        {m.sources[0] for m in manifests if m.project and m.sources and m.form is None}
+        {
+            item.sources[0]
+            for item in placed
+            if item.owned_by_project and item.sources and item.request_platform is None
+        }
     )
     files[f"{environment}/{KUSTOMIZATION}"] = header(
         [*projects, *environment_sources]

@@ -36,15 +36,26 @@ def selects(target: PatchTarget, manifest: Manifest) -> bool:
 def apply_patches(
     manifests: list[Manifest], environment: ResolvedEnvironment, *, report_unused: bool = True
 ) -> tuple[list[Manifest], list[Diagnostic]]:
+    patched, diagnostics, selecting = patch_objects(manifests, environment)
+    if report_unused:
+        diagnostics.extend(unused_patches(environment, selecting))
+    return patched, diagnostics
+
+
+def patch_objects(
+    manifests: list[Manifest], environment: ResolvedEnvironment
+) -> tuple[list[Manifest], list[Diagnostic], set[int]]:
+    """The objects patched, what went wrong, and which of the environment's patches (by
+    position) selected at least one of them."""
     diagnostics: list[Diagnostic] = []
     patched = list(manifests)
-    for sourced in environment.patches:
+    selecting: set[int] = set()
+    for number, sourced in enumerate(environment.patches):
         label = (sourced.document.path, sourced.document.locate(sourced.path))
-        selected = 0
         for index, manifest in enumerate(patched):
             if not selects(sourced.patch.target, manifest):
                 continue
-            selected += 1
+            selecting.add(number)
             patch = sourced.patch
             if isinstance(patch, MergePatch):
                 body = merge_patch(manifest.body, patch.merge_patch)
@@ -63,18 +74,23 @@ def apply_patches(
                 )
                 continue
             patched[index] = manifest.with_body(body, patched_by=label)
-        if selected == 0 and report_unused:
-            diagnostics.append(
-                problem_diagnostic(
-                    sourced.document,
-                    Problem(
-                        (*sourced.path, "target"),
-                        f"patch selects no rendered object in environment {environment.name!r}",
-                        severity=Severity.WARNING,
-                    ),
-                )
-            )
-    return patched, diagnostics
+    return patched, diagnostics, selecting
+
+
+def unused_patches(environment: ResolvedEnvironment, selecting: set[int]) -> list[Diagnostic]:
+    """A warning for each of the environment's patches that selected nothing."""
+    return [
+        problem_diagnostic(
+            sourced.document,
+            Problem(
+                (*sourced.path, "target"),
+                f"patch selects no rendered object in environment {environment.name!r}",
+                severity=Severity.WARNING,
+            ),
+        )
+        for number, sourced in enumerate(environment.patches)
+        if number not in selecting
+    ]
 
 
 def _operations(patch: JsonPatch) -> list[dict[str, object]]:

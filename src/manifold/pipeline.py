@@ -21,16 +21,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manifold import layout, writer
-from manifold.catalog import BROKEN_PLATFORM_FILE, Catalog
+from manifold import envbuild, incremental, writer
 from manifold.decode import decode, problem_diagnostic
-from manifold.diagnostics import Diagnostic, Diagnostics, Problem, Severity, shown
+from manifold.diagnostics import Diagnostic, Diagnostics, Problem
+from manifold.envbuild import render_environment
 from manifold.environments import EnvironmentFile, ResolvedEnvironment, resolve_environments
 from manifold.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
-from manifold.expand import ProjectFile, ProjectInstance, expand, includes
-from manifold.finalize import finalize, namespaces
+from manifold.expand import ProjectFile
+from manifold.fastpath import code_fingerprint
 from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
 from manifold.gitops.render import sync_layout, sync_objects
+from manifold.incremental import CachedProject, ProjectCache, file_digest
 from manifold.modelcheck import did_you_mean
 from manifold.options import (
     CheckOptions,
@@ -40,10 +41,8 @@ from manifold.options import (
     ValidateOptions,
 )
 from manifold.outcome import Outcome
-from manifold.patches import apply_patches
 from manifold.paths import format_json_path
-from manifold.platforms import PlatformFile, PlatformInstance, expand_platform
-from manifold.references import check_platform_references, check_references, relies_on_broken
+from manifold.platforms import PlatformFile
 from manifold.schemastore import (
     DEFAULT_KUBERNETES_VERSION,
     SCHEMAS_DIR,
@@ -57,19 +56,21 @@ from manifold.sources import (
     PROJECTS_DIR,
     Document,
     discover,
+    parse_document,
+    read_bytes,
     read_document,
 )
-from manifold.targets.base import Manifest
-from manifold.targets.registry import get_target
 from manifold.validate import object_errors
 
-Progress = Callable[[str, int, int], None]
-"""Called as (environment, projects done, projects in it)."""
+Progress = envbuild.Progress
 
 
-@dataclass(frozen=True)
+@dataclass
 class Inputs:
-    projects: list[ProjectFile]
+    """The repository's input files, read and checked. A project file that the last render
+    read unchanged (`known`) is parsed only if this render needs it again."""
+
+    projects: dict[str, ProjectFile]
     environments: dict[str, ResolvedEnvironment]
     declared_environments: frozenset[str]
     platforms: list[PlatformFile] = field(default_factory=list)
@@ -77,6 +78,26 @@ class Inputs:
     """A file under platform/ has errors of its own: references into it are not reported."""
     unreadable_projects: frozenset[str] = frozenset()
     """Names of project files with errors of their own: references to them are not reported."""
+    unparsed: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    """Projects not parsed yet, by name: their file's path and bytes."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Every project's file digest, by project name."""
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Every project file: its digest and the project's name, by path."""
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(self.projects) | frozenset(self.unparsed)
+
+    def project_file(self, name: str) -> ProjectFile:
+        if name not in self.projects:
+            path, raw = self.unparsed.pop(name)
+            document = parse_document(path, raw)
+            assert isinstance(document, Document), "it was read without errors before"
+            project, problems = decode(document, "Project")
+            assert project is not None, problems
+            self.projects[name] = ProjectFile(document, project)
+        return self.projects[name]
 
 
 @dataclass(frozen=True)
@@ -88,6 +109,10 @@ class Build:
     objects: int = 0
     kubernetes_versions: dict[str, str] = field(default_factory=dict)
     """By top-level folder of rendered/: the Kubernetes version its objects are checked for."""
+    kept: dict[str, dict[str, CachedProject]] = field(default_factory=dict)
+    """What the next render may reuse, by environment and project."""
+    project_files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Every project file read: its digest and the project's name, by path."""
 
     def encoded(self) -> dict[str, bytes]:
         return {path: text.encode() for path, text in self.files.items()}
@@ -96,9 +121,14 @@ class Build:
 # --------------------------------------------------------------------------- inputs
 
 
-def load_inputs(root: Path, diagnostics: Diagnostics) -> Inputs:
+def load_inputs(
+    root: Path, diagnostics: Diagnostics, known: dict[str, tuple[str, str]] | None = None
+) -> Inputs:
+    """Read and check every input file. `known` (path -> digest and project name) lists the
+    project files the last render read without errors, in the same context; those that did
+    not change are parsed only if needed."""
     documents: dict[str, list[Document]] = {}
-    for folder in (PROJECTS_DIR, ENVIRONMENTS_DIR, PLATFORM_DIR):
+    for folder in (ENVIRONMENTS_DIR, PLATFORM_DIR):
         documents[folder] = []
         for relative in discover(root, folder):
             read = read_document(root, relative)
@@ -117,39 +147,61 @@ def load_inputs(root: Path, diagnostics: Diagnostics) -> Inputs:
     diagnostics.extend(found)
     declared = frozenset(file.name for file in environment_files)
 
-    projects: dict[str, ProjectFile] = {}
+    inputs = Inputs({}, environments, declared)
+    paths: dict[str, str] = {}
     unreadable: set[str] = set()
-    for document in documents[PROJECTS_DIR]:
-        project, found = decode(document, "Project")
-        diagnostics.extend(found)
-        if project is None:
-            unreadable.add(_declared_name(document))
+    for relative in discover(root, PROJECTS_DIR):
+        raw = read_bytes(root, relative)
+        if isinstance(raw, Diagnostic):
+            diagnostics.add(raw)
             continue
-        if project.name in projects:
-            diagnostics.add(
-                problem_diagnostic(
-                    document,
-                    Problem(
-                        ("metadata", "name"),
-                        f"project {project.name!r} is already defined in "
-                        f"{projects[project.name].document.path}",
-                    ),
-                )
-            )
+        digest = file_digest(raw)
+        parsed: ProjectFile | None = None
+        name = _known_name(known, relative, digest)
+        if name is None:
+            read = parse_document(relative, raw)
+            if isinstance(read, Diagnostic):
+                diagnostics.add(read)
+                continue
+            project, found = decode(read, "Project")
+            diagnostics.extend(found)
+            if project is None:
+                unreadable.add(_declared_name(read))
+                continue
+            parsed = ProjectFile(read, project)
+            name = project.name
+        if name in paths:
+            diagnostics.add(_defined_twice(relative, raw, name, paths[name]))
             continue
-        projects[project.name] = ProjectFile(document, project)
-        diagnostics.extend(_unknown_overrides(document, project.spec.environments, declared))
+        paths[name] = relative
+        inputs.digests[name] = digest
+        inputs.files[relative] = (digest, name)
+        if parsed is None:
+            inputs.unparsed[name] = (relative, raw)
+        else:
+            inputs.projects[name] = parsed
+            overrides = parsed.project.spec.environments
+            diagnostics.extend(_unknown_overrides(parsed.document, overrides, declared))
 
-    platforms = _platforms(documents[PLATFORM_DIR], set(projects), declared, diagnostics)
+    inputs.platforms = _platforms(documents[PLATFORM_DIR], set(paths), declared, diagnostics)
+    inputs.unreadable_platform = len(inputs.platforms) < len(discover(root, PLATFORM_DIR))
+    inputs.unreadable_projects = frozenset(unreadable - set(paths) - {""})
     for resolved in environments.values():
-        diagnostics.extend(_environment_problems(resolved, set(projects)))
-    return Inputs(
-        sorted(projects.values(), key=lambda p: p.name),
-        environments,
-        declared,
-        platforms,
-        len(platforms) < len(discover(root, PLATFORM_DIR)),
-        frozenset(unreadable - set(projects) - {""}),
+        diagnostics.extend(_environment_problems(resolved, set(paths)))
+    return inputs
+
+
+def _known_name(known: dict[str, tuple[str, str]] | None, relative: str, digest: str) -> str | None:
+    recorded = known.get(relative) if known else None
+    return recorded[1] if recorded is not None and recorded[0] == digest else None
+
+
+def _defined_twice(relative: str, raw: bytes, name: str, first: str) -> Diagnostic:
+    document = parse_document(relative, raw)
+    assert isinstance(document, Document)
+    return problem_diagnostic(
+        document,
+        Problem(("metadata", "name"), f"project {name!r} is already defined in {first}"),
     )
 
 
@@ -238,11 +290,15 @@ def _environment_problems(environment: ResolvedEnvironment, projects: set[str]) 
 
 
 def build(
-    root: Path, only: Sequence[str] = (), progress: Progress | None = None
+    root: Path,
+    only: Sequence[str] = (),
+    progress: Progress | None = None,
+    cache: ProjectCache | None = None,
 ) -> tuple[Build, Diagnostics]:
-    """Render every selected environment in memory; nothing is written."""
+    """Render every selected environment in memory; nothing is written. With a cache, the
+    projects whose earlier result is still valid are reused rather than rendered again."""
     diagnostics = Diagnostics()
-    inputs = load_inputs(root, diagnostics)
+    inputs = load_inputs(root, diagnostics, cache.names() if cache is not None else None)
     unknown = [name for name in only if name not in inputs.declared_environments]
     if unknown:
         hint = did_you_mean(unknown[0], sorted(inputs.declared_environments))
@@ -256,15 +312,17 @@ def build(
     files: dict[str, str] = {}
     objects = 0
     versions = dict.fromkeys(SYNC_FOLDERS, DEFAULT_KUBERNETES_VERSION)
+    kept: dict[str, dict[str, CachedProject]] = {}
     for name in names:
         environment = inputs.environments[name]
         versions[name] = environment.kubernetes_version or DEFAULT_KUBERNETES_VERSION
-        rendered = _render_environment(environment, inputs, diagnostics, progress)
-        manifests = _checked(environment, rendered, store, diagnostics)
-        files.update(layout.layout(name, manifests, environment.source_paths))
-        objects += len(manifests)
+        cached = cache.environment(name) if cache is not None else {}
+        rendered = render_environment(environment, inputs, store, diagnostics, progress, cached)
+        files.update(rendered.files)
+        objects += rendered.objects
+        kept[name] = rendered.projects
     files.update(_sync_files(inputs, store, diagnostics))
-    return Build(tuple(names), files, objects, versions), diagnostics
+    return Build(tuple(names), files, objects, versions, kept, inputs.files), diagnostics
 
 
 def _sync_files(inputs: Inputs, store: SchemaStore, diagnostics: Diagnostics) -> dict[str, str]:
@@ -279,150 +337,6 @@ def _sync_files(inputs: Inputs, store: SchemaStore, diagnostics: Diagnostics) ->
     return sync_layout(objects)
 
 
-@dataclass(frozen=True)
-class _Rendered:
-    manifests: list[Manifest]
-    owners: dict[str, ProjectInstance | PlatformInstance]
-    """By project (or platform) name: where problems found in its objects are traced back to."""
-    complete: bool
-    """Every selected project rendered (so a patch that selects nothing is worth a warning)."""
-
-
-def _render_environment(
-    environment: ResolvedEnvironment,
-    inputs: Inputs,
-    diagnostics: Diagnostics,
-    progress: Progress | None,
-) -> _Rendered:
-    selected = [file for file in inputs.projects if includes(environment, file.name)]
-    catalog = _catalog(environment, inputs, selected, diagnostics, progress)
-
-    instances: list[ProjectInstance] = []
-    in_namespaces: list[ProjectInstance] = []
-    manifests: list[Manifest] = []
-    for instance in catalog.projects.values():
-        target = get_target(instance.spec.platform)
-        problems = [*check_references(instance, catalog), *target.check(instance, catalog)]
-        if _report(instance, problems, diagnostics) and not relies_on_broken(instance, catalog):
-            instances.append(instance)
-            if any(kind.namespaced for kind in target.output_kinds()):
-                in_namespaces.append(instance)
-            manifests.extend(finalize(target.render(instance, catalog), instance))
-    owners: dict[str, ProjectInstance | PlatformInstance] = {i.name: i for i in instances}
-    platform_namespaces: list[tuple[str, PlatformInstance, str]] = []
-    for platform in catalog.platforms.values():
-        target = get_target(platform.spec.platform)
-        problems = [
-            *check_platform_references(platform),
-            *target.check_platform(platform, catalog),
-        ]
-        if not _report(platform, problems, diagnostics):
-            continue
-        owners[platform.name] = platform
-        objects = finalize(target.render_platform(platform, catalog), platform)
-        used = sorted({m.namespace for m in objects if m.namespace is not None})
-        platform_namespaces.extend((namespace, platform, platform.sources[0]) for namespace in used)
-        manifests.extend(objects)
-    return _Rendered(
-        [*namespaces(in_namespaces, environment, platform_namespaces), *manifests],
-        owners,
-        complete=len(owners) == len(selected) + len(catalog.platforms),
-    )
-
-
-def _catalog(
-    environment: ResolvedEnvironment,
-    inputs: Inputs,
-    selected: list[ProjectFile],
-    diagnostics: Diagnostics,
-    progress: Progress | None,
-) -> Catalog:
-    """Every selected project and the platform files, expanded for the environment."""
-    expanded: dict[str, ProjectInstance] = {}
-    broken = set(inputs.unreadable_projects)
-    if inputs.unreadable_platform:
-        broken.add(BROKEN_PLATFORM_FILE)
-    for done, file in enumerate(selected, start=1):
-        instance, found = expand(file, environment)
-        diagnostics.extend(found)
-        if progress is not None:
-            progress(environment.name, done, len(selected))
-        if instance is None:
-            broken.add(file.name)
-        else:
-            expanded[instance.name] = instance
-    platforms: dict[str, PlatformInstance] = {}
-    for platform_file in inputs.platforms:
-        platform, found = expand_platform(platform_file, environment)
-        diagnostics.extend(found)
-        target_name = platform_file.platform.spec.platform
-        if platform is None:
-            broken.add(f"platform:{target_name}")
-        else:
-            platforms[target_name] = platform
-    declared = frozenset(file.name for file in inputs.projects)
-    return Catalog(environment, expanded, frozenset(broken), declared, platforms)
-
-
-def _report(
-    owner: ProjectInstance | PlatformInstance, problems: list[Problem], diagnostics: Diagnostics
-) -> bool:
-    """Report the problems found in an instance; whether it can be rendered."""
-    diagnostics.extend(owner.diagnostic(problem) for problem in problems)
-    return not any(problem.severity is Severity.ERROR for problem in problems)
-
-
-def _checked(
-    environment: ResolvedEnvironment,
-    rendered: _Rendered,
-    store: SchemaStore,
-    diagnostics: Diagnostics,
-) -> list[Manifest]:
-    """Patch the objects, then check what Kubernetes and the schemas would refuse."""
-    by_project = rendered.owners
-    manifests, found = apply_patches(
-        rendered.manifests, environment, report_unused=rendered.complete
-    )
-    diagnostics.extend(found)
-    for manifest, other in layout.collisions(environment.name, manifests):
-        projects = " and ".join(sorted({str(manifest.project), str(other.project)}))
-        problem = Problem(
-            (*manifest.spec_path, "name"),
-            f"{manifest.kind} {manifest.name!r} is rendered twice in environment "
-            f"{environment.name!r} (by {projects}); names must be unique",
-        )
-        diagnostics.add(_object_diagnostic(manifest, by_project, problem))
-    kubernetes_version = environment.kubernetes_version or DEFAULT_KUBERNETES_VERSION
-    for manifest in manifests:
-        variant = manifest.schema_variant
-        kind = (manifest.api_version, manifest.kind) if manifest.form is not None else None
-        for error in object_errors(manifest.body, store, kubernetes_version, variant, kind):
-            problem = Problem(
-                manifest.spec_path,
-                f"rendered {manifest.kind} {shown(manifest.name)} is invalid at "
-                f"{format_json_path(error.path) or 'the top level'}: {error.message}",
-            )
-            diagnostics.add(_object_diagnostic(manifest, by_project, problem))
-    return manifests
-
-
-def _object_diagnostic(
-    manifest: Manifest,
-    by_project: dict[str, ProjectInstance | PlatformInstance],
-    problem: Problem,
-) -> Diagnostic:
-    """Point at the last patch that changed the object, else at what it was rendered from."""
-    if manifest.patched_by:
-        file, position = manifest.patched_by[-1]
-        return Diagnostic(
-            problem.message, file=file, position=position, hint="changed by this patch"
-        )
-    instance = by_project.get(manifest.project or "")
-    if instance is not None:
-        return instance.diagnostic(problem)
-    return Diagnostic(problem.message, file=manifest.sources[0] if manifest.sources else None)
-
-
 def _fail_on_errors(diagnostics: Diagnostics) -> None:
     if diagnostics.has_errors:
         raise ProblemsFound("problems found; nothing was written", diagnostics.sorted())
@@ -435,16 +349,25 @@ def _warnings(diagnostics: Diagnostics) -> list[Diagnostic]:
 # --------------------------------------------------------------------------- commands
 
 
+def project_cache(root: Path) -> ProjectCache:
+    context = incremental.context_digest(
+        root, (ENVIRONMENTS_DIR, PLATFORM_DIR, SCHEMAS_DIR), code_fingerprint()
+    )
+    return ProjectCache(root / writer.WORK_DIR, context)
+
+
 def render(
     options: RenderOptions, on_wait: Callable[[str], None], progress: Progress | None
 ) -> Outcome:
-    built, diagnostics = build(options.root, options.environments, progress)
+    cache = project_cache(options.root)
+    built, diagnostics = build(options.root, options.environments, progress, cache)
     _fail_on_errors(diagnostics)
     scope = frozenset(options.environments) | SYNC_FOLDERS if options.environments else None
     with writer.repository_lock(options.root, options.lock_timeout, on_wait):
         writer.recover(options.root)
         current = writer.read_tree(options.root / writer.RENDERED_DIR)
         changes = writer.write_tree(options.root, built.encoded(), scope, current)
+        cache.save(built.project_files, built.kept)
     counted = f"{built.objects} objects in {len(built.environments)} environments"
     if not changes:
         summary = f"rendered/ is up to date ({counted})"
@@ -458,7 +381,8 @@ def render(
 
 
 def check(options: CheckOptions, progress: Progress | None) -> Outcome:
-    built, diagnostics = build(options.root, (), progress)
+    cache = project_cache(options.root)
+    built, diagnostics = build(options.root, (), progress, cache)
     _fail_on_errors(diagnostics)
     current = writer.read_tree(options.root / writer.RENDERED_DIR)
     changes = writer.diff_tree(current, built.encoded(), None)
@@ -485,6 +409,7 @@ def check(options: CheckOptions, progress: Progress | None) -> Outcome:
     ]
     if drift:
         raise DriftFound("rendered/ or schemas/ are out of date", [*drift, *_warnings(diagnostics)])
+    cache.save(built.project_files, built.kept)
     return Outcome(
         f"rendered/ and schemas/ are up to date ({built.objects} objects in "
         f"{len(built.environments)} environments)",

@@ -75,6 +75,13 @@ def read_bytes(root: Path, relative: str) -> bytes | Diagnostic:
     """The bytes of a regular file inside the repository, at most one more than the cap."""
     path = root / relative
     try:
+        if stat.S_ISREG(path.lstat().st_mode):
+            # A plain file found under the repository is inside it: no link to follow.
+            with path.open("rb") as handle:
+                return handle.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        pass  # reported below, where links are followed and errors explained
+    try:
         resolved = path.resolve(strict=True)
     except FileNotFoundError:
         return Diagnostic("file is a link to something that does not exist", file=relative)

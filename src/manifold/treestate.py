@@ -22,6 +22,8 @@ from typing import Any
 from manifold.header import REQUEST_INDEX, indexed_files, is_generated
 
 STATE_FILE = "tree.json"
+SHADOW_UNCLEAN = "shadow.unclean"
+"""Present while a write changes the shadow tree: the record cannot vouch for it then."""
 _FORMAT = 1
 _HEADER_PROBE = 128
 _RACY_NS = 50_000_000
@@ -66,6 +68,14 @@ class Record:
     shadow_differs: frozenset[str] = frozenset()
 
 
+def mark_shadow_unclean(work: Path) -> None:
+    (work / SHADOW_UNCLEAN).touch()
+
+
+def mark_shadow_clean(work: Path) -> None:
+    (work / SHADOW_UNCLEAN).unlink(missing_ok=True)
+
+
 def load_record(work: Path) -> Record:
     try:
         data = json.loads((work / STATE_FILE).read_text(encoding="utf-8"))
@@ -75,7 +85,7 @@ def load_record(work: Path) -> Record:
         return Record(
             data["written_ns"],
             entries,
-            bool(data["shadow_clean"]),
+            bool(data["shadow_clean"]) and not (work / SHADOW_UNCLEAN).exists(),
             frozenset(data["shadow_differs"]),
         )
     except (OSError, ValueError, KeyError, TypeError):

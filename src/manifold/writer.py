@@ -169,20 +169,23 @@ def write_tree(
     differing = {*changes.added, *changes.changed, *changes.removed, *current.unverified}
     shadow = work / SHADOW_DIR
     work.mkdir(parents=True, exist_ok=True)
+    treestate.mark_shadow_unclean(work)
     if record.shadow_clean and shadow.is_dir():
-        touched = differing | record.shadow_differs
-        treestate.save_record(work, replace(record, shadow_clean=False))
-        _update_shadow(shadow, rendered, new_tree, touched)
+        _update_shadow(shadow, rendered, new_tree, differing | record.shadow_differs)
     else:
-        treestate.save_record(work, replace(record, shadow_clean=False))
         _build_shadow(shadow, rendered, new_tree)
     _swap(shadow, rendered, work)
-    digests = {p: current.generated[p] for p in new_tree if p in current.generated}
-    digests.update((p, digest(d)) for p, d in wanted.items())
-    written = treestate.record_tree(rendered, digests, current.foreign & frozenset(kept))
-    treestate.save_record(
-        work, replace(written, shadow_clean=True, shadow_differs=frozenset(differing))
-    )
+    # Files carried over are links to the same inodes: their entries stay true.
+    entries = {p: current.entries[p] for p, data in new_tree.items() if data is None}
+    for relative, data in new_tree.items():
+        if data is not None:
+            stat = (rendered / relative).stat()
+            entries[relative] = treestate.Entry(
+                stat.st_size, stat.st_mtime_ns, stat.st_ino, digest(data), True
+            )
+    written = treestate.Record(time.time_ns(), entries, True, frozenset(differing))
+    treestate.save_record(work, written)
+    treestate.mark_shadow_clean(work)
     return changes
 
 

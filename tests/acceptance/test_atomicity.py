@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from manifold import writer
+from manifold import treestate, writer
 from manifold.cli import main
 from manifold.pipeline import build
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree, tree_bytes
@@ -67,13 +67,9 @@ def _wait(pid: int) -> int:
 
 
 def _staging(repo: Path) -> bool:
-    """Whether a render is writing: the writer marks the shadow tree unclean in its record
-    before it touches the shadow, and clean again once the trees are exchanged."""
-    try:
-        record = (repo / writer.WORK_DIR / "tree.json").read_text()
-    except OSError:
-        return False
-    return '"shadow_clean":false' in record
+    """Whether a render is writing: the writer marks the shadow tree unclean before it
+    touches the shadow, and clean again once the trees are exchanged and recorded."""
+    return (repo / writer.WORK_DIR / treestate.SHADOW_UNCLEAN).exists()
 
 
 class Inputs:

@@ -73,7 +73,7 @@ def test_any_change_is_seen(rendered_repo: Path, change: object) -> None:
 
 
 def test_new_code_is_a_change(rendered_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fastpath, "_code_fingerprint", lambda: b"another version")
+    monkeypatch.setattr(fastpath, "code_fingerprint", lambda: b"another version")
     digest = fastpath.inputs_digest(rendered_repo, "render")
     assert fastpath.unchanged(rendered_repo, "render", digest) is None
 

@@ -1,0 +1,307 @@
+"""Stages 4 to 10 for one environment: its projects and platform files expanded, checked and
+rendered, then the steps that look at the whole environment (namespaces, patches,
+collisions, validation, files).
+
+Projects whose earlier result is still valid (`manifold.incremental`) are not rendered
+again: their files are reused, and they take part in the environment-wide steps through
+what was kept of them (namespace, identities, the patches that selected them, warnings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from manifold import incremental, layout
+from manifold.catalog import BROKEN_PLATFORM_FILE, Catalog
+from manifold.diagnostics import Diagnostic, Diagnostics, Problem, Severity, shown
+from manifold.environments import ResolvedEnvironment
+from manifold.expand import ProjectFile, ProjectInstance, expand, includes
+from manifold.finalize import NamespaceUser, finalize, namespaces
+from manifold.incremental import CachedProject, LazyProjects, Lookups, NotedNames
+from manifold.patches import patch_objects, unused_patches
+from manifold.paths import format_json_path
+from manifold.platforms import PlatformFile, PlatformInstance, expand_platform
+from manifold.references import check_platform_references, check_references, relies_on_broken
+from manifold.schemastore import DEFAULT_KUBERNETES_VERSION, SchemaStore
+from manifold.targets.base import Manifest
+from manifold.targets.registry import get_target
+from manifold.validate import object_errors
+
+Progress = Callable[[str, int, int], None]
+"""Called as (environment, projects done, projects in it)."""
+
+
+class ProjectSource(Protocol):
+    """What an environment needs of the repository's projects (pipeline.Inputs)."""
+
+    @property
+    def names(self) -> frozenset[str]: ...
+
+    digests: dict[str, str]
+    unreadable_projects: frozenset[str]
+    unreadable_platform: bool
+    platforms: list[PlatformFile]
+
+    def project_file(self, name: str) -> ProjectFile: ...
+
+
+@dataclass
+class RenderedEnvironment:
+    files: dict[str, str]
+    objects: int
+    projects: dict[str, CachedProject] = field(default_factory=dict)
+    """What to keep for the next render, by project name."""
+
+
+@dataclass
+class _Unit:
+    """One project's (or the environment's own) objects on their way to files."""
+
+    manifests: list[Manifest]
+    owner: ProjectInstance | PlatformInstance | None
+    own: Diagnostics = field(default_factory=Diagnostics)
+    selecting: set[int] = field(default_factory=set)
+    placed: list[layout.PlacedFile] = field(default_factory=list)
+
+
+def render_environment(
+    environment: ResolvedEnvironment,
+    inputs: ProjectSource,
+    store: SchemaStore,
+    diagnostics: Diagnostics,
+    progress: Progress | None,
+    cached: dict[str, CachedProject],
+) -> RenderedEnvironment:
+    selected = sorted(name for name in inputs.names if includes(environment, name))
+    reused = {
+        name: project
+        for name in selected
+        if (project := cached.get(name)) is not None
+        and incremental.still_valid(project, inputs.digests[name], inputs.digests)
+    }
+    rendered = _render(environment, inputs, store, diagnostics, progress, selected, reused)
+    if rendered is None:  # objects collide, one of them reused: render all to say where
+        rendered = _render(environment, inputs, store, diagnostics, progress, selected, {})
+        assert rendered is not None
+    return rendered
+
+
+def _render(
+    environment: ResolvedEnvironment,
+    inputs: ProjectSource,
+    store: SchemaStore,
+    diagnostics: Diagnostics,
+    progress: Progress | None,
+    selected: list[str],
+    reused: dict[str, CachedProject],
+) -> RenderedEnvironment | None:
+    fresh = [name for name in selected if name not in reused]
+    lookups = Lookups()
+    units: dict[str, _Unit] = {}
+    expanded: dict[str, ProjectInstance] = {}
+    failed: set[str] = set()
+    for done, name in enumerate(fresh, start=1):
+        unit = units[name] = _Unit([], None)
+        instance, found = expand(inputs.project_file(name), environment)
+        unit.own.extend(found)
+        if instance is None:
+            failed.add(name)
+        else:
+            expanded[name] = instance
+        if progress is not None:
+            progress(environment.name, done, len(fresh))
+
+    def expand_other(name: str) -> ProjectInstance | None:
+        # A project reused here, looked up by one rendered again: its own result and
+        # diagnostics were kept already.
+        instance, _ = expand(inputs.project_file(name), environment)
+        return instance
+
+    projects = LazyProjects(dict(expanded), frozenset(selected), expand_other, lookups, failed)
+    platforms, broken_platforms = _platforms(environment, inputs, diagnostics)
+    broken = frozenset({*inputs.unreadable_projects, *broken_platforms})
+    catalog = Catalog(
+        environment,
+        projects,
+        NotedNames(broken, lookups, projects.failed),
+        NotedNames(inputs.names, lookups),
+        platforms,
+    )
+
+    in_namespaces: list[NamespaceUser] = [p for p in reused.values() if p.in_namespaces]
+    for name, instance in expanded.items():
+        unit = units[name]
+        target = get_target(instance.spec.platform)
+        lookups.current = name
+        problems = [*check_references(instance, catalog), *target.check(instance, catalog)]
+        unit.own.extend(instance.diagnostic(problem) for problem in problems)
+        renderable = not any(p.severity is Severity.ERROR for p in problems)
+        if renderable and not relies_on_broken(instance, catalog):
+            unit.owner = instance
+            unit.manifests = finalize(target.render(instance, catalog), instance)
+            if any(kind.namespaced for kind in target.output_kinds()):
+                in_namespaces.append(instance)
+        lookups.current = None
+
+    environment_unit = _Unit([], None)
+    platform_namespaces: list[tuple[str, PlatformInstance, str]] = []
+    owners: dict[str, ProjectInstance | PlatformInstance] = {}
+    for platform in platforms.values():
+        target = get_target(platform.spec.platform)
+        problems = [
+            *check_platform_references(platform),
+            *target.check_platform(platform, catalog),
+        ]
+        diagnostics.extend(platform.diagnostic(problem) for problem in problems)
+        if any(p.severity is Severity.ERROR for p in problems):
+            continue
+        owners[platform.name] = platform
+        objects = finalize(target.render_platform(platform, catalog), platform)
+        used = sorted({m.namespace for m in objects if m.namespace is not None})
+        platform_namespaces.extend((namespace, platform, platform.sources[0]) for namespace in used)
+        environment_unit.manifests.extend(objects)
+    namespace_objects = namespaces(in_namespaces, environment, platform_namespaces)
+    environment_unit.manifests[:0] = namespace_objects
+    owners.update((n, u.owner) for n, u in units.items() if isinstance(u.owner, ProjectInstance))
+
+    rendered_units = [*(u for u in units.values() if u.owner is not None), environment_unit]
+    complete = len(owners) == len(selected) - len(reused) + len(platforms)
+    for unit in rendered_units:
+        _patch_and_check(unit, environment, store, owners)
+    # In the order a full render lists them: which of two colliding objects is reported
+    # depends on it.
+    ordered = [
+        *environment_unit.manifests[: len(namespace_objects)],
+        *(m for u in rendered_units[:-1] for m in u.manifests),
+        *environment_unit.manifests[len(namespace_objects) :],
+    ]
+    if not _collisions_reported(environment, ordered, reused, owners, diagnostics):
+        return None
+
+    for unit in units.values():
+        diagnostics.extend(unit.own)
+    diagnostics.extend(environment_unit.own)
+    for project in reused.values():
+        diagnostics.extend(project.diagnostics)
+    if complete:
+        selecting = set().union(*(u.selecting for u in rendered_units))
+        selecting.update(*(p.selecting for p in reused.values()))
+        diagnostics.extend(unused_patches(environment, selecting))
+
+    placed = [f for u in rendered_units for f in u.placed]
+    placed.extend(f for p in reused.values() for f in p.files)
+    files = layout.assemble(environment.name, placed, environment.source_paths)
+    kept = dict(reused)
+    for name, unit in units.items():
+        if isinstance(unit.owner, ProjectInstance) and not unit.own.has_errors:
+            kept[name] = _kept(unit, unit.owner, inputs, lookups)
+    count = sum(len(u.manifests) for u in rendered_units)
+    count += sum(len(p.files) for p in reused.values())
+    return RenderedEnvironment(files, count, kept)
+
+
+def _platforms(
+    environment: ResolvedEnvironment, inputs: ProjectSource, diagnostics: Diagnostics
+) -> tuple[dict[str, PlatformInstance], set[str]]:
+    platforms: dict[str, PlatformInstance] = {}
+    broken = {BROKEN_PLATFORM_FILE} if inputs.unreadable_platform else set()
+    for platform_file in inputs.platforms:
+        platform, found = expand_platform(platform_file, environment)
+        diagnostics.extend(found)
+        target_name = platform_file.platform.spec.platform
+        if platform is None:
+            broken.add(f"platform:{target_name}")
+        else:
+            platforms[target_name] = platform
+    return platforms, broken
+
+
+def _patch_and_check(
+    unit: _Unit,
+    environment: ResolvedEnvironment,
+    store: SchemaStore,
+    owners: dict[str, ProjectInstance | PlatformInstance],
+) -> None:
+    """Apply the environment's patches, check what Kubernetes and the schemas would refuse,
+    and lay the objects out as files."""
+    unit.manifests, found, unit.selecting = patch_objects(unit.manifests, environment)
+    unit.own.extend(found)
+    kubernetes_version = environment.kubernetes_version or DEFAULT_KUBERNETES_VERSION
+    for manifest in unit.manifests:
+        variant = manifest.schema_variant
+        kind = (manifest.api_version, manifest.kind) if manifest.form is not None else None
+        for error in object_errors(manifest.body, store, kubernetes_version, variant, kind):
+            problem = Problem(
+                manifest.spec_path,
+                f"rendered {manifest.kind} {shown(manifest.name)} is invalid at "
+                f"{format_json_path(error.path) or 'the top level'}: {error.message}",
+            )
+            unit.own.add(object_diagnostic(manifest, owners, problem))
+    unit.placed = [layout.place(environment.name, manifest) for manifest in unit.manifests]
+
+
+def _collisions_reported(
+    environment: ResolvedEnvironment,
+    manifests: list[Manifest],
+    reused: dict[str, CachedProject],
+    owners: dict[str, ProjectInstance | PlatformInstance],
+    diagnostics: Diagnostics,
+) -> bool:
+    """Report objects Kubernetes would take for one, or that would share a file; False when
+    a reused project is involved (it is then rendered again, to say where)."""
+    taken = {identity for p in reused.values() for identity in p.identities}
+    paths = {f.path for p in reused.values() for f in p.files}
+    for manifest in manifests:
+        if manifest.identity in taken or layout.manifest_path(environment.name, manifest) in paths:
+            return False
+    for manifest, other in layout.collisions(environment.name, manifests):
+        projects = " and ".join(sorted({str(manifest.project), str(other.project)}))
+        problem = Problem(
+            (*manifest.spec_path, "name"),
+            f"{manifest.kind} {manifest.name!r} is rendered twice in environment "
+            f"{environment.name!r} (by {projects}); names must be unique",
+        )
+        diagnostics.add(object_diagnostic(manifest, owners, problem))
+    return True
+
+
+def object_diagnostic(
+    manifest: Manifest,
+    owners: dict[str, ProjectInstance | PlatformInstance],
+    problem: Problem,
+) -> Diagnostic:
+    """Point at the last patch that changed the object, else at what it was rendered from."""
+    if manifest.patched_by:
+        file, position = manifest.patched_by[-1]
+        return Diagnostic(
+            problem.message, file=file, position=position, hint="changed by this patch"
+        )
+    instance = owners.get(manifest.project or "")
+    if instance is not None:
+        return instance.diagnostic(problem)
+    return Diagnostic(problem.message, file=manifest.sources[0] if manifest.sources else None)
+
+
+def _kept(
+    unit: _Unit, instance: ProjectInstance, inputs: ProjectSource, lookups: Lookups
+) -> CachedProject:
+    target = get_target(instance.spec.platform)
+    return CachedProject(
+        instance.name,
+        instance.project_path,
+        inputs.digests[instance.name],
+        instance.project.metadata.team,
+        instance.namespace,
+        any(kind.namespaced for kind in target.output_kinds()),
+        tuple(unit.placed),
+        tuple(m.identity for m in unit.manifests),
+        frozenset(unit.selecting),
+        tuple(d for d in unit.own if not d.is_error),
+        incremental.dependencies(lookups.seen.get(instance.name, set()), inputs.digests),
+    )
+
+
+def project_names(projects: Iterable[ProjectFile]) -> frozenset[str]:
+    return frozenset(project.name for project in projects)

@@ -1,0 +1,153 @@
+"""A render that reuses cached projects gives exactly what a render from scratch gives: the
+same files, the same warnings, the same errors and exit code, after any kind of edit."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from manifold import writer
+from tests.casefolders import cases
+from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree, edit, run_cli, tree_bytes
+
+Edit = Callable[[Path], None]
+
+
+def _example(target: Path) -> Path:
+    for folder in EXAMPLE_FOLDERS:
+        copy_tree(REPO_ROOT / folder, target / folder)
+    return target
+
+
+def _benchmarks_case(target: Path) -> Path:
+    [case] = [c for c in cases("valid") if c.name == "ome-sample-benchmarks"]
+    return case.materialize(target)
+
+
+def _outcome(repo: Path) -> tuple[int, Any, dict[str, bytes]]:
+    result = run_cli("render", "-C", str(repo), "--format", "json")
+    payload = json.loads(result.stdout)
+    return result.exit_code, payload["diagnostics"], tree_bytes(repo / "rendered")
+
+
+def _compare(tmp_path: Path, make: Callable[[Path], Path], change: Edit) -> int:
+    cached = make(tmp_path / "cached")
+    assert run_cli("render", "-C", str(cached)).exit_code == 0
+    assert (cached / writer.WORK_DIR / "cache").is_dir()
+    change(cached)
+    reused = _outcome(cached)
+
+    scratch = make(tmp_path / "scratch")
+    assert run_cli("render", "-C", str(scratch)).exit_code == 0  # the same rendered/ to start
+    shutil.rmtree(scratch / writer.WORK_DIR)
+    change(scratch)
+    fresh = _outcome(scratch)
+    assert reused[0] == fresh[0]
+    assert reused[1] == fresh[1]
+    assert reused[2] == fresh[2]
+    return reused[0]
+
+
+def _value(repo: Path) -> None:
+    edit(repo / "projects/semantic-search.yaml", "target: 200", "target: 300")
+
+
+def _service_renamed(repo: Path) -> None:
+    project = repo / "projects/chat-assistant.yaml"
+    edit(project, "    - name: chat\n      model:", "    - name: talk\n      model:")
+    edit(project, "        - name: chat\n", "        - name: talk\n")
+    edit(project, "target: {service: chat}", "target: {service: talk}")
+
+
+def _project_removed(repo: Path) -> None:
+    (repo / "projects/semantic-search.yaml").unlink()
+
+
+def _project_added(repo: Path) -> None:
+    text = (repo / "projects/semantic-search.yaml").read_text()
+    copy = text.replace("name: semantic-search", "name: search-copy")
+    (repo / "projects/search-copy.yaml").write_text(copy)
+
+
+def _environment(repo: Path) -> None:
+    edit(repo / "environments/dev.yaml", "environment-tier: development", "environment-tier: dev")
+
+
+def _platform_file(repo: Path) -> None:
+    platform = repo / "platform/ml-platform.yaml"
+    platform.write_text(platform.read_text() + "\n")
+
+
+def _broken_project(repo: Path) -> None:
+    edit(repo / "projects/semantic-search.yaml", "model: bge-large-en-v1-5", "model: missing")
+
+
+def _nothing(repo: Path) -> None:
+    pass
+
+
+EXAMPLE_EDITS: dict[str, Edit] = {
+    "a value": _value,
+    "a service renamed": _service_renamed,
+    "a project removed": _project_removed,
+    "a project added": _project_added,
+    "an environment": _environment,
+    "the platform file": _platform_file,
+    "a broken project": _broken_project,
+    "nothing": _nothing,
+}
+
+
+@pytest.mark.parametrize("change", EXAMPLE_EDITS.values(), ids=EXAMPLE_EDITS.keys())
+def test_the_example_after_an_edit(tmp_path: Path, change: Edit) -> None:
+    _compare(tmp_path, _example, change)
+
+
+def test_an_unchanged_project_sees_a_change_in_the_project_it_benchmarks(tmp_path: Path) -> None:
+    """The benchmark's project does not change, but the service it targets goes away: it must
+    be checked again (and fail) rather than reused."""
+    target = "projects/llama-3-1-70b-instruct.yaml"
+
+    def rename(repo: Path) -> None:
+        text = (repo / target).read_text()
+        (repo / target).write_text(
+            text.replace(
+                "- name: llama-3-1-70b-instruct\n      model", "- name: renamed\n      model", 1
+            )
+        )
+        assert (repo / target).read_text() != text
+
+    assert _compare(tmp_path, _benchmarks_case, rename) == 1
+
+
+def test_an_unchanged_project_sees_the_project_it_benchmarks_disappear(tmp_path: Path) -> None:
+    def remove(repo: Path) -> None:
+        (repo / "projects/llama-3-1-70b-instruct.yaml").unlink()
+
+    assert _compare(tmp_path, _benchmarks_case, remove) == 1
+
+
+def test_reused_projects_are_not_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _example(tmp_path / "repo")
+    assert run_cli("render", "-C", str(repo)).exit_code == 0
+    edit(repo / "projects/semantic-search.yaml", "target: 200", "target: 300")
+
+    from manifold import pipeline, sources
+
+    parsed: list[str] = []
+    original = sources.parse_document
+
+    def counting(relative: str, raw: bytes) -> Any:
+        parsed.append(relative)
+        return original(relative, raw)
+
+    monkeypatch.setattr(pipeline, "parse_document", counting)
+    assert run_cli("render", "-C", str(repo)).exit_code == 0
+    assert [p for p in parsed if p.startswith("projects/")] == ["projects/semantic-search.yaml"]
