@@ -9,7 +9,7 @@ what was kept of them (namespace, identities, the patches that selected them, wa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -19,7 +19,13 @@ from manifold.diagnostics import Diagnostic, Diagnostics, Problem, Severity, sho
 from manifold.environments import ResolvedEnvironment
 from manifold.expand import ProjectFile, ProjectInstance, expand, includes
 from manifold.finalize import NamespaceUser, finalize, namespaces
-from manifold.incremental import CachedProject, LazyProjects, Lookups, NotedNames
+from manifold.incremental import (
+    CachedObject,
+    CachedProject,
+    LazyProjects,
+    Lookups,
+    NotedNames,
+)
 from manifold.patches import patch_objects, unused_patches
 from manifold.paths import format_json_path
 from manifold.platforms import PlatformFile, PlatformInstance, expand_platform
@@ -27,6 +33,7 @@ from manifold.references import check_platform_references, check_references, rel
 from manifold.schemastore import DEFAULT_KUBERNETES_VERSION, SchemaStore
 from manifold.targets.base import Manifest
 from manifold.targets.registry import get_target
+from manifold.treestate import KeptFile
 from manifold.validate import object_errors
 
 Progress = Callable[[str, int, int], None]
@@ -49,18 +56,23 @@ class ProjectSource(Protocol):
 
 @dataclass
 class RenderedEnvironment:
-    files: dict[str, str]
-    objects: int
+    files: dict[str, str | KeptFile]
+    count: int
+    """Objects rendered (or reused)."""
     projects: dict[str, CachedProject] = field(default_factory=dict)
     """What to keep for the next render, by project name."""
+    objects: dict[str, CachedObject] = field(default_factory=dict)
+    """The environment's own objects (namespaces, platform objects) to keep, by content key."""
 
 
 @dataclass
 class _Unit:
-    """One project's (or the environment's own) objects on their way to files."""
+    """One project's objects (or one of the environment's own) on their way to files."""
 
     manifests: list[Manifest]
     owner: ProjectInstance | PlatformInstance | None
+    key: str = ""
+    """For one of the environment's own objects: its content before patches."""
     own: Diagnostics = field(default_factory=Diagnostics)
     selecting: set[int] = field(default_factory=set)
     placed: list[layout.PlacedFile] = field(default_factory=list)
@@ -72,18 +84,23 @@ def render_environment(
     store: SchemaStore,
     diagnostics: Diagnostics,
     progress: Progress | None,
-    cached: dict[str, CachedProject],
+    cached: incremental.CachedEnvironment,
+    disk: Mapping[str, str],
 ) -> RenderedEnvironment:
+    """Render one environment; `cached` is what may be reused, `disk` the digests of
+    manifold's files under rendered/ (a reused object's file must be there unchanged)."""
     selected = sorted(name for name in inputs.names if includes(environment, name))
     reused = {
         name: project
         for name in selected
-        if (project := cached.get(name)) is not None
+        if (project := cached.projects.get(name)) is not None
         and incremental.still_valid(project, inputs.digests[name], inputs.digests)
+        and incremental.on_disk(project.files, disk)
     }
-    rendered = _render(environment, inputs, store, diagnostics, progress, selected, reused)
+    objects = {k: o for k, o in cached.objects.items() if incremental.on_disk(o.files, disk)}
+    rendered = _render(environment, inputs, store, diagnostics, progress, selected, reused, objects)
     if rendered is None:  # objects collide, one of them reused: render all to say where
-        rendered = _render(environment, inputs, store, diagnostics, progress, selected, {})
+        rendered = _render(environment, inputs, store, diagnostics, progress, selected, {}, {})
         assert rendered is not None
     return rendered
 
@@ -96,6 +113,7 @@ def _render(
     progress: Progress | None,
     selected: list[str],
     reused: dict[str, CachedProject],
+    cached_objects: dict[str, CachedObject],
 ) -> RenderedEnvironment | None:
     fresh = [name for name in selected if name not in reused]
     lookups = Lookups()
@@ -145,7 +163,7 @@ def _render(
                 in_namespaces.append(instance)
         lookups.current = None
 
-    environment_unit = _Unit([], None)
+    platform_objects: list[Manifest] = []
     platform_namespaces: list[tuple[str, PlatformInstance, str]] = []
     owners: dict[str, ProjectInstance | PlatformInstance] = {}
     for platform in platforms.values():
@@ -161,45 +179,61 @@ def _render(
         objects = finalize(target.render_platform(platform, catalog), platform)
         used = sorted({m.namespace for m in objects if m.namespace is not None})
         platform_namespaces.extend((namespace, platform, platform.sources[0]) for namespace in used)
-        environment_unit.manifests.extend(objects)
-    namespace_objects = namespaces(in_namespaces, environment, platform_namespaces)
-    environment_unit.manifests[:0] = namespace_objects
+        platform_objects.extend(objects)
     owners.update((n, u.owner) for n, u in units.items() if isinstance(u.owner, ProjectInstance))
 
-    rendered_units = [*(u for u in units.values() if u.owner is not None), environment_unit]
+    # The environment's own objects, each by itself so that each can be reused.
+    namespace_objects = namespaces(in_namespaces, environment, platform_namespaces)
+    reused_objects: dict[str, CachedObject] = {}
+    namespace_units: list[_Unit] = []
+    platform_units: list[_Unit] = []
+    for index, manifest in enumerate([*namespace_objects, *platform_objects]):
+        key = incremental.object_key(manifest)
+        if (hit := cached_objects.get(key)) is not None:
+            reused_objects[key] = hit
+        else:
+            own = namespace_units if index < len(namespace_objects) else platform_units
+            own.append(_Unit([manifest], None, key))
+
+    project_units = [u for u in units.values() if u.owner is not None]
+    rendered_units = [*namespace_units, *project_units, *platform_units]
     complete = len(owners) == len(selected) - len(reused) + len(platforms)
     for unit in rendered_units:
         _patch_and_check(unit, environment, store, owners)
     # In the order a full render lists them: which of two colliding objects is reported
     # depends on it.
-    ordered = [
-        *environment_unit.manifests[: len(namespace_objects)],
-        *(m for u in rendered_units[:-1] for m in u.manifests),
-        *environment_unit.manifests[len(namespace_objects) :],
-    ]
-    if not _collisions_reported(environment, ordered, reused, owners, diagnostics):
+    ordered = [m for unit in rendered_units for m in unit.manifests]
+    earlier: list[CachedProject | CachedObject] = [*reused.values(), *reused_objects.values()]
+    if not _collisions_reported(environment, ordered, earlier, owners, diagnostics):
         return None
 
-    for unit in units.values():
+    for unit in [*units.values(), *namespace_units, *platform_units]:
         diagnostics.extend(unit.own)
-    diagnostics.extend(environment_unit.own)
-    for project in reused.values():
-        diagnostics.extend(project.diagnostics)
+    for kept_before in earlier:
+        diagnostics.extend(kept_before.diagnostics)
     if complete:
         selecting = set().union(*(u.selecting for u in rendered_units))
-        selecting.update(*(p.selecting for p in reused.values()))
+        selecting.update(*(item.selecting for item in earlier))
         diagnostics.extend(unused_patches(environment, selecting))
 
     placed = [f for u in rendered_units for f in u.placed]
-    placed.extend(f for p in reused.values() for f in p.files)
+    placed.extend(f for item in earlier for f in item.files)
     files = layout.assemble(environment.name, placed, environment.source_paths)
     kept = dict(reused)
     for name, unit in units.items():
         if isinstance(unit.owner, ProjectInstance) and not unit.own.has_errors:
             kept[name] = _kept(unit, unit.owner, inputs, lookups)
-    count = sum(len(u.manifests) for u in rendered_units)
-    count += sum(len(p.files) for p in reused.values())
-    return RenderedEnvironment(files, count, kept)
+    kept_objects = dict(reused_objects)
+    for unit in [*namespace_units, *platform_units]:
+        if not unit.own.has_errors:
+            kept_objects[unit.key] = CachedObject(
+                tuple(unit.placed),
+                tuple(m.identity for m in unit.manifests),
+                frozenset(unit.selecting),
+                tuple(d for d in unit.own if not d.is_error),
+            )
+    count = len(ordered) + sum(len(item.files) for item in earlier)
+    return RenderedEnvironment(files, count, kept, kept_objects)
 
 
 def _platforms(
@@ -245,14 +279,14 @@ def _patch_and_check(
 def _collisions_reported(
     environment: ResolvedEnvironment,
     manifests: list[Manifest],
-    reused: dict[str, CachedProject],
+    earlier: list[CachedProject | CachedObject],
     owners: dict[str, ProjectInstance | PlatformInstance],
     diagnostics: Diagnostics,
 ) -> bool:
     """Report objects Kubernetes would take for one, or that would share a file; False when
-    a reused project is involved (it is then rendered again, to say where)."""
-    taken = {identity for p in reused.values() for identity in p.identities}
-    paths = {f.path for p in reused.values() for f in p.files}
+    a reused object is involved (all is then rendered again, to say where)."""
+    taken = {identity for item in earlier for identity in item.identities}
+    paths = {f.path for item in earlier for f in item.files}
     for manifest in manifests:
         if manifest.identity in taken or layout.manifest_path(environment.name, manifest) in paths:
             return False

@@ -27,6 +27,7 @@ from typing import Any
 
 from manifold.diagnostics import Diagnostic, Position, Severity
 from manifold.layout import PlacedFile
+from manifold.treestate import KeptFile, content_digest
 
 CACHE_DIR = "cache"
 _FORMAT = 1
@@ -101,10 +102,7 @@ class CachedProject:
             "team": self.team,
             "namespace": self.namespace,
             "in_namespaces": self.in_namespaces,
-            "files": [
-                [f.path, f.text, list(f.sources), f.owned_by_project, f.request_platform]
-                for f in self.files
-            ],
+            "files": [_encoded_file(f) for f in self.files],
             "identities": [list(identity) for identity in self.identities],
             "selecting": sorted(self.selecting),
             "diagnostics": [encode_diagnostic(d) for d in self.diagnostics],
@@ -120,12 +118,83 @@ class CachedProject:
             data["team"],
             data["namespace"],
             data["in_namespaces"],
-            tuple(PlacedFile(p, t, tuple(s), o, r) for p, t, s, o, r in data["files"]),
+            tuple(_decoded_file(f) for f in data["files"]),
             tuple((g, k, n, m) for g, k, n, m in data["identities"]),
             frozenset(data["selecting"]),
             tuple(decode_diagnostic(d) for d in data["diagnostics"]),
             dict(data["depends_on"]),
         )
+
+
+@dataclass(frozen=True)
+class CachedObject:
+    """One of the environment's own objects (a Namespace, a platform object), as a file."""
+
+    files: tuple[PlacedFile, ...]
+    identities: tuple[tuple[str, str, str, str], ...]
+    selecting: frozenset[int]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def encoded(self) -> dict[str, Any]:
+        return {
+            "files": [_encoded_file(f) for f in self.files],
+            "identities": [list(identity) for identity in self.identities],
+            "selecting": sorted(self.selecting),
+            "diagnostics": [encode_diagnostic(d) for d in self.diagnostics],
+        }
+
+    @classmethod
+    def decoded(cls, data: dict[str, Any]) -> CachedObject:
+        return cls(
+            tuple(_decoded_file(f) for f in data["files"]),
+            tuple((g, k, n, m) for g, k, n, m in data["identities"]),
+            frozenset(data["selecting"]),
+            tuple(decode_diagnostic(d) for d in data["diagnostics"]),
+        )
+
+
+def object_key(manifest: Any) -> str:
+    """An object before the environment's patches, by everything that decides its file."""
+    facts = [
+        manifest.body,
+        manifest.sources,
+        manifest.project,
+        manifest.namespaced,
+        manifest.schema_variant,
+        repr(manifest.form),
+    ]
+    return file_digest(json.dumps(facts, sort_keys=True, default=str).encode())
+
+
+def _encoded_file(f: PlacedFile) -> list[Any]:
+    """A file by its digest: its text is in rendered/, which the writer's record vouches for."""
+    return [
+        f.path,
+        content_digest(_content(f)),
+        list(f.sources),
+        f.owned_by_project,
+        f.request_platform,
+    ]
+
+
+def _content(f: PlacedFile) -> bytes | KeptFile:
+    return f.text.encode() if isinstance(f.text, str) else f.text
+
+
+def _decoded_file(item: list[Any]) -> PlacedFile:
+    path, digest, sources, owned, request = item
+    return PlacedFile(path, KeptFile(digest), tuple(sources), owned, request)
+
+
+def on_disk(files: tuple[PlacedFile, ...], disk: Mapping[str, str]) -> bool:
+    """Whether rendered/ holds these kept files as they were written."""
+    return all(isinstance(f.text, KeptFile) and disk.get(f.path) == f.text.digest for f in files)
+
+
+@dataclass(frozen=True)
+class CachedEnvironment:
+    projects: dict[str, CachedProject]
+    objects: dict[str, CachedObject]
 
 
 def encode_diagnostic(diagnostic: Diagnostic) -> dict[str, Any]:
@@ -158,14 +227,15 @@ class ProjectCache:
     def __init__(self, work: Path, context: str) -> None:
         self.folder = work / CACHE_DIR
         self.context = context
-        self._loaded: dict[str, dict[str, CachedProject]] = {}
+        self._loaded: dict[str, CachedEnvironment] = {}
         self._names: dict[str, tuple[str, str]] | None = None
 
     def names(self) -> dict[str, tuple[str, str]]:
         """Project files last seen, by path: their digest and the project's name."""
         if self._names is None:
             data = self._read("names.json")
-            entries = data.get("files") if isinstance(data, dict) else None
+            same = isinstance(data, dict) and data.get("context") == self.context
+            entries = data.get("files") if same else None
             self._names = (
                 {path: (digest, name) for path, (digest, name) in entries.items()}
                 if isinstance(entries, dict)
@@ -173,35 +243,39 @@ class ProjectCache:
             )
         return self._names
 
-    def environment(self, name: str) -> dict[str, CachedProject]:
-        """The projects rendered for an environment in the same context, by project name."""
+    def environment(self, name: str) -> CachedEnvironment:
+        """What an environment rendered in the same context: its projects by name, its own
+        objects by content."""
         if name not in self._loaded:
             data = self._read(f"env-{name}.json")
             projects: dict[str, CachedProject] = {}
+            objects: dict[str, CachedObject] = {}
             if isinstance(data, dict) and data.get("context") == self.context:
                 try:
                     for item in data["projects"]:
                         project = CachedProject.decoded(item)
                         projects[project.name] = project
+                    objects = {k: CachedObject.decoded(v) for k, v in data["objects"].items()}
                 except (KeyError, TypeError, ValueError):
-                    projects = {}
-            self._loaded[name] = projects
+                    projects, objects = {}, {}
+            self._loaded[name] = CachedEnvironment(projects, objects)
         return self._loaded[name]
 
     def save(
         self,
         names: dict[str, tuple[str, str]],
-        environments: Mapping[str, Mapping[str, CachedProject]],
+        environments: Mapping[str, CachedEnvironment],
     ) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._write("names.json", {"format": _FORMAT, "files": names})
-        for name, projects in environments.items():
+        self._write("names.json", {"format": _FORMAT, "context": self.context, "files": names})
+        for name, kept in environments.items():
             self._write(
                 f"env-{name}.json",
                 {
                     "format": _FORMAT,
                     "context": self.context,
-                    "projects": [p.encoded() for _, p in sorted(projects.items())],
+                    "projects": [p.encoded() for _, p in sorted(kept.projects.items())],
+                    "objects": {k: o.encoded() for k, o in sorted(kept.objects.items())},
                 },
             )
 

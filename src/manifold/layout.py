@@ -21,6 +21,7 @@ from typing import Any
 from manifold import yamlio
 from manifold.header import REQUEST_INDEX, header
 from manifold.targets.base import Manifest
+from manifold.treestate import KeptFile
 
 SHARED_DIR = "_shared"
 KUSTOMIZATION = "kustomization.yaml"
@@ -66,7 +67,7 @@ class PlacedFile:
     kustomization.yaml (or request index) needs to know about it."""
 
     path: str
-    text: str
+    text: str | KeptFile
     sources: tuple[str, ...]
     owned_by_project: bool
     request_platform: str | None = None
@@ -88,14 +89,15 @@ def layout(
 ) -> dict[str, str]:
     """The files of one environment; `manifests` must be free of collisions."""
     placed = [place(environment, manifest) for manifest in manifests]
-    return assemble(environment, placed, environment_sources)
+    files = assemble(environment, placed, environment_sources)
+    return {path: text for path, text in files.items() if isinstance(text, str)}
 
 
 def assemble(
     environment: str, placed: list[PlacedFile], environment_sources: tuple[str, ...]
-) -> dict[str, str]:
+) -> dict[str, str | KeptFile]:
     """The objects' files with the environment's kustomization.yaml and request indexes."""
-    files: dict[str, str] = {}
+    files: dict[str, str | KeptFile] = {}
     requests: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for item in placed:
         files[item.path] = item.text

@@ -16,7 +16,7 @@ writer.write_tree          files            -> rendered/ (atomic)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from manifold.expand import ProjectFile
 from manifold.fastpath import code_fingerprint
 from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
 from manifold.gitops.render import sync_layout, sync_objects
-from manifold.incremental import CachedProject, ProjectCache, file_digest
+from manifold.incremental import CachedEnvironment, ProjectCache, file_digest
 from manifold.modelcheck import did_you_mean
 from manifold.options import (
     CheckOptions,
@@ -60,6 +60,7 @@ from manifold.sources import (
     read_bytes,
     read_document,
 )
+from manifold.treestate import KeptFile
 from manifold.validate import object_errors
 
 Progress = envbuild.Progress
@@ -105,17 +106,26 @@ class Build:
     """Everything a run renders, in memory: the text of each file under rendered/."""
 
     environments: tuple[str, ...]
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str | KeptFile] = field(default_factory=dict)
     objects: int = 0
     kubernetes_versions: dict[str, str] = field(default_factory=dict)
     """By top-level folder of rendered/: the Kubernetes version its objects are checked for."""
-    kept: dict[str, dict[str, CachedProject]] = field(default_factory=dict)
+    kept: dict[str, CachedEnvironment] = field(default_factory=dict)
     """What the next render may reuse, by environment and project."""
     project_files: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Every project file read: its digest and the project's name, by path."""
 
-    def encoded(self) -> dict[str, bytes]:
-        return {path: text.encode() for path, text in self.files.items()}
+    def encoded(self) -> dict[str, bytes | KeptFile]:
+        return {
+            path: text.encode() if isinstance(text, str) else text
+            for path, text in self.files.items()
+        }
+
+    def texts(self) -> dict[str, str]:
+        """Every file's text: for a build made without reuse, which all are."""
+        texts = {path: text for path, text in self.files.items() if isinstance(text, str)}
+        assert len(texts) == len(self.files), "a build that reused files has no text for them"
+        return texts
 
 
 # --------------------------------------------------------------------------- inputs
@@ -294,9 +304,13 @@ def build(
     only: Sequence[str] = (),
     progress: Progress | None = None,
     cache: ProjectCache | None = None,
+    disk: Mapping[str, str] | None = None,
 ) -> tuple[Build, Diagnostics]:
-    """Render every selected environment in memory; nothing is written. With a cache, the
-    projects whose earlier result is still valid are reused rather than rendered again."""
+    """Render every selected environment in memory; nothing is written. With a cache and the
+    digests of manifold's files on disk (`disk`), the projects whose earlier result is still
+    valid, and still in rendered/, are reused: their files are `KeptFile`s, not texts."""
+    if disk is None:
+        cache = None
     diagnostics = Diagnostics()
     inputs = load_inputs(root, diagnostics, cache.names() if cache is not None else None)
     unknown = [name for name in only if name not in inputs.declared_environments]
@@ -309,18 +323,20 @@ def build(
         )
     names = [name for name in sorted(inputs.environments) if not only or name in only]
     store = SchemaStore(root)
-    files: dict[str, str] = {}
+    files: dict[str, str | KeptFile] = {}
     objects = 0
     versions = dict.fromkeys(SYNC_FOLDERS, DEFAULT_KUBERNETES_VERSION)
-    kept: dict[str, dict[str, CachedProject]] = {}
+    kept: dict[str, CachedEnvironment] = {}
     for name in names:
         environment = inputs.environments[name]
         versions[name] = environment.kubernetes_version or DEFAULT_KUBERNETES_VERSION
-        cached = cache.environment(name) if cache is not None else {}
-        rendered = render_environment(environment, inputs, store, diagnostics, progress, cached)
+        cached = cache.environment(name) if cache is not None else CachedEnvironment({}, {})
+        rendered = render_environment(
+            environment, inputs, store, diagnostics, progress, cached, disk or {}
+        )
         files.update(rendered.files)
-        objects += rendered.objects
-        kept[name] = rendered.projects
+        objects += rendered.count
+        kept[name] = CachedEnvironment(rendered.projects, rendered.objects)
     files.update(_sync_files(inputs, store, diagnostics))
     return Build(tuple(names), files, objects, versions, kept, inputs.files), diagnostics
 
@@ -360,12 +376,14 @@ def render(
     options: RenderOptions, on_wait: Callable[[str], None], progress: Progress | None
 ) -> Outcome:
     cache = project_cache(options.root)
-    built, diagnostics = build(options.root, options.environments, progress, cache)
-    _fail_on_errors(diagnostics)
     scope = frozenset(options.environments) | SYNC_FOLDERS if options.environments else None
     with writer.repository_lock(options.root, options.lock_timeout, on_wait):
         writer.recover(options.root)
         current = writer.read_tree(options.root / writer.RENDERED_DIR)
+        built, diagnostics = build(
+            options.root, options.environments, progress, cache, current.generated
+        )
+        _fail_on_errors(diagnostics)
         changes = writer.write_tree(options.root, built.encoded(), scope, current)
         cache.save(built.project_files, built.kept)
     counted = f"{built.objects} objects in {len(built.environments)} environments"
@@ -382,9 +400,9 @@ def render(
 
 def check(options: CheckOptions, progress: Progress | None) -> Outcome:
     cache = project_cache(options.root)
-    built, diagnostics = build(options.root, (), progress, cache)
-    _fail_on_errors(diagnostics)
     current = writer.read_tree(options.root / writer.RENDERED_DIR)
+    built, diagnostics = build(options.root, (), progress, cache, current.generated)
+    _fail_on_errors(diagnostics)
     changes = writer.diff_tree(current, built.encoded(), None)
     drift = [
         *(
@@ -456,7 +474,9 @@ def validate(options: ValidateOptions, progress: Progress | None) -> Outcome:
     _fail_on_errors(diagnostics)
     summary = f"inputs and the {built.objects} objects they render are valid"
     if executable is not None:
-        report = kubeconform.check(executable, options.root, built.files, built.kubernetes_versions)
+        report = kubeconform.check(
+            executable, options.root, built.texts(), built.kubernetes_versions
+        )
         diagnostics.extend(report.diagnostics)
         if diagnostics.has_errors:
             raise ProblemsFound(
@@ -481,7 +501,7 @@ def diff(options: DiffOptions, progress: Progress | None) -> Outcome:
         commit, label = gitfiles.resolve(options.root, options.base)
         old_files = gitfiles.rendered_at(options.root, commit)
     before, unreadable = semdiff.read_resources(old_files)
-    after, _ = semdiff.read_resources(built.encoded())
+    after, _ = semdiff.read_resources({p: t.encode() for p, t in built.texts().items()})
     report = diffformat.DiffReport(label, semdiff.compare(before, after))
     if options.format == "markdown":
         output = diffformat.markdown(report)

@@ -36,6 +36,18 @@ def digest(data: bytes) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class KeptFile:
+    """A file to keep as it is under rendered/: it already holds what a render would write
+    (the content with this digest), so its text need not be produced again."""
+
+    digest: str
+
+
+def content_digest(content: bytes | KeptFile) -> str:
+    return content.digest if isinstance(content, KeptFile) else digest(content)
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     size: int
     mtime_ns: int

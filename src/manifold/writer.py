@@ -28,13 +28,13 @@ import shutil
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from manifold import treestate
 from manifold.errors import OutputProblem
-from manifold.treestate import TreeState, digest
+from manifold.treestate import KeptFile, TreeState, content_digest, digest
 
 RENDERED_DIR = "rendered"
 WORK_DIR = ".manifold"
@@ -66,20 +66,20 @@ def _in_scope(relative: str, scope: frozenset[str] | None) -> bool:
 
 
 def diff_tree(
-    current: TreeState, wanted: dict[str, bytes], scope: frozenset[str] | None
+    current: TreeState, wanted: Mapping[str, bytes | KeptFile], scope: frozenset[str] | None
 ) -> Changes:
     """What writing `wanted` changes, for the environments in `scope` (None: all)."""
     existing = {p: d for p, d in current.generated.items() if _in_scope(p, scope)}
     return Changes(
         added=tuple(sorted(p for p in wanted if p not in existing)),
         changed=tuple(
-            sorted(p for p in wanted if p in existing and existing[p] != digest(wanted[p]))
+            sorted(p for p in wanted if p in existing and existing[p] != content_digest(wanted[p]))
         ),
         removed=tuple(sorted(p for p in existing if p not in wanted)),
     )
 
 
-def blocked_paths(current: TreeState, wanted: dict[str, bytes]) -> list[str]:
+def blocked_paths(current: TreeState, wanted: Mapping[str, bytes | KeptFile]) -> list[str]:
     """Files manifold would write where a file it did not write already is."""
     return sorted(p for p in wanted if p in current.foreign)
 
@@ -127,7 +127,10 @@ def repository_lock(root: Path, timeout: float, on_wait: Callable[[str], None]) 
 
 
 def write_tree(
-    root: Path, wanted: dict[str, bytes], scope: frozenset[str] | None, current: TreeState
+    root: Path,
+    wanted: Mapping[str, bytes | KeptFile],
+    scope: frozenset[str] | None,
+    current: TreeState,
 ) -> Changes:
     """Replace manifold's files of `scope` under rendered/ by `wanted`; keep everything else."""
     rendered = root / RENDERED_DIR
@@ -162,10 +165,14 @@ def write_tree(
         if relative not in wanted
         and (relative in current.foreign or not _in_scope(relative, scope))
     }
-    new_tree: dict[str, bytes | None] = {
-        **dict.fromkeys(kept),  # None: link the file from the current tree
-        **{p: (None if current.generated.get(p) == digest(d) else d) for p, d in wanted.items()},
-    }
+    new_tree: dict[str, bytes | None] = dict.fromkeys(kept)  # None: link the current file
+    for relative, content in wanted.items():
+        if current.generated.get(relative) == content_digest(content):
+            new_tree[relative] = None
+        elif isinstance(content, KeptFile):
+            raise AssertionError(f"{relative} was to be kept, but it is not what was written")
+        else:
+            new_tree[relative] = content
     differing = {*changes.added, *changes.changed, *changes.removed, *current.unverified}
     shadow = work / SHADOW_DIR
     work.mkdir(parents=True, exist_ok=True)

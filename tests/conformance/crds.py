@@ -41,7 +41,9 @@ def rendered_objects(root: Path) -> list[tuple[str, dict[str, Any]]]:
     built, diagnostics = build(root)
     assert not diagnostics.has_errors, diagnostics.sorted()
     return [
-        (path, document) for path, text in built.files.items() for document in yamlio.load_all(text)
+        (path, document)
+        for path, text in built.texts().items()
+        for document in yamlio.load_all(text)
     ]
 
 

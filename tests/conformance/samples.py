@@ -53,7 +53,7 @@ class Rendered:
             built, diagnostics = build(root)
             assert not diagnostics.has_errors, diagnostics.sorted()
             objects = {}
-            for text in built.files.values():
+            for text in built.texts().values():
                 for document in yamlio.load_all(text):
                     if str(document.get("apiVersion", "")).startswith(f"{self.group}/"):
                         objects[(document["kind"], document["metadata"]["name"])] = document

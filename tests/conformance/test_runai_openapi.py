@@ -32,7 +32,7 @@ def _rendered_requests(root: Path) -> list[tuple[str, dict[str, Any]]]:
     assert not diagnostics.has_errors, diagnostics.sorted()
     return [
         (path, json.loads(text))
-        for path, text in built.files.items()
+        for path, text in built.texts().items()
         if "/_runai/" in path and path.endswith(".json")
     ]
 
