@@ -1,10 +1,13 @@
 """What `bench/run.py` does: set up, check the peers, measure, report.
 
-In a temporary folder: a synthetic repository of N projects (bench/synthetic.py), rendered once
+In a temporary folder: a synthetic repository of N projects (bench/synthetic/), rendered once
 by manifold; the same objects as kustomize bases and overlays and as a Kapitan inventory; the
-floor's input. Every peer is run once and its output compared with manifold's (the same
-objects, or the comparison is void), then the commands are timed in turn, round after round,
-as child processes: manifold as a user runs it, kustomize and Kapitan as their users would.
+floor's input. The peers and the floor are given what Flux and Argo CD apply (each
+environment's kustomization.yaml and the files it lists), not Run:ai's API requests, which
+manifold renders too (bench/objects.py says why). Every peer is run once and its output
+compared with manifold's (the same objects, or the comparison is void), then the commands are
+timed in turn, round after round, as child processes: manifold as a user runs it, kustomize
+and Kapitan as their users would.
 Prints a table of medians, spread, peak memory and ratios, the issue's targets met or not, and
 writes everything as JSON.
 """
@@ -30,8 +33,10 @@ from bench import floor, kapitan_inputs, kustomize_inputs, summary, synthetic
 from bench.measure import CommandFailed, Invocation, run
 from bench.objects import (
     Environment,
+    applied,
     compare_objects,
     compare_trees,
+    count,
     load_all_yaml,
     read_rendered,
     read_tree_bytes,
@@ -95,7 +100,7 @@ class Bench:
     def set_up(self) -> None:
         projects, environments = self.options.projects, self.options.envs
         self.say(f"generating {projects} projects x {environments} environments in {self.work}")
-        synthetic.write_repository(self.repo, projects, environments)
+        synthetic.write_repository(self.repo, projects, environments, self.options.seed)
         run(Invocation([*self.manifold, "schemas", "generate", "-C", str(self.repo)]))
         run(self.render(self.repo))
         rendered = read_rendered(self.repo / "rendered")
@@ -105,17 +110,20 @@ class Bench:
         self.steps.append(
             Step("help", "manifold --help", [Invocation([*self.manifold, "--help"])], runs=3)
         )
-        self._kustomize_step(rendered)
-        self._kapitan_step(rendered)
-        self._floor_step(rendered)
+        kubernetes = applied(rendered)
+        self._kustomize_step(kubernetes)
+        self._kapitan_step(kubernetes)
+        self._floor_step(kubernetes)
 
     def _describe_workload(self, rendered: dict[str, Environment]) -> None:
-        files = sum(len(files) for files in rendered.values())
+        counts = count(rendered)
         self.workload = {
             "projects": self.options.projects,
             "environments": self.options.envs,
-            "objects": files - len(rendered),  # every environment has one kustomization.yaml
-            "files": files,
+            "objects": counts.objects,
+            "kubernetes_objects": counts.kubernetes_objects,
+            "runai_requests": counts.runai_requests,
+            "files": counts.files,
             "bytes": sum(len(data) for data in read_tree_bytes(self.repo / "rendered").values()),
         }
 
@@ -123,7 +131,9 @@ class Bench:
         """Edit the project in the middle, differently each time, as a pull request would."""
         self.revision += 1
         environments = synthetic.environment_names(self.options.envs)
-        synthetic.write_project(self.repo, self.options.projects // 2, environments, self.revision)
+        synthetic.write_project(
+            self.repo, self.options.projects // 2, environments, self.revision, self.options.seed
+        )
 
     def _manifold_steps(self) -> None:
         repo = self.repo
@@ -155,11 +165,10 @@ class Bench:
             self.skipped["render_full_small"] = {"reason": reason}
             return
         repo = self.work / "small"
-        synthetic.write_repository(repo, small, self.options.envs)
+        synthetic.write_repository(repo, small, self.options.envs, self.options.seed)
         run(self.render(repo))
-        rendered = read_rendered(repo / "rendered")
         self.workload["small_projects"] = small
-        self.workload["small_objects"] = sum(len(files) - 1 for files in rendered.values())
+        self.workload["small_objects"] = count(read_rendered(repo / "rendered")).objects
         self.steps.append(
             Step(
                 "render_full_small",
@@ -169,7 +178,7 @@ class Bench:
             )
         )
 
-    def _kustomize_step(self, rendered: dict[str, Environment]) -> None:
+    def _kustomize_step(self, kubernetes: dict[str, Environment]) -> None:
         if "kustomize" in self.options.skip:
             self.skipped["kustomize"] = {"reason": "--skip kustomize"}
             return
@@ -179,7 +188,7 @@ class Bench:
             return
         self.versions["kustomize"] = _kustomize_version(command)
         self.say("writing the kustomize bases and overlays")
-        overlays = kustomize_inputs.write_kustomize(rendered, self.work / "kustomize")
+        overlays = kustomize_inputs.write_kustomize(kubernetes, self.work / "kustomize")
         output = self.work / "kustomize-output"
         output.mkdir()
         invocations = [
@@ -189,7 +198,7 @@ class Bench:
         self.say("checking that kustomize builds the same objects")
         for invocation in invocations:
             run(invocation)
-        for environment, files in rendered.items():
+        for environment, files in kubernetes.items():
             built = load_all_yaml((output / f"{environment}.yaml").read_text(encoding="utf-8"))
             difference = compare_objects(kustomize_inputs.expected_objects(files), built)
             if difference is not None:
@@ -200,7 +209,7 @@ class Bench:
         label = f"{tool} ({len(overlays)} environments, one call each)"
         self.steps.append(Step("kustomize", label, invocations))
 
-    def _kapitan_step(self, rendered: dict[str, Environment]) -> None:
+    def _kapitan_step(self, kubernetes: dict[str, Environment]) -> None:
         if "kapitan" in self.options.skip:
             self.skipped["kapitan"] = {"reason": "--skip kapitan"}
             return
@@ -212,19 +221,19 @@ class Bench:
         self.versions["kapitan"] = installation.version
         folder = self.work / "kapitan"
         self.say("writing the Kapitan inventory")
-        kapitan_inputs.write_kapitan(rendered, folder)
+        kapitan_inputs.write_kapitan(kubernetes, folder)
         invocation = Invocation([str(installation.executable), "compile"], cwd=folder)
         self.say("checking that Kapitan compiles the same objects")
-        label = f"kapitan compile ({len(rendered)} targets, kadet)"
-        self._step_if_same_files("kapitan", label, invocation, rendered, folder / "compiled")
+        label = f"kapitan compile ({len(kubernetes)} targets, kadet)"
+        self._step_if_same_files("kapitan", label, invocation, kubernetes, folder / "compiled")
 
-    def _floor_step(self, rendered: dict[str, Environment]) -> None:
+    def _floor_step(self, kubernetes: dict[str, Environment]) -> None:
         if "floor" in self.options.skip:
             self.skipped["floor"] = {"reason": "--skip floor"}
             return
         files = [
             (f"{environment}/{path}", file.header, file.data)
-            for environment, per_path in rendered.items()
+            for environment, per_path in kubernetes.items()
             for path, file in per_path.items()
         ]
         pickled = self.work / "floor.pickle"
@@ -238,19 +247,19 @@ class Bench:
             [sys.executable, str(BENCH / "floor.py"), "--emitter", fastest, str(pickled), str(out)]
         )
         label = f"floor ({fastest} emitter + file writes, nothing else)"
-        self._step_if_same_files("floor", label, invocation, rendered, out)
+        self._step_if_same_files("floor", label, invocation, kubernetes, out)
 
     def _step_if_same_files(
         self,
         key: str,
         label: str,
         invocation: Invocation,
-        rendered: dict[str, Environment],
+        kubernetes: dict[str, Environment],
         output: Path,
     ) -> None:
-        """Run once; time it in the rounds only if it wrote the files manifold writes."""
+        """Run once; time it in the rounds only if it wrote the files of `kubernetes`."""
         run(invocation)
-        difference = compare_trees(rendered, output)
+        difference = compare_trees(kubernetes, output)
         if difference is not None:
             self._void(key, difference)
             return
@@ -288,6 +297,7 @@ class Bench:
                 "environments": self.options.envs,
                 "repeats": self.options.repeats,
                 "small_projects": self.options.small,
+                "seed": self.options.seed,
             },
             "versions": {**self.versions, **python_versions(self.manifold)},
             "workload": self.workload,
@@ -418,6 +428,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=100,
         help="projects in the second, small repository for time per object (default 100; 0: none)",
+    )
+    parser.add_argument(
+        "--seed",
+        default=synthetic.SEED,
+        help=f"seed of the synthetic repository (default {synthetic.SEED})",
     )
     parser.add_argument(
         "--json",

@@ -140,7 +140,25 @@ def _key(path: str) -> str:
 
 
 def _parameters(objects: dict[str, Any]) -> dict[str, Any]:
-    return {"parameters": {"manifold_objects": objects}}
+    return {"parameters": {"manifold_objects": escaped(objects)}}
+
+
+_REFERENCES = ("${", "$[")
+"""How reclass's references and inventory queries start."""
+
+
+def escaped(data: Any) -> Any:
+    """`data` with every string that reclass would read as a reference (`${...}`, such as
+    Substratus's `${{ secrets.NAME.KEY }}`) or a query (`$[...]`) escaped with a backslash,
+    which reclass removes."""
+    if isinstance(data, dict):
+        return {key: escaped(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [escaped(item) for item in data]
+    if isinstance(data, str) and "$" in data:
+        for start in _REFERENCES:
+            data = data.replace(start, "\\" + start)
+    return data
 
 
 def reclass_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any] | None:

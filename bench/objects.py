@@ -3,6 +3,11 @@
 The peers are given the objects manifold rendered (so every tool works on the same objects)
 and what they produce is read back here and compared with manifold's output as data, since
 each tool formats YAML its own way.
+
+What they are given is what Flux and Argo CD apply (`applied`): each environment's
+kustomization.yaml and the files it lists. Run:ai's requests (rendered/<env>/_runai/) are
+JSON bodies for Run:ai's REST API, not Kubernetes objects: no kustomization lists them, and
+kustomize could not build them. So that every peer does the same work, none gets them.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from typing import Any
 import yaml
 
 KUSTOMIZATION = "kustomization.yaml"
+RUNAI_FOLDER = "_runai/"
+"""Where an environment's Run:ai requests are, with their index.yaml."""
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -61,6 +68,51 @@ def read_rendered(rendered: Path) -> dict[str, Environment]:
             text[:header_end], load_yaml(body)
         )
     return environments
+
+
+def applied(rendered: dict[str, Environment]) -> dict[str, Environment]:
+    """What Flux and Argo CD apply of each environment: its kustomization.yaml and the files
+    it lists. Every other file must be one of Run:ai's (anything else would be left out of
+    the comparisons without a word, so it is an error)."""
+    result: dict[str, Environment] = {}
+    for environment, files in rendered.items():
+        listed = files[KUSTOMIZATION].data.get("resources") or []
+        kept = {KUSTOMIZATION: files[KUSTOMIZATION], **{path: files[path] for path in listed}}
+        stray = sorted(
+            path for path in files.keys() - kept.keys() if not path.startswith(RUNAI_FOLDER)
+        )
+        if stray:
+            raise ValueError(
+                f"rendered/{environment}/{stray[0]} is neither listed by its kustomization.yaml "
+                "nor a Run:ai request"
+            )
+        result[environment] = kept
+    return result
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a rendered tree holds."""
+
+    kubernetes_objects: int
+    """What the kustomizations list (and Flux and Argo CD apply)."""
+    runai_requests: int
+    files: int
+    """Both, each environment's kustomization.yaml and Run:ai index."""
+
+    @property
+    def objects(self) -> int:
+        return self.kubernetes_objects + self.runai_requests
+
+
+def count(rendered: dict[str, Environment]) -> Counts:
+    kubernetes = sum(len(files) - 1 for files in applied(rendered).values())
+    requests = sum(
+        path.startswith(RUNAI_FOLDER) and path.endswith(".json")
+        for files in rendered.values()
+        for path in files
+    )
+    return Counts(kubernetes, requests, sum(len(files) for files in rendered.values()))
 
 
 def identity(obj: dict[str, Any]) -> tuple[str, str, str, str]:

@@ -172,13 +172,23 @@ def _relative(key: str, r: dict[str, float | None]) -> str:
     return f"{value:.0f}%"
 
 
+def _breakdown(workload: dict[str, Any]) -> str:
+    """ " (14,000 Kubernetes objects, 900 Run:ai requests)", for results that count both."""
+    if "runai_requests" not in workload:
+        return ""
+    return (
+        f" ({workload['kubernetes_objects']:,} Kubernetes objects for kustomize, Kapitan and "
+        f"the floor, {workload['runai_requests']:,} Run:ai requests)"
+    )
+
+
 def table(result: dict[str, Any]) -> str:
     """The results as Markdown: what ran where, the commands, the targets."""
     machine, workload, r = result["machine"], result["workload"], result["ratios"]
     versions = result["versions"]
     lines = [
         f"{workload['projects']} projects x {workload['environments']} environments: "
-        f"{workload['objects']:,} objects in {workload['files']:,} files "
+        f"{workload['objects']:,} objects{_breakdown(workload)} in {workload['files']:,} files "
         f"({workload['bytes'] / MIB:.1f} MiB); {result['parameters']['repeats']} rounds.",
         f"Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), "
         f"{machine['memory_bytes'] / 1024**3:.0f} GiB, {machine['system']}; "

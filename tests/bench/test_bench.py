@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 
 from bench import floor, synthetic
+from bench.kapitan_inputs import escaped
 from bench.kustomize_inputs import json_patch
-from bench.objects import load_yaml, read_tree_bytes
+from bench.objects import RenderedFile, applied, count, load_yaml, read_rendered, read_tree_bytes
 from manifold import overlay
-from tests.conftest import REPO_ROOT
+from manifold.targets.registry import platform_names
+from tests.conftest import REPO_ROOT, run_cli
 
 MANIFOLD_COMMANDS = ("render_full", "render_noop", "render_one_change", "check")
 TARGETS = {"vs_kustomize", "vs_floor", "noop", "one_change", "memory", "help", "linear"}
@@ -81,6 +83,28 @@ def test_peers_produce_the_objects_manifold_renders(bench_run: BenchRun) -> None
     assert equivalence["floor"] == "same files, same objects"
     if bench_run.result["commands"]["kustomize"]["status"] == "ok":
         assert equivalence["kustomize"] == "same objects"
+    # The floor writes what Flux and Argo CD apply: all of rendered/ but Run:ai's requests.
+    rendered = read_tree_bytes(bench_run.work / "repo" / "rendered")
+    floor_files = read_tree_bytes(bench_run.work / "floor")
+    assert set(floor_files) == {path for path in rendered if "/_runai/" not in path}
+
+
+def test_the_tiny_repository_renders_every_platform(bench_run: BenchRun) -> None:
+    """N=3 is one project of each platform, fine-tunes and benchmarks included."""
+    rendered = read_rendered(bench_run.work / "repo" / "rendered")
+    kinds = Counter(
+        f"{file.data['apiVersion'].partition('/')[0]}/{file.data['kind']}"
+        for files in applied(rendered).values()
+        for file in files.values()
+    )
+    for kind in (
+        "ome.io/InferenceService", "ome.io/TrainingJob", "ome.io/FineTunedWeight",
+        "ome.io/BenchmarkJob", "ome.io/ClusterServingRuntime", "ome.io/AcceleratorClass",
+        "substratus.ai/Server", "substratus.ai/Model", "substratus.ai/Dataset",
+        "substratus.ai/Notebook",
+    ):  # fmt: skip
+        assert kinds[kind] > 0, kind
+    assert count(rendered).runai_requests == bench_run.result["workload"]["runai_requests"] > 0
 
 
 def test_cached_and_uncached_renders_give_identical_bytes(bench_run: BenchRun) -> None:
@@ -142,9 +166,51 @@ def test_the_minimal_emitter_keeps_floats_floats_for_yaml_1_1() -> None:
     assert load_yaml(floor.emit_minimal(data)) == data
 
 
-def test_synthetic_projects_cover_what_platform_teams_write() -> None:
+def test_the_benchmark_covers_every_platform_manifold_knows() -> None:
+    assert set(synthetic.GENERATED_PLATFORMS) == set(platform_names())
+    first = {synthetic.project_platform(index) for index in range(3)}
+    assert first == set(synthetic.GENERATED_PLATFORMS)
+    platforms = Counter(synthetic.project_platform(index) for index in range(1000))
+    assert platforms == {"ome": 600, "substratus": 200, "runai": 200}
+
+
+@pytest.mark.parametrize("seed", [synthetic.SEED, "another-seed", "a-third-seed"])
+def test_synthetic_repositories_render_without_a_problem(tmp_path: Path, seed: str) -> None:
+    synthetic.write_repository(tmp_path, 30, 4, seed)
+    result = run_cli("render", "-C", str(tmp_path))
+    assert (result.exit_code, result.stderr) == (0, "")
+    rendered = read_rendered(tmp_path / "rendered")
+    assert set(rendered) == {"dev", "staging", "prod", "prod-region-1"}
+    assert count(rendered).runai_requests > 0
+
+
+def test_only_runai_requests_are_left_out_of_what_the_peers_build() -> None:
+    kustomization = RenderedFile("", {"resources": ["a/namespace-a.yaml"]})
+    obj = RenderedFile("", {"kind": "Namespace"})
+    files = {
+        "kustomization.yaml": kustomization,
+        "a/namespace-a.yaml": obj,
+        "_runai/index.yaml": RenderedFile("# header\n", {"files": {}}),
+        "_runai/b/inference-b.json": RenderedFile("", {"name": "b"}),
+    }
+    assert applied({"dev": files}) == {
+        "dev": {"kustomization.yaml": kustomization, "a/namespace-a.yaml": obj}
+    }
+    with pytest.raises(ValueError, match=r"rendered/dev/b/stray.yaml is neither listed"):
+        applied({"dev": {**files, "b/stray.yaml": obj}})
+
+
+def test_kapitan_inputs_escape_what_reclass_would_interpolate() -> None:
+    data = {"env": [{"value": "${{ secrets.hf-token.token }}"}, {"value": "$(MODEL_PATH)"}]}
+    assert escaped(data) == {
+        "env": [{"value": "\\${{ secrets.hf-token.token }}"}, {"value": "$(MODEL_PATH)"}]
+    }
+
+
+def test_synthetic_ome_projects_cover_what_platform_teams_write() -> None:
     environments = synthetic.environment_names(3)
-    documents = [synthetic.project_document(index, environments) for index in range(200)]
+    indexes = [i for i in range(300) if synthetic.project_platform(i) == "ome"]
+    documents = [synthetic.project_document(index, environments) for index in indexes]
     specs = [document["spec"] for document in documents]
     models = [model for spec in specs for model in spec["models"]]
     services = [service for spec in specs for service in spec["services"]]
@@ -162,7 +228,47 @@ def test_synthetic_projects_cover_what_platform_teams_write() -> None:
     assert any("autoscaling" in service for service in services)
     assert any("router" in service for service in services)
     assert all(set(spec["environments"]) <= set(environments) for spec in specs)
+    assert 0.2 < sum("fineTunes" in spec for spec in specs) / len(specs) < 0.6
+    assert any("adapters" in service for service in services)
+    benchmarked = [
+        spec for spec in specs if "benchmarks" in spec["environments"].get("staging", {})
+    ]
+    assert 0.2 < len(benchmarked) / len(specs) < 0.6
+    assert all(spec["environments"]["prod"]["benchmarks"] is None for spec in benchmarked)
+
+
+def test_synthetic_substratus_and_runai_projects_cover_their_platforms() -> None:
+    environments = synthetic.environment_names(3)
+    substratus = [
+        synthetic.project_document(i, environments)["spec"]
+        for i in range(300)
+        if synthetic.project_platform(i) == "substratus"
+    ]
+    for field in ("fineTunes", "notebooks", "datasets"):
+        assert 0.2 < sum(field in spec for spec in substratus) / len(substratus) < 0.8, field
+    servers = [service for spec in substratus for service in spec["services"]]
+    assert all(s["nodeSelector"] is None and s["tolerations"] is None for s in servers)
+    assert any("adapters" in service for service in servers)
+    runai = [
+        synthetic.project_document(i, environments)["spec"]
+        for i in range(300)
+        if synthetic.project_platform(i) == "runai"
+    ]
+    for spec in runai:
+        for change in spec["environments"]["dev"]["services"]:
+            assert change["resources"]["gpu"]["portion"] < 1
+        for change in spec["environments"]["prod"]["services"]:
+            assert change["replicas"]["max"] > change["replicas"]["min"] and change["autoscaling"]
+    names = [s["name"] for spec in runai for s in spec["services"]]
+    assert len(set(names)) == len(names)  # one Run:ai project per environment takes them all
+
+
+def test_synthetic_projects_are_seeded_and_stable() -> None:
+    environments = synthetic.environment_names(3)
+    documents = [synthetic.project_document(index, environments) for index in range(200)]
     assert len({document["metadata"]["name"] for document in documents}) == len(documents)
     assert synthetic.project_document(7, environments) == documents[7]  # seeded, repeatable
+    other = synthetic.project_document(7, environments, seed="another-seed")
+    assert other != documents[7]
     changed = synthetic.project_document(7, environments, revision=2)
     assert changed["metadata"]["labels"]["revision"] == "r2"
