@@ -21,7 +21,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,8 @@ class CachedProject:
     diagnostics: tuple[Diagnostic, ...]
     depends_on: Mapping[str, str | None]
     """Other projects it looked up: their file's digest, None where there was no project."""
+    raw: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    """The cache's entry it was read from, written back as it is when the project is reused."""
 
     # What finalize.namespaces needs of an owner.
     @property
@@ -95,6 +97,8 @@ class CachedProject:
         return self.path
 
     def encoded(self) -> dict[str, Any]:
+        if self.raw is not None:
+            return self.raw
         return {
             "name": self.name,
             "path": self.path,
@@ -123,6 +127,7 @@ class CachedProject:
             frozenset(data["selecting"]),
             tuple(decode_diagnostic(d) for d in data["diagnostics"]),
             dict(data["depends_on"]),
+            data,
         )
 
 
@@ -134,8 +139,12 @@ class CachedObject:
     identities: tuple[tuple[str, str, str, str], ...]
     selecting: frozenset[int]
     diagnostics: tuple[Diagnostic, ...]
+    raw: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    """The cache's entry it was read from."""
 
     def encoded(self) -> dict[str, Any]:
+        if self.raw is not None:
+            return self.raw
         return {
             "files": [_encoded_file(f) for f in self.files],
             "identities": [list(identity) for identity in self.identities],
@@ -150,6 +159,7 @@ class CachedObject:
             tuple((g, k, n, m) for g, k, n, m in data["identities"]),
             frozenset(data["selecting"]),
             tuple(decode_diagnostic(d) for d in data["diagnostics"]),
+            data,
         )
 
 

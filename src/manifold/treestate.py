@@ -67,6 +67,8 @@ class TreeState:
     unverified: frozenset[str] = frozenset()
     """Files whose stat did not match the record (edited, new, or gone since): the shadow
     tree cannot be assumed to hold them."""
+    record: Record = field(default_factory=lambda: Record())
+    """The writer's record the tree was read against."""
 
 
 @dataclass
@@ -142,7 +144,7 @@ def _walk(folder: Path) -> dict[str, os.stat_result]:
 
 def scan(rendered: Path, record: Record) -> TreeState:
     """The tree as it is now, reading only what the record cannot vouch for."""
-    state = TreeState()
+    state = TreeState(record=record)
     foreign: set[str] = set()
     unverified: set[str] = set()
     trusted_before = record.written_ns - _RACY_NS

@@ -122,6 +122,22 @@ def test_the_shadow_is_always_the_previous_tree(tmp_path: Path) -> None:
     assert not (tmp_path / writer.WORK_DIR / writer.SHADOW_DIR / "prod/new").exists()
 
 
+def test_a_file_may_become_a_folder_and_back(tmp_path: Path) -> None:
+    states = [
+        {"dev/a": MINE + b"1", "dev/b.yaml": MINE},
+        {"dev/a/c.yaml": MINE + b"2", "dev/b.yaml": MINE},
+        {"dev/a/c.yaml": MINE + b"3", "dev/a/d.yaml": MINE, "dev/b.yaml": MINE},
+        {"dev/a": MINE + b"4", "dev/b.yaml": MINE},
+        {"dev/a": MINE + b"5"},
+    ]  # the shadow, one state behind, goes from a file to a folder and back
+    previous: dict[str, bytes] = {}
+    for state in states:
+        _write(tmp_path, state)
+        assert _files(tmp_path) == state
+        assert _tree(tmp_path / writer.WORK_DIR / writer.SHADOW_DIR) == previous
+        previous = state
+
+
 def test_files_edited_behind_manifolds_back_are_noticed(tmp_path: Path) -> None:
     _write(tmp_path, {"dev/a.yaml": MINE + b"1", "dev/b.yaml": MINE + b"1"})
     edited = tmp_path / "rendered/dev/a.yaml"
