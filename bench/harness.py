@@ -127,13 +127,16 @@ class Bench:
             "bytes": sum(len(data) for data in read_tree_bytes(self.repo / "rendered").values()),
         }
 
-    def change_one_project(self) -> None:
-        """Edit the project in the middle, differently each time, as a pull request would."""
+    def change_one_project(self, index: int | None = None) -> None:
+        """Edit one project (by default the one in the middle), differently each time, as a
+        pull request would."""
         self.revision += 1
         environments = synthetic.environment_names(self.options.envs)
-        synthetic.write_project(
-            self.repo, self.options.projects // 2, environments, self.revision, self.options.seed
-        )
+        where = self.options.projects // 2 if index is None else index
+        synthetic.write_project(self.repo, where, environments, self.revision, self.options.seed)
+
+    def change_another_project(self) -> None:
+        self.change_one_project(self.options.projects // 3)
 
     def _manifold_steps(self) -> None:
         repo = self.repo
@@ -152,6 +155,12 @@ class Bench:
                 self.change_one_project,
             ),
             Step("check", "manifold check", [self.check(repo)]),
+            Step(
+                "render_next_change",
+                "manifold render (then another project changed)",
+                [self.render(repo)],
+                self.change_another_project,
+            ),
         ]  # fmt: skip
 
     def _small_step(self) -> None:
@@ -477,6 +486,9 @@ def main(argv: list[str] | None = None) -> int:
         saved = json.loads(options.report.read_text(encoding="utf-8"))
         print(summary.table(summary.assess(saved)))
         return 0
+    # Every command runs as on a user's machine, where Python keeps the bytecode of what it
+    # imports: a shell that forbids it would time compiling manifold (or Kapitan) each run.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     with work_folder(options.workdir) as work:
         bench = Bench(options, work, manifold_command())
         try:

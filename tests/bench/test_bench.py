@@ -22,8 +22,23 @@ from manifold import overlay
 from manifold.targets.registry import platform_names
 from tests.conftest import REPO_ROOT, run_cli
 
-MANIFOLD_COMMANDS = ("render_full", "render_noop", "render_one_change", "check")
-TARGETS = {"vs_kustomize", "vs_floor", "noop", "one_change", "memory", "help", "linear"}
+MANIFOLD_COMMANDS = (
+    "render_full",
+    "render_noop",
+    "render_one_change",
+    "check",
+    "render_next_change",
+)
+TARGETS = {
+    "vs_kustomize",
+    "vs_floor",
+    "noop",
+    "one_change",
+    "next_change",
+    "memory",
+    "help",
+    "linear",
+}
 
 
 @dataclass(frozen=True)
