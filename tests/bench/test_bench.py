@@ -18,17 +18,11 @@ from bench import floor, synthetic
 from bench.kapitan_inputs import escaped
 from bench.kustomize_inputs import json_patch
 from bench.objects import RenderedFile, applied, count, load_yaml, read_rendered, read_tree_bytes
+from bench.summary import MANIFOLD_COMMANDS
 from manifold import overlay
 from manifold.targets.registry import platform_names
 from tests.conftest import REPO_ROOT, run_cli
 
-MANIFOLD_COMMANDS = (
-    "render_full",
-    "render_noop",
-    "render_one_change",
-    "check",
-    "render_next_change",
-)
 TARGETS = {
     "vs_kustomize",
     "vs_floor",

@@ -104,6 +104,17 @@ def _tree(folder: Path) -> dict[str, bytes]:
     }
 
 
+def _write_each_keeping_the_previous_as_shadow(
+    tmp_path: Path, states: list[dict[str, bytes]]
+) -> None:
+    previous: dict[str, bytes] = {}
+    for state in states:
+        _write(tmp_path, state)
+        assert _files(tmp_path) == state
+        assert _tree(tmp_path / writer.WORK_DIR / writer.SHADOW_DIR) == previous
+        previous = state
+
+
 def test_the_shadow_is_always_the_previous_tree(tmp_path: Path) -> None:
     states = [
         {"dev/a.yaml": MINE + b"1", "dev/b.yaml": MINE + b"1", "prod/a.yaml": MINE + b"1"},
@@ -112,12 +123,7 @@ def test_the_shadow_is_always_the_previous_tree(tmp_path: Path) -> None:
         {"dev/a.yaml": MINE + b"3", "prod/a.yaml": MINE + b"1"},
         {"dev/a.yaml": MINE + b"4", "prod/a.yaml": MINE + b"1"},
     ]
-    previous: dict[str, bytes] = {}
-    for state in states:
-        _write(tmp_path, state)
-        assert _files(tmp_path) == state
-        assert _tree(tmp_path / writer.WORK_DIR / writer.SHADOW_DIR) == previous
-        previous = state
+    _write_each_keeping_the_previous_as_shadow(tmp_path, states)
     # the shadow lost prod/new/c.yaml two writes after the tree did, and its folder with it
     assert not (tmp_path / writer.WORK_DIR / writer.SHADOW_DIR / "prod/new").exists()
 
@@ -130,12 +136,7 @@ def test_a_file_may_become_a_folder_and_back(tmp_path: Path) -> None:
         {"dev/a": MINE + b"4", "dev/b.yaml": MINE},
         {"dev/a": MINE + b"5"},
     ]  # the shadow, one state behind, goes from a file to a folder and back
-    previous: dict[str, bytes] = {}
-    for state in states:
-        _write(tmp_path, state)
-        assert _files(tmp_path) == state
-        assert _tree(tmp_path / writer.WORK_DIR / writer.SHADOW_DIR) == previous
-        previous = state
+    _write_each_keeping_the_previous_as_shadow(tmp_path, states)
 
 
 def test_files_edited_behind_manifolds_back_are_noticed(tmp_path: Path) -> None:
