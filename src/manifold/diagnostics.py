@@ -50,6 +50,30 @@ class Diagnostic:
         line, column = (self.position.line, self.position.column) if self.position else (0, 0)
         return (self.file or "", line, column, self.json_path, self.message)
 
+    def to_record(self) -> dict[str, Any]:
+        """As plain data, for what manifold keeps in .manifold/ (read back by from_record)."""
+        position = self.position
+        return {
+            "message": self.message,
+            "file": self.file,
+            "position": [position.line, position.column] if position else None,
+            "path": list(self.path),
+            "severity": str(self.severity),
+            "hint": self.hint,
+        }
+
+    @classmethod
+    def from_record(cls, item: dict[str, Any]) -> Diagnostic:
+        position = item["position"]
+        return cls(
+            item["message"],
+            file=item["file"],
+            position=Position(*position) if position else None,
+            path=tuple(item["path"]),
+            severity=Severity(item["severity"]),
+            hint=item["hint"],
+        )
+
 
 SHOWN_LENGTH = 80
 """Longest rendering of a value inside a message: values can be megabytes long."""

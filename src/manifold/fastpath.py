@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from manifold import treestate
-from manifold.diagnostics import Diagnostic, Position, Severity
+from manifold.diagnostics import Diagnostic
 from manifold.options import CheckOptions, RenderOptions
 from manifold.outcome import Outcome
 
@@ -82,7 +82,7 @@ def unchanged(root: Path, command: str, digest: str) -> Outcome | None:
     if not treestate.unchanged_since(root / _RENDERED_DIR, record):
         return None
     try:
-        diagnostics = [_diagnostic(item) for item in recorded["diagnostics"]]
+        diagnostics = [Diagnostic.from_record(item) for item in recorded["diagnostics"]]
         return Outcome(str(recorded["summary"]), diagnostics)
     except (KeyError, TypeError, ValueError):
         return None
@@ -93,37 +93,13 @@ def remember(root: Path, command: str, digest: str, outcome: Outcome) -> None:
     records[command] = {
         "digest": digest,
         "summary": outcome.summary,
-        "diagnostics": [_encoded(d) for d in outcome.diagnostics],
+        "diagnostics": [d.to_record() for d in outcome.diagnostics],
     }
     work = root / _WORK_DIR
     work.mkdir(exist_ok=True)
     temporary = work / f"{RECORD}.{os.getpid()}"
     temporary.write_text(json.dumps(records, sort_keys=True), encoding="utf-8")
     temporary.replace(work / RECORD)
-
-
-def _encoded(diagnostic: Diagnostic) -> dict[str, Any]:
-    position = diagnostic.position
-    return {
-        "message": diagnostic.message,
-        "file": diagnostic.file,
-        "position": [position.line, position.column] if position else None,
-        "path": list(diagnostic.path),
-        "severity": str(diagnostic.severity),
-        "hint": diagnostic.hint,
-    }
-
-
-def _diagnostic(item: dict[str, Any]) -> Diagnostic:
-    position = item["position"]
-    return Diagnostic(
-        item["message"],
-        file=item["file"],
-        position=Position(*position) if position else None,
-        path=tuple(item["path"]),
-        severity=Severity(item["severity"]),
-        hint=item["hint"],
-    )
 
 
 # --------------------------------------------------------------------------- commands

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manifold.diagnostics import Diagnostic, Position, Severity
+from manifold.diagnostics import Diagnostic
 from manifold.layout import PlacedFile
 from manifold.treestate import KeptFile, content_digest
 
@@ -109,7 +109,7 @@ class CachedProject:
             "files": [_encoded_file(f) for f in self.files],
             "identities": [list(identity) for identity in self.identities],
             "selecting": sorted(self.selecting),
-            "diagnostics": [encode_diagnostic(d) for d in self.diagnostics],
+            "diagnostics": [d.to_record() for d in self.diagnostics],
             "depends_on": dict(self.depends_on),
         }
 
@@ -125,7 +125,7 @@ class CachedProject:
             tuple(_decoded_file(f) for f in data["files"]),
             tuple((g, k, n, m) for g, k, n, m in data["identities"]),
             frozenset(data["selecting"]),
-            tuple(decode_diagnostic(d) for d in data["diagnostics"]),
+            tuple(Diagnostic.from_record(d) for d in data["diagnostics"]),
             dict(data["depends_on"]),
             data,
         )
@@ -149,7 +149,7 @@ class CachedObject:
             "files": [_encoded_file(f) for f in self.files],
             "identities": [list(identity) for identity in self.identities],
             "selecting": sorted(self.selecting),
-            "diagnostics": [encode_diagnostic(d) for d in self.diagnostics],
+            "diagnostics": [d.to_record() for d in self.diagnostics],
         }
 
     @classmethod
@@ -158,7 +158,7 @@ class CachedObject:
             tuple(_decoded_file(f) for f in data["files"]),
             tuple((g, k, n, m) for g, k, n, m in data["identities"]),
             frozenset(data["selecting"]),
-            tuple(decode_diagnostic(d) for d in data["diagnostics"]),
+            tuple(Diagnostic.from_record(d) for d in data["diagnostics"]),
             data,
         )
 
@@ -205,30 +205,6 @@ def on_disk(files: tuple[PlacedFile, ...], disk: Mapping[str, str]) -> bool:
 class CachedEnvironment:
     projects: dict[str, CachedProject]
     objects: dict[str, CachedObject]
-
-
-def encode_diagnostic(diagnostic: Diagnostic) -> dict[str, Any]:
-    position = diagnostic.position
-    return {
-        "message": diagnostic.message,
-        "file": diagnostic.file,
-        "position": [position.line, position.column] if position else None,
-        "path": list(diagnostic.path),
-        "severity": str(diagnostic.severity),
-        "hint": diagnostic.hint,
-    }
-
-
-def decode_diagnostic(item: dict[str, Any]) -> Diagnostic:
-    position = item["position"]
-    return Diagnostic(
-        item["message"],
-        file=item["file"],
-        position=Position(*position) if position else None,
-        path=tuple(item["path"]),
-        severity=Severity(item["severity"]),
-        hint=item["hint"],
-    )
 
 
 class ProjectCache:
