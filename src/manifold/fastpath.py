@@ -50,10 +50,15 @@ def inputs_digest(root: Path, command: str, options: tuple[str, ...] = ()) -> st
     hasher = hashlib.blake2b(digest_size=20)
     hasher.update(code_fingerprint())
     hasher.update(json.dumps([command, *options]).encode())
-    for folder in _INPUT_FOLDERS:
-        base = root / folder
-        for directory, folders, names in os.walk(base):
-            folders.sort()
+    hash_folders(hasher, root, _INPUT_FOLDERS)
+    return hasher.hexdigest()
+
+
+def hash_folders(hasher: hashlib.blake2b, root: Path, folders: tuple[str, ...]) -> None:
+    """Feed every file below these folders of `root` to `hasher`: its path and its bytes."""
+    for folder in folders:
+        for directory, subfolders, names in os.walk(root / folder):
+            subfolders.sort()
             for name in sorted(names):
                 path = Path(directory, name)
                 hasher.update(path.relative_to(root).as_posix().encode() + b"\0")
@@ -62,7 +67,6 @@ def inputs_digest(root: Path, command: str, options: tuple[str, ...] = ()) -> st
                 except OSError:
                     hasher.update(b"\0unreadable")
                 hasher.update(b"\0")
-    return hasher.hexdigest()
 
 
 def _records(root: Path) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from manifold.diagnostics import Diagnostic
+from manifold.fastpath import hash_folders
 from manifold.layout import PlacedFile
 from manifold.treestate import KeptFile, content_digest
 
@@ -38,16 +39,7 @@ ALL = "*"
 def context_digest(root: Path, folders: tuple[str, ...], code: bytes) -> str:
     """Everything a project's render depends on besides projects: these folders' files."""
     hasher = hashlib.blake2b(code, digest_size=20)
-    for folder in folders:
-        for directory, subfolders, names in os.walk(root / folder):
-            subfolders.sort()
-            for name in sorted(names):
-                path = Path(directory, name)
-                hasher.update(path.relative_to(root).as_posix().encode() + b"\0")
-                try:
-                    hasher.update(path.read_bytes())
-                except OSError:
-                    hasher.update(b"\0unreadable")
+    hash_folders(hasher, root, folders)
     return hasher.hexdigest()
 
 
