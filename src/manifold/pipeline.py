@@ -16,10 +16,6 @@ writer.write_tree          files            -> rendered/ (atomic)
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import signal
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +24,8 @@ from typing import Any
 from manifold import envbuild, incremental, writer
 from manifold.decode import decode, problem_diagnostic
 from manifold.diagnostics import Diagnostic, Diagnostics, Problem
-from manifold.envbuild import RenderedEnvironment, render_environment
 from manifold.environments import EnvironmentFile, ResolvedEnvironment, resolve_environments
+from manifold.envpool import EnvironmentPool
 from manifold.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.expand import ProjectFile
 from manifold.fastpath import code_fingerprint
@@ -331,8 +327,9 @@ def build(
     objects = 0
     versions = dict.fromkeys(SYNC_FOLDERS, DEFAULT_KUBERNETES_VERSION)
     kept: dict[str, CachedEnvironment] = {}
-    work = _EnvironmentWork(inputs, store, progress, cache, disk or {})
-    for name, (rendered, found) in zip(names, work.render_all(names), strict=True):
+    pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk or {})
+    rendered_all = pool.render_all(names, fresh_projects=len(inputs.projects))
+    for name, (rendered, found) in zip(names, rendered_all, strict=True):
         environment = inputs.environments[name]
         versions[name] = environment.kubernetes_version or DEFAULT_KUBERNETES_VERSION
         diagnostics.extend(found)
@@ -341,72 +338,6 @@ def build(
         kept[name] = CachedEnvironment(rendered.projects, rendered.objects)
     files.update(_sync_files(inputs, store, diagnostics))
     return Build(tuple(names), files, objects, versions, kept, inputs.files), diagnostics
-
-
-PARALLEL_FROM = 200
-"""Projects to render from scratch from which environments are rendered in parallel: below
-it, starting processes costs more than it saves."""
-JOBS_VARIABLE = "MANIFOLD_JOBS"
-
-
-@dataclass
-class _EnvironmentWork:
-    """Rendering the selected environments, one after another or, when there is enough to
-    do and more than one CPU, in forked processes (each environment stands alone)."""
-
-    inputs: Inputs
-    store: SchemaStore
-    progress: Progress | None
-    cache: ProjectCache | None
-    disk: Mapping[str, str]
-
-    def render(self, name: str) -> tuple[RenderedEnvironment, list[Diagnostic]]:
-        cached = (
-            self.cache.environment(name) if self.cache is not None else CachedEnvironment({}, {})
-        )
-        found = Diagnostics()
-        environment = self.inputs.environments[name]
-        rendered = render_environment(
-            environment, self.inputs, self.store, found, self.progress, cached, self.disk
-        )
-        return rendered, list(found)
-
-    def render_all(self, names: list[str]) -> list[tuple[RenderedEnvironment, list[Diagnostic]]]:
-        jobs = min(len(names), _jobs())
-        if jobs < 2 or len(self.inputs.projects) < PARALLEL_FROM:
-            return [self.render(name) for name in names]
-        global _FORKED_WORK
-        _FORKED_WORK = self  # inherited by the forked workers, not pickled
-        try:
-            context = multiprocessing.get_context("fork")
-            # Leaving the block terminates the workers, on an interrupt too; they ignore
-            # Ctrl-C themselves, so that only this process reports it.
-            with context.Pool(jobs, initializer=_ignore_interrupts) as pool:
-                return pool.map(_render_forked, names, chunksize=1)
-        finally:
-            _FORKED_WORK = None
-
-
-_FORKED_WORK: _EnvironmentWork | None = None
-
-
-def _render_forked(name: str) -> tuple[RenderedEnvironment, list[Diagnostic]]:
-    assert _FORKED_WORK is not None
-    return _FORKED_WORK.render(name)
-
-
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _jobs() -> int:
-    """Processes to render with: MANIFOLD_JOBS, or one per CPU where fork() is safe (Linux)."""
-    configured = os.environ.get(JOBS_VARIABLE, "")
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    if not sys.platform.startswith("linux"):
-        return 1
-    return len(os.sched_getaffinity(0))
 
 
 def _sync_files(inputs: Inputs, store: SchemaStore, diagnostics: Diagnostics) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""pipeline.build: environments rendered in forked processes give what one process gives."""
+"""envpool: environments rendered in forked processes give what one process gives."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from manifold import pipeline
+from manifold import envpool, pipeline
 from manifold.diagnostics import Diagnostic
 from tests.conftest import edit
 
@@ -19,8 +19,8 @@ pytestmark = pytest.mark.skipif(
 def _build(
     root: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> tuple[dict[str, object], list[Diagnostic]]:
-    monkeypatch.setenv(pipeline.JOBS_VARIABLE, str(jobs))
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)  # the example has four projects
+    monkeypatch.setenv(envpool.JOBS_VARIABLE, str(jobs))
+    monkeypatch.setattr(envpool, "PARALLEL_FROM", 0)  # the example has four projects
     built, diagnostics = pipeline.build(root)
     return dict(built.files), list(diagnostics)
 
@@ -44,7 +44,7 @@ def test_forked_builds_report_every_environments_problems_in_order(
 
 
 def test_the_number_of_processes_can_be_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(pipeline.JOBS_VARIABLE, "3")
-    assert pipeline._jobs() == 3
-    monkeypatch.setenv(pipeline.JOBS_VARIABLE, "none")  # not a number: one per CPU
-    assert pipeline._jobs() >= 1
+    monkeypatch.setenv(envpool.JOBS_VARIABLE, "3")
+    assert envpool.jobs_wanted() == 3
+    monkeypatch.setenv(envpool.JOBS_VARIABLE, "none")  # not a number: one per CPU
+    assert envpool.jobs_wanted() >= 1
