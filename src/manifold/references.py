@@ -207,6 +207,11 @@ def _runtime_accelerators(instance: ProjectInstance, catalog: Catalog) -> Iterat
                 )
 
 
+def _unknown_dataset(name: str, datasets: list[str], at: JsonPath) -> Problem:
+    message, hint = _missing("dataset", name, datasets, "datasets")
+    return Problem(at, f"{message} is not one of this project's datasets", hint=hint)
+
+
 def _fine_tunes(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
     datasets = [dataset.name for dataset in instance.spec.datasets]
     for index, fine_tune in enumerate(instance.spec.fine_tunes):
@@ -221,10 +226,7 @@ def _fine_tunes(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem
         if problem is not None:
             yield problem
         if fine_tune.dataset is not None and fine_tune.dataset not in datasets:
-            message, hint = _missing("dataset", fine_tune.dataset, datasets, "datasets")
-            yield Problem(
-                (*at, "dataset"), f"{message} is not one of this project's datasets", hint=hint
-            )
+            yield _unknown_dataset(fine_tune.dataset, datasets, (*at, "dataset"))
         training = fine_tune.training
         if training is None:
             continue
@@ -253,10 +255,7 @@ def _benchmarks(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem
     for index, benchmark in enumerate(instance.spec.benchmarks):
         at: JsonPath = ("benchmarks", index)
         if benchmark.dataset is not None and benchmark.dataset not in datasets:
-            message, hint = _missing("dataset", benchmark.dataset, datasets, "datasets")
-            yield Problem(
-                (*at, "dataset"), f"{message} is not one of this project's datasets", hint=hint
-            )
+            yield _unknown_dataset(benchmark.dataset, datasets, (*at, "dataset"))
         if isinstance(benchmark.target, ServiceTarget):
             yield from _benchmark_target(instance, catalog, benchmark.target, at)
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from manifold.overlay import without_nulls
 from tests.conformance.samples import (
     REFERENCE,
     Rendered,
@@ -30,14 +31,6 @@ from tests.conftest import SHARED, SHARED_MISSING
 SAMPLES = REFERENCE / "ome" / "samples"
 CASES_BY_SAMPLE = cases_by_sample("ome/samples")
 RENDERED = Rendered("ome.io")
-
-
-def _without_nulls(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(item) for item in value]
-    return value
 
 
 def _migrated(spec: dict[str, Any]) -> dict[str, Any]:
@@ -72,5 +65,5 @@ def test_the_case_renders_the_samples_spec(
     case = CASES_BY_SAMPLE[sample]
     rendered = RENDERED.of(case, tmp_path_factory)
     assert_the_case_renders_the_sample(
-        SAMPLES, sample, case, rendered, "ome.io", lambda spec: _without_nulls(_migrated(spec))
+        SAMPLES, sample, case, rendered, "ome.io", lambda spec: without_nulls(_migrated(spec))
     )
