@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from manifold import treestate
 from manifold.diagnostics import Diagnostic
+from manifold.filebytes import read_bytes
 from manifold.options import CheckOptions, RenderOptions
 from manifold.outcome import Outcome
 
@@ -55,17 +56,20 @@ def inputs_digest(root: Path, command: str, options: tuple[str, ...] = ()) -> st
 
 
 def hash_folders(hasher: hashlib.blake2b, root: Path, folders: tuple[str, ...]) -> None:
-    """Feed every file below these folders of `root` to `hasher`: its path and its bytes."""
+    """Feed every file below these folders of `root` to `hasher`: its path and its bytes as
+    the compiler reads them (a link to a device, a FIFO or a huge file must not be read
+    whole here: it is refused there)."""
     for folder in folders:
         for directory, subfolders, names in os.walk(root / folder):
             subfolders.sort()
             for name in sorted(names):
-                path = Path(directory, name)
-                hasher.update(path.relative_to(root).as_posix().encode() + b"\0")
-                try:
-                    hasher.update(path.read_bytes())
-                except OSError:
-                    hasher.update(b"\0unreadable")
+                relative = Path(directory, name).relative_to(root).as_posix()
+                hasher.update(relative.encode() + b"\0")
+                read = read_bytes(root, relative)
+                if isinstance(read, Diagnostic):
+                    hasher.update(b"\0unreadable: " + read.message.encode())
+                else:
+                    hasher.update(read)
                 hasher.update(b"\0")
 
 

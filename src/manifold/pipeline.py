@@ -29,6 +29,7 @@ from manifold.envpool import EnvironmentPool
 from manifold.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.expand import ProjectFile
 from manifold.fastpath import code_fingerprint
+from manifold.filebytes import read_bytes
 from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
 from manifold.gitops.render import sync_layout, sync_objects
 from manifold.incremental import CachedEnvironment, ProjectCache, file_digest
@@ -57,7 +58,6 @@ from manifold.sources import (
     Document,
     discover,
     parse_document,
-    read_bytes,
     read_document,
 )
 from manifold.treestate import KeptFile

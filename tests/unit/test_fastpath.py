@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -87,3 +90,26 @@ def test_check_remembers_only_a_pass(rendered_repo: Path, monkeypatch: pytest.Mo
     fastpath.check(CheckOptions(rendered_repo), None)
     _forbid_work(monkeypatch)
     assert "up to date" in fastpath.check(CheckOptions(rendered_repo), None).summary
+
+
+@pytest.mark.parametrize("special", ["fifo", "device"])
+def test_inputs_are_hashed_as_the_compiler_reads_them(example_repo: Path, special: str) -> None:
+    """A FIFO or a link to an endless device is not read (which would never end), only named;
+    a plain file is hashed by its bytes."""
+    target = example_repo / "projects" / "special.yaml"
+    if special == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/dev/zero")
+    result = subprocess.run(
+        [sys.executable, "-m", "manifold", "render", "-C", str(example_repo)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "projects/special.yaml" in result.stderr
+    before = fastpath.inputs_digest(example_repo, "render")
+    (example_repo / "projects" / "chat-assistant.yaml").write_text("changed\n", encoding="utf-8")
+    assert fastpath.inputs_digest(example_repo, "render") != before

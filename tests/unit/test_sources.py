@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from manifold.diagnostics import Diagnostic, Position
-from manifold.sources import MAX_FILE_BYTES, Document, discover, parse_document, read_document
+from manifold.filebytes import MAX_FILE_BYTES
+from manifold.sources import Document, discover, parse_document, read_document
 
 
 def test_discover_is_sorted_recursive_and_skips_hidden(tmp_path: Path) -> None:
