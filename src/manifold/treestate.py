@@ -17,6 +17,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from manifold.header import REQUEST_INDEX, indexed_files, is_generated
@@ -188,7 +189,7 @@ def _indexed(rendered: Path, state: TreeState) -> list[str]:
 
 
 def _read_entry(path: Path, stat: os.stat_result) -> Entry:
-    if path.is_symlink():  # never followed, never manifold's
+    if not S_ISREG(stat.st_mode):  # a link is never followed, a FIFO never opened: not ours
         return Entry(stat.st_size, stat.st_mtime_ns, stat.st_ino, "", False)
     data = path.read_bytes()
     return Entry(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,11 @@ def test_a_lost_record_only_costs_a_full_read(tmp_path: Path) -> None:
     assert not _write(tmp_path, {"dev/a.yaml": MINE + b"1"})
     assert _write(tmp_path, {"dev/a.yaml": MINE + b"2"}).changed == ("dev/a.yaml",)
     assert _files(tmp_path) == {"dev/a.yaml": MINE + b"2"}
+
+
+def test_a_fifo_under_rendered_is_never_opened(tmp_path: Path) -> None:
+    _write(tmp_path, {"dev/a.yaml": MINE})
+    os.mkfifo(tmp_path / "rendered/dev/pipe")  # opening it would wait for a writer forever
+    changes = _write(tmp_path, {"dev/a.yaml": MINE + b"2"})
+    assert changes.changed == ("dev/a.yaml",)
+    assert (tmp_path / "rendered/dev/pipe").exists()
