@@ -27,7 +27,7 @@ from typing import Any, NoReturn
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError as RoundTripYAMLError
-from yaml import MappingNode, parse, scan
+from yaml import MappingNode, SafeLoader, parse, scan
 from yaml._yaml import CParser
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.error import MarkedYAMLError, YAMLError
@@ -251,7 +251,7 @@ def load_all(text: str, dialect: Dialect = INPUTS) -> list[Any]:
     loader = _loader(dialect)
     try:
         if _nesting_bound(text) > dialect.max_depth:
-            _check_depth(text, loader, dialect.max_depth)
+            _check_depth(text, dialect.max_depth)
         documents = _documents(text, loader)
     except ReaderError as error:
         raise _reader_error(text, error) from error
@@ -394,14 +394,18 @@ def _nesting_bound(text: str) -> int:
     return 2 * (widest + 1) + text.count("[") + text.count("{")
 
 
-def _check_depth(text: str, loader: type[Any], max_depth: int) -> None:
+def _check_depth(text: str, max_depth: int) -> None:
     """Refuse deep nesting from the parser's events, before anything recurses into it.
 
     libyaml parses without recursion; building the document recurses once per level and would
-    overflow the C stack on input nested a hundred thousand levels deep.
+    overflow the C stack on input nested a hundred thousand levels deep. The events come from
+    PyYAML's pure-Python parser, not libyaml: libyaml 0.2.5 as PyYAML 6.0.4 ships it stops at
+    its own limit of 1,000 levels while scanning ahead, before manifold's limit could fire, and
+    that limit (and its message) changes with the library's version. This runs only for the rare
+    text whose character bound exceeds the limit, so the slower parser costs nothing typical.
     """
     depth = 0
-    for event in parse(text, Loader=loader):
+    for event in parse(text, Loader=SafeLoader):
         if isinstance(event, MappingStartEvent | SequenceStartEvent):
             depth += 1
             if depth > max_depth:
