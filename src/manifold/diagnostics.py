@@ -75,6 +75,33 @@ class Diagnostic:
         )
 
 
+DIAGNOSTIC_RECORD: dict[str, Any] = {
+    "type": "object",
+    "required": ["message", "file", "position", "path", "severity", "hint"],
+    "additionalProperties": False,
+    "properties": {
+        "message": {"type": "string"},
+        "file": {"type": ["string", "null"]},
+        "position": {
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "array",
+                    "items": {"type": "integer", "minimum": 0},
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+            ]
+        },
+        "path": {"type": "array", "items": {"type": ["string", "integer"]}},
+        "severity": {"enum": ["error", "warning"]},
+        "hint": {"type": ["string", "null"]},
+    },
+}
+"""`Diagnostic.to_record`'s form, as a JSON Schema: records read back from .manifold/ are
+checked against it before `from_record` trusts a field. Change both together."""
+
+
 SHOWN_LENGTH = 80
 """Longest rendering of a value inside a message: values can be megabytes long."""
 

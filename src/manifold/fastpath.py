@@ -13,6 +13,7 @@ the work.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -20,8 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from manifold import treestate
-from manifold.diagnostics import Diagnostic
+from manifold import treestate, workdir
+from manifold.diagnostics import DIAGNOSTIC_RECORD, Diagnostic
+from manifold.errors import OutputProblem
 from manifold.filebytes import read_bytes
 from manifold.options import CheckOptions, RenderOptions
 from manifold.outcome import Outcome
@@ -31,8 +33,22 @@ if TYPE_CHECKING:
 
 RECORD = "outcomes.json"
 _INPUT_FOLDERS = ("projects", "environments", "platform", "schemas")
-_WORK_DIR = ".manifold"
 _RENDERED_DIR = "rendered"
+_OUTCOMES_SCHEMA = workdir.StateSchema(
+    {
+        "type": "object",
+        "additionalProperties": {
+            "type": "object",
+            "required": ["digest", "summary", "diagnostics"],
+            "additionalProperties": False,
+            "properties": {
+                "digest": {"type": "string"},
+                "summary": {"type": "string"},
+                "diagnostics": {"type": "array", "items": DIAGNOSTIC_RECORD},
+            },
+        },
+    }
+)
 
 
 def code_fingerprint() -> bytes:
@@ -74,11 +90,9 @@ def hash_folders(hasher: hashlib.blake2b, root: Path, folders: tuple[str, ...]) 
 
 
 def _records(root: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((root / _WORK_DIR / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    work = workdir.existing(root)
+    data = workdir.read_state(work / RECORD, _OUTCOMES_SCHEMA) if work else None
+    return data if data is not None else {}
 
 
 def unchanged(root: Path, command: str, digest: str) -> Outcome | None:
@@ -86,14 +100,14 @@ def unchanged(root: Path, command: str, digest: str) -> Outcome | None:
     recorded = _records(root).get(command)
     if not isinstance(recorded, dict) or recorded.get("digest") != digest:
         return None
-    record = treestate.load_record(root / _WORK_DIR)
+    work = workdir.existing(root)
+    if work is None:
+        return None
+    record = treestate.load_record(work)
     if not treestate.unchanged_since(root / _RENDERED_DIR, record):
         return None
-    try:
-        diagnostics = [Diagnostic.from_record(item) for item in recorded["diagnostics"]]
-        return Outcome(str(recorded["summary"]), diagnostics)
-    except (KeyError, TypeError, ValueError):
-        return None
+    diagnostics = [Diagnostic.from_record(item) for item in recorded["diagnostics"]]
+    return Outcome(recorded["summary"], diagnostics)
 
 
 def remember(root: Path, command: str, digest: str, outcome: Outcome) -> None:
@@ -103,11 +117,11 @@ def remember(root: Path, command: str, digest: str, outcome: Outcome) -> None:
         "summary": outcome.summary,
         "diagnostics": [d.to_record() for d in outcome.diagnostics],
     }
-    work = root / _WORK_DIR
-    work.mkdir(exist_ok=True)
-    temporary = work / f"{RECORD}.{os.getpid()}"
-    temporary.write_text(json.dumps(records, sort_keys=True), encoding="utf-8")
-    temporary.replace(work / RECORD)
+    # A read-only checkout, or no folder of manifold's: the next run does the work.
+    with contextlib.suppress(OSError, OutputProblem):
+        work = workdir.folder(root, create=True)
+        assert work is not None
+        workdir.write_state(work, RECORD, records)
 
 
 # --------------------------------------------------------------------------- commands

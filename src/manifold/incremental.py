@@ -16,22 +16,24 @@ gives (a test renders both ways and compares). Deleting the cache only costs tim
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manifold.diagnostics import Diagnostic
+from manifold import workdir
+from manifold.diagnostics import DIAGNOSTIC_RECORD, Diagnostic
+from manifold.errors import OutputProblem
 from manifold.fastpath import hash_folders
 from manifold.layout import PlacedFile
 from manifold.treestate import KeptFile, content_digest
 
 CACHE_DIR = "cache"
-_FORMAT = 1
+_FORMAT = 2
 ALL = "*"
 """The dependency of a project that looked at every other project."""
 
@@ -199,11 +201,90 @@ class CachedEnvironment:
     objects: dict[str, CachedObject]
 
 
+_STRING = {"type": "string"}
+_STRINGS = {"type": "array", "items": _STRING}
+_IDENTITIES = {"type": "array", "items": {**_STRINGS, "minItems": 4, "maxItems": 4}}
+_POSITIONS = {"type": "array", "items": {"type": "integer", "minimum": 0}}
+_DIAGNOSTICS = {"type": "array", "items": DIAGNOSTIC_RECORD}
+_NAMES_SCHEMA = workdir.StateSchema(
+    {
+        "type": "object",
+        "required": ["format", "context", "files"],
+        "properties": {
+            "format": {"const": _FORMAT},
+            "context": _STRING,
+            "files": {
+                "type": "object",
+                "additionalProperties": {**_STRINGS, "minItems": 2, "maxItems": 2},
+            },
+        },
+    }
+)
+
+
+def _environment_schema(environment: str) -> workdir.StateSchema:
+    """A cache file of `environment`: it names only files in that environment's folder, so a
+    file swapped in from another environment, or a path outside rendered/, is refused."""
+    placed = {
+        "type": "array",
+        "prefixItems": [
+            workdir.safe_path_schema(f"{environment}/"),
+            {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+            _STRINGS,
+            {"type": "boolean"},
+            {"type": ["string", "null"]},
+        ],
+        "minItems": 5,
+        "maxItems": 5,
+    }
+    shared = {
+        "files": {"type": "array", "items": placed},
+        "identities": _IDENTITIES,
+        "selecting": _POSITIONS,
+        "diagnostics": _DIAGNOSTICS,
+    }
+    project = {
+        "type": "object",
+        "required": [*_PROJECT_FIELDS, "in_namespaces", "depends_on", *shared],
+        "additionalProperties": False,
+        "properties": {
+            **dict.fromkeys(_PROJECT_FIELDS, _STRING),
+            "in_namespaces": {"type": "boolean"},
+            "depends_on": {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
+            **shared,
+        },
+    }
+    kept_object = {
+        "type": "object",
+        "required": list(shared),
+        "additionalProperties": False,
+        "properties": shared,
+    }
+    return workdir.StateSchema(
+        {
+            "type": "object",
+            "required": ["format", "context", "environment", "projects", "objects"],
+            "additionalProperties": False,
+            "properties": {
+                "format": {"const": _FORMAT},
+                "context": _STRING,
+                "environment": {"const": environment},
+                "projects": {"type": "array", "items": project},
+                "objects": {"type": "object", "additionalProperties": kept_object},
+            },
+        }
+    )
+
+
+_PROJECT_FIELDS = ("name", "path", "digest", "team", "namespace")
+
+
 class ProjectCache:
     """The cache of one repository: per environment, the projects it rendered."""
 
-    def __init__(self, work: Path, context: str) -> None:
-        self.folder = work / CACHE_DIR
+    def __init__(self, root: Path, context: str) -> None:
+        self.root = root
+        self.folder = root / workdir.WORK_DIR / CACHE_DIR
         self.context = context
         self._loaded: dict[str, CachedEnvironment] = {}
         self._names: dict[str, tuple[str, str]] | None = None
@@ -211,31 +292,23 @@ class ProjectCache:
     def names(self) -> dict[str, tuple[str, str]]:
         """Project files last seen, by path: their digest and the project's name."""
         if self._names is None:
-            data = self._read("names.json")
-            same = isinstance(data, dict) and data.get("context") == self.context
-            entries = data.get("files") if same else None
-            self._names = (
-                {path: (digest, name) for path, (digest, name) in entries.items()}
-                if isinstance(entries, dict)
-                else {}
-            )
+            data = self._read("names.json", _NAMES_SCHEMA)
+            entries = data["files"] if data is not None else {}
+            self._names = {path: (digest, name) for path, (digest, name) in entries.items()}
         return self._names
 
     def environment(self, name: str) -> CachedEnvironment:
         """What an environment rendered in the same context: its projects by name, its own
         objects by content."""
         if name not in self._loaded:
-            data = self._read(f"env-{name}.json")
+            data = self._read(f"env-{name}.json", _environment_schema(name))
             projects: dict[str, CachedProject] = {}
             objects: dict[str, CachedObject] = {}
-            if isinstance(data, dict) and data.get("context") == self.context:
-                try:
-                    for item in data["projects"]:
-                        project = CachedProject.decoded(item)
-                        projects[project.name] = project
-                    objects = {k: CachedObject.decoded(v) for k, v in data["objects"].items()}
-                except (KeyError, TypeError, ValueError):
-                    projects, objects = {}, {}
+            if data is not None:
+                for item in data["projects"]:
+                    project = CachedProject.decoded(item)
+                    projects[project.name] = project
+                objects = {k: CachedObject.decoded(v) for k, v in data["objects"].items()}
             self._loaded[name] = CachedEnvironment(projects, objects)
         return self._loaded[name]
 
@@ -244,7 +317,19 @@ class ProjectCache:
         names: dict[str, tuple[str, str]],
         environments: Mapping[str, CachedEnvironment],
     ) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        # A read-only checkout, or no folder of manifold's: the next run does the work.
+        with contextlib.suppress(OSError, OutputProblem):
+            self._save(names, environments)
+
+    def _save(
+        self,
+        names: dict[str, tuple[str, str]],
+        environments: Mapping[str, CachedEnvironment],
+    ) -> None:
+        workdir.folder(self.root, create=True)
+        if not workdir.child_is_folder(self.folder):
+            self.folder.unlink(missing_ok=True)  # a file or link in its place: not followed
+            self.folder.mkdir()
         self._write("names.json", {"format": _FORMAT, "context": self.context, "files": names})
         for name, kept in environments.items():
             self._write(
@@ -252,22 +337,21 @@ class ProjectCache:
                 {
                     "format": _FORMAT,
                     "context": self.context,
+                    "environment": name,
                     "projects": [p.encoded() for _, p in sorted(kept.projects.items())],
                     "objects": {k: o.encoded() for k, o in sorted(kept.objects.items())},
                 },
             )
 
-    def _read(self, name: str) -> Any:
-        try:
-            data = json.loads((self.folder / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+    def _read(self, name: str, schema: workdir.StateSchema) -> Any:
+        """The cache file `name` when its form is right and it was made in this context."""
+        if workdir.existing(self.root) is None or not workdir.child_is_folder(self.folder):
             return None
-        return data if isinstance(data, dict) and data.get("format") == _FORMAT else None
+        data = workdir.read_state(self.folder / name, schema)
+        return data if data is not None and data["context"] == self.context else None
 
     def _write(self, name: str, data: dict[str, Any]) -> None:
-        temporary = self.folder / f"{name}.{os.getpid()}"
-        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-        temporary.replace(self.folder / name)
+        workdir.write_state(self.folder, name, data)
 
 
 # --------------------------------------------------------------------------- lookups

@@ -368,7 +368,7 @@ def project_cache(root: Path) -> ProjectCache:
     context = incremental.context_digest(
         root, (ENVIRONMENTS_DIR, PLATFORM_DIR, SCHEMAS_DIR), code_fingerprint()
     )
-    return ProjectCache(root / writer.WORK_DIR, context)
+    return ProjectCache(root, context)
 
 
 def render(

@@ -12,14 +12,13 @@ This module is light on purpose: the no-op check runs it before the compiler is 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
 
+from manifold import workdir
 from manifold.header import REQUEST_INDEX, indexed_files, is_generated
 
 STATE_FILE = "tree.json"
@@ -84,44 +83,74 @@ class Record:
 
 
 def mark_shadow_unclean(work: Path) -> None:
-    (work / SHADOW_UNCLEAN).touch()
+    workdir.create_file(work / SHADOW_UNCLEAN)
 
 
 def mark_shadow_clean(work: Path) -> None:
     (work / SHADOW_UNCLEAN).unlink(missing_ok=True)
 
 
+_ENTRY = {
+    "type": "array",
+    "prefixItems": [
+        {"type": "integer", "minimum": 0},
+        {"type": "integer"},
+        {"type": "integer", "minimum": 0},
+        {"type": "string", "pattern": "^([0-9a-f]{32})?$"},
+        {"type": "boolean"},
+    ],
+    "minItems": 5,
+    "maxItems": 5,
+}
+RECORD_SCHEMA = workdir.StateSchema(
+    {
+        "type": "object",
+        "required": ["format", "written_ns", "shadow_clean", "shadow_differs", "entries"],
+        "additionalProperties": False,
+        "properties": {
+            "format": {"const": _FORMAT},
+            "written_ns": {"type": "integer", "minimum": 0},
+            "shadow_clean": {"type": "boolean"},
+            "shadow_differs": {"type": "array", "items": workdir.safe_path_schema()},
+            "entries": {
+                "type": "object",
+                "propertyNames": workdir.safe_path_schema(),
+                "additionalProperties": _ENTRY,
+            },
+        },
+    }
+)
+"""The state file's form: a record that does not match it (another version, a file cut short,
+a path outside rendered/) is discarded, and the tree read as if there were none."""
+
+
 def load_record(work: Path) -> Record:
-    try:
-        data = json.loads((work / STATE_FILE).read_text(encoding="utf-8"))
-        if data.get("format") != _FORMAT:
-            return Record()
-        entries = {path: Entry(*values) for path, values in data["entries"].items()}
-        return Record(
-            data["written_ns"],
-            entries,
-            bool(data["shadow_clean"]) and not (work / SHADOW_UNCLEAN).exists(),
-            frozenset(data["shadow_differs"]),
-        )
-    except (OSError, ValueError, KeyError, TypeError):
-        return Record()  # no record, or one from another version: read everything
+    data = workdir.read_state(work / STATE_FILE, RECORD_SCHEMA)
+    if data is None:
+        return Record()  # no record, or not one this version can trust: read everything
+    return Record(
+        data["written_ns"],
+        {path: Entry(*values) for path, values in data["entries"].items()},
+        data["shadow_clean"] and not os.path.lexists(work / SHADOW_UNCLEAN),
+        frozenset(data["shadow_differs"]),
+    )
 
 
 def save_record(work: Path, record: Record) -> None:
-    data: dict[str, Any] = {
-        "format": _FORMAT,
-        "written_ns": record.written_ns,
-        "shadow_clean": record.shadow_clean,
-        "shadow_differs": sorted(record.shadow_differs),
-        "entries": {
-            path: [e.size, e.mtime_ns, e.inode, e.digest, e.generated]
-            for path, e in sorted(record.entries.items())
+    workdir.write_state(
+        work,
+        STATE_FILE,
+        {
+            "format": _FORMAT,
+            "written_ns": record.written_ns,
+            "shadow_clean": record.shadow_clean,
+            "shadow_differs": sorted(record.shadow_differs),
+            "entries": {
+                path: [e.size, e.mtime_ns, e.inode, e.digest, e.generated]
+                for path, e in sorted(record.entries.items())
+            },
         },
-    }
-    work.mkdir(parents=True, exist_ok=True)
-    temporary = work / f"{STATE_FILE}.{os.getpid()}"
-    temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-    temporary.replace(work / STATE_FILE)
+    )
 
 
 def _walk(folder: Path) -> dict[str, os.stat_result]:

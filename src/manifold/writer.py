@@ -32,12 +32,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from manifold import treestate
+from manifold import treestate, workdir
 from manifold.errors import OutputProblem
 from manifold.treestate import KeptFile, TreeState, content_digest, digest
 
 RENDERED_DIR = "rendered"
-WORK_DIR = ".manifold"
+WORK_DIR = workdir.WORK_DIR
 SHADOW_DIR = "shadow"
 
 
@@ -90,9 +90,12 @@ def blocked_paths(current: TreeState, wanted: Mapping[str, bytes | KeptFile]) ->
 @contextlib.contextmanager
 def repository_lock(root: Path, timeout: float, on_wait: Callable[[str], None]) -> Iterator[None]:
     """One writer of rendered/ at a time, across processes."""
-    work = root / WORK_DIR
-    work.mkdir(exist_ok=True)
-    with (work / "lock").open("a+") as handle:
+    work = workdir.folder(root, create=True)
+    assert work is not None
+    lock = work / "lock"
+    if os.path.lexists(lock) and not workdir.is_regular(lock):
+        _clear(lock)  # a link or folder planted in manifold's own folder: not followed
+    with open(lock, "a+", opener=_no_follow) as handle:
         deadline = time.monotonic() + timeout
         told = False
         while True:
@@ -149,7 +152,7 @@ def write_tree(
                 ),
             )
         return changes
-    unsafe = sorted(relative for relative in wanted if not _safe_relative(relative))
+    unsafe = sorted(relative for relative in wanted if not workdir.safe_relative(relative))
     if unsafe:  # validation refuses such names first; this is the last line of defence
         raise OutputProblem(f"refusing to write outside {RENDERED_DIR}/: {unsafe[0]!r}")
     blocked = blocked_paths(current, wanted)
@@ -175,9 +178,9 @@ def write_tree(
             new_tree[relative] = content
     differing = {*changes.added, *changes.changed, *changes.removed, *current.unverified}
     shadow = work / SHADOW_DIR
-    work.mkdir(parents=True, exist_ok=True)
+    workdir.folder(root, create=True)
     treestate.mark_shadow_unclean(work)
-    if record.shadow_clean and shadow.is_dir():
+    if record.shadow_clean and workdir.child_is_folder(shadow):
         _update_shadow(shadow, rendered, new_tree, differing | record.shadow_differs)
     else:
         _build_shadow(shadow, rendered, new_tree)
@@ -217,8 +220,8 @@ def _make_folders(shadow: str, relatives: Iterable[str]) -> None:
 
 
 def _build_shadow(shadow: Path, rendered: Path, new_tree: dict[str, bytes | None]) -> None:
-    shutil.rmtree(shadow, ignore_errors=True)
-    shadow.mkdir(parents=True)
+    _clear(shadow)
+    shadow.mkdir()
     _make_folders(str(shadow), new_tree)
     for relative, data in new_tree.items():
         _place(str(shadow), str(rendered), relative, data)
@@ -257,13 +260,18 @@ def _remove(path: str) -> None:
         shutil.rmtree(path)
 
 
-def _safe_relative(relative: str) -> bool:
-    parts = relative.split("/")
-    return (
-        "\\" not in relative
-        and "\x00" not in relative
-        and all(part not in ("", ".", "..") for part in parts)
-    )
+def _no_follow(path: str, flags: int) -> int:
+    return os.open(path, flags | workdir.NO_FOLLOW, 0o644)
+
+
+def _clear(path: Path) -> None:
+    """Remove what stands at `path` inside .manifold/: a folder with its files, or a file or
+    link itself (a link is removed, never followed)."""
+    if workdir.child_is_folder(path):
+        shutil.rmtree(path)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
 
 
 def _link_or_copy(source: str, target: str) -> None:
@@ -310,14 +318,14 @@ def _swap(staging: Path, rendered: Path, work: Path) -> None:
 
 def recover(root: Path) -> None:
     """Undo what a run killed in the middle left behind: a parked tree and staging folders."""
-    work = root / WORK_DIR
-    if not work.is_dir():
+    work = workdir.folder(root, create=False)
+    if work is None:
         return
     rendered = root / RENDERED_DIR
     for leftover in sorted(work.glob("previous-*")):
-        if not rendered.exists():
+        if workdir.child_is_folder(leftover) and not os.path.lexists(rendered):
             leftover.rename(rendered)
         else:
-            shutil.rmtree(leftover, ignore_errors=True)
+            _clear(leftover)
     for leftover in work.glob("staging-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        _clear(leftover)

@@ -1,0 +1,88 @@
+"""A watcher of what a run changes on disk, through Python's audit hooks (PEP 578).
+
+`confined_to(root)` records every operation that creates, writes, removes, renames or links a
+path outside `root` while it is active: `open` for writing, `os.remove`, `os.rename`,
+`os.rmdir`, `os.mkdir`, `os.link`, `os.symlink`, `os.truncate`, `shutil.rmtree`, and the
+`renameat2` call the writer makes through ctypes. An audit hook cannot be removed, so one hook
+is installed on first use and consults the active watch, if any.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_PATH_EVENTS: dict[str, tuple[tuple[int, int | None], ...]] = {
+    # event: (index of a path argument, index of the folder descriptor it is relative to)
+    "os.remove": ((0, 1),),
+    "os.rmdir": ((0, 1),),
+    "os.mkdir": ((0, 2),),
+    "os.truncate": ((0, None),),
+    "shutil.rmtree": ((0, None),),
+    "os.chmod": ((0, 2),),
+    "os.rename": ((0, 2), (1, 3)),
+    "os.link": ((0, 2), (1, 3)),
+    "os.symlink": ((1, 2),),
+}
+_active: list[tuple[Path, list[str]]] = []
+_installed = False
+
+
+def _outside(path: Any, folder_fd: Any, root: Path, *, follow: bool) -> bool:
+    """Whether `path` lands outside `root`, its folders' links followed (and its own, when
+    `follow`: opening a link writes to its target; removing or renaming it does not)."""
+    if isinstance(path, int) or path is None:
+        return False  # a file descriptor: its opening was checked
+    text = os.fsdecode(path)
+    if isinstance(folder_fd, int) and folder_fd >= 0 and not os.path.isabs(text):
+        text = os.path.join(os.readlink(f"/proc/self/fd/{folder_fd}"), text)
+    folder, name = os.path.split(os.path.abspath(text))
+    landed = os.path.join(os.path.realpath(folder), name)
+    if follow:
+        landed = os.path.realpath(landed)
+    return not Path(landed).is_relative_to(root)
+
+
+def _hook(event: str, args: tuple[Any, ...]) -> None:
+    if not _active:
+        return
+    root, seen = _active[-1]
+    paths: list[tuple[Any, Any]] = []
+    follow = False
+    if event == "open" and len(args) >= 3:
+        path, mode, flags = args[:3]
+        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            isinstance(flags, int) and flags & _WRITE_FLAGS
+        )
+        paths = [(path, None)] if writing else []
+        follow = not (isinstance(flags, int) and flags & getattr(os, "O_NOFOLLOW", 0))
+    elif event in _PATH_EVENTS:
+        paths = [
+            (args[at], args[fd] if fd is not None and fd < len(args) else None)
+            for at, fd in _PATH_EVENTS[event]
+        ]
+    elif event == "ctypes.call_function" and len(args) > 1:
+        paths = [(a, None) for a in args[1] if isinstance(a, bytes)]
+    for path, folder_fd in paths:
+        if _outside(path, folder_fd, root, follow=follow):
+            seen.append(f"{event} {os.fsdecode(path)}")
+
+
+@contextlib.contextmanager
+def confined_to(root: Path) -> Iterator[list[str]]:
+    """Yield the list of operations outside `root` made while the block runs."""
+    global _installed
+    if not _installed:
+        sys.addaudithook(_hook)
+        _installed = True
+    seen: list[str] = []
+    _active.append((Path(os.path.realpath(root)), seen))
+    try:
+        yield seen
+    finally:
+        _active.pop()
