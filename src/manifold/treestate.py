@@ -245,7 +245,7 @@ def record_tree(rendered: Path, digests: dict[str, str], foreign: frozenset[str]
 
 def unchanged_since(rendered: Path, record: Record) -> bool:
     """Whether rendered/ is exactly as recorded, by stat alone (the no-op check)."""
-    if not record.entries:
+    if not record.entries or not workdir.child_is_folder(rendered):
         return False
     current = _walk(rendered)
     if current.keys() != record.entries.keys():

@@ -85,6 +85,21 @@ def folder(root: Path, *, create: bool) -> Path | None:
     return path
 
 
+def refuse_link(path: Path, shown: str) -> None:
+    """Raise OutputProblem when `path` is a link, or something other than a folder: manifold
+    reads and writes a folder there, and never follows one out of the repository."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
+        what = "a link" if stat.S_ISLNK(mode) else "not a folder"
+        raise OutputProblem(
+            f"{shown} is {what}; manifold writes its output in a plain folder of that name and "
+            "never follows a link out of the repository: replace it with a folder"
+        )
+
+
 def existing(root: Path) -> Path | None:
     """`.manifold/` under `root` when it is a real directory; None otherwise (never raises)."""
     path = root / WORK_DIR

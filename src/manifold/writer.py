@@ -53,6 +53,7 @@ class Changes:
 
 def read_tree(rendered: Path) -> TreeState:
     """rendered/ as it is, reading only the files the record of the last write cannot vouch for."""
+    workdir.refuse_link(rendered, f"{RENDERED_DIR}/")
     return treestate.scan(rendered, treestate.load_record(rendered.parent / WORK_DIR))
 
 
