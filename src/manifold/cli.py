@@ -10,6 +10,7 @@ Heavy modules are imported inside the commands so that `manifold --help` stays f
 from __future__ import annotations
 
 import gc
+import math
 import os
 import sys
 import traceback
@@ -40,6 +41,37 @@ if TYPE_CHECKING:
     from manifold.diagnostics import Diagnostic
     from manifold.outcome import Outcome
     from manifold.pipeline import Progress
+
+
+if TYPE_CHECKING:
+    _FloatParameter = click.ParamType[float]
+else:  # click made ParamType generic in 8.5; older releases cannot be subscripted
+    _FloatParameter = click.ParamType
+
+
+class Seconds(_FloatParameter):
+    """A duration in seconds: a finite number in a range (click's FloatRange lets `nan` and
+    `inf` through, and a wait of `nan` seconds never ends)."""
+
+    name = "seconds"
+
+    def __init__(self, *, positive: bool, most: float = 7 * 24 * 3600) -> None:
+        self.positive = positive
+        self.most = most
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        low = "above 0" if self.positive else "0 or more"
+        if not math.isfinite(seconds) or seconds < 0 or (self.positive and seconds == 0):
+            self.fail(f"{value!r} is not a number of seconds {low}", param, ctx)
+        if seconds > self.most:
+            self.fail(f"{value!r} is more than {self.most:.0f} seconds", param, ctx)
+        return seconds
 
 
 def _interactive() -> bool:
@@ -170,7 +202,7 @@ def main() -> None:
 )
 @click.option(
     "--lock-timeout",
-    type=float,
+    type=Seconds(positive=False),
     default=120.0,
     show_default=True,
     help="Seconds to wait for another manifold run writing rendered/.",
@@ -465,7 +497,7 @@ state_option = click.option(
 )
 timeout_option = click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Seconds(positive=True),
     default=30.0,
     show_default=True,
     help="Seconds one request to the API may take.",
@@ -484,7 +516,7 @@ def _show(fmt: OutputFormat) -> Callable[[str], None] | None:
 @timeout_option
 @click.option(
     "--wait",
-    type=click.FloatRange(min=0),
+    type=Seconds(positive=False),
     default=600.0,
     show_default=True,
     help="Seconds to wait for a replaced workload to be deleted before creating it again.",

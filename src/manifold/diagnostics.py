@@ -8,6 +8,7 @@ raises `DiagnosticsError` carrying all it found.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,15 @@ class Diagnostic:
     path: JsonPath = ()
     severity: Severity = Severity.ERROR
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        # Every channel (text, JSON, .manifold/, diff) prints diagnostics: cap here, once, what
+        # any of them can quote of the input (a 100,000-character key, a runaway value).
+        object.__setattr__(self, "message", capped(self.message))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", capped(self.hint))
+        if any(isinstance(step, str) and len(step) > LONGEST_WORD for step in self.path):
+            object.__setattr__(self, "path", tuple(_capped_step(step) for step in self.path))
 
     @property
     def is_error(self) -> bool:
@@ -104,6 +114,27 @@ checked against it before `from_record` trusts a field. Change both together."""
 
 SHOWN_LENGTH = 80
 """Longest rendering of a value inside a message: values can be megabytes long."""
+LONGEST_WORD = 200
+"""Longest run of non-blank characters a message keeps (a key, a path, a name)."""
+LONGEST_MESSAGE = 4000
+_LONG_WORD = re.compile(r"\S{" + str(LONGEST_WORD + 1) + ",}")
+
+
+def capped(text: str) -> str:
+    """`text` with every over-long word cut, and at most LONGEST_MESSAGE characters."""
+    if len(text) > LONGEST_WORD:
+        text = _LONG_WORD.sub(lambda m: m.group()[: LONGEST_WORD - 3] + "...", text)
+    if len(text) > LONGEST_MESSAGE:
+        text = text[: LONGEST_MESSAGE - 3] + "..."
+    return text
+
+
+def _capped_step(step: str | int) -> str | int:
+    return (
+        step[: LONGEST_WORD - 3] + "..."
+        if isinstance(step, str) and len(step) > LONGEST_WORD
+        else step
+    )
 
 
 def shown(value: Any) -> str:

@@ -21,6 +21,7 @@ callers treat every document as immutable.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -70,14 +71,21 @@ def _merge_by_name(base: list[dict[str, Any]], override: list[dict[str, Any]]) -
     return merged
 
 
+PAYLOADS = frozenset({"mergePatch", "jsonPatch"})
+"""Keys whose values are data for a later step, not layers: a patch's `null` removes a field
+of the object it patches, so it is kept as written."""
+
+
 def without_nulls(value: Any) -> Any:
-    """`value` without null map values, at any depth; the same object when it has none (the
-    usual case), so that merging does not copy what it does not change."""
+    """`value` without null map values, at any depth but inside PAYLOADS; the same object when
+    it has none (the usual case), so that merging does not copy what it does not change."""
     if isinstance(value, dict):
         copied: dict[str, Any] | None = None
         for key, item in value.items():
             cleaned = (
-                item if item is None or not isinstance(item, dict | list) else without_nulls(item)
+                item
+                if item is None or not isinstance(item, dict | list) or key in PAYLOADS
+                else without_nulls(item)
             )
             if cleaned is not item or item is None:
                 if copied is None:
@@ -128,15 +136,46 @@ class JsonPatchError(ValueError):
         self.message = message
 
 
+MAX_PATCHED_VALUES = 100_000
+"""Most values (scalars and containers) a patched object may hold: a rendered object holds a
+few hundred, and `copy` can double an object with each operation."""
+
+
 def json_patch(document: Any, operations: Sequence[Mapping[str, Any]]) -> Any:
     """RFC 6902: apply `operations` in order; all or nothing."""
+    room = MAX_PATCHED_VALUES - value_count(document, MAX_PATCHED_VALUES)
     for index, operation in enumerate(operations):
+        if operation.get("op") in ("add", "replace", "copy"):
+            added = operation.get("value")
+            if operation["op"] == "copy":
+                with contextlib.suppress(KeyError, IndexError, ValueError, TypeError):
+                    added = _get(document, parse_json_pointer(operation["from"]))
+            room -= value_count(added, room + 1)
+            if room < 0:
+                raise JsonPatchError(
+                    index,
+                    f"the patch makes the object hold more than {MAX_PATCHED_VALUES} values; "
+                    "a patch should change an object, not grow it without bound",
+                )
         try:
             document = _apply(document, operation)
         except (KeyError, IndexError, ValueError, TypeError) as error:
             message = error.args[0] if error.args else str(error)
             raise JsonPatchError(index, str(message)) from error
     return document
+
+
+def value_count(value: Any, limit: int) -> int:
+    """How many values `value` holds (itself included), counting no further than `limit`."""
+    count, stack = 0, [value]
+    while stack and count < limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
 
 
 def _apply(document: Any, operation: Mapping[str, Any]) -> Any:

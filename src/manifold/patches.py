@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 
 from manifold.decode import problem_diagnostic
-from manifold.diagnostics import Diagnostic, Problem, Severity
+from manifold.diagnostics import Diagnostic, Problem, Severity, shown
 from manifold.environments import ResolvedEnvironment, SourcedPatch
 from manifold.models.environment import JsonPatch, MergePatch, PatchTarget
 from manifold.overlay import JsonPatchError, json_patch, merge_patch
@@ -65,13 +65,11 @@ def patch_objects(
                 except JsonPatchError as error:
                     diagnostics.append(_failed(sourced, manifest, error))
                     continue
-            if not isinstance(body, dict):
-                diagnostics.append(
-                    problem_diagnostic(
-                        sourced.document,
-                        Problem(sourced.path, f"patch turns {_name(manifest)} into a non-object"),
-                    )
-                )
+            refusal = _refusal(manifest, body)
+            if refusal is not None:
+                message, hint = refusal
+                problem = Problem(sourced.path, message, hint=hint)
+                diagnostics.append(problem_diagnostic(sourced.document, problem))
                 continue
             patched[index] = manifest.with_body(body, patched_by=label)
     return patched, diagnostics, selecting
@@ -103,6 +101,26 @@ def _operations(patch: JsonPatch) -> list[dict[str, object]]:
             step["from"] = operation.from_
         operations.append(step)
     return operations
+
+
+def _refusal(manifest: Manifest, body: object) -> tuple[str, str] | None:
+    """Why the patched `body` may not replace `manifest`'s (a message and a hint), if it may not.
+
+    An object stays in the namespace manifold gave it: a patch that moved it (into
+    kube-system, or another team's namespace) would escape what the environment's namespace
+    template and the project's owners decide, and Argo CD or Flux would apply it there."""
+    if not isinstance(body, dict):
+        return f"patch turns {_name(manifest)} into a non-object", "patch fields of the object"
+    metadata = body.get("metadata")
+    moved = metadata.get("namespace") if isinstance(metadata, dict) else None
+    if moved != manifest.namespace:
+        where = f"namespace {manifest.namespace!r}" if manifest.namespace else "no namespace"
+        return (
+            f"patch moves {_name(manifest)} of project {manifest.project} from {where} to "
+            f"{shown(moved)}; a patch may not change an object's namespace",
+            "set namespaces with the environment's spec.namespace template",
+        )
+    return None
 
 
 def _name(manifest: Manifest) -> str:

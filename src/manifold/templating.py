@@ -30,6 +30,10 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from manifold.modelcheck import did_you_mean
 
 MAX_RESULT = 10_000
+MAX_SOURCE = 10_000
+"""Longest template read: a namespace template is a few dozen characters."""
+MAX_NESTING = 32
+"""Deepest brackets (counting the two of `{{`) a template may nest."""
 """Longest text a template may produce (a namespace has at most 63 characters)."""
 
 _FILTERS = (
@@ -156,6 +160,12 @@ def _refusals(source: str, tree: nodes.Template) -> list[str]:
 def _compiled(source: str) -> tuple[Template, frozenset[str]]:
     """The template, and the variables it uses."""
     environment = _environment()
+    if len(source) > MAX_SOURCE:
+        raise TemplateProblem(f"template is longer than {MAX_SOURCE} characters")
+    if _bracket_depth(source) > MAX_NESTING:
+        raise TemplateProblem(
+            f"template nests brackets more than {MAX_NESTING} deep", "write it more simply"
+        )
     try:
         tree = environment.parse(source)
     except TemplateError as error:
@@ -167,6 +177,18 @@ def _compiled(source: str) -> tuple[Template, frozenset[str]]:
         raise TemplateProblem(f"template uses {listed}, which {verb} not allowed", WHAT_IS_ALLOWED)
     names = frozenset(meta.find_undeclared_variables(tree))
     return environment.from_string(tree), names
+
+
+def _bracket_depth(source: str) -> int:
+    """How deep brackets nest in `source`: Jinja's parser and compiler recurse once a level."""
+    depth = deepest = 0
+    for character in source:
+        if character in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in ")]}":
+            depth -= 1
+    return deepest
 
 
 def compile_template(source: str) -> Template:
@@ -209,8 +231,9 @@ def render(source: str, variables: dict[str, str]) -> str:
         raise TemplateProblem(f"template uses something undefined ({error.message})") from error
     except TemplateError as error:
         raise TemplateProblem(f"template failed: {error.message or error}") from error
-    except (TypeError, ValueError, ArithmeticError, RecursionError) as error:
-        raise TemplateProblem(f"template failed: {error}") from error
+    except (TypeError, ValueError, ArithmeticError, RecursionError, AssertionError) as error:
+        # Jinja's filters check their arguments with assert (truncate's length, for one).
+        raise TemplateProblem(f"template failed: {error or type(error).__name__}") from error
     if len(result) > MAX_RESULT:
         raise TemplateProblem(f"template gives a text longer than {MAX_RESULT} characters")
     return result.strip()

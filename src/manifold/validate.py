@@ -79,7 +79,45 @@ def identity_errors(body: dict[str, Any]) -> list[SchemaError]:
         problem = _dns_problem(namespace, label=True)
         if problem:
             errors.append(SchemaError(("metadata", "namespace"), problem))
+    labels = metadata.get("labels")
+    if isinstance(labels, dict):
+        for key, value in labels.items():
+            problem = _label_key_problem(key) or _label_value_problem(value)
+            if problem:
+                errors.append(SchemaError(("metadata", "labels", key), problem))
     return errors
+
+
+_LABEL_NAME = re.compile(r"([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?\Z")
+
+
+def _label_key_problem(key: object) -> str | None:
+    """What Kubernetes' API server says of a label key (a qualified name)."""
+    if not isinstance(key, str):
+        return "a label key must be text"
+    prefix, _, name = key.rpartition("/")
+    if prefix and _dns_problem(prefix, label=False):
+        return f"the label key {shown(key)} has a prefix that is not a DNS-1123 subdomain"
+    if not name or len(name) > 63 or not _LABEL_NAME.match(name):
+        return (
+            f"the label key {shown(key)} is not a qualified name: at most 63 letters, digits, "
+            "'-', '_' or '.' after an optional DNS prefix and '/'"
+        )
+    return None
+
+
+def _label_value_problem(value: object) -> str | None:
+    """What Kubernetes' API server says of a label value: it would refuse the whole object."""
+    if not isinstance(value, str):
+        return "a label value must be text"
+    if len(value) > 63:
+        return f"the label value {shown(value)} is {len(value)} characters long; at most 63"
+    if not _LABEL_NAME.match(value):
+        return (
+            f"the label value {shown(value)} may hold only letters, digits, '-', '_' and '.', "
+            "and must start and end with a letter or digit"
+        )
+    return None
 
 
 def _dns_problem(value: str, *, label: bool) -> str | None:

@@ -309,3 +309,24 @@ def _leftovers(repo: Path) -> list[str]:
     tree, the record and the lock belong there)."""
     work = repo / writer.WORK_DIR
     return sorted(p.name for p in work.iterdir() if p.name.startswith(("previous-", "staging-")))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("render", "--lock-timeout", "nan"), "'nan' is not a number of seconds 0 or more"),
+        (("render", "--lock-timeout", "inf"), "'inf' is not a number of seconds 0 or more"),
+        (("render", "--lock-timeout", "-1"), "'-1' is not a number of seconds 0 or more"),
+        (("render", "--lock-timeout", "1e9"), "'1e9' is more than 604800 seconds"),
+        (
+            ("runai", "apply", "-e", "dev", "--timeout", "0"),
+            "'0' is not a number of seconds above 0",
+        ),
+        (("runai", "apply", "-e", "dev", "--wait", "nan"), "'nan' is not a number of seconds"),
+    ],
+)
+def test_durations_must_be_finite(args: tuple[str, ...], message: str, tmp_path: Path) -> None:
+    """A wait of `nan` seconds never ends: every duration is a finite number in a range."""
+    result = run_cli(*args, "-C", str(tmp_path))
+    assert result.exit_code == 2
+    assert message in result.stderr

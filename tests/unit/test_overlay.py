@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from manifold.overlay import JsonPatchError, json_patch, merge, merge_all, merge_patch
+from manifold.overlay import (
+    JsonPatchError,
+    json_patch,
+    merge,
+    merge_all,
+    merge_patch,
+    value_count,
+    without_nulls,
+)
 
 
 class TestMerge:
@@ -176,3 +184,22 @@ class TestJsonPatch:
         assert document == frozen
         assert result["spec"]["engine"]["minReplicas"] == 3
         assert result["spec"]["other"] == [1, 2, 3]
+
+
+def test_json_patch_copies_that_double_stop_at_the_bound() -> None:
+    operations: list[dict[str, Any]] = [{"op": "add", "path": "/a", "value": {"x": 1}}]
+    operations += [{"op": "copy", "from": "/a", "path": f"/a/c{i}"} for i in range(40)]
+    with pytest.raises(JsonPatchError) as raised:
+        json_patch({}, operations)
+    assert "more than 100000 values" in raised.value.message
+    assert 10 < raised.value.index < 20
+
+
+def test_value_count_stops_at_its_limit() -> None:
+    assert value_count({"a": [1, 2, {"b": None}]}, 100) == 6
+    assert value_count([[0] * 1000] * 1000, 50) == 50
+
+
+def test_merge_patch_nulls_survive_without_nulls() -> None:
+    environment = {"spec": {"extra": None, "patches": [{"mergePatch": {"metadata": None}}]}}
+    assert without_nulls(environment) == {"spec": {"patches": [{"mergePatch": {"metadata": None}}]}}

@@ -110,3 +110,20 @@ def test_simple_templates_render_as_jinja_does(source: str) -> None:
     variables = {"project": "chat", "environment": "prod", "team": "ai"}
     expected = _environment().from_string(source).render(**variables).strip()
     assert render(source, variables) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{{ " + "(" * 40 + "project" + ")" * 40 + " }}", "nests brackets more than 32 deep"),
+        ("x" * 10_001, "longer than 10000 characters"),
+    ],
+)
+def test_templates_that_would_exhaust_the_parser_are_refused(source: str, message: str) -> None:
+    with pytest.raises(TemplateProblem, match=message):
+        render(source, {"project": "demo"})
+
+
+def test_a_filter_assertion_is_a_template_problem() -> None:
+    with pytest.raises(TemplateProblem, match="expected length >= 3, got 1"):
+        render("{{ project | truncate(1) }}", {"project": "demo"})

@@ -65,3 +65,30 @@ def test_an_unusable_schema_file_is_an_error_for_its_objects(
     assert len(errors) == 1
     assert errors[0].message.startswith("its schema schemas/v1/configmap_v1.json ")
     assert reason in errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("labels", "problem"),
+    [
+        ({"app.kubernetes.io/name": "x" * 63}, None),
+        ({"app.kubernetes.io/name": ""}, None),
+        ({"team": "ml_platform.v2"}, None),
+        ({"app.kubernetes.io/name": "x" * 64}, "is 64 characters long; at most 63"),
+        ({"tier": "-edge"}, "must start and end with a letter or digit"),
+        ({"tier": "a b"}, "may hold only letters, digits"),
+        ({"tier": 3}, "a label value must be text"),
+        ({"Not_A.Domain/x": "v"}, "has a prefix that is not a DNS-1123 subdomain"),
+        ({"example.com/": "v"}, "is not a qualified name"),
+        ({"k" * 64: "v"}, "is not a qualified name"),
+    ],
+)
+def test_label_keys_and_values_are_what_the_api_server_accepts(
+    labels: dict[str, Any], problem: str | None
+) -> None:
+    errors = identity_errors({"kind": "ConfigMap", "metadata": {"name": "a", "labels": labels}})
+    if problem is None:
+        assert errors == []
+    else:
+        assert len(errors) == 1
+        assert errors[0].path == ("metadata", "labels", next(iter(labels)))
+        assert problem in errors[0].message
