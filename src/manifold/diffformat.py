@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from manifold import yamlio
 from manifold.masking import MISSING
 from manifold.semdiff import ResourceChange, format_field_path
 from manifold.writer import RENDERED_DIR
@@ -79,12 +80,20 @@ def text(report: DiffReport, *, color: bool = False) -> str:
         for change in changes:
             sign = _SIGNS[change.change]
             lines.append(
-                styled(sign, f"  {sign} {_title(change)}")
-                + f"  ({RENDERED_DIR}/{change.resource.file})"
+                styled(sign, f"  {sign} {_visible(_title(change))}")
+                + f"  ({RENDERED_DIR}/{_visible(change.resource.file)})"
             )
             if change.change == "changed":
-                lines.extend(styled(line[:1], f"    {line}") for line in change.diff_lines())
+                lines.extend(
+                    styled(line[:1], f"    {_visible(line)}") for line in change.diff_lines()
+                )
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def _visible(text: str) -> str:
+    """A base branch rendered by an older manifold, or a key, may hold a bidirectional
+    override that would make the diff read otherwise than it is."""
+    return yamlio.visible(text)
 
 
 # --------------------------------------------------------------------------- markdown
@@ -165,7 +174,7 @@ def markdown(report: DiffReport, *, limit: int = COMMENT_LIMIT) -> str:
             f"*The diffs of {left_out} objects are left out to keep this comment short enough "
             "for GitHub; run `manifold diff` to see them.*"
         )
-    return "\n\n".join(parts) + "\n"
+    return _visible("\n\n".join(parts) + "\n")
 
 
 # --------------------------------------------------------------------------- json
@@ -208,4 +217,4 @@ def as_json(report: DiffReport) -> str:
         "summary": {kind: found[kind] for kind in _ORDER},
         "resources": resources,
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return yamlio.visible(json.dumps(payload, indent=2, ensure_ascii=False), json_style=True)

@@ -42,7 +42,8 @@ def manifest_path(environment: str, manifest: Manifest) -> str:
 
 def canonical_json(body: Any) -> str:
     """One text per value: sorted keys, two-space indents, UTF-8, a final newline."""
-    return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    text = json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False)
+    return yamlio.visible(text, json_style=True) + "\n"
 
 
 def collisions(environment: str, manifests: list[Manifest]) -> list[tuple[Manifest, Manifest]]:

@@ -613,7 +613,36 @@ def _plain_body(text: str) -> bool:
 
 def _double_quoted(text: str) -> str:
     quoted = json.dumps(text, ensure_ascii=False)
-    return _NEEDS_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+    return quoted if quoted.isprintable() else escape_unprintable(quoted, json_style=False)
+
+
+def escape_unprintable(quoted: str, *, json_style: bool) -> str:
+    """`quoted` (the inside of a double-quoted string) with every character that is not
+    printable written as an escape: controls, line separators, and the invisible format
+    characters (bidirectional overrides, zero-width joiners) that make a file read otherwise
+    in a review than it does ('Trojan Source'). JSON has no 8-digit escape: a character past
+    U+FFFF is written as its two surrogates there."""
+
+    def escape(character: str) -> str:
+        code = ord(character)
+        if code <= 0xFFFF:
+            return f"\\u{code:04x}"
+        if not json_style:
+            return f"\\U{code:08x}"
+        high, low = divmod(code - 0x10000, 0x400)
+        return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+
+    return "".join(c if c.isprintable() else escape(c) for c in quoted)
+
+
+def visible(text: str, *, json_style: bool = False) -> str:
+    """`text` (lines of YAML, JSON or prose) with what is not printable escaped, line breaks
+    kept. Outside strings, JSON and manifold's YAML hold only printable characters, so
+    escaping whole lines changes only the insides of strings."""
+    if text.replace("\n", "").isprintable():
+        return text
+    lines = text.split("\n")
+    return "\n".join(escape_unprintable(line, json_style=json_style) for line in lines)
 
 
 def _literal_block(text: str, indent: str) -> str | None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from manifold.diffformat import COMMENT_MARKER, DiffReport, markdown, text
+from manifold.diffformat import COMMENT_MARKER, DiffReport, as_json, markdown, text
 from manifold.semdiff import Resource, ResourceChange, changed_fields
 
 
@@ -48,3 +49,14 @@ def test_a_large_diff_stays_under_the_comment_limit() -> None:
 
 def test_text_without_changes_is_empty() -> None:
     assert text(DiffReport("main", [])) == ""
+
+
+def test_no_format_writes_an_invisible_character_raw() -> None:
+    """A right-to-left override in a key or value (from a base branch an older manifold
+    rendered) is shown escaped, in every format."""
+    change = _change("bidi", {"note\u202eexe": "a"}, {"note\u202eexe": "b\u202ec"})
+    report = DiffReport("main", [change])
+    for output in (text(report), markdown(report), as_json(report)):
+        assert output.replace("\n", "").isprintable(), output
+        assert "\\u202e" in output
+    assert json.loads(as_json(report))["resources"][0]["fields"][0]["after"] == "b\u202ec"

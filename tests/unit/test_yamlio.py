@@ -409,3 +409,14 @@ def test_positions_count_line_breaks_as_editors_do(
     text: str, index: int, position: Position
 ) -> None:
     assert yamlio.position_at(text, index) == position
+
+
+@pytest.mark.parametrize(
+    "value", ["a\u202eb", "zero\u200bwidth", "tag \U000e0041", "line\u2028sep", "bom\ufeff"]
+)
+def test_invisible_characters_are_emitted_as_escapes_and_read_back(value: str) -> None:
+    emitted = yamlio.emit({"k": value})
+    assert emitted.replace("\n", "").isprintable(), emitted
+    assert yamlio.load_one(emitted) == {"k": value}
+    as_json = yamlio.visible(json.dumps({"k": value}, ensure_ascii=False), json_style=True)
+    assert as_json.isprintable() and json.loads(as_json) == {"k": value}
