@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from manifold import __version__
-from manifold.errors import EXIT_INTERNAL, ManifoldError
+from manifold.errors import EXIT_INTERNAL, EXIT_PROBLEMS, ManifoldError
 from manifold.options import (
     CheckOptions,
     DiffFormat,
@@ -131,6 +131,11 @@ def _run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
     except KeyboardInterrupt:
         click.echo("manifold: interrupted; rendered/ was left as it was", err=True)
         sys.exit(130)
+    except OSError as error:  # the machine's fault (a full disk, a read-only folder), not a bug
+        where = f" ({os.fsdecode(error.filename)!r})" if error.filename else ""
+        message = f"{error.strerror or error}{where}; fix that and run again"
+        _emit([], "OSError", message, fmt, {})
+        sys.exit(EXIT_PROBLEMS)
     except Exception:
         from manifold import secrets
 

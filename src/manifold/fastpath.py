@@ -80,7 +80,7 @@ def hash_folders(hasher: hashlib.blake2b, root: Path, folders: tuple[str, ...]) 
             subfolders.sort()
             for name in sorted(names):
                 relative = Path(directory, name).relative_to(root).as_posix()
-                hasher.update(relative.encode() + b"\0")
+                hasher.update(os.fsencode(relative) + b"\0")  # names need not be UTF-8
                 read = read_bytes(root, relative)
                 if isinstance(read, Diagnostic):
                     hasher.update(b"\0unreadable: " + read.message.encode())

@@ -26,6 +26,7 @@ SHADOW_UNCLEAN = "shadow.unclean"
 """Present while a write changes the shadow tree: the record cannot vouch for it then."""
 _FORMAT = 1
 _HEADER_PROBE = 128
+_PIECE = 1 << 20
 _RACY_NS = 50_000_000
 """Files modified this close to (or after) the record are read anyway: a second write within
 the file system's timestamp granularity would not change their stat."""
@@ -220,13 +221,14 @@ def _indexed(rendered: Path, state: TreeState) -> list[str]:
 def _read_entry(path: Path, stat: os.stat_result) -> Entry:
     if not S_ISREG(stat.st_mode):  # a link is never followed, a FIFO never opened: not ours
         return Entry(stat.st_size, stat.st_mtime_ns, stat.st_ino, "", False)
-    data = path.read_bytes()
+    hasher = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as handle:  # in pieces: a foreign file may be larger than memory
+        head = handle.read(_HEADER_PROBE)
+        hasher.update(head)
+        while piece := handle.read(_PIECE):
+            hasher.update(piece)
     return Entry(
-        stat.st_size,
-        stat.st_mtime_ns,
-        stat.st_ino,
-        digest(data),
-        is_generated(data[:_HEADER_PROBE]),
+        stat.st_size, stat.st_mtime_ns, stat.st_ino, hasher.hexdigest(), is_generated(head)
     )
 
 

@@ -132,7 +132,10 @@ class StateSchema:
     def accepts(self, data: Any) -> bool:
         if self._validator is None:
             self._validator = jsonschema_rs.validator_for(dict(self.schema))
-        return bool(self._validator.is_valid(data))
+        try:
+            return bool(self._validator.is_valid(data))
+        except UnicodeError:  # a lone surrogate (a file name that is not UTF-8): not trusted
+            return False
 
 
 def safe_path_schema(prefix: str = "") -> dict[str, Any]:
@@ -147,7 +150,8 @@ def read_state(path: Path, schema: StateSchema) -> Any | None:
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_STATE_BYTES:
             return None
         with open(path, "rb", opener=_no_follow) as handle:
-            data = json.loads(handle.read(MAX_STATE_BYTES + 1))
+            # Sized by the file: read(n) reserves n bytes before reading any.
+            data = json.loads(handle.read(min(info.st_size, MAX_STATE_BYTES) + 1))
     except (OSError, ValueError, RecursionError, MemoryError):
         return None
     return data if schema.accepts(data) else None

@@ -81,8 +81,24 @@ def diff_tree(
 
 
 def blocked_paths(current: TreeState, wanted: Mapping[str, bytes | KeptFile]) -> list[str]:
-    """Files manifold would write where a file it did not write already is."""
-    return sorted(p for p in wanted if p in current.foreign)
+    """Where manifold would write over what it did not write: a foreign file at a wanted
+    file's path or at one of its folders, or a foreign folder (one holding foreign files) at a
+    wanted file's path. Such things are never moved or removed: the user is asked to."""
+    if not current.foreign:
+        return []
+    foreign_folders = {path[:end] for path in current.foreign for end in _slashes(path)}
+    blocked = set()
+    for relative in wanted:
+        if relative in current.foreign or relative in foreign_folders:
+            blocked.add(relative)
+        blocked.update(
+            relative[:end] for end in _slashes(relative) if relative[:end] in current.foreign
+        )
+    return sorted(blocked)
+
+
+def _slashes(path: str) -> list[int]:
+    return [index for index, character in enumerate(path) if character == "/"]
 
 
 # --------------------------------------------------------------------------- locking
@@ -94,9 +110,16 @@ def repository_lock(root: Path, timeout: float, on_wait: Callable[[str], None]) 
     work = workdir.folder(root, create=True)
     assert work is not None
     lock = work / "lock"
-    if os.path.lexists(lock) and not workdir.is_regular(lock):
-        _clear(lock)  # a link or folder planted in manifold's own folder: not followed
-    with open(lock, "a+", opener=_no_follow) as handle:
+    try:
+        if os.path.lexists(lock) and not workdir.is_regular(lock):
+            _clear(lock)  # a link or folder planted in manifold's own folder: not followed
+        handle = open(lock, "a+", opener=_no_follow)  # noqa: SIM115 (closed below)
+    except OSError as error:
+        raise OutputProblem(
+            f"cannot open {WORK_DIR}/lock ({error.strerror}); manifold takes it to be the only "
+            f"run writing {RENDERED_DIR}/: make the checkout writable"
+        ) from error
+    with handle:
         deadline = time.monotonic() + timeout
         told = False
         while True:
@@ -143,15 +166,8 @@ def write_tree(
     record = current.record
     if not changes:
         if current.unverified:  # the tree is right, but the record is not: renew it
-            renewed = treestate.record_tree(rendered, dict(current.generated), current.foreign)
-            treestate.save_record(
-                work,
-                replace(
-                    renewed,
-                    shadow_clean=record.shadow_clean,
-                    shadow_differs=record.shadow_differs | current.unverified,
-                ),
-            )
+            with contextlib.suppress(OSError):
+                _renew_record(work, rendered, current)
         return changes
     unsafe = sorted(relative for relative in wanted if not workdir.safe_relative(relative))
     if unsafe:  # validation refuses such names first; this is the last line of defence
@@ -159,7 +175,7 @@ def write_tree(
     blocked = blocked_paths(current, wanted)
     if blocked:
         raise OutputProblem(
-            "manifold would overwrite files it did not write: "
+            "manifold would overwrite files or folders it did not write: "
             + ", ".join(f"{RENDERED_DIR}/{p}" for p in blocked)
             + "; move them out of rendered/ or rename the objects"
         )
@@ -178,14 +194,50 @@ def write_tree(
         else:
             new_tree[relative] = content
     differing = {*changes.added, *changes.changed, *changes.removed, *current.unverified}
+    try:
+        _replace(root, new_tree, differing | record.shadow_differs, fresh=not record.shadow_clean)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            recover(root)  # the three-rename exchange may have parked rendered/
+        raise OutputProblem(
+            f"could not write {_shown_path(error, root)}: {error.strerror or error}; "
+            f"{RENDERED_DIR}/ is as it was"
+        ) from error
+    # The tree is complete now; the record only saves the next run reading it.
+    with contextlib.suppress(OSError):
+        _record_written(root, current, new_tree, differing)
+    return changes
+
+
+def _renew_record(work: Path, rendered: Path, current: TreeState) -> None:
+    record = current.record
+    renewed = treestate.record_tree(rendered, dict(current.generated), current.foreign)
+    treestate.save_record(
+        work,
+        replace(
+            renewed,
+            shadow_clean=record.shadow_clean,
+            shadow_differs=record.shadow_differs | current.unverified,
+        ),
+    )
+
+
+def _replace(root: Path, new_tree: dict[str, bytes | None], touched: set[str], fresh: bool) -> None:
+    """Bring the shadow tree to `new_tree` and exchange it with rendered/."""
+    work, rendered = root / WORK_DIR, root / RENDERED_DIR
     shadow = work / SHADOW_DIR
-    workdir.folder(root, create=True)
     treestate.mark_shadow_unclean(work)
-    if record.shadow_clean and workdir.child_is_folder(shadow):
-        _update_shadow(shadow, rendered, new_tree, differing | record.shadow_differs)
+    if not fresh and workdir.child_is_folder(shadow):
+        _update_shadow(shadow, rendered, new_tree, touched)
     else:
         _build_shadow(shadow, rendered, new_tree)
     _swap(shadow, rendered, work)
+
+
+def _record_written(
+    root: Path, current: TreeState, new_tree: dict[str, bytes | None], differing: set[str]
+) -> None:
+    work, rendered = root / WORK_DIR, root / RENDERED_DIR
     # Files carried over are links to the same inodes: their entries stay true.
     entries = {p: current.entries[p] for p, data in new_tree.items() if data is None}
     for relative, data in new_tree.items():
@@ -197,7 +249,15 @@ def write_tree(
     written = treestate.Record(time.time_ns(), entries, True, frozenset(differing))
     treestate.save_record(work, written)
     treestate.mark_shadow_clean(work)
-    return changes
+
+
+def _shown_path(error: OSError, root: Path) -> str:
+    """The file an error is about, relative to the repository where it is inside it."""
+    if not error.filename:
+        return f"{RENDERED_DIR}/"
+    path = os.fsdecode(error.filename)
+    relative = os.path.relpath(path, root) if os.path.isabs(path) else path
+    return repr(relative)[1:-1] if not relative.startswith("..") else repr(path)[1:-1]
 
 
 # The loops below run once per file of rendered/: plain string paths, not pathlib, and each

@@ -86,3 +86,49 @@ def confined_to(root: Path) -> Iterator[list[str]]:
         yield seen
     finally:
         _active.pop()
+
+
+_failing: list[tuple[Path, int, list[int]]] = []
+
+
+def _fail_hook(event: str, args: tuple[Any, ...]) -> None:
+    if not _failing:
+        return
+    root, code, left = _failing[-1]
+    paths: list[tuple[Any, Any]] = []
+    if event == "open" and len(args) >= 3:
+        path, mode, flags = args[:3]
+        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            isinstance(flags, int) and flags & _WRITE_FLAGS
+        )
+        paths = [(path, None)] if writing else []
+    elif event in _PATH_EVENTS:
+        paths = [
+            (args[at], args[fd] if fd is not None and fd < len(args) else None)
+            for at, fd in _PATH_EVENTS[event]
+        ]
+    for path, folder_fd in paths:
+        if isinstance(path, int) or path is None:
+            continue
+        if not _outside(path, folder_fd, root, follow=False):
+            left[0] -= 1
+            if left[0] < 0:
+                raise OSError(code, os.strerror(code), os.fsdecode(path))
+
+
+@contextlib.contextmanager
+def failing_writes(root: Path, code: int, after: int = 0) -> Iterator[None]:
+    """Every change under `root` after the first `after` fails with OSError(`code`): a full
+    disk (ENOSPC), a read-only checkout (EROFS), a name too long (ENAMETOOLONG)."""
+    global _installed_failing
+    if not _installed_failing:
+        sys.addaudithook(_fail_hook)
+        _installed_failing = True
+    _failing.append((Path(os.path.realpath(root)), code, [after]))
+    try:
+        yield
+    finally:
+        _failing.pop()
+
+
+_installed_failing = False
