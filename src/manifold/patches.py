@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import fnmatch
 
+from manifold import secrets
 from manifold.decode import problem_diagnostic
 from manifold.diagnostics import Diagnostic, Problem, Severity, shown
 from manifold.environments import ResolvedEnvironment, SourcedPatch
 from manifold.models.environment import JsonPatch, MergePatch, PatchTarget
 from manifold.overlay import JsonPatchError, json_patch, merge_patch
+from manifold.paths import format_json_path
 from manifold.targets.base import Manifest
 
 
@@ -111,6 +113,15 @@ def _refusal(manifest: Manifest, body: object) -> tuple[str, str] | None:
     template and the project's owners decide, and Argo CD or Flux would apply it there."""
     if not isinstance(body, dict):
         return f"patch turns {_name(manifest)} into a non-object", "patch fields of the object"
+    credential = next(secrets.secret_values(body), None)
+    if credential is not None:
+        # Inputs are checked as written; a patch can assemble a credential where no input
+        # had one (a JSON patch's value lands under a key only its path names).
+        return (
+            f"patch puts a credential into {_name(manifest)} at "
+            f"{format_json_path(credential.path)}: the value {credential.why}",
+            "rendered/ is committed to git: reference a Secret instead (valueFrom.secretKeyRef)",
+        )
     metadata = body.get("metadata")
     moved = metadata.get("namespace") if isinstance(metadata, dict) else None
     if moved != manifest.namespace:

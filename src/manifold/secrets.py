@@ -80,13 +80,21 @@ _FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "a URL with a password",
-            r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:(?P<secret>(?![$][({])[^/\s@]+)@",
+            # A password may hold '/' (s3://user:pa/ss@bucket); a port followed by a path
+            # with '@' in it (https://host:443/@scope/x) is not one.
+            r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:(?P<secret>(?![$][({])(?![0-9]+[/@])[^\s@]+)@",
         ),
         (
             "an Authorization header value",
             r"(?i)\b(?:bearer|basic)\s+(?P<secret>[A-Za-z0-9._~+/=-]{16,})",
         ),
         ("an Azure storage key", r"AccountKey=(?P<secret>[A-Za-z0-9+/=]{20,})"),
+        (
+            # "-----BEGIN" in base64, at each of the three alignments it can start at.
+            "a base64-encoded PEM block (a private key or certificate)",
+            r"(?P<secret>[A-Za-z0-9+/]{0,3}(?:LS0tLS1CRUdJT|0tLS0tQkVHSU|tLS0tLUJFR0lO)"
+            r"[A-Za-z0-9+/=\s]{16,})",
+        ),
     )
 )
 
@@ -95,6 +103,7 @@ _FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _ANY_FORMAT = re.compile(
     r"-----BEGIN|gh[pousr]_|github_pat_|glpat-|hf_|sk-|xox[abposr]-|hooks\.slack|[rs]k_(?:live|test)_"
     r"|npm_|pypi-|AKIA|ASIA|ABIA|ACCA|AIza|eyJ|://|(?i:bearer|basic)\s|AccountKey="
+    r"|LS0tLS1CRUdJT|0tLS0tQkVHSU|tLS0tLUJFR0lO"
 )
 
 
@@ -186,8 +195,23 @@ def _is_reference(value: str) -> bool:
 
 # --------------------------------------------------------------------------- where values sit
 
-_FREE_FORM_MAPS = frozenset({"labels", "annotations", "parameters", "nodeSelector"})
+_FREE_FORM_MAPS = frozenset(
+    {
+        "labels",
+        "annotations",
+        "parameters",
+        "nodeSelector",
+        "hyperParameters",
+        "hyperparameters",
+        "configuration",
+        "config",
+        "requestParams",
+    }
+)
+"""Maps whose keys are the user's own words: a key that names a secret makes its value one."""
 _ARGUMENT_LISTS = frozenset({"args", "command"})
+_NAMED_VALUE_LISTS = frozenset({"env", "httpHeaders", "headers"})
+"""Lists of {name, value} pairs (environment variables, a probe's HTTP headers)."""
 
 
 @dataclass(frozen=True)
@@ -253,8 +277,8 @@ def secret_values(data: Any, path: JsonPath = ()) -> Iterator[SecretValue]:
                 yield from _free_form_values(value, here)
             elif key in _ARGUMENT_LISTS and isinstance(value, list):
                 yield from _argument_values(value, here)
-            elif key == "env" and isinstance(value, list):
-                yield from _env_values(value, here)
+            elif key in _NAMED_VALUE_LISTS and isinstance(value, list):
+                yield from _env_values(value, here, env=key == "env")
             else:
                 yield from secret_values(value, here)
 
@@ -262,6 +286,12 @@ def secret_values(data: Any, path: JsonPath = ()) -> Iterator[SecretValue]:
 def _free_form_values(mapping: dict[str, Any], path: JsonPath) -> Iterator[SecretValue]:
     for key, value in mapping.items():
         here = (*path, key)
+        if isinstance(value, dict):  # nested settings are the user's words too
+            key_finding = _text_finding(key, here)
+            if key_finding:
+                yield SecretValue(here, key_finding.why, MASK, at_key=True)
+            yield from _free_form_values(value, here)
+            continue
         if not isinstance(value, str):
             yield from secret_values({key: value}, path)
             continue
@@ -273,7 +303,7 @@ def _free_form_values(mapping: dict[str, Any], path: JsonPath) -> Iterator[Secre
             yield found
 
 
-def _env_values(variables: list[Any], path: JsonPath) -> Iterator[SecretValue]:
+def _env_values(variables: list[Any], path: JsonPath, *, env: bool) -> Iterator[SecretValue]:
     for index, variable in enumerate(variables):
         here = (*path, index)
         if not (
@@ -285,8 +315,9 @@ def _env_values(variables: list[Any], path: JsonPath) -> Iterator[SecretValue]:
             continue
         name, value = variable["name"], variable["value"]
         where = (*here, "value")
-        found = _text_finding(value, where, env=True) or _named_value(
-            name, value, where, f"environment variable {name}", env=True
+        what = f"environment variable {name}" if env else f"the header {name}"
+        found = _text_finding(value, where, env=env) or _named_value(
+            name, value, where, what, env=env
         )
         if found:
             yield found

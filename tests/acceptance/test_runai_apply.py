@@ -316,6 +316,23 @@ def test_a_missing_token_is_a_usage_error(
     assert server.plane.calls == []
 
 
+@pytest.mark.parametrize("token", ["first\nsecond-half-of-it", "tab\there", "bell\x07x"])
+def test_a_token_that_is_not_one_word_is_refused_unshown(
+    token: str,
+    repo: Path,
+    server: runai_server.RunningServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A token with a line break used to reach http.client, whose error printed it whole
+    inside a traceback."""
+    monkeypatch.setenv("RUNAI_TOKEN", token)
+    result = _apply(repo)
+    assert result.exit_code == 2
+    assert "RUNAI_TOKEN holds a line break, a space or a control character" in result.stderr
+    assert "second-half" not in result.stderr and "Traceback" not in result.stderr
+    assert server.plane.calls == []
+
+
 def test_an_unreachable_control_plane_is_reported_per_workload(
     repo: Path, server: runai_server.RunningServer
 ) -> None:

@@ -46,6 +46,9 @@ KNOWN = [
         "Azure",
         "AccountKey=****",
     ),
+    ("s3://minio:" + "pa/ss@bucket/models", "password", "s3://minio:****@bucket/models"),
+    ("LS0tLS1CRUdJTi" + "BQUklWQVRFIEtFWS0tLS0tCk1JSUU=", "base64-encoded PEM", "****"),
+    ("eC0tLS0tQkVHSU" + "4gUFJJVkFURSBLRVktLS0tLQo=", "base64-encoded PEM", "****"),
 ]
 
 
@@ -72,6 +75,8 @@ PLAIN = [
     "sk-learn-pipeline-example",
     "basic auth is off",
     "TOKENIZERS_PARALLELISM",
+    "https://registry.example.com:443/@scope/package",
+    "http://host:8080/users/@me",
 ]
 
 
@@ -130,3 +135,29 @@ def test_masked_text_never_holds_the_secret(secret: str, before: str, after: str
 def test_printed_text_carries_no_control_characters_and_no_credential() -> None:
     printed = clean("kind \x1b[2J\n::error::x \u202e " + KNOWN[0][0])
     assert printed == "kind \\u001b[2J\\u000a::error::x \\u202e ghp_****"
+
+
+@pytest.mark.parametrize(
+    ("data", "path"),
+    [
+        ({"hyperParameters": {"aws_secret_access_key": "plain"}}, ("hyperParameters",)),
+        ({"configuration": {"storage": {"password": "hunter2"}}}, ("configuration", "storage")),
+        ({"config": {"api_token": "abc"}}, ("config",)),
+        (
+            {"readinessProbe": {"httpGet": {"httpHeaders": [{"name": "X-Api-Key", "value": "k"}]}}},
+            ("readinessProbe", "httpGet", "httpHeaders", 0),
+        ),
+    ],
+)
+def test_named_credentials_are_found_wherever_the_user_names_keys(
+    data: dict[str, object], path: tuple[str | int, ...]
+) -> None:
+    found = list(secrets.secret_values(data))
+    assert len(found) == 1
+    assert found[0].path[: len(path)] == path
+    assert "the name says it is a secret" in found[0].why
+
+
+def test_settings_that_name_no_secret_are_left_alone() -> None:
+    data = {"hyperParameters": {"learning_rate": "3e-4", "tokenizer": "fast"}}
+    assert list(secrets.secret_values(data)) == []

@@ -92,7 +92,13 @@ def open_context(root: Path, environment: str, state: Path | None, timeout: floa
             f"{settings.token_variable} is not set: export the Run:ai API's bearer token in it "
             "(spec.platforms.runai.tokenVariable names another variable)"
         )
-    client = RunaiClient(settings.base_url, token.strip(), timeout=timeout, retry=RETRY)
+    token = token.strip()
+    if not token.isprintable() or any(c.isspace() for c in token):
+        raise UsageProblem(
+            f"{settings.token_variable} holds a line break, a space or a control character; a "
+            "bearer token is one word: export it again (without the text around it)"
+        )
+    client = RunaiClient(settings.base_url, token, timeout=timeout, retry=RETRY)
     path = state or root / WORK_DIR / PLATFORM / f"{environment}.json"
     return Context(environment, settings, client, path)
 
