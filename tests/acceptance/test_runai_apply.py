@@ -408,3 +408,29 @@ def test_what_the_server_adds_of_its_own_is_not_a_change(
     result = _apply(repo)
     assert result.exit_code == 0, result.stderr
     assert "nothing to do (3 unchanged)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xff not json",
+        b'{"format": 1, "environment": "dev", "workloads": []}',
+        b'{"format": 1, "environment": "dev", "workloads": {"a": {"workloadId": 7}}}',
+        b'{"format": 1, "environment": "dev", "workloads": {"a": '
+        b'{"workloadId": "w", "label": "x", "applied": "text"}}}',
+        b'{"format": 1, "environment": "prod", "workloads": {}}',
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+)
+def test_a_damaged_state_file_is_refused_with_a_message(
+    content: bytes, repo: Path, server: runai_server.RunningServer
+) -> None:
+    state = repo / STATE
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_bytes(content)
+    result = _apply(repo)
+    assert result.exit_code == 1
+    assert "cannot read the Run:ai state file" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert server.plane.calls == []
+    assert state.read_bytes() == content

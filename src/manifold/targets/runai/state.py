@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from manifold import workdir
 from manifold.errors import OutputProblem, ProblemsFound
 from manifold.layout import canonical_json
 
@@ -45,22 +45,45 @@ def workload_key(request: dict[str, Any]) -> str:
     return f"{request.get('clusterId')}/{request.get('projectId')}/{request.get('name')}"
 
 
-def load(path: Path, environment: str) -> State:
-    if not path.exists():
-        return State(environment)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT or data.get("environment") != environment:
-            raise ValueError(f"it is not a format-{FORMAT} state of environment {environment!r}")
-        workloads = {
-            key: Entry(entry["workloadId"], entry["label"], entry["applied"])
-            for key, entry in data["workloads"].items()
+def _schema(environment: str) -> workdir.StateSchema:
+    entry = {
+        "type": "object",
+        "required": ["workloadId", "label", "applied"],
+        "additionalProperties": False,
+        "properties": {
+            "workloadId": {"type": "string", "minLength": 1},
+            "label": {"type": "string"},
+            "applied": {"type": "object"},
+        },
+    }
+    return workdir.StateSchema(
+        {
+            "type": "object",
+            "required": ["format", "environment", "workloads"],
+            "additionalProperties": False,
+            "properties": {
+                "format": {"const": FORMAT},
+                "environment": {"const": environment},
+                "workloads": {"type": "object", "additionalProperties": entry},
+            },
         }
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+    )
+
+
+def load(path: Path, environment: str) -> State:
+    if not os.path.lexists(path):
+        return State(environment)
+    data = workdir.read_state(path, _schema(environment))
+    if data is None:
         raise ProblemsFound(
-            f"cannot read the Run:ai state file {path}: {error}; restore it from where it is "
-            "kept (without it manifold cannot find the workloads it created)"
-        ) from error
+            f"cannot read the Run:ai state file {path}: it is not a format-{FORMAT} state of "
+            f"environment {environment!r} (a regular JSON file of that form); restore it from "
+            "where it is kept (without it manifold cannot find the workloads it created)"
+        )
+    workloads = {
+        key: Entry(entry["workloadId"], entry["label"], entry["applied"])
+        for key, entry in data["workloads"].items()
+    }
     return State(environment, workloads)
 
 
