@@ -175,7 +175,7 @@ def write_tree(
     blocked = blocked_paths(current, wanted)
     if blocked:
         raise OutputProblem(
-            "manifold would overwrite files or folders it did not write: "
+            "manifold would overwrite files it did not write, or folders holding them: "
             + ", ".join(f"{RENDERED_DIR}/{p}" for p in blocked)
             + "; move them out of rendered/ or rename the objects"
         )
@@ -226,6 +226,7 @@ def _replace(root: Path, new_tree: dict[str, bytes | None], touched: set[str], f
     """Bring the shadow tree to `new_tree` and exchange it with rendered/."""
     work, rendered = root / WORK_DIR, root / RENDERED_DIR
     shadow = work / SHADOW_DIR
+    workdir.folder(root, create=True)
     treestate.mark_shadow_unclean(work)
     if not fresh and workdir.child_is_folder(shadow):
         _update_shadow(shadow, rendered, new_tree, touched)
