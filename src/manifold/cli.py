@@ -2,7 +2,7 @@
 
 Exit codes: 0 ok, 1 problems found (nothing written) or `diff --exit-code` found
 differences, 2 usage error, 3 drift (check), 70 internal error (a bug in manifold: please
-report it).
+report it), 130 interrupted. docs/commands.md lists them for users.
 
 Heavy modules are imported inside the commands so that `manifold --help` stays fast.
 """
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from manifold import __version__
-from manifold.errors import EXIT_INTERNAL, ManifoldError
+from manifold.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ManifoldError
 from manifold.options import (
     CheckOptions,
     DiffFormat,
@@ -98,7 +98,7 @@ def _run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("manifold: interrupted; rendered/ was left as it was", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception:
         from manifold import secrets
 
