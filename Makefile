@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: render test lint format bench clean
+.PHONY: render test lint format docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,5 +31,9 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## docs: build the documentation site (docs/ -> site/) as the test suite does, strictly
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) .manifold .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .manifold .pytest_cache .mypy_cache .ruff_cache site

@@ -1,5 +1,5 @@
 """manifold's benchmark: a synthetic repository at monorepo scale, rendered by manifold and by
 its peers (kustomize, Kapitan) and against the floor (emit and write, nothing else).
 
-Run it as `python bench/run.py --projects 1000 --envs 3`; README.md ("Performance") explains it.
+Run it as `python bench/run.py --projects 1000 --envs 3`; docs/performance.md explains it.
 """

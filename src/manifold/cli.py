@@ -2,7 +2,7 @@
 
 Exit codes: 0 ok, 1 problems found (nothing written) or `diff --exit-code` found
 differences, 2 usage error, 3 drift (check), 70 internal error (a bug in manifold: please
-report it).
+report it), 130 interrupted. docs/commands.md lists them for users.
 
 Heavy modules are imported inside the commands so that `manifold --help` stays fast.
 """
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from manifold import __version__
-from manifold.errors import EXIT_INTERNAL, EXIT_PROBLEMS, ManifoldError
+from manifold.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS, ManifoldError
 from manifold.options import (
     CheckOptions,
     DiffFormat,
@@ -130,7 +130,7 @@ def _run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("manifold: interrupted; rendered/ was left as it was", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except OSError as error:  # the machine's fault (a full disk, a read-only folder), not a bug
         where = f" ({os.fsdecode(error.filename)!r})" if error.filename else ""
         message = f"{error.strerror or error}{where}; fix that and run again"

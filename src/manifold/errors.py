@@ -14,6 +14,8 @@ EXIT_DIFFERENCES = 1
 EXIT_USAGE = 2
 EXIT_DRIFT = 3
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+"""Ctrl-C: 128 + SIGINT, as shells report a process the signal ended."""
 
 
 class ManifoldError(Exception):

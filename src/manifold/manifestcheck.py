@@ -34,6 +34,7 @@ from manifold.schemalocations import (
     kubernetes_version,
 )
 from manifold.schemastore import SCHEMAS_DIR, SchemaError
+from manifold.wording import counted
 
 Status = Literal["valid", "invalid", "error", "skipped"]
 _STATUSES: tuple[Status, ...] = ("valid", "invalid", "error", "skipped")
@@ -131,10 +132,8 @@ def validate_manifests(options: ValidateOptions) -> Outcome:
         for resource in manifests.resources(name, raw, strict=options.strict):
             results.append(checker.check(resource))
     counts = Counter(result.status for result in results)
-    summary = (
-        f"{len(results)} resource{'s' if len(results) != 1 else ''} in {files} "
-        f"file{'s' if files != 1 else ''} - "
-        + ", ".join(f"{_WORDS[status]}: {counts[status]}" for status in _STATUSES)
+    summary = f"{counted(len(results), 'resource')} in {counted(files, 'file')} - " + ", ".join(
+        f"{_WORDS[status]}: {counts[status]}" for status in _STATUSES
     )
     totals: dict[str, int] = {"files": files, "resources": len(results)}
     totals.update((status, counts[status]) for status in _STATUSES)

@@ -62,6 +62,7 @@ from manifold.sources import (
 )
 from manifold.treestate import KeptFile
 from manifold.validate import object_errors
+from manifold.wording import counted, rendered_tally
 
 Progress = envbuild.Progress
 
@@ -114,6 +115,10 @@ class Build:
     """What the next render may reuse, by environment and project."""
     project_files: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Every project file read: its digest and the project's name, by path."""
+
+    def tally(self) -> str:
+        """The summary's count: objects and files apart, as files may hold no object."""
+        return rendered_tally(len(self.environments), self.objects, len(self.files))
 
     def encoded(self) -> dict[str, bytes | KeptFile]:
         return {
@@ -336,20 +341,24 @@ def build(
         files.update(rendered.files)
         objects += rendered.count
         kept[name] = CachedEnvironment(rendered.projects, rendered.objects)
-    files.update(_sync_files(inputs, store, diagnostics))
+    sync_files, sync_count = _sync_files(inputs, store, diagnostics)
+    files.update(sync_files)
+    objects += sync_count
     return Build(tuple(names), files, objects, versions, kept, inputs.files), diagnostics
 
 
-def _sync_files(inputs: Inputs, store: SchemaStore, diagnostics: Diagnostics) -> dict[str, str]:
-    """Flux and Argo CD objects, from every environment whichever are rendered: they share
-    folders (an ApplicationSet lists several environments)."""
+def _sync_files(
+    inputs: Inputs, store: SchemaStore, diagnostics: Diagnostics
+) -> tuple[dict[str, str], int]:
+    """Flux and Argo CD objects, from every environment whichever are rendered (they share
+    folders: an ApplicationSet lists several environments): their files, and how many."""
     objects, found = sync_objects(inputs.environments)
     diagnostics.extend(found)
     for sync_object in objects:
         for error in object_errors(sync_object.body, store, DEFAULT_KUBERNETES_VERSION):
             where = format_json_path(error.path) or "the top level"
             diagnostics.add(sync_object.diagnostic(f"{where}: {error.message}"))
-    return sync_layout(objects)
+    return sync_layout(objects), len(objects)
 
 
 def _fail_on_errors(diagnostics: Diagnostics) -> None:
@@ -385,12 +394,12 @@ def render(
         _fail_on_errors(diagnostics)
         changes = writer.write_tree(options.root, built.encoded(), scope, current)
         cache.save(built.project_files, built.kept)
-    counted = f"{built.objects} objects in {len(built.environments)} environments"
+    tally = built.tally()
     if not changes:
-        summary = f"rendered/ is up to date ({counted})"
+        summary = f"rendered/ is up to date ({tally})"
     else:
         summary = (
-            f"rendered {counted}: "
+            f"rendered {tally}: "
             f"{len(changes.added)} added, {len(changes.changed)} changed, "
             f"{len(changes.removed)} removed"
         )
@@ -428,9 +437,7 @@ def check(options: CheckOptions, progress: Progress | None) -> Outcome:
         raise DriftFound("rendered/ or schemas/ are out of date", [*drift, *_warnings(diagnostics)])
     cache.save(built.project_files, built.kept)
     return Outcome(
-        f"rendered/ and schemas/ are up to date ({built.objects} objects in "
-        f"{len(built.environments)} environments)",
-        _warnings(diagnostics),
+        f"rendered/ and schemas/ are up to date ({built.tally()})", _warnings(diagnostics)
     )
 
 
@@ -471,7 +478,7 @@ def validate(options: ValidateOptions, progress: Progress | None) -> Outcome:
     executable = kubeconform.find(options.kubeconform)
     built, diagnostics = build(options.root, (), progress)
     _fail_on_errors(diagnostics)
-    summary = f"inputs and the {built.objects} objects they render are valid"
+    summary = f"inputs and the {counted(built.objects, 'object')} they render are valid"
     if executable is not None:
         report = kubeconform.check(
             executable, options.root, built.texts(), built.kubernetes_versions

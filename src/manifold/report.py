@@ -9,6 +9,7 @@ from typing import Any
 
 from manifold import secrets
 from manifold.diagnostics import Diagnostic
+from manifold.wording import counted
 
 # Characters a terminal or a CI log would act on rather than show: C0 and C1 controls
 # (escape sequences, carriage returns that overwrite a line, newlines that start a fake
@@ -53,9 +54,9 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
     warnings = len(diagnostics) - errors
     parts = []
     if errors:
-        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+        parts.append(counted(errors, "error"))
     if warnings:
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        parts.append(counted(warnings, "warning"))
     return ", ".join(parts)
 
 

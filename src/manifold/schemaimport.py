@@ -18,6 +18,7 @@ from manifold.errors import ProblemsFound
 from manifold.options import ImportOptions
 from manifold.outcome import Outcome
 from manifold.schemastore import IMPORTED_LIST, SCHEMAS_DIR, imported_paths
+from manifold.wording import counted
 from manifold.yamlio import YamlError
 
 LISTING_HEADER = (
@@ -77,6 +78,4 @@ def import_schemas(options: ImportOptions) -> Outcome:
         listing.write_text(LISTING_HEADER + "".join(f"{p}\n" for p in listed), encoding="utf-8")
     where = "schemas/" if into_repository else str(folder)
     files = len(options.files)
-    return Outcome(
-        f"{where}: {len(converted)} schemas from {files} file{'s' if files != 1 else ''}"
-    )
+    return Outcome(f"{where}: {counted(len(converted), 'schema')} from {counted(files, 'file')}")

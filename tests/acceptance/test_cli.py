@@ -49,6 +49,30 @@ def test_render_from_scratch_gives_the_committed_tree(example_repo: Path) -> Non
     assert tree_bytes(example_repo / "rendered") == committed
 
 
+def test_render_counts_objects_and_files_apart(example_repo: Path) -> None:
+    rendered = example_repo / "rendered"
+    files = sorted(p.relative_to(rendered).as_posix() for p in rendered.rglob("*") if p.is_file())
+    # Every file holds one object but the lists of objects: kustomizations and Run:ai's index.
+    lists = [
+        f for f in files if f.endswith("kustomization.yaml") or f.endswith("_runai/index.yaml")
+    ]
+    assert lists and len(lists) < len(files)
+    for path in sorted(rendered.rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    result = run_cli("render", "-C", str(example_repo))
+    assert result.exit_code == 0, result.stderr
+    objects = len(files) - len(lists)
+    assert result.stdout == (
+        f"rendered 3 environments, {objects} objects in {len(files)} files: "
+        f"{len(files)} added, 0 changed, 0 removed\n"
+    )
+    again = run_cli("render", "-C", str(example_repo))
+    tally = f"3 environments, {objects} objects in {len(files)} files"
+    assert again.stdout == f"rendered/ is up to date ({tally})\n"
+    checked = run_cli("check", "-C", str(example_repo))
+    assert checked.stdout == f"rendered/ and schemas/ are up to date ({tally})\n"
+
+
 class TestDrift:
     def test_edited_rendered_file(self, example_repo: Path) -> None:
         target = example_repo / "rendered/prod/chat-assistant/inferenceservice-chat.yaml"

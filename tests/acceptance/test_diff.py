@@ -20,7 +20,7 @@ PROD_OVERRIDE_EDITED = "replicas: {min: 2, max: 12}\n          autoscaling"
 
 @pytest.fixture
 def one_value_edited(example_git_repo: Path) -> Path:
-    """The README's edit: prod's chat service may grow to 12 replicas instead of 8."""
+    """The tour's edit (README.md): prod's chat service may grow to 12 replicas, not 8."""
     edit(example_git_repo / PROJECT, PROD_OVERRIDE, PROD_OVERRIDE_EDITED)
     return example_git_repo
 
@@ -54,9 +54,10 @@ class TestOneValueEdited:
         assert resource["fields"] == [{"path": "spec.engine.maxReplicas", "before": 8, "after": 12}]
         assert result.stdout == snapshot(extension_class=JsonSnapshot)
 
-    def test_the_readme_shows_this_very_comment(self, one_value_edited: Path) -> None:
+    def test_the_workflow_page_shows_this_very_comment(self, one_value_edited: Path) -> None:
         comment = run_cli("diff", "-C", str(one_value_edited), "--format", "markdown").stdout
-        assert comment in (REPO_ROOT / "README.md").read_text(), "README's example diff is stale"
+        page = (REPO_ROOT / "docs/workflow.md").read_text()
+        assert comment in page, "docs/workflow.md's example diff is stale"
 
     def test_exit_code(self, one_value_edited: Path) -> None:
         assert run_cli("diff", "-C", str(one_value_edited), "--exit-code").exit_code == 1

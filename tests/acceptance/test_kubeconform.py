@@ -213,7 +213,7 @@ def test_resources_that_could_not_be_checked(stand_in: StandIn) -> None:
     )
     code, [diagnostic], message = _validate()
     assert code == 1
-    assert "0 invalid, 1 errors" in message
+    assert "0 invalid, 1 error, 0 skipped" in message
     assert diagnostic["message"] == (
         "kubeconform could not check GitRepository 'manifold-prod': "
         "could not find schema for GitRepository"

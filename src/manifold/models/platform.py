@@ -313,7 +313,10 @@ class Capacity(Strict):
 class PlatformSpec(Strict):
     """What the platform is in one environment, after every overlay has been applied."""
 
-    platform: PlatformName
+    platform: PlatformName = Field(
+        description="Where this file runs: ome (OME), substratus (Substratus) or runai "
+        "(NVIDIA Run:ai)."
+    )
     namespace: DnsLabel | None = Field(
         default=None,
         description="Where its namespaced objects go unless they say; defaults to its name.",

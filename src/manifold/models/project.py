@@ -141,7 +141,10 @@ class Service(Component):
 class ProjectSpec(Strict):
     """What a project is in one environment, after every overlay has been applied."""
 
-    platform: PlatformName
+    platform: PlatformName = Field(
+        description="Where the project runs: ome (OME), substratus (Substratus) or runai "
+        "(NVIDIA Run:ai)."
+    )
     models: list[Model] = Field(default_factory=list)
     services: list[Service] = Field(default_factory=list)
     runtimes: list[ProjectServingRuntime] = Field(

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from manifold.targets.runai.reconcile import contains, patch_value
+from manifold.targets.runai.client import ApiError, RunaiClient
+from manifold.targets.runai.reconcile import (
+    AuthenticationFailed,
+    Context,
+    contains,
+    patch_value,
+    stop_on_authentication,
+)
+from manifold.targets.runai.settings import RunaiSettings
 from manifold.targets.runai.state import Entry, State, load, save
+
+CLUSTER = "c4e2a9d6-7b1f-4c3e-8d5a-6f0b2e4c8a17"
 
 
 @pytest.mark.parametrize(
@@ -56,3 +67,25 @@ def test_state_round_trips_and_refuses_another_environment(tmp_path: Any) -> Non
     path.write_text("{not json")
     with pytest.raises(Exception, match="cannot read the Run:ai state file"):
         load(path, "dev")
+
+
+@pytest.mark.parametrize(
+    ("changed", "told"),
+    [
+        (0, "nothing was changed"),
+        (1, "1 change was made before"),
+        (3, "3 changes were made before"),
+    ],
+)
+def test_a_refused_token_says_what_was_already_done(
+    tmp_path: Path, changed: int, told: str
+) -> None:
+    settings = RunaiSettings.model_validate(
+        {"baseUrl": "https://acme.run.ai", "clusterId": CLUSTER, "projectId": "35"}
+    )
+    client = RunaiClient("https://acme.run.ai", "token")
+    context = Context("prod", settings, client, tmp_path / "prod.json")
+    with pytest.raises(AuthenticationFailed) as raised:
+        stop_on_authentication(context, ApiError(401, "unauthorized"), changed)
+    assert raised.value.message.endswith(f"; {told}")
+    stop_on_authentication(context, ApiError(503, "busy"), changed)  # not a refused token

@@ -35,6 +35,7 @@ from manifold.targets.runai.client import ApiError, RetryPolicy, RunaiClient
 from manifold.targets.runai.form import FORM, PLATFORM, name_values
 from manifold.targets.runai.settings import RunaiSettings
 from manifold.targets.runai.state import Entry, State, load, locked, save, workload_key
+from manifold.wording import counted
 from manifold.writer import RENDERED_DIR, WORK_DIR
 
 RETRY = RetryPolicy()
@@ -329,7 +330,10 @@ def _refusal(entry: Entry, file: str, why: str) -> Diagnostic:
 
 def stop_on_authentication(context: Context, error: ApiError, changed: int) -> None:
     if error.status == 401:
-        done = "nothing was changed" if changed == 0 else f"{changed} changes were made before"
+        if changed == 0:
+            done = "nothing was changed"
+        else:
+            done = f"{counted(changed, 'change')} {'was' if changed == 1 else 'were'} made before"
         raise AuthenticationFailed(
             f"the Run:ai API at {context.settings.base_url} refused the token in "
             f"${context.settings.token_variable} ({error}); {done}"
