@@ -2,11 +2,17 @@
 workloads in memory and speaks the inference API of seed 002.
 
 It implements create, get, update (PATCH, as an RFC 7386 merge patch of the spec), delete
-and the workload metrics endpoint. Every request body is checked against the seed's
-OpenAPI schema (made strict, tests/runai_openapi.py) and refused with 400 and the API's
-error shape when it does not validate; every answer it gives is checked against the seed's
-schema for that answer too, and a mismatch is recorded in `faults` (a bug in this server).
-Tests steer it through `fail`, `delete_slowly` and `add_foreign`.
+and the workload metrics endpoint, and the Workloads API's list (`GET /api/v1/workloads`
+with `filterBy` terms `field==value`, answered as `{"workloads": [...]}` whose items carry
+`id`, `name`, `projectId`, `clusterId` and `type`), which seed 002 does not hold: its shape
+follows Run:ai's published Workloads API, and its answers are not schema-checked. Every
+request body is checked against the seed's OpenAPI schema (made strict,
+tests/runai_openapi.py) and refused with 400 and the API's error shape when it does not
+validate; every answer it gives is checked against the seed's schema for that answer too,
+and a mismatch is recorded in `faults` (a bug in this server). Tests steer it through
+`fail`, `delete_slowly`, `add_foreign` and `misbehave`: the next requests get an answer cut
+short, a malformed status line, JSON nested 100,000 deep, an answer that trickles in a byte
+at a time, or a redirect to another host.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import datetime
 import json
 import re
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,7 +36,11 @@ from tests import runai_openapi
 COLLECTION = "/api/v1/workloads/inferences"
 ITEM = "/api/v1/workloads/inferences/{workloadId}"
 METRICS = "/api/v1/workloads/inferences/{workloadId}/metrics"
+WORKLOADS = "/api/v1/workloads"
 _ITEM = re.compile(rf"^{COLLECTION}/([^/]+)(/metrics)?$")
+MISBEHAVIOURS = ("cut-short", "bad-status-line", "deep-json", "trickle", "redirect")
+TRICKLE_SECONDS = 5.0
+"""How long a trickling answer goes on at most (the client must give up well before)."""
 
 
 @dataclass
@@ -59,7 +70,13 @@ class ControlPlane:
     deleting: dict[str, int] = field(default_factory=dict)
     """Workload id -> how many more GETs show it being deleted before it is gone."""
     slow_deletes: int = 0
+    misbehaviours: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def misbehave(self, kind: str, times: int = 1) -> None:
+        """Answer the next `times` requests in the way `kind` names (see MISBEHAVIOURS)."""
+        assert kind in MISBEHAVIOURS, kind
+        self.misbehaviours.extend([kind] * times)
 
     def fail(
         self, status: int, *, method: str | None = None, name: str | None = None, times: int = 1
@@ -135,8 +152,43 @@ class _Handler(BaseHTTPRequestHandler):
             return
         with plane.lock:
             plane.calls.append(Call(method, self.path, body))
-            status, answer, operation = self._route(plane, method, url.path, url.query, body)
+            misbehaviour = plane.misbehaviours.pop(0) if plane.misbehaviours else None
+            if misbehaviour == "none":  # a placeholder that lets one request through
+                misbehaviour = None
+            if misbehaviour is None:
+                status, answer, operation = self._route(plane, method, url.path, url.query, body)
+        if misbehaviour is not None:
+            self._misbehave(misbehaviour)
+            return
         self._answer(status, answer, operation)
+
+    def _misbehave(self, kind: str) -> None:
+        """Answer as a broken server or proxy would; nothing is changed on the plane."""
+        self.close_connection = True
+        out = self.wfile
+        if kind == "bad-status-line":
+            out.write(b"HTTP/1.1 OK-ish and then some\r\n\r\n")
+        elif kind == "cut-short":
+            out.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+            out.write(b'Content-Length: 4096\r\n\r\n{"name": "cut')
+        elif kind == "deep-json":
+            data = b"[" * 100_000 + b"]" * 100_000
+            out.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+            out.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
+        elif kind == "redirect":
+            out.write(b"HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:9/x\r\n")
+            out.write(b"Content-Length: 0\r\n\r\n")
+        else:  # trickle: a byte at a time, within TRICKLE_SECONDS, until the client leaves
+            out.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+            out.write(b"Content-Length: 100000\r\n\r\n")
+            ends = time.monotonic() + TRICKLE_SECONDS
+            with contextlib.suppress(OSError):
+                while time.monotonic() < ends:
+                    out.write(b" ")
+                    out.flush()
+                    time.sleep(0.05)
+        with contextlib.suppress(OSError):
+            out.flush()
 
     def _route(
         self, plane: ControlPlane, method: str, path: str, query: str, body: Any
@@ -144,6 +196,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Authorization") != f"Bearer {plane.token}":
             return 401, {"code": 401, "message": "Unauthorized: the token is not valid"}, None
         match = _ITEM.match(path)
+        if path == WORKLOADS and method == "GET":
+            return 200, self._list(plane, query), None
         if path == COLLECTION and method == "POST":
             operation = ("POST", COLLECTION)
         elif match and match.group(2) and method == "GET":
@@ -226,6 +280,24 @@ class _Handler(BaseHTTPRequestHandler):
                 workload["deletedAt"] = _now()
             return 202, {"code": 202, "message": "deletion accepted"}
         return self._metrics(query)
+
+    def _list(self, plane: ControlPlane, query: str) -> dict[str, Any]:
+        terms = [term.split("==", 1) for term in parse_qs(query).get("filterBy", [])]
+        wanted = {field: value for field, value in terms}
+        found = [
+            {
+                "id": workload["workloadId"],
+                "name": workload["name"],
+                "projectId": workload["projectId"],
+                "clusterId": workload["clusterId"],
+                "type": "inference",
+                "phase": workload["actualPhase"],
+            }
+            for workload in plane.workloads.values()
+            if not workload.get("deletedAt")
+            and all(workload.get(field) == value for field, value in wanted.items())
+        ]
+        return {"workloads": found, "next": 0}
 
     def _metrics(self, query: str) -> tuple[int, Any]:
         parameters = parse_qs(query)

@@ -9,6 +9,7 @@ in dev) with dev's baseUrl pointing at the server.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -264,11 +265,59 @@ def test_a_failing_workload_does_not_stop_the_others(
 def test_the_api_refusing_a_body_is_reported_with_its_message(
     repo: Path, server: runai_server.RunningServer
 ) -> None:
-    assert _apply(repo).exit_code == 0
-    (repo / STATE).unlink()  # the same names again, as if new: the API says no
+    server.plane.fail(400, method="POST", name="complete")
     result = _apply(repo)
     assert result.exit_code == 1
-    assert "HTTP 400: a workload named 'complete' already exists in the project" in result.stderr
+    assert "create code/complete: HTTP 400: injected failure" in result.stderr
+
+
+def test_a_lost_state_file_adopts_what_the_control_plane_has(
+    repo: Path, server: runai_server.RunningServer
+) -> None:
+    """The control plane is the truth: workloads found by (cluster, project, name) and
+    labelled as this environment's are adopted, never created twice."""
+    assert _apply(repo).exit_code == 0
+    before = dict(server.plane.live())
+    (repo / STATE).unlink()
+    start = len(server.plane.calls)
+    result = _apply(repo)
+    assert result.exit_code == 0, result.stderr
+    assert "nothing to do (3 unchanged, 3 adopted)" in result.stdout
+    for label in ALL:
+        assert f"& adopt    {label}" in result.stdout
+    assert server.plane.live() == before
+    assert [c for c in server.plane.calls[start:] if c.method != "GET"] == []
+    again = _apply(repo)
+    assert "nothing to do (3 unchanged)" in again.stdout
+
+
+def test_a_stale_state_entry_finds_the_workload_again(
+    repo: Path, server: runai_server.RunningServer
+) -> None:
+    """The state names a workload id the control plane no longer knows, while a workload of
+    the same identity and this environment's labels lives under another id."""
+    assert _apply(repo).exit_code == 0
+    state = json.loads((repo / STATE).read_text())
+    for entry in state["workloads"].values():
+        entry["workloadId"] = "00000000-0000-4000-8000-000000000000"
+    (repo / STATE).write_text(json.dumps(state))
+    start = len(server.plane.calls)
+    result = _apply(repo)
+    assert result.exit_code == 0, result.stderr
+    assert "3 adopted" in result.stdout
+    assert [c for c in server.plane.calls[start:] if c.method != "GET"] == []
+
+
+def test_a_same_named_workload_that_is_not_ours_is_left_alone(
+    repo: Path, server: runai_server.RunningServer
+) -> None:
+    request = _request(repo, "code/complete")
+    foreign = server.plane.add_foreign({**request, "spec": {"image": "someone/else"}})
+    result = _apply(repo)
+    assert result.exit_code == 1
+    assert f"already has a workload named 'complete' (workload {foreign})" in result.stderr
+    assert sum(1 for w in server.plane.workloads.values() if w["name"] == "complete") == 1
+    assert server.plane.workloads[foreign]["spec"] == {"image": "someone/else"}
 
 
 def test_503_is_retried_with_backoff(repo: Path, server: runai_server.RunningServer) -> None:
@@ -341,7 +390,7 @@ def test_an_unreachable_control_plane_is_reported_per_workload(
     result = _apply(repo)
     assert result.exit_code == 1
     for label in ALL:
-        assert f"create {label}: cannot reach the Run:ai API" in result.stderr
+        assert f"{label}: cannot look it up: cannot reach the Run:ai API" in result.stderr
     assert not (repo / STATE).exists() or _state(repo)["workloads"] == {}
 
 
@@ -434,3 +483,47 @@ def test_a_damaged_state_file_is_refused_with_a_message(
     assert "Traceback" not in result.stderr
     assert server.plane.calls == []
     assert state.read_bytes() == content
+
+
+@pytest.mark.parametrize("kind", [*runai_server.MISBEHAVIOURS, "storm"])
+@pytest.mark.parametrize("at", [0, 2, 5])
+def test_a_misbehaving_server_ends_the_run_cleanly(
+    kind: str, at: int, repo: Path, server: runai_server.RunningServer
+) -> None:
+    """A broken answer at any point of a run: exit 1 with a message, the state file as it
+    was (or holding only what was done), nothing created twice; the next run completes."""
+    assert _apply(repo).exit_code == 0
+    _render_with_a_new_label(repo)
+    state_before = (repo / STATE).read_bytes()
+    plane = server.plane
+    plane.calls.clear()
+    for _ in range(at):  # let the first requests through
+        plane.misbehaviours.append("none")
+    if kind == "storm":
+        plane.fail(503, times=50)
+    else:
+        plane.misbehave(kind, times=3)
+    started = time.monotonic()
+    result = _apply(repo, "--timeout", "1")
+    assert time.monotonic() - started < 20
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "cannot reach the Run:ai API" in result.stderr or "HTTP " in result.stderr
+    json.loads((repo / STATE).read_text())  # whole, whatever was done
+    plane.misbehaviours.clear()
+    plane.failures.clear()
+    healthy = _apply(repo)
+    assert healthy.exit_code == 0, healthy.stderr
+    assert "nothing to do" in _apply(repo).stdout
+    names = [w["name"] for w in plane.workloads.values() if not w.get("deletedAt")]
+    assert sorted(names) == sorted(set(names)), "a workload was created twice"
+    assert state_before  # the first run's state existed before the faults
+
+
+def _render_with_a_new_label(repo: Path) -> None:
+    """A change every workload of the environment must take (labels update in place)."""
+    dev = repo / "environments/dev.yaml"
+    dev.write_text(
+        dev.read_text().replace("environment-tier: development", "environment-tier: dev2")
+    )
+    _render(repo)

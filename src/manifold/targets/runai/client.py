@@ -4,10 +4,16 @@ Requests carry `Authorization: Bearer <token>`; the token is never logged, and a
 server sends back is scrubbed of it before it reaches a message. A 503 answer is retried
 with exponential backoff (or after the server's Retry-After); every other failure becomes an
 `ApiError` carrying the API's own message.
+
+The server is not trusted to behave: each request, answer included, must finish within
+`timeout` seconds in all (urllib's own timeout bounds each socket read, so an answer that
+trickles in a byte at a time would never end); an answer larger than MAX_ANSWER, cut short,
+with a malformed status line, or nested deeper than JSON decoding allows is an ApiError too.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -18,7 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 
 INFERENCES = "/api/v1/workloads/inferences"
+WORKLOADS = "/api/v1/workloads"
+"""The Workloads API's list (not in seed 002: GET with `filterBy` terms `field==value`)."""
 RETRIED_STATUS = 503
+MAX_ANSWER = 32 * 1024 * 1024
+_PIECE = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,25 @@ class RunaiClient:
                 return None
             raise
 
+    def find(self, cluster_id: str, project_id: str, name: str) -> list[str]:
+        """The ids of live workloads named `name` in that project and cluster. The filter is
+        asked of the server and checked again here: a workload is never taken for another."""
+        terms = [("filterBy", f"{f}=={v}") for f, v in _identity(cluster_id, project_id, name)]
+        query = urllib.parse.urlencode([*terms, ("deleted", "false"), ("limit", "500")])
+        answer = self._object("GET", f"{WORKLOADS}?{query}")
+        found = answer.get("workloads")
+        if not isinstance(found, list):
+            raise ApiError(None, f"GET {WORKLOADS}: the answer has no list of workloads")
+        wanted = dict(_identity(cluster_id, project_id, name))
+        return [
+            str(item["id"])
+            for item in found
+            if isinstance(item, dict)
+            and isinstance(item.get("id"), str)
+            and all(item.get(field) == value for field, value in wanted.items())
+            and not item.get("deletedAt")
+        ]
+
     def update(self, workload_id: str, patch: dict[str, Any]) -> dict[str, Any]:
         """PATCH an InferenceUpdateRequest."""
         return self._object("PATCH", self._path(workload_id), patch)
@@ -129,22 +158,26 @@ class RunaiClient:
             request = urllib.request.Request(
                 self._base + path, data=data, headers=headers, method=method
             )
+            deadline = time.monotonic() + self._timeout
             try:
                 with _OPENER.open(request, timeout=self._timeout) as response:
-                    text = response.read().decode("utf-8", "replace")
+                    text = _read_by(response, deadline, self._timeout)
                 return json.loads(text) if text.strip() else None
             except urllib.error.HTTPError as error:
-                text = error.read().decode("utf-8", "replace")
+                try:
+                    text = _read_by(error, deadline, self._timeout)
+                except (OSError, http.client.HTTPException):
+                    text = ""  # the status says enough
                 if error.code != RETRIED_STATUS or attempt == self._retry.attempts:
                     raise ApiError(error.code, self._explain(error.code, text)) from None
                 self._sleep(self._wait(attempt, error.headers.get("Retry-After")))
-            except (urllib.error.URLError, OSError) as error:
-                reason = getattr(error, "reason", error)
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+                reason = getattr(error, "reason", None) or type(error).__name__
                 raise ApiError(
                     None, self._scrub(f"{method} {self._base}{path}: {reason}")
                 ) from None
-            except json.JSONDecodeError:
-                raise ApiError(None, f"{method} {path}: the answer is not JSON") from None
+            except (ValueError, RecursionError):  # not JSON, or nested past what decodes
+                raise ApiError(None, f"{method} {path}: the answer is not usable JSON") from None
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _wait(self, attempt: int, retry_after: str | None) -> float:
@@ -169,3 +202,23 @@ class RunaiClient:
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._token, "<token>") if self._token else text
+
+
+def _identity(cluster_id: str, project_id: str, name: str) -> list[tuple[str, str]]:
+    return [("clusterId", cluster_id), ("projectId", project_id), ("name", name)]
+
+
+def _read_by(response: Any, deadline: float, timeout: float) -> str:
+    """The whole answer, by `deadline` and at most MAX_ANSWER bytes, else OSError."""
+    pieces: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the answer took longer than {timeout:g}s")
+        piece = response.read1(_PIECE) if hasattr(response, "read1") else response.read(_PIECE)
+        if not piece:
+            return b"".join(pieces).decode("utf-8", "replace")
+        size += len(piece)
+        if size > MAX_ANSWER:
+            raise OSError(f"the answer is larger than {MAX_ANSWER} bytes")
+        pieces.append(piece)

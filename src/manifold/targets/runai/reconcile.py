@@ -6,8 +6,14 @@ per difference: create what is missing, PATCH what changed in fields the API upd
 place, replace (delete, then create) what changed elsewhere, delete what manifold created
 and no longer renders. It prints the plan, then carries it out step by step, recording each
 success in the state file at once, so a run that fails half-way leaves a true record and the
-next run finishes the job. A workload the state file does not record, or whose labels say it
-is not this environment's manifold workload, is never changed.
+next run finishes the job. A workload whose labels say it is not this environment's
+manifold workload is never changed.
+
+The control plane is the truth and the state file a cache of workload ids: when the state
+has no entry for a request (it was lost, or never written because a run was killed after a
+create), or its entry names a workload that is gone, apply looks the workload up by its
+identity (cluster, project, name) through the Workloads API and adopts it when its labels
+name this environment: a second workload of the same name is never created.
 """
 
 from __future__ import annotations
@@ -187,6 +193,8 @@ class Plan:
     steps: list[Step] = field(default_factory=list)
     unchanged: int = 0
     problems: list[Diagnostic] = field(default_factory=list)
+    adopted: dict[str, Entry] = field(default_factory=dict)
+    """Workloads found on the control plane by identity, to record in the state file."""
 
 
 def is_gone(workload: dict[str, Any] | None) -> bool:
@@ -268,16 +276,20 @@ def make_plan(context: Context, desired: dict[str, Desired], state: State) -> Pl
     for key, want in sorted(desired.items(), key=lambda item: item[1].label):
         project = want.request["projectId"]
         entry = state.workloads.get(key)
-        if entry is None:
-            plan.steps.append(Step(Action.CREATE, key, want.label, project, "new", want))
-            continue
-        readable, remote = _read(context, entry, want.file, plan)
-        if not readable:
-            continue
-        if is_deleted(remote):
-            reason = "deleted outside manifold"
-            plan.steps.append(Step(Action.CREATE, key, want.label, project, reason, want, entry))
-            continue
+        remote: dict[str, Any] | None = None
+        if entry is not None:
+            readable, remote = _read(context, entry, want.file, plan)
+            if not readable:
+                continue
+        if entry is None or is_deleted(remote):
+            found = _look_up(context, key, want, plan)
+            if found is None:  # refused, or the look-up failed: told in plan.problems
+                continue
+            if found is _NOTHING:
+                reason = "deleted outside manifold" if entry is not None else "new"
+                plan.steps.append(Step(Action.CREATE, key, want.label, project, reason, want))
+                continue
+            entry, remote = found
         assert remote is not None
         if (why := _foreign(remote, want.request["name"], context.environment)) is not None:
             plan.problems.append(_refusal(entry, want.file, why))
@@ -304,6 +316,44 @@ def make_plan(context: Context, desired: dict[str, Desired], state: State) -> Pl
     order = list(Action)
     plan.steps.sort(key=lambda step: order.index(step.action))
     return plan
+
+
+_NOTHING: Any = object()
+"""What `_look_up` finds when no workload of that identity exists."""
+
+
+def _look_up(
+    context: Context, key: str, want: Desired, plan: Plan
+) -> tuple[Entry, dict[str, Any]] | Any | None:
+    """The live workload of `want`'s identity, adopted into `plan` when it is this
+    environment's; _NOTHING when there is none; None when there is one manifold may not
+    take (or the API could not say), a problem then being added to `plan`."""
+    request = want.request
+    try:
+        ids = context.client.find(request["clusterId"], request["projectId"], request["name"])
+        remotes = [(workload_id, context.client.get(workload_id)) for workload_id in ids]
+    except ApiError as error:
+        stop_on_authentication(context, error, changed=0)
+        plan.problems.append(Diagnostic(f"{want.label}: cannot look it up: {error}", want.file))
+        return None
+    live = [(i, remote) for i, remote in remotes if remote is not None and not is_deleted(remote)]
+    if not live:
+        return _NOTHING
+    workload_id, remote = live[0]
+    if (why := _foreign(remote, request["name"], context.environment)) is not None:
+        plan.problems.append(
+            Diagnostic(
+                f"{want.label}: project {request['projectId']} already has a workload named "
+                f"{request['name']!r} (workload {workload_id}), but {why}; manifold neither "
+                "changes it nor creates a second one",
+                want.file,
+                hint="rename the service, or delete that workload if it is no longer used",
+            )
+        )
+        return None
+    entry = Entry(workload_id, want.label, request)
+    plan.adopted[key] = entry
+    return entry, remote
 
 
 def _read(
@@ -342,10 +392,14 @@ def stop_on_authentication(context: Context, error: ApiError, changed: int) -> N
 
 def format_plan(context: Context, plan: Plan) -> str:
     where = f"environment {context.environment} at {context.settings.base_url}"
+    adopted = [entry.label for entry in plan.adopted.values()]
     if not plan.steps:
-        return f"Run:ai plan for {where}: nothing to do ({plan.unchanged} unchanged)"
+        also = f", {len(adopted)} adopted" if adopted else ""
+        lines = [f"Run:ai plan for {where}: nothing to do ({plan.unchanged} unchanged{also})"]
+        return "\n".join(lines + [_adopted_line(label) for label in sorted(adopted)])
     width = max(len(step.label) for step in plan.steps)
     lines = [f"Run:ai plan for {where}:"]
+    lines.extend(_adopted_line(label) for label in sorted(adopted))
     for step in plan.steps:
         lines.append(
             f"  {step.action.sign} {step.action.verb:<8} {step.label:<{width}}  "
@@ -354,6 +408,10 @@ def format_plan(context: Context, plan: Plan) -> str:
     if plan.unchanged:
         lines.append(f"  = {plan.unchanged} unchanged")
     return "\n".join(lines)
+
+
+def _adopted_line(label: str) -> str:
+    return f"  & adopt    {label}  found on the control plane by name; recorded in the state file"
 
 
 # --------------------------------------------------------------------------- apply
@@ -370,6 +428,7 @@ def apply(options: RunaiApplyOptions, show: Show | None) -> Outcome:
         details: dict[str, Any] = {
             "plan": [step.describe() for step in plan.steps],
             "unchanged": plan.unchanged,
+            "adopted": sorted(entry.label for entry in plan.adopted.values()),
         }
         if options.dry_run:
             if plan.problems:
@@ -379,6 +438,9 @@ def apply(options: RunaiApplyOptions, show: Show | None) -> Outcome:
                 f"dry run: {planned} change{'s' * (planned != 1)} planned; nothing was changed"
             )
             return Outcome(summary, details=details)
+        if plan.adopted:
+            state.workloads.update(plan.adopted)
+            save(context.state_path, state)
         done: dict[Action, int] = dict.fromkeys(Action, 0)
         failures = list(plan.problems)
         for step in plan.steps:
