@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manifold import workdir
-from manifold.diagnostics import DIAGNOSTIC_RECORD, Diagnostic
+from manifold import cacheforms, workdir
+from manifold.diagnostics import Diagnostic
 from manifold.errors import OutputProblem
 from manifold.fastpath import hash_folders
 from manifold.layout import PlacedFile
@@ -201,84 +201,6 @@ class CachedEnvironment:
     objects: dict[str, CachedObject]
 
 
-_STRING = {"type": "string"}
-_STRINGS = {"type": "array", "items": _STRING}
-_IDENTITIES = {"type": "array", "items": {**_STRINGS, "minItems": 4, "maxItems": 4}}
-_POSITIONS = {"type": "array", "items": {"type": "integer", "minimum": 0}}
-_DIAGNOSTICS = {"type": "array", "items": DIAGNOSTIC_RECORD}
-_NAMES_SCHEMA = workdir.StateSchema(
-    {
-        "type": "object",
-        "required": ["format", "context", "files"],
-        "properties": {
-            "format": {"const": _FORMAT},
-            "context": _STRING,
-            "files": {
-                "type": "object",
-                "additionalProperties": {**_STRINGS, "minItems": 2, "maxItems": 2},
-            },
-        },
-    }
-)
-
-
-def _environment_schema(environment: str) -> workdir.StateSchema:
-    """A cache file of `environment`: it names only files in that environment's folder, so a
-    file swapped in from another environment, or a path outside rendered/, is refused."""
-    placed = {
-        "type": "array",
-        "prefixItems": [
-            workdir.safe_path_schema(f"{environment}/"),
-            {"type": "string", "pattern": "^[0-9a-f]{32}$"},
-            _STRINGS,
-            {"type": "boolean"},
-            {"type": ["string", "null"]},
-        ],
-        "minItems": 5,
-        "maxItems": 5,
-    }
-    shared = {
-        "files": {"type": "array", "items": placed},
-        "identities": _IDENTITIES,
-        "selecting": _POSITIONS,
-        "diagnostics": _DIAGNOSTICS,
-    }
-    project = {
-        "type": "object",
-        "required": [*_PROJECT_FIELDS, "in_namespaces", "depends_on", *shared],
-        "additionalProperties": False,
-        "properties": {
-            **dict.fromkeys(_PROJECT_FIELDS, _STRING),
-            "in_namespaces": {"type": "boolean"},
-            "depends_on": {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
-            **shared,
-        },
-    }
-    kept_object = {
-        "type": "object",
-        "required": list(shared),
-        "additionalProperties": False,
-        "properties": shared,
-    }
-    return workdir.StateSchema(
-        {
-            "type": "object",
-            "required": ["format", "context", "environment", "projects", "objects"],
-            "additionalProperties": False,
-            "properties": {
-                "format": {"const": _FORMAT},
-                "context": _STRING,
-                "environment": {"const": environment},
-                "projects": {"type": "array", "items": project},
-                "objects": {"type": "object", "additionalProperties": kept_object},
-            },
-        }
-    )
-
-
-_PROJECT_FIELDS = ("name", "path", "digest", "team", "namespace")
-
-
 class ProjectCache:
     """The cache of one repository: per environment, the projects it rendered."""
 
@@ -292,7 +214,7 @@ class ProjectCache:
     def names(self) -> dict[str, tuple[str, str]]:
         """Project files last seen, by path: their digest and the project's name."""
         if self._names is None:
-            data = self._read("names.json", _NAMES_SCHEMA)
+            data = self._read("names.json", cacheforms.names_schema(_FORMAT))
             entries = data["files"] if data is not None else {}
             self._names = {path: (digest, name) for path, (digest, name) in entries.items()}
         return self._names
@@ -301,7 +223,7 @@ class ProjectCache:
         """What an environment rendered in the same context: its projects by name, its own
         objects by content."""
         if name not in self._loaded:
-            data = self._read(f"env-{name}.json", _environment_schema(name))
+            data = self._read(f"env-{name}.json", cacheforms.environment_schema(name, _FORMAT))
             projects: dict[str, CachedProject] = {}
             objects: dict[str, CachedObject] = {}
             if data is not None:

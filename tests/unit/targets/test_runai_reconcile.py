@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from manifold.targets.runai.client import ApiError, RunaiClient
-from manifold.targets.runai.reconcile import (
+from manifold.targets.runai.plan import (
     AuthenticationFailed,
     Context,
     contains,

@@ -11,14 +11,8 @@ from manifold.diagnostics import Diagnostic, Severity
 from manifold.options import RunaiStatusOptions
 from manifold.outcome import Outcome
 from manifold.targets.runai.client import ApiError
-from manifold.targets.runai.reconcile import (
-    Context,
-    compare,
-    desired_requests,
-    is_gone,
-    open_context,
-    stop_on_authentication,
-)
+from manifold.targets.runai.plan import Context, compare, is_gone, stop_on_authentication
+from manifold.targets.runai.reconcile import desired_requests, open_context
 from manifold.targets.runai.state import Entry, load
 
 METRIC_TYPES = ("THROUGHPUT", "LATENCY")
