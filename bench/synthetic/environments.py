@@ -34,6 +34,7 @@ _SPECS = {
         kubernetesVersion: "1.31"
         labels: {environment-tier: development}
         platforms:
+          ome: {apiLevel: full}
           substratus: {apiLevel: v0.10}
           runai:
             baseUrl: RUNAI_URL
@@ -53,6 +54,7 @@ _SPECS = {
         labels: {environment-tier: pre-production}
         annotations: {manifold.dev/owner-contact: "#ml-platform"}
         platforms:
+          ome: {apiLevel: full}
           substratus: {apiLevel: v0.10}
           runai:
             baseUrl: RUNAI_URL

@@ -31,7 +31,7 @@ from manifold.paths import format_json_path
 from manifold.platforms import PlatformFile, PlatformInstance, expand_platform
 from manifold.references import check_platform_references, check_references, relies_on_broken
 from manifold.schemastore import DEFAULT_KUBERNETES_VERSION, SchemaStore
-from manifold.targets.base import Manifest
+from manifold.targets.base import Manifest, Target
 from manifold.targets.registry import get_target
 from manifold.treestate import KeptFile
 from manifold.validate import object_errors
@@ -159,6 +159,10 @@ def _render(
         if renderable and not relies_on_broken(instance, catalog):
             unit.owner = instance
             unit.manifests = finalize(target.render(instance, catalog), instance)
+            unit.own.extend(
+                instance.diagnostic(problem)
+                for problem in unavailable_kinds(target, unit.manifests, environment)
+            )
             if any(kind.namespaced for kind in target.output_kinds()):
                 in_namespaces.append(instance)
         lookups.current = None
@@ -177,6 +181,10 @@ def _render(
             continue
         owners[platform.name] = platform
         objects = finalize(target.render_platform(platform, catalog), platform)
+        diagnostics.extend(
+            platform.diagnostic(problem)
+            for problem in unavailable_kinds(target, objects, environment)
+        )
         used = sorted({m.namespace for m in objects if m.namespace is not None})
         platform_namespaces.extend((namespace, platform, platform.sources[0]) for namespace in used)
         platform_objects.extend(objects)
@@ -299,6 +307,24 @@ def _collisions_reported(
         )
         diagnostics.add(object_diagnostic(manifest, owners, problem))
     return True
+
+
+def unavailable_kinds(
+    target: Target, manifests: list[Manifest], environment: ResolvedEnvironment
+) -> list[Problem]:
+    """An error at what asked for each object of a kind the environment's cluster lacks (its
+    platform's API level there): Flux and Argo CD apply an environment as one unit."""
+    problems = []
+    for manifest in manifests:
+        why = target.unavailable(manifest, environment)
+        if why is not None:
+            hint = (
+                f"raise spec.platforms.{target.name}.apiLevel in environments/"
+                f"{environment.name}.yaml if the cluster has the kind, or leave this out of "
+                f"environment {environment.name!r} with an override"
+            )
+            problems.append(Problem(manifest.spec_path, why, hint=hint))
+    return problems
 
 
 def object_diagnostic(

@@ -97,14 +97,14 @@ def test_platform_settings_merge_along_the_chain_and_are_checked_by_their_platfo
     assert resolved["other"].settings("substratus", SubstratusSettings) is None
 
 
-def test_settings_a_platform_does_not_take_leave_the_environment_unresolved() -> None:
+def test_settings_a_platform_refuses_leave_the_environment_unresolved() -> None:
     resolved, problems = resolve_environments(
         environment_files(
-            dev=env_text("dev", "platforms:\n  ome: {}\n  substratus: {apiLevel: v9}\n")
+            dev=env_text("dev", "platforms:\n  ome: {apiLevel: v2}\n  substratus: {apiLevel: v9}\n")
         )
     )
     assert resolved == {}
     assert [(p.path, p.message.split(";")[0]) for p in problems] == [
-        (("spec", "platforms", "ome"), "platform 'ome' has no settings"),
+        (("spec", "platforms", "ome", "apiLevel"), "'v2' is not allowed"),
         (("spec", "platforms", "substratus", "apiLevel"), "'v9' is not allowed"),
     ]

@@ -11,6 +11,7 @@ from manifold.paths import JsonPath
 
 if TYPE_CHECKING:
     from manifold.catalog import Catalog
+    from manifold.environments import ResolvedEnvironment
     from manifold.expand import ProjectInstance
     from manifold.platforms import PlatformInstance
 
@@ -183,3 +184,7 @@ class Target(Protocol):
 
     def render_platform(self, platform: PlatformInstance, catalog: Catalog) -> list[Manifest]:
         """The objects of the platform file in one environment."""
+
+    def unavailable(self, manifest: Manifest, environment: ResolvedEnvironment) -> str | None:
+        """Why the environment's cluster cannot take `manifest` (its kind is not part of the
+        API level the environment says the cluster runs), as a message; None when it can."""

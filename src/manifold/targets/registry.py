@@ -26,6 +26,7 @@ _MODULES: dict[str, str] = {
 }
 
 _SETTINGS: dict[str, str] = {
+    "ome": "manifold.targets.ome.settings",
     "runai": "manifold.targets.runai.settings",
     "substratus": "manifold.targets.substratus.settings",
 }

@@ -12,12 +12,14 @@ from typing import Any
 
 from manifold.catalog import Catalog
 from manifold.diagnostics import Problem
+from manifold.environments import ResolvedEnvironment
 from manifold.expand import ProjectInstance
 from manifold.platforms import PlatformInstance
 from manifold.schemagen import typed_dict_schema
 from manifold.targets.base import Manifest, OutputKind
 from manifold.targets.ome import checks, kinds, kinds_jobs, kinds_platform, platform, render
 from manifold.targets.ome.objects import CLUSTER_SCOPED
+from manifold.targets.ome.settings import DEFAULT, OmeSettings, level_lacks
 
 KINDS: tuple[Any, ...] = (
     kinds.BaseModel,
@@ -72,6 +74,17 @@ class OmeTarget:
         self, platform_instance: PlatformInstance, catalog: Catalog
     ) -> list[Manifest]:
         return platform.render_platform(platform_instance)
+
+    def unavailable(self, manifest: Manifest, environment: ResolvedEnvironment) -> str | None:
+        settings = environment.settings("ome", OmeSettings) or DEFAULT
+        if not level_lacks(manifest.kind, settings):
+            return None
+        return (
+            f"{manifest.kind} is not part of OME API level {settings.api_level}, which "
+            f"environment {environment.name!r} says its cluster runs (released OME installs "
+            f"no {manifest.kind} CRD, and one object of a missing kind stops the whole "
+            "environment from syncing)"
+        )
 
 
 TARGET = OmeTarget()

@@ -13,6 +13,7 @@ from typing import Any
 
 from manifold.catalog import Catalog
 from manifold.diagnostics import Problem
+from manifold.environments import ResolvedEnvironment
 from manifold.expand import ProjectInstance
 from manifold.platforms import PlatformInstance
 from manifold.targets.base import Manifest, OutputKind
@@ -41,6 +42,10 @@ class RunaiTarget:
 
     def render_platform(self, platform: PlatformInstance, catalog: Catalog) -> list[Manifest]:
         return []
+
+    def unavailable(self, manifest: Manifest, environment: ResolvedEnvironment) -> str | None:
+        # Run:ai's API level does not change which kinds exist: every request is one kind.
+        return None
 
 
 TARGET = RunaiTarget()

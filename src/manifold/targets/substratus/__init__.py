@@ -17,6 +17,7 @@ from typing import Any
 
 from manifold.catalog import Catalog
 from manifold.diagnostics import Problem
+from manifold.environments import ResolvedEnvironment
 from manifold.expand import ProjectInstance
 from manifold.platforms import PlatformInstance
 from manifold.schemagen import typed_dict_schema, variants_schema
@@ -82,6 +83,10 @@ class SubstratusTarget:
         self, platform_instance: PlatformInstance, catalog: Catalog
     ) -> list[Manifest]:
         return platform.platform(platform_instance, catalog).manifests
+
+    def unavailable(self, manifest: Manifest, environment: ResolvedEnvironment) -> str | None:
+        # Substratus's renderer writes each kind at the environment's API level itself.
+        return None
 
 
 TARGET = SubstratusTarget()
