@@ -32,15 +32,21 @@ BENCHMARK_TASKS = ("text-to-text", "image-to-text", "text-to-embeddings", "image
 
 
 class ObjectRef(Strict):
-    name: ResourceName
-    namespace: DnsLabel | None = None
+    name: ResourceName = Field(description="Name of the object.")
+    namespace: DnsLabel | None = Field(
+        default=None, description="Namespace of the object; defaults to the project's namespace."
+    )
 
 
 # --------------------------------------------------------------------------- datasets
 
 
 class Dataset(Strict):
-    name: ResourceName
+    name: ResourceName = Field(
+        description=(
+            "Dataset name, unique in the project; fine-tunes, benchmarks and notebooks refer to it."
+        )
+    )
     source: str | None = Field(
         default=None,
         pattern=STORAGE_URI,
@@ -49,7 +55,12 @@ class Dataset(Strict):
             "loads data with a container of its own may do without)."
         ),
     )
-    storage: ModelStorage | None = None
+    storage: ModelStorage | None = Field(
+        default=None,
+        description=(
+            "How the data is fetched: credentials, download options, where nodes keep it."
+        ),
+    )
     substratus: SubstratusDataset | None = Field(
         default=None, description="Substratus only: the container that loads it."
     )
@@ -59,22 +70,36 @@ class Dataset(Strict):
 
 
 class TuningMetric(Strict):
-    name: str = Field(min_length=1)
-    goal: Literal["minimize", "maximize"]
+    name: str = Field(
+        min_length=1, description="Name of the metric the trainer reports, for example eval_loss."
+    )
+    goal: Literal["minimize", "maximize"] = Field(
+        description="Whether a lower (minimize) or higher (maximize) value is better."
+    )
 
 
 class HyperParameterTuning(Strict):
-    method: Literal["grid", "random", "bayes"]
-    metric: TuningMetric
-    max_trials: int | None = Field(default=None, ge=1)
+    method: Literal["grid", "random", "bayes"] = Field(
+        description="Search strategy: grid, random or bayes."
+    )
+    metric: TuningMetric = Field(description="The metric that ranks the trials.")
+    max_trials: int | None = Field(
+        default=None, ge=1, description="Most training trials to run; no limit when omitted."
+    )
     parameters: dict[str, Any] = Field(description="The search space, or fixed values.")
 
 
 class OmeTraining(Strict):
     """OME only."""
 
-    hyper_parameter_tuning: HyperParameterTuning | None = None
-    compartment_id: str | None = Field(default=None, alias="compartmentID")
+    hyper_parameter_tuning: HyperParameterTuning | None = Field(
+        default=None, description="Search over hyperparameters instead of one training run."
+    )
+    compartment_id: str | None = Field(
+        default=None,
+        alias="compartmentID",
+        description=("OCI compartment OCID the training job belongs to (OME compartmentID)."),
+    )
 
 
 class Training(Strict):
@@ -85,22 +110,47 @@ class Training(Strict):
         description="The training runtime (OME needs one; elsewhere the trainer may be an image).",
     )
     image: str | None = Field(default=None, description="Overrides the runtime's trainer image.")
-    command: list[str] | None = None
-    args: list[str] | None = None
-    env: list[EnvVar] | None = None
+    command: list[str] | None = Field(
+        default=None,
+        description=("Command of the trainer, replacing the image's or runtime's entrypoint."),
+    )
+    args: list[str] | None = Field(
+        default=None, description="Arguments of the trainer, replacing the image's or runtime's."
+    )
+    env: list[EnvVar] | None = Field(
+        default=None, description="Extra environment variables of the trainer."
+    )
     resources: Resources | None = Field(default=None, description="Per node.")
-    nodes: int | None = Field(default=None, ge=1)
-    procs_per_node: str | None = Field(default=None, pattern=r"^(auto|cpu|gpu|[1-9][0-9]*)$")
-    suspend: bool | None = None
-    annotations: Annotations | None = None
-    labels: Labels | None = None
-    ome: OmeTraining | None = None
+    nodes: int | None = Field(
+        default=None, ge=1, description="Training nodes; overrides the runtime's."
+    )
+    procs_per_node: str | None = Field(
+        default=None,
+        pattern=r"^(auto|cpu|gpu|[1-9][0-9]*)$",
+        description=(
+            'Processes per node: "auto", "cpu", "gpu" or a number, as a string; '
+            "overrides the runtime's."
+        ),
+    )
+    suspend: bool | None = Field(
+        default=None,
+        description="Create the training job suspended, so that it does not start yet.",
+    )
+    annotations: Annotations | None = Field(
+        default=None, description="Annotations on the training pods."
+    )
+    labels: Labels | None = Field(default=None, description="Labels on the training pods.")
+    ome: OmeTraining | None = Field(default=None, description="Options only OME has (TrainingJob).")
 
 
 class OmeFineTune(Strict):
     """OME only."""
 
-    compartment_id: str | None = Field(default=None, alias="compartmentID")
+    compartment_id: str | None = Field(
+        default=None,
+        alias="compartmentID",
+        description="OCI compartment OCID the weights belong to (OME compartmentID).",
+    )
     training_job_ref: ObjectRef | None = Field(
         default=None,
         description="The TrainingJob that produced weights trained outside this project.",
@@ -110,7 +160,9 @@ class OmeFineTune(Strict):
 class FineTune(Strict):
     """Weights trained from a base model on a dataset, served as an adapter of that model."""
 
-    name: ResourceName
+    name: ResourceName = Field(
+        description=("Fine-tune name, unique in the project; services list it under `adapters`.")
+    )
     base_model: ResourceName = Field(description="This project's model, or a platform model.")
     type: str | None = Field(default=None, description="For example LoRA, LoraAdapter, Adapter.")
     dataset: ResourceName | None = Field(default=None, description="One of this project's.")
@@ -119,18 +171,54 @@ class FineTune(Strict):
         pattern=STORAGE_URI,
         description="Where the weights are: the training writes them, serving reads them.",
     )
-    storage: ModelStorage | None = None
-    hyper_parameters: dict[str, Any] | None = None
+    storage: ModelStorage | None = Field(
+        default=None,
+        description=(
+            "How the weights are fetched: credentials, download options, where nodes keep them."
+        ),
+    )
+    hyper_parameters: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "Training hyperparameters passed to the trainer, for example learning_rate and epochs."
+        ),
+    )
     configuration: dict[str, Any] | None = Field(
         default=None, description="For example the adapter's adapter_config.json."
     )
-    display_name: str | None = None
-    version: str | None = None
-    vendor: str | None = None
-    disabled: bool | None = None
-    training: Training | None = None
-    ome: OmeFineTune | None = None
-    substratus: SubstratusFineTune | None = None
+    display_name: str | None = Field(
+        default=None, description="Human-readable name shown by the platform's model catalog."
+    )
+    version: str | None = Field(
+        default=None,
+        description="Version of the weights, as shown by the platform's model catalog.",
+    )
+    vendor: str | None = Field(
+        default=None,
+        description="Who published the weights, as shown by the platform's model catalog.",
+    )
+    disabled: bool | None = Field(
+        default=None,
+        description=(
+            "Keep the fine-tune defined but not served or trained (OME: the model "
+            "is marked disabled)."
+        ),
+    )
+    training: Training | None = Field(
+        default=None,
+        description=(
+            "How the weights are trained; omit for weights that already exist at `source`."
+        ),
+    )
+    ome: OmeFineTune | None = Field(
+        default=None, description="Options only OME has (FineTunedWeight)."
+    )
+    substratus: SubstratusFineTune | None = Field(
+        default=None,
+        description=(
+            "Options only Substratus has (its Model built from a base model and a dataset)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> FineTune:
@@ -150,7 +238,9 @@ class Notebook(Container):
     """An interactive development environment (a Jupyter server) with a model or a dataset
     at hand; its own fields are its container's."""
 
-    name: ResourceName
+    name: ResourceName = Field(
+        description=("Notebook name, unique in the project; names the rendered notebook object.")
+    )
     model: ResourceName | None = Field(
         default=None,
         description="A model or fine-tune of this project, or a platform model, to work with.",
@@ -169,14 +259,20 @@ class Notebook(Container):
 
 
 class ServiceTarget(Strict):
-    service: ServiceName
+    service: ServiceName = Field(description="Name of the service to measure.")
     project: DnsLabel | None = Field(default=None, description="Defaults to this project.")
 
 
 class UrlTarget(Strict):
-    url: str = Field(pattern=r"^https?://")
-    api_format: Literal["openai", "oci-cohere", "cohere"]
-    model_name: str | None = None
+    url: str = Field(
+        pattern=r"^https?://", description="The http(s) address of the endpoint to measure."
+    )
+    api_format: Literal["openai", "oci-cohere", "cohere"] = Field(
+        description="API the endpoint speaks: openai, oci-cohere or cohere."
+    )
+    model_name: str | None = Field(
+        default=None, description="Model name sent in requests, when the endpoint serves several."
+    )
 
 
 def _target_form(value: Any) -> str | None:
@@ -197,10 +293,16 @@ BenchmarkTarget = Annotated[
 
 
 class ServiceMetadata(Strict):
-    engine: Literal["vLLM", "SGLang", "TGI"]
-    version: str = Field(min_length=1)
-    gpu_type: Literal["H100", "A100", "MI300", "A10"]
-    gpu_count: int = Field(ge=1)
+    engine: Literal["vLLM", "SGLang", "TGI"] = Field(
+        description="Serving engine of the measured service: vLLM, SGLang or TGI."
+    )
+    version: str = Field(
+        min_length=1, description="Version of the serving engine, for example 0.6.3."
+    )
+    gpu_type: Literal["H100", "A100", "MI300", "A10"] = Field(
+        description="GPU model of the measured service: H100, A100, MI300 or A10."
+    )
+    gpu_count: int = Field(ge=1, description="GPUs the measured service runs on.")
 
 
 class OmeBenchmark(Strict):
@@ -209,63 +311,125 @@ class OmeBenchmark(Strict):
     hugging_face_secret: ResourceName | None = Field(
         default=None, description="Secret with a Hugging Face token for the tokenizer."
     )
-    service_metadata: ServiceMetadata | None = None
-    result_folder_name: str | None = None
+    service_metadata: ServiceMetadata | None = Field(
+        default=None, description="The serving stack being measured, recorded with the results."
+    )
+    result_folder_name: str | None = Field(
+        default=None, description="Folder under `output` that receives this run's results."
+    )
 
 
 class Benchmark(Strict):
-    name: ResourceName
-    target: BenchmarkTarget
-    task: Literal["text-to-text", "image-to-text", "text-to-embeddings", "image-to-embeddings"]
+    name: ResourceName = Field(
+        description=(
+            "Benchmark name, unique in the project; names the rendered BenchmarkJob (OME)."
+        )
+    )
+    target: BenchmarkTarget = Field(
+        description=(
+            "What is measured: a service ({service, project}) or an endpoint ({url, apiFormat})."
+        )
+    )
+    task: Literal["text-to-text", "image-to-text", "text-to-embeddings", "image-to-embeddings"] = (
+        Field(
+            description=(
+                "Kind of requests sent: text-to-text, image-to-text, text-to-embeddings"
+                " or image-to-embeddings."
+            )
+        )
+    )
     traffic_scenarios: list[str] | None = Field(
         default=None, description='For example "D(100,100)", "N(480,240)/(300,150)".'
     )
     concurrency: list[int] | None = Field(default=None, description="Concurrent users to try.")
     max_time_per_iteration: int = Field(ge=1, description="Minutes.")
-    max_requests_per_iteration: int = Field(ge=1)
+    max_requests_per_iteration: int = Field(
+        ge=1,
+        description=("Most requests sent in each iteration (one scenario at one concurrency)."),
+    )
     request_params: dict[str, str] | None = Field(
         default=None, description='Added to every request, for example temperature: "0.0".'
     )
     dataset: ResourceName | None = Field(default=None, description="One of this project's.")
     output: StorageLocation = Field(description="Where the results go.")
-    image: str | None = None
-    env: list[EnvVar] | None = None
-    resources: Resources | None = None
-    node_selector: dict[str, str] | None = None
-    tolerations: list[Toleration] | None = None
-    affinity: KubernetesObject | None = None
-    volumes: list[Volume] | None = None
-    volume_mounts: list[VolumeMount] | None = None
-    ome: OmeBenchmark | None = None
+    image: str | None = Field(
+        default=None,
+        description="Benchmark tool image; defaults to the platform's (OME: genai-bench).",
+    )
+    env: list[EnvVar] | None = Field(
+        default=None, description="Extra environment variables of the benchmark container."
+    )
+    resources: Resources | None = Field(
+        default=None, description="CPU, memory and GPUs of the benchmark container."
+    )
+    node_selector: dict[str, str] | None = Field(
+        default=None, description="Node labels the benchmark pod must run on."
+    )
+    tolerations: list[Toleration] | None = Field(
+        default=None, description="Taints the benchmark pod tolerates."
+    )
+    affinity: KubernetesObject | None = Field(
+        default=None,
+        description="Kubernetes affinity of the benchmark pod, passed through unchanged.",
+    )
+    volumes: list[Volume] | None = Field(
+        default=None,
+        description="Kubernetes volumes of the benchmark pod, passed through unchanged.",
+    )
+    volume_mounts: list[VolumeMount] | None = Field(
+        default=None, description="Where the benchmark container mounts `volumes`."
+    )
+    ome: OmeBenchmark | None = Field(
+        default=None, description="Options only OME has (BenchmarkJob)."
+    )
 
 
 # --------------------------------------------------------------------------- replication
 
 
 class OmeReplication(Strict):
-    compartment_id: str | None = Field(default=None, alias="compartmentID")
+    compartment_id: str | None = Field(
+        default=None,
+        alias="compartmentID",
+        description=("OCI compartment OCID the replication job belongs to (OME compartmentID)."),
+    )
 
 
 class Replication(Strict):
     """A copy of artifacts from one storage to another."""
 
-    name: ResourceName
-    source: StorageLocation
-    destination: StorageLocation
-    ome: OmeReplication | None = None
+    name: ResourceName = Field(
+        description=(
+            "Replication name, unique in the project; names the rendered job (OME: ReplicationJob)."
+        )
+    )
+    source: StorageLocation = Field(description="Where the artifacts are copied from.")
+    destination: StorageLocation = Field(description="Where the copy goes.")
+    ome: OmeReplication | None = Field(
+        default=None, description="Options only OME has (ReplicationJob)."
+    )
 
 
 # --------------------------------------------------------------------------- pipelines
 
 
 class PipelineStep(Strict):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="Step name, unique in its node.")
     service: ServiceName | None = Field(default=None, description="One of this project's.")
-    url: str | None = Field(default=None, pattern=r"^https?://")
+    url: str | None = Field(
+        default=None,
+        pattern=r"^https?://",
+        description="An http(s) endpoint outside the project to send requests to.",
+    )
     node: str | None = Field(default=None, description="Another node of the pipeline.")
-    condition: str | None = None
+    condition: str | None = Field(
+        default=None,
+        description=("Switch nodes: the GJSON condition on the request that selects this step."),
+    )
     data: str | None = Field(default=None, description="$request or $response.")
-    dependency: Literal["Soft", "Hard"] | None = None
+    dependency: Literal["Soft", "Hard"] | None = Field(
+        default=None, description="Hard: the pipeline fails when this step fails; Soft: it goes on."
+    )
     weight: int | None = Field(default=None, ge=0, le=100, description="Splitter: percent.")
 
     @model_validator(mode="after")
@@ -277,25 +441,58 @@ class PipelineStep(Strict):
 
 
 class PipelineNode(Strict):
-    router: Literal["Sequence", "Splitter", "Ensemble", "Switch"]
-    steps: list[PipelineStep] = Field(min_length=1)
+    router: Literal["Sequence", "Splitter", "Ensemble", "Switch"] = Field(
+        description=(
+            "How the steps are used: Sequence (one after another), Splitter (by "
+            "weight), Ensemble (all, combined) or Switch (first matching "
+            "condition)."
+        )
+    )
+    steps: list[PipelineStep] = Field(
+        min_length=1, description="The services, URLs or other nodes this node sends requests to."
+    )
 
 
 class PipelineScaling(Strict):
-    metric: Literal["cpu", "memory", "concurrency", "rps"]
-    target: int = Field(ge=1)
+    metric: Literal["cpu", "memory", "concurrency", "rps"] = Field(
+        description="Metric to scale on: cpu, memory, concurrency or rps."
+    )
+    target: int = Field(
+        ge=1, description="Target value of the metric per replica (percent for cpu and memory)."
+    )
 
 
 class Pipeline(Strict):
     """Requests flowing through several services (OME: InferenceGraph)."""
 
-    name: ResourceName
+    name: ResourceName = Field(
+        description=(
+            "Pipeline name, unique in the project; names its endpoint (OME: InferenceGraph)."
+        )
+    )
     nodes: dict[str, PipelineNode] = Field(description="Must include `root`, where it starts.")
-    replicas: Replicas | None = None
-    autoscaling: PipelineScaling | None = None
+    replicas: Replicas | None = Field(
+        default=None, description="Replica bounds of the pipeline's router."
+    )
+    autoscaling: PipelineScaling | None = Field(
+        default=None, description="Scale the pipeline's router on a built-in metric."
+    )
     timeout: int | None = Field(default=None, ge=1, description="Seconds per request.")
-    resources: Resources | None = None
-    node_selector: dict[str, str] | None = None
-    tolerations: list[Toleration] | None = None
-    affinity: KubernetesObject | None = None
-    service_account_name: str | None = None
+    resources: Resources | None = Field(
+        default=None, description="CPU and memory of each router pod."
+    )
+    node_selector: dict[str, str] | None = Field(
+        default=None, description="Node labels the pipeline's router pods must run on."
+    )
+    tolerations: list[Toleration] | None = Field(
+        default=None, description="Taints the pipeline's router pods tolerate."
+    )
+    affinity: KubernetesObject | None = Field(
+        default=None,
+        description=(
+            "Kubernetes affinity of the pipeline's router pods, passed through unchanged."
+        ),
+    )
+    service_account_name: str | None = Field(
+        default=None, description="Kubernetes ServiceAccount the router pods run as."
+    )

@@ -25,7 +25,10 @@ class ModelStorage(Strict):
     node_selector: dict[str, str] | None = Field(
         default=None, description="Nodes it is downloaded to."
     )
-    download_policy: Literal["AlwaysDownload", "ReuseIfExists"] | None = None
+    download_policy: Literal["AlwaysDownload", "ReuseIfExists"] | None = Field(
+        default=None,
+        description="AlwaysDownload, or ReuseIfExists: keep a copy already on the node.",
+    )
 
 
 class StorageLocation(ModelStorage):

@@ -18,7 +18,9 @@ ComputeType = Literal["CPU", "GPU"]
 
 class GitBuild(Strict):
     url: str = Field(pattern=r"^https?://\S+$", description="The repository, https://...")
-    branch: str | None = Field(default=None, min_length=1)
+    branch: str | None = Field(
+        default=None, min_length=1, description="Branch to build; omit for the default branch."
+    )
     tag: str | None = Field(default=None, min_length=1, description="Instead of a branch.")
     path: str | None = Field(default=None, min_length=1, description="Folder to build.")
 
@@ -50,9 +52,15 @@ class SubstratusLoader(SubstratusWorkload):
     """The container that loads a dataset or a model into Substratus."""
 
     image: str | None = Field(default=None, min_length=1, description="The loader's image.")
-    command: list[str] | None = None
-    env: list[EnvVar] | None = None
-    resources: Resources | None = None
+    command: list[str] | None = Field(
+        default=None, description="Command of the loader, replacing the image's entrypoint."
+    )
+    env: list[EnvVar] | None = Field(
+        default=None, description="Environment variables of the loader."
+    )
+    resources: Resources | None = Field(
+        default=None, description="CPU, memory and GPUs of the loader."
+    )
 
 
 class SubstratusDataset(SubstratusLoader):
