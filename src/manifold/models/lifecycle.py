@@ -1,5 +1,5 @@
-"""A model's life after it is imported: datasets, fine-tunes, notebooks, benchmarks, copies,
-pipelines.
+"""A model's life after it is imported: datasets, fine-tunes, notebooks, benchmarks and copies
+(pipelines are in `manifold.models.pipelines`).
 
 Platform-neutral: what a fine-tune or a benchmark *is*. Options only one platform has are
 in fields named after it (`ome:`, `substratus:`).
@@ -16,7 +16,6 @@ from manifold.models.common import (
     DnsLabel,
     EnvVar,
     Labels,
-    Replicas,
     ResourceName,
     Resources,
     ServiceName,
@@ -407,92 +406,4 @@ class Replication(Strict):
     destination: StorageLocation = Field(description="Where the copy goes.")
     ome: OmeReplication | None = Field(
         default=None, description="Options only OME has (ReplicationJob)."
-    )
-
-
-# --------------------------------------------------------------------------- pipelines
-
-
-class PipelineStep(Strict):
-    name: str = Field(min_length=1, description="Step name, unique in its node.")
-    service: ServiceName | None = Field(default=None, description="One of this project's.")
-    url: str | None = Field(
-        default=None,
-        pattern=r"^https?://",
-        description="An http(s) endpoint outside the project to send requests to.",
-    )
-    node: str | None = Field(default=None, description="Another node of the pipeline.")
-    condition: str | None = Field(
-        default=None,
-        description=("Switch nodes: the GJSON condition on the request that selects this step."),
-    )
-    data: str | None = Field(default=None, description="$request or $response.")
-    dependency: Literal["Soft", "Hard"] | None = Field(
-        default=None, description="Hard: the pipeline fails when this step fails; Soft: it goes on."
-    )
-    weight: int | None = Field(default=None, ge=0, le=100, description="Splitter: percent.")
-
-    @model_validator(mode="after")
-    def _one_destination(self) -> PipelineStep:
-        given = [f for f in ("service", "url", "node") if getattr(self, f) is not None]
-        if len(given) != 1:
-            raise ValueError("a step goes to exactly one of service, url or node")
-        return self
-
-
-class PipelineNode(Strict):
-    router: Literal["Sequence", "Splitter", "Ensemble", "Switch"] = Field(
-        description=(
-            "How the steps are used: Sequence (one after another), Splitter (by "
-            "weight), Ensemble (all, combined) or Switch (first matching "
-            "condition)."
-        )
-    )
-    steps: list[PipelineStep] = Field(
-        min_length=1, description="The services, URLs or other nodes this node sends requests to."
-    )
-
-
-class PipelineScaling(Strict):
-    metric: Literal["cpu", "memory", "concurrency", "rps"] = Field(
-        description="Metric to scale on: cpu, memory, concurrency or rps."
-    )
-    target: int = Field(
-        ge=1, description="Target value of the metric per replica (percent for cpu and memory)."
-    )
-
-
-class Pipeline(Strict):
-    """Requests flowing through several services (OME: InferenceGraph)."""
-
-    name: ResourceName = Field(
-        description=(
-            "Pipeline name, unique in the project; names its endpoint (OME: InferenceGraph)."
-        )
-    )
-    nodes: dict[str, PipelineNode] = Field(description="Must include `root`, where it starts.")
-    replicas: Replicas | None = Field(
-        default=None, description="Replica bounds of the pipeline's router."
-    )
-    autoscaling: PipelineScaling | None = Field(
-        default=None, description="Scale the pipeline's router on a built-in metric."
-    )
-    timeout: int | None = Field(default=None, ge=1, description="Seconds per request.")
-    resources: Resources | None = Field(
-        default=None, description="CPU and memory of each router pod."
-    )
-    node_selector: dict[str, str] | None = Field(
-        default=None, description="Node labels the pipeline's router pods must run on."
-    )
-    tolerations: list[Toleration] | None = Field(
-        default=None, description="Taints the pipeline's router pods tolerate."
-    )
-    affinity: KubernetesObject | None = Field(
-        default=None,
-        description=(
-            "Kubernetes affinity of the pipeline's router pods, passed through unchanged."
-        ),
-    )
-    service_account_name: str | None = Field(
-        default=None, description="Kubernetes ServiceAccount the router pods run as."
     )

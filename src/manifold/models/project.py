@@ -23,9 +23,9 @@ from manifold.models.lifecycle import (
     Dataset,
     FineTune,
     Notebook,
-    Pipeline,
     Replication,
 )
+from manifold.models.pipelines import Pipeline
 from manifold.models.runtimes import (
     PARAMETER_SIZE,
     ProjectServingRuntime,

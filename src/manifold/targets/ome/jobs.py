@@ -9,11 +9,11 @@ from manifold.models.lifecycle import (
     Benchmark,
     Dataset,
     FineTune,
-    Pipeline,
     Replication,
     ServiceTarget,
     Training,
 )
+from manifold.models.pipelines import Pipeline
 from manifold.models.storage import StorageLocation
 from manifold.targets import kubernetes as k8s
 from manifold.targets.base import Manifest
