@@ -63,7 +63,9 @@ class OmeDedicatedCluster(Strict):
 
 class DedicatedCluster(ClusterShape):
     name: ResourceName = Field(description="Cluster name, unique in the platform.")
-    profile: ResourceName | None = Field(default=None, description="One of capacity.profiles.")
+    profile: ResourceName | None = Field(
+        default=None, description="Name of one of `capacity.profiles` whose shape it takes."
+    )
     ome: OmeDedicatedCluster | None = Field(
         default=None, description="Options only OME has (DedicatedAICluster)."
     )
@@ -144,7 +146,12 @@ class Reservation(Strict):
     """Quota reserved for workloads, in flavors of nodes."""
 
     name: ResourceName = Field(description="Reservation name, unique in the platform.")
-    scope: Scope = Field(default="cluster", description="cluster, or one namespace.")
+    scope: Scope = Field(
+        default="cluster",
+        description=(
+            "cluster (the default), or namespace: the reservation belongs to one namespace."
+        ),
+    )
     namespace: DnsLabel | None = Field(
         default=None, description="scope: namespace: defaults to spec.namespace."
     )

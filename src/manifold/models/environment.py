@@ -66,7 +66,12 @@ class ProjectSelection(Strict):
         default_factory=lambda: ["*"],
         description="Project names or shell-style patterns (fnmatch) to render here.",
     )
-    exclude: list[str] = Field(default_factory=list, description="Removed from `include`.")
+    exclude: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Project names or fnmatch patterns left out, even when `include` matches them."
+        ),
+    )
 
 
 class PatchTarget(Strict):
@@ -267,8 +272,13 @@ class Sync(Strict):
             "Default: manifold."
         ),
     )
-    flux: FluxSync | None = Field(default=None, description="Write Flux objects.")
-    argocd: ArgoCdSync | None = Field(default=None, description="Write Argo CD objects.")
+    flux: FluxSync | None = Field(
+        default=None, description="Write Flux objects (a GitRepository and a Kustomization)."
+    )
+    argocd: ArgoCdSync | None = Field(
+        default=None,
+        description=("Write Argo CD objects (an Application or a place in an ApplicationSet)."),
+    )
 
 
 class EnvironmentSpec(Strict):
@@ -288,8 +298,12 @@ class EnvironmentSpec(Strict):
         pattern=r"^v?1\.[0-9]+(\.[0-9]+)?$",
         description="Kubernetes version whose built-in schemas the output is checked against.",
     )
-    labels: Labels | None = Field(default=None, description="Added to every rendered object.")
-    annotations: Annotations | None = Field(default=None, description="Added to every object.")
+    labels: Labels | None = Field(
+        default=None, description="Labels added to every rendered object."
+    )
+    annotations: Annotations | None = Field(
+        default=None, description="Annotations added to every rendered object."
+    )
     defaults: Defaults | None = Field(
         default=None,
         description=(

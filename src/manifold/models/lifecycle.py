@@ -1,15 +1,15 @@
-"""A model's life after it is imported: datasets, fine-tunes, notebooks, benchmarks and copies
-(pipelines are in `manifold.models.pipelines`).
+"""A model's life after it is imported: datasets, fine-tunes, notebooks and copies
+(benchmarks and pipelines have modules of their own).
 
-Platform-neutral: what a fine-tune or a benchmark *is*. Options only one platform has are
+Platform-neutral: what a dataset or a fine-tune *is*. Options only one platform has are
 in fields named after it (`ome:`, `substratus:`).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Field, model_validator
 
 from manifold.models.common import (
     Annotations,
@@ -18,16 +18,12 @@ from manifold.models.common import (
     Labels,
     ResourceName,
     Resources,
-    ServiceName,
     Strict,
-    Toleration,
 )
 from manifold.models.runtimes import RuntimeReference
 from manifold.models.storage import STORAGE_URI, ModelStorage, StorageLocation
 from manifold.models.substratus import SubstratusDataset, SubstratusFineTune, SubstratusWorkload
-from manifold.models.workload import Container, KubernetesObject, Volume, VolumeMount
-
-BENCHMARK_TASKS = ("text-to-text", "image-to-text", "text-to-embeddings", "image-to-embeddings")
+from manifold.models.workload import Container
 
 
 class ObjectRef(Strict):
@@ -119,7 +115,9 @@ class Training(Strict):
     env: list[EnvVar] | None = Field(
         default=None, description="Extra environment variables of the trainer."
     )
-    resources: Resources | None = Field(default=None, description="Per node.")
+    resources: Resources | None = Field(
+        default=None, description="CPU, memory and GPUs of each training node."
+    )
     nodes: int | None = Field(
         default=None, ge=1, description="Training nodes; overrides the runtime's."
     )
@@ -164,7 +162,9 @@ class FineTune(Strict):
     )
     base_model: ResourceName = Field(description="This project's model, or a platform model.")
     type: str | None = Field(default=None, description="For example LoRA, LoraAdapter, Adapter.")
-    dataset: ResourceName | None = Field(default=None, description="One of this project's.")
+    dataset: ResourceName | None = Field(
+        default=None, description="The project's dataset the weights are trained on."
+    )
     source: str | None = Field(
         default=None,
         pattern=STORAGE_URI,
@@ -251,135 +251,11 @@ class Notebook(Container):
         default=None,
         description="Stop the notebook and keep its definition (for example in prod).",
     )
-    substratus: SubstratusWorkload | None = Field(default=None, description="Substratus only.")
-
-
-# --------------------------------------------------------------------------- benchmarks
-
-
-class ServiceTarget(Strict):
-    service: ServiceName = Field(description="Name of the service to measure.")
-    project: DnsLabel | None = Field(default=None, description="Defaults to this project.")
-
-
-class UrlTarget(Strict):
-    url: str = Field(
-        pattern=r"^https?://", description="The http(s) address of the endpoint to measure."
-    )
-    api_format: Literal["openai", "oci-cohere", "cohere"] = Field(
-        description="API the endpoint speaks: openai, oci-cohere or cohere."
-    )
-    model_name: str | None = Field(
-        default=None, description="Model name sent in requests, when the endpoint serves several."
-    )
-
-
-def _target_form(value: Any) -> str | None:
-    if isinstance(value, dict):
-        forms = [form for form in ("service", "url") if form in value]
-        return forms[0] if len(forms) == 1 else None
-    return None
-
-
-BenchmarkTarget = Annotated[
-    Annotated[ServiceTarget, Tag("service")] | Annotated[UrlTarget, Tag("url")],
-    Discriminator(
-        _target_form,
-        custom_error_type="benchmark_target",
-        custom_error_message="a benchmark targets a service ({service, project}) or a url",
-    ),
-]
-
-
-class ServiceMetadata(Strict):
-    engine: Literal["vLLM", "SGLang", "TGI"] = Field(
-        description="Serving engine of the measured service: vLLM, SGLang or TGI."
-    )
-    version: str = Field(
-        min_length=1, description="Version of the serving engine, for example 0.6.3."
-    )
-    gpu_type: Literal["H100", "A100", "MI300", "A10"] = Field(
-        description="GPU model of the measured service: H100, A100, MI300 or A10."
-    )
-    gpu_count: int = Field(ge=1, description="GPUs the measured service runs on.")
-
-
-class OmeBenchmark(Strict):
-    """OME only."""
-
-    hugging_face_secret: ResourceName | None = Field(
-        default=None, description="Secret with a Hugging Face token for the tokenizer."
-    )
-    service_metadata: ServiceMetadata | None = Field(
-        default=None, description="The serving stack being measured, recorded with the results."
-    )
-    result_folder_name: str | None = Field(
-        default=None, description="Folder under `output` that receives this run's results."
-    )
-
-
-class Benchmark(Strict):
-    name: ResourceName = Field(
+    substratus: SubstratusWorkload | None = Field(
+        default=None,
         description=(
-            "Benchmark name, unique in the project; names the rendered BenchmarkJob (OME)."
-        )
-    )
-    target: BenchmarkTarget = Field(
-        description=(
-            "What is measured: a service ({service, project}) or an endpoint ({url, apiFormat})."
-        )
-    )
-    task: Literal["text-to-text", "image-to-text", "text-to-embeddings", "image-to-embeddings"] = (
-        Field(
-            description=(
-                "Kind of requests sent: text-to-text, image-to-text, text-to-embeddings"
-                " or image-to-embeddings."
-            )
-        )
-    )
-    traffic_scenarios: list[str] | None = Field(
-        default=None, description='For example "D(100,100)", "N(480,240)/(300,150)".'
-    )
-    concurrency: list[int] | None = Field(default=None, description="Concurrent users to try.")
-    max_time_per_iteration: int = Field(ge=1, description="Minutes.")
-    max_requests_per_iteration: int = Field(
-        ge=1,
-        description=("Most requests sent in each iteration (one scenario at one concurrency)."),
-    )
-    request_params: dict[str, str] | None = Field(
-        default=None, description='Added to every request, for example temperature: "0.0".'
-    )
-    dataset: ResourceName | None = Field(default=None, description="One of this project's.")
-    output: StorageLocation = Field(description="Where the results go.")
-    image: str | None = Field(
-        default=None,
-        description="Benchmark tool image; defaults to the platform's (OME: genai-bench).",
-    )
-    env: list[EnvVar] | None = Field(
-        default=None, description="Extra environment variables of the benchmark container."
-    )
-    resources: Resources | None = Field(
-        default=None, description="CPU, memory and GPUs of the benchmark container."
-    )
-    node_selector: dict[str, str] | None = Field(
-        default=None, description="Node labels the benchmark pod must run on."
-    )
-    tolerations: list[Toleration] | None = Field(
-        default=None, description="Taints the benchmark pod tolerates."
-    )
-    affinity: KubernetesObject | None = Field(
-        default=None,
-        description="Kubernetes affinity of the benchmark pod, passed through unchanged.",
-    )
-    volumes: list[Volume] | None = Field(
-        default=None,
-        description="Kubernetes volumes of the benchmark pod, passed through unchanged.",
-    )
-    volume_mounts: list[VolumeMount] | None = Field(
-        default=None, description="Where the benchmark container mounts `volumes`."
-    )
-    ome: OmeBenchmark | None = Field(
-        default=None, description="Options only OME has (BenchmarkJob)."
+            "Options only Substratus has: build the notebook's image from git, or pass it params."
+        ),
     )
 
 

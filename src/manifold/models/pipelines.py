@@ -23,22 +23,37 @@ from manifold.models.workload import KubernetesObject
 
 class PipelineStep(Strict):
     name: str = Field(min_length=1, description="Step name, unique in its node.")
-    service: ServiceName | None = Field(default=None, description="One of this project's.")
+    service: ServiceName | None = Field(
+        default=None, description="A service of this project to send requests to."
+    )
     url: str | None = Field(
         default=None,
         pattern=r"^https?://",
         description="An http(s) endpoint outside the project to send requests to.",
     )
-    node: str | None = Field(default=None, description="Another node of the pipeline.")
+    node: str | None = Field(
+        default=None, description="Another node of this pipeline to hand the request to."
+    )
     condition: str | None = Field(
         default=None,
         description=("Switch nodes: the GJSON condition on the request that selects this step."),
     )
-    data: str | None = Field(default=None, description="$request or $response.")
+    data: str | None = Field(
+        default=None,
+        description=(
+            "What the step receives: $request (the original request) or $response "
+            "(the previous step's answer)."
+        ),
+    )
     dependency: Literal["Soft", "Hard"] | None = Field(
         default=None, description="Hard: the pipeline fails when this step fails; Soft: it goes on."
     )
-    weight: int | None = Field(default=None, ge=0, le=100, description="Splitter: percent.")
+    weight: int | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description=("Splitter nodes: the percentage of requests this step gets (0 to 100)."),
+    )
 
     @model_validator(mode="after")
     def _one_destination(self) -> PipelineStep:
@@ -85,7 +100,11 @@ class Pipeline(Strict):
     autoscaling: PipelineScaling | None = Field(
         default=None, description="Scale the pipeline's router on a built-in metric."
     )
-    timeout: int | None = Field(default=None, ge=1, description="Seconds per request.")
+    timeout: int | None = Field(
+        default=None,
+        ge=1,
+        description="Longest a request may take through the whole pipeline, in seconds.",
+    )
     resources: Resources | None = Field(
         default=None, description="CPU and memory of each router pod."
     )

@@ -155,9 +155,9 @@ class ServiceAccount(Strict):
 
 
 class Limit(Strict):
-    type: str = Field(min_length=1, description="For example requests or tokens.")
+    type: str = Field(min_length=1, description="What is counted, for example requests or tokens.")
     limit: int = Field(ge=0, description="Most units allowed per window.")
-    window: str = Field(min_length=1, description="For example 1h or 1d.")
+    window: str = Field(min_length=1, description="Time window of the limit, for example 1h or 1d.")
 
 
 class RateLimit(Strict):

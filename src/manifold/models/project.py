@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
+from manifold.models.benchmarks import Benchmark
 from manifold.models.common import (
     INT32_MAX,
     Annotations,
@@ -19,7 +20,6 @@ from manifold.models.common import (
     Strict,
 )
 from manifold.models.lifecycle import (
-    Benchmark,
     Dataset,
     FineTune,
     Notebook,
@@ -67,11 +67,28 @@ class Model(Strict):
         default="namespace",
         description="namespace: visible to this project's namespace; cluster: to every namespace.",
     )
-    format: NamedVersion | None = Field(default=None, description="For example safetensors.")
-    framework: NamedVersion | None = Field(default=None, description="For example transformers.")
-    architecture: str | None = Field(default=None, description="For example LlamaForCausalLM.")
+    format: NamedVersion | None = Field(
+        default=None,
+        description=(
+            'Weight file format and its version, for example {name: safetensors, version: "1.0.0"}.'
+        ),
+    )
+    framework: NamedVersion | None = Field(
+        default=None,
+        description=(
+            "Library the weights are written for and its version, for example {name: transformers}."
+        ),
+    )
+    architecture: str | None = Field(
+        default=None,
+        description=(
+            "Model architecture as in the config.json of its weights, for example LlamaForCausalLM."
+        ),
+    )
     parameter_size: str | None = Field(
-        default=None, pattern=PARAMETER_SIZE, description="For example 8B."
+        default=None,
+        pattern=PARAMETER_SIZE,
+        description=("Number of parameters, for example 8B or 335M; runtimes select models by it."),
     )
     quantization: str | None = Field(
         default=None, description="Weight quantization, for example fp8, int4 or awq."
@@ -111,7 +128,9 @@ class Model(Strict):
 class InlineRuntime(Strict):
     """A serving runtime this project defines and ships with its services."""
 
-    name: ResourceName | None = Field(default=None, description="Defaults to the service's name.")
+    name: ResourceName | None = Field(
+        default=None, description="Runtime name; defaults to the service's name."
+    )
     scope: Scope = Field(
         default="namespace",
         description=(
@@ -188,7 +207,12 @@ class Service(Component):
     router: Router | None = Field(
         default=None, description="What spreads requests over the replicas (OME router component)."
     )
-    substratus: SubstratusWorkload | None = Field(default=None, description="Substratus only.")
+    substratus: SubstratusWorkload | None = Field(
+        default=None,
+        description=(
+            "Options only Substratus has: build the server's image from git, or pass it params."
+        ),
+    )
 
 
 class ProjectSpec(Strict):

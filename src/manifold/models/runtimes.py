@@ -32,7 +32,11 @@ class FormatRequirement(Strict):
     operator: Literal["Equal", "GreaterThan", "GreaterThanOrEqual"] | None = Field(
         default=None, description="How the model's version compares to `version` (Equal)."
     )
-    weight: int | None = Field(default=None, ge=0, description="Weight in runtime selection.")
+    weight: int | None = Field(
+        default=None,
+        ge=0,
+        description=("Weight of this match when runtimes are ranked for a model; higher wins."),
+    )
 
 
 class SupportedFormat(Strict):
@@ -42,7 +46,9 @@ class SupportedFormat(Strict):
     framework: FormatRequirement = Field(
         description="Model framework it serves, for example transformers."
     )
-    architecture: str | None = Field(default=None, description="For example LlamaForCausalLM.")
+    architecture: str | None = Field(
+        default=None, description="Model architecture it serves, for example LlamaForCausalLM."
+    )
     quantization: str | None = Field(
         default=None, description="Weight quantization it serves, for example fp8."
     )
@@ -71,7 +77,13 @@ class ServingRuntime(Strict):
     disabled: bool | None = Field(
         default=None, description="Keep the runtime defined but let no service use it."
     )
-    supports: list[SupportedFormat] = Field(min_length=1, description="Model formats it serves.")
+    supports: list[SupportedFormat] = Field(
+        min_length=1,
+        description=(
+            "Model formats and frameworks it serves; services without a runtime are"
+            " matched against them."
+        ),
+    )
     model_size_range: SizeRange | None = Field(
         default=None, description="Sizes of the models it serves, in parameters (7B to 9B)."
     )
@@ -82,7 +94,10 @@ class ServingRuntime(Strict):
     accelerators: list[str] | None = Field(
         default=None, description="Accelerator classes it runs on (OME AcceleratorClass names)."
     )
-    engine: Component | None = Field(default=None, description="What serves requests.")
+    engine: Component | None = Field(
+        default=None,
+        description="The component that serves requests (and prefills, with a decoder).",
+    )
     decoder: Component | None = Field(
         default=None, description="Prefill/decode split: the decode side (engine prefills)."
     )
@@ -170,13 +185,20 @@ class TrainingRuntime(Strict):
     name: ResourceName = Field(
         description="Runtime name; fine-tunes name it in `training.runtime`."
     )
-    nodes: int | None = Field(default=None, ge=1, description="Training nodes.")
-    torch: Torch | None = Field(default=None, description="Distributed PyTorch (torchrun).")
+    nodes: int | None = Field(default=None, ge=1, description="Number of training nodes.")
+    torch: Torch | None = Field(
+        default=None,
+        description=(
+            "Distributed PyTorch (torchrun) settings: processes per node and elastic scaling."
+        ),
+    )
     schedule_timeout_seconds: int | None = Field(
         default=None, ge=1, description="Gang scheduling: how long all pods may wait together."
     )
-    annotations: Annotations | None = Field(default=None, description="On the training pods.")
-    labels: Labels | None = Field(default=None, description="On the training pods.")
+    annotations: Annotations | None = Field(
+        default=None, description="Annotations on the training pods."
+    )
+    labels: Labels | None = Field(default=None, description="Labels on the training pods.")
     jobs: list[TrainingStep] = Field(
         min_length=1,
         description="The replicated jobs of a training run (a JobSet's replicatedJobs).",

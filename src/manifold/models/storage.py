@@ -23,7 +23,7 @@ class ModelStorage(Strict):
         default=None, description="Options of the storage (region, auth...)."
     )
     node_selector: dict[str, str] | None = Field(
-        default=None, description="Nodes it is downloaded to."
+        default=None, description="Node labels of the nodes the artifact is downloaded to."
     )
     download_policy: Literal["AlwaysDownload", "ReuseIfExists"] | None = Field(
         default=None,

@@ -17,12 +17,20 @@ ComputeType = Literal["CPU", "GPU"]
 
 
 class GitBuild(Strict):
-    url: str = Field(pattern=r"^https?://\S+$", description="The repository, https://...")
+    url: str = Field(
+        pattern=r"^https?://\S+$", description="The git repository to build from, https://..."
+    )
     branch: str | None = Field(
         default=None, min_length=1, description="Branch to build; omit for the default branch."
     )
-    tag: str | None = Field(default=None, min_length=1, description="Instead of a branch.")
-    path: str | None = Field(default=None, min_length=1, description="Folder to build.")
+    tag: str | None = Field(
+        default=None, min_length=1, description="Tag to build instead of a branch."
+    )
+    path: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Folder of the repository to build, where the Dockerfile is.",
+    )
 
     @model_validator(mode="after")
     def _branch_or_tag(self) -> GitBuild:

@@ -258,7 +258,10 @@ class Autoscaling(Strict):
         default=None, description="Built-in metric to scale on: cpu, memory, concurrency or rps."
     )
     target: int | None = Field(
-        default=None, ge=1, le=INT32_MAX, description="Target value per replica."
+        default=None,
+        ge=1,
+        le=INT32_MAX,
+        description="Target value of the metric per replica (percent for cpu and memory).",
     )
     prometheus: PrometheusScaling | None = Field(
         default=None,
@@ -279,8 +282,10 @@ class Component(Pod):
     """A set of replicas doing one job: one pod each, or a leader and workers each
     (multi-node: a replica is a group of `1 + worker.size` pods)."""
 
-    annotations: Annotations | None = Field(default=None, description="On the pods.")
-    labels: Labels | None = Field(default=None, description="On the pods.")
+    annotations: Annotations | None = Field(
+        default=None, description="Annotations on the component's pods."
+    )
+    labels: Labels | None = Field(default=None, description="Labels on the component's pods.")
     replicas: Replicas | None = Field(
         default=None, description="Fewest and most replicas; OME minReplicas and maxReplicas."
     )
@@ -290,8 +295,13 @@ class Component(Pod):
             "How the replica count follows load, between `replicas.min` and `replicas.max`."
         ),
     )
-    leader: Pod | None = Field(default=None, description="Multi-node: the leader pod.")
-    worker: Worker | None = Field(default=None, description="Multi-node: the worker pods.")
+    leader: Pod | None = Field(
+        default=None, description="Multi-node serving: the pod that leads each replica's group."
+    )
+    worker: Worker | None = Field(
+        default=None,
+        description=("Multi-node serving: the worker pods of each replica's group, and how many."),
+    )
 
     @model_validator(mode="after")
     def _leader_with_workers(self) -> Component:
@@ -303,4 +313,7 @@ class Component(Pod):
 class Router(Component):
     """What spreads requests over the replicas (and, with a decoder, prefill and decode)."""
 
-    config: dict[str, str] | None = Field(default=None, description="Router settings.")
+    config: dict[str, str] | None = Field(
+        default=None,
+        description=("Router settings as string pairs, passed to the router (OME router config)."),
+    )

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from manifold.catalog import Catalog, find_model, find_training_runtime
 from manifold.expand import ProjectInstance
+from manifold.models.benchmarks import Benchmark, ServiceTarget
 from manifold.models.lifecycle import (
-    Benchmark,
     Dataset,
     FineTune,
     Replication,
-    ServiceTarget,
     Training,
 )
 from manifold.models.pipelines import Pipeline
