@@ -1,11 +1,11 @@
-"""What an editor shows on a project file, asked of yaml-language-server itself.
+"""What an editor shows on manifold's files, asked of yaml-language-server itself.
 
 The server runs as editors run it (over stdio, schemas found through the files'
 `# yaml-language-server: $schema=` modelines) and is asked what a person sees: a description
-on hover over every field of every project file under projects/, completion of the fields
-of `spec` and of a service, and diagnostics for an unknown field and a wrong type. It is
-installed by `make test` from tests/editor/package-lock.json; without node and npm the tests
-skip and say so.
+on hover over every field of every file under projects/, environments/ and platform/,
+completion of the fields of `spec` and of a service, and diagnostics for an unknown field
+and a wrong type. It is installed by `make test` from tests/editor/package-lock.json;
+without node and npm the tests skip and say so.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from manifold.schemastore import input_schemas
 from tests.conftest import REPO_ROOT
 from tests.lsp import Client, missing_reason, yaml_language_server
 
-PROJECT_FILES = sorted((REPO_ROOT / "projects").glob("*.yaml"))
+KINDS = {"projects": "Project", "environments": "Environment", "platform": "Platform"}
+INPUT_FILES = sorted(path for folder in KINDS for path in (REPO_ROOT / folder).glob("*.yaml"))
 MODELINE = "# yaml-language-server: $schema=../schemas/manifold.dev/project_v1alpha1.json\n"
 UNSAVED = REPO_ROOT / "projects" / "unsaved-editor-test.yaml"
 """Where the documents written by these tests seem to be: never on disk, only opened in the
@@ -75,8 +76,8 @@ def _fields(
             yield from _fields(items, item, (*path, index), definitions)
 
 
-def project_fields(text: str) -> list[JsonPath]:
-    schema = input_schemas()["Project"]
+def input_fields(text: str, kind: str = "Project") -> list[JsonPath]:
+    schema = input_schemas()[kind]
     return list(_fields([schema], yamlio.load_one(text), (), schema["definitions"]))
 
 
@@ -85,14 +86,16 @@ def _described(hover: str) -> str:
     return hover.split("\nSource:", 1)[0].strip()
 
 
-@pytest.mark.parametrize("path", PROJECT_FILES, ids=[p.name for p in PROJECT_FILES])
-def test_hover_explains_every_field_of_a_project_file(server: Client, path: Path) -> None:
+@pytest.mark.parametrize(
+    "path", INPUT_FILES, ids=[str(p.relative_to(REPO_ROOT)) for p in INPUT_FILES]
+)
+def test_hover_explains_every_field_of_an_input_file(server: Client, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     uri = server.open(path, text)
     assert server.diagnostics(uri) == []
     positions = yamlio.PositionIndex(text)
-    fields = project_fields(text)
-    assert len(fields) > 30
+    fields = input_fields(text, KINDS[path.parent.name])
+    assert len(fields) > 5
     unexplained = []
     for field in fields:
         where = positions.locate(field, key=True)
@@ -109,7 +112,7 @@ def test_the_field_walk_leaves_out_the_keys_of_free_maps() -> None:
         "spec:\n  platform: ome\n  environments:\n    dev:\n      services:\n"
         "        - {name: chat, nodeSelector: {pool: gpu}}\n"
     )
-    assert project_fields(text) == [
+    assert input_fields(text) == [
         ("apiVersion",),
         ("kind",),
         ("metadata",),
