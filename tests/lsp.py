@@ -53,6 +53,10 @@ class Client:
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
+    def join(self) -> None:
+        """Wait for the reader to see the end of the server's output (after it is killed)."""
+        self._reader.join(timeout=TIMEOUT)
+
     # ----------------------------------------------------------------------- wire
 
     def _read(self) -> None:
@@ -194,8 +198,8 @@ def yaml_language_server(root: Path = REPO_ROOT) -> Iterator[Client]:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
+    client = Client(process)
     try:
-        client = Client(process)
         client.request(
             "initialize",
             {
@@ -218,6 +222,7 @@ def yaml_language_server(root: Path = REPO_ROOT) -> Iterator[Client]:
     finally:
         process.kill()
         process.wait(timeout=TIMEOUT)
+        client.join()
         for stream in (process.stdin, process.stdout):
             if stream is not None:
                 stream.close()

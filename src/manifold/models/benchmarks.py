@@ -139,7 +139,7 @@ class Benchmark(Strict):
     )
     image: str | None = Field(
         default=None,
-        description="Benchmark tool image; defaults to the platform's (OME: genai-bench).",
+        description="Image of the benchmark tool; omit for the platform's own (OME: genai-bench).",
     )
     env: list[EnvVar] | None = Field(
         default=None, description="Extra environment variables of the benchmark container."
