@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: render test lint format docs bench clean
+.PHONY: render test lint format docs bench clean editor-tools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,15 @@ $(STAMP): pyproject.toml
 render: $(STAMP)
 	$(BIN)/manifold render
 
+## editor-tools: yaml-language-server for the editor tests, from tests/editor/package-lock.json (needs npm; skipped without)
+editor-tools:
+	@if command -v npm >/dev/null 2>&1; then \
+		test tests/editor/node_modules/.package-lock.json -nt tests/editor/package-lock.json \
+		|| npm ci --prefix tests/editor --no-audit --no-fund; \
+	else echo "npm not found: the editor tests (yaml-language-server) will be skipped"; fi
+
 ## test: lint, type-check and run the whole test suite (what CI runs)
-test: lint
+test: lint editor-tools
 	$(BIN)/python -m pytest
 
 ## lint: ruff (lint + format check) and mypy
@@ -36,4 +43,4 @@ docs: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 clean:
-	rm -rf $(VENV) .manifold .pytest_cache .mypy_cache .ruff_cache site
+	rm -rf $(VENV) .manifold .pytest_cache .mypy_cache .ruff_cache site tests/editor/node_modules

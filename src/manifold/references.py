@@ -18,7 +18,7 @@ from manifold.catalog import Catalog, find_model, find_serving_runtime, find_tra
 from manifold.diagnostics import Problem, Severity
 from manifold.expand import ProjectInstance
 from manifold.modelcheck import did_you_mean
-from manifold.models.lifecycle import ServiceTarget
+from manifold.models.benchmarks import ServiceTarget
 from manifold.models.platform import Reference
 from manifold.models.project import InlineRuntime
 from manifold.models.workload import Component, Pod

@@ -63,8 +63,37 @@ def typed_dict_schema(shape: Any) -> Callable[[], dict[str, Any]]:
 
 
 def model_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The editor schema of an input model: every description on one line, no titles."""
     schema = model.model_json_schema(by_alias=True, schema_generator=_Generator)
-    return to_draft_07(schema)
+    return to_draft_07(_for_editors(schema))
+
+
+_NAMED_SUBSCHEMAS = ("properties", "patternProperties", "$defs", "definitions")
+_VALUES = ("default", "const", "enum", "examples")
+
+
+def _for_editors(node: Any) -> Any:
+    """yaml-language-server shows a title before the description and joins the titles of
+    every schema a value could match with `||`; pydantic's titles are class names
+    (`Service || Service`), so they go. Docstrings wrap over lines, which editors show as
+    cut sentences: descriptions are folded onto one line."""
+    if isinstance(node, list):
+        return [_for_editors(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "title" and isinstance(value, str):
+            continue
+        if key == "description" and isinstance(value, str):
+            result[key] = " ".join(value.split())
+        elif key in _NAMED_SUBSCHEMAS and isinstance(value, dict):
+            result[key] = {name: _for_editors(sub) for name, sub in value.items()}
+        elif key in _VALUES:
+            result[key] = value
+        else:
+            result[key] = _for_editors(value)
+    return result
 
 
 def variants_schema(variants: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -158,7 +187,7 @@ def _partial(node: Any, partial: Callable[[str], str]) -> Any:
                 result[key] = keep
         elif key == "properties":
             result[key] = {
-                prop: {"anyOf": [_partial(sub, partial), {"type": "null"}]}
+                prop: _nullable(_partial(sub, partial), sub.get("description"))
                 for prop, sub in value.items()
             }
         elif key == "default":
@@ -166,6 +195,14 @@ def _partial(node: Any, partial: Callable[[str], str]) -> Any:
         else:
             result[key] = _partial(value, partial)
     return result
+
+
+def _nullable(schema: dict[str, Any], description: str | None) -> dict[str, Any]:
+    """`schema` or null, with the description beside the union, where editors look for it."""
+    wrapped: dict[str, Any] = {"anyOf": [schema, {"type": "null"}]}
+    if description:
+        wrapped["description"] = description
+    return wrapped
 
 
 def with_named_schemas(
@@ -185,7 +222,7 @@ def with_named_schemas(
             if definitions.setdefault(definition, body) != body:
                 raise ValueError(f"two different definitions named {definition!r}")
         whole = {k: v for k, v in sub.items() if k not in ("$schema", "definitions")}
-        properties[name] = {"anyOf": [_partial(whole, lambda ref: ref), {"type": "null"}]}
+        properties[name] = _nullable(_partial(whole, lambda ref: ref), whole.get("description"))
     target = definitions[owner]["properties"][field]
     target.pop("anyOf", None)
     target.update(type="object", properties=properties, additionalProperties=False)

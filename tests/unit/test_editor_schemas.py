@@ -5,7 +5,9 @@ only once merged, so their schema requires nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -51,3 +53,76 @@ def test_platform_settings_refuse_unknown_keys_in_editors() -> None:
     assert len(errors) == 2
     assert all("is not valid under any of the given schemas" in error for error in errors)
     assert any(error.startswith("{'apiLevel': 'v2'}") for error in errors)
+
+
+# --------------------------------------------------------------------------- descriptions
+
+
+def _properties(node: object, where: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every (place, property name, property schema) of a schema, through every keyword."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _properties(item, f"{where}[{index}]")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict):
+                for name, sub in value.items():
+                    yield where, name, sub
+                    yield from _properties(sub, f"{where}.{name}")
+            elif key not in ("default", "const", "enum", "examples"):
+                yield from _properties(value, f"{where}/{key}")
+
+
+def _one_sentence_line(text: str) -> bool:
+    """What an editor shows whole in a hover: one line that ends as a sentence does."""
+    return bool(text.strip()) and "\n" not in text and text.rstrip().endswith((".", "?", "!"))
+
+
+def _titles(node: object) -> Iterator[str]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _titles(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "title" and isinstance(value, str):
+                yield value
+            elif key == "properties" and isinstance(value, dict):
+                for sub in value.values():
+                    yield from _titles(sub)
+            else:
+                yield from _titles(value)
+
+
+@pytest.mark.parametrize("kind", sorted(input_schemas()))
+def test_every_property_of_an_input_schema_says_what_it_is(kind: str) -> None:
+    schema = input_schemas()[kind]
+    found = list(_properties(schema, kind))
+    assert len(found) > 50
+    undescribed = [f"{where}.{name}" for where, name, sub in found if not sub.get("description")]
+    assert undescribed == []
+    unfinished = [
+        f"{where}.{name}: {sub['description']!r}"
+        for where, name, sub in found
+        if not _one_sentence_line(sub["description"])
+    ]
+    assert unfinished == []
+
+
+@pytest.mark.parametrize("kind", sorted(input_schemas()))
+def test_no_title_joins_alternatives(kind: str) -> None:
+    assert [title for title in _titles(input_schemas()[kind]) if "||" in title] == []
+
+
+@pytest.mark.parametrize(
+    ("description", "fine"),
+    [
+        ("Number of nodes.", True),
+        ("Number of nodes; at most 8.", True),
+        ("Number of\nnodes.", False),
+        ("Number of nodes", False),
+        ("Number of nodes (at most", False),
+        ("", False),
+    ],
+)
+def test_a_description_must_be_one_finished_line(description: str, fine: bool) -> None:
+    assert _one_sentence_line(description) is fine

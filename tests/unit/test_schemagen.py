@@ -8,9 +8,10 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
+from pydantic import BaseModel, Field
 
 from manifold import yamlio
-from manifold.schemagen import variants_schema
+from manifold.schemagen import model_schema, variants_schema
 from manifold.schemastore import SchemaStore, generated_files, input_schemas
 
 
@@ -168,3 +169,32 @@ def test_an_object_that_names_its_variant_is_checked_against_that_one(tmp_path: 
     ]
     assert errors(NEW, None) == []
     assert errors(NEW, "another") == []  # a schema without that variant checks whole
+
+
+class _Note(BaseModel):
+    """A note
+    written over two lines."""
+
+    title: str = Field(description="The note's title,\n   wrapped.")
+    tags: dict[str, str] = Field(default={"title": "x"}, description="Kept as given.")
+
+
+def test_editor_schemas_drop_titles_and_fold_descriptions_but_keep_fields_and_values() -> None:
+    schema = model_schema(_Note)
+    assert "title" not in schema
+    assert schema["description"] == "A note written over two lines."
+    assert schema["properties"]["title"] == {
+        "description": "The note's title, wrapped.",
+        "type": "string",
+    }
+    assert schema["properties"]["tags"]["default"] == {"title": "x"}
+
+
+def test_partial_overrides_keep_each_description_beside_the_union(
+    schemas: dict[str, dict[str, Any]],
+) -> None:
+    service = schemas["Project"]["definitions"]["ServiceOverride"]["properties"]["replicas"]
+    assert service["anyOf"][-1] == {"type": "null"}
+    assert service["description"].startswith("Fewest and most replicas")
+    runai = schemas["Environment"]["definitions"]["EnvironmentSpec"]["properties"]["platforms"]
+    assert all(sub.get("description") for sub in runai["properties"].values())

@@ -199,8 +199,19 @@ class Replicas(Strict):
 class ReplicasDefault(Strict):
     """Replicas as an environment default: either bound may come from another layer."""
 
-    min: int | None = Field(default=None, ge=0)
-    max: int | None = Field(default=None, ge=1)
+    min: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "Fewest replicas, unless the project or a nearer environment sets it; 0"
+            " allows scaling to zero."
+        ),
+    )
+    max: int | None = Field(
+        default=None,
+        ge=1,
+        description="Most replicas, unless the project or a nearer environment sets it.",
+    )
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> ReplicasDefault:
@@ -245,17 +256,36 @@ class Gpu(Strict):
 class GpuDefault(Gpu):
     """A GPU request as an environment default: the count may come from another layer."""
 
-    count: int | None = Field(default=None, ge=0)  # type: ignore[assignment]
+    count: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "GPU devices per replica, unless the project or a nearer environment sets it."
+        ),
+    )  # type: ignore[assignment]
 
 
 class Resources(Strict):
     """cpu, memory, ephemeralStorage and gpu set both the request and the limit; `requests`
     and `limits` add to or override one side only."""
 
-    cpu: Quantity | None = None
-    memory: Quantity | None = None
-    ephemeral_storage: Quantity | None = None
-    gpu: Gpu | None = None
+    cpu: Quantity | None = Field(
+        default=None,
+        description=(
+            "CPU request and limit per container, in cores or millicores (for example 2 or 500m)."
+        ),
+    )
+    memory: Quantity | None = Field(
+        default=None, description="Memory request and limit per container, for example 16Gi."
+    )
+    ephemeral_storage: Quantity | None = Field(
+        default=None,
+        description=("Local scratch disk request and limit per container, for example 20Gi."),
+    )
+    gpu: Gpu | None = Field(
+        default=None,
+        description="GPU devices per replica and the kind of accelerator they must be.",
+    )
     requests: dict[str, Quantity] | None = Field(
         default=None, description="Requests without a matching limit, by resource name."
     )
@@ -266,7 +296,12 @@ class Resources(Strict):
 
 
 class ResourcesDefault(Resources):
-    gpu: GpuDefault | None = None
+    gpu: GpuDefault | None = Field(
+        default=None,
+        description=(
+            "GPU request every service gets unless the project or a nearer environment sets it."
+        ),
+    )
 
 
 class SecretKeyRef(Strict):
@@ -275,30 +310,53 @@ class SecretKeyRef(Strict):
 
 
 class ConfigMapKeyRef(Strict):
-    name: ResourceName
-    key: str = Field(min_length=1)
+    name: ResourceName = Field(
+        description="Name of the ConfigMap, in the namespace the workload runs in."
+    )
+    key: str = Field(
+        min_length=1, description="Key inside the ConfigMap whose value the variable takes."
+    )
 
 
 _ENV_NAME = r"^[-._a-zA-Z][-._a-zA-Z0-9]*$"
 
 
 class EnvValue(Strict):
-    name: str = Field(pattern=_ENV_NAME)
-    value: str
+    name: str = Field(
+        pattern=_ENV_NAME, description="Name of the environment variable in the container."
+    )
+    value: str = Field(
+        description=(
+            'The literal value, always a string (quote numbers and booleans, for example "1").'
+        )
+    )
 
 
 class EnvFromSecret(Strict):
-    name: str = Field(pattern=_ENV_NAME)
-    secret: SecretKeyRef
+    name: str = Field(
+        pattern=_ENV_NAME, description="Name of the environment variable in the container."
+    )
+    secret: SecretKeyRef = Field(
+        description=(
+            "The Secret key the value is read from (Kubernetes secretKeyRef); the "
+            "value never appears in rendered/."
+        )
+    )
 
 
 class EnvFromConfigMap(Strict):
-    name: str = Field(pattern=_ENV_NAME)
-    config_map: ConfigMapKeyRef
+    name: str = Field(
+        pattern=_ENV_NAME, description="Name of the environment variable in the container."
+    )
+    config_map: ConfigMapKeyRef = Field(
+        description=("The ConfigMap key the value is read from (Kubernetes configMapKeyRef).")
+    )
 
 
 class EnvFromField(Strict):
-    name: str = Field(pattern=_ENV_NAME)
+    name: str = Field(
+        pattern=_ENV_NAME, description="Name of the environment variable in the container."
+    )
     field: str = Field(
         min_length=1, description="A field of the pod, for example status.hostIP or metadata.name."
     )
@@ -327,11 +385,38 @@ EnvVar = Annotated[
 
 
 class Toleration(Strict):
-    key: str | None = None
-    operator: Literal["Exists", "Equal"] | None = None
-    value: str | None = None
-    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
-    toleration_seconds: int | None = Field(default=None, ge=-(2**63), le=2**63 - 1)
+    key: str | None = Field(
+        default=None,
+        description=(
+            "Taint key to tolerate, for example nvidia.com/gpu; omit with operator "
+            "Exists to tolerate every taint."
+        ),
+    )
+    operator: Literal["Exists", "Equal"] | None = Field(
+        default=None,
+        description=(
+            "Exists (any value) or Equal (the value given in `value`); Kubernetes "
+            "defaults to Equal."
+        ),
+    )
+    value: str | None = Field(
+        default=None, description="Taint value to match when the operator is Equal."
+    )
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = Field(
+        default=None,
+        description=(
+            "Taint effect to tolerate: NoSchedule, PreferNoSchedule or NoExecute; "
+            "omit for all effects."
+        ),
+    )
+    toleration_seconds: int | None = Field(
+        default=None,
+        ge=-(2**63),
+        le=2**63 - 1,
+        description=(
+            "With effect NoExecute: seconds the pod stays on a node after the taint appears."
+        ),
+    )
 
 
 Scope = Literal["namespace", "cluster"]

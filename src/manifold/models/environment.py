@@ -25,7 +25,10 @@ DEFAULT_NAMESPACE_TEMPLATE = "{{ project }}-{{ environment }}"
 
 class EnvironmentMetadata(Strict):
     name: DnsLabel = Field(description="Environment name; the folder under rendered/.")
-    labels: Labels | None = None
+    labels: Labels | None = Field(
+        default=None,
+        description=("Labels of the environment file itself; rendered objects get `spec.labels`."),
+    )
 
 
 class ServiceDefaults(Strict):
@@ -33,14 +36,29 @@ class ServiceDefaults(Strict):
     field is optional down to the leaves: what one environment leaves out may come from the
     environment it extends or from the project, and the result is checked in each project."""
 
-    replicas: ReplicasDefault | None = None
-    resources: ResourcesDefault | None = None
-    node_selector: dict[str, str] | None = None
-    tolerations: list[Toleration] | None = None
+    replicas: ReplicasDefault | None = Field(
+        default=None, description="Replica bounds every service gets unless it sets its own."
+    )
+    resources: ResourcesDefault | None = Field(
+        default=None, description="Resources every service's engine gets unless it sets its own."
+    )
+    node_selector: dict[str, str] | None = Field(
+        default=None,
+        description=(
+            "Node labels every service's pods must match, merged under the project's own."
+        ),
+    )
+    tolerations: list[Toleration] | None = Field(
+        default=None,
+        description=("Taints every service's pods tolerate, unless the service lists its own."),
+    )
 
 
 class Defaults(Strict):
-    services: ServiceDefaults | None = None
+    services: ServiceDefaults | None = Field(
+        default=None,
+        description="Values every service of every project gets unless it sets its own.",
+    )
 
 
 class ProjectSelection(Strict):
@@ -48,7 +66,12 @@ class ProjectSelection(Strict):
         default_factory=lambda: ["*"],
         description="Project names or shell-style patterns (fnmatch) to render here.",
     )
-    exclude: list[str] = Field(default_factory=list, description="Removed from `include`.")
+    exclude: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Project names or fnmatch patterns left out, even when `include` matches them."
+        ),
+    )
 
 
 class PatchTarget(Strict):
@@ -63,15 +86,25 @@ class PatchTarget(Strict):
 class MergePatch(Strict):
     """An RFC 7386 JSON merge patch."""
 
-    target: PatchTarget
-    merge_patch: dict[str, Any]
+    target: PatchTarget = Field(description="Which rendered objects the patch applies to.")
+    merge_patch: dict[str, Any] = Field(
+        description=(
+            "The RFC 7386 merge patch: maps merge, null removes a key, other values replace."
+        )
+    )
 
 
 class JsonPatchOperation(Strict):
-    op: Literal["add", "remove", "replace", "move", "copy", "test"]
+    op: Literal["add", "remove", "replace", "move", "copy", "test"] = Field(
+        description="The operation: add, remove, replace, move, copy or test."
+    )
     path: str = Field(description="RFC 6901 JSON pointer, for example /spec/engine/minReplicas.")
-    value: Any = None
-    from_: str | None = Field(default=None, alias="from")
+    value: Any = Field(
+        default=None, description="The value to add, replace with, or test for (any JSON value)."
+    )
+    from_: str | None = Field(
+        default=None, alias="from", description="Source JSON pointer of a move or copy operation."
+    )
 
     @model_validator(mode="after")
     def _operands(self) -> JsonPatchOperation:
@@ -91,8 +124,11 @@ class JsonPatchOperation(Strict):
 class JsonPatch(Strict):
     """An RFC 6902 JSON patch."""
 
-    target: PatchTarget
-    json_patch: list[JsonPatchOperation] = Field(min_length=1)
+    target: PatchTarget = Field(description="Which rendered objects the patch applies to.")
+    json_patch: list[JsonPatchOperation] = Field(
+        min_length=1,
+        description="The RFC 6902 operations, applied in order to each matching object.",
+    )
 
 
 def _patch_form(value: Any) -> str | None:
@@ -236,8 +272,13 @@ class Sync(Strict):
             "Default: manifold."
         ),
     )
-    flux: FluxSync | None = Field(default=None, description="Write Flux objects.")
-    argocd: ArgoCdSync | None = Field(default=None, description="Write Argo CD objects.")
+    flux: FluxSync | None = Field(
+        default=None, description="Write Flux objects (a GitRepository and a Kustomization)."
+    )
+    argocd: ArgoCdSync | None = Field(
+        default=None,
+        description=("Write Argo CD objects (an Application or a place in an ApplicationSet)."),
+    )
 
 
 class EnvironmentSpec(Strict):
@@ -257,10 +298,23 @@ class EnvironmentSpec(Strict):
         pattern=r"^v?1\.[0-9]+(\.[0-9]+)?$",
         description="Kubernetes version whose built-in schemas the output is checked against.",
     )
-    labels: Labels | None = Field(default=None, description="Added to every rendered object.")
-    annotations: Annotations | None = Field(default=None, description="Added to every object.")
-    defaults: Defaults | None = None
-    projects: ProjectSelection | None = None
+    labels: Labels | None = Field(
+        default=None, description="Labels added to every rendered object."
+    )
+    annotations: Annotations | None = Field(
+        default=None, description="Annotations added to every rendered object."
+    )
+    defaults: Defaults | None = Field(
+        default=None,
+        description=(
+            "Values applied under every project of this environment where the "
+            "project leaves them out."
+        ),
+    )
+    projects: ProjectSelection | None = Field(
+        default=None,
+        description=("Which projects are rendered into this environment (default: all of them)."),
+    )
     patches: list[Patch] | None = Field(
         default=None,
         description="Applied to rendered objects; the patches of every extended environment first.",
@@ -279,10 +333,18 @@ class EnvironmentSpec(Strict):
 
 
 class Environment(Strict):
-    api_version: Literal["manifold.dev/v1alpha1"] = Field(alias="apiVersion")
-    kind: Literal["Environment"]
-    metadata: EnvironmentMetadata
-    spec: EnvironmentSpec = Field(default_factory=EnvironmentSpec)
+    api_version: Literal["manifold.dev/v1alpha1"] = Field(
+        alias="apiVersion", description="Always manifold.dev/v1alpha1."
+    )
+    kind: Literal["Environment"] = Field(description="Always Environment.")
+    metadata: EnvironmentMetadata = Field(description="Name and labels of the environment.")
+    spec: EnvironmentSpec = Field(
+        default_factory=EnvironmentSpec,
+        description=(
+            "What changes in this environment: namespaces, defaults, patches, "
+            "GitOps sync and platform settings."
+        ),
+    )
 
     @property
     def name(self) -> str:

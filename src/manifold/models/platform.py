@@ -14,20 +14,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
+from manifold.models.accelerators import AcceleratorClass
+from manifold.models.capacity import Capacity
 from manifold.models.common import (
     Annotations,
     DnsLabel,
     Labels,
-    Quantity,
     ResourceName,
-    Resources,
-    Scope,
     Strict,
-    Toleration,
 )
 from manifold.models.project import Model
 from manifold.models.runtimes import SharedServingRuntime, SharedTrainingRuntime
-from manifold.models.workload import KubernetesObject
 from manifold.targets.registry import PlatformName
 
 
@@ -45,90 +42,23 @@ class PlatformMetadata(Strict):
 class SharedModel(Model):
     """A model every namespace can serve."""
 
-    scope: Literal["cluster"] = "cluster"
+    scope: Literal["cluster"] = Field(
+        default="cluster",
+        description="Always cluster: a shared model is visible to every namespace.",
+    )
     external: bool = Field(
         default=False, description="Installed by other means: checked against, not rendered."
     )
-
-
-# --------------------------------------------------------------------------- accelerators
-
-
-class AcceleratorDiscovery(Strict):
-    node_selector: dict[str, str] | None = None
-    affinity: KubernetesObject | None = None
-    device_ids: list[str] | None = Field(default=None, alias="deviceIDs")
-    pci_vendor_id: str | None = Field(default=None, alias="pciVendorID")
-
-
-class AcceleratorLatency(Strict):
-    average_millis: int | None = None
-    maximum_millis: int | None = None
-
-
-class AcceleratorPerformance(Strict):
-    fp16_tflops: int | None = Field(default=None, alias="fp16Tflops")
-    fp32_tflops: int | None = Field(default=None, alias="fp32Tflops")
-    int4_tops: int | None = Field(default=None, alias="int4Tops")
-    int8_tops: int | None = Field(default=None, alias="int8Tops")
-    latency: AcceleratorLatency | None = None
-
-
-class AcceleratorCapabilities(Strict):
-    memory_gb: Quantity | None = Field(default=None, alias="memoryGB")
-    memory_bandwidth_gbps: Quantity | None = Field(default=None, alias="memoryBandwidthGBps")
-    compute_capability: str | None = None
-    clock_speed_mhz: int | None = Field(default=None, alias="clockSpeedMHz")
-    features: list[str] | None = None
-    level_zero_version: str | None = None
-    performance: AcceleratorPerformance | None = None
-
-
-class AcceleratorResource(Strict):
-    name: str = Field(min_length=1, description="Extended resource, for example nvidia.com/gpu.")
-    quantity: Quantity | None = None
-    divisible: bool | None = None
-
-
-class AcceleratorCost(Strict):
-    per_hour: Quantity | None = None
-    spot_per_hour: Quantity | None = None
-    per_million_tokens: Quantity | None = None
-    tier: str | None = None
-
-
-class AcceleratorIntegration(Strict):
-    kueue_resource_flavor: str | None = None
-    volcano_gpu_type: str | None = Field(default=None, alias="volcanoGPUType")
-
-
-class AcceleratorClass(Strict):
-    """A kind of accelerator, named by services' `resources.gpu.type`."""
-
-    name: ResourceName
-    external: bool = Field(
-        default=False, description="Installed by other means: checked against, not rendered."
-    )
-    vendor: str | None = None
-    family: str | None = None
-    model: str | None = None
-    discovery: AcceleratorDiscovery | None = Field(
-        default=None, description="How its nodes are found (required unless external)."
-    )
-    capabilities: AcceleratorCapabilities | None = Field(
-        default=None, description="What it can do (required unless external)."
-    )
-    resources: list[AcceleratorResource] | None = None
-    cost: AcceleratorCost | None = None
-    integration: AcceleratorIntegration | None = None
 
 
 # --------------------------------------------------------------------------- tenancy
 
 
 class CrossReference(Strict):
-    name: ResourceName
-    namespace: DnsLabel | None = None
+    name: ResourceName = Field(description="Name of the referenced object.")
+    namespace: DnsLabel | None = Field(
+        default=None, description="Namespace of the referenced object; defaults to spec.namespace."
+    )
 
 
 def _reference_form(value: Any) -> str | None:
@@ -149,162 +79,117 @@ Reference = Annotated[
 
 
 class SecretReference(Strict):
-    name: ResourceName
-    namespace: DnsLabel
-    key: str = Field(min_length=1)
+    name: ResourceName = Field(description="Name of the Secret.")
+    namespace: DnsLabel = Field(description="Namespace of the Secret.")
+    key: str = Field(min_length=1, description="Key inside the Secret.")
 
 
 class Organization(Strict):
     """An account at an AI platform vendor (OpenAI, Google, xAI...)."""
 
-    name: ResourceName
-    vendor: str = Field(min_length=1)
-    organization_id: str = Field(min_length=1)
+    name: ResourceName = Field(
+        description=("Organization name, unique in the platform; tenancy projects refer to it.")
+    )
+    vendor: str = Field(min_length=1, description="The vendor, for example openai, google or xai.")
+    organization_id: str = Field(min_length=1, description="The organization's id at the vendor.")
     secret_ref: SecretReference | None = Field(
         default=None, description="The Secret holding its API key."
     )
-    config: dict[str, str] | None = None
-    disabled: bool | None = None
+    config: dict[str, str] | None = Field(
+        default=None, description="Vendor-specific settings as string pairs."
+    )
+    disabled: bool | None = Field(
+        default=None, description="Keep the organization defined but unused."
+    )
 
 
 class TenancyProject(Strict):
-    name: ResourceName
+    name: ResourceName = Field(description="Tenancy project name, unique in the platform.")
     external_name: str | None = Field(
         default=None, description="Its name at the vendor; defaults to name."
     )
-    organization: Reference
-    description: str | None = None
-    config: dict[str, str] | None = None
+    organization: Reference = Field(
+        description="The organization it belongs to: a name, or {name, namespace}."
+    )
+    description: str | None = Field(
+        default=None, description="What the project is for, as shown at the vendor."
+    )
+    config: dict[str, str] | None = Field(
+        default=None, description="Vendor-specific settings as string pairs."
+    )
 
 
 class User(Strict):
-    name: ResourceName
+    name: ResourceName = Field(description="User name, unique in the platform.")
     namespace: DnsLabel | None = Field(default=None, description="Defaults to spec.namespace.")
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
-    project: Reference
-    role: str | None = None
-    config: dict[str, str] | None = None
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", description="The person's e-mail address.")
+    project: Reference = Field(
+        description=("The tenancy project the user belongs to: a name, or {name, namespace}.")
+    )
+    role: str | None = Field(
+        default=None, description="Role at the vendor, for example reader or owner."
+    )
+    config: dict[str, str] | None = Field(
+        default=None, description="Vendor-specific settings as string pairs."
+    )
 
 
 class ServiceAccount(Strict):
-    name: ResourceName
+    name: ResourceName = Field(description="Service account name, unique in the platform.")
     namespace: DnsLabel | None = Field(default=None, description="Defaults to spec.namespace.")
     external_name: str | None = Field(
         default=None, description="Its name at the vendor; defaults to name."
     )
-    project: Reference
-    role: str | None = None
-    permissions: list[str] | None = None
-    config: dict[str, str] | None = None
+    project: Reference = Field(
+        description="The tenancy project it belongs to: a name, or {name, namespace}."
+    )
+    role: str | None = Field(
+        default=None, description="Role at the vendor, for example member or owner."
+    )
+    permissions: list[str] | None = Field(
+        default=None, description="Permissions granted at the vendor, for example models.read."
+    )
+    config: dict[str, str] | None = Field(
+        default=None, description="Vendor-specific settings as string pairs."
+    )
 
 
 class Limit(Strict):
-    type: str = Field(min_length=1, description="For example requests or tokens.")
-    limit: int = Field(ge=0)
-    window: str = Field(min_length=1, description="For example 1h or 1d.")
+    type: str = Field(min_length=1, description="What is counted, for example requests or tokens.")
+    limit: int = Field(ge=0, description="Most units allowed per window.")
+    window: str = Field(min_length=1, description="Time window of the limit, for example 1h or 1d.")
 
 
 class RateLimit(Strict):
-    name: ResourceName
+    name: ResourceName = Field(description="Rate limit name, unique in the platform.")
     namespace: DnsLabel | None = Field(default=None, description="Defaults to spec.namespace.")
     project: Reference = Field(description="The tenancy project it belongs to.")
     target: Reference = Field(description="What it limits: a project, user or service account.")
-    limits: list[Limit] = Field(min_length=1)
-    config: dict[str, str] | None = None
+    limits: list[Limit] = Field(
+        min_length=1, description="The limits, each a type, an amount and a window."
+    )
+    config: dict[str, str] | None = Field(
+        default=None, description="Vendor-specific settings as string pairs."
+    )
 
 
 class Tenancy(Strict):
-    organizations: list[Organization] = Field(default_factory=list)
-    projects: list[TenancyProject] = Field(default_factory=list)
-    users: list[User] = Field(default_factory=list)
-    service_accounts: list[ServiceAccount] = Field(default_factory=list)
-    rate_limits: list[RateLimit] = Field(default_factory=list)
-
-
-# --------------------------------------------------------------------------- capacity
-
-
-class ClusterShape(Strict):
-    """Nodes of a dedicated cluster: how many, what each gets, where they are."""
-
-    count: int | None = Field(default=None, ge=0)
-    resources: Resources | None = None
-    affinity: KubernetesObject | None = None
-    node_selector: dict[str, str] | None = None
-    tolerations: list[Toleration] | None = None
-    priority_class_name: str | None = None
-
-
-class DedicatedClusterProfile(ClusterShape):
-    name: ResourceName
-    disabled: bool | None = None
-
-
-class OmeDedicatedCluster(Strict):
-    compartment_id: str | None = Field(default=None, alias="compartmentID")
-    capacity_reservation_id: str | None = None
-
-
-class DedicatedCluster(ClusterShape):
-    name: ResourceName
-    profile: ResourceName | None = Field(default=None, description="One of capacity.profiles.")
-    ome: OmeDedicatedCluster | None = None
-
-
-class FlavorResource(Strict):
-    name: str = Field(min_length=1)
-    nominal_quota: Quantity
-    borrowing_limit: Quantity | None = None
-    lending_limit: Quantity | None = None
-
-
-class Flavor(Strict):
-    name: ResourceName
-    resources: list[FlavorResource] = Field(min_length=1)
-
-
-class ResourceGroup(Strict):
-    covered_resources: list[str] = Field(min_length=1)
-    flavors: list[Flavor] = Field(min_length=1)
-
-
-class BorrowWithinCohort(Strict):
-    policy: Literal["Never", "LowerPriority"] | None = None
-    max_priority_threshold: int | None = None
-
-
-class Preemption(Strict):
-    reclaim_within_cohort: Literal["Never", "LowerPriority", "Any"] | None = None
-    within_cluster_queue: Literal["Never", "LowerPriority", "LowerOrNewerEqualPriority"] | None = (
-        None
+    organizations: list[Organization] = Field(
+        default_factory=list, description="Accounts at AI platform vendors."
     )
-    borrow_within_cohort: BorrowWithinCohort | None = None
-
-
-class OmeReservation(Strict):
-    compartment_id: str | None = Field(default=None, alias="compartmentID")
-
-
-class Reservation(Strict):
-    """Quota reserved for workloads, in flavors of nodes."""
-
-    name: ResourceName
-    scope: Scope = Field(default="cluster", description="cluster, or one namespace.")
-    namespace: DnsLabel | None = Field(
-        default=None, description="scope: namespace: defaults to spec.namespace."
+    projects: list[TenancyProject] = Field(
+        default_factory=list, description="Projects inside those organizations."
     )
-    resource_groups: list[ResourceGroup] = Field(min_length=1)
-    cohort: str | None = None
-    allow_borrowing: bool | None = None
-    preemption: Preemption | None = None
-    priority_class_name: str | None = None
-    ome: OmeReservation | None = None
-
-
-class Capacity(Strict):
-    profiles: list[DedicatedClusterProfile] = Field(default_factory=list)
-    dedicated_clusters: list[DedicatedCluster] = Field(default_factory=list)
-    reservations: list[Reservation] = Field(default_factory=list)
+    users: list[User] = Field(
+        default_factory=list, description="People with access to tenancy projects."
+    )
+    service_accounts: list[ServiceAccount] = Field(
+        default_factory=list, description="Non-human identities of tenancy projects."
+    )
+    rate_limits: list[RateLimit] = Field(
+        default_factory=list,
+        description="Request and token limits on projects, users and service accounts.",
+    )
 
 
 # --------------------------------------------------------------------------- the file
@@ -314,19 +199,41 @@ class PlatformSpec(Strict):
     """What the platform is in one environment, after every overlay has been applied."""
 
     platform: PlatformName = Field(
-        description="Where this file runs: ome (OME), substratus (Substratus) or runai "
-        "(NVIDIA Run:ai)."
+        description=(
+            "Where this file runs: ome (OME), substratus (Substratus) or runai (NVIDIA Run:ai)."
+        )
     )
     namespace: DnsLabel | None = Field(
         default=None,
         description="Where its namespaced objects go unless they say; defaults to its name.",
     )
-    models: list[SharedModel] = Field(default_factory=list)
-    serving_runtimes: list[SharedServingRuntime] = Field(default_factory=list)
-    training_runtimes: list[SharedTrainingRuntime] = Field(default_factory=list)
-    accelerator_classes: list[AcceleratorClass] = Field(default_factory=list)
-    tenancy: Tenancy = Field(default_factory=Tenancy)
-    capacity: Capacity = Field(default_factory=Capacity)
+    models: list[SharedModel] = Field(
+        default_factory=list, description="Models every project may serve (OME ClusterBaseModel)."
+    )
+    serving_runtimes: list[SharedServingRuntime] = Field(
+        default_factory=list,
+        description="Serving runtimes every project may use (OME ClusterServingRuntime).",
+    )
+    training_runtimes: list[SharedTrainingRuntime] = Field(
+        default_factory=list,
+        description=("Training runtimes every project may use (OME ClusterTrainingRuntime)."),
+    )
+    accelerator_classes: list[AcceleratorClass] = Field(
+        default_factory=list,
+        description=(
+            "Kinds of accelerator the cluster has; services select one with `resources.gpu.type`."
+        ),
+    )
+    tenancy: Tenancy = Field(
+        default_factory=Tenancy,
+        description=(
+            "Accounts at AI vendors: organizations, projects, users, service "
+            "accounts and rate limits."
+        ),
+    )
+    capacity: Capacity = Field(
+        default_factory=Capacity, description="Dedicated node pools and quota reservations."
+    )
 
 
 class PlatformFileSpec(PlatformSpec):
@@ -337,10 +244,19 @@ class PlatformFileSpec(PlatformSpec):
 
 
 class Platform(Strict):
-    api_version: Literal["manifold.dev/v1alpha1"] = Field(alias="apiVersion")
-    kind: Literal["Platform"]
-    metadata: PlatformMetadata
-    spec: PlatformFileSpec
+    api_version: Literal["manifold.dev/v1alpha1"] = Field(
+        alias="apiVersion", description="Always manifold.dev/v1alpha1."
+    )
+    kind: Literal["Platform"] = Field(description="Always Platform.")
+    metadata: PlatformMetadata = Field(
+        description="Name, owning team, labels and annotations of the platform."
+    )
+    spec: PlatformFileSpec = Field(
+        description=(
+            "What the cluster offers every project: shared models, runtimes, "
+            "accelerators, tenancy and capacity."
+        )
+    )
 
     @property
     def name(self) -> str:

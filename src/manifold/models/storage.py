@@ -23,9 +23,12 @@ class ModelStorage(Strict):
         default=None, description="Options of the storage (region, auth...)."
     )
     node_selector: dict[str, str] | None = Field(
-        default=None, description="Nodes it is downloaded to."
+        default=None, description="Node labels of the nodes the artifact is downloaded to."
     )
-    download_policy: Literal["AlwaysDownload", "ReuseIfExists"] | None = None
+    download_policy: Literal["AlwaysDownload", "ReuseIfExists"] | None = Field(
+        default=None,
+        description="AlwaysDownload, or ReuseIfExists: keep a copy already on the node.",
+    )
 
 
 class StorageLocation(ModelStorage):

@@ -17,10 +17,20 @@ ComputeType = Literal["CPU", "GPU"]
 
 
 class GitBuild(Strict):
-    url: str = Field(pattern=r"^https?://\S+$", description="The repository, https://...")
-    branch: str | None = Field(default=None, min_length=1)
-    tag: str | None = Field(default=None, min_length=1, description="Instead of a branch.")
-    path: str | None = Field(default=None, min_length=1, description="Folder to build.")
+    url: str = Field(
+        pattern=r"^https?://\S+$", description="The git repository to build from, https://..."
+    )
+    branch: str | None = Field(
+        default=None, min_length=1, description="Branch to build; omit for the default branch."
+    )
+    tag: str | None = Field(
+        default=None, min_length=1, description="Tag to build instead of a branch."
+    )
+    path: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Folder of the repository to build, where the Dockerfile is.",
+    )
 
     @model_validator(mode="after")
     def _branch_or_tag(self) -> GitBuild:
@@ -50,9 +60,15 @@ class SubstratusLoader(SubstratusWorkload):
     """The container that loads a dataset or a model into Substratus."""
 
     image: str | None = Field(default=None, min_length=1, description="The loader's image.")
-    command: list[str] | None = None
-    env: list[EnvVar] | None = None
-    resources: Resources | None = None
+    command: list[str] | None = Field(
+        default=None, description="Command of the loader, replacing the image's entrypoint."
+    )
+    env: list[EnvVar] | None = Field(
+        default=None, description="Environment variables of the loader."
+    )
+    resources: Resources | None = Field(
+        default=None, description="CPU, memory and GPUs of the loader."
+    )
 
 
 class SubstratusDataset(SubstratusLoader):

@@ -40,50 +40,141 @@ Volume = Annotated[dict[str, Any], AfterValidator(_named)]
 
 
 class ContainerPort(Strict):
-    container_port: int = Field(ge=1, le=65535)
-    name: str | None = None
-    protocol: Literal["TCP", "UDP", "SCTP"] | None = None
+    container_port: int = Field(
+        ge=1, le=65535, description="Port number in the container, 1 to 65535."
+    )
+    name: str | None = Field(
+        default=None, description="Port name, for example http; unique in the container."
+    )
+    protocol: Literal["TCP", "UDP", "SCTP"] | None = Field(
+        default=None, description="TCP (the default), UDP or SCTP."
+    )
 
 
 class VolumeMount(Strict):
     name: str = Field(min_length=1, description="The volume to mount.")
-    mount_path: str = Field(min_length=1)
-    read_only: bool | None = None
-    sub_path: str | None = None
+    mount_path: str = Field(
+        min_length=1, description="Path in the container where the volume appears."
+    )
+    read_only: bool | None = Field(default=None, description="Mount the volume read-only.")
+    sub_path: str | None = Field(
+        default=None, description="Path inside the volume to mount instead of its root."
+    )
 
 
 class Container(Strict):
     """The main container of a pod."""
 
-    image: str | None = Field(default=None, min_length=1)
-    image_pull_policy: Literal["Always", "IfNotPresent", "Never"] | None = None
-    command: list[str] | None = None
-    args: list[str] | None = None
-    working_dir: str | None = None
-    env: list[EnvVar] | None = None
-    resources: Resources | None = None
-    ports: list[ContainerPort] | None = None
-    volume_mounts: list[VolumeMount] | None = None
-    readiness_probe: KubernetesObject | None = None
-    liveness_probe: KubernetesObject | None = None
-    startup_probe: KubernetesObject | None = None
-    security_context: KubernetesObject | None = None
+    image: str | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "Container image, for example vllm/vllm-openai:v0.6.3; defaults to the runtime's."
+        ),
+    )
+    image_pull_policy: Literal["Always", "IfNotPresent", "Never"] | None = Field(
+        default=None, description="When to pull the image: Always, IfNotPresent or Never."
+    )
+    command: list[str] | None = Field(
+        default=None, description="Command of the main container, replacing the image's entrypoint."
+    )
+    args: list[str] | None = Field(
+        default=None, description="Arguments of the main container, replacing the image's."
+    )
+    working_dir: str | None = Field(
+        default=None, description="Working directory of the main container."
+    )
+    env: list[EnvVar] | None = Field(
+        default=None, description="Environment variables of the main container."
+    )
+    resources: Resources | None = Field(
+        default=None, description="CPU, memory and GPUs of the main container."
+    )
+    ports: list[ContainerPort] | None = Field(
+        default=None, description="Ports the main container exposes."
+    )
+    volume_mounts: list[VolumeMount] | None = Field(
+        default=None, description="Where the main container mounts the pod's `volumes`."
+    )
+    readiness_probe: KubernetesObject | None = Field(
+        default=None,
+        description=(
+            "Kubernetes probe that says when the container may take traffic, passed"
+            " through unchanged."
+        ),
+    )
+    liveness_probe: KubernetesObject | None = Field(
+        default=None,
+        description=(
+            "Kubernetes probe that restarts the container when it fails, passed through unchanged."
+        ),
+    )
+    startup_probe: KubernetesObject | None = Field(
+        default=None,
+        description=(
+            "Kubernetes probe that holds the other probes until start-up is done, "
+            "passed through unchanged."
+        ),
+    )
+    security_context: KubernetesObject | None = Field(
+        default=None,
+        description=("Kubernetes SecurityContext of the main container, passed through unchanged."),
+    )
 
 
 class PodSettings(Strict):
     """Where and how the pods of a workload run."""
 
-    node_selector: dict[str, str] | None = None
-    tolerations: list[Toleration] | None = None
-    affinity: KubernetesObject | None = None
-    volumes: list[Volume] | None = None
-    service_account_name: str | None = None
-    priority_class_name: str | None = None
-    scheduler_name: str | None = None
-    host_network: bool | None = None
-    host_ipc: bool | None = Field(default=None, alias="hostIPC")
-    dns_policy: Literal["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"] | None = None
-    enable_service_links: bool | None = None
+    node_selector: dict[str, str] | None = Field(
+        default=None, description="Node labels the pods must run on."
+    )
+    tolerations: list[Toleration] | None = Field(
+        default=None, description="Taints the pods tolerate, for example of GPU nodes."
+    )
+    affinity: KubernetesObject | None = Field(
+        default=None, description="Kubernetes affinity of the pods, passed through unchanged."
+    )
+    volumes: list[Volume] | None = Field(
+        default=None,
+        description=(
+            "Kubernetes volumes of the pods, passed through unchanged (each needs a name)."
+        ),
+    )
+    service_account_name: str | None = Field(
+        default=None, description="Kubernetes ServiceAccount the pods run as."
+    )
+    priority_class_name: str | None = Field(
+        default=None, description="Kubernetes PriorityClass of the pods."
+    )
+    scheduler_name: str | None = Field(
+        default=None, description="Kubernetes scheduler that places the pods, for example volcano."
+    )
+    host_network: bool | None = Field(
+        default=None,
+        description="Run the pods on the node's network (for example RDMA between nodes).",
+    )
+    host_ipc: bool | None = Field(
+        default=None,
+        alias="hostIPC",
+        description=(
+            "Share the node's IPC namespace with the pods (multi-GPU engines that "
+            "use shared memory)."
+        ),
+    )
+    dns_policy: Literal["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"] | None = (
+        Field(
+            default=None,
+            description=(
+                "DNS policy of the pods: ClusterFirst, ClusterFirstWithHostNet, Default or None."
+            ),
+        )
+    )
+    enable_service_links: bool | None = Field(
+        default=None,
+        description=(
+            "Whether Kubernetes injects variables for the namespace's Services into the pods."
+        ),
+    )
 
 
 class Pod(Container, PodSettings):
@@ -126,7 +217,12 @@ def _auth_modes(value: str) -> str:
 
 class PrometheusAuthentication(Strict):
     name: str = Field(min_length=1, description="The KEDA (Cluster)TriggerAuthentication.")
-    kind: Literal["TriggerAuthentication", "ClusterTriggerAuthentication"] | None = None
+    kind: Literal["TriggerAuthentication", "ClusterTriggerAuthentication"] | None = Field(
+        default=None,
+        description=(
+            "TriggerAuthentication (in the namespace, the default) or ClusterTriggerAuthentication."
+        ),
+    )
     modes: Annotated[str, AfterValidator(_auth_modes)] | None = Field(
         default=None, description="Comma-separated: basic, tls, bearer, custom."
     )
@@ -143,19 +239,34 @@ class PrometheusScaling(Strict):
         description='A number, as a string (for example "0.07").'
     )
     operator: Literal["GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual"] | None = (
-        None
+        Field(
+            default=None,
+            description=(
+                "How the query value is compared with threshold (KEDA default: GreaterThan)."
+            ),
+        )
     )
-    authentication: PrometheusAuthentication | None = None
+    authentication: PrometheusAuthentication | None = Field(
+        default=None, description="KEDA authentication to reach the Prometheus server."
+    )
 
 
 class Autoscaling(Strict):
     """On a built-in metric (`metric` and `target`), or on a Prometheus query."""
 
-    metric: Literal["cpu", "memory", "concurrency", "rps"] | None = None
-    target: int | None = Field(
-        default=None, ge=1, le=INT32_MAX, description="Target value per replica."
+    metric: Literal["cpu", "memory", "concurrency", "rps"] | None = Field(
+        default=None, description="Built-in metric to scale on: cpu, memory, concurrency or rps."
     )
-    prometheus: PrometheusScaling | None = None
+    target: int | None = Field(
+        default=None,
+        ge=1,
+        le=INT32_MAX,
+        description="Target value of the metric per replica (percent for cpu and memory).",
+    )
+    prometheus: PrometheusScaling | None = Field(
+        default=None,
+        description=("Scale on a Prometheus query instead of a built-in metric (OME: KEDA)."),
+    )
 
     @model_validator(mode="after")
     def _one_way(self) -> Autoscaling:
@@ -171,12 +282,26 @@ class Component(Pod):
     """A set of replicas doing one job: one pod each, or a leader and workers each
     (multi-node: a replica is a group of `1 + worker.size` pods)."""
 
-    annotations: Annotations | None = Field(default=None, description="On the pods.")
-    labels: Labels | None = Field(default=None, description="On the pods.")
-    replicas: Replicas | None = None
-    autoscaling: Autoscaling | None = None
-    leader: Pod | None = Field(default=None, description="Multi-node: the leader pod.")
-    worker: Worker | None = Field(default=None, description="Multi-node: the worker pods.")
+    annotations: Annotations | None = Field(
+        default=None, description="Annotations on the component's pods."
+    )
+    labels: Labels | None = Field(default=None, description="Labels on the component's pods.")
+    replicas: Replicas | None = Field(
+        default=None, description="Fewest and most replicas; OME minReplicas and maxReplicas."
+    )
+    autoscaling: Autoscaling | None = Field(
+        default=None,
+        description=(
+            "How the replica count follows load, between `replicas.min` and `replicas.max`."
+        ),
+    )
+    leader: Pod | None = Field(
+        default=None, description="Multi-node serving: the pod that leads each replica's group."
+    )
+    worker: Worker | None = Field(
+        default=None,
+        description=("Multi-node serving: the worker pods of each replica's group, and how many."),
+    )
 
     @model_validator(mode="after")
     def _leader_with_workers(self) -> Component:
@@ -188,4 +313,7 @@ class Component(Pod):
 class Router(Component):
     """What spreads requests over the replicas (and, with a decoder, prefill and decode)."""
 
-    config: dict[str, str] | None = Field(default=None, description="Router settings.")
+    config: dict[str, str] | None = Field(
+        default=None,
+        description=("Router settings as string pairs, passed to the router (OME router config)."),
+    )

@@ -17,7 +17,7 @@ from manifold.catalog import (
 )
 from manifold.diagnostics import Problem
 from manifold.expand import ProjectInstance
-from manifold.models.lifecycle import Benchmark, ServiceTarget
+from manifold.models.benchmarks import Benchmark, ServiceTarget
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import RuntimeRef, ServingRuntime
 from manifold.paths import JsonPath

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from manifold.catalog import Catalog, find_model, find_training_runtime
 from manifold.expand import ProjectInstance
+from manifold.models.benchmarks import Benchmark, ServiceTarget
 from manifold.models.lifecycle import (
-    Benchmark,
     Dataset,
     FineTune,
-    Pipeline,
     Replication,
-    ServiceTarget,
     Training,
 )
+from manifold.models.pipelines import Pipeline
 from manifold.models.storage import StorageLocation
 from manifold.targets import kubernetes as k8s
 from manifold.targets.base import Manifest

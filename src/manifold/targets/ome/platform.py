@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from manifold.models.platform import ClusterShape, Reference
+from manifold.models.capacity import ClusterShape
+from manifold.models.platform import Reference
 from manifold.paths import JsonPath
 from manifold.platforms import PlatformInstance
 from manifold.targets import kubernetes as k8s
