@@ -23,7 +23,11 @@ from manifold.models.runtimes import RuntimeRef, ServingRuntime
 from manifold.paths import JsonPath
 from manifold.platforms import PlatformInstance
 from manifold.targets.ome.components import component
-from manifold.targets.ome.conflicts import priorities_within, priority_conflicts
+from manifold.targets.ome.conflicts import (
+    conflicts_with_installed,
+    priorities_within,
+    priority_conflicts,
+)
 from manifold.targets.ome.jobs import training_job_name
 from manifold.targets.ome.runtimes import inline_supported_format
 from manifold.targets.ome.selection import (
@@ -63,6 +67,7 @@ def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
     yield from gpu_shares(instance.data)
     yield from _models(instance)
     yield from _runtime_definitions(instance)
+    yield from _cluster_runtime_conflicts(instance, catalog)
     for index, service in enumerate(instance.spec.services):
         yield from _service(instance, catalog, index, service)
     yield from _fine_tunes(instance)
@@ -119,10 +124,22 @@ def _runtime_definitions(instance: ProjectInstance) -> Iterator[Problem]:
     spec = instance.spec
     for index, runtime in enumerate(spec.runtimes):
         yield from runtime_problems(runtime, ("runtimes", index))
-    namespaced = [
-        (("runtimes", i), r) for i, r in enumerate(spec.runtimes) if r.scope == "namespace"
-    ]
-    yield from priority_conflicts(namespaced)
+    for scope in ("namespace", "cluster"):  # OME compares runtimes of one kind
+        alike = [(("runtimes", i), r) for i, r in enumerate(spec.runtimes) if r.scope == scope]
+        yield from priority_conflicts(alike)
+
+
+def _cluster_runtime_conflicts(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
+    """OME's webhook compares a ClusterServingRuntime with every other one in the cluster:
+    a project's cluster runtimes with the platform's."""
+    platform = catalog.platform(instance.spec.platform)
+    if platform is None:
+        return
+    for index, runtime in enumerate(instance.spec.runtimes):
+        if runtime.scope == "cluster":
+            yield from conflicts_with_installed(
+                platform.spec.serving_runtimes, runtime, ("runtimes", index)
+            )
 
 
 # --------------------------------------------------------------------------- services

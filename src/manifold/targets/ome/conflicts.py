@@ -66,24 +66,41 @@ def pair_conflict(earlier: ServingRuntime, later: ServingRuntime) -> tuple[int, 
     return None
 
 
+def _refused(
+    earlier: ServingRuntime, runtime: ServingRuntime, at: JsonPath, whose: str
+) -> Problem | None:
+    conflict = pair_conflict(earlier, runtime)
+    if conflict is None:
+        return None
+    position, protocol = conflict
+    entry = runtime.supports[position]
+    return Problem(
+        (*at, "supports", position, "priority"),
+        f"{whose}runtime {earlier.name!r} already auto-selects format {entry.format.name!r} "
+        f"with priority {entry.priority} for {protocol}, for the same architecture, "
+        "quantization and model size range; give one a different priority",
+    )
+
+
 def priority_conflicts(
     runtimes: Sequence[tuple[JsonPath, ServingRuntime]],
 ) -> Iterator[Problem]:
     """Each runtime that OME would refuse next to one listed before it (in one scope)."""
     for index, (at, runtime) in enumerate(runtimes):
         for _, earlier in runtimes[:index]:
-            conflict = pair_conflict(earlier, runtime)
-            if conflict is None:
-                continue
-            position, protocol = conflict
-            entry = runtime.supports[position]
-            yield Problem(
-                (*at, "supports", position, "priority"),
-                f"runtime {earlier.name!r} already auto-selects format {entry.format.name!r} "
-                f"with priority {entry.priority} for {protocol}, for the same architecture, "
-                "quantization and model size range; give one a different priority",
-            )
-            break
+            if (problem := _refused(earlier, runtime, at, "")) is not None:
+                yield problem
+                break
+
+
+def conflicts_with_installed(
+    installed: Sequence[ServingRuntime], runtime: ServingRuntime, at: JsonPath
+) -> Iterator[Problem]:
+    """A project's cluster runtime that OME would refuse next to the platform's."""
+    for earlier in installed:
+        if (problem := _refused(earlier, runtime, at, "the platform's ")) is not None:
+            yield problem
+            return
 
 
 def priorities_within(runtime: ServingRuntime, at: JsonPath) -> Iterator[Problem]:
