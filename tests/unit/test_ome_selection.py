@@ -3,7 +3,7 @@ themselves, row by row from upstream, are in tests/unit/targets/ome/test_selecti
 
 from __future__ import annotations
 
-from manifold.models.project import Model
+from manifold.models.project import Model, NamedVersion
 from manifold.models.runtimes import SizeRange, SupportedFormat
 from manifold.targets.ome.selection import (
     Candidate,
@@ -93,3 +93,15 @@ def test_auto_selection_says_why_nothing_fits() -> None:
     chosen, passed_over = auto_select([other], LLAMA, ())
     assert chosen is None
     assert passed_over["other"].startswith("no supported format fits: architecture mismatch")
+
+
+def test_a_version_ome_cannot_read_is_named_on_its_side() -> None:
+    unreadable_runtime = _supports(framework={"name": "transformers", "version": "4.042.3"})
+    assert format_mismatch(unreadable_runtime, LLAMA) == [
+        "the runtime's framework version '4.042.3' is not one OME can read (numbers such as "
+        "4.43.1, optionally after a v and before -pre, +build or .dev tags)"
+    ]
+    nightly = LLAMA.model_copy(update={"format": NamedVersion(name="safetensors", version="x")})
+    assert format_mismatch(_supports(), nightly)[0].startswith(
+        "the model's format version 'x' is not one OME can read"
+    )

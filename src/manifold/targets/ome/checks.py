@@ -33,6 +33,7 @@ from manifold.targets.ome.runtimes import inline_supported_format
 from manifold.targets.ome.selection import (
     Candidate,
     auto_select,
+    format_mismatch,
     incompatibility,
     parameter_count,
 )
@@ -241,6 +242,12 @@ def _service(
                 f"an inline OME runtime lists the model formats it serves; model "
                 f"{model.name!r} needs {' and '.join(missing)} "
                 "(for example format: {name: safetensors}, framework: {name: transformers})",
+            )
+        elif unserved := format_mismatch(inline_supported_format(model), model):
+            yield Problem(
+                (*at, "runtime"),
+                f"OME will not serve model {model.name!r} with the inline runtime written for "
+                f"it: {', '.join(unserved)}",
             )
         return
     if runtime is not None:

@@ -17,7 +17,7 @@ from typing import Literal
 
 from manifold.models.project import Model, NamedVersion
 from manifold.models.runtimes import FormatRequirement, SizeRange, SupportedFormat
-from manifold.targets.ome.versions import satisfies
+from manifold.targets.ome.versions import parse, satisfies
 
 # OME's size suffixes: no K (a thousand-parameter size reads as 0 there).
 _SIZE = {"T": 1e12, "B": 1e9, "M": 1e6}
@@ -74,6 +74,12 @@ def _named_mismatch(
     if (required.version is None) != (declared.version is None):
         side = "the runtime" if required.version is not None else "the model"
         return f"{what} version given by {side} only"
+    for side, version in (("the model's", declared.version), ("the runtime's", required.version)):
+        if version is not None and parse(version) is None:
+            return (
+                f"{side} {what} version {version!r} is not one OME can read (numbers such as "
+                "4.43.1, optionally after a v and before -pre, +build or .dev tags)"
+            )
     if (
         required.version is not None
         and declared.version is not None
