@@ -440,12 +440,13 @@ def _training_runtime(name: str, gpus: int, memory: str) -> dict[str, Any]:
 
 def _supported(architecture: str) -> dict[str, Any]:
     """A runtime's supported format for the catalog's models of one architecture (whichever
-    of FRAMEWORK_VERSIONS they name)."""
+    of FRAMEWORK_VERSIONS they name: OME's GreaterThanOrEqual serves versions up to the
+    runtime's, so the runtime states the newest)."""
     return {
         "format": dict(FORMAT),
         "framework": {
             "name": "transformers",
-            "version": FRAMEWORK_VERSIONS[0],
+            "version": max(FRAMEWORK_VERSIONS, key=lambda v: tuple(map(int, v.split(".")))),
             "operator": "GreaterThanOrEqual",
         },
         "architecture": architecture,

@@ -1,18 +1,15 @@
-"""OME's runtime selector, rule by rule (manifold.targets.ome.selection)."""
+"""manifold's own account of OME's runtime selector: the reasons it gives (the rules
+themselves, row by row from upstream, are in tests/unit/targets/ome/test_selection_rules.py)."""
 
 from __future__ import annotations
 
-import pytest
-
-from manifold.models.project import Model
-from manifold.models.runtimes import FormatRequirement, SizeRange, SupportedFormat
+from manifold.models.project import Model, NamedVersion
+from manifold.models.runtimes import SizeRange, SupportedFormat
 from manifold.targets.ome.selection import (
     Candidate,
     auto_select,
     format_mismatch,
     incompatibility,
-    parameter_count,
-    versions_match,
 )
 
 LLAMA = Model.model_validate(
@@ -48,34 +45,6 @@ def _candidate(name: str, *supports: SupportedFormat, **fields: object) -> Candi
         fields.get("size_range"),  # type: ignore[arg-type]
         fields.get("accelerators"),  # type: ignore[arg-type]
     )
-
-
-@pytest.mark.parametrize(
-    ("size", "count"),
-    [("7B", 7e9), ("335M", 335e6), ("1.5T", 1.5e12), ("8K", 8e3), ("12", 12.0), ("xB", 0.0)],
-)
-def test_parameter_counts(size: str, count: float) -> None:
-    assert parameter_count(size) == count
-
-
-@pytest.mark.parametrize(
-    ("required", "operator", "found", "fits"),
-    [
-        ("1.0.0", None, "1.0.0", True),
-        ("1.0.0", "Equal", "1.0.1", False),
-        ("4.33.1", "GreaterThanOrEqual", "4.46.3", True),
-        ("4.33.1", "GreaterThanOrEqual", "4.33.1", True),
-        ("4.33.1", "GreaterThan", "4.33.1", False),
-        ("4.33.1", "GreaterThanOrEqual", "4.33", False),  # precision differs
-        ("v1.2", "GreaterThanOrEqual", "1.3", False),  # prefix differs
-        ("1.0.0-rc1", "GreaterThanOrEqual", "1.0.0-rc1", True),  # unofficial: equality only
-    ],
-)
-def test_versions(required: str, operator: str | None, found: str, fits: bool) -> None:
-    requirement = FormatRequirement.model_validate(
-        {"name": "x", "version": required, "operator": operator}
-    )
-    assert versions_match(requirement, found) is fits
 
 
 def test_architecture_and_quantization_are_given_on_both_sides_or_neither() -> None:
@@ -124,3 +93,15 @@ def test_auto_selection_says_why_nothing_fits() -> None:
     chosen, passed_over = auto_select([other], LLAMA, ())
     assert chosen is None
     assert passed_over["other"].startswith("no supported format fits: architecture mismatch")
+
+
+def test_a_version_ome_cannot_read_is_named_on_its_side() -> None:
+    unreadable_runtime = _supports(framework={"name": "transformers", "version": "4.042.3"})
+    assert format_mismatch(unreadable_runtime, LLAMA) == [
+        "the runtime's framework version '4.042.3' is not one OME can read (numbers such as "
+        "4.43.1, optionally after a v and before -pre, +build or .dev tags)"
+    ]
+    nightly = LLAMA.model_copy(update={"format": NamedVersion(name="safetensors", version="x")})
+    assert format_mismatch(_supports(), nightly)[0].startswith(
+        "the model's format version 'x' is not one OME can read"
+    )

@@ -30,12 +30,16 @@ class FormatRequirement(Strict):
         default=None, description="Version of it the runtime serves, compared with `operator`."
     )
     operator: Literal["Equal", "GreaterThan", "GreaterThanOrEqual"] | None = Field(
-        default=None, description="How the model's version compares to `version` (Equal)."
+        default=None,
+        description=(
+            "Which model versions `version` serves: Equal (the default), GreaterThanOrEqual "
+            "(up to `version`), GreaterThan (below it), as OME's runtime selector compares."
+        ),
     )
     weight: int | None = Field(
         default=None,
         ge=0,
-        description=("Weight of this match when runtimes are ranked for a model; higher wins."),
+        description="Weight in auto-selection's score (format 10, framework 5 when not given).",
     )
 
 
@@ -56,7 +60,12 @@ class SupportedFormat(Strict):
         default=None, description="May be picked for services that name no runtime."
     )
     priority: int | None = Field(
-        default=None, ge=1, description="Among runtimes that fit, the highest priority wins."
+        default=None,
+        ge=1,
+        description=(
+            "Multiplies the weights in auto-selection's score (1 when not given): among "
+            "runtimes that fit, the highest score wins."
+        ),
     )
     version: str | None = Field(default=None, description="Version of this support entry.")
 

@@ -23,11 +23,17 @@ from manifold.models.runtimes import RuntimeRef, ServingRuntime
 from manifold.paths import JsonPath
 from manifold.platforms import PlatformInstance
 from manifold.targets.ome.components import component
+from manifold.targets.ome.conflicts import (
+    conflicts_with_installed,
+    priorities_within,
+    priority_conflicts,
+)
 from manifold.targets.ome.jobs import training_job_name
 from manifold.targets.ome.runtimes import inline_supported_format
 from manifold.targets.ome.selection import (
     Candidate,
     auto_select,
+    format_mismatch,
     incompatibility,
     parameter_count,
 )
@@ -62,6 +68,7 @@ def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
     yield from gpu_shares(instance.data)
     yield from _models(instance)
     yield from _runtime_definitions(instance)
+    yield from _cluster_runtime_conflicts(instance, catalog)
     for index, service in enumerate(instance.spec.services):
         yield from _service(instance, catalog, index, service)
     yield from _fine_tunes(instance)
@@ -103,53 +110,37 @@ def runtime_problems(runtime: ServingRuntime, at: JsonPath) -> Iterator[Problem]
     size = runtime.model_size_range
     if size is not None and parameter_count(size.min) > parameter_count(size.max):
         yield Problem((*at, "modelSizeRange"), f"min ({size.min}) is greater than max ({size.max})")
-    priorities: dict[str, int | None] = {}
-    for position, entry in enumerate(runtime.supports):
-        if not entry.auto_select:
-            continue
-        name = entry.format.name
-        if name in priorities and priorities[name] != entry.priority:
-            yield Problem(
-                (*at, "supports", position, "priority"),
-                f"format {name!r} is auto-selectable with two different priorities in one runtime",
-            )
-        priorities.setdefault(name, entry.priority)
+    yield from priorities_within(runtime, at)
 
 
-def priority_conflicts(
-    runtimes: Sequence[tuple[JsonPath, ServingRuntime]],
-) -> Iterator[Problem]:
-    """OME refuses two runtimes of one scope that auto-select the same format (name and
-    version) with the same priority for a shared protocol."""
-    seen: dict[tuple[str, str | None, int, str], str] = {}
-    for at, runtime in runtimes:
-        if runtime.disabled:
-            continue
-        for position, entry in enumerate(runtime.supports):
-            if not entry.auto_select or entry.priority is None:
-                continue
-            for protocol in runtime.protocols or ():
-                key = (entry.format.name.lower(), entry.format.version, entry.priority, protocol)
-                other = seen.get(key)
-                if other is not None and other != runtime.name:
-                    yield Problem(
-                        (*at, "supports", position, "priority"),
-                        f"runtime {other!r} already auto-selects format {entry.format.name!r} "
-                        f"with priority {entry.priority} for {protocol}; give one a different "
-                        "priority",
-                    )
-                    break
-                seen.setdefault(key, runtime.name)
+def cluster_runtime_problems(runtimes: Sequence[ServingRuntime]) -> Iterator[Problem]:
+    """What OME refuses in a platform file's cluster runtimes, each and side by side."""
+    placed = [(("servingRuntimes", index), runtime) for index, runtime in enumerate(runtimes)]
+    for at, runtime in placed:
+        yield from runtime_problems(runtime, at)
+    yield from priority_conflicts(placed)
 
 
 def _runtime_definitions(instance: ProjectInstance) -> Iterator[Problem]:
     spec = instance.spec
     for index, runtime in enumerate(spec.runtimes):
         yield from runtime_problems(runtime, ("runtimes", index))
-    namespaced = [
-        (("runtimes", i), r) for i, r in enumerate(spec.runtimes) if r.scope == "namespace"
-    ]
-    yield from priority_conflicts(namespaced)
+    for scope in ("namespace", "cluster"):  # OME compares runtimes of one kind
+        alike = [(("runtimes", i), r) for i, r in enumerate(spec.runtimes) if r.scope == scope]
+        yield from priority_conflicts(alike)
+
+
+def _cluster_runtime_conflicts(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
+    """OME's webhook compares a ClusterServingRuntime with every other one in the cluster:
+    a project's cluster runtimes with the platform's."""
+    platform = catalog.platform(instance.spec.platform)
+    if platform is None:
+        return
+    for index, runtime in enumerate(instance.spec.runtimes):
+        if runtime.scope == "cluster":
+            yield from conflicts_with_installed(
+                platform.spec.serving_runtimes, runtime, ("runtimes", index)
+            )
 
 
 # --------------------------------------------------------------------------- services
@@ -251,6 +242,12 @@ def _service(
                 f"an inline OME runtime lists the model formats it serves; model "
                 f"{model.name!r} needs {' and '.join(missing)} "
                 "(for example format: {name: safetensors}, framework: {name: transformers})",
+            )
+        elif unserved := format_mismatch(inline_supported_format(model), model):
+            yield Problem(
+                (*at, "runtime"),
+                f"OME will not serve model {model.name!r} with the inline runtime written for "
+                f"it: {', '.join(unserved)}",
             )
         return
     if runtime is not None:
@@ -458,14 +455,7 @@ def gpu_shares(data: Any, path: JsonPath = ()) -> Iterator[Problem]:
 def check_platform(platform: PlatformInstance) -> Iterator[Problem]:
     yield from gpu_shares(platform.data)
     spec = platform.spec
-    for index, runtime in enumerate(spec.serving_runtimes):
-        yield from runtime_problems(runtime, ("servingRuntimes", index))
-    yield from priority_conflicts(
-        [
-            (("servingRuntimes", index), runtime)
-            for index, runtime in enumerate(spec.serving_runtimes)
-        ]
-    )
+    yield from cluster_runtime_problems(spec.serving_runtimes)
     for index, reservation in enumerate(spec.capacity.reservations):
         for group_index, group in enumerate(reservation.resource_groups):
             covered = list(group.covered_resources)
