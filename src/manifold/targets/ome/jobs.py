@@ -283,12 +283,7 @@ def _pod_override(benchmark: Benchmark) -> kinds.PodOverride:
         requirements := k8s.resource_requirements(benchmark.resources)
     ):
         override["resources"] = requirements
-    if benchmark.node_selector:
-        override["nodeSelector"] = dict(benchmark.node_selector)
-    if benchmark.tolerations:
-        override["tolerations"] = k8s.tolerations(benchmark.tolerations)
-    if benchmark.affinity is not None:
-        override["affinity"] = dict(benchmark.affinity)
+    k8s.add_placement(override, benchmark)
     if benchmark.volumes:
         override["volumes"] = [dict(volume) for volume in benchmark.volumes]
     if benchmark.volume_mounts:
@@ -344,12 +339,7 @@ def _graph(pipeline: Pipeline) -> kinds.InferenceGraphSpec:
         requirements := k8s.resource_requirements(pipeline.resources)
     ):
         spec["resources"] = requirements
-    if pipeline.node_selector:
-        spec["nodeSelector"] = dict(pipeline.node_selector)
-    if pipeline.tolerations:
-        spec["tolerations"] = k8s.tolerations(pipeline.tolerations)
-    if pipeline.affinity is not None:
-        spec["affinity"] = dict(pipeline.affinity)
+    k8s.add_placement(spec, pipeline)
     if pipeline.service_account_name is not None:
         spec["serviceAccountName"] = pipeline.service_account_name
     return spec
