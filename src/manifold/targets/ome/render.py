@@ -11,6 +11,7 @@ from manifold.expand import ProjectInstance
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import RuntimeRef
 from manifold.paths import JsonPath
+from manifold.targets import kubernetes as k8s
 from manifold.targets.base import Manifest
 from manifold.targets.ome import jobs, kinds
 from manifold.targets.ome.components import component, router, uses_keda
@@ -47,13 +48,15 @@ def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
             inline = service.runtime
             kind = "ClusterServingRuntime" if inline.scope == "cluster" else "ServingRuntime"
             gpu = service.resources.gpu if service.resources else None
-            runtime_spec = inline_runtime_spec(inline, found.item, gpu.type if gpu else None)
+            runtime_spec = inline_runtime_spec(
+                inline, found.item, gpu.type if gpu else None, service
+            )
             body = ome_object(kind, inline.name or service.name, runtime_spec)
             manifests.append(manifest(instance, body, "runtime", (*origin, "runtime")))
             runtime_ref = _runtime_ref(inline.name or service.name, inline.scope)
         elif service.runtime is not None:
             runtime_ref = _referenced_runtime(instance, catalog, service.runtime)
-        isvc = inference_service(service, found.item, runtime_ref)
+        isvc = inference_service(service, found.item, runtime_ref, placement(instance))
         manifests.append(manifest(instance, isvc, "inference", origin))
     manifests.extend(jobs.render(instance, catalog))
     return manifests
@@ -126,8 +129,21 @@ def base_model(model: Model) -> dict[str, Any]:
 # --------------------------------------------------------------------------- inference
 
 
+def placement(instance: ProjectInstance) -> k8s.Placement:
+    """The environment's placement for services; the engine has it already (it is a layer
+    of the service), decoders, routers, leaders and workers get it from here."""
+    defaults = instance.environment.spec.defaults
+    services = defaults.services if defaults is not None else None
+    if services is None:
+        return k8s.NOWHERE
+    return k8s.Placement(services.node_selector, services.tolerations)
+
+
 def inference_service(
-    service: Service, model: Model, runtime: kinds.RuntimeRef | None
+    service: Service,
+    model: Model,
+    runtime: kinds.RuntimeRef | None,
+    defaults: k8s.Placed = k8s.NOWHERE,
 ) -> dict[str, Any]:
     model_ref: kinds.ModelRef = {"name": model.name}
     if model.scope == "namespace":
@@ -143,13 +159,13 @@ def inference_service(
     if engine := component(service, None):
         spec["engine"] = engine
     if service.decoder is not None:
-        decoder = component(service.decoder, None)
+        decoder = component(service.decoder, None, defaults)
         decoder_gpu = service.decoder.resources.gpu if service.decoder.resources else None
         if decoder_gpu is not None and decoder_gpu.type not in (None, gpu.type if gpu else None):
             decoder["acceleratorOverride"] = {"acceleratorClass": decoder_gpu.type}
         spec["decoder"] = decoder
     if service.router is not None:
-        spec["router"] = router(service.router, None)
+        spec["router"] = router(service.router, None, defaults)
     body = ome_object("InferenceService", service.name, spec)
     if any(uses_keda(part) for part in (service, service.decoder, service.router)):
         body["metadata"]["annotations"] = {AUTOSCALER_CLASS: "keda"}
