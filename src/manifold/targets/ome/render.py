@@ -13,6 +13,7 @@ from manifold.models.runtimes import RuntimeRef
 from manifold.paths import JsonPath
 from manifold.targets import kubernetes as k8s
 from manifold.targets.base import Manifest
+from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.ome import jobs, kinds
 from manifold.targets.ome.components import component, router, uses_keda
 from manifold.targets.ome.objects import manifest, ome_object, storage
@@ -44,6 +45,7 @@ def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
         found = find_model(instance, catalog, service.model)
         assert found is not None  # references are checked before rendering
         runtime_ref: kinds.RuntimeRef | None = None
+        service = _under_runtime(instance, catalog, service)
         if isinstance(service.runtime, InlineRuntime):
             inline = service.runtime
             kind = "ClusterServingRuntime" if inline.scope == "cluster" else "ServingRuntime"
@@ -60,6 +62,26 @@ def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
         manifests.append(manifest(instance, isvc, "inference", origin))
     manifests.extend(jobs.render(instance, catalog))
     return manifests
+
+
+def _under_runtime(instance: ProjectInstance, catalog: Catalog, service: Service) -> Service:
+    """The service without the environment's default resources its runtime gives itself:
+    OME merges the InferenceService's runner over the runtime's, key by key
+    (inferenceservice/utils/merging.go, MergeRuntimeContainers), so a default would win."""
+    reference = service.runtime
+    if service.resources is None or reference is None:
+        return service  # an auto-selected runtime is not known here: defaults stay
+    if isinstance(reference, InlineRuntime):
+        runtime = reference.resources
+    else:
+        found = find_serving_runtime(instance, catalog, reference)
+        engine = found.item.engine if found is not None else None
+        runtime = engine.resources if engine is not None else None
+    own = own_resources(instance, service.name)
+    resources = below_runtime(service.resources, own, runtime)
+    if resources is service.resources:
+        return service
+    return service.model_copy(update={"resources": resources})
 
 
 def _runtime_ref(name: str, scope: str) -> kinds.RuntimeRef:
