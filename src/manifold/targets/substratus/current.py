@@ -5,7 +5,7 @@ and `dataset`, a Server its `model`, a Notebook both and whether it is `suspend`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from manifold.catalog import find_training_runtime
@@ -16,6 +16,7 @@ from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import TrainingRuntime
 from manifold.models.substratus import Build, SubstratusLoader, SubstratusWorkload
 from manifold.paths import JsonPath
+from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.substratus import convert, kinds
 from manifold.targets.substratus.convert import other_level, unexpressed
 
@@ -312,6 +313,12 @@ def server_parts(service: Service, at: JsonPath, context: Context) -> list[Part]
             what = f"service {service.name!r}"
             context.problems.append(convert.cannot(runtime_at, "port", "port", what))
         parts.append(Part.of(runtime, runtime_at))
+        resources = service.resources
+        if context.project is not None:  # environment defaults give none without one
+            own = own_resources(context.project, service.name)
+            resources = below_runtime(resources, own, runtime.resources)
+        parts.append(replace(Part.of(service, at), resources=resources))
+        return parts
     parts.append(Part.of(service, at))
     return parts
 
