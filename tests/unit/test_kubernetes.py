@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from manifold.models.common import Resources
+import pytest
+
+from manifold.models.common import Resources, Toleration
 from manifold.models.workload import Container
-from manifold.targets.kubernetes import ContainerFields, add_container_fields, resource_requirements
+from manifold.targets.kubernetes import (
+    ContainerFields,
+    Placement,
+    PlacementFields,
+    add_container_fields,
+    add_placement,
+    resource_requirements,
+)
 
 
 def _resources(data: dict[str, object]) -> Resources:
@@ -63,3 +72,50 @@ def test_container_fields_in_kubernetes_terms() -> None:
         "volumeMounts": [{"name": "dshm", "mountPath": "/dev/shm"}],
         "readinessProbe": {"httpGet": {"path": "/health", "port": 8080}},
     }
+
+
+GPU_TOLERATION = Toleration.model_validate({"key": "nvidia.com/gpu", "operator": "Exists"})
+ENVIRONMENT = Placement({"pool": "gpu"}, [GPU_TOLERATION], None)
+
+PLACEMENTS: list[tuple[str, Placement, PlacementFields]] = [
+    (
+        "nothing of its own: the environment's",
+        Placement(),
+        {
+            "nodeSelector": {"pool": "gpu"},
+            "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists"}],
+        },
+    ),
+    (
+        "its own selector wins key by key",
+        Placement({"pool": "h100", "zone": "a"}),
+        {
+            "nodeSelector": {"pool": "h100", "zone": "a"},
+            "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists"}],
+        },
+    ),
+    (
+        "its own tolerations and affinity replace",
+        Placement(None, [Toleration.model_validate({"key": "spot"})], {"podAffinity": {}}),
+        {
+            "nodeSelector": {"pool": "gpu"},
+            "tolerations": [{"key": "spot"}],
+            "affinity": {"podAffinity": {}},
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("own", "expected"), [p[1:] for p in PLACEMENTS], ids=[p[0] for p in PLACEMENTS]
+)
+def test_placement_under_environment_defaults(own: Placement, expected: PlacementFields) -> None:
+    fields: PlacementFields = {}
+    add_placement(fields, own, ENVIRONMENT)
+    assert fields == expected
+
+
+def test_placement_without_defaults_sets_nothing_unasked() -> None:
+    fields: PlacementFields = {}
+    add_placement(fields, Placement())
+    assert fields == {}

@@ -6,7 +6,9 @@ them, and pydantic turns them into the strict JSON Schemas written to schemas/.
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, NotRequired, Protocol
 
 from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict
@@ -116,12 +118,18 @@ class ContainerFields(TypedDict, total=False):
 
 
 @with_config(STRICT)
-class PodFields(TypedDict, total=False):
-    """What manifold sets on a pod."""
+class PlacementFields(TypedDict, total=False):
+    """Where a pod may run: what every kind that places pods has."""
 
     nodeSelector: dict[str, str]
     tolerations: list[Toleration]
     affinity: KubernetesObject
+
+
+@with_config(STRICT)
+class PodFields(PlacementFields, total=False):
+    """What manifold sets on a pod."""
+
     volumes: list[KubernetesObject]
     serviceAccountName: str
     priorityClassName: str
@@ -252,14 +260,47 @@ def volume_mount(mount: workload.VolumeMount) -> VolumeMount:
     return converted
 
 
-def add_pod_fields(fields: PodFields, pod: PodSettings) -> None:
-    """Set on `fields` (a pod, or a target's shape that extends one) what `pod` gives."""
-    if pod.node_selector:
-        fields["nodeSelector"] = dict(pod.node_selector)
-    if pod.tolerations:
-        fields["tolerations"] = tolerations(pod.tolerations)
-    if pod.affinity is not None:
-        fields["affinity"] = dict(pod.affinity)
+class Placed(Protocol):
+    """Anything that says where its pods run (pod settings, a benchmark, a pipeline)."""
+
+    @property
+    def node_selector(self) -> Mapping[str, str] | None: ...
+    @property
+    def tolerations(self) -> Sequence[TolerationInput] | None: ...
+    @property
+    def affinity(self) -> Mapping[str, Any] | None: ...
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Placement from elsewhere (an environment's defaults), to fill what a pod leaves out."""
+
+    node_selector: Mapping[str, str] | None = None
+    tolerations: Sequence[TolerationInput] | None = None
+    affinity: Mapping[str, Any] | None = None
+
+
+NOWHERE = Placement()
+
+
+def add_placement(fields: PlacementFields, placed: Placed, defaults: Placed = NOWHERE) -> None:
+    """Set where the pod runs: its own node selector over the defaults' (key by key), its
+    own tolerations and affinity, else the defaults'. Every kind that places pods uses this,
+    so environment placement reaches all of them alike."""
+    selector = {**(defaults.node_selector or {}), **(placed.node_selector or {})}
+    if selector:
+        fields["nodeSelector"] = selector
+    if chosen := placed.tolerations or defaults.tolerations:
+        fields["tolerations"] = tolerations(list(chosen))
+    affinity = placed.affinity if placed.affinity is not None else defaults.affinity
+    if affinity is not None:
+        fields["affinity"] = dict(affinity)
+
+
+def add_pod_fields(fields: PodFields, pod: PodSettings, defaults: Placed = NOWHERE) -> None:
+    """Set on `fields` (a pod, or a target's shape that extends one) what `pod` gives, with
+    `defaults` filling the placement it leaves out."""
+    add_placement(fields, pod, defaults)
     if pod.volumes:
         fields["volumes"] = [dict(volume) for volume in pod.volumes]
     if pod.service_account_name is not None:

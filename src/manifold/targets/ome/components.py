@@ -20,18 +20,28 @@ def runner(container: Container, name: str | None) -> kinds.Runner:
     return named if len(named) > (name is not None) else {}
 
 
-def _node_pod(pod: Pod, runner_name: str) -> kinds.NodePod:
-    spec: kinds.NodePod = {}
+def _folded(outer: kinds.Runner, own: kinds.Runner) -> kinds.Runner:
+    """A leader's or worker's runner: the component's container fields under its own."""
+    merged: kinds.Runner = {"name": RUNNER_NAME, **outer, **own}
+    return merged if len(merged) > 1 else {}
+
+
+def _node_pod(pod: Pod, outer: kinds.NodePod) -> kinds.NodePod:
+    """The leader: OME builds it from the leader's pod spec and runner alone, not from the
+    component's (engine.go, reconcilePodSpec), so the component's fields are folded in."""
+    spec: kinds.NodePod = {**outer}
     k8s.add_pod_fields(spec, pod)
-    if container := runner(pod, runner_name):
+    if container := _folded(outer.get("runner", {}), runner(pod, RUNNER_NAME)):
         spec["runner"] = container
     return spec
 
 
-def _worker_pod(worker: Worker, runner_name: str) -> kinds.WorkerPod:
-    spec: kinds.WorkerPod = {"size": worker.size}
+def _worker_pod(worker: Worker, outer: kinds.NodePod) -> kinds.WorkerPod:
+    """A worker group: OME builds its pods from the worker's spec alone (engine.go,
+    reconcileWorkerPodSpec), so the component's fields are folded in too."""
+    spec: kinds.WorkerPod = {"size": worker.size, **outer}
     k8s.add_pod_fields(spec, worker)
-    if container := runner(worker, runner_name):
+    if container := _folded(outer.get("runner", {}), runner(worker, RUNNER_NAME)):
         spec["runner"] = container
     return spec
 
@@ -61,36 +71,50 @@ def _scaling(spec: kinds.ComponentSpec, autoscaling: Autoscaling) -> None:
     spec["kedaConfig"] = keda
 
 
-def component(part: Component, runner_name: str | None) -> kinds.ComponentSpec:
+def component(
+    part: Component, runner_name: str | None, defaults: k8s.Placed = k8s.NOWHERE
+) -> kinds.ComponentSpec:
     """One engine, decoder or router; `runner_name` names its main container (runtimes name
-    it, services leave it to the runtime's). Leaders and workers always name theirs."""
+    it, services leave it to the runtime's). Leaders and workers always name theirs.
+    `defaults` is the environment's placement for what the part leaves out."""
     spec: kinds.ComponentSpec = {}
-    _fill_component(spec, part, runner_name)
+    _fill_component(spec, part, runner_name, defaults)
     return spec
 
 
-def _fill_component(spec: kinds.ComponentSpec, part: Component, runner_name: str | None) -> None:
+def _fill_component(
+    spec: kinds.ComponentSpec, part: Component, runner_name: str | None, defaults: k8s.Placed
+) -> None:
     if part.replicas is not None:
         spec["minReplicas"] = part.replicas.min
         spec["maxReplicas"] = part.replicas.max
     if part.autoscaling is not None:
         _scaling(spec, part.autoscaling)
+    pod: kinds.NodePod = {}
     if container := runner(part, runner_name):
-        spec["runner"] = container
-    k8s.add_pod_fields(spec, part)
+        pod["runner"] = container
+    k8s.add_pod_fields(pod, part, defaults)
+    if part.leader is None:
+        # a single-node component, or workers without a leader: OME falls back to the
+        # component's own pod spec and runner for the (leader) pod
+        if container:
+            spec["runner"] = container
+        k8s.add_pod_fields(spec, part, defaults)
     if part.annotations:
         spec["annotations"] = dict(part.annotations)
     if part.labels:
         spec["labels"] = dict(part.labels)
     if part.leader is not None:
-        spec["leader"] = _node_pod(part.leader, RUNNER_NAME)
+        spec["leader"] = _node_pod(part.leader, pod)
     if part.worker is not None:
-        spec["worker"] = _worker_pod(part.worker, RUNNER_NAME)
+        spec["worker"] = _worker_pod(part.worker, pod)
 
 
-def router(part: Router, runner_name: str | None) -> kinds.RouterSpec:
+def router(
+    part: Router, runner_name: str | None, defaults: k8s.Placed = k8s.NOWHERE
+) -> kinds.RouterSpec:
     spec: kinds.RouterSpec = {}
-    _fill_component(spec, part, runner_name)
+    _fill_component(spec, part, runner_name, defaults)
     if part.config:
         spec["config"] = dict(part.config)
     return spec

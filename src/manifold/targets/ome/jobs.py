@@ -3,12 +3,15 @@ TrainingJob and FineTunedWeight, BenchmarkJob, ReplicationJob, InferenceGraph.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from manifold.catalog import Catalog, find_model, find_training_runtime
 from manifold.expand import ProjectInstance
 from manifold.models.benchmarks import Benchmark, ServiceTarget
 from manifold.models.lifecycle import (
     Dataset,
     FineTune,
+    HyperParameterTuning,
     Replication,
     Training,
 )
@@ -167,14 +170,8 @@ def _training_job(
         "datasets": job_storage(dataset.source, dataset.storage),
     }
     ome = training.ome
-    if ome is not None and (tuning := ome.hyper_parameter_tuning) is not None:
-        config: kinds.HyperParameterTuningConfig = {
-            "method": tuning.method,
-            "metric": {"name": tuning.metric.name, "goal": tuning.metric.goal},
-            "parameters": dict(tuning.parameters),
-        }
-        if tuning.max_trials is not None:
-            config["maxTrials"] = tuning.max_trials
+    tuning = ome.hyper_parameter_tuning if ome is not None else None
+    if (config := _tuning_config(fine_tune.hyper_parameters, tuning)) is not None:
         spec["hyperParameterTuningConfig"] = config
     if training.suspend is not None:
         spec["suspend"] = training.suspend
@@ -185,6 +182,36 @@ def _training_job(
     if ome is not None and ome.compartment_id is not None:
         spec["compartmentID"] = ome.compartment_id
     return spec
+
+
+FIXED_VALUES_METRIC: kinds.TuningMetric = {"name": "hyperparameter-metric", "goal": "maximize"}
+"""The metric OME's own TrainingJob sample names when its parameters are fixed values."""
+
+
+def _tuning_config(
+    fixed: dict[str, Any] | None, tuning: HyperParameterTuning | None
+) -> kinds.HyperParameterTuningConfig | None:
+    """A fine-tune's hyperparameters as the TrainingJob carries them: its CRD has no field
+    for them but `hyperParameterTuningConfig.parameters`, which is required with a method
+    and a metric. Fixed values alone become a grid of one point (one trial); with a tuning
+    config, the fixed values are the base under its search space."""
+    if tuning is None:
+        if not fixed:
+            return None
+        return {
+            "method": "grid",
+            "metric": {"name": FIXED_VALUES_METRIC["name"], "goal": FIXED_VALUES_METRIC["goal"]},
+            "parameters": dict(fixed),
+            "maxTrials": 1,
+        }
+    config: kinds.HyperParameterTuningConfig = {
+        "method": tuning.method,
+        "metric": {"name": tuning.metric.name, "goal": tuning.metric.goal},
+        "parameters": {**(fixed or {}), **tuning.parameters},
+    }
+    if tuning.max_trials is not None:
+        config["maxTrials"] = tuning.max_trials
+    return config
 
 
 # --------------------------------------------------------------------------- benchmarks
@@ -255,12 +282,7 @@ def _pod_override(benchmark: Benchmark) -> kinds.PodOverride:
         requirements := k8s.resource_requirements(benchmark.resources)
     ):
         override["resources"] = requirements
-    if benchmark.node_selector:
-        override["nodeSelector"] = dict(benchmark.node_selector)
-    if benchmark.tolerations:
-        override["tolerations"] = k8s.tolerations(benchmark.tolerations)
-    if benchmark.affinity is not None:
-        override["affinity"] = dict(benchmark.affinity)
+    k8s.add_placement(override, benchmark)
     if benchmark.volumes:
         override["volumes"] = [dict(volume) for volume in benchmark.volumes]
     if benchmark.volume_mounts:
@@ -316,12 +338,7 @@ def _graph(pipeline: Pipeline) -> kinds.InferenceGraphSpec:
         requirements := k8s.resource_requirements(pipeline.resources)
     ):
         spec["resources"] = requirements
-    if pipeline.node_selector:
-        spec["nodeSelector"] = dict(pipeline.node_selector)
-    if pipeline.tolerations:
-        spec["tolerations"] = k8s.tolerations(pipeline.tolerations)
-    if pipeline.affinity is not None:
-        spec["affinity"] = dict(pipeline.affinity)
+    k8s.add_placement(spec, pipeline)
     if pipeline.service_account_name is not None:
         spec["serviceAccountName"] = pipeline.service_account_name
     return spec

@@ -11,7 +11,9 @@ from manifold.expand import ProjectInstance
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import RuntimeRef
 from manifold.paths import JsonPath
+from manifold.targets import kubernetes as k8s
 from manifold.targets.base import Manifest
+from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.ome import jobs, kinds
 from manifold.targets.ome.components import component, router, uses_keda
 from manifold.targets.ome.objects import manifest, ome_object, storage
@@ -43,20 +45,43 @@ def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
         found = find_model(instance, catalog, service.model)
         assert found is not None  # references are checked before rendering
         runtime_ref: kinds.RuntimeRef | None = None
+        service = _under_runtime(instance, catalog, service)
         if isinstance(service.runtime, InlineRuntime):
             inline = service.runtime
             kind = "ClusterServingRuntime" if inline.scope == "cluster" else "ServingRuntime"
             gpu = service.resources.gpu if service.resources else None
-            runtime_spec = inline_runtime_spec(inline, found.item, gpu.type if gpu else None)
+            runtime_spec = inline_runtime_spec(
+                inline, found.item, gpu.type if gpu else None, service
+            )
             body = ome_object(kind, inline.name or service.name, runtime_spec)
             manifests.append(manifest(instance, body, "runtime", (*origin, "runtime")))
             runtime_ref = _runtime_ref(inline.name or service.name, inline.scope)
         elif service.runtime is not None:
             runtime_ref = _referenced_runtime(instance, catalog, service.runtime)
-        isvc = inference_service(service, found.item, runtime_ref)
+        isvc = inference_service(service, found.item, runtime_ref, placement(instance))
         manifests.append(manifest(instance, isvc, "inference", origin))
     manifests.extend(jobs.render(instance, catalog))
     return manifests
+
+
+def _under_runtime(instance: ProjectInstance, catalog: Catalog, service: Service) -> Service:
+    """The service without the environment's default resources its runtime gives itself:
+    OME merges the InferenceService's runner over the runtime's, key by key
+    (inferenceservice/utils/merging.go, MergeRuntimeContainers), so a default would win."""
+    reference = service.runtime
+    if service.resources is None or reference is None:
+        return service  # an auto-selected runtime is not known here: defaults stay
+    if isinstance(reference, InlineRuntime):
+        runtime = reference.resources
+    else:
+        found = find_serving_runtime(instance, catalog, reference)
+        engine = found.item.engine if found is not None else None
+        runtime = engine.resources if engine is not None else None
+    own = own_resources(instance, service.name)
+    resources = below_runtime(service.resources, own, runtime)
+    if resources is service.resources:
+        return service
+    return service.model_copy(update={"resources": resources})
 
 
 def _runtime_ref(name: str, scope: str) -> kinds.RuntimeRef:
@@ -126,8 +151,21 @@ def base_model(model: Model) -> dict[str, Any]:
 # --------------------------------------------------------------------------- inference
 
 
+def placement(instance: ProjectInstance) -> k8s.Placement:
+    """The environment's placement for services; the engine has it already (it is a layer
+    of the service), decoders, routers, leaders and workers get it from here."""
+    defaults = instance.environment.spec.defaults
+    services = defaults.services if defaults is not None else None
+    if services is None:
+        return k8s.NOWHERE
+    return k8s.Placement(services.node_selector, services.tolerations)
+
+
 def inference_service(
-    service: Service, model: Model, runtime: kinds.RuntimeRef | None
+    service: Service,
+    model: Model,
+    runtime: kinds.RuntimeRef | None,
+    defaults: k8s.Placed = k8s.NOWHERE,
 ) -> dict[str, Any]:
     model_ref: kinds.ModelRef = {"name": model.name}
     if model.scope == "namespace":
@@ -143,13 +181,13 @@ def inference_service(
     if engine := component(service, None):
         spec["engine"] = engine
     if service.decoder is not None:
-        decoder = component(service.decoder, None)
+        decoder = component(service.decoder, None, defaults)
         decoder_gpu = service.decoder.resources.gpu if service.decoder.resources else None
         if decoder_gpu is not None and decoder_gpu.type not in (None, gpu.type if gpu else None):
             decoder["acceleratorOverride"] = {"acceleratorClass": decoder_gpu.type}
         spec["decoder"] = decoder
     if service.router is not None:
-        spec["router"] = router(service.router, None)
+        spec["router"] = router(service.router, None, defaults)
     body = ome_object("InferenceService", service.name, spec)
     if any(uses_keda(part) for part in (service, service.decoder, service.router)):
         body["metadata"]["annotations"] = {AUTOSCALER_CLASS: "keda"}

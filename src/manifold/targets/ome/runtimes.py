@@ -10,7 +10,7 @@ from manifold.models.runtimes import (
     TrainingRuntime,
     TrainingStep,
 )
-from manifold.models.workload import Container
+from manifold.models.workload import Component, Container
 from manifold.targets import kubernetes as k8s
 from manifold.targets.ome import kinds, kinds_jobs
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME, RUNNER_NAME, component, router
@@ -84,10 +84,13 @@ def inline_supported_format(model: Model) -> SupportedFormat:
 
 
 def inline_runtime_spec(
-    runtime: InlineRuntime, model: Model, accelerator: str | None
+    runtime: InlineRuntime, model: Model, accelerator: str | None, service: Component
 ) -> kinds.ServingRuntimeSpec:
     """A runtime written for one service: it serves that service's model, on the service's
-    accelerator class (OME's selector refuses a runtime that does not list the class)."""
+    accelerator class (OME's selector refuses a runtime that does not list the class). For
+    a multi-node service its container is the leader's and the workers' (OME builds those
+    pods from the merged leader and worker alone: engine.go, reconcilePodSpec and
+    reconcileWorkerPodSpec), else the engine's."""
     runner: kinds.Runner = {"name": RUNNER_NAME}
     container = Container.model_construct(
         image=runtime.image,
@@ -106,7 +109,14 @@ def inline_runtime_spec(
     }
     if accelerator is not None:
         spec["acceleratorRequirements"] = {"acceleratorClasses": [accelerator]}
-    spec["engineConfig"] = {"runner": runner}
+    engine: kinds.ComponentSpec = {}
+    if service.leader is None:
+        engine["runner"] = runner
+    else:
+        engine["leader"] = {"runner": runner}
+    if service.worker is not None:
+        engine["worker"] = {"runner": runner}
+    spec["engineConfig"] = engine
     return spec
 
 

@@ -31,6 +31,7 @@ from manifold.models.workload import Component, ContainerPort
 from manifold.paths import JsonPath
 from manifold.targets import kubernetes as k8s
 from manifold.targets.base import Manifest
+from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.runai import kinds
 from manifold.targets.runai.form import FORM, PLATFORM
 from manifold.targets.runai.settings import RunaiSettings
@@ -174,7 +175,12 @@ def _container(
             update={
                 "args": [*(base.args or []), *(service.args or [])] or None,
                 "env": _merged_env(base.env, service.env) or None,
-                "resources": _merged_resources(base.resources, service.resources),
+                "resources": _merged_resources(
+                    base.resources,
+                    below_runtime(
+                        service.resources, own_resources(instance, service.name), base.resources
+                    ),
+                ),
             }
         )
     if merged.image is None:
@@ -213,7 +219,8 @@ def _merged_resources(runtime: Resources | None, service: Resources | None) -> R
     """The service's resources, each missing field taken from the runtime's."""
     if runtime is None or service is None:
         return service or runtime
-    return runtime.model_copy(update={f: getattr(service, f) for f in service.model_fields_set})
+    given = {f: v for f in service.model_fields_set if (v := getattr(service, f)) is not None}
+    return runtime.model_copy(update=given)
 
 
 def _one_string(words: list[str]) -> str:

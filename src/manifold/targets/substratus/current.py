@@ -5,7 +5,7 @@ and `dataset`, a Server its `model`, a Notebook both and whether it is `suspend`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from manifold.catalog import find_training_runtime
@@ -16,6 +16,7 @@ from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import TrainingRuntime
 from manifold.models.substratus import Build, SubstratusLoader, SubstratusWorkload
 from manifold.paths import JsonPath
+from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.substratus import convert, kinds
 from manifold.targets.substratus.convert import other_level, unexpressed
 
@@ -97,14 +98,41 @@ def container(
         spec["env"] = env
     if params:
         spec["params"] = dict(params)
-    resources = next((part for part in reversed(parts) if part.resources is not None), None)
-    if resources is not None and resources.resources is not None:
-        converted = convert.resources(
-            resources.resources, (*resources.at, "resources"), problems, what
-        )
-        if converted:
-            spec["resources"] = converted
+    if resources := _merged_resources(parts, problems, what):
+        spec["resources"] = resources
     return spec
+
+
+RESOURCE_FIELDS = ("cpu", "memory", "ephemeral_storage", "gpu", "requests", "limits")
+
+
+def _merged_resources(parts: Sequence[Part], problems: list[Problem], what: str) -> kinds.Resources:
+    """Resources merge field by field, the last part that gives a field winning: a training
+    that asks only for a GPU keeps its runtime's cpu, memory and disk. Each field is
+    converted (and its problems reported) where the winning part wrote it."""
+    winners: dict[int, set[str]] = {}
+    for field in RESOURCE_FIELDS:
+        for index in reversed(range(len(parts))):
+            given = parts[index].resources
+            if given is not None and getattr(given, field) is not None:
+                winners.setdefault(index, set()).add(field)
+                break
+    merged: kinds.Resources = {}
+    for index, fields in sorted(winners.items()):
+        given = parts[index].resources
+        assert given is not None
+        own = given.model_copy(update={f: None for f in RESOURCE_FIELDS if f not in fields})
+        merged.update(convert.resources(own, (*parts[index].at, "resources"), problems, what))
+    ordered: kinds.Resources = {}  # in the order one part's resources are written
+    if "cpu" in merged:
+        ordered["cpu"] = merged["cpu"]
+    if "memory" in merged:
+        ordered["memory"] = merged["memory"]
+    if "disk" in merged:
+        ordered["disk"] = merged["disk"]
+    if "gpu" in merged:
+        ordered["gpu"] = merged["gpu"]
+    return ordered
 
 
 def _build(build: Build) -> kinds.Build:
@@ -285,6 +313,12 @@ def server_parts(service: Service, at: JsonPath, context: Context) -> list[Part]
             what = f"service {service.name!r}"
             context.problems.append(convert.cannot(runtime_at, "port", "port", what))
         parts.append(Part.of(runtime, runtime_at))
+        resources = service.resources
+        if context.project is not None:  # environment defaults give none without one
+            own = own_resources(context.project, service.name)
+            resources = below_runtime(resources, own, runtime.resources)
+        parts.append(replace(Part.of(service, at), resources=resources))
+        return parts
     parts.append(Part.of(service, at))
     return parts
 
