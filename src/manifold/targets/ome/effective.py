@@ -44,6 +44,8 @@ from manifold.provenance import Named
 PLATFORM = "ome"
 RUNTIME_KINDS = ("ServingRuntime", "ClusterServingRuntime")
 _CONFIG = {"engine": "engineConfig", "decoder": "decoderConfig", "router": "routerConfig"}
+_FROM_RUNTIME = frozenset({"image", "command", "args"})
+"""What an InferenceService leaves to its runtime: unknown when the runtime is not rendered."""
 _RESOURCE_INPUT = {"cpu": ("cpu",), "memory": ("memory",), "nvidia.com/gpu": ("gpu", "count")}
 
 
@@ -73,6 +75,7 @@ def _inference_service(isvc: RenderedObject, objects: Objects) -> EffectiveWorkl
         f"InferenceService/{isvc.name}",
         tuple(roles),
         tuple(notes),
+        frozenset() if runtime is not None else _FROM_RUNTIME,
     )
 
 

@@ -54,11 +54,14 @@ def _workload(obj: RenderedObject, kind: str, environment: str) -> EffectiveWork
         return Source(f"{obj.kind}/{obj.name}", path, InputHint(obj.project, input_path))
 
     fields = _container(spec, source, item, resources_at)
-    notes: tuple[str, ...] = ()
-    unknown: frozenset[str] = frozenset()
+    notes: list[str] = []
+    unknown: set[str] = set()
     if "image" not in fields:
-        notes = ("no image in the object: Substratus builds or picks it",)
-        unknown = frozenset({"image"})
+        notes.append("no image in the object: Substratus builds or picks it")
+        unknown.add("image")
+    if obj.kind == "ModelServer" or "modelName" in spec or "compute" in spec:
+        notes.append("API level v0.3: Substratus sizes the pod (GPUs) by itself")
+        unknown.add("gpus")
     return EffectiveWorkload(
         PLATFORM,
         environment,
@@ -67,8 +70,8 @@ def _workload(obj: RenderedObject, kind: str, environment: str) -> EffectiveWork
         obj.name,
         f"{obj.kind}/{obj.name}",
         (PodRole(_ROLES[kind], dict(sorted(fields.items()))),),
-        notes,
-        unknown,
+        tuple(notes),
+        frozenset(unknown),
     )
 
 
