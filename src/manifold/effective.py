@@ -253,3 +253,19 @@ def read_objects(texts: Mapping[str, str]) -> dict[str, Objects]:
         objects = by_environment.setdefault(environment, Objects(environment))
         objects.items.extend(RenderedObject(path, b) for b in bodies if isinstance(b, dict))
     return by_environment
+
+
+def shown(field_name: str, value: Any) -> Any:
+    """`value` fit to show people: an environment variable named like a secret, and any
+    text shaped like a credential, masked (as `diff` masks objects)."""
+    from manifold.secrets import MASK, is_secret_name, mask_text
+
+    if field_name.startswith("env.") and is_secret_name(field_name[4:]) and isinstance(value, str):
+        return MASK
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [shown("", item) for item in value]
+    if isinstance(value, dict):
+        return {key: shown("", item) for key, item in value.items()}
+    return value

@@ -17,7 +17,15 @@ from typing import Any, Literal
 
 from manifold import pipeline
 from manifold.diagnostics import Diagnostics
-from manifold.effective import EffectiveWorkload, InputHint, Source, Value, compute, read_objects
+from manifold.effective import (
+    EffectiveWorkload,
+    InputHint,
+    Source,
+    Value,
+    compute,
+    read_objects,
+    shown,
+)
 from manifold.errors import ProblemsFound, UsageProblem
 from manifold.expand import ProjectInstance, expand
 from manifold.outcome import Outcome
@@ -180,7 +188,7 @@ def _as_text(workload: EffectiveWorkload, roles: RoleFields) -> str:
     for role, fields in roles:
         lines.append(f"  {role}:")
         for field, located in fields.items():
-            lines.append(f"    {field}: {_shown(located.value.value)}")
+            lines.append(f"    {field}: {_shown(shown(field, located.value.value))}")
             lines.append(f"      set by {located.describe()}")
     return "\n".join(lines) + "\n"
 
@@ -206,7 +214,7 @@ def _as_json(workload: EffectiveWorkload, roles: RoleFields) -> dict[str, Any]:
                 "role": role,
                 "fields": {
                     field: {
-                        "value": located.value.value,
+                        "value": shown(field, located.value.value),
                         "setBy": _source_json(located.value.source, located),
                     }
                     for field, located in fields.items()
