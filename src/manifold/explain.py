@@ -160,10 +160,11 @@ def explain(options: ExplainOptions) -> Outcome:
     located = [(w, _located(w, inputs)) for w in chosen]
     if options.format == "json":
         output = json.dumps([_as_json(w, roles) for w, roles in located], indent=2, sort_keys=True)
-    else:
+        output += "\n"
+    else:  # each workload's block ends with a newline; a blank line between them
         output = "\n".join(_as_text(w, roles) for w, roles in located)
     summary = f"{len(chosen)} workload(s) of {project} in {options.environment}"
-    return Outcome(summary, diagnostics.sorted(), output=output + "\n")
+    return Outcome(summary, diagnostics.sorted(), output=output)
 
 
 RoleFields = list[tuple[str, dict[str, Located]]]

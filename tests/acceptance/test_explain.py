@@ -71,3 +71,9 @@ def test_an_unknown_environment_is_a_usage_error() -> None:
     code, _, err = _explain("-e", "qa", "chat-assistant")
     assert code == 2
     assert "unknown environment 'qa'" in err
+
+
+def test_the_docs_show_this_very_output() -> None:
+    code, out, _ = _explain("-e", "dev", "semantic-search/embed")
+    assert code == 0
+    assert out in (REPO_ROOT / "docs" / "explain.md").read_text(), "docs/explain.md is stale"

@@ -279,3 +279,38 @@ def test_shapes_issue_12_names(tmp_path: Path, change: dict[str, Any], name: str
     found = fidelity.subjects(root)
     assert found
     assert fidelity.violations(found, name) == []
+
+
+@pytest.mark.parametrize(
+    "own",
+    [
+        pytest.param(None, id="runtime-resources"),
+        pytest.param(
+            {"gpu": {"count": 1, "type": "nvidia-a100"}},
+            id="gpu-only-over-runtime",
+            marks=pytest.mark.xfail(
+                strict=True, raises=AssertionError, reason=f"issue 12 defect 7: {_H_WORKLOAD}"
+            ),
+        ),
+    ],
+)
+def test_substratus_training_keeps_the_runtime_resources(
+    tmp_path: Path, own: dict[str, Any] | None
+) -> None:
+    """A fine-tune on the platform's training runtime (8 CPUs, 32Gi) that asks only for a
+    GPU of its own still gets the runtime's CPU and memory."""
+    from bench.synthetic import substratus
+
+    root = tmp_path / "repo"
+    synthetic.write_repository(root, 2, 1)
+    path = root / "projects" / f"{synthetic.project_name(1)}.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    training: dict[str, Any] = {"runtime": substratus.TRAINING_RUNTIME}
+    if own is not None:
+        training["resources"] = own
+    for fine_tune in document["spec"]["fineTunes"]:
+        fine_tune["training"] = training
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    found = [s for s in fidelity.subjects(root) if s.workload.kind == "fine-tune"]
+    assert found and all(s.runtime for s in found)
+    assert fidelity.violations(found, "resources") == []
