@@ -10,6 +10,7 @@ overlay layers as diagnostics are (`manifold.provenance`).
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,13 +29,15 @@ from manifold.effective import (
 )
 from manifold.errors import ProblemsFound, UsageProblem
 from manifold.expand import ProjectInstance, expand
+from manifold.models.environment import JsonPatch, MergePatch
 from manifold.outcome import Outcome
-from manifold.paths import JsonPath
+from manifold.paths import JsonPath, parse_json_pointer
 from manifold.platforms import PlatformInstance, expand_platform
 from manifold.provenance import Named
+from manifold.sources import Document
 
 ExplainFormat = Literal["text", "json"]
-_NEAREST = " (nearest input: the value is not written there; a patch, runtime or default set it)"
+_NEAREST = " (nearest input: the value is not written there; a runtime or a default set it)"
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,10 @@ class Located:
     line: int | None
     column: int | None
     exact: bool = True
-    """False when the inputs do not hold the value (an environment patch or a platform
-    changed it): the place is then the nearest enclosing one."""
+    """False when the inputs do not hold the value (a runtime or a platform default set
+    it): the place is then the nearest enclosing one."""
+    via_patch: bool = False
+    """The place is an environment patch that set the value in the rendered object."""
 
     def describe(self) -> str:
         where = self.value.source.describe()
@@ -64,7 +69,34 @@ class Located:
             return where
         line = f":{self.line}:{self.column}" if self.line is not None else ""
         nearest = "" if self.exact else _NEAREST
-        return f"{where} <- {self.file}{line}{nearest}"
+        patch = "patch " if self.via_patch else ""
+        return f"{where} <- {patch}{self.file}{line}{nearest}"
+
+
+def patched_value(value: Value, document: Document, path: JsonPath) -> Located:
+    position = document.locate(path)
+    return Located(value, document.path, position.line, position.column, via_patch=True)
+
+
+def _patch_sets(patch: JsonPatch | MergePatch, path: JsonPath) -> JsonPath | None:
+    """Where in the patch (relative to it) the value at `path` of the object is set, if
+    the patch sets it or something enclosing it."""
+    if isinstance(patch, MergePatch):
+        node: Any = patch.merge_patch
+        for depth, step in enumerate(path):
+            if not isinstance(node, dict) or step not in node:
+                return None
+            node = node[step]
+            if not isinstance(node, dict) or depth == len(path) - 1:
+                return ("mergePatch", *path[: depth + 1])
+        return None
+    for index, operation in reversed(list(enumerate(patch.json_patch))):
+        if operation.op not in ("add", "replace", "copy", "move"):
+            continue
+        target = parse_json_pointer(operation.path)
+        if tuple(str(step) for step in path[: len(target)]) == target:
+            return ("jsonPatch", index)
+    return None
 
 
 class Inputs:
@@ -84,6 +116,27 @@ class Inputs:
             self._projects[hint.owner] = expand(project_file, self._environment)[0]
         return self._projects[hint.owner]
 
+    def _patch(self, source: Source) -> tuple[Document, JsonPath] | None:
+        """The latest environment patch that set the object's value (patches apply after
+        rendering, so they have the last word); patches that select by label are not
+        matched, as the object's labels are not at hand."""
+        kind, _, name = source.object.partition("/")
+        project = source.hint.owner if source.hint is not None else None
+        for sourced in reversed(self._environment.patches):
+            target = sourced.patch.target
+            if target.labels or (target.kind is not None and target.kind != kind):
+                continue
+            if target.name is not None and not fnmatch.fnmatchcase(name, target.name):
+                continue
+            if target.project is not None and not (
+                project is not None and fnmatch.fnmatchcase(project, target.project)
+            ):
+                continue
+            inside = _patch_sets(sourced.patch, source.path)
+            if inside is not None:
+                return sourced.document, (*sourced.path, *inside)
+        return None
+
     def _platforms_by_name(self) -> dict[str, PlatformInstance]:
         if self._platforms is None:
             self._platforms = {}
@@ -94,6 +147,9 @@ class Inputs:
         return self._platforms
 
     def locate(self, value: Value) -> Located:
+        patched = self._patch(value.source)
+        if patched is not None:
+            return patched_value(value, *patched)
         hint = value.source.hint
         owner = self.owner(hint) if hint is not None else None
         if hint is None or owner is None:
@@ -198,6 +254,7 @@ def _source_json(source: Source, located: Located) -> dict[str, Any]:
     found: dict[str, Any] = {"object": source.object, "path": list(source.path)}
     if located.file is not None:
         found.update(file=located.file, line=located.line, column=located.column)
+        found["by"] = "patch" if located.via_patch else "input" if located.exact else "nearest"
     return found
 
 

@@ -77,3 +77,13 @@ def test_the_docs_show_this_very_output() -> None:
     code, out, _ = _explain("-e", "dev", "semantic-search/embed")
     assert code == 0
     assert out in (REPO_ROOT / "docs" / "explain.md").read_text(), "docs/explain.md is stale"
+
+
+def test_a_value_an_environment_patch_set_names_the_patch() -> None:
+    code, out, _ = _explain("-e", "prod", "chat-assistant/chat")
+    assert code == 0
+    lines = out.splitlines()
+    label = lines.index("    nodeSelector.nvidia.com/gpu.product: NVIDIA-A100-SXM4-80GB")
+    assert lines[label + 1].endswith("<- patch environments/prod.yaml:30:11")
+    decoder = lines.index("  decoder:")
+    assert "patch" not in "".join(lines[decoder:]), "the patch targets the engine only"
