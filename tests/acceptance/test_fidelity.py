@@ -102,18 +102,20 @@ def test_the_properties_see_every_platform(subjects: dict[str, list[fidelity.Sub
 # --------------------------------------------------------------------------- generated
 
 
-def _write(root: Path, relative: str, document: dict[str, Any]) -> None:
+def _write(root: Path, relative: str, kind: str, name: str, spec: dict[str, Any]) -> None:
+    metadata = {"name": name} if kind == "Environment" else {"name": name, "team": "platform"}
+    document = {"apiVersion": "manifold.dev/v1alpha1", "kind": kind, "metadata": metadata}
     path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.safe_dump({**document, "spec": spec}, sort_keys=False), "utf-8")
 
 
 _CLASSES = {"nvidia-h100-80gb": "NVIDIA-H100-80GB-HBM3", "nvidia-a100-80gb": "NVIDIA-A100-80GB"}
+_FORMAT = {"format": {"name": "safetensors"}, "framework": {"name": "transformers"}}
 
 
 def ome_repository(root: Path, shape: dict[str, Any]) -> Path:
     """A one-service OME repository of the given shape (see `shapes`)."""
-    kind = {"apiVersion": "manifold.dev/v1alpha1"}
     defaults: dict[str, Any] = {
         "nodeSelector": {"node-pool": shape["pool"]},
         "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}],
@@ -121,17 +123,19 @@ def ome_repository(root: Path, shape: dict[str, Any]) -> Path:
     if shape["default_resources"]:
         defaults["resources"] = shape["default_resources"]
     environment = {"namespace": "{{ project }}", "defaults": {"services": defaults}}
-    _write(
-        root,
-        "environments/dev.yaml",
-        {**kind, "kind": "Environment", "metadata": {"name": "dev"}, "spec": environment},
-    )
+    _write(root, "environments/dev.yaml", "Environment", "dev", environment)
+    _write(root, "platform/ome.yaml", "Platform", "gpu-platform", _platform(shape))
+    _write(root, "projects/demo.yaml", "Project", "demo", _project(shape))
+    return root
+
+
+def _platform(shape: dict[str, Any]) -> dict[str, Any]:
     engine: dict[str, Any] = {"image": "example.com/engine:1", "args": ["--port=8080"]}
     if shape["runtime_resources"]:
         engine["resources"] = shape["runtime_resources"]
     runtime: dict[str, Any] = {
         "name": "serve",
-        "supports": [{"format": {"name": "safetensors"}, "framework": {"name": "transformers"}}],
+        "supports": [_FORMAT],
         "accelerators": sorted(_CLASSES),
         "engine": engine,
     }
@@ -146,46 +150,24 @@ def ome_repository(root: Path, shape: dict[str, Any]) -> Path:
         }
         for name, product in sorted(_CLASSES.items())
     ]
-    platform = {"platform": "ome", "acceleratorClasses": classes, "servingRuntimes": [runtime]}
-    _write(
-        root,
-        "platform/ome.yaml",
-        {
-            **kind,
-            "kind": "Platform",
-            "metadata": {"name": "gpu-platform", "team": "platform"},
-            "spec": platform,
-        },
-    )
+    return {"platform": "ome", "acceleratorClasses": classes, "servingRuntimes": [runtime]}
+
+
+def _project(shape: dict[str, Any]) -> dict[str, Any]:
+    gpu = {"count": shape["gpus"], "type": shape["type"]}
     service: dict[str, Any] = {
         "name": "chat",
         "model": "tiny",
         "runtime": "serve",
-        "resources": {**shape["resources"], "gpu": {"count": shape["gpus"], "type": shape["type"]}},
+        "resources": {**shape["resources"], "gpu": gpu},
     }
     if shape["decoder"]:
         service["decoder"] = {"resources": {"gpu": {"count": 1, "type": shape["type"]}}}
     if shape["workers"]:
         service["leader"] = {"hostNetwork": True}
         service["worker"] = {"size": shape["workers"]}
-    model = {
-        "name": "tiny",
-        "source": "hf://example/tiny",
-        "format": {"name": "safetensors"},
-        "framework": {"name": "transformers"},
-    }
-    project = {"platform": "ome", "models": [model], "services": [service]}
-    _write(
-        root,
-        "projects/demo.yaml",
-        {
-            **kind,
-            "kind": "Project",
-            "metadata": {"name": "demo", "team": "platform"},
-            "spec": project,
-        },
-    )
-    return root
+    model = {"name": "tiny", "source": "hf://example/tiny", **_FORMAT}
+    return {"platform": "ome", "models": [model], "services": [service]}
 
 
 _quantities = st.fixed_dictionaries(
