@@ -27,7 +27,12 @@ from manifold.effective import EffectiveWorkload, PodRole, compute, read_objects
 from manifold.expand import expand
 from manifold.platforms import expand_platform
 
-_LISTS = {"service": "services", "fine-tune": "fineTunes", "notebook": "notebooks"}
+_LISTS = {
+    "service": "services",
+    "fine-tune": "fineTunes",
+    "notebook": "notebooks",
+    "benchmark": "benchmarks",
+}
 _NOT_GPU = frozenset({"router"})
 _UNITS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "k": 10**3, "M": 10**6, "G": 10**9}
 

@@ -233,3 +233,45 @@ def test_auto_selection_takes_the_highest_priority() -> None:
     (workload,) = workloads(objects)
     assert workload.roles[0].get("image") == "high"
     assert workload.notes == ("runtime high chosen by OME's auto-selection",)
+
+
+def _benchmark(override: dict[str, Any] | None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"endpoint": {"inferenceService": {"name": "chat"}}}
+    if override is not None:
+        spec["podOverride"] = override
+    body = {
+        "apiVersion": "ome.io/v1beta1",
+        "kind": "BenchmarkJob",
+        "metadata": {"name": "load", "namespace": "demo"},
+        "spec": spec,
+    }
+    (workload,) = workloads(
+        Objects("dev", [RenderedObject("dev/demo/benchmarkjob-load.yaml", body)])
+    )
+    assert (workload.kind, workload.roles[0].role) == ("benchmark", "benchmark")
+    return {
+        "unknown": workload.unknown,
+        **{k: v.value for k, v in workload.roles[0].fields.items()},
+    }
+
+
+def test_a_benchmark_without_override_runs_the_controllers_defaults() -> None:
+    # benchmark/controller.go:196-202 and :260-298.
+    found = _benchmark(None)
+    assert found["unknown"] == {"image", "requests.cpu", "requests.memory"}
+    assert found["tolerations"] == [
+        {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
+    ]
+
+
+def test_a_benchmark_override_replaces_image_and_tolerations() -> None:
+    # benchmark/controller.go:460-497: strategic merge; tolerations have no merge key.
+    mine = [{"key": "dedicated", "operator": "Equal", "value": "bench", "effect": "NoSchedule"}]
+    override = {
+        "image": "bench:2",
+        "tolerations": mine,
+        "resources": {"requests": {"cpu": "2", "memory": "4Gi"}},
+    }
+    found = _benchmark(override)
+    assert found["unknown"] == frozenset()
+    assert (found["image"], found["tolerations"], found["requests.cpu"]) == ("bench:2", mine, "2")

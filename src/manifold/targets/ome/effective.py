@@ -17,6 +17,9 @@ Followed from sgl-project/ome at 17b77edad23bae262e0c9adb7f12039397a5d33d:
   decoder pods (leader and worker included), never for the router.
 - pkg/runtimeselector/matcher.go:133 and scorer.go:44: with no runtime named, a runtime
   whose supported format enables auto-selection is chosen, the highest priority first.
+
+BenchmarkJobs follow their own controller (`effective_jobs`). TrainingJobs are not modelled:
+their controller is not in OME's source at that commit, so there is no rule to follow.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from manifold.effective import (
 )
 from manifold.paths import JsonPath
 from manifold.provenance import Named
+from manifold.targets.ome.effective_jobs import benchmarks
 
 PLATFORM = "ome"
 RUNTIME_KINDS = ("ServingRuntime", "ClusterServingRuntime")
@@ -54,7 +58,7 @@ def workloads(objects: Objects) -> list[EffectiveWorkload]:
     for isvc in objects.of_kind("InferenceService"):
         if isvc.body.get("apiVersion", "").startswith("ome.io/"):
             found.append(_inference_service(isvc, objects))
-    return found
+    return [*found, *benchmarks(objects)]
 
 
 def _inference_service(isvc: RenderedObject, objects: Objects) -> EffectiveWorkload:
