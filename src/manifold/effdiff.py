@@ -79,8 +79,8 @@ def compare(before: Iterable[Resource], after: Iterable[Resource]) -> list[Effec
     grouped: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
     values: dict[tuple[str, str, str], tuple[Any, Any]] = {}
     for environment in sorted(set(old_side) & set(new_side)):
-        old = _fields(compute(old_side[environment]))
-        new = _fields(compute(new_side[environment]))
+        old = _fields(_computed(old_side[environment]))
+        new = _fields(_computed(new_side[environment]))
         for key in sorted(set(old) & set(new)):
             for field_name in sorted(set(old[key]) | set(new[key])):
                 was, now = old[key].get(field_name, _ABSENT), new[key].get(field_name, _ABSENT)
@@ -99,6 +99,16 @@ def compare(before: Iterable[Resource], after: Iterable[Resource]) -> list[Effec
         for group, members in grouped.items()
     ]
     return sorted(changes, key=lambda c: (-len(c.workloads), c.field, c.workloads))
+
+
+def _computed(objects: Objects) -> list[EffectiveWorkload]:
+    """The environment's workloads; none when an object is not shaped as manifold writes
+    it (a hand-edited file at the base revision): the object diff still shows it, and a
+    diff must not fail on what an old revision holds."""
+    try:
+        return compute(objects)
+    except (AttributeError, TypeError, ValueError, KeyError):
+        return []
 
 
 def _canonical(value: Any) -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from manifold import effdiff
+from manifold.effective import compute
 from manifold.secrets import MASK
 from manifold.semdiff import Resource
 
@@ -63,3 +66,24 @@ def test_markdown_escapes_and_caps_the_names() -> None:
     assert line.startswith("- **12 services: image a\\_b:1 -\\> a\\_b:2**")
     assert line.endswith("and 2 more)")
     assert len(effdiff.as_json(changes)[0]["workloads"]) == 12
+
+
+def test_an_object_not_shaped_as_manifold_writes_it_is_left_to_the_object_diff() -> None:
+    spec = {
+        "model": {"name": "m"},
+        "runtime": {"name": "rt"},
+        "engine": {},
+        "acceleratorSelector": "not-a-map",
+    }
+    odd = Resource(
+        "prod/demo/inferenceservice-a.yaml",
+        {
+            "apiVersion": "ome.io/v1beta1",
+            "kind": "InferenceService",
+            "metadata": {"name": "a", "namespace": "demo"},
+            "spec": spec,
+        },
+    )
+    with pytest.raises(AttributeError):
+        compute(effdiff._by_environment([odd])["prod"])
+    assert effdiff.compare([odd, _runtime("i")], [*SERVICES, _runtime("i")]) == []
