@@ -12,13 +12,13 @@ the renderer rather than a restatement of it.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from manifold.paths import JsonPath, format_json_path
 from manifold.provenance import Named
+from manifold.targets.registry import effective_rules, platform_names
 
 InputPath = tuple[str | int | Named, ...]
 """A path into a project's or platform's merged spec; named list items by name."""
@@ -221,19 +221,12 @@ def _env_value(variable: Mapping[str, Any]) -> Any:
 
 # --------------------------------------------------------------------------- dispatch
 
-_MODULES: dict[str, str] = {
-    "ome": "manifold.targets.ome.effective",
-    "runai": "manifold.targets.runai.effective",
-    "substratus": "manifold.targets.substratus.effective",
-}
-
 
 def compute(objects: Objects) -> list[EffectiveWorkload]:
     """Every workload of one environment's rendered objects, by each platform's rules."""
     workloads: list[EffectiveWorkload] = []
-    for module_name in _MODULES.values():
-        module = importlib.import_module(module_name)
-        workloads.extend(module.workloads(objects))
+    for name in platform_names():
+        workloads.extend(effective_rules(name).workloads(objects))
     return sorted(workloads, key=lambda w: (w.project, w.kind, w.name))
 
 

@@ -267,6 +267,7 @@ def _as_json(workload: EffectiveWorkload, roles: RoleFields) -> dict[str, Any]:
         "platform": workload.platform,
         "object": workload.object,
         "notes": list(workload.notes),
+        "unknown": sorted(workload.unknown),
         "roles": [
             {
                 "role": role,
