@@ -406,6 +406,29 @@ def diff(
     _run(action, "json" if fmt == "json" else "text")
 
 
+@main.command()
+@root_option
+@click.option("-e", "--env", "environment", required=True, help="The environment to explain.")
+@click.argument("selector", metavar="PROJECT[/NAME]")
+@format_option
+def explain(root: Path, environment: str, selector: str, fmt: OutputFormat) -> None:
+    """Show what a project's workloads will run in ENV, pod by pod, and what set each field.
+
+    NAME is a service, fine-tune or notebook of PROJECT; without it, all of them. Nothing is
+    written.
+    """
+    from manifold.explain import ExplainOptions
+
+    options = ExplainOptions(_existing_root(root), environment, selector, fmt)
+
+    def action() -> Outcome:
+        from manifold.explain import explain as explain_workloads
+
+        return explain_workloads(options)
+
+    _run(action, fmt)
+
+
 @main.group()
 def schemas() -> None:
     """JSON Schemas and CRDs of manifold's kinds and of every kind it renders."""

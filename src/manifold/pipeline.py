@@ -496,7 +496,9 @@ def validate(options: ValidateOptions, progress: Progress | None) -> Outcome:
 
 def diff(options: DiffOptions, progress: Progress | None) -> Outcome:
     """What the inputs render now against rendered/ at a git revision (or on disk)."""
-    from manifold import diffformat, gitfiles, semdiff
+    import json
+
+    from manifold import diffformat, effdiff, gitfiles, semdiff
 
     built, diagnostics = build(options.root, (), progress)
     _fail_on_errors(diagnostics)
@@ -509,12 +511,18 @@ def diff(options: DiffOptions, progress: Progress | None) -> Outcome:
     before, unreadable = semdiff.read_resources(old_files)
     after, _ = semdiff.read_resources({p: t.encode() for p, t in built.texts().items()})
     report = diffformat.DiffReport(label, semdiff.compare(before, after))
+    effective = effdiff.compare(before, after)
     if options.format == "markdown":
-        output = diffformat.markdown(report)
+        pods = effdiff.markdown(effective)
+        output = diffformat.markdown(report, limit=diffformat.COMMENT_LIMIT - len(pods)) + pods
     elif options.format == "json":
-        output = diffformat.as_json(report) + "\n"
+        document = {
+            **json.loads(diffformat.as_json(report)),
+            "effective": effdiff.as_json(effective),
+        }
+        output = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     else:
-        output = diffformat.text(report, color=options.color)
+        output = diffformat.text(report, color=options.color) + effdiff.text(effective)
     differs = options.exit_code and bool(report.changes)
     return Outcome(
         report.summary(),

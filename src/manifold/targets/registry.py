@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -44,6 +44,12 @@ def get_target(name: str) -> Target:
     module = importlib.import_module(_MODULES[name])
     target: Target = module.TARGET
     return target
+
+
+def effective_rules(name: str) -> Any:
+    """The module with the platform's merge rules (`workloads(objects)`), by convention
+    `<platform package>.effective`: what the platform will run, from its rendered objects."""
+    return importlib.import_module(f"{_MODULES[name]}.effective")
 
 
 def all_targets() -> list[Target]:

@@ -1,0 +1,277 @@
+"""OME's merge rules as `manifold.targets.ome.effective` applies them, one rule a row; each
+row names the upstream lines (sgl-project/ome at 17b77edad23b) it follows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from manifold.effective import Objects, RenderedObject
+from manifold.targets.ome.effective import workloads
+
+GPU = "nvidia.com/gpu"
+
+
+def _runtime(**configs: Any) -> RenderedObject:
+    spec = {"supportedModelFormats": [], **configs}
+    body = {
+        "apiVersion": "ome.io/v1beta1",
+        "kind": "ClusterServingRuntime",
+        "metadata": {"name": "rt"},
+        "spec": spec,
+    }
+    return RenderedObject("dev/platform/clusterservingruntime-rt.yaml", body)
+
+
+def _isvc(**spec: Any) -> RenderedObject:
+    body = {
+        "apiVersion": "ome.io/v1beta1",
+        "kind": "InferenceService",
+        "metadata": {"name": "chat", "namespace": "demo"},
+        "spec": {"model": {"name": "m"}, "runtime": {"name": "rt"}, **spec},
+    }
+    return RenderedObject("dev/demo/inferenceservice-chat.yaml", body)
+
+
+_ACCELERATOR = RenderedObject(
+    "dev/platform/acceleratorclass-h100.yaml",
+    {
+        "apiVersion": "ome.io/v1beta1",
+        "kind": "AcceleratorClass",
+        "metadata": {"name": "h100"},
+        "spec": {
+            "discovery": {"nodeSelector": {"gpu": "h100", "pool": "accel"}},
+            "resources": [{"name": GPU, "quantity": 1}],
+        },
+    },
+)
+_ENGINE = {
+    "runner": {
+        "image": "engine:1",
+        "args": ["--a"],
+        "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}],
+    },
+    "nodeSelector": {"pool": "runtime"},
+}
+
+
+def _roles(
+    isvc: RenderedObject, runtime: RenderedObject | None = None
+) -> dict[str, dict[str, Any]]:
+    objects = Objects("dev", [isvc, _ACCELERATOR, *([runtime] if runtime else [])])
+    (workload,) = workloads(objects)
+    return {role.role: {k: v.value for k, v in role.fields.items()} for role in workload.roles}
+
+
+CASES = [
+    # utils/merging.go:105-122: the InferenceService's fields over the runtime's.
+    (
+        "runtime image kept",
+        {"engine": {}},
+        {"engineConfig": _ENGINE},
+        "engine",
+        "image",
+        "engine:1",
+    ),
+    (
+        "args replaced",
+        {"engine": {"runner": {"args": ["--b"]}}},
+        {"engineConfig": _ENGINE},
+        "engine",
+        "args",
+        ["--b"],
+    ),
+    (
+        "env merged by name",
+        {"engine": {"runner": {"env": [{"name": "B", "value": "3"}]}}},
+        {"engineConfig": _ENGINE},
+        "engine",
+        "env.A",
+        "1",
+    ),
+    (
+        "env overridden by name",
+        {"engine": {"runner": {"env": [{"name": "B", "value": "3"}]}}},
+        {"engineConfig": _ENGINE},
+        "engine",
+        "env.B",
+        "3",
+    ),
+    # components/base.go:323-330 with utils/merging.go:246-254: the class's GPUs only when
+    # the component asks no resources of its own.
+    (
+        "class resources when none asked",
+        {"engine": {}, "acceleratorSelector": {"acceleratorClass": "h100"}},
+        {"engineConfig": _ENGINE},
+        "engine",
+        f"requests.{GPU}",
+        1,
+    ),
+    (
+        "own resources win over the class",
+        {
+            "engine": {"runner": {"resources": {"limits": {GPU: 4}}}},
+            "acceleratorSelector": {"acceleratorClass": "h100"},
+        },
+        {"engineConfig": _ENGINE},
+        "engine",
+        f"limits.{GPU}",
+        4,
+    ),
+    # utils/merging.go:181-219: runtime, then the class, then the component's own.
+    (
+        "class selector over the runtime's",
+        {"engine": {}, "acceleratorSelector": {"acceleratorClass": "h100"}},
+        {"engineConfig": _ENGINE},
+        "engine",
+        "nodeSelector.pool",
+        "accel",
+    ),
+    (
+        "own selector over the class's",
+        {
+            "engine": {"nodeSelector": {"pool": "mine"}},
+            "acceleratorSelector": {"acceleratorClass": "h100"},
+        },
+        {"engineConfig": _ENGINE},
+        "engine",
+        "nodeSelector.pool",
+        "mine",
+    ),
+    (
+        "router gets no class selector",
+        {"engine": {}, "router": {}, "acceleratorSelector": {"acceleratorClass": "h100"}},
+        {"engineConfig": _ENGINE, "routerConfig": {"runner": {"image": "router:1"}}},
+        "router",
+        "nodeSelector.gpu",
+        None,
+    ),
+    # components/engine.go:276-291: a multi-node leader runs the leader's runner.
+    (
+        "leader runs the leader's runner",
+        {"engine": {"runner": {"resources": {"limits": {GPU: 8}}}, "worker": {"size": 2}}},
+        {"engineConfig": {"leader": {"runner": {"image": "leader:1"}}}},
+        "leader",
+        "image",
+        "leader:1",
+    ),
+    (
+        "engine runner does not reach the leader",
+        {"engine": {"runner": {"resources": {"limits": {GPU: 8}}}, "worker": {"size": 2}}},
+        {"engineConfig": {"leader": {"runner": {"image": "leader:1"}}}},
+        "leader",
+        f"limits.{GPU}",
+        None,
+    ),
+    (
+        "component selector reaches the workers",
+        {"engine": {"nodeSelector": {"zone": "a"}, "worker": {"size": 2}}},
+        {"engineConfig": {}},
+        "worker",
+        "nodeSelector.zone",
+        "a",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("spec", "runtime", "role", "field", "expected"),
+    [pytest.param(*case[1:], id=case[0]) for case in CASES],
+)
+def test_merge_rule(
+    spec: dict[str, Any], runtime: dict[str, Any], role: str, field: str, expected: Any
+) -> None:
+    assert _roles(_isvc(**spec), _runtime(**runtime))[role].get(field) == expected
+
+
+def test_a_component_the_service_leaves_out_is_not_deployed() -> None:
+    # utils/merging.go:126-133: no decoder in the InferenceService, no decoder pods.
+    runtime = _runtime(engineConfig=_ENGINE, decoderConfig=_ENGINE)
+    assert list(_roles(_isvc(engine={}), runtime)) == ["engine"]
+
+
+def test_an_unrendered_runtime_leaves_image_unknown() -> None:
+    objects = Objects("dev", [_isvc(engine={})])
+    (workload,) = workloads(objects)
+    assert "image" in workload.unknown
+    assert workload.notes == ("runtime rt is not in rendered/ (installed by other means)",)
+
+
+def test_auto_selection_takes_the_highest_priority() -> None:
+    # pkg/runtimeselector/matcher.go:133, scorer.go:44.
+    def offered(name: str, priority: int) -> RenderedObject:
+        formats = [
+            {
+                "modelFormat": {"name": "safetensors"},
+                "modelFramework": {"name": "hf"},
+                "autoSelect": True,
+                "priority": priority,
+            }
+        ]
+        spec = {"supportedModelFormats": formats, "engineConfig": {"runner": {"image": name}}}
+        body = {
+            "apiVersion": "ome.io/v1beta1",
+            "kind": "ClusterServingRuntime",
+            "metadata": {"name": name},
+            "spec": spec,
+        }
+        return RenderedObject(f"dev/platform/{name}.yaml", body)
+
+    model = RenderedObject(
+        "dev/demo/basemodel-m.yaml",
+        {
+            "apiVersion": "ome.io/v1beta1",
+            "kind": "BaseModel",
+            "metadata": {"name": "m", "namespace": "demo"},
+            "spec": {"modelFormat": {"name": "safetensors"}, "modelFramework": {"name": "hf"}},
+        },
+    )
+    isvc = _isvc(engine={})
+    del isvc.body["spec"]["runtime"]
+    objects = Objects("dev", [isvc, model, offered("low", 1), offered("high", 5)])
+    (workload,) = workloads(objects)
+    assert workload.roles[0].get("image") == "high"
+    assert workload.notes == ("runtime high chosen by OME's auto-selection",)
+
+
+def _benchmark(override: dict[str, Any] | None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"endpoint": {"inferenceService": {"name": "chat"}}}
+    if override is not None:
+        spec["podOverride"] = override
+    body = {
+        "apiVersion": "ome.io/v1beta1",
+        "kind": "BenchmarkJob",
+        "metadata": {"name": "load", "namespace": "demo"},
+        "spec": spec,
+    }
+    (workload,) = workloads(
+        Objects("dev", [RenderedObject("dev/demo/benchmarkjob-load.yaml", body)])
+    )
+    assert (workload.kind, workload.roles[0].role) == ("benchmark", "benchmark")
+    return {
+        "unknown": workload.unknown,
+        **{k: v.value for k, v in workload.roles[0].fields.items()},
+    }
+
+
+def test_a_benchmark_without_override_runs_the_controllers_defaults() -> None:
+    # benchmark/controller.go:196-202 and :260-298.
+    found = _benchmark(None)
+    assert found["unknown"] == {"image", "requests.cpu", "requests.memory"}
+    assert found["tolerations"] == [
+        {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
+    ]
+
+
+def test_a_benchmark_override_replaces_image_and_tolerations() -> None:
+    # benchmark/controller.go:460-497: strategic merge; tolerations have no merge key.
+    mine = [{"key": "dedicated", "operator": "Equal", "value": "bench", "effect": "NoSchedule"}]
+    override = {
+        "image": "bench:2",
+        "tolerations": mine,
+        "resources": {"requests": {"cpu": "2", "memory": "4Gi"}},
+    }
+    found = _benchmark(override)
+    assert found["unknown"] == frozenset()
+    assert (found["image"], found["tolerations"], found["requests.cpu"]) == ("bench:2", mine, "2")
