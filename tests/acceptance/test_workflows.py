@@ -151,14 +151,21 @@ class TestPreCommitHooks:
         [
             ("projects/chat-assistant.yaml", True),
             ("environments/prod.yaml", True),
+            ("platform/ml-platform.yaml", True),
             ("rendered/prod/kustomization.yaml", True),
+            ("rendered/dev/_runai/code-assistant/inference-complete.json", True),
+            ("schemas/ome.io/inferenceservice_v1beta1.json", True),
+            ("schemas/imported.txt", True),
             ("README.md", False),
             ("src/manifold/cli.py", False),
+            ("docs/platform/index.md", False),
         ],
     )
-    def test_check_runs_when_inputs_or_outputs_change(self, path: str, runs: bool) -> None:
-        check = _load(HOOKS)[0]
-        assert bool(re.search(check["files"], path)) is runs
+    def test_both_run_when_any_file_manifold_reads_or_guards_changes(
+        self, path: str, runs: bool
+    ) -> None:
+        for hook in _load(HOOKS):
+            assert bool(re.search(hook["files"], path)) is runs, hook["id"]
 
     def test_the_entry_point_is_installed_by_the_package(self) -> None:
         pyproject = (REPO_ROOT / "pyproject.toml").read_text()
