@@ -5,11 +5,11 @@ Each resource is `valid`, `invalid` (its schema refuses it), `error` (it cannot 
 unreadable YAML, no kind or apiVersion, a rejected kind, no schema found, a schema location
 that fails) or `skipped` (a kind skipped on request, no schema with
 `--ignore-missing-schemas`, a kustomize configuration file, known by its content so that a
-Flux Kustomization is still validated, or a file of a rendered tree that is an API request rather than
-a Kubernetes object: one a request index of manifold's lists, and the index). The command
-fails (exit 1) when any resource is invalid or an error. Unlike a render, it does not check
-names or find duplicate objects: that is what kubeconform does, and what pipelines that call
-it expect.
+Flux Kustomization is still validated, or a file of a rendered tree that is an API request
+rather than a Kubernetes object: one a request index of manifold's lists, and the index). The
+command fails (exit 1) when any resource is invalid or an error. Unlike a render, it does not
+check names or find duplicate objects: that is what kubeconform does, and what pipelines that
+call it expect.
 """
 
 from __future__ import annotations
