@@ -115,16 +115,12 @@ def assemble(
         "kind": "Kustomization",
         "resources": resources,
     }
-    projects = sorted(
-        {
-            item.sources[0]
-            for item in placed
-            if item.owned_by_project and item.sources and item.request_platform is None
-        }
+    # The header names the environment's files only: a list of every project there would be
+    # one line that every pull request adding a project edits, so two such pull requests
+    # would always conflict in git. Each object's own file names its project.
+    files[f"{environment}/{KUSTOMIZATION}"] = header(environment_sources) + yamlio.emit(
+        kustomization
     )
-    files[f"{environment}/{KUSTOMIZATION}"] = header(
-        [*projects, *environment_sources]
-    ) + yamlio.emit(kustomization)
     for platform, listed in requests.items():
         index = f"{requests_dir(environment, platform)}/{REQUEST_INDEX}"
         files[index] = _request_index(environment, platform, listed, environment_sources)
@@ -137,11 +133,10 @@ def _request_index(
     listed: dict[str, list[str]],
     environment_sources: tuple[str, ...],
 ) -> str:
-    projects = sorted({sources[0] for sources in listed.values() if sources})
     note = (
         f"# Requests to the {platform} API, sent by `manifold {platform} apply --env "
         f"{environment}`.\n# No kustomization lists them: Flux and Argo CD never apply them. "
         "manifold owns the files listed here.\n"
     )
     body = {"files": dict(sorted(listed.items()))}
-    return header([*projects, *environment_sources]) + note + yamlio.emit(body)
+    return header(environment_sources) + note + yamlio.emit(body)

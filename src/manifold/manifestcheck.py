@@ -4,11 +4,12 @@ process, with kubeconform's outcomes.
 Each resource is `valid`, `invalid` (its schema refuses it), `error` (it cannot be checked:
 unreadable YAML, no kind or apiVersion, a rejected kind, no schema found, a schema location
 that fails) or `skipped` (a kind skipped on request, no schema with
-`--ignore-missing-schemas`, or a file of a rendered tree that is an API request rather than
-a Kubernetes object: one a request index of manifold's lists, and the index). The command
-fails (exit 1) when any resource is invalid or an error. Unlike a render, it does not check
-names or find duplicate objects: that is what kubeconform does, and what pipelines that call
-it expect.
+`--ignore-missing-schemas`, a kustomize configuration file, known by its content so that a
+Flux Kustomization is still validated, or a file of a rendered tree that is an API request
+rather than a Kubernetes object: one a request index of manifold's lists, and the index). The
+command fails (exit 1) when any resource is invalid or an error. Unlike a render, it does not
+check names or find duplicate objects: that is what kubeconform does, and what pipelines that
+call it expect.
 """
 
 from __future__ import annotations
@@ -71,6 +72,32 @@ def _patterns(values: tuple[str, ...]) -> list[re.Pattern[str]]:
         raise UsageProblem(f"--ignore-filename-pattern {error.pattern!r}: {error}") from error
 
 
+KUSTOMIZE_CONFIG_GROUP = "kustomize.config.k8s.io"
+KUSTOMIZE_CONFIG_KINDS = frozenset({"Kustomization", "Component"})
+_KUSTOMIZE_FIELDS = frozenset(
+    {"resources", "components", "bases", "patches", "patchesStrategicMerge", "patchesJson6902"}
+    | {"configMapGenerator", "secretGenerator", "generators", "transformers", "images"}
+    | {"namePrefix", "nameSuffix", "namespace", "commonLabels", "labels", "replacements"}
+)
+
+
+def is_kustomize_config(body: dict[str, Any]) -> bool:
+    """Whether a document is kustomize's own configuration (a `kustomization.yaml`), which
+    no cluster ever receives, told apart by content rather than file name: its apiVersion is
+    in kustomize's config group, or (kustomize accepts this) it has no apiVersion, and its
+    kind is Kustomization or Component or absent with kustomize fields. A Flux
+    `Kustomization` (kustomize.toolkit.fluxcd.io) is a Kubernetes object and is validated."""
+    api_version = body.get("apiVersion")
+    kind = body.get("kind")
+    if isinstance(api_version, str) and api_version:
+        return api_version.partition("/")[0] == KUSTOMIZE_CONFIG_GROUP
+    if api_version is not None:
+        return False
+    if kind is None:
+        return bool(_KUSTOMIZE_FIELDS & body.keys())
+    return kind in KUSTOMIZE_CONFIG_KINDS
+
+
 class _Checker:
     def __init__(self, options: ValidateOptions) -> None:
         self.version = kubernetes_version(options.kubernetes_version)
@@ -90,6 +117,8 @@ class _Checker:
         if not isinstance(resource.body, dict):
             what = describe_type(resource.body)
             return Result(resource, "error", f"the document is {what}, not a Kubernetes object")
+        if is_kustomize_config(resource.body):
+            return Result(resource, "skipped", "a kustomize configuration, not a Kubernetes object")
         if not resource.kind:
             return Result(resource, "error", "missing 'kind' key")
         if not resource.api_version:

@@ -30,6 +30,7 @@ from manifold.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound
 from manifold.expand import ProjectFile
 from manifold.fastpath import code_fingerprint
 from manifold.filebytes import read_bytes
+from manifold.gitops.location import repository_prefix, root_problems
 from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
 from manifold.gitops.render import sync_layout, sync_objects
 from manifold.incremental import CachedEnvironment, ProjectCache, file_digest
@@ -341,19 +342,21 @@ def build(
         files.update(rendered.files)
         objects += rendered.count
         kept[name] = CachedEnvironment(rendered.projects, rendered.objects)
-    sync_files, sync_count = _sync_files(inputs, store, diagnostics)
+    sync_files, sync_count = _sync_files(root, inputs, store, diagnostics)
     files.update(sync_files)
     objects += sync_count
     return Build(tuple(names), files, objects, versions, kept, inputs.files), diagnostics
 
 
 def _sync_files(
-    inputs: Inputs, store: SchemaStore, diagnostics: Diagnostics
+    root: Path, inputs: Inputs, store: SchemaStore, diagnostics: Diagnostics
 ) -> tuple[dict[str, str], int]:
     """Flux and Argo CD objects, from every environment whichever are rendered (they share
     folders: an ApplicationSet lists several environments): their files, and how many."""
     objects, found = sync_objects(inputs.environments)
     diagnostics.extend(found)
+    if objects:
+        diagnostics.extend(root_problems(inputs.environments, repository_prefix(root)))
     for sync_object in objects:
         for error in object_errors(sync_object.body, store, DEFAULT_KUBERNETES_VERSION):
             where = format_json_path(error.path) or "the top level"

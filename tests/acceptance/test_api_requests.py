@@ -117,7 +117,7 @@ def test_diff_shows_a_request_field_by_field(example_git_repo: Path) -> None:
 
 def test_validate_paths_skips_requests_as_no_kubernetes_objects(repo: Path) -> None:
     result = run_cli(
-        "validate", "-C", str(repo), str(repo / "rendered"), "--skip", "Kustomization",
+        "validate", "-C", str(repo), str(repo / "rendered"),
         "--format", "json",
     )  # fmt: skip
     assert result.exit_code == 0, result.stdout

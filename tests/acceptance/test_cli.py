@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from manifold import pipeline, writer
+from manifold import __version__, pipeline, writer, yamlio
 from manifold.header import HEADER
 from manifold.outcome import Outcome
 from manifold.schemastore import generated_files
-from tests.conftest import REPO_ROOT, run_cli, tree_bytes
+from tests.conftest import REPO_ROOT, git, run_cli, tree_bytes
 
 
 def test_the_repository_passes_its_own_gate() -> None:
@@ -259,12 +259,51 @@ def test_json_format(example_repo: Path) -> None:
 
 
 class TestInit:
-    def test_a_new_repository_renders_and_passes_check(self, tmp_path: Path) -> None:
+    def test_a_new_repository_renders_and_passes_check(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        for role in ("AUTHOR", "COMMITTER"):
+            monkeypatch.setenv(f"GIT_{role}_NAME", "manifold tests")
+            monkeypatch.setenv(f"GIT_{role}_EMAIL", "tests@manifold.invalid")
         target = tmp_path / "platform"
         result = run_cli("init", str(target))
         assert result.exit_code == 0, result.stderr
         assert (target / "rendered/dev/kustomization.yaml").is_file()
         assert (target / "schemas/manifold.dev/project_v1alpha1.json").is_file()
+        assert run_cli("check", "-C", str(target)).exit_code == 0
+        assert git(target, "log", "--format=%s") == "manifold init\n"
+        diff = run_cli("diff", "-C", str(target))
+        assert diff.exit_code == 0, diff.stderr
+        assert "no differences from main" in diff.stderr
+        # .manifold/ (written by render and check) is ignored: nothing is left to commit
+        assert git(target, "status", "--porcelain") == ""
+
+    def test_a_new_repository_has_git_ci_hooks_and_editor_settings(self, tmp_path: Path) -> None:
+        target = tmp_path / "platform"
+        assert run_cli("init", str(target)).exit_code == 0
+        assert (target / ".git").is_dir()
+        assert ".manifold/" in (target / ".gitignore").read_text().splitlines()
+        workflow = (target / ".github/workflows/manifold.yml").read_text()
+        assert f'manifold=={__version__}"' in workflow and "@VERSION@" not in workflow
+        hooks = yamlio.load_one((target / ".pre-commit-config.yaml").read_text())
+        assert hooks["repos"][0]["hooks"][0]["entry"] == "manifold check"
+        settings = json.loads((target / ".vscode/settings.json").read_text())
+        for schema, pattern in settings["yaml.schemas"].items():
+            assert (target / schema).is_file(), schema
+            assert list(target.glob(pattern)), pattern
+        for path in target.glob("*/*.yaml"):
+            first = path.read_text().splitlines()[0]
+            if path.parts[-2] in ("projects", "platform", "environments"):
+                schema = first.removeprefix("# yaml-language-server: $schema=")
+                assert (path.parent / schema).is_file(), path
+
+    def test_inside_a_git_repository_no_new_one_is_made(self, tmp_path: Path) -> None:
+        git(tmp_path, "init", "--quiet")
+        target = tmp_path / "deploy" / "ml"
+        result = run_cli("init", str(target))
+        assert result.exit_code == 0, result.stderr
+        assert not (target / ".git").exists()
+        assert "inside an existing git repository" in result.stdout
         assert run_cli("check", "-C", str(target)).exit_code == 0
 
     def test_refuses_a_folder_that_is_not_empty(self, tmp_path: Path) -> None:

@@ -154,7 +154,10 @@ def test_manifold_repository_below_the_git_root(tmp_path: Path) -> None:
     root = tmp_path / "platform" / "ml"
     for folder in EXAMPLE_FOLDERS:
         copy_tree(REPO_ROOT / folder, root / folder)
+    for name in ("dev", "staging"):  # prod extends staging
+        edit(root / f"environments/{name}.yaml", "  sync:\n", "  sync:\n    root: platform/ml\n")
     git(tmp_path, "init", "--quiet", "--initial-branch=main")
+    assert run_cli("render", "-C", str(root)).exit_code == 0
     git(tmp_path, "add", "--all")
     git(tmp_path, "commit", "--quiet", "--message=example")
     edit(root / PROJECT, PROD_OVERRIDE, PROD_OVERRIDE_EDITED)

@@ -54,7 +54,7 @@ class SyncObject:
 
     def diagnostic(self, message: str) -> Diagnostic:
         """A problem with the object, reported at the `sync` settings it was written from."""
-        return _sync_diagnostic(self.environments[0], (), message)
+        return sync_diagnostic(self.environments[0], (), message)
 
 
 def sync_layout(objects: Iterable[SyncObject]) -> dict[str, str]:
@@ -120,14 +120,14 @@ def _settings(environment: ResolvedEnvironment) -> _Settings | Diagnostic | None
     if sync is None:
         return None
     if sync.repository is None:
-        return _sync_diagnostic(
+        return sync_diagnostic(
             environment,
             (),
             "sync has no repository",
             hint="set sync.repository here or in an environment this one extends",
         )
     if sync.flux is None and sync.argocd is None:
-        return _sync_diagnostic(
+        return sync_diagnostic(
             environment,
             (),
             "sync names no controller",
@@ -298,7 +298,7 @@ def _application_set(members: list[_Settings]) -> tuple[SyncObject, list[Diagnos
             mine, theirs = _setting(member, attribute), _setting(first, attribute)
             if mine != theirs:
                 diagnostics.append(
-                    _sync_diagnostic(
+                    sync_diagnostic(
                         member.environment,
                         path,
                         f"ApplicationSet {first.name!r} also serves environment "
@@ -360,7 +360,7 @@ def _collisions(objects: Iterable[SyncObject]) -> list[Diagnostic]:
         kind, namespace, name = sync_object.identity
         environment = sync_object.environments[0]
         diagnostics.append(
-            _sync_diagnostic(
+            sync_diagnostic(
                 environment,
                 ("name",),
                 f"{kind} {namespace}/{name} is written for environments "
@@ -371,7 +371,7 @@ def _collisions(objects: Iterable[SyncObject]) -> list[Diagnostic]:
     return diagnostics
 
 
-def _sync_diagnostic(
+def sync_diagnostic(
     environment: ResolvedEnvironment, path: JsonPath, message: str, hint: str | None = None
 ) -> Diagnostic:
     """At the setting in the last file of the `extends` chain that writes it."""
