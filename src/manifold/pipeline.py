@@ -24,7 +24,12 @@ from typing import Any
 from manifold import envbuild, incremental, writer
 from manifold.decode import decode, problem_diagnostic
 from manifold.diagnostics import Diagnostic, Diagnostics, Problem
-from manifold.environments import EnvironmentFile, ResolvedEnvironment, resolve_environments
+from manifold.environments import (
+    EnvironmentFile,
+    ResolvedEnvironment,
+    declared_name,
+    resolve_environments,
+)
 from manifold.envpool import EnvironmentPool
 from manifold.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.expand import ProjectFile
@@ -148,12 +153,15 @@ def load_inputs(
                 documents[folder].append(read)
 
     environment_files = []
+    refused: set[str] = set()
     for document in documents[ENVIRONMENTS_DIR]:
         environment, found = decode(document, "Environment")
         diagnostics.extend(found)
         if environment is not None:
             environment_files.append(EnvironmentFile(document, environment))
-    environments, found = resolve_environments(environment_files)
+        elif (name := declared_name(document)) is not None:
+            refused.add(name)
+    environments, found = resolve_environments(environment_files, frozenset(refused))
     diagnostics.extend(found)
     declared = frozenset(file.name for file in environment_files)
 
