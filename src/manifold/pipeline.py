@@ -23,7 +23,7 @@ from typing import Any
 
 from manifold import envbuild, incremental, writer
 from manifold.decode import decode, problem_diagnostic
-from manifold.diagnostics import Diagnostic, Diagnostics, Problem
+from manifold.diagnostics import Diagnostic, Diagnostics, Problem, by_environment
 from manifold.environments import (
     EnvironmentFile,
     ResolvedEnvironment,
@@ -337,10 +337,11 @@ def build(
     kept: dict[str, CachedEnvironment] = {}
     pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk or {})
     rendered_all = pool.render_all(names, fresh_projects=len(inputs.projects))
-    for name, (rendered, found) in zip(names, rendered_all, strict=True):
+    found_in = [(name, found) for name, (_, found) in zip(names, rendered_all, strict=True)]
+    diagnostics.extend(by_environment(found_in))
+    for name, (rendered, _) in zip(names, rendered_all, strict=True):
         environment = inputs.environments[name]
         versions[name] = environment.kubernetes_version or DEFAULT_KUBERNETES_VERSION
-        diagnostics.extend(found)
         files.update(rendered.files)
         objects += rendered.count
         kept[name] = CachedEnvironment(rendered.projects, rendered.objects)
