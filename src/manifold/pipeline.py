@@ -205,7 +205,8 @@ def load_inputs(
     inputs.unreadable_platform = len(inputs.platforms) < len(discover(root, PLATFORM_DIR))
     inputs.unreadable_projects = frozenset(unreadable - set(paths) - {""})
     for resolved in environments.values():
-        diagnostics.extend(_environment_problems(resolved, set(paths)))
+        platform_names = {platform.name for platform in inputs.platforms}
+        diagnostics.extend(_environment_problems(resolved, set(paths), platform_names))
     return inputs
 
 
@@ -285,10 +286,22 @@ def _unknown_overrides(
     ]
 
 
-def _environment_problems(environment: ResolvedEnvironment, projects: set[str]) -> list[Diagnostic]:
+def _environment_problems(
+    environment: ResolvedEnvironment, projects: set[str], platforms: set[str]
+) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     own = environment.chain[-1]
     selection = own.environment.spec.projects
+    for index, pattern in enumerate(selection.exclude if selection else ()):
+        # A platform file is not a project: excluding it here used to do nothing, silently.
+        if pattern in platforms and pattern not in projects:
+            problem = Problem(
+                ("spec", "projects", "exclude", index),
+                f"excludes {pattern!r}, which is a platform file, not a project; "
+                "projects.exclude selects projects only",
+                hint="platform files render in every environment; remove it from this list",
+            )
+            found.append(problem_diagnostic(own.document, problem))
     for index, pattern in enumerate(selection.include if selection else ()):
         if not any(c in pattern for c in "*?[") and pattern not in projects:
             found.append(
