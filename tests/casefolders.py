@@ -4,7 +4,7 @@
 - `description`; `base: NAME` to start from tests/cases/bases/NAME (the case's own files
   replace or add to it); `args` (default: render);
 - for invalid cases, the expected `exit` (default 1) and `diagnostics` (file, line, column,
-  path, message: a substring);
+  path, environment, message: a substring);
 - `generated`: files too large or too repetitive to keep in git, written when the case is
   materialized: `{file: PATH, parts: [{text: TEXT, times: N}, ...]}` (`times` defaults to 1);
 - `never_printed`: strings (secrets) that must appear in no output of the case.

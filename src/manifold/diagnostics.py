@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from manifold import secrets
@@ -38,6 +38,8 @@ class Diagnostic:
     path: JsonPath = ()
     severity: Severity = Severity.ERROR
     hint: str | None = None
+    environment: str | None = None
+    """The environment the problem holds in, when it does not hold in every one rendered."""
 
     def __post_init__(self) -> None:
         # Every channel (text, JSON, .manifold/, diff) prints diagnostics: cap here, once, what
@@ -56,9 +58,9 @@ class Diagnostic:
     def json_path(self) -> str:
         return format_json_path(self.path)
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
         line, column = (self.position.line, self.position.column) if self.position else (0, 0)
-        return (self.file or "", line, column, self.json_path, self.message)
+        return (self.file or "", line, column, self.json_path, self.message, self.environment or "")
 
     def to_record(self) -> dict[str, Any]:
         """As plain data, for what manifold keeps in .manifold/ (read back by from_record)."""
@@ -70,6 +72,7 @@ class Diagnostic:
             "path": list(self.path),
             "severity": str(self.severity),
             "hint": self.hint,
+            "environment": self.environment,
         }
 
     @classmethod
@@ -82,6 +85,7 @@ class Diagnostic:
             path=tuple(item["path"]),
             severity=Severity(item["severity"]),
             hint=item["hint"],
+            environment=item.get("environment"),
         )
 
 
@@ -106,10 +110,59 @@ DIAGNOSTIC_RECORD: dict[str, Any] = {
         "path": {"type": "array", "items": {"type": ["string", "integer"]}},
         "severity": {"enum": ["error", "warning"]},
         "hint": {"type": ["string", "null"]},
+        "environment": {"type": ["string", "null"]},
     },
 }
 """`Diagnostic.to_record`'s form, as a JSON Schema: records read back from .manifold/ are
 checked against it before `from_record` trusts a field. Change both together."""
+
+
+def by_environment(found: Sequence[tuple[str, Sequence[Diagnostic]]]) -> list[Diagnostic]:
+    """The diagnostics of several environments (name, what rendering it found), in that
+    order. One that only some environments found is reported for each of them, naming it,
+    when the others are witnesses that it does not hold there: they found no error in its
+    file (an error can stop the checks that would have found it), or it is in an environment's
+    own override. Any other is reported once, as it is."""
+    holds_in: dict[Diagnostic, list[str]] = {}
+    files_with_errors: dict[str, set[str | None]] = {}
+    for name, diagnostics in found:
+        files_with_errors[name] = {d.file for d in diagnostics if d.is_error}
+        for diagnostic in diagnostics:
+            names = holds_in.setdefault(diagnostic, [])
+            if name not in names:
+                names.append(name)
+    merged: list[Diagnostic] = []
+    for diagnostic, names in holds_in.items():
+        others = [name for name, _ in found if name not in names]
+        witnessed = _overrides(diagnostic) or all(
+            diagnostic.file not in files_with_errors[name] for name in others
+        )
+        if not others or not witnessed or diagnostic.environment is not None:
+            merged.append(diagnostic)
+        else:
+            merged.extend(_in_environment(diagnostic, name) for name in names)
+    return merged
+
+
+OVERRIDABLE_FOLDERS = ("projects/", "platform/")
+"""Folders of the files whose `spec.environments.<env>` changes one environment only."""
+
+
+def _overrides(diagnostic: Diagnostic) -> bool:
+    return diagnostic.path[:2] == ("spec", "environments")
+
+
+def _in_environment(diagnostic: Diagnostic, name: str) -> Diagnostic:
+    """The diagnostic naming the environment; where the file could change that environment
+    alone and the problem is not already there, the hint says where."""
+    hint = diagnostic.hint
+    file = diagnostic.file or ""
+    if hint is None and not _overrides(diagnostic) and file.startswith(OVERRIDABLE_FOLDERS):
+        hint = (
+            f"this holds in environment {name!r} only; what applies there alone goes "
+            f"under spec.environments.{name} of {file}"
+        )
+    return replace(diagnostic, environment=name, hint=hint)
 
 
 SHOWN_LENGTH = 80

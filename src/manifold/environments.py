@@ -86,8 +86,11 @@ class ResolvedEnvironment:
 
 
 def resolve_environments(
-    files: list[EnvironmentFile],
+    files: list[EnvironmentFile], broken: frozenset[str] = frozenset()
 ) -> tuple[dict[str, ResolvedEnvironment], list[Diagnostic]]:
+    """`broken` names environments whose files exist but were refused (their problems are
+    already reported): an environment that extends one is left out without a problem of its
+    own, so one typo in a base is reported once, at the typo."""
     diagnostics: list[Diagnostic] = []
     by_name: dict[str, EnvironmentFile] = {}
     for file in files:
@@ -108,12 +111,14 @@ def resolve_environments(
     resolved: dict[str, ResolvedEnvironment] = {}
     reported_cycles: set[frozenset[str]] = set()
     for name in sorted(by_name):
-        chain, problem = _chain(name, by_name)
+        chain, problem = _chain(name, by_name, broken)
         if problem is not None:
             members, diagnostic = problem
             if members not in reported_cycles:
                 reported_cycles.add(members)
                 diagnostics.append(diagnostic)
+            continue
+        if not chain:
             continue
         environment, found = _resolve(name, chain)
         diagnostics.extend(found)
@@ -122,10 +127,19 @@ def resolve_environments(
     return resolved, diagnostics
 
 
+def declared_name(document: Document) -> str | None:
+    """The name an environment file gives itself, read from its data even when the file is
+    refused, so the environments extending it can be told apart from a dangling `extends`."""
+    metadata = document.data.get("metadata") if isinstance(document.data, dict) else None
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    return name if isinstance(name, str) else None
+
+
 def _chain(
-    name: str, by_name: dict[str, EnvironmentFile]
+    name: str, by_name: dict[str, EnvironmentFile], broken: frozenset[str]
 ) -> tuple[tuple[EnvironmentFile, ...], tuple[frozenset[str], Diagnostic] | None]:
-    """The chain root first, or the cycle / dangling `extends` that prevents it."""
+    """The chain root first, or the cycle / dangling `extends` that prevents it; no chain
+    and no problem when it reaches a broken environment, whose own problem says why."""
     order: list[str] = []
     current: str | None = name
     while current is not None:
@@ -142,6 +156,8 @@ def _chain(
             )
             return (), (frozenset(cycle), diagnostic)
         file = by_name.get(current)
+        if file is None and current in broken:
+            return (), None
         if file is None:
             child = by_name[order[-1]]
             diagnostic = problem_diagnostic(

@@ -23,8 +23,13 @@ from typing import Any
 
 from manifold import envbuild, incremental, writer
 from manifold.decode import decode, problem_diagnostic
-from manifold.diagnostics import Diagnostic, Diagnostics, Problem
-from manifold.environments import EnvironmentFile, ResolvedEnvironment, resolve_environments
+from manifold.diagnostics import Diagnostic, Diagnostics, Problem, by_environment
+from manifold.environments import (
+    EnvironmentFile,
+    ResolvedEnvironment,
+    declared_name,
+    resolve_environments,
+)
 from manifold.envpool import EnvironmentPool
 from manifold.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.expand import ProjectFile
@@ -154,12 +159,15 @@ def load_inputs(
                 documents[folder].append(read)
 
     environment_files = []
+    refused: set[str] = set()
     for document in documents[ENVIRONMENTS_DIR]:
         environment, found = decode(document, "Environment")
         diagnostics.extend(found)
         if environment is not None:
             environment_files.append(EnvironmentFile(document, environment))
-    environments, found = resolve_environments(environment_files)
+        elif (name := declared_name(document)) is not None:
+            refused.add(name)
+    environments, found = resolve_environments(environment_files, frozenset(refused))
     diagnostics.extend(found)
     declared = frozenset(file.name for file in environment_files)
 
@@ -203,7 +211,8 @@ def load_inputs(
     inputs.unreadable_platform = len(inputs.platforms) < len(discover(root, PLATFORM_DIR))
     inputs.unreadable_projects = frozenset(unreadable - set(paths) - {""})
     for resolved in environments.values():
-        diagnostics.extend(_environment_problems(resolved, set(paths)))
+        platform_names = {platform.name for platform in inputs.platforms}
+        diagnostics.extend(_environment_problems(resolved, set(paths), platform_names))
     return inputs
 
 
@@ -283,10 +292,22 @@ def _unknown_overrides(
     ]
 
 
-def _environment_problems(environment: ResolvedEnvironment, projects: set[str]) -> list[Diagnostic]:
+def _environment_problems(
+    environment: ResolvedEnvironment, projects: set[str], platforms: set[str]
+) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     own = environment.chain[-1]
     selection = own.environment.spec.projects
+    for index, pattern in enumerate(selection.exclude if selection else ()):
+        # A platform file is not a project: excluding it here used to do nothing, silently.
+        if pattern in platforms and pattern not in projects:
+            problem = Problem(
+                ("spec", "projects", "exclude", index),
+                f"excludes {pattern!r}, which is a platform file, not a project; "
+                "projects.exclude selects projects only",
+                hint="platform files render in every environment; remove it from this list",
+            )
+            found.append(problem_diagnostic(own.document, problem))
     for index, pattern in enumerate(selection.include if selection else ()):
         if not any(c in pattern for c in "*?[") and pattern not in projects:
             found.append(
@@ -335,10 +356,11 @@ def build(
     kept: dict[str, CachedEnvironment] = {}
     pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk or {})
     rendered_all = pool.render_all(names, fresh_projects=len(inputs.projects))
-    for name, (rendered, found) in zip(names, rendered_all, strict=True):
+    found_in = [(name, found) for name, (_, found) in zip(names, rendered_all, strict=True)]
+    diagnostics.extend(by_environment(found_in))
+    for name, (rendered, _) in zip(names, rendered_all, strict=True):
         environment = inputs.environments[name]
         versions[name] = environment.kubernetes_version or DEFAULT_KUBERNETES_VERSION
-        diagnostics.extend(found)
         files.update(rendered.files)
         objects += rendered.count
         kept[name] = CachedEnvironment(rendered.projects, rendered.objects)

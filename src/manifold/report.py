@@ -38,7 +38,7 @@ def format_text(diagnostics: Sequence[Diagnostic], *, color: bool = False) -> st
     lines = []
     for diagnostic in diagnostics:
         location = _location(diagnostic)
-        severity = "" if diagnostic.is_error else "warning: "
+        severity = _severity(diagnostic)
         if color:
             location = f"\x1b[1m{location}\x1b[0m"
             severity = f"\x1b[33m{severity}\x1b[0m" if severity else ""
@@ -47,6 +47,14 @@ def format_text(diagnostics: Sequence[Diagnostic], *, color: bool = False) -> st
         if diagnostic.hint:
             lines.append(f"  hint: {clean(diagnostic.hint)}")
     return "\n".join(lines)
+
+
+def _severity(diagnostic: Diagnostic) -> str:
+    """Errors go unlabelled unless they hold in one environment only: `error [prod]: `."""
+    label = "error" if diagnostic.is_error else "warning"
+    if diagnostic.environment:
+        return f"{label} [{clean(diagnostic.environment)}]: "
+    return "" if diagnostic.is_error else f"{label}: "
 
 
 def summary(diagnostics: Sequence[Diagnostic]) -> str:
@@ -79,6 +87,7 @@ def format_json(
                 "path": secrets.mask_text(d.json_path) or None,
                 "message": secrets.mask_text(d.message),
                 "hint": secrets.mask_text(d.hint) if d.hint else None,
+                "environment": d.environment,
             }
             for d in diagnostics
         ],

@@ -39,7 +39,7 @@ def test_valid_case(case: Case, tmp_path: Path, snapshot: SnapshotAssertion) -> 
 
 
 def _matches(expected: dict[str, Any], found: dict[str, Any]) -> bool:
-    for key in ("file", "line", "column", "path"):
+    for key in ("file", "line", "column", "path", "environment"):
         if key in expected and expected[key] != found[key]:
             return False
     return str(expected["message"]) in found["message"]

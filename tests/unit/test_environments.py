@@ -68,6 +68,22 @@ def test_unknown_parent() -> None:
     assert problems[0].hint == "did you mean 'staging'?"
 
 
+def test_a_parent_whose_file_was_refused_is_not_reported_again_by_its_children() -> None:
+    files = environment_files(
+        staging=env_text("staging", "extends: dev"), prod=env_text("prod", "extends: staging")
+    )
+    resolved, problems = resolve_environments(files, broken=frozenset({"dev"}))
+    assert resolved == {}
+    assert problems == []
+
+
+def test_a_refused_file_does_not_hide_a_misspelt_parent() -> None:
+    files = environment_files(prod=env_text("prod", "extends: stagin"))
+    resolved, problems = resolve_environments(files, broken=frozenset({"staging"}))
+    assert resolved == {}
+    assert [p.message for p in problems] == ["extends unknown environment 'stagin'"]
+
+
 def test_the_same_name_twice() -> None:
     files = environment_files(one=env_text("dev"), two=env_text("dev"))
     resolved, problems = resolve_environments(files)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from manifold.diagnostics import Diagnostic, Diagnostics, Position, Severity
 from manifold.report import format_json, format_text, summary
@@ -43,9 +44,22 @@ def test_json_format() -> None:
                 "path": "spec.x",
                 "message": "unknown field 'x'",
                 "hint": "did you mean 'y'?",
+                "environment": None,
             }
         ],
     }
+
+
+def test_a_problem_of_one_environment_names_it_in_text_and_json() -> None:
+    error = replace(ERROR, environment="prod")
+    warning = replace(WARNING, environment="dev")
+    assert format_text([error, warning]) == (
+        "projects/a.yaml:3:5: spec.x: error [prod]: unknown field 'x'\n"
+        "  hint: did you mean 'y'?\n"
+        "environments/b.yaml: warning [dev]: unused"
+    )
+    payload = json.loads(format_json([error], status="ProblemsFound", message="m"))
+    assert payload["diagnostics"][0]["environment"] == "prod"
 
 
 def test_diagnostics_are_deduplicated_and_sorted() -> None:
