@@ -84,3 +84,22 @@ def test_a_huge_foreign_file_is_read_in_pieces(changed_repo: Path) -> None:
         handle.truncate(256 * 1024 * 1024)  # sparse: costs no disk
     assert peak_of_a_render() < without + 16 * 1024 * 1024
     assert huge.stat().st_size == 256 * 1024 * 1024
+
+
+def test_file_names_that_are_not_utf8_are_read_and_shown_escaped(tmp_path: Path) -> None:
+    """A project file and a foreign file under rendered/ whose names are not UTF-8: the
+    digest, the state schema and the report all handled them (they gave tracebacks)."""
+    repo = tmp_path / "repo"
+    for folder in EXAMPLE_FOLDERS:
+        copy_tree(REPO_ROOT / folder, repo / folder)
+    odd = os.fsdecode(b"odd-\xff")
+    (repo / "rendered" / "dev" / odd).write_bytes(b"mine\n")
+    assert run_cli("render", "-C", str(repo)).exit_code == 0
+    assert run_cli("check", "-C", str(repo)).exit_code == 0
+    copy = (repo / "projects" / "faq-answers.yaml").read_bytes()
+    (repo / "projects" / f"{odd}.yaml").write_bytes(copy)
+    result = run_cli("render", "-C", str(repo))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    assert "projects/odd-\\udcff.yaml" in result.stderr  # the duplicate project, named
+    assert (repo / "rendered" / "dev" / odd).read_bytes() == b"mine\n"
