@@ -21,9 +21,11 @@ from manifold.modelcheck import did_you_mean
 from manifold.models.benchmarks import ServiceTarget
 from manifold.models.platform import Reference
 from manifold.models.project import InlineRuntime
+from manifold.models.runtimes import ServingRuntime
 from manifold.models.workload import Component, Pod
 from manifold.paths import JsonPath
 from manifold.platforms import PlatformInstance
+from manifold.targets.registry import get_target
 
 
 def _duplicates(field: str, names: Iterable[str], what: str | None = None) -> Iterator[Problem]:
@@ -166,12 +168,26 @@ def _services(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
             )
 
 
+def _declared_accelerators(platform: PlatformInstance) -> tuple[str, str, list[str]]:
+    """What `resources.gpu.type` names on the file's platform: the platform file's field that
+    declares them, what one is called, and the names it declares."""
+    field = get_target(platform.spec.platform).accelerators
+    spec = platform.spec
+    if field == "gpuTypes":
+        return field, "GPU type", [gpu_type.name for gpu_type in spec.gpu_types]
+    return (
+        field,
+        "accelerator class",
+        [accelerator.name for accelerator in spec.accelerator_classes],
+    )
+
+
 def _accelerators(
     instance: ProjectInstance, catalog: Catalog, service: Component, at: JsonPath
 ) -> Iterator[Problem]:
     platform = catalog.platform(instance.spec.platform)
     assert platform is not None
-    known = [accelerator.name for accelerator in platform.spec.accelerator_classes]
+    field, what, known = _declared_accelerators(platform)
     decoder = getattr(service, "decoder", None)
     parts: list[tuple[JsonPath, Component | Pod | None]] = [
         (at, service),
@@ -182,10 +198,10 @@ def _accelerators(
     for path, part in parts:
         gpu = part.resources.gpu if part is not None and part.resources else None
         if gpu is not None and gpu.type is not None and gpu.type not in known:
-            message, hint = _missing("accelerator class", gpu.type, known, "the platform has")
+            message, hint = _missing(what, gpu.type, known, "the platform has")
             yield Problem(
                 (*path, "resources", "gpu", "type"),
-                f"{message} is not one of the platform's acceleratorClasses",
+                f"{message} is not one of the platform's {field}",
                 hint=hint,
             )
 
@@ -194,17 +210,23 @@ def _runtime_accelerators(instance: ProjectInstance, catalog: Catalog) -> Iterat
     platform = catalog.platform(instance.spec.platform)
     if platform is None or not _strict(instance, catalog):
         return
-    known = [accelerator.name for accelerator in platform.spec.accelerator_classes]
+    field, what, known = _declared_accelerators(platform)
     for index, runtime in enumerate(instance.spec.runtimes):
-        for position, accelerator in enumerate(runtime.accelerators or ()):
-            if accelerator not in known:
-                message, hint = _missing("accelerator class", accelerator, known, "classes")
-                yield Problem(
-                    ("runtimes", index, "accelerators", position),
-                    f"runtime {runtime.name!r} runs on {message}, which is not one of the "
-                    "platform's acceleratorClasses",
-                    hint=hint,
-                )
+        undeclared = f"is not one of the platform's {field}"
+        yield from _unknown_accelerators(runtime, ("runtimes", index), what, known, undeclared)
+
+
+def _unknown_accelerators(
+    runtime: ServingRuntime, at: JsonPath, what: str, known: list[str], undeclared: str
+) -> Iterator[Problem]:
+    for position, accelerator in enumerate(runtime.accelerators or ()):
+        if accelerator not in known:
+            message, hint = _missing(what, accelerator, known, "declared")
+            yield Problem(
+                (*at, "accelerators", position),
+                f"runtime {runtime.name!r} runs on {message}, which {undeclared}",
+                hint=hint,
+            )
 
 
 def _unknown_dataset(name: str, datasets: list[str], at: JsonPath) -> Problem:
@@ -373,6 +395,7 @@ def check_platform_references(platform: PlatformInstance) -> Iterator[Problem]:
         ("servingRuntimes", [r.name for r in spec.serving_runtimes], "serving runtime"),
         ("trainingRuntimes", [r.name for r in spec.training_runtimes], "training runtime"),
         ("acceleratorClasses", [a.name for a in spec.accelerator_classes], "accelerator class"),
+        ("gpuTypes", [gpu_type.name for gpu_type in spec.gpu_types], "GPU type"),
         ("tenancy.organizations", [o.name for o in tenancy.organizations], "organization"),
         ("tenancy.projects", [p.name for p in tenancy.projects], "project"),
         ("tenancy.users", [u.name for u in tenancy.users], "user"),
@@ -449,14 +472,17 @@ def check_platform_references(platform: PlatformInstance) -> Iterator[Problem]:
                 "a cluster-scoped reservation has no namespace; set scope: namespace",
             )
 
-    known = [accelerator.name for accelerator in spec.accelerator_classes]
+    field, what, known = _declared_accelerators(platform)
     for index, runtime in enumerate(spec.serving_runtimes):
-        for position, accelerator in enumerate(runtime.accelerators or ()):
-            if accelerator not in known:
-                message, hint = _missing("accelerator class", accelerator, known, "classes")
-                yield Problem(
-                    ("servingRuntimes", index, "accelerators", position),
-                    f"runtime {runtime.name!r} runs on {message}, which acceleratorClasses "
-                    "does not define",
-                    hint=hint,
-                )
+        undeclared = f"{field} does not define"
+        yield from _unknown_accelerators(
+            runtime, ("servingRuntimes", index), what, known, undeclared
+        )
+    if field != "gpuTypes" and spec.gpu_types:
+        yield Problem(
+            ("gpuTypes",),
+            f"gpuTypes name Run:ai's node pools and node types; on {spec.platform} GPUs are "
+            "selected by acceleratorClasses",
+            hint="declare the GPUs under acceleratorClasses",
+            at_key=True,
+        )

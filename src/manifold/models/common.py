@@ -239,7 +239,8 @@ class Gpu(Strict):
         default=None,
         description=(
             "Accelerator type the replicas need. OME: the AcceleratorClass to select "
-            "(for example nvidia-a100-80gb)."
+            "(for example nvidia-a100-80gb); Run:ai: one of the platform file's gpuTypes, or "
+            "without a platform file the node type."
         ),
     )
     resource: str = Field(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from manifold.models.accelerators import AcceleratorClass
 from manifold.models.capacity import Capacity
@@ -49,6 +49,43 @@ class SharedModel(Model):
     external: bool = Field(
         default=False, description="Installed by other means: checked against, not rendered."
     )
+
+
+# --------------------------------------------------------------------------- Run:ai GPU types
+
+
+_NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class GpuType(Strict):
+    """A kind of GPU on a Run:ai cluster, by where Run:ai schedules the workloads that ask
+    for it: prioritized node pools, a node type (Run:ai's group of labelled nodes), or both."""
+
+    name: ResourceName = Field(
+        description=(
+            "GPU type name, unique in the platform; services name it in `resources.gpu.type`."
+        )
+    )
+    node_pools: list[_NonEmpty] | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "Run:ai node pools with this GPU, most preferred first; they replace the "
+            "environment's nodePools."
+        ),
+    )
+    node_type: _NonEmpty | None = Field(
+        default=None,
+        description="Run:ai node type (the node label group) of the nodes with this GPU.",
+    )
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> GpuType:
+        if self.node_pools is None and self.node_type is None:
+            raise ValueError(
+                f"GPU type {self.name!r} says nowhere to run: give nodePools, nodeType or both"
+            )
+        return self
 
 
 # --------------------------------------------------------------------------- tenancy
@@ -222,6 +259,13 @@ class PlatformSpec(Strict):
         default_factory=list,
         description=(
             "Kinds of accelerator the cluster has; services select one with `resources.gpu.type`."
+        ),
+    )
+    gpu_types: list[GpuType] = Field(
+        default_factory=list,
+        description=(
+            "Run:ai only: kinds of GPU the cluster has, by node pools or node type; services "
+            "select one with `resources.gpu.type`."
         ),
     )
     tenancy: Tenancy = Field(

@@ -165,6 +165,9 @@ class Target(Protocol):
     """
 
     name: str
+    accelerators: str
+    """The platform file's list of what `resources.gpu.type` names: acceleratorClasses, or
+    gpuTypes (Run:ai's node pools and node types)."""
 
     @property
     def service_defaults(self) -> Mapping[str, Any]:

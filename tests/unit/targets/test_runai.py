@@ -6,9 +6,13 @@ from typing import Any
 
 import pytest
 
+from manifold.catalog import Catalog
+from manifold.decode import decode
 from manifold.expand import ProjectInstance
 from manifold.finalize import finalize
+from manifold.platforms import PlatformFile, expand_platform
 from manifold.targets.registry import get_target
+from tests.unit import helpers
 from tests.unit.helpers import lone_catalog, project_instance
 
 TARGET = get_target("runai")
@@ -236,6 +240,71 @@ def test_scheduling() -> None:
     assert spec["priorityClass"] == "high"
     assert [t["name"] for t in spec["tolerations"]] == ["nvidia-com-gpu", "nvidia-com-gpu-2", "any"]
     assert spec["tolerations"][1]["seconds"] == 5
+
+
+GPU_TYPES = """
+apiVersion: manifold.dev/v1alpha1
+kind: Platform
+metadata: {name: gpus, team: ml}
+spec:
+  platform: runai
+  gpuTypes:
+  - {name: a100, nodePools: [a100, a100-spot]}
+  - {name: l4, nodeType: l4-nodes}
+  - {name: h100, nodePools: [h100], nodeType: sxm}
+"""
+
+
+def _with_gpu_types(instance: ProjectInstance) -> Catalog:
+    document = helpers.document("platform/gpus.yaml", GPU_TYPES)
+    platform, problems = decode(document, "Platform")
+    assert platform is not None, problems
+    shared, found = expand_platform(PlatformFile(document, platform), instance.environment)
+    assert shared is not None, found
+    return Catalog(instance.environment, {instance.name: instance}, platforms={"runai": shared})
+
+
+@pytest.mark.parametrize(
+    ("gpu", "catalog", "placement"),
+    [
+        ("{count: 1}", _with_gpu_types, {"nodePools": ["default"]}),
+        ("{count: 1, type: a100}", _with_gpu_types, {"nodePools": ["a100", "a100-spot"]}),
+        (
+            "{count: 1, type: l4}",
+            _with_gpu_types,
+            {"nodePools": ["default"], "nodeType": "l4-nodes"},
+        ),
+        ("{count: 1, type: h100}", _with_gpu_types, {"nodePools": ["h100"], "nodeType": "sxm"}),
+        # Without a platform file manifold cannot know the GPU types: the name is the node type.
+        ("{count: 1, type: a100}", lone_catalog, {"nodePools": ["default"], "nodeType": "a100"}),
+    ],
+)
+def test_a_gpu_type_places_the_workload(gpu: str, catalog: Any, placement: dict[str, Any]) -> None:
+    instance = _instance(
+        f"{MODEL}\nservices: [{{name: s, model: m, image: i, resources: {{gpu: {gpu}}}}}]",
+        SETTINGS + "    nodePools: [default]\n",
+    )
+    (manifest,) = TARGET.render(instance, catalog(instance))
+    spec = manifest.body["spec"]
+    assert {k: spec[k] for k in ("nodePools", "nodeType") if k in spec} == placement
+
+
+def test_a_gpu_type_a_runtime_sets_must_be_declared() -> None:
+    instance = _instance(
+        f"""{MODEL}
+runtimes: [{{name: r, supports: [{{format: {{name: safetensors, version: "1"}},
+  framework: {{name: transformers, version: "4"}}}}], engine: {{image: i,
+  resources: {{gpu: {{count: 1, type: b200}}}}}}}}]
+services: [{{name: s, model: m, runtime: r}}]"""
+    )
+    problems = list(TARGET.check(instance, _with_gpu_types(instance)))
+    assert [(".".join(map(str, p.path)), p.message, p.hint) for p in problems] == [
+        (
+            "services.0.runtime",
+            "GPU type 'b200' is not one of the platform's gpuTypes (its runtime sets resources)",
+            "the platform has: a100, h100, l4",
+        )
+    ]
 
 
 def test_refusals_point_at_the_runtime_when_it_sets_the_field() -> None:

@@ -49,6 +49,7 @@ KINDS: tuple[Any, ...] = (
 
 class OmeTarget:
     name = "ome"
+    accelerators = "acceleratorClasses"
 
     @property
     def service_defaults(self) -> Mapping[str, Any]:

@@ -23,6 +23,7 @@ from manifold.targets.runai.form import FORM
 
 class RunaiTarget:
     name = "runai"
+    accelerators = "gpuTypes"
 
     @property
     def service_defaults(self) -> Mapping[str, Any]:

@@ -22,8 +22,9 @@ from manifold.targets.runai.render import PASSED_THROUGH, request, settings_of
 
 PROJECT_FIELDS = ("platform", "models", "services", "runtimes")
 """What a Run:ai project may hold: inference and what it needs."""
-PLATFORM_FIELDS = ("platform", "namespace", "models", "servingRuntimes")
-"""What a Run:ai platform file may hold: shared models and runtimes services refer to."""
+PLATFORM_FIELDS = ("platform", "namespace", "models", "servingRuntimes", "gpuTypes")
+"""What a Run:ai platform file may hold: shared models, runtimes and GPU types services
+refer to."""
 
 
 def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:

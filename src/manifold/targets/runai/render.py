@@ -25,7 +25,9 @@ from pydantic.alias_generators import to_camel
 from manifold.catalog import Catalog, find_model, find_serving_runtime
 from manifold.diagnostics import Problem
 from manifold.expand import ProjectInstance
+from manifold.modelcheck import did_you_mean
 from manifold.models.common import EnvVar, Resources
+from manifold.models.platform import GpuType
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.workload import Component, ContainerPort
 from manifold.paths import JsonPath
@@ -128,6 +130,7 @@ def request(
                 field, "multi-node inference is Run:ai's distributed-inference API, not this one"
             )
     spec = _spec(container, found.item, settings, refusals)
+    _place(spec, container, _gpu_types(instance, catalog), refusals)
     body: kinds.InferenceCreationRequest = {
         "name": service.name,
         "projectId": settings.project_of(instance.name),
@@ -268,9 +271,6 @@ def _spec(
     spec["environmentVariables"] = env
     if compute := _compute(component.resources, container.get("resources") or {}, refusals):
         spec["compute"] = compute
-    gpu = component.resources.gpu if component.resources else None
-    if gpu is not None and gpu.type is not None:
-        spec["nodeType"] = gpu.type
     if "readinessProbe" in container:
         probe = _probe(container["readinessProbe"], ports, refusals)
         if probe is not None:
@@ -296,6 +296,47 @@ def _spec(
         annotations = sorted(component.annotations.items())
         spec["annotations"] = [{"name": k, "value": v} for k, v in annotations]
     return spec
+
+
+def _gpu_types(instance: ProjectInstance, catalog: Catalog) -> dict[str, GpuType] | None:
+    """The GPU types the platform file declares, by name; None without a (valid) platform
+    file, when manifold cannot know the cluster's node pools and node types."""
+    platform = catalog.platform(instance.spec.platform)
+    if platform is None or catalog.platform_broken(instance.spec.platform):
+        return None
+    return {gpu_type.name: gpu_type for gpu_type in platform.spec.gpu_types}
+
+
+def _place(
+    spec: kinds.InferenceSpec,
+    component: Component,
+    gpu_types: dict[str, GpuType] | None,
+    refusals: _Refusals,
+) -> None:
+    """Where the GPU type the replicas need is: its node pools (they replace the
+    environment's) and node type. Without a platform file the type is the node type."""
+    gpu = component.resources.gpu if component.resources else None
+    if gpu is None or gpu.type is None:
+        return
+    if gpu_types is None:
+        spec["nodeType"] = gpu.type
+        return
+    gpu_type = gpu_types.get(gpu.type)
+    if gpu_type is None:
+        own = refusals.service.resources
+        if own is None or own.gpu is None or own.gpu.type is None:
+            # A type the service names itself is refused by the reference checks.
+            known = sorted(gpu_types)
+            refusals.add(
+                "resources",
+                f"GPU type {gpu.type!r} is not one of the platform's gpuTypes",
+                hint=did_you_mean(gpu.type, known) or f"the platform has: {', '.join(known)}",
+            )
+        return
+    if gpu_type.node_pools:
+        spec["nodePools"] = list(gpu_type.node_pools)
+    if gpu_type.node_type is not None:
+        spec["nodeType"] = gpu_type.node_type
 
 
 def _environment_variables(env: list[k8s.EnvVarObject]) -> list[kinds.EnvironmentVariable]:

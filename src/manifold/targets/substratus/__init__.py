@@ -58,6 +58,7 @@ def _schema(kind: str) -> Callable[[], dict[str, Any]]:
 
 class SubstratusTarget:
     name = "substratus"
+    accelerators = "acceleratorClasses"
 
     @property
     def service_defaults(self) -> Mapping[str, Any]:
