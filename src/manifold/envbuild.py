@@ -17,7 +17,13 @@ from manifold import incremental, layout
 from manifold.catalog import BROKEN_PLATFORM_FILE, Catalog
 from manifold.diagnostics import Diagnostic, Diagnostics, Problem, Severity, shown
 from manifold.environments import ResolvedEnvironment
-from manifold.expand import ProjectFile, ProjectInstance, expand, includes
+from manifold.expand import (
+    ProjectFile,
+    ProjectInstance,
+    expand,
+    includes,
+    includes_platform_file,
+)
 from manifold.finalize import NamespaceUser, finalize, namespaces
 from manifold.incremental import (
     CachedObject,
@@ -250,6 +256,8 @@ def _platforms(
     platforms: dict[str, PlatformInstance] = {}
     broken = {BROKEN_PLATFORM_FILE} if inputs.unreadable_platform else set()
     for platform_file in inputs.platforms:
+        if not includes_platform_file(environment, platform_file.name):
+            continue
         platform, found = expand_platform(platform_file, environment)
         diagnostics.extend(found)
         target_name = platform_file.platform.spec.platform

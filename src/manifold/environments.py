@@ -23,6 +23,8 @@ from manifold.models.environment import (
     EnvironmentSpec,
     JsonPatch,
     MergePatch,
+    PlatformFileSelection,
+    ProjectSelection,
 )
 from manifold.paths import JsonPath
 from manifold.provenance import Layer, traced_diagnostic
@@ -226,3 +228,87 @@ def _resolve(
 def _settings(raw_spec: dict[str, Any]) -> dict[str, Any]:
     """What an environment file contributes to the merge: all but the chain and the patches."""
     return {k: v for k, v in raw_spec.items() if k not in ("extends", "patches")}
+
+
+def selection_problems(
+    environment: ResolvedEnvironment,
+    projects: set[str],
+    platforms: set[str],
+    unreadable_platform: bool,
+) -> list[Diagnostic]:
+    """Names in the environment's own file that select nothing, or the wrong kind of file
+    (its bases report their own)."""
+    own = environment.chain[-1]
+    found = [
+        problem_diagnostic(own.document, problem)
+        for problem in [
+            *_project_selection_problems(own.environment.spec.projects, projects, platforms),
+            *_platform_file_problems(
+                own.environment.spec.platform_files, projects, platforms, unreadable_platform
+            ),
+        ]
+    ]
+    return found
+
+
+def _project_selection_problems(
+    selection: ProjectSelection | None, projects: set[str], platforms: set[str]
+) -> list[Problem]:
+    found: list[Problem] = []
+    for index, pattern in enumerate(selection.exclude if selection else ()):
+        # A platform file is not a project: excluding it here used to do nothing, silently.
+        if pattern in platforms and pattern not in projects:
+            found.append(
+                Problem(
+                    ("spec", "projects", "exclude", index),
+                    f"excludes {pattern!r}, which is a platform file, not a project; "
+                    "projects.exclude selects projects only",
+                    hint="to leave the platform file out of this environment, move it to "
+                    "spec.platformFiles.exclude",
+                )
+            )
+    for index, pattern in enumerate(selection.include if selection else ()):
+        if not _is_pattern(pattern) and pattern not in projects:
+            found.append(
+                Problem(
+                    ("spec", "projects", "include", index),
+                    f"includes project {pattern!r}, which does not exist",
+                    hint=modelcheck.did_you_mean(pattern, sorted(projects)),
+                )
+            )
+    return found
+
+
+def _platform_file_problems(
+    selection: PlatformFileSelection | None,
+    projects: set[str],
+    platforms: set[str],
+    unreadable_platform: bool,
+) -> list[Problem]:
+    """A name in `platformFiles` that is no platform file's: a typo would otherwise render
+    the file it meant to leave out. Not checked while a platform file is unreadable."""
+    if selection is None or unreadable_platform:
+        return []
+    found: list[Problem] = []
+    for key in ("include", "exclude"):
+        for index, name in enumerate(getattr(selection, key)):
+            if _is_pattern(name) or name in platforms:
+                continue
+            if name in projects:
+                hint = f"{name!r} is a project; spec.projects.{key} selects projects"
+            else:
+                hint = modelcheck.did_you_mean(name, sorted(platforms)) or (
+                    f"platform files: {', '.join(sorted(platforms)) or 'none'}"
+                )
+            found.append(
+                Problem(
+                    ("spec", "platformFiles", key, index),
+                    f"{key}s platform file {name!r}, which does not exist",
+                    hint=hint,
+                )
+            )
+    return found
+
+
+def _is_pattern(name: str) -> bool:
+    return any(c in name for c in "*?[")

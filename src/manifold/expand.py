@@ -76,6 +76,16 @@ def includes(environment: ResolvedEnvironment, project_name: str) -> bool:
     )
 
 
+def includes_platform_file(environment: ResolvedEnvironment, name: str) -> bool:
+    """Whether the platform file `name` is rendered into the environment (`platformFiles`)."""
+    selection = environment.spec.platform_files
+    include = selection.include if selection else ["*"]
+    exclude = selection.exclude if selection else []
+    return any(fnmatch.fnmatchcase(name, p) for p in include) and not any(
+        fnmatch.fnmatchcase(name, p) for p in exclude
+    )
+
+
 def expand(
     file: ProjectFile, environment: ResolvedEnvironment
 ) -> tuple[ProjectInstance | None, list[Diagnostic]]:

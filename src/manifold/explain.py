@@ -28,7 +28,7 @@ from manifold.effective import (
     shown,
 )
 from manifold.errors import ProblemsFound, UsageProblem
-from manifold.expand import ProjectInstance, expand
+from manifold.expand import ProjectInstance, expand, includes_platform_file
 from manifold.models.environment import JsonPatch, MergePatch
 from manifold.outcome import Outcome
 from manifold.paths import JsonPath, parse_json_pointer
@@ -142,6 +142,8 @@ class Inputs:
         if self._platforms is None:
             self._platforms = {}
             for file in self._inputs.platforms:
+                if not includes_platform_file(self._environment, file.name):
+                    continue
                 instance = expand_platform(file, self._environment)[0]
                 if instance is not None:
                     self._platforms[instance.name] = instance

@@ -29,6 +29,7 @@ from manifold.environments import (
     ResolvedEnvironment,
     declared_name,
     resolve_environments,
+    selection_problems,
 )
 from manifold.envpool import EnvironmentPool
 from manifold.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
@@ -212,7 +213,9 @@ def load_inputs(
     inputs.unreadable_projects = frozenset(unreadable - set(paths) - {""})
     for resolved in environments.values():
         platform_names = {platform.name for platform in inputs.platforms}
-        diagnostics.extend(_environment_problems(resolved, set(paths), platform_names))
+        diagnostics.extend(
+            selection_problems(resolved, set(paths), platform_names, inputs.unreadable_platform)
+        )
     return inputs
 
 
@@ -290,37 +293,6 @@ def _unknown_overrides(
         for name in overrides
         if name not in declared
     ]
-
-
-def _environment_problems(
-    environment: ResolvedEnvironment, projects: set[str], platforms: set[str]
-) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
-    own = environment.chain[-1]
-    selection = own.environment.spec.projects
-    for index, pattern in enumerate(selection.exclude if selection else ()):
-        # A platform file is not a project: excluding it here used to do nothing, silently.
-        if pattern in platforms and pattern not in projects:
-            problem = Problem(
-                ("spec", "projects", "exclude", index),
-                f"excludes {pattern!r}, which is a platform file, not a project; "
-                "projects.exclude selects projects only",
-                hint="platform files render in every environment; remove it from this list",
-            )
-            found.append(problem_diagnostic(own.document, problem))
-    for index, pattern in enumerate(selection.include if selection else ()):
-        if not any(c in pattern for c in "*?[") and pattern not in projects:
-            found.append(
-                problem_diagnostic(
-                    own.document,
-                    Problem(
-                        ("spec", "projects", "include", index),
-                        f"includes project {pattern!r}, which does not exist",
-                        hint=did_you_mean(pattern, sorted(projects)),
-                    ),
-                )
-            )
-    return found
 
 
 # --------------------------------------------------------------------------- build

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from manifold.environments import resolve_environments
+import pytest
+
+from manifold.environments import resolve_environments, selection_problems
 from manifold.models.environment import MergePatch
 from manifold.targets.substratus.settings import SubstratusSettings
 from tests.unit.helpers import env_text, environment_files, environments
@@ -124,3 +126,41 @@ def test_settings_a_platform_refuses_leave_the_environment_unresolved() -> None:
         (("spec", "platforms", "ome", "apiLevel"), "'v2' is not allowed"),
         (("spec", "platforms", "substratus", "apiLevel"), "'v9' is not allowed"),
     ]
+
+
+SELECTION_PROBLEMS = [
+    # (spec, problems expected as (path, message substring, hint substring))
+    ("platformFiles: {include: ['ml-*'], exclude: ['*-old']}", []),
+    (
+        "platformFiles: {exclude: [ml-platfrom]}",
+        [("exclude", 0, "excludes platform file 'ml-platfrom'", "did you mean 'ml-platform'?")],
+    ),
+    (
+        "platformFiles: {include: [demo]}",
+        [("include", 0, "includes platform file 'demo'", "'demo' is a project")],
+    ),
+    (
+        "platformFiles: {include: [gpu]}",
+        [("include", 0, "includes platform file 'gpu'", "platform files: ml-platform")],
+    ),
+    (
+        "projects: {exclude: [ml-platform]}",
+        [("exclude", 0, "which is a platform file, not a project", "spec.platformFiles.exclude")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("spec", "expected"), SELECTION_PROBLEMS)
+def test_selection_problems(spec: str, expected: list[tuple[str, int, str, str]]) -> None:
+    environment = environments(dev=env_text("dev", spec))["dev"]
+    found = selection_problems(environment, {"demo"}, {"ml-platform"}, False)
+    assert len(found) == len(expected)
+    for diagnostic, (key, index, message, hint) in zip(found, expected, strict=True):
+        assert diagnostic.json_path.endswith(f"{key}[{index}]")
+        assert message in diagnostic.message
+        assert hint in (diagnostic.hint or "")
+
+
+def test_platform_file_names_are_not_checked_while_one_is_unreadable() -> None:
+    environment = environments(dev=env_text("dev", "platformFiles: {exclude: [gpu]}"))["dev"]
+    assert selection_problems(environment, set(), set(), True) == []

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import pytest
+
 from manifold.diagnostics import Position, Problem
-from manifold.expand import expand, includes
+from manifold.expand import expand, includes, includes_platform_file
 from tests.unit.helpers import env_text, environments, project_file
 
 PROJECT = """\
@@ -97,3 +99,29 @@ def test_includes() -> None:
     assert includes(envs["all"], "anything")
     assert includes(envs["some"], "chat-new") and includes(envs["some"], "exact")
     assert not includes(envs["some"], "chat-old") and not includes(envs["some"], "other")
+
+
+PLATFORM_FILE_SELECTIONS = [
+    ("", "ml-platform", True),
+    ("platformFiles: {exclude: [ml-platform]}", "ml-platform", False),
+    ("platformFiles: {exclude: [ml-platform]}", "other", True),
+    ("platformFiles: {include: ['ml-*']}", "ml-platform", True),
+    ("platformFiles: {include: ['ml-*']}", "substratus", False),
+    ("platformFiles: {include: ['*'], exclude: ['ml-*']}", "ml-platform", False),
+]
+
+
+@pytest.mark.parametrize(("spec", "name", "rendered"), PLATFORM_FILE_SELECTIONS)
+def test_includes_platform_file(spec: str, name: str, rendered: bool) -> None:
+    envs = environments(dev=env_text("dev", spec))
+    assert includes_platform_file(envs["dev"], name) is rendered
+
+
+def test_platform_file_selection_is_inherited_and_replaced_along_extends() -> None:
+    envs = environments(
+        base=env_text("base", "platformFiles: {exclude: [ml-platform]}"),
+        child=env_text("child", "extends: base"),
+        again=env_text("again", "extends: child\nplatformFiles: {exclude: []}"),
+    )
+    assert not includes_platform_file(envs["child"], "ml-platform")
+    assert includes_platform_file(envs["again"], "ml-platform")

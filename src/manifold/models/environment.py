@@ -74,6 +74,21 @@ class ProjectSelection(Strict):
     )
 
 
+class PlatformFileSelection(Strict):
+    """Which platform files (by `metadata.name`) are rendered into an environment."""
+
+    include: list[str] = Field(
+        default_factory=lambda: ["*"],
+        description="Platform file names or shell-style patterns (fnmatch) to render here.",
+    )
+    exclude: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Platform file names or fnmatch patterns left out, even when `include` matches them."
+        ),
+    )
+
+
 class PatchTarget(Strict):
     """Which rendered objects a patch applies to; every given field must match."""
 
@@ -314,6 +329,12 @@ class EnvironmentSpec(Strict):
     projects: ProjectSelection | None = Field(
         default=None,
         description=("Which projects are rendered into this environment (default: all of them)."),
+    )
+    platform_files: PlatformFileSelection | None = Field(
+        default=None,
+        description=(
+            "Which platform files are rendered into this environment (default: all of them)."
+        ),
     )
     patches: list[Patch] | None = Field(
         default=None,
