@@ -58,6 +58,14 @@ TGI = Engine(
 )  # fmt: skip
 ENGINES = (SGLANG, VLLM)
 """What projects run in the runtimes they define themselves."""
+ROUTER_IMAGE = "docker.io/lmsysorg/sgl-model-gateway:v0.2.4"
+ROUTER_ARGS = ("--service-discovery", "--policy=cache_aware")
+
+
+def router_container() -> dict[str, Any]:
+    """What a router runs: SGLang's model gateway, finding the engines by service discovery
+    (a runtime's router configuration, or the router of a service whose runtime has none)."""
+    return {"image": ROUTER_IMAGE, "args": list(ROUTER_ARGS)}
 
 
 @dataclass(frozen=True)
@@ -210,6 +218,8 @@ def _service(
         service["autoscaling"] = {"metric": metric, "target": target}
     if not choice.embedding and chance(rng, 0.4):
         service["router"] = {"replicas": {"min": 1, "max": rng.choice((1, 2))}}
+        if form == "inline":  # an inline runtime has no router: the service says what runs
+            service["router"].update(router_container())
     return service
 
 
@@ -260,6 +270,7 @@ def _project_runtime(
             "command": list(engine.command),
             "args": ["--host=0.0.0.0", *engine.args()],
         },
+        "router": router_container(),
     }
 
 
@@ -471,4 +482,5 @@ def _shared_runtime(runtime: SharedRuntime) -> dict[str, Any]:
             "args": runtime.engine.args(),
             "ports": [{"containerPort": 8080, "name": "http1", "protocol": "TCP"}],
         },
+        "router": router_container(),
     }

@@ -20,14 +20,7 @@ from tests import fidelity
 from tests.casefolders import cases
 from tests.conftest import REPO_ROOT
 
-_ROUTER = (
-    "found by the image property: a service's router gets no image when its runtime has no "
-    "router (OME refuses a router pod without a runner); not among issue 12's listed defects"
-)
-KNOWN: dict[tuple[str, str], str] = {
-    ("example", "image"): _ROUTER,
-    ("synthetic-100", "image"): _ROUTER,
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 NO_WORKLOADS = ("ome-sample-platform", "ome-sample-pvc-models")
 """Cases of platform objects or models only: nothing runs, so nothing to hold."""

@@ -13,7 +13,6 @@ from manifold.catalog import (
     Found,
     find_model,
     find_serving_runtime,
-    project_runtimes,
 )
 from manifold.diagnostics import Problem
 from manifold.expand import ProjectInstance
@@ -29,13 +28,21 @@ from manifold.targets.ome.conflicts import (
     priority_conflicts,
 )
 from manifold.targets.ome.jobs import training_job_name
+from manifold.targets.ome.routers import router_problems
 from manifold.targets.ome.runtimes import inline_supported_format
 from manifold.targets.ome.selection import (
-    Candidate,
     auto_select,
     format_mismatch,
     incompatibility,
     parameter_count,
+)
+from manifold.targets.ome.service_runtime import (
+    accelerators,
+    as_candidate,
+    auto_selectable,
+    candidates,
+    multi_node_images,
+    runtime_used,
 )
 
 MAX_NAME = 63
@@ -71,6 +78,9 @@ def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
     yield from _cluster_runtime_conflicts(instance, catalog)
     for index, service in enumerate(instance.spec.services):
         yield from _service(instance, catalog, index, service)
+        yield from router_problems(
+            service, ("services", index), runtime_used(instance, catalog, service)
+        )
     yield from _fine_tunes(instance)
     for index, benchmark in enumerate(instance.spec.benchmarks):
         yield from _benchmark(instance, catalog, ("benchmarks", index), benchmark)
@@ -146,72 +156,6 @@ def _cluster_runtime_conflicts(instance: ProjectInstance, catalog: Catalog) -> I
 # --------------------------------------------------------------------------- services
 
 
-def _accelerator(service: Service) -> str | None:
-    gpu = service.resources.gpu if service.resources else None
-    return gpu.type if gpu is not None else None
-
-
-def _accelerators(service: Service) -> tuple[str, ...]:
-    """The accelerator classes a service asks for: its engine's and its decoder's."""
-    classes = [_accelerator(service)]
-    decoder = service.decoder
-    if decoder is not None and decoder.resources and decoder.resources.gpu:
-        classes.append(decoder.resources.gpu.type)
-    return tuple(sorted({c for c in classes if c is not None}))
-
-
-def _candidate(
-    instance: ProjectInstance,
-    catalog: Catalog,
-    name: str,
-    scope: str,
-    definition: ServingRuntime | InlineRuntime,
-    service_index: int | None,
-) -> Candidate:
-    if isinstance(definition, InlineRuntime):
-        assert service_index is not None
-        service = instance.spec.services[service_index]
-        found = find_model(instance, catalog, service.model)
-        model = found.item if found is not None else None
-        supports = (
-            (inline_supported_format(model),)
-            if model is not None and model.format and model.framework
-            else ()
-        )
-        accelerator = _accelerator(service)
-        return Candidate(
-            name,
-            "cluster" if scope == "cluster" else "namespace",
-            False,
-            supports,
-            None,
-            (accelerator,) if accelerator else None,
-        )
-    return Candidate(
-        name,
-        "cluster" if scope == "cluster" else "namespace",
-        bool(definition.disabled),
-        tuple(definition.supports),
-        definition.model_size_range,
-        tuple(definition.accelerators) if definition.accelerators else None,
-    )
-
-
-def _candidates(instance: ProjectInstance, catalog: Catalog) -> list[Candidate]:
-    """Every runtime the service's namespace sees: the project's, then the platform's."""
-    candidates = [
-        _candidate(instance, catalog, name, scope, definition, service_index)
-        for name, scope, definition, service_index in project_runtimes(instance)
-    ]
-    platform = catalog.platform(instance.spec.platform)
-    if platform is not None:
-        candidates.extend(
-            _candidate(instance, catalog, runtime.name, "cluster", runtime, None)
-            for runtime in platform.spec.serving_runtimes
-        )
-    return candidates
-
-
 def _service(
     instance: ProjectInstance, catalog: Catalog, index: int, service: Service
 ) -> Iterator[Problem]:
@@ -253,16 +197,11 @@ def _service(
     if runtime is not None:
         yield from _named_runtime(instance, catalog, service, runtime, model, at)
         return
-    if component(service, None).get("runner", {}).get("image") or _multi_node_images(service):
+    if component(service, None).get("runner", {}).get("image") or multi_node_images(service):
         return  # a complete runner needs no runtime
-    target = instance.spec.platform
-    if (
-        model.format is None
-        or not catalog.describes_platform(target)
-        or catalog.platform_broken(target)
-    ):
+    if not auto_selectable(instance, catalog, model):
         return  # OME fills the format in after download / the cluster's runtimes are unknown
-    chosen, passed_over = auto_select(_candidates(instance, catalog), model, _accelerators(service))
+    chosen, passed_over = auto_select(candidates(instance, catalog), model, accelerators(service))
     if chosen is None:
         reasons = "; ".join(f"{name}: {why}" for name, why in sorted(passed_over.items()))
         yield Problem(
@@ -271,15 +210,6 @@ def _service(
             f"model {model.name!r}" + (f" ({reasons})" if reasons else " (no runtimes known)"),
             hint="name a runtime, or mark a fitting runtime's supported format autoSelect: true",
         )
-
-
-def _multi_node_images(service: Service) -> bool:
-    return bool(
-        service.leader is not None
-        and service.worker is not None
-        and service.leader.image
-        and service.worker.image
-    )
 
 
 def _named_runtime(
@@ -296,13 +226,13 @@ def _named_runtime(
     definition = found.item
     if isinstance(definition, InlineRuntime):
         return  # written for its own service's model
-    candidate = _candidate(instance, catalog, definition.name, "cluster", definition, None)
+    candidate = as_candidate(instance, catalog, definition.name, "cluster", definition, None)
     if candidate.disabled:
         yield Problem((*at, "runtime"), f"runtime {definition.name!r} is disabled")
         return
     if model.format is None:
         return  # OME fills the format in after download: compatibility is decided then
-    reason = incompatibility(candidate, model, _accelerators(service))
+    reason = incompatibility(candidate, model, accelerators(service))
     if reason is not None:
         yield Problem(
             (*at, "runtime"),

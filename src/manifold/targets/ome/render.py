@@ -15,7 +15,7 @@ from manifold.targets import kubernetes as k8s
 from manifold.targets.base import Manifest
 from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.ome import jobs, kinds
-from manifold.targets.ome.components import component, router, uses_keda
+from manifold.targets.ome.components import ROUTER_RUNNER_NAME, component, router, uses_keda
 from manifold.targets.ome.objects import manifest, ome_object, storage
 from manifold.targets.ome.runtimes import (
     inline_runtime_spec,
@@ -187,7 +187,10 @@ def inference_service(
             decoder["acceleratorOverride"] = {"acceleratorClass": decoder_gpu.type}
         spec["decoder"] = decoder
     if service.router is not None:
-        spec["router"] = router(service.router, None, defaults)
+        # a router with its own image may be the whole container (its runtime has no router
+        # to merge into), and Kubernetes needs the container's name
+        name = ROUTER_RUNNER_NAME if service.router.image else None
+        spec["router"] = router(service.router, name, defaults)
     body = ome_object("InferenceService", service.name, spec)
     if any(uses_keda(part) for part in (service, service.decoder, service.router)):
         body["metadata"]["annotations"] = {AUTOSCALER_CLASS: "keda"}
