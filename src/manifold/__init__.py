@@ -1,3 +1,3 @@
 """manifold: a GitOps manifest compiler for AI/ML platforms on Kubernetes."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
