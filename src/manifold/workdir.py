@@ -60,44 +60,45 @@ def folder(root: Path, *, create: bool) -> Path | None:
     neither follows it nor removes it, since it is not manifold's.
     """
     path = root / WORK_DIR
-    try:
-        mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        if not create:
-            return None
-        try:
-            path.mkdir()
-        except FileExistsError:  # made meanwhile by another run: look again
-            return folder(root, create=create)
-        except OSError as error:
-            raise OutputProblem(
-                f"cannot create {WORK_DIR}/ ({error.strerror}); manifold keeps its record of "
-                "rendered/ there: make the checkout writable, or run `manifold check`, which "
-                "writes nothing"
-            ) from error
-        return path
-    if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
-        what = "a link" if stat.S_ISLNK(mode) else "not a folder"
-        raise OutputProblem(
-            f"{WORK_DIR} is {what}; manifold keeps its own state in a folder of that name and "
-            "never follows or removes what it did not make: move it away and run again"
+    if os.path.lexists(path):
+        refuse_link(
+            path,
+            WORK_DIR,
+            "manifold keeps its own state in a folder of that name and "
+            "never follows or removes what it did not make: move it away and run again",
         )
+        return path
+    if not create:
+        return None
+    try:
+        path.mkdir()
+    except FileExistsError:  # made meanwhile by another run: look again
+        return folder(root, create=create)
+    except OSError as error:
+        raise OutputProblem(
+            f"cannot create {WORK_DIR}/ ({error.strerror}); manifold keeps its record of "
+            "rendered/ there: make the checkout writable, or run `manifold check`, which "
+            "writes nothing"
+        ) from error
     return path
 
 
-def refuse_link(path: Path, shown: str) -> None:
-    """Raise OutputProblem when `path` is a link, or something other than a folder: manifold
-    reads and writes a folder there, and never follows one out of the repository."""
+_OUTPUT_FOLDER = (
+    "manifold writes its output in a plain folder of that name and never follows a link out "
+    "of the repository: replace it with a folder"
+)
+
+
+def refuse_link(path: Path, shown: str, why: str = _OUTPUT_FOLDER) -> None:
+    """Raise OutputProblem, saying `why`, when `path` is a link or something other than a
+    folder: manifold reads and writes a folder there, and never follows one."""
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
         return
     if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
         what = "a link" if stat.S_ISLNK(mode) else "not a folder"
-        raise OutputProblem(
-            f"{shown} is {what}; manifold writes its output in a plain folder of that name and "
-            "never follows a link out of the repository: replace it with a folder"
-        )
+        raise OutputProblem(f"{shown} is {what}; {why}")
 
 
 def existing(root: Path) -> Path | None:

@@ -3,8 +3,9 @@
 `confined_to(root)` records every operation that creates, writes, removes, renames or links a
 path outside `root` while it is active: `open` for writing, `os.remove`, `os.rename`,
 `os.rmdir`, `os.mkdir`, `os.link`, `os.symlink`, `os.truncate`, `shutil.rmtree`, and the
-`renameat2` call the writer makes through ctypes. An audit hook cannot be removed, so one hook
-is installed on first use and consults the active watch, if any.
+`renameat2` call the writer makes through ctypes. `failing_writes(root, code)` makes such
+operations under `root` fail with OSError(code), to inject faults. An audit hook cannot be
+removed, so one hook is installed on first use and consults the active watches, if any.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ _PATH_EVENTS: dict[str, tuple[tuple[int, int | None], ...]] = {
     "os.symlink": ((1, 2),),
 }
 _active: list[tuple[Path, list[str]]] = []
+_failing: list[tuple[Path, int, list[int]]] = []
 _installed = False
 
 
@@ -48,65 +50,41 @@ def _outside(path: Any, folder_fd: Any, root: Path, *, follow: bool) -> bool:
     return not Path(landed).is_relative_to(root)
 
 
-def _hook(event: str, args: tuple[Any, ...]) -> None:
-    if not _active:
-        return
-    root, seen = _active[-1]
-    paths: list[tuple[Any, Any]] = []
-    follow = False
+def _changed(event: str, args: tuple[Any, ...]) -> tuple[list[tuple[Any, Any]], bool]:
+    """The paths (each with the folder descriptor it is relative to) that an audited event
+    creates, writes, removes, renames or links; and whether a final link is followed."""
     if event == "open" and len(args) >= 3:
         path, mode, flags = args[:3]
         writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
             isinstance(flags, int) and flags & _WRITE_FLAGS
         )
-        paths = [(path, None)] if writing else []
         follow = not (isinstance(flags, int) and flags & getattr(os, "O_NOFOLLOW", 0))
-    elif event in _PATH_EVENTS:
-        paths = [
+        return ([(path, None)] if writing else []), follow
+    if event in _PATH_EVENTS:
+        return [
             (args[at], args[fd] if fd is not None and fd < len(args) else None)
             for at, fd in _PATH_EVENTS[event]
-        ]
-    elif event == "ctypes.call_function" and len(args) > 1:
-        paths = [(a, None) for a in args[1] if isinstance(a, bytes)]
-    for path, folder_fd in paths:
-        if _outside(path, folder_fd, root, follow=follow):
-            seen.append(f"{event} {os.fsdecode(path)}")
+        ], False
+    if event == "ctypes.call_function" and len(args) > 1:
+        return [(a, None) for a in args[1] if isinstance(a, bytes)], False
+    return [], False
 
 
-@contextlib.contextmanager
-def confined_to(root: Path) -> Iterator[list[str]]:
-    """Yield the list of operations outside `root` made while the block runs."""
-    global _installed
-    if not _installed:
-        sys.addaudithook(_hook)
-        _installed = True
-    seen: list[str] = []
-    _active.append((Path(os.path.realpath(root)), seen))
-    try:
-        yield seen
-    finally:
-        _active.pop()
-
-
-_failing: list[tuple[Path, int, list[int]]] = []
-
-
-def _fail_hook(event: str, args: tuple[Any, ...]) -> None:
-    if not _failing:
+def _hook(event: str, args: tuple[Any, ...]) -> None:
+    if not _active and not _failing:
         return
+    paths, follow = _changed(event, args)
+    if _active:
+        root, seen = _active[-1]
+        for path, folder_fd in paths:
+            if _outside(path, folder_fd, root, follow=follow):
+                seen.append(f"{event} {os.fsdecode(path)}")
+    if _failing and event != "ctypes.call_function":
+        _fail(paths)
+
+
+def _fail(paths: list[tuple[Any, Any]]) -> None:
     root, code, left = _failing[-1]
-    paths: list[tuple[Any, Any]] = []
-    if event == "open" and len(args) >= 3:
-        path, mode, flags = args[:3]
-        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-            isinstance(flags, int) and flags & _WRITE_FLAGS
-        )
-        paths = [(path, None)] if writing else []
-    elif event in _PATH_EVENTS:
-        paths = [
-            (args[at], args[fd] if fd is not None and fd < len(args) else None)
-            for at, fd in _PATH_EVENTS[event]
-        ]
     for path, folder_fd in paths:
         if isinstance(path, int) or path is None:
             continue
@@ -116,19 +94,33 @@ def _fail_hook(event: str, args: tuple[Any, ...]) -> None:
                 raise OSError(code, os.strerror(code), os.fsdecode(path))
 
 
+def _install() -> None:
+    """One audit hook for both watches (a hook cannot be removed once added)."""
+    global _installed
+    if not _installed:
+        sys.addaudithook(_hook)
+        _installed = True
+
+
+@contextlib.contextmanager
+def confined_to(root: Path) -> Iterator[list[str]]:
+    """Yield the list of operations outside `root` made while the block runs."""
+    _install()
+    seen: list[str] = []
+    _active.append((Path(os.path.realpath(root)), seen))
+    try:
+        yield seen
+    finally:
+        _active.pop()
+
+
 @contextlib.contextmanager
 def failing_writes(root: Path, code: int, after: int = 0) -> Iterator[None]:
     """Every change under `root` after the first `after` fails with OSError(`code`): a full
     disk (ENOSPC), a read-only checkout (EROFS), a name too long (ENAMETOOLONG)."""
-    global _installed_failing
-    if not _installed_failing:
-        sys.addaudithook(_fail_hook)
-        _installed_failing = True
+    _install()
     _failing.append((Path(os.path.realpath(root)), code, [after]))
     try:
         yield
     finally:
         _failing.pop()
-
-
-_installed_failing = False

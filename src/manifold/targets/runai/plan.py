@@ -179,7 +179,7 @@ def make_plan(context: Context, desired: dict[str, Desired], state: State) -> Pl
             found = _look_up(context, key, want, plan)
             if found is None:  # refused, or the look-up failed: told in plan.problems
                 continue
-            if found is _NOTHING:
+            if found is _Absent.ABSENT:
                 reason = "deleted outside manifold" if entry is not None else "new"
                 plan.steps.append(Step(Action.CREATE, key, want.label, project, reason, want))
                 continue
@@ -212,15 +212,17 @@ def make_plan(context: Context, desired: dict[str, Desired], state: State) -> Pl
     return plan
 
 
-_NOTHING: Any = object()
-"""What `_look_up` finds when no workload of that identity exists."""
+class _Absent(enum.Enum):
+    """What `_look_up` finds when no workload of that identity exists."""
+
+    ABSENT = "absent"
 
 
 def _look_up(
     context: Context, key: str, want: Desired, plan: Plan
-) -> tuple[Entry, dict[str, Any]] | Any | None:
+) -> tuple[Entry, dict[str, Any]] | _Absent | None:
     """The live workload of `want`'s identity, adopted into `plan` when it is this
-    environment's; _NOTHING when there is none; None when there is one manifold may not
+    environment's; ABSENT when there is none; None when there is one manifold may not
     take (or the API could not say), a problem then being added to `plan`."""
     request = want.request
     try:
@@ -232,7 +234,7 @@ def _look_up(
         return None
     live = [(i, remote) for i, remote in remotes if remote is not None and not is_deleted(remote)]
     if not live:
-        return _NOTHING
+        return _Absent.ABSENT
     workload_id, remote = live[0]
     if (why := _foreign(remote, request["name"], context.environment)) is not None:
         plan.problems.append(
