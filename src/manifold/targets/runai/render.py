@@ -81,9 +81,17 @@ def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
         body, problems = request(instance, catalog, index, service)
         assert body is not None and not problems, "refused by the checks"
         origin = ("services", index)
+        level = settings.api_level if (settings := settings_of(instance)) else None
         manifests.append(
             Manifest(
-                dict(body), False, instance.name, instance.sources, "inference", origin, form=FORM
+                dict(body),
+                False,
+                instance.name,
+                instance.sources,
+                "inference",
+                origin,
+                schema_variant=level,
+                form=FORM,
             )
         )
     return manifests
