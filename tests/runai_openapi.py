@@ -165,7 +165,21 @@ def request_schema_2_24(method: str, path: str) -> dict[str, Any]:
     Added fields get the types the list gives them: uuid for templateId, the listed enum for
     preemptibility, {name, key} for a user credential, the serving port's authorization
     types for an exposed URL's."""
-    schema = copy.deepcopy(request_schema(method, path))
+    return _with_2_24_differences(request_schema(method, path), creation=method == "POST")
+
+
+def response_schema_2_24(method: str, path: str, status: str) -> dict[str, Any]:
+    """NOT a published schema: the seed's answer of `method path` with the 2.24 differences
+    of a creation request applied to the `spec` it echoes back, when it has one
+    (versions.md lists the requests' differences only; a workload's spec is its request's)."""
+    schema = response_schema(method, path, status)
+    if "spec" not in schema.get("properties", {}):
+        return schema
+    return _with_2_24_differences(schema, creation=True)
+
+
+def _with_2_24_differences(original: dict[str, Any], *, creation: bool) -> dict[str, Any]:
+    schema = copy.deepcopy(original)
     spec = schema["properties"]["spec"]["properties"]
     env = spec["environmentVariables"]["items"]["properties"]
     env["userCredential"] = _USER_CREDENTIAL
@@ -176,7 +190,7 @@ def request_schema_2_24(method: str, path: str) -> dict[str, Any]:
     compute = spec["compute"]["properties"]
     del compute["migProfile"]
     compute["gpuRequestType"]["enum"].remove("migProfile")
-    if method == "POST":
+    if creation:
         _creation_differences(schema, spec)
     else:
         spec["imagePullSecrets"] = {
