@@ -159,18 +159,19 @@ def test_changed_fields_are_patched_in_place(
     assert "nothing to do" in _apply(repo).stdout
 
 
+def _ask_preemptible(repo: Path) -> None:
+    """code/complete asks for what only Run:ai 2.24 has."""
+    annotations = "annotations: {example.com/slo: p99-500ms}"
+    own = f"{annotations}\n      runai: {{preemptibility: preemptible}}"
+    _edit(repo, "projects/code.yaml", annotations, own)
+
+
 @pytest.mark.parametrize("server", ["2.24"], indirect=True)
 def test_at_2_24_preemptibility_is_sent_and_patched_in_place(
     repo: Path, server: runai_server.RunningServer
 ) -> None:
     """versions.md: 2.24's InferenceUpdateRequest has spec.preemptibility (2.22's has not)."""
-    annotations = "annotations: {example.com/slo: p99-500ms}"
-    _edit(
-        repo,
-        "projects/code.yaml",
-        annotations,
-        f"{annotations}\n      runai: {{preemptibility: preemptible}}",
-    )
+    _ask_preemptible(repo)
     assert _apply(repo).exit_code == 0
     ids = {name: w["workloadId"] for name, w in server.plane.live().items()}
     assert server.plane.live()["complete"]["spec"]["preemptibility"] == "preemptible"
@@ -195,13 +196,7 @@ def test_a_2_22_control_plane_refuses_what_2_24_added(
     repo: Path, server: runai_server.RunningServer
 ) -> None:
     """Why the level is checked before anything is sent: the 2.22 server refuses the field."""
-    annotations = "annotations: {example.com/slo: p99-500ms}"
-    _edit(
-        repo,
-        "projects/code.yaml",
-        annotations,
-        f"{annotations}\n      runai: {{preemptibility: preemptible}}",
-    )
+    _ask_preemptible(repo)
     result = _apply(repo)
     assert result.exit_code == 1
     assert "'preemptibility' was unexpected" in result.stdout + result.stderr

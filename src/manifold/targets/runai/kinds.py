@@ -18,6 +18,7 @@ from typing import Annotated, Final, Literal, NotRequired
 from pydantic import Field, with_config
 from typing_extensions import TypedDict
 
+from manifold.models.runai import AuthorizationType, MigProfile
 from manifold.targets.kubernetes import STRICT
 
 API_VERSION: Final = "runai/v2.22"
@@ -147,18 +148,7 @@ class Compute(TypedDict, total=False):
     gpuPortionLimit: Annotated[float, Field(ge=0)]
     gpuMemoryRequest: Quantity
     gpuMemoryLimit: Quantity
-    migProfile: Literal[
-        "1g.5gb",
-        "1g.10gb",
-        "2g.10gb",
-        "2g.20gb",
-        "3g.20gb",
-        "3g.40gb",
-        "4g.20gb",
-        "4g.40gb",
-        "7g.40gb",
-        "7g.80gb",
-    ]
+    migProfile: MigProfile
     """API 2.22 only: 2.24 removed it."""
     cpuCoreRequest: Annotated[float, Field(ge=0)]
     cpuCoreLimit: Annotated[float, Field(ge=0)]
@@ -196,9 +186,6 @@ class ServingPort(TypedDict):
     authorizedUsers: NotRequired[list[str]]
     authorizedGroups: NotRequired[list[str]]
     clusterLocalAccessOnly: NotRequired[bool]
-
-
-AuthorizationType = Literal["public", "authenticatedUsers", "authorizedUsersOrGroups"]
 
 
 @with_config(STRICT)
