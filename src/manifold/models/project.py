@@ -26,6 +26,7 @@ from manifold.models.lifecycle import (
     Replication,
 )
 from manifold.models.pipelines import Pipeline
+from manifold.models.runai import RunaiWorkload
 from manifold.models.runtimes import (
     PARAMETER_SIZE,
     ProjectServingRuntime,
@@ -211,6 +212,13 @@ class Service(Component):
         default=None,
         description=(
             "Options only Substratus has: build the server's image from git, or pass it params."
+        ),
+    )
+    runai: RunaiWorkload | None = Field(
+        default=None,
+        description=(
+            "Options only Run:ai has: preemptibility, user-credential variables, URL "
+            "authorization, a template, a MIG profile."
         ),
     )
 
