@@ -504,6 +504,23 @@ def init(directory: Path, fmt: OutputFormat) -> None:
     _run(action, fmt)
 
 
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--to", "to", required=True, type=click.Path(path_type=Path), help="File to write.")
+@click.option("--force", is_flag=True, help="Replace the --to file if it exists.")
+@format_option
+def import_(paths: tuple[Path, ...], to: Path, force: bool, fmt: OutputFormat) -> None:
+    """Import OME objects (YAML files or folders) into a platform file that renders them
+    back unchanged; refuse, writing nothing, what cannot be imported without loss."""
+
+    def action() -> Outcome:
+        from manifold.importing.command import ImportOptions, import_objects
+
+        return import_objects(ImportOptions(paths, to, force))
+
+    _run(action, fmt)
+
+
 @main.group()
 def runai() -> None:
     """NVIDIA Run:ai: send rendered/<env>/_runai/ to the control plane, and watch it.
