@@ -81,6 +81,12 @@ def _check_envelope(found: Found) -> Diagnostic | None:
     return None
 
 
+def _kustomize_own(found: Found) -> bool:
+    """A kustomization.yaml beside the objects (OME ships its catalogue with them): not an
+    object, so not imported, as `validate` skips them too."""
+    return str(found.body.get("apiVersion", "")).startswith("kustomize.config.k8s.io/")
+
+
 def _imported(objects: list[Found]) -> list[tuple[Found, Imported]]:
     problems: list[Diagnostic] = []
     imported: list[tuple[Found, Imported]] = []
@@ -194,7 +200,7 @@ def _exists(to: Path) -> UsageProblem:
 def import_objects(options: ImportOptions) -> Outcome:
     if options.to.exists() and not options.force:
         raise _exists(options.to)
-    objects = read(options.paths)
+    objects = [found for found in read(options.paths) if not _kustomize_own(found)]
     if not objects:
         raise ProblemsFound("no objects found in the paths given; nothing was written")
     imported = _imported(objects)

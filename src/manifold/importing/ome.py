@@ -10,6 +10,7 @@ writes an entry that would render something else than what the cluster runs.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,9 +23,11 @@ from manifold.models.passthrough import MODEL_FIELDS, RUNTIME_FIELDS
 from manifold.models.platform import SharedModel
 from manifold.models.runtimes import SharedServingRuntime
 from manifold.paths import JsonPath, format_json_path
+from manifold.schemastore import SchemaStore
 from manifold.targets.ome import kinds
 from manifold.targets.ome.render import base_model
 from manifold.targets.ome.runtimes import serving_runtime_spec
+from manifold.validate import object_errors
 
 PLATFORM_KINDS = {
     "ClusterBaseModel": "models",
@@ -43,6 +46,8 @@ PROJECT_KINDS = (
 """The namespaced OME kinds a project file holds."""
 
 API_VERSION = kinds.API_VERSION
+LATEST_KUBERNETES = "master"
+"""Only OME's kinds are checked here, whose schemas do not depend on the version."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +194,21 @@ def first_difference(original: Any, rendered: Any, path: JsonPath = ()) -> JsonP
     return None if same else path
 
 
+@functools.cache
+def _store() -> SchemaStore:
+    """manifold's own schemas of OME's kinds, compiled once per process."""
+    return SchemaStore(None)
+
+
+def _check_schema(kind: str, name: str, spec: Any) -> None:
+    """The object as manifold would render it, against the schema its render is checked
+    with: what `omeSpec` carries must be a field of OME's CRD, with the right type."""
+    body = {"apiVersion": API_VERSION, "kind": kind, "metadata": {"name": name}, "spec": spec}
+    errors = object_errors(body, _store(), LATEST_KUBERNETES)
+    if errors:
+        raise Unsupported(errors[0].path, f"OME's schema refuses it: {errors[0].message}")
+
+
 def platform_entry(body: dict[str, Any]) -> Imported:
     """A cluster-scoped OME object as an entry of the platform file; raises Unsupported."""
     kind, name = body["kind"], body["metadata"]["name"]
@@ -204,6 +224,7 @@ def platform_entry(body: dict[str, Any]) -> Imported:
         where = format_json_path(tuple(problem["loc"]))
         raise Unsupported(("spec",), f"manifold refuses it at {where}: {problem['msg']}") from None
     rendered = render(validated)
+    _check_schema(kind, name, rendered)
     difference = first_difference(spec, rendered)
     if difference is not None:
         raise Unsupported(
