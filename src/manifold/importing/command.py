@@ -12,7 +12,6 @@ import os
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +31,10 @@ from manifold.importing.ome import (
 from manifold.importing.reading import Found, read
 from manifold.models.common import API_VERSION as MANIFOLD_API_VERSION
 from manifold.models.platform import Platform
+from manifold.options import ObjectImportOptions
 from manifold.outcome import Outcome
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    paths: tuple[Path, ...]
-    to: Path
-    force: bool
 
 
 def _check_envelope(found: Found) -> Diagnostic | None:
@@ -164,7 +157,7 @@ def _checked(text: str, to: Path) -> None:
         raise AssertionError(f"the imported {to} is not a valid platform file: {error}") from error
 
 
-def _write(text: str, to: Path, force: bool) -> None:
+def _write(text: str, to: Path, force: bool, shown: Path) -> None:
     """Atomically: a complete file or none; without `force`, never over an existing one
     (a hard link fails when the name exists, closing the race a check would leave)."""
     to.parent.mkdir(parents=True, exist_ok=True)
@@ -182,7 +175,7 @@ def _write(text: str, to: Path, force: bool) -> None:
             try:
                 to.hardlink_to(temporary)
             except FileExistsError:
-                raise _exists(to) from None
+                raise _exists(shown) from None
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -197,15 +190,17 @@ def _exists(to: Path) -> UsageProblem:
     return UsageProblem(f"{to} exists; give --force to replace it, or another --to")
 
 
-def import_objects(options: ImportOptions) -> Outcome:
-    if options.to.exists() and not options.force:
+def import_objects(options: ObjectImportOptions) -> Outcome:
+    to = options.root / options.to
+    if to.exists() and not options.force:
         raise _exists(options.to)
-    objects = [found for found in read(options.paths) if not _kustomize_own(found)]
+    found = read(options.root, options.paths)
+    objects = [item for item in found if not _kustomize_own(item)]
     if not objects:
         raise ProblemsFound("no objects found in the paths given; nothing was written")
     imported = _imported(objects)
-    text = platform_text(imported, _platform_name(options.to))
+    text = platform_text(imported, _platform_name(to))
     _checked(text, options.to)
-    _write(text, options.to, options.force)
+    _write(text, to, options.force, options.to)
     details: dict[str, Any] = {"to": options.to.as_posix(), "objects": len(imported)}
     return Outcome(f"imported {len(imported)} objects into {options.to}", details=details)

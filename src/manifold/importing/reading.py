@@ -53,16 +53,18 @@ def _start(node: Any) -> Position | None:
     return Position(lc.line + 1, lc.col + 1)
 
 
-def files(paths: tuple[Path, ...]) -> list[Path]:
-    """The YAML files named, and those under the folders named, each folder in name order."""
+def files(root: Path, paths: tuple[Path, ...]) -> list[Path]:
+    """The YAML files named, and those under the folders named, each folder in name order
+    (relative to `root` unless absolute)."""
     found: list[Path] = []
-    for path in paths:
+    for given in paths:
+        path = root / given
         if path.is_dir():
             found.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()))
         elif path.is_file():
             found.append(path)
         else:
-            raise UsageProblem(f"{path} does not exist; give OME YAML files or folders")
+            raise UsageProblem(f"{given} does not exist; give OME YAML files or folders")
     return found
 
 
@@ -73,12 +75,20 @@ def _nodes(text: str) -> list[Any]:
         return []
 
 
-def read(paths: tuple[Path, ...]) -> list[Found]:
+def _shown(root: Path, path: Path) -> str:
+    """The file as diagnostics name it: relative to the repository when inside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read(root: Path, paths: tuple[Path, ...]) -> list[Found]:
     """Every non-empty document of the files, in order; a file that is not YAML is an error."""
     objects: list[Found] = []
     problems: list[Diagnostic] = []
-    for path in files(paths):
-        shown = path.as_posix()
+    for path in files(root, paths):
+        shown = _shown(root, path)
         try:
             text = path.read_text(encoding="utf-8")
             documents = yamlio.load_all(text)
