@@ -512,9 +512,10 @@ def init(directory: Path, fmt: OutputFormat) -> None:
 @click.option("--force", is_flag=True, help="Replace the --to file if it exists.")
 @format_option
 def import_(root: Path, paths: tuple[Path, ...], to: Path, force: bool, fmt: OutputFormat) -> None:
-    """Import OME objects (YAML files or folders) into a platform file that renders them
-    back unchanged; refuse, writing nothing, what cannot be imported without loss. PATH and
-    --to are relative to the repository (-C)."""
+    """Import OME objects (YAML files or folders) into a platform file (cluster-scoped
+    kinds) or a project file (one namespace's) that renders them back unchanged; refuse,
+    writing nothing, what cannot be imported without loss. PATH and --to are relative to
+    the repository (-C)."""
     options = ObjectImportOptions(_existing_root(root), paths, to, force)
 
     def action() -> Outcome:

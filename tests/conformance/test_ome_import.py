@@ -1,16 +1,17 @@
 """`manifold import` is lossless on OME's own objects: all 207 ClusterBaseModels and 207
 ClusterServingRuntimes of OME's catalogue (../shared/reference/ome/catalog/) and the
-cluster-scoped objects of its samples import into one platform file, render back (one
-render of one repository holding all of them) equal to the originals, and pass the real
-CRDs of released OME (crds/main).
+objects of its samples (cluster-scoped ones into a platform file, namespaced ones into a
+project file) import, render back (one render of one repository holding all of them)
+equal to the originals, and pass the real CRDs of released OME (crds/main).
 
-"Equal" is exact for `apiVersion`, `kind`, `metadata.name` and `spec`, types included (10
-is not "10"). The one thing ignored is `metadata.labels`, which manifold adds to every
-object it renders (app.kubernetes.io/*, manifold.dev/*; see docs/output.md) and which the
-imported objects do not have (the import refuses objects with labels of their own). No OME
-default is ignored: the catalogue writes none of the fields OME's CRDs default, so none
-appears on one side only (`disabled: false` is written explicitly by every catalogue
-object, and kept).
+"Equal" is exact for `apiVersion`, `kind`, `metadata.name` (and `namespace`) and `spec`,
+types included (10 is not "10"). The one thing left out is `metadata.labels`, which
+manifold adds to every object it renders (app.kubernetes.io/*, manifold.dev/*; see
+docs/output.md) and the imported objects do not have (the import refuses objects with
+labels of their own). No OME default is ignored: both sides are compared before an API
+server applies the CRDs' defaults (crds/main/full: `protocol: TCP` on container ports,
+`operator: Equal` and `weight: 1` on a model's modelFormat...), and manifold writes a
+defaulted field exactly where the original writes it, so none appears on one side only.
 
 Beside it, `ome_selection_table.md`: which runtime OME's selector picks for each model.
 """
@@ -18,14 +19,14 @@ Beside it, `ome_selection_table.md`: which runtime OME's selector picks for each
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from manifold import yamlio
-from manifold.importing.ome import PLATFORM_KINDS
+from manifold.importing.ome import PLATFORM_KINDS, PROJECT_KINDS
 from manifold.models.platform import Platform
 from tests.conformance.crds import failures, rendered_objects
 from tests.conformance.ome_selection_table import selection_table
@@ -62,22 +63,24 @@ def _catalogue_groups() -> tuple[list[Path], list[Path]]:
     return first, second
 
 
-def _originals(files: list[Path]) -> dict[Key, dict[str, Any]]:
+def _originals(
+    files: list[Path], kinds: Collection[str] = PLATFORM_KINDS
+) -> dict[Key, dict[str, Any]]:
     found = {}
     for file in files:
         for body in yamlio.load_all(file.read_text()):
-            if body and body.get("kind") in PLATFORM_KINDS:
+            if body and body.get("kind") in kinds:
                 found[(body["kind"], body["metadata"]["name"])] = body
     return found
 
 
-def _sample_objects(folder: Path) -> Path:
-    """The cluster-scoped objects of OME's samples, in one file (some samples mix them with
-    namespaced kinds, which this version does not import)."""
+def _sample_objects(folder: Path, kinds: Collection[str]) -> Path:
+    """The objects of OME's samples of `kinds`, in one file (some samples mix cluster-scoped
+    and namespaced kinds, which go into different files)."""
     samples = sorted((OME / "samples").glob("main_*.yaml"))
     documents: list[Mapping[str, Any]] = [
         body
-        for body in _originals(samples).values()
+        for body in _originals(samples, kinds).values()
         if str(body["apiVersion"]).startswith("ome.io/")
     ]
     path = folder / "samples.yaml"
@@ -97,24 +100,29 @@ class RoundTrip:
         }
 
 
-@pytest.fixture(scope="module", params=["catalog", "catalog-collisions", "samples"])
+@pytest.fixture(
+    scope="module", params=["catalog", "catalog-collisions", "samples", "samples-namespaced"]
+)
 def round_trip(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     if not SHARED.is_dir():
         pytest.skip(SHARED_MISSING)
     root = tmp_path_factory.mktemp(f"import-{request.param}")
     (root / "environments").mkdir()
     (root / "environments" / "prod.yaml").write_text(ENVIRONMENT)
+    kinds: Collection[str] = PLATFORM_KINDS
+    to = root / "platform" / "ome.yaml"
     if request.param.startswith("catalog"):
         first, second = _catalogue_groups()
         files = second if request.param == "catalog-collisions" else first
         sources = files
     else:
-        sources = [_sample_objects(root)]
+        if request.param == "samples-namespaced":
+            kinds, to = PROJECT_KINDS, root / "projects" / "samples.yaml"
+        sources = [_sample_objects(root, kinds)]
         files = sources
-    to = root / "platform" / "ome.yaml"
     result = run_cli("import", *map(str, sources), "--to", str(to))
     assert result.exit_code == 0, result.stderr
-    return RoundTrip(root, _originals(files), request.param)
+    return RoundTrip(root, _originals(files, kinds), request.param)
 
 
 def test_the_two_groups_hold_all_207_models_and_207_runtimes(shared: Path) -> None:

@@ -21,7 +21,8 @@ from manifold.importing.components import Unsupported, component
 from manifold.models.accelerators import AcceleratorClass
 from manifold.models.passthrough import MODEL_FIELDS, RUNTIME_FIELDS
 from manifold.models.platform import SharedModel
-from manifold.models.runtimes import SharedServingRuntime
+from manifold.models.project import Model
+from manifold.models.runtimes import ProjectServingRuntime, ServingRuntime, SharedServingRuntime
 from manifold.paths import JsonPath, format_json_path
 from manifold.schemastore import SchemaStore
 from manifold.targets.ome import kinds
@@ -36,14 +37,10 @@ PLATFORM_KINDS = {
 }
 """The cluster-scoped OME kinds a platform file holds, by the list they go into."""
 
-PROJECT_KINDS = (
-    "BaseModel",
-    "ServingRuntime",
-    "InferenceService",
-    "FineTunedWeight",
-    "BenchmarkJob",
-)
-"""The namespaced OME kinds a project file holds."""
+PROJECT_KINDS = {"BaseModel": "models", "ServingRuntime": "runtimes"}
+"""The namespaced OME kinds a project file holds, by the list they go into."""
+NOT_YET = ("InferenceService", "FineTunedWeight", "BenchmarkJob")
+"""Namespaced OME kinds a project file expresses that the import does not take yet."""
 
 API_VERSION = kinds.API_VERSION
 LATEST_KUBERNETES = "master"
@@ -144,14 +141,12 @@ def _accelerator_entry(name: str, spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _render_model(entry: BaseModel) -> Any:
-    assert isinstance(entry, SharedModel)
-    spec = base_model(entry)["spec"]
-    spec.update(entry.ome_spec or {})
-    return spec
+    assert isinstance(entry, Model)
+    return base_model(entry)["spec"]
 
 
 def _render_runtime(entry: BaseModel) -> Any:
-    assert isinstance(entry, SharedServingRuntime)
+    assert isinstance(entry, ServingRuntime)
     return serving_runtime_spec(entry)
 
 
@@ -162,14 +157,17 @@ def _render_accelerator(entry: BaseModel) -> Any:
     return body
 
 
-_PLATFORM: dict[
+_KINDS: dict[
     str,
     tuple[Callable[[str, dict[str, Any]], dict[str, Any]], type[BaseModel], Callable[..., Any]],
 ] = {
     "ClusterBaseModel": (_model_entry, SharedModel, _render_model),
     "ClusterServingRuntime": (_runtime_entry, SharedServingRuntime, _render_runtime),
     "AcceleratorClass": (_accelerator_entry, AcceleratorClass, _render_accelerator),
+    "BaseModel": (_model_entry, Model, _render_model),
+    "ServingRuntime": (_runtime_entry, ProjectServingRuntime, _render_runtime),
 }
+"""How each kind becomes an entry, the model that validates it, and how it renders."""
 
 
 def first_difference(original: Any, rendered: Any, path: JsonPath = ()) -> JsonPath | None:
@@ -209,10 +207,10 @@ def _check_schema(kind: str, name: str, spec: Any) -> None:
         raise Unsupported(errors[0].path, f"OME's schema refuses it: {errors[0].message}")
 
 
-def platform_entry(body: dict[str, Any]) -> Imported:
-    """A cluster-scoped OME object as an entry of the platform file; raises Unsupported."""
+def entry_of(body: dict[str, Any]) -> Imported:
+    """An OME object as an entry of a platform or project file; raises Unsupported."""
     kind, name = body["kind"], body["metadata"]["name"]
-    to_entry, model, render = _PLATFORM[kind]
+    to_entry, model, render = _KINDS[kind]
     spec = body.get("spec")
     if not isinstance(spec, dict):
         raise Unsupported(("spec",), "an object without a spec")

@@ -23,7 +23,6 @@ from manifold.models.common import (
     ResourceName,
     Strict,
 )
-from manifold.models.passthrough import ModelOmeSpec, passthrough_field
 from manifold.models.project import Model
 from manifold.models.runtimes import SharedServingRuntime, SharedTrainingRuntime
 from manifold.targets.registry import PlatformName
@@ -50,7 +49,6 @@ class SharedModel(Model):
     external: bool = Field(
         default=False, description="Installed by other means: checked against, not rendered."
     )
-    ome_spec: ModelOmeSpec | None = passthrough_field("model")
 
 
 # --------------------------------------------------------------------------- Run:ai GPU types

@@ -9,8 +9,9 @@ import pytest
 from manifold import yamlio
 from manifold.errors import ProblemsFound, UsageProblem
 from manifold.importing.command import import_objects
-from manifold.importing.ome import platform_entry
+from manifold.importing.ome import entry_of
 from manifold.models.platform import Platform
+from manifold.models.project import Project
 from manifold.options import ObjectImportOptions
 
 MODEL = """\
@@ -77,11 +78,18 @@ def test_nothing_is_written_when_one_object_is_refused(repo: Path) -> None:
     ("change", "path", "message"),
     [
         (("name: small", "name: small\n  labels: {team: a}"), ("metadata", "labels"), "labels"),
-        (("kind: ClusterBaseModel", "kind: BaseModel"), ("kind",), "namespaced kind"),
+        (("kind: ClusterBaseModel", "kind: InferenceService"), ("kind",), "not imported yet"),
+        (("kind: ClusterBaseModel", "kind: BaseModel"), ("metadata",), "no metadata.namespace"),
         (("kind: ClusterBaseModel", "kind: Widget"), ("kind",), "not an OME kind"),
         (("modelType: llama", "modelType: 7"), ("spec", "modelType"), "schema refuses"),
     ],
-    ids=["object labels", "namespaced kind", "unknown kind", "a pass-through of the wrong type"],
+    ids=[
+        "object labels",
+        "a kind not imported yet",
+        "a namespaced object without its namespace",
+        "unknown kind",
+        "a pass-through of the wrong type",
+    ],
 )
 def test_refusals_point_at_the_field(
     repo: Path, change: tuple[str, str], path: tuple[str, ...], message: str
@@ -106,4 +114,33 @@ def test_a_field_that_would_not_render_back_is_refused() -> None:
     body["spec"]["storage"]["downloadPolicy"] = "ReuseIfExists"
     body["spec"]["maxTokens"] = 0  # manifold's model refuses it: not rendered back
     with pytest.raises(Exception, match="maxTokens"):
-        platform_entry(body)
+        entry_of(body)
+
+
+def test_namespaced_objects_become_a_project_named_after_their_namespace(repo: Path) -> None:
+    namespaced = MODEL.replace("ClusterBaseModel", "BaseModel").replace(
+        "name: small", "name: small\n  namespace: team-a"
+    )
+    (repo / "ome" / "model.yaml").write_text(namespaced)
+    text = _import(repo).read_text()
+    assert "# They were in namespace team-a" in text
+    project = Project.model_validate(yamlio.load_one(text))
+    assert project.metadata.name == "team-a"
+    (model,) = project.spec.models
+    assert (model.name, model.scope, model.ome_spec) == (
+        "small",
+        "namespace",
+        {"modelType": "llama"},
+    )
+
+
+def test_one_file_holds_one_namespace(repo: Path) -> None:
+    other = MODEL.replace("ClusterBaseModel", "BaseModel").replace(
+        "name: small", "name: other\n  namespace: team-b"
+    )
+    (repo / "ome" / "other.yaml").write_text(other)
+    with pytest.raises(ProblemsFound) as raised:
+        _import(repo)
+    (diagnostic,) = raised.value.diagnostics
+    assert diagnostic.file == "ome/other.yaml"
+    assert "one namespace" in diagnostic.message

@@ -81,8 +81,6 @@ def render_platform(platform: PlatformInstance) -> list[Manifest]:
     for index, model in enumerate(spec.models):
         if not model.external:
             body = base_model(model)
-            if model.ome_spec:
-                body["spec"].update(model.ome_spec)  # keys checked in the model
             objects.add(body["kind"], model.name, body["spec"], "model", ("models", index))
     for index, runtime in enumerate(spec.serving_runtimes):
         if not runtime.external:
