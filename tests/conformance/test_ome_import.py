@@ -74,18 +74,37 @@ def _originals(
     return found
 
 
-def _sample_objects(folder: Path, kinds: Collection[str]) -> Path:
-    """The objects of OME's samples of `kinds`, in one file (some samples mix cluster-scoped
-    and namespaced kinds, which go into different files)."""
+def _samples_repository(root: Path) -> dict[Key, dict[str, Any]]:
+    """OME's samples as one repository: their cluster-scoped objects imported into the
+    platform file, each namespace's objects into a project file of that namespace. Two
+    services name catalogue models the samples do not hold (deepseek-v3,
+    llama-3-70b-instruct): the platform file declares them `external`, as a team does for
+    what is installed by other means."""
     samples = sorted((OME / "samples").glob("main_*.yaml"))
-    documents: list[Mapping[str, Any]] = [
-        body
-        for body in _originals(samples, kinds).values()
+    objects = {
+        key: body
+        for key, body in _originals(samples, {*PLATFORM_KINDS, *PROJECT_KINDS}).items()
         if str(body["apiVersion"]).startswith("ome.io/")
-    ]
-    path = folder / "samples.yaml"
-    path.write_text(yamlio.emit_all(documents))
-    return path
+    }
+    by_file: dict[Path, list[Mapping[str, Any]]] = {}
+    for body in objects.values():
+        namespace = body["metadata"].get("namespace")
+        file = Path("projects", f"{namespace}.yaml") if namespace else Path("platform", "ome.yaml")
+        by_file.setdefault(file, []).append(body)
+    for index, (file, documents) in enumerate(sorted(by_file.items())):
+        source = root / f"sample-objects-{index}.yaml"
+        source.write_text(yamlio.emit_all(documents))
+        result = run_cli("import", str(source), "--to", str(root / file))
+        assert result.exit_code == 0, result.stderr
+    platform = root / "platform" / "ome.yaml"
+    document = yamlio.load_one(platform.read_text())
+    models = {body["metadata"]["name"] for body in objects.values() if "Model" in body["kind"]}
+    for body in objects.values():
+        if body["kind"] == "InferenceService" and body["spec"]["model"]["name"] not in models:
+            entry = {"name": body["spec"]["model"]["name"], "source": "hf://x/y", "external": True}
+            document["spec"]["models"].append(entry)
+    platform.write_text(yamlio.emit(document))
+    return objects
 
 
 class RoundTrip:
@@ -100,29 +119,21 @@ class RoundTrip:
         }
 
 
-@pytest.fixture(
-    scope="module", params=["catalog", "catalog-collisions", "samples", "samples-namespaced"]
-)
+@pytest.fixture(scope="module", params=["catalog", "catalog-collisions", "samples"])
 def round_trip(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     if not SHARED.is_dir():
         pytest.skip(SHARED_MISSING)
     root = tmp_path_factory.mktemp(f"import-{request.param}")
     (root / "environments").mkdir()
     (root / "environments" / "prod.yaml").write_text(ENVIRONMENT)
-    kinds: Collection[str] = PLATFORM_KINDS
+    if request.param == "samples":
+        return RoundTrip(root, _samples_repository(root), request.param)
+    first, second = _catalogue_groups()
+    files = second if request.param == "catalog-collisions" else first
     to = root / "platform" / "ome.yaml"
-    if request.param.startswith("catalog"):
-        first, second = _catalogue_groups()
-        files = second if request.param == "catalog-collisions" else first
-        sources = files
-    else:
-        if request.param == "samples-namespaced":
-            kinds, to = PROJECT_KINDS, root / "projects" / "samples.yaml"
-        sources = [_sample_objects(root, kinds)]
-        files = sources
-    result = run_cli("import", *map(str, sources), "--to", str(to))
+    result = run_cli("import", *map(str, files), "--to", str(to))
     assert result.exit_code == 0, result.stderr
-    return RoundTrip(root, _originals(files, kinds), request.param)
+    return RoundTrip(root, _originals(files), request.param)
 
 
 def test_the_two_groups_hold_all_207_models_and_207_runtimes(shared: Path) -> None:

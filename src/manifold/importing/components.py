@@ -185,9 +185,18 @@ _COMPONENT_ONLY = (
 )
 
 
-def component(spec: dict[str, Any], path: JsonPath, *, is_router: bool = False) -> dict[str, Any]:
-    """An engineConfig, decoderConfig or routerConfig of a runtime as a manifold component."""
-    runner_name = ROUTER_RUNNER_NAME if is_router else RUNNER_NAME
+def component(
+    spec: dict[str, Any],
+    path: JsonPath,
+    *,
+    is_router: bool = False,
+    runner_name: str | None = None,
+) -> dict[str, Any]:
+    """An engineConfig, decoderConfig or routerConfig of a runtime (or an InferenceService's
+    engine, decoder or router, whose main container may be unnamed: `runner_name` "") as a
+    manifold component."""
+    if runner_name is None:
+        runner_name = ROUTER_RUNNER_NAME if is_router else RUNNER_NAME
     extra = _COMPONENT_ONLY if is_router else _COMPONENT_ONLY[:-1]
     fields = _pod(spec, runner_name, path, extra)
     if "minReplicas" in spec or "maxReplicas" in spec:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from manifold.diagnostics import Diagnostic
 from manifold.importing.ome import API_VERSION, NOT_YET, PLATFORM_KINDS, PROJECT_KINDS
 from manifold.importing.reading import Found
+from manifold.targets.ome.render import AUTOSCALER_CLASS
 
 KINDS = (*PLATFORM_KINDS, *PROJECT_KINDS)
 
@@ -42,6 +43,8 @@ def check_envelope(found: Found) -> Diagnostic | None:
             "import namespaced objects as the cluster serves them (kubectl get -n NAMESPACE)",
         )
     allowed = ("name", "namespace") if namespaced else ("name",)
+    if kind == "InferenceService" and metadata.get("annotations") == {AUTOSCALER_CLASS: "keda"}:
+        allowed = (*allowed, "annotations")  # manifold writes it back; checked with the spec
     extra = sorted(key for key in metadata if key not in allowed)
     if extra:
         return found.diagnostic(

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from manifold.importing.components import Unsupported, component
+from manifold.importing.services import render_service, service_entry
 from manifold.models.accelerators import AcceleratorClass
 from manifold.models.passthrough import MODEL_FIELDS, RUNTIME_FIELDS
 from manifold.models.platform import SharedModel
@@ -37,9 +38,13 @@ PLATFORM_KINDS = {
 }
 """The cluster-scoped OME kinds a platform file holds, by the list they go into."""
 
-PROJECT_KINDS = {"BaseModel": "models", "ServingRuntime": "runtimes"}
+PROJECT_KINDS = {
+    "BaseModel": "models",
+    "ServingRuntime": "runtimes",
+    "InferenceService": "services",
+}
 """The namespaced OME kinds a project file holds, by the list they go into."""
-NOT_YET = ("InferenceService", "FineTunedWeight", "BenchmarkJob")
+NOT_YET = ("FineTunedWeight", "BenchmarkJob")
 """Namespaced OME kinds a project file expresses that the import does not take yet."""
 
 API_VERSION = kinds.API_VERSION
@@ -207,21 +212,29 @@ def _check_schema(kind: str, name: str, spec: Any) -> None:
         raise Unsupported(errors[0].path, f"OME's schema refuses it: {errors[0].message}")
 
 
-def entry_of(body: dict[str, Any]) -> Imported:
-    """An OME object as an entry of a platform or project file; raises Unsupported."""
-    kind, name = body["kind"], body["metadata"]["name"]
-    to_entry, model, render = _KINDS[kind]
-    spec = body.get("spec")
-    if not isinstance(spec, dict):
-        raise Unsupported(("spec",), "an object without a spec")
-    entry = to_entry(name, spec)
+def _validated(model: type[BaseModel], entry: dict[str, Any]) -> BaseModel:
     try:
-        validated = model.model_validate(entry)
+        return model.model_validate(entry)
     except ValidationError as error:
         problem = error.errors()[0]
         where = format_json_path(tuple(problem["loc"]))
         raise Unsupported(("spec",), f"manifold refuses it at {where}: {problem['msg']}") from None
-    rendered = render(validated)
+
+
+def entry_of(body: dict[str, Any]) -> Imported:
+    """An OME object as an entry of a platform or project file; raises Unsupported."""
+    kind, name = body["kind"], body["metadata"]["name"]
+    spec = body.get("spec")
+    if not isinstance(spec, dict):
+        raise Unsupported(("spec",), "an object without a spec")
+    if kind == "InferenceService":
+        entry = service_entry(name, spec)
+        annotations = body["metadata"].get("annotations", {})
+        rendered = render_service(entry, (spec.get("model") or {}).get("kind"), annotations)
+    else:
+        to_entry, model, render = _KINDS[kind]
+        entry = to_entry(name, spec)
+        rendered = render(_validated(model, entry))
     _check_schema(kind, name, rendered)
     difference = first_difference(spec, rendered)
     if difference is not None:

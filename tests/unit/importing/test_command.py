@@ -78,7 +78,7 @@ def test_nothing_is_written_when_one_object_is_refused(repo: Path) -> None:
     ("change", "path", "message"),
     [
         (("name: small", "name: small\n  labels: {team: a}"), ("metadata", "labels"), "labels"),
-        (("kind: ClusterBaseModel", "kind: InferenceService"), ("kind",), "not imported yet"),
+        (("kind: ClusterBaseModel", "kind: BenchmarkJob"), ("kind",), "not imported yet"),
         (("kind: ClusterBaseModel", "kind: BaseModel"), ("metadata",), "no metadata.namespace"),
         (("kind: ClusterBaseModel", "kind: Widget"), ("kind",), "not an OME kind"),
         (("modelType: llama", "modelType: 7"), ("spec", "modelType"), "schema refuses"),
