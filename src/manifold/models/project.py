@@ -25,6 +25,7 @@ from manifold.models.lifecycle import (
     Notebook,
     Replication,
 )
+from manifold.models.passthrough import ModelOmeSpec, passthrough_field
 from manifold.models.pipelines import Pipeline
 from manifold.models.runai import RunaiWorkload
 from manifold.models.runtimes import (
@@ -124,6 +125,7 @@ class Model(Strict):
     substratus: SubstratusModel | None = Field(
         default=None, description="Substratus only: the container that loads it."
     )
+    ome_spec: ModelOmeSpec | None = passthrough_field("model")
 
 
 class InlineRuntime(Strict):
