@@ -1,12 +1,13 @@
 """Stage 9: rendered objects -> the files of rendered/<env>/, as text.
 
-`<env>/<project>/<kind>-<name>.yaml`, one object per file, and `<env>/kustomization.yaml`
-listing exactly those files. Objects that belong to no single project (a namespace several
-projects share) go under `<env>/_shared/`, a name no project can have.
+`<env>/<project>/<kind>-<name>.yaml`, one object per file, and `<env>/<project>/kustomization.yaml`
+listing exactly those files; `<env>/` itself has no kustomization.yaml (see `_kustomizations`
+for why and how Flux and Argo CD build it). Objects that belong to no single project (a
+namespace several projects share) go under `<env>/_shared/`, a name no project can have.
 
 API requests (a `Manifest.form`) are not Kubernetes objects: Flux and Argo CD must not apply
 them. They are written as canonical JSON to `<env>/_<platform>/<project>/<prefix>-<name>.json`,
-which kustomization.yaml does not list, and `<env>/_<platform>/index.yaml` lists them. JSON
+which no kustomization lists, and `<env>/_<platform>/index.yaml` lists them. JSON
 has no comments to carry manifold's header, so the index (which has the header) is what
 makes those files manifold's (`header.split_ownership`).
 """
@@ -97,7 +98,7 @@ def layout(
 def assemble(
     environment: str, placed: list[PlacedFile], environment_sources: tuple[str, ...]
 ) -> dict[str, str | KeptFile]:
-    """The objects' files with the environment's kustomization.yaml and request indexes."""
+    """The objects' files with each folder's kustomization.yaml and the request indexes."""
     files: dict[str, str | KeptFile] = {}
     requests: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for item in placed:
@@ -107,24 +108,50 @@ def assemble(
             requests[item.request_platform][item.path.removeprefix(f"{folder}/")] = list(
                 item.sources
             )
-    resources = sorted(
-        path.removeprefix(f"{environment}/") for path in files if path.endswith(".yaml")
-    )
-    kustomization = {
-        "apiVersion": "kustomize.config.k8s.io/v1beta1",
-        "kind": "Kustomization",
-        "resources": resources,
-    }
-    # The header names the environment's files only: a list of every project there would be
-    # one line that every pull request adding a project edits, so two such pull requests
-    # would always conflict in git. Each object's own file names its project.
-    files[f"{environment}/{KUSTOMIZATION}"] = header(environment_sources) + yamlio.emit(
-        kustomization
-    )
+    files.update(_kustomizations(environment, placed, list(requests), environment_sources))
     for platform, listed in requests.items():
         index = f"{requests_dir(environment, platform)}/{REQUEST_INDEX}"
         files[index] = _request_index(environment, platform, listed, environment_sources)
     return dict(sorted(files.items()))
+
+
+def _kustomizations(
+    environment: str,
+    placed: list[PlacedFile],
+    request_platforms: list[str],
+    environment_sources: tuple[str, ...],
+) -> dict[str, str | KeptFile]:
+    """A kustomization.yaml in each folder of the environment, listing that folder's objects.
+
+    The environment's own folder has none: one there would list every project, a list that
+    every pull request adding a project edits, and two such pull requests would conflict.
+    Flux's kustomize-controller builds a folder without one from what it holds (it walks the
+    folder, adds each subfolder that has a kustomization.yaml whole and does not descend into
+    it, and takes every other .yaml/.yml file, which must decode as Kubernetes objects:
+    fluxcd/pkg kustomize/kustomize_generator.go, findOrGenerateKustomization and
+    scanManifests), and an Argo CD Application reads it as a directory source with `recurse`
+    and an `exclude` for the kustomization files and requests (`gitops.render`). A request
+    folder gets a kustomization listing nothing, so that Flux takes it whole and builds
+    nothing from it instead of reading its index as a manifest.
+    """
+    folders: dict[str, list[PlacedFile]] = defaultdict(list)
+    for item in placed:
+        if item.request_platform is None:
+            folders[item.path.rpartition("/")[0]].append(item)
+    for platform in request_platforms:
+        folders.setdefault(requests_dir(environment, platform), [])
+    files: dict[str, str | KeptFile] = {}
+    for folder, members in folders.items():
+        kustomization = {
+            "apiVersion": "kustomize.config.k8s.io/v1beta1",
+            "kind": "Kustomization",
+            "resources": sorted(item.path.rpartition("/")[2] for item in members),
+        }
+        sources = sorted({source for item in members for source in item.sources})
+        # A request folder's empty kustomization is the environment's, like its index.
+        text = header(sources or environment_sources) + yamlio.emit(kustomization)
+        files[f"{folder}/{KUSTOMIZATION}"] = text
+    return files
 
 
 def _request_index(

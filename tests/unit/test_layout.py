@@ -25,22 +25,29 @@ def test_paths() -> None:
     )
 
 
-def test_layout_writes_one_object_per_file_and_a_kustomization() -> None:
+def test_layout_writes_one_object_per_file_and_a_kustomization_per_project() -> None:
     files = layout(
         "dev",
-        [_manifest("InferenceService", "b", "p"), _manifest("BaseModel", "a", "p")],
+        [
+            _manifest("InferenceService", "b", "p"),
+            _manifest("BaseModel", "a", "p"),
+            _manifest("BaseModel", "c", "q"),
+        ],
         ("environments/dev.yaml",),
     )
     assert list(files) == [
-        "dev/kustomization.yaml",
         "dev/p/basemodel-a.yaml",
         "dev/p/inferenceservice-b.yaml",
+        "dev/p/kustomization.yaml",
+        "dev/q/basemodel-c.yaml",
+        "dev/q/kustomization.yaml",
     ]
     assert all(is_generated(text.encode()) for text in files.values())
-    kustomization = yamlio.load_one(files["dev/kustomization.yaml"])
-    assert kustomization["resources"] == ["p/basemodel-a.yaml", "p/inferenceservice-b.yaml"]
-    # the environment's files only: a list of projects would make every addition conflict
-    assert files["dev/kustomization.yaml"].splitlines()[1] == "# Sources: environments/dev.yaml"
+    kustomization = yamlio.load_one(files["dev/p/kustomization.yaml"])
+    assert kustomization["resources"] == ["basemodel-a.yaml", "inferenceservice-b.yaml"]
+    # no environment-level list: a project added beside `p` and `q` edits neither file
+    assert "dev/kustomization.yaml" not in files
+    assert files["dev/q/kustomization.yaml"].splitlines()[1] == "# Sources: projects/q.yaml"
     assert not is_generated(b"apiVersion: v1\n" + HEADER.encode())
 
 
