@@ -26,6 +26,8 @@ from manifold.treestate import KeptFile
 
 SHARED_DIR = "_shared"
 KUSTOMIZATION = "kustomization.yaml"
+PROJECT_FILE = "manifest.yaml"
+"""The one file of a folder in the `perProject` layout (the name Argo CD's hydrator uses)."""
 
 
 def requests_dir(environment: str, platform: str) -> str:
@@ -74,6 +76,9 @@ class PlacedFile:
     owned_by_project: bool
     request_platform: str | None = None
     """The platform whose API request this is (listed in an index, not a kustomization)."""
+    documents: tuple[tuple[str, str], ...] = ()
+    """For a file of several objects, fresh from `place_together`: each object's text (without
+    header) by the name its own file would have, so files of one folder can be joined."""
 
 
 def place(environment: str, manifest: Manifest) -> PlacedFile:
@@ -86,11 +91,61 @@ def place(environment: str, manifest: Manifest) -> PlacedFile:
     return PlacedFile(path, text, manifest.sources, owned, manifest.form.platform)
 
 
+def place_together(environment: str, manifests: list[Manifest]) -> list[PlacedFile]:
+    """The `perProject` layout: the objects of each folder in one multi-document file.
+
+    As Argo CD's source hydrator writes one manifest.yaml per application. Each object's text
+    is the same bytes as in its own file (less the header), in the order of those files'
+    names; API requests keep a file each (they are JSON, one request per file).
+    """
+    placed: list[PlacedFile] = []
+    folders: dict[str, list[tuple[str, Manifest]]] = defaultdict(list)
+    for manifest in manifests:
+        if manifest.form is not None:
+            placed.append(place(environment, manifest))
+            continue
+        folder, _, name = manifest_path(environment, manifest).rpartition("/")
+        folders[folder].append((name, manifest))
+    for folder, members in folders.items():
+        members.sort(key=lambda member: member[0])
+        documents = tuple((name, yamlio.emit(manifest.body)) for name, manifest in members)
+        sources = tuple(dict.fromkeys(s for _, manifest in members for s in manifest.sources))
+        owned = any(manifest.project is not None for _, manifest in members)
+        path = f"{folder}/{PROJECT_FILE}"
+        placed.append(
+            PlacedFile(path, _joined(sources, documents), sources, owned, None, documents)
+        )
+    return placed
+
+
+def _joined(sources: tuple[str, ...], documents: tuple[tuple[str, str], ...]) -> str:
+    return header(sources) + "---\n".join(text for _, text in documents)
+
+
+def _merged(together: list[PlacedFile]) -> PlacedFile:
+    """Files of one folder placed apart (the environment's own objects, one unit each)."""
+    documents = sorted(document for item in together for document in item.documents)
+    if len(documents) != sum(len(item.documents) for item in together) or any(
+        not item.documents for item in together
+    ):
+        raise ValueError(f"{together[0].path}: a kept file cannot be joined with others")
+    sources = tuple(dict.fromkeys(s for item in together for s in item.sources))
+    owned = any(item.owned_by_project for item in together)
+    text = _joined(sources, tuple(documents))
+    return PlacedFile(together[0].path, text, sources, owned, None, tuple(documents))
+
+
 def layout(
-    environment: str, manifests: list[Manifest], environment_sources: tuple[str, ...]
+    environment: str,
+    manifests: list[Manifest],
+    environment_sources: tuple[str, ...],
+    per_project: bool = False,
 ) -> dict[str, str]:
     """The files of one environment; `manifests` must be free of collisions."""
-    placed = [place(environment, manifest) for manifest in manifests]
+    if per_project:
+        placed = place_together(environment, manifests)
+    else:
+        placed = [place(environment, manifest) for manifest in manifests]
     files = assemble(environment, placed, environment_sources)
     return {path: text for path, text in files.items() if isinstance(text, str)}
 
@@ -101,6 +156,10 @@ def assemble(
     """The objects' files with each folder's kustomization.yaml and the request indexes."""
     files: dict[str, str | KeptFile] = {}
     requests: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    by_path: dict[str, list[PlacedFile]] = defaultdict(list)
+    for item in placed:
+        by_path[item.path].append(item)
+    placed = [group[0] if len(group) == 1 else _merged(group) for group in by_path.values()]
     for item in placed:
         files[item.path] = item.text
         if item.request_platform is not None:
