@@ -207,8 +207,11 @@ def _kustomizations(
             "resources": sorted(item.path.rpartition("/")[2] for item in members),
         }
         sources = sorted({source for item in members for source in item.sources})
-        # A request folder's empty kustomization is the environment's, like its index.
-        text = header(sources or environment_sources) + yamlio.emit(kustomization)
+        if not members or folder.endswith(f"/{SHARED_DIR}"):
+            # The environment's folders (requests, shared namespaces) name the environment's
+            # files only: a list of projects there is a line every added project edits.
+            sources = list(environment_sources)
+        text = header(sources) + yamlio.emit(kustomization)
         files[f"{folder}/{KUSTOMIZATION}"] = text
     return files
 
