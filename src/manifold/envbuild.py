@@ -104,6 +104,10 @@ def render_environment(
         and incremental.on_disk(project.files, disk)
     }
     objects = {k: o for k, o in cached.objects.items() if incremental.on_disk(o.files, disk)}
+    if environment.file_per_project:
+        # The environment's own objects share their folder's file: each is rendered again
+        # (they are few) so that the file can be joined from fresh text.
+        objects = {}
     rendered = _render(environment, inputs, store, diagnostics, progress, selected, reused, objects)
     if rendered is None:  # objects collide, one of them reused: render all to say where
         rendered = _render(environment, inputs, store, diagnostics, progress, selected, {}, {})
@@ -289,7 +293,10 @@ def _patch_and_check(
                 f"{format_json_path(error.path) or 'the top level'}: {error.message}",
             )
             unit.own.add(object_diagnostic(manifest, owners, problem))
-    unit.placed = [layout.place(environment.name, manifest) for manifest in unit.manifests]
+    if environment.file_per_project:
+        unit.placed = layout.place_together(environment.name, unit.manifests)
+    else:
+        unit.placed = [layout.place(environment.name, manifest) for manifest in unit.manifests]
 
 
 def _collisions_reported(

@@ -86,6 +86,11 @@ class ResolvedEnvironment:
     def kubernetes_version(self) -> str | None:
         return self.spec.kubernetes_version
 
+    @property
+    def file_per_project(self) -> bool:
+        """Whether each folder of rendered/<env>/ holds one multi-document file."""
+        return self.spec.files == "perProject"
+
 
 def resolve_environments(
     files: list[EnvironmentFile], broken: frozenset[str] = frozenset()
