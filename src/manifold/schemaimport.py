@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from manifold.crdschema import CrdSchema, NotACrd, crd_schemas, read_crd_documents
 from manifold.diagnostics import Diagnostic
@@ -56,7 +58,7 @@ def _schemas_of(path: Path, deny_root: bool) -> tuple[list[CrdSchema], Diagnosti
     except (UnicodeDecodeError, EOFError, gzip.BadGzipFile) as error:
         return [], Diagnostic(f"not YAML or gzipped YAML: {error}", file=shown)
     schemas: list[CrdSchema] = []
-    for document in documents:
+    for document in _listed(documents):
         try:
             schemas.extend(crd_schemas(document, deny_root_additional_properties=deny_root))
         except NotACrd:
@@ -66,6 +68,17 @@ def _schemas_of(path: Path, deny_root: bool) -> tuple[list[CrdSchema], Diagnosti
             "no CustomResourceDefinition with an openAPIV3Schema in this file", file=shown
         )
     return schemas, None
+
+
+def _listed(documents: list[Any]) -> Iterator[Any]:
+    """Each document, and each item of a `kind: List` (what `kubectl get crd A B -o yaml`
+    prints)."""
+    for document in documents:
+        items = document.get("items") if isinstance(document, dict) else None
+        if isinstance(items, list) and document.get("kind") == "List":
+            yield from items
+        else:
+            yield document
 
 
 def import_schemas(options: ImportOptions) -> Outcome:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from manifold import yamlio
+from manifold.crdschema import read_crd_documents
 from manifold.schemastore import IMPORTED_LIST
 from tests.conftest import SHARED, run_cli
 
@@ -121,3 +123,17 @@ def test_env_and_output_exclude_each_other(tmp_path: Path) -> None:
     result = run_cli("schemas", "import", "x.yaml", "--env", "prod", "-o", str(tmp_path))
     assert result.exit_code == 2
     assert "--env imports into the repository" in result.stderr
+
+
+def test_a_kubectl_list_of_crds_imports_each(shared: Path, example_repo: Path) -> None:
+    """`kubectl get crd A B -o yaml` prints one `kind: List`."""
+    crds = [read_crd_documents(Path(path).read_bytes())[0] for path in _released_crds()]
+    listed = example_repo / "prod-ome.yaml"
+    listed.write_text(yamlio.emit({"apiVersion": "v1", "kind": "List", "items": crds}))
+    result = run_cli("schemas", "import", str(listed), "--env", "prod", "-C", str(example_repo))
+    assert result.exit_code == 0, result.stderr
+    assert "8 schemas from 1 file" in result.stdout
+    listing = (example_repo / "schemas" / IMPORTED_LIST).read_text()
+    assert "environments/prod/ome.io/basemodel_v1beta1.json  # from prod-ome.yaml, " in listing
+    checked = run_cli("check", "-C", str(example_repo))
+    assert checked.exit_code == 0, checked.stderr
