@@ -46,6 +46,8 @@ def test_released_crds_imported_for_prod_check_prod_alone(shared: Path, example_
     line = "environments/prod/ome.io/inferenceservice_v1beta1.json  # from "
     assert f"{line}ome.io_inferenceservices.yaml.gz, sha256 {digest}\n" in listing
     # Nothing else changes: the repository-wide schemas stay manifold's own.
+    assert run_cli("schemas", "generate", "-C", str(example_repo)).exit_code == 0
+    assert (mine / "inferenceservice_v1beta1.json").read_text() == text
     checked = run_cli("check", "-C", str(example_repo))
     assert checked.exit_code == 0, checked.stderr
 
