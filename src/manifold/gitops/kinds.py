@@ -12,7 +12,7 @@ from typing import Literal, NotRequired
 from pydantic import with_config
 from typing_extensions import TypedDict
 
-from manifold.schemagen import typed_dict_schema
+from manifold.schemas.generate import typed_dict_schema
 from manifold.targets.base import OutputKind
 from manifold.targets.kubernetes import STRICT, ObjectMeta
 

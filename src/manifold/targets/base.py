@@ -6,14 +6,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from manifold.diagnostics import Position, Problem
-from manifold.paths import JsonPath
+from manifold.core.diagnostics import Position, Problem
+from manifold.core.jsonpath import JsonPath
 
 if TYPE_CHECKING:
-    from manifold.catalog import Catalog
-    from manifold.environments import ResolvedEnvironment
-    from manifold.expand import ProjectInstance
-    from manifold.platforms import PlatformInstance
+    from manifold.compile.catalog import Catalog
+    from manifold.compile.expand import ProjectInstance
+    from manifold.compile.platform_files import PlatformInstance
+    from manifold.inputs.environments import ResolvedEnvironment
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class Manifest:
     """File and position of each environment patch that changed it."""
     schema_variant: str | None = None
     """Which variant of its kind's schema checks it, where a platform's API levels share a
-    group, version and kind (`manifold.schemagen.variants_schema`)."""
+    group, version and kind (`manifold.schemas.generate.variants_schema`)."""
     form: RequestForm | None = None
     """How to read the body when it is an API request rather than a Kubernetes object."""
 

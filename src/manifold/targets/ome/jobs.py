@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.catalog import Catalog, find_model, find_training_runtime
-from manifold.expand import ProjectInstance
+from manifold.compile.catalog import Catalog, find_model, find_training_runtime
+from manifold.compile.expand import ProjectInstance
 from manifold.models.benchmarks import Benchmark, ServiceTarget
 from manifold.models.lifecycle import (
     Dataset,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.expand import ProjectInstance
+from manifold.compile.expand import ProjectInstance
+from manifold.core.jsonpath import JsonPath
 from manifold.models.storage import ModelStorage
-from manifold.paths import JsonPath
 from manifold.targets.base import Manifest
 from manifold.targets.ome import kinds
 

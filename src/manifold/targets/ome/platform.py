@@ -8,10 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from manifold.compile.platform_files import PlatformInstance
+from manifold.core.jsonpath import JsonPath
 from manifold.models.capacity import ClusterShape
 from manifold.models.platform import Reference
-from manifold.paths import JsonPath
-from manifold.platforms import PlatformInstance
 from manifold.targets import kubernetes as k8s
 from manifold.targets.base import Manifest
 from manifold.targets.ome import kinds_platform as kinds

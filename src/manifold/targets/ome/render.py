@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.catalog import Catalog, find_model, find_serving_runtime
-from manifold.expand import ProjectInstance
+from manifold.compile.catalog import Catalog, find_model, find_serving_runtime
+from manifold.compile.expand import ProjectInstance
+from manifold.core.jsonpath import JsonPath
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import RuntimeRef
-from manifold.paths import JsonPath
 from manifold.targets import kubernetes as k8s
 from manifold.targets.base import Manifest
 from manifold.targets.defaults import below_runtime, own_resources

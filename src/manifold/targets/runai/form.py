@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.schemagen import typed_dict_schema
+from manifold.schemas.generate import typed_dict_schema
 from manifold.targets.base import OutputKind
 from manifold.targets.runai import kinds, rules
 

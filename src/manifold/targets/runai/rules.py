@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from manifold.diagnostics import Problem
+from manifold.core.diagnostics import Problem
 
 SCALE_TO_ZERO_METRICS = ("throughput", "concurrency")
 """The built-in metrics that can wake a workload scaled to zero."""

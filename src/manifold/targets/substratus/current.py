@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from manifold.catalog import find_training_runtime
-from manifold.diagnostics import Problem
+from manifold.compile.catalog import find_training_runtime
+from manifold.core.diagnostics import Problem
+from manifold.core.jsonpath import JsonPath
 from manifold.models.common import EnvVar, Resources
 from manifold.models.lifecycle import Dataset, FineTune, Notebook, Training
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import TrainingRuntime
 from manifold.models.substratus import Build, SubstratusLoader, SubstratusWorkload
-from manifold.paths import JsonPath
 from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.substratus import convert, kinds
 from manifold.targets.substratus.convert import other_level, unexpressed

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from manifold.catalog import find_model
-from manifold.diagnostics import Problem
+from manifold.compile.catalog import find_model
+from manifold.core.diagnostics import Problem
+from manifold.core.jsonpath import JsonPath
 from manifold.models.lifecycle import Dataset, FineTune, Notebook, Training
 from manifold.models.project import InlineRuntime, Model, Service
-from manifold.paths import JsonPath
 from manifold.targets.substratus import kinds_v03 as kinds
 from manifold.targets.substratus.convert import branch_build, other_level, unexpressed
 

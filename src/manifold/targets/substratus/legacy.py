@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from manifold.diagnostics import Problem
+from manifold.core.diagnostics import Problem
+from manifold.core.jsonpath import JsonPath
 from manifold.models.lifecycle import Dataset, FineTune, Notebook, Training
 from manifold.models.project import Model, Service
-from manifold.paths import JsonPath
 from manifold.targets.substratus import kinds_v040 as kinds
 from manifold.targets.substratus.convert import branch_build, other_level
 from manifold.targets.substratus.current import CONTAINER_FIELDS, container, server_parts

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.catalog import Catalog
-from manifold.diagnostics import Problem
-from manifold.platforms import PlatformInstance
+from manifold.compile.catalog import Catalog
+from manifold.compile.platform_files import PlatformInstance
+from manifold.core.diagnostics import Problem
 from manifold.targets.substratus.convert import unexpressed
 from manifold.targets.substratus.kinds import GPU_TYPES
 from manifold.targets.substratus.render import MODEL_FIELDS, Context

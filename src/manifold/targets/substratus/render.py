@@ -15,14 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from manifold.catalog import Catalog, find_model
-from manifold.diagnostics import Problem
-from manifold.environments import ResolvedEnvironment
-from manifold.expand import ProjectInstance
+from manifold.compile.catalog import Catalog, find_model
+from manifold.compile.expand import ProjectInstance
+from manifold.compile.platform_files import PlatformInstance
+from manifold.core.diagnostics import Problem
+from manifold.core.jsonpath import JsonPath
+from manifold.inputs.environments import ResolvedEnvironment
 from manifold.models.lifecycle import Dataset, FineTune, Notebook, Training
 from manifold.models.project import InlineRuntime, Model, Service
-from manifold.paths import JsonPath
-from manifold.platforms import PlatformInstance
 from manifold.targets.base import Manifest
 from manifold.targets.substratus import current, early, legacy
 from manifold.targets.substratus.convert import cannot, unexpressed

@@ -1,0 +1,1 @@
+"""What each command does beyond the stages, and what it hands back to the CLI."""

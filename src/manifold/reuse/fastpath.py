@@ -1,0 +1,153 @@
+"""A render or check that cannot find anything new answers at once.
+
+After a successful `render` or `check`, manifold records a digest of everything the result
+depends on: every input file (projects/, environments/, platform/, and schemas/, which
+validation reads), manifold's own code, and the command's options. When a later run finds
+the same digest and rendered/ exactly as the writer left it (by stat, see `treestate`), the
+recorded outcome, warnings included, is the answer: nothing is parsed, rendered or written,
+and the compiler is not even imported.
+
+The record lives in `.manifold/` with the writer's; deleting it only makes the next run do
+the work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from manifold.commands.options import CheckOptions, RenderOptions
+from manifold.commands.outcome import Outcome
+from manifold.core.diagnostics import DIAGNOSTIC_RECORD, Diagnostic
+from manifold.core.errors import OutputProblem
+from manifold.inputs.filebytes import read_bytes
+from manifold.reuse import treestate, workdir
+
+if TYPE_CHECKING:
+    from manifold.pipeline.commands import Progress
+
+RECORD = "outcomes.json"
+_INPUT_FOLDERS = ("projects", "environments", "platform", "schemas")
+_RENDERED_DIR = "rendered"
+_OUTCOMES_SCHEMA = workdir.StateSchema(
+    {
+        "type": "object",
+        "additionalProperties": {
+            "type": "object",
+            "required": ["digest", "summary", "diagnostics"],
+            "additionalProperties": False,
+            "properties": {
+                "digest": {"type": "string"},
+                "summary": {"type": "string"},
+                "diagnostics": {"type": "array", "items": DIAGNOSTIC_RECORD},
+            },
+        },
+    }
+)
+
+
+def code_fingerprint() -> bytes:
+    """manifold's own files by size and time: a new version or an edited checkout differs."""
+    package = Path(__file__).parent
+    parts = []
+    for directory, _, names in sorted(os.walk(package)):
+        for name in sorted(names):
+            if name.endswith((".py", ".yaml", ".json")):
+                stat = Path(directory, name).stat()
+                parts.append(f"{directory}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "\n".join(parts).encode()
+
+
+def inputs_digest(root: Path, command: str, options: tuple[str, ...] = ()) -> str:
+    hasher = hashlib.blake2b(digest_size=20)
+    hasher.update(code_fingerprint())
+    hasher.update(json.dumps([command, *options]).encode())
+    hash_folders(hasher, root, _INPUT_FOLDERS)
+    return hasher.hexdigest()
+
+
+def hash_folders(hasher: hashlib.blake2b, root: Path, folders: tuple[str, ...]) -> None:
+    """Feed every file below these folders of `root` to `hasher`: its path and its bytes as
+    the compiler reads them (a link to a device, a FIFO or a huge file must not be read
+    whole here: it is refused there)."""
+    for folder in folders:
+        for directory, subfolders, names in os.walk(root / folder):
+            subfolders.sort()
+            for name in sorted(names):
+                relative = Path(directory, name).relative_to(root).as_posix()
+                hasher.update(os.fsencode(relative) + b"\0")  # names need not be UTF-8
+                read = read_bytes(root, relative)
+                if isinstance(read, Diagnostic):
+                    hasher.update(b"\0unreadable: " + read.message.encode())
+                else:
+                    hasher.update(read)
+                hasher.update(b"\0")
+
+
+def _records(root: Path) -> dict[str, Any]:
+    work = workdir.existing(root)
+    data = workdir.read_state(work / RECORD, _OUTCOMES_SCHEMA) if work else None
+    return data if data is not None else {}
+
+
+def unchanged(root: Path, command: str, digest: str) -> Outcome | None:
+    """The recorded outcome of `command`, when nothing it depends on has changed since."""
+    recorded = _records(root).get(command)
+    if not isinstance(recorded, dict) or recorded.get("digest") != digest:
+        return None
+    work = workdir.existing(root)
+    if work is None:
+        return None
+    record = treestate.load_record(work)
+    if not treestate.unchanged_since(root / _RENDERED_DIR, record):
+        return None
+    diagnostics = [Diagnostic.from_record(item) for item in recorded["diagnostics"]]
+    return Outcome(recorded["summary"], diagnostics)
+
+
+def remember(root: Path, command: str, digest: str, outcome: Outcome) -> None:
+    records = _records(root)
+    records[command] = {
+        "digest": digest,
+        "summary": outcome.summary,
+        "diagnostics": [d.to_record() for d in outcome.diagnostics],
+    }
+    # A read-only checkout, or no folder of manifold's: the next run does the work.
+    with contextlib.suppress(OSError, OutputProblem):
+        work = workdir.folder(root, create=True)
+        assert work is not None
+        workdir.write_state(work, RECORD, records)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def render(
+    options: RenderOptions, on_wait: Callable[[str], None], progress: Progress | None
+) -> Outcome:
+    """`manifold render`, answered from the record when nothing changed."""
+    digest = inputs_digest(options.root, "render", options.environments)
+    if (outcome := unchanged(options.root, "render", digest)) is not None:
+        return outcome
+    from manifold.pipeline import commands as pipeline
+
+    outcome = pipeline.render(options, on_wait, progress)
+    remember(options.root, "render", digest, outcome)
+    return outcome
+
+
+def check(options: CheckOptions, progress: Progress | None) -> Outcome:
+    """`manifold check`, answered from the record when nothing changed since it last passed."""
+    digest = inputs_digest(options.root, "check")
+    if (outcome := unchanged(options.root, "check", digest)) is not None:
+        return outcome
+    from manifold.pipeline import commands as pipeline
+
+    outcome = pipeline.check(options, progress)
+    remember(options.root, "check", digest, outcome)
+    return outcome
