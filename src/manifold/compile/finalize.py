@@ -8,8 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
+from manifold.core.manifest import Manifest
 from manifold.inputs.environments import ResolvedEnvironment
-from manifold.targets.base import Manifest
 
 
 class OwnerMetadata(Protocol):

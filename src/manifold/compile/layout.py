@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from manifold.core import yamlio
+from manifold.core.manifest import Manifest
 from manifold.output.header import REQUEST_INDEX, header
 from manifold.reuse.treestate import KeptFile
-from manifold.targets.base import Manifest
 
 SHARED_DIR = "_shared"
 KUSTOMIZATION = "kustomization.yaml"

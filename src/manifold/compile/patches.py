@@ -14,10 +14,10 @@ from manifold.compile.overlay import JsonPatchError, json_patch, merge_patch
 from manifold.core import secrets
 from manifold.core.diagnostics import Diagnostic, Problem, Severity, shown
 from manifold.core.jsonpath import format_json_path
+from manifold.core.manifest import Manifest
 from manifold.inputs.decode import problem_diagnostic
 from manifold.inputs.environments import ResolvedEnvironment, SourcedPatch
 from manifold.models.environment import JsonPatch, MergePatch, PatchTarget
-from manifold.targets.base import Manifest
 
 
 def selects(target: PatchTarget, manifest: Manifest) -> bool:

@@ -30,7 +30,7 @@ from manifold.models.environment import (
     PlatformFileSelection,
     ProjectSelection,
 )
-from manifold.schemas.store import supported_kubernetes_versions
+from manifold.schemas.kubernetes import supported_kubernetes_versions
 from manifold.targets.registry import settings_model
 
 S = TypeVar("S", bound=BaseModel)

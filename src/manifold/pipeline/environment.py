@@ -33,6 +33,7 @@ from manifold.compile.references import (
 from manifold.compile.validate import object_errors
 from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, Severity, shown
 from manifold.core.jsonpath import format_json_path
+from manifold.core.manifest import Manifest
 from manifold.inputs.environments import ResolvedEnvironment
 from manifold.reuse import incremental
 from manifold.reuse.incremental import (
@@ -44,7 +45,7 @@ from manifold.reuse.incremental import (
 )
 from manifold.reuse.treestate import KeptFile
 from manifold.schemas.store import DEFAULT_KUBERNETES_VERSION, SchemaStore
-from manifold.targets.base import Manifest, Target
+from manifold.targets.base import Target
 from manifold.targets.registry import get_target
 
 Progress = Callable[[str, int, int], None]

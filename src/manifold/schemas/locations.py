@@ -31,12 +31,8 @@ from typing import Any
 import jsonschema_rs
 
 from manifold.core.errors import UsageProblem
-from manifold.schemas.store import (
-    FORMAT_CHECKS,
-    Validator,
-    builtin_validator,
-    supported_kubernetes_versions,
-)
+from manifold.schemas.kubernetes import supported_kubernetes_versions
+from manifold.schemas.store import FORMAT_CHECKS, Validator, builtin_validator
 from manifold.targets.registry import all_targets
 
 _VARIABLES = (

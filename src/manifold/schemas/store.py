@@ -12,7 +12,6 @@ Validators are compiled once per kind and run.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -25,10 +24,11 @@ import jsonschema_rs
 from manifold.core import yamlio
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
+from manifold.core.manifest import OutputKind
 from manifold.gitops.kinds import OUTPUT_KINDS as SYNC_KINDS
 from manifold.models import INPUT_KINDS
 from manifold.schemas.generate import crd, model_schema, with_named_schemas, with_partial_override
-from manifold.targets.base import OutputKind
+from manifold.schemas.kubernetes import bundled_schemas_folder
 from manifold.targets.registry import all_targets, settings_models
 
 SCHEMAS_DIR = "schemas"
@@ -220,30 +220,9 @@ def _variant(schema: Any, variant: str | None) -> Any:
 
 
 @functools.cache
-def _kubernetes_schemas() -> Path:
-    """kubernetes-validate's schema folder, found without importing the package (its import
-    pulls in jsonschema, referencing and PyYAML's loaders: a tenth of a second)."""
-    spec = importlib.util.find_spec("kubernetes_validate")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("kubernetes-validate is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "kubernetes-json-schema"
-
-
-@functools.cache
-def supported_kubernetes_versions() -> list[str]:
-    folder = _kubernetes_schemas()
-    versions = {
-        entry.name.removeprefix("v").split("-")[0].rsplit(".", 1)[0]
-        for entry in folder.iterdir()
-        if entry.name.endswith("-local-strict")
-    }
-    return sorted(versions, key=lambda v: tuple(int(p) for p in v.split(".")))
-
-
-@functools.cache
 def _builtin_folder(kubernetes_version: str, strict: bool = True) -> Any:
     minor = kubernetes_version.removeprefix("v").split(".")[:2]
-    return _kubernetes_schemas() / f"v{'.'.join(minor)}.0-local{'-strict' if strict else ''}"
+    return bundled_schemas_folder() / f"v{'.'.join(minor)}.0-local{'-strict' if strict else ''}"
 
 
 @functools.cache

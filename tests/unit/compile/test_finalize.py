@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from manifold.compile.expand import ProjectInstance, expand
 from manifold.compile.finalize import finalize, namespaces
-from manifold.targets.base import Manifest
+from manifold.core.manifest import Manifest
 from tests.unit.helpers import env_text, environments, project_file
 
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from manifold.compile.layout import collisions, layout, manifest_path
 from manifold.core import yamlio
+from manifold.core.manifest import Manifest
 from manifold.output.header import HEADER, is_generated
-from manifold.targets.base import Manifest
 
 
 def _manifest(kind: str, name: str, project: str | None, namespace: str | None = "ns") -> Manifest:

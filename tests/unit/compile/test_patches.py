@@ -4,8 +4,8 @@ from typing import Any
 
 from manifold.compile.patches import apply_patches, selects
 from manifold.core.diagnostics import Severity
+from manifold.core.manifest import Manifest
 from manifold.models.environment import PatchTarget
-from manifold.targets.base import Manifest
 from tests.unit.helpers import env_text, environments
 
 

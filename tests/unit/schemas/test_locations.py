@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from manifold.core.errors import UsageProblem
+from manifold.schemas.kubernetes import supported_kubernetes_versions
 from manifold.schemas.locations import Kind, SchemaLocations, expand, kubernetes_version
-from manifold.schemas.store import supported_kubernetes_versions
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from typing import Any
 
 from manifold.compile.expand import ProjectInstance
 from manifold.core.jsonpath import JsonPath
+from manifold.core.manifest import Manifest
 from manifold.models.storage import ModelStorage
-from manifold.targets.base import Manifest
 from manifold.targets.ome import kinds
 
 CLUSTER_SCOPED = frozenset(

@@ -10,10 +10,10 @@ from pydantic import BaseModel
 
 from manifold.compile.platform_files import PlatformInstance
 from manifold.core.jsonpath import JsonPath
+from manifold.core.manifest import Manifest
 from manifold.models.capacity import ClusterShape
 from manifold.models.platform import Reference
 from manifold.targets import kubernetes as k8s
-from manifold.targets.base import Manifest
 from manifold.targets.ome import kinds_platform as kinds
 from manifold.targets.ome.kinds_jobs import ObjectReference
 from manifold.targets.ome.objects import CLUSTER_SCOPED, ome_object

@@ -9,10 +9,10 @@ from typing import Any
 from manifold.compile.catalog import Catalog, find_model, find_serving_runtime
 from manifold.compile.expand import ProjectInstance
 from manifold.core.jsonpath import JsonPath
+from manifold.core.manifest import Manifest
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import RuntimeRef
 from manifold.targets import kubernetes as k8s
-from manifold.targets.base import Manifest
 from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.ome import jobs, kinds
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME, component, router, uses_keda

@@ -15,8 +15,8 @@ from manifold.compile.catalog import Catalog
 from manifold.compile.expand import ProjectInstance
 from manifold.compile.platform_files import PlatformInstance
 from manifold.core.diagnostics import Problem
+from manifold.core.manifest import Manifest, OutputKind
 from manifold.inputs.environments import ResolvedEnvironment
-from manifold.targets.base import Manifest, OutputKind
 from manifold.targets.runai import checks, render
 from manifold.targets.runai.form import FORM
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from manifold.core.manifest import OutputKind
 from manifold.schemas.generate import typed_dict_schema
-from manifold.targets.base import OutputKind
 from manifold.targets.runai import kinds, rules
 
 PLATFORM = "runai"

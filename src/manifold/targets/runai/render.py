@@ -26,13 +26,13 @@ from manifold.compile.catalog import Catalog, find_model, find_serving_runtime
 from manifold.compile.expand import ProjectInstance
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
+from manifold.core.manifest import Manifest
 from manifold.core.modelcheck import did_you_mean
 from manifold.models.common import EnvVar, Resources
 from manifold.models.platform import GpuType
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.workload import Component, ContainerPort
 from manifold.targets import kubernetes as k8s
-from manifold.targets.base import Manifest
 from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.runai import kinds
 from manifold.targets.runai.form import FORM, PLATFORM

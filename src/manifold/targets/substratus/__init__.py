@@ -19,9 +19,9 @@ from manifold.compile.catalog import Catalog
 from manifold.compile.expand import ProjectInstance
 from manifold.compile.platform_files import PlatformInstance
 from manifold.core.diagnostics import Problem
+from manifold.core.manifest import Manifest, OutputKind
 from manifold.inputs.environments import ResolvedEnvironment
 from manifold.schemas.generate import typed_dict_schema, variants_schema
-from manifold.targets.base import Manifest, OutputKind
 from manifold.targets.substratus import kinds, kinds_v03, kinds_v040, platform, render
 
 LEVELS: dict[str, dict[str, Any]] = {

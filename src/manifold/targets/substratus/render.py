@@ -20,10 +20,10 @@ from manifold.compile.expand import ProjectInstance
 from manifold.compile.platform_files import PlatformInstance
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
+from manifold.core.manifest import Manifest
 from manifold.inputs.environments import ResolvedEnvironment
 from manifold.models.lifecycle import Dataset, FineTune, Notebook, Training
 from manifold.models.project import InlineRuntime, Model, Service
-from manifold.targets.base import Manifest
 from manifold.targets.substratus import current, early, legacy
 from manifold.targets.substratus.convert import cannot, unexpressed
 from manifold.targets.substratus.kinds import API_VERSION
