@@ -21,7 +21,7 @@ from manifold.targets.substratus import convert, kinds
 from manifold.targets.substratus.convert import other_level, unexpressed
 
 if TYPE_CHECKING:
-    from manifold.targets.substratus.render import Context
+    from manifold.targets.substratus.context import Context
 
 SERVER_KIND = "Server"
 CONTAINER_FIELDS = ("image", "command", "args", "env", "resources", "substratus")

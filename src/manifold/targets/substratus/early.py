@@ -19,7 +19,7 @@ from manifold.targets.substratus import kinds_v03 as kinds
 from manifold.targets.substratus.convert import branch_build, other_level, unexpressed
 
 if TYPE_CHECKING:
-    from manifold.targets.substratus.render import Context
+    from manifold.targets.substratus.context import Context
 
 SERVER_KIND = "ModelServer"
 RUNS_ITS_MODEL = ("image", "command", "args", "env")

@@ -17,7 +17,7 @@ from manifold.targets.substratus.convert import branch_build, other_level
 from manifold.targets.substratus.current import CONTAINER_FIELDS, container, server_parts
 
 if TYPE_CHECKING:
-    from manifold.targets.substratus.render import Context
+    from manifold.targets.substratus.context import Context
 
 SERVER_KIND = "ModelServer"
 SERVICE_FIELDS = (*CONTAINER_FIELDS, "runtime")
