@@ -220,9 +220,9 @@ def render(
     options = RenderOptions(_existing_root(root), environments, _interactive(), lock_timeout)
 
     def action() -> Outcome:
-        from manifold.reuse import fastpath
+        from manifold.commands import recorded
 
-        return fastpath.render(options, _waiting, _progress())
+        return recorded.render(options, _waiting, _progress())
 
     _run(action, fmt)
 
@@ -235,9 +235,9 @@ def check(root: Path, fmt: OutputFormat) -> None:
     options = CheckOptions(_existing_root(root), _interactive())
 
     def action() -> Outcome:
-        from manifold.reuse import fastpath
+        from manifold.commands import recorded
 
-        return fastpath.check(options, _progress())
+        return recorded.check(options, _progress())
 
     _run(action, fmt)
 

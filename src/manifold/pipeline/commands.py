@@ -60,9 +60,9 @@ from manifold.inputs.sources import (
 )
 from manifold.output import writer
 from manifold.pipeline import environment as envbuild
+from manifold.pipeline.envpool import EnvironmentPool
 from manifold.reuse import incremental
-from manifold.reuse.envpool import EnvironmentPool
-from manifold.reuse.fastpath import code_fingerprint
+from manifold.reuse.fingerprints import code_fingerprint
 from manifold.reuse.incremental import CachedEnvironment, ProjectCache, file_digest
 from manifold.reuse.treestate import KeptFile
 from manifold.schemas.store import (

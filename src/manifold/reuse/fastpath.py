@@ -16,20 +16,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from manifold.commands.options import CheckOptions, RenderOptions
 from manifold.commands.outcome import Outcome
 from manifold.core.diagnostics import DIAGNOSTIC_RECORD, Diagnostic
 from manifold.core.errors import OutputProblem
-from manifold.inputs.filebytes import read_bytes
 from manifold.reuse import treestate, workdir
+from manifold.reuse.fingerprints import code_fingerprint, hash_folders
 
 if TYPE_CHECKING:
-    from manifold.pipeline.commands import Progress
+    pass
 
 RECORD = "outcomes.json"
 _INPUT_FOLDERS = ("projects", "environments", "platform", "schemas")
@@ -51,42 +48,12 @@ _OUTCOMES_SCHEMA = workdir.StateSchema(
 )
 
 
-def code_fingerprint() -> bytes:
-    """manifold's own files by size and time: a new version or an edited checkout differs."""
-    package = Path(__file__).parent
-    parts = []
-    for directory, _, names in sorted(os.walk(package)):
-        for name in sorted(names):
-            if name.endswith((".py", ".yaml", ".json")):
-                stat = Path(directory, name).stat()
-                parts.append(f"{directory}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "\n".join(parts).encode()
-
-
 def inputs_digest(root: Path, command: str, options: tuple[str, ...] = ()) -> str:
     hasher = hashlib.blake2b(digest_size=20)
     hasher.update(code_fingerprint())
     hasher.update(json.dumps([command, *options]).encode())
     hash_folders(hasher, root, _INPUT_FOLDERS)
     return hasher.hexdigest()
-
-
-def hash_folders(hasher: hashlib.blake2b, root: Path, folders: tuple[str, ...]) -> None:
-    """Feed every file below these folders of `root` to `hasher`: its path and its bytes as
-    the compiler reads them (a link to a device, a FIFO or a huge file must not be read
-    whole here: it is refused there)."""
-    for folder in folders:
-        for directory, subfolders, names in os.walk(root / folder):
-            subfolders.sort()
-            for name in sorted(names):
-                relative = Path(directory, name).relative_to(root).as_posix()
-                hasher.update(os.fsencode(relative) + b"\0")  # names need not be UTF-8
-                read = read_bytes(root, relative)
-                if isinstance(read, Diagnostic):
-                    hasher.update(b"\0unreadable: " + read.message.encode())
-                else:
-                    hasher.update(read)
-                hasher.update(b"\0")
 
 
 def _records(root: Path) -> dict[str, Any]:
@@ -122,32 +89,3 @@ def remember(root: Path, command: str, digest: str, outcome: Outcome) -> None:
         work = workdir.folder(root, create=True)
         assert work is not None
         workdir.write_state(work, RECORD, records)
-
-
-# --------------------------------------------------------------------------- commands
-
-
-def render(
-    options: RenderOptions, on_wait: Callable[[str], None], progress: Progress | None
-) -> Outcome:
-    """`manifold render`, answered from the record when nothing changed."""
-    digest = inputs_digest(options.root, "render", options.environments)
-    if (outcome := unchanged(options.root, "render", digest)) is not None:
-        return outcome
-    from manifold.pipeline import commands as pipeline
-
-    outcome = pipeline.render(options, on_wait, progress)
-    remember(options.root, "render", digest, outcome)
-    return outcome
-
-
-def check(options: CheckOptions, progress: Progress | None) -> Outcome:
-    """`manifold check`, answered from the record when nothing changed since it last passed."""
-    digest = inputs_digest(options.root, "check")
-    if (outcome := unchanged(options.root, "check", digest)) is not None:
-        return outcome
-    from manifold.pipeline import commands as pipeline
-
-    outcome = pipeline.check(options, progress)
-    remember(options.root, "check", digest, outcome)
-    return outcome

@@ -29,7 +29,7 @@ from manifold.compile.layout import PlacedFile
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.errors import OutputProblem
 from manifold.reuse import cacheforms, workdir
-from manifold.reuse.fastpath import hash_folders
+from manifold.reuse.fingerprints import hash_folders
 from manifold.reuse.treestate import KeptFile, content_digest
 
 CACHE_DIR = "cache"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from manifold.commands import recorded
 from manifold.commands.options import CheckOptions, RenderOptions
 from manifold.commands.outcome import Outcome
 from manifold.pipeline import commands as pipeline
@@ -17,7 +18,7 @@ from manifold.reuse import fastpath
 
 
 def _render(repo: Path) -> Outcome:
-    return fastpath.render(RenderOptions(repo), lambda _: None, None)
+    return recorded.render(RenderOptions(repo), lambda _: None, None)
 
 
 @pytest.fixture
@@ -88,9 +89,9 @@ def test_options_are_part_of_the_answer(rendered_repo: Path) -> None:
 
 
 def test_check_remembers_only_a_pass(rendered_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fastpath.check(CheckOptions(rendered_repo), None)
+    recorded.check(CheckOptions(rendered_repo), None)
     _forbid_work(monkeypatch)
-    assert "up to date" in fastpath.check(CheckOptions(rendered_repo), None).summary
+    assert "up to date" in recorded.check(CheckOptions(rendered_repo), None).summary
 
 
 @pytest.mark.parametrize("special", ["fifo", "device"])

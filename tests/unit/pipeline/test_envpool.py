@@ -9,7 +9,7 @@ import pytest
 
 from manifold.core.diagnostics import Diagnostic
 from manifold.pipeline import commands as pipeline
-from manifold.reuse import envpool
+from manifold.pipeline import envpool
 from tests.conftest import edit
 
 pytestmark = pytest.mark.skipif(
