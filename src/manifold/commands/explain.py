@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from manifold.commands.outcome import Outcome
-from manifold.compile.expand import ProjectInstance, expand, includes_platform_file
-from manifold.compile.platform_files import PlatformInstance, expand_platform
+from manifold.compile.expand import expand, includes_platform_file
+from manifold.compile.instances import PlatformInstance, ProjectInstance
+from manifold.compile.platform_files import expand_platform
 from manifold.compile.provenance import Named
 from manifold.core.diagnostics import Diagnostics
 from manifold.core.errors import ProblemsFound, UsageProblem

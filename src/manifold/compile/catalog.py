@@ -7,9 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from manifold.compile.expand import ProjectInstance
-from manifold.compile.platform_files import PlatformInstance
-from manifold.inputs.environments import ResolvedEnvironment
+from manifold.compile.instances import PlatformInstance, ProjectInstance
+from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.models.common import Scope
 from manifold.models.project import InlineRuntime, Model
 from manifold.models.runtimes import RuntimeRef, TrainingRuntime

@@ -12,60 +12,19 @@ Environment patches act later, on rendered objects (`manifold.compile.patches`).
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
 from typing import Any
 
 from manifold.compile import overlay, templating
-from manifold.compile.provenance import Layer, Traced, traced_diagnostic
+from manifold.compile.instances import ProjectFile, ProjectInstance
+from manifold.compile.provenance import Layer, traced_diagnostic
 from manifold.core import modelcheck
 from manifold.core.diagnostics import Diagnostic, Problem
 from manifold.inputs.decode import problem_diagnostic
-from manifold.inputs.environments import ResolvedEnvironment
+from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.inputs.sources import Document
 from manifold.models.common import dns_label
-from manifold.models.project import Project, ProjectMetadata, ProjectSpec
+from manifold.models.project import Project, ProjectSpec
 from manifold.targets.registry import get_target
-
-
-@dataclass(frozen=True)
-class ProjectFile:
-    document: Document
-    project: Project
-
-    @property
-    def name(self) -> str:
-        return self.project.name
-
-    @property
-    def raw_spec(self) -> dict[str, Any]:
-        spec: dict[str, Any] = self.document.data["spec"]
-        return spec
-
-
-@dataclass(frozen=True)
-class ProjectInstance(Traced):
-    """One project as it is in one environment."""
-
-    project: Project
-    environment: ResolvedEnvironment
-    namespace: str
-    spec: ProjectSpec
-    data: dict[str, Any]
-    """The merged spec as plain data; paths of problems are paths into it."""
-    layers: tuple[Layer, ...]
-    sources: tuple[str, ...]
-
-    @property
-    def name(self) -> str:
-        return self.project.name
-
-    @property
-    def project_path(self) -> str:
-        return self.sources[0]
-
-    @property
-    def metadata(self) -> ProjectMetadata:
-        return self.project.metadata
 
 
 def includes(environment: ResolvedEnvironment, project_name: str) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from manifold.core.manifest import Manifest
-from manifold.inputs.environments import ResolvedEnvironment
+from manifold.inputs.resolved import ResolvedEnvironment
 
 
 class OwnerMetadata(Protocol):

@@ -16,7 +16,7 @@ from manifold.core.diagnostics import Diagnostic, Problem, Severity, shown
 from manifold.core.jsonpath import format_json_path
 from manifold.core.manifest import Manifest
 from manifold.inputs.decode import problem_diagnostic
-from manifold.inputs.environments import ResolvedEnvironment, SourcedPatch
+from manifold.inputs.resolved import ResolvedEnvironment, SourcedPatch
 from manifold.models.environment import JsonPatch, MergePatch, PatchTarget
 
 

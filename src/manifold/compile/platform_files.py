@@ -7,58 +7,14 @@ defaults).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from manifold.compile import overlay
 from manifold.compile.expand import override_layers
-from manifold.compile.provenance import Layer, Traced, traced_diagnostic
+from manifold.compile.instances import PlatformFile, PlatformInstance
+from manifold.compile.provenance import Layer, traced_diagnostic
 from manifold.core import modelcheck
 from manifold.core.diagnostics import Diagnostic
-from manifold.inputs.environments import ResolvedEnvironment
-from manifold.inputs.sources import Document
-from manifold.models.platform import Platform, PlatformMetadata, PlatformSpec
-
-
-@dataclass(frozen=True)
-class PlatformFile:
-    document: Document
-    platform: Platform
-
-    @property
-    def name(self) -> str:
-        return self.platform.name
-
-    @property
-    def raw_spec(self) -> dict[str, Any]:
-        spec: dict[str, Any] = self.document.data["spec"]
-        return spec
-
-
-@dataclass(frozen=True)
-class PlatformInstance(Traced):
-    """A platform as it is in one environment."""
-
-    platform: Platform
-    environment: ResolvedEnvironment
-    spec: PlatformSpec
-    data: dict[str, Any]
-    """The merged spec as plain data; paths of problems are paths into it."""
-    layers: tuple[Layer, ...]
-    sources: tuple[str, ...]
-
-    @property
-    def name(self) -> str:
-        return self.platform.name
-
-    @property
-    def metadata(self) -> PlatformMetadata:
-        return self.platform.metadata
-
-    @property
-    def namespace(self) -> str:
-        """Where its namespaced objects go unless they name another namespace."""
-        return self.spec.namespace or self.name
+from manifold.inputs.resolved import ResolvedEnvironment
+from manifold.models.platform import PlatformSpec
 
 
 def expand_platform(

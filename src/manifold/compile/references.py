@@ -20,8 +20,7 @@ from manifold.compile.catalog import (
     find_serving_runtime,
     find_training_runtime,
 )
-from manifold.compile.expand import ProjectInstance
-from manifold.compile.platform_files import PlatformInstance
+from manifold.compile.instances import PlatformInstance, ProjectInstance
 from manifold.core.diagnostics import Problem, Severity
 from manifold.core.jsonpath import JsonPath
 from manifold.core.modelcheck import did_you_mean

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from manifold.core.diagnostics import Diagnostic
 from manifold.gitops.render import sync_diagnostic
-from manifold.inputs.environments import ResolvedEnvironment
+from manifold.inputs.resolved import ResolvedEnvironment
 
 
 def repository_prefix(root: Path) -> str | None:

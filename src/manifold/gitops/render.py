@@ -24,7 +24,7 @@ from manifold.core import yamlio
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.jsonpath import JsonPath
 from manifold.gitops import kinds
-from manifold.inputs.environments import ResolvedEnvironment
+from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.models.environment import Sync
 from manifold.output.header import header
 from manifold.output.writer import RENDERED_DIR

@@ -29,8 +29,7 @@ from manifold.commands.options import (
     ValidateOptions,
 )
 from manifold.commands.outcome import Outcome
-from manifold.compile.expand import ProjectFile
-from manifold.compile.platform_files import PlatformFile
+from manifold.compile.instances import PlatformFile, ProjectFile
 from manifold.compile.validate import object_errors
 from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, by_environment
 from manifold.core.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
@@ -41,14 +40,9 @@ from manifold.gitops.location import repository_prefix, root_problems
 from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
 from manifold.gitops.render import sync_layout, sync_objects
 from manifold.inputs.decode import decode, problem_diagnostic
-from manifold.inputs.environments import (
-    EnvironmentFile,
-    ResolvedEnvironment,
-    declared_name,
-    resolve_environments,
-    selection_problems,
-)
+from manifold.inputs.environments import declared_name, resolve_environments, selection_problems
 from manifold.inputs.filebytes import read_bytes
+from manifold.inputs.resolved import EnvironmentFile, ResolvedEnvironment
 from manifold.inputs.sources import (
     ENVIRONMENTS_DIR,
     PLATFORM_DIR,

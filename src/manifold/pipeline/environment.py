@@ -15,16 +15,11 @@ from typing import Protocol
 
 from manifold.compile import layout
 from manifold.compile.catalog import BROKEN_PLATFORM_FILE, Catalog
-from manifold.compile.expand import (
-    ProjectFile,
-    ProjectInstance,
-    expand,
-    includes,
-    includes_platform_file,
-)
+from manifold.compile.expand import expand, includes, includes_platform_file
 from manifold.compile.finalize import NamespaceUser, finalize, namespaces
+from manifold.compile.instances import PlatformFile, PlatformInstance, ProjectFile, ProjectInstance
 from manifold.compile.patches import patch_objects, unused_patches
-from manifold.compile.platform_files import PlatformFile, PlatformInstance, expand_platform
+from manifold.compile.platform_files import expand_platform
 from manifold.compile.references import (
     check_platform_references,
     check_references,
@@ -34,7 +29,7 @@ from manifold.compile.validate import object_errors
 from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, Severity, shown
 from manifold.core.jsonpath import format_json_path
 from manifold.core.manifest import Manifest
-from manifold.inputs.environments import ResolvedEnvironment
+from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.reuse import incremental
 from manifold.reuse.incremental import (
     CachedObject,

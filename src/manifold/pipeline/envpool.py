@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from manifold.core.diagnostics import Diagnostic, Diagnostics
-from manifold.inputs.environments import ResolvedEnvironment
+from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.pipeline.environment import (
     Progress,
     ProjectSource,

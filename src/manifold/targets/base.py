@@ -10,9 +10,8 @@ from manifold.core.manifest import Manifest, OutputKind
 
 if TYPE_CHECKING:
     from manifold.compile.catalog import Catalog
-    from manifold.compile.expand import ProjectInstance
-    from manifold.compile.platform_files import PlatformInstance
-    from manifold.inputs.environments import ResolvedEnvironment
+    from manifold.compile.instances import PlatformInstance, ProjectInstance
+    from manifold.inputs.resolved import ResolvedEnvironment
 
 
 class Target(Protocol):

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from manifold.compile.expand import ProjectInstance, expand
+from manifold.compile.expand import expand
 from manifold.compile.finalize import finalize, namespaces
+from manifold.compile.instances import ProjectInstance
 from manifold.core.manifest import Manifest
 from tests.unit.helpers import env_text, environments, project_file
 

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from manifold.compile.catalog import Catalog
-from manifold.compile.expand import ProjectInstance
 from manifold.compile.finalize import finalize
-from manifold.compile.platform_files import PlatformFile, expand_platform
+from manifold.compile.instances import PlatformFile, ProjectInstance
+from manifold.compile.platform_files import expand_platform
 from manifold.inputs.decode import decode
 from manifold.targets.registry import get_target
 from tests.unit import helpers

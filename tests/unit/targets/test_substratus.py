@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from manifold.compile.catalog import Catalog
-from manifold.compile.expand import ProjectInstance, expand
-from manifold.compile.platform_files import PlatformFile, expand_platform
+from manifold.compile.expand import expand
+from manifold.compile.instances import PlatformFile, ProjectInstance
+from manifold.compile.platform_files import expand_platform
 from manifold.core.diagnostics import Problem
 from manifold.inputs.decode import decode
 from manifold.models.common import EnvFromSecret, EnvValue, EnvVar, Resources, SecretKeyRef

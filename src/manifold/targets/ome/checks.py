@@ -14,8 +14,7 @@ from manifold.compile.catalog import (
     find_model,
     find_serving_runtime,
 )
-from manifold.compile.expand import ProjectInstance
-from manifold.compile.platform_files import PlatformInstance
+from manifold.compile.instances import PlatformInstance, ProjectInstance
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.models.benchmarks import Benchmark, ServiceTarget

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from manifold.compile.catalog import Catalog, find_model, find_training_runtime
-from manifold.compile.expand import ProjectInstance
+from manifold.compile.instances import ProjectInstance
 from manifold.core.manifest import Manifest
 from manifold.models.benchmarks import Benchmark, ServiceTarget
 from manifold.models.lifecycle import (

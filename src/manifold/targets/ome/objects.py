@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.compile.expand import ProjectInstance
+from manifold.compile.instances import ProjectInstance
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
 from manifold.models.storage import ModelStorage

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from manifold.compile.platform_files import PlatformInstance
+from manifold.compile.instances import PlatformInstance
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
 from manifold.models.capacity import ClusterShape

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from manifold.compile.catalog import Catalog, find_model, find_serving_runtime
-from manifold.compile.expand import ProjectInstance
+from manifold.compile.instances import ProjectInstance
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
 from manifold.models.project import InlineRuntime, Model, Service

@@ -12,11 +12,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from manifold.compile.catalog import Catalog
-from manifold.compile.expand import ProjectInstance
-from manifold.compile.platform_files import PlatformInstance
+from manifold.compile.instances import PlatformInstance, ProjectInstance
 from manifold.core.diagnostics import Problem
 from manifold.core.manifest import Manifest, OutputKind
-from manifold.inputs.environments import ResolvedEnvironment
+from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.targets.runai import checks, render
 from manifold.targets.runai.form import FORM
 

@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from manifold.compile.catalog import Catalog, find_model
-from manifold.compile.expand import ProjectInstance
-from manifold.compile.platform_files import PlatformInstance
+from manifold.compile.instances import PlatformInstance, ProjectInstance
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.models.project import Model

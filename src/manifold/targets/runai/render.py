@@ -23,7 +23,7 @@ from typing import Any, cast
 from pydantic.alias_generators import to_camel
 
 from manifold.compile.catalog import Catalog, find_model, find_serving_runtime
-from manifold.compile.expand import ProjectInstance
+from manifold.compile.instances import ProjectInstance
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest

@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from manifold.compile.catalog import Catalog
-from manifold.compile.expand import ProjectInstance
-from manifold.compile.platform_files import PlatformInstance
+from manifold.compile.instances import PlatformInstance, ProjectInstance
 from manifold.core.diagnostics import Problem
 from manifold.core.manifest import Manifest, OutputKind
-from manifold.inputs.environments import ResolvedEnvironment
+from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.schemas.generate import typed_dict_schema, variants_schema
 from manifold.targets.substratus import kinds, kinds_v03, kinds_v040, platform, render
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from manifold.compile.catalog import Catalog
-from manifold.compile.expand import ProjectInstance
+from manifold.compile.instances import ProjectInstance
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest

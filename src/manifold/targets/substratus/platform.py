@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from manifold.compile.catalog import Catalog
-from manifold.compile.platform_files import PlatformInstance
+from manifold.compile.instances import PlatformInstance
 from manifold.core.diagnostics import Problem
 from manifold.targets.substratus.context import Context
 from manifold.targets.substratus.convert import unexpressed

@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from manifold.compile.catalog import Catalog, find_model
-from manifold.compile.expand import ProjectInstance
-from manifold.compile.platform_files import PlatformInstance
+from manifold.compile.instances import PlatformInstance, ProjectInstance
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
-from manifold.inputs.environments import ResolvedEnvironment
+from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.targets.substratus import current, early, legacy
 from manifold.targets.substratus.context import Context, Level
