@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from manifold import __version__
-from manifold.commands.outcome import Outcome
 from manifold.core import yamlio
+from manifold.core.outcome import Outcome
 from manifold.output import writer
 from manifold.output.header import HEADER
 from manifold.pipeline import commands as pipeline

@@ -5,9 +5,11 @@ from __future__ import annotations
 import textwrap
 
 from manifold.compile.catalog import Catalog
-from manifold.compile.expand import ProjectFile, ProjectInstance, expand
+from manifold.compile.expand import expand
+from manifold.compile.instances import ProjectFile, ProjectInstance
 from manifold.inputs.decode import decode
-from manifold.inputs.environments import EnvironmentFile, ResolvedEnvironment, resolve_environments
+from manifold.inputs.environments import resolve_environments
+from manifold.inputs.resolved import EnvironmentFile, ResolvedEnvironment
 from manifold.inputs.sources import Document, parse_document
 
 

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from manifold import __version__
-from manifold.commands.options import (
+from manifold.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS, ManifoldError
+from manifold.core.options import (
     CheckOptions,
     DiffFormat,
     DiffOptions,
@@ -35,11 +36,10 @@ from manifold.commands.options import (
     SchemasOptions,
     ValidateOptions,
 )
-from manifold.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS, ManifoldError
 
 if TYPE_CHECKING:
-    from manifold.commands.outcome import Outcome
     from manifold.core.diagnostics import Diagnostic
+    from manifold.core.outcome import Outcome
     from manifold.pipeline.commands import Progress
 
 

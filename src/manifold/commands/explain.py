@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from manifold.commands.outcome import Outcome
 from manifold.compile.expand import expand, includes_platform_file
 from manifold.compile.instances import PlatformInstance, ProjectInstance
 from manifold.compile.platform_files import expand_platform
@@ -24,6 +23,7 @@ from manifold.compile.provenance import Named
 from manifold.core.diagnostics import Diagnostics
 from manifold.core.errors import ProblemsFound, UsageProblem
 from manifold.core.jsonpath import JsonPath, parse_json_pointer
+from manifold.core.outcome import Outcome
 from manifold.core.wording import counted
 from manifold.inputs.sources import Document
 from manifold.models.environment import JsonPatch, MergePatch

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from manifold.commands.options import CheckOptions, RenderOptions
-from manifold.commands.outcome import Outcome
+from manifold.core.options import CheckOptions, RenderOptions
+from manifold.core.outcome import Outcome
 from manifold.reuse.fastpath import inputs_digest, remember, unchanged
 
 if TYPE_CHECKING:

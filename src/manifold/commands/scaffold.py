@@ -17,9 +17,9 @@ from importlib.abc import Traversable
 from pathlib import Path
 
 from manifold import __version__
-from manifold.commands.options import InitOptions, RenderOptions, SchemasOptions
-from manifold.commands.outcome import Outcome
 from manifold.core.errors import UsageProblem
+from manifold.core.options import InitOptions, RenderOptions, SchemasOptions
+from manifold.core.outcome import Outcome
 from manifold.gitops.location import repository_prefix
 from manifold.pipeline import commands as pipeline
 

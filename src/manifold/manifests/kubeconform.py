@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manifold.commands.options import KubeconformMode
 from manifold.compile.layout import KUSTOMIZATION
 from manifold.core import yamlio
 from manifold.core.diagnostics import Diagnostic, Position
 from manifold.core.errors import UsageProblem
 from manifold.core.jsonpath import JsonPath, format_json_path, parse_json_pointer
+from manifold.core.options import KubeconformMode
 from manifold.core.wording import counted
 from manifold.output.writer import RENDERED_DIR
 from manifold.schemas.store import DEFAULT_KUBERNETES_VERSION, SCHEMAS_DIR

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from manifold.commands.options import ValidateOptions
-from manifold.commands.outcome import Outcome
 from manifold.core.diagnostics import Diagnostic, Position, Severity
 from manifold.core.errors import ProblemsFound, UsageProblem
 from manifold.core.jsonpath import format_json_path
 from manifold.core.modelcheck import describe_type
+from manifold.core.options import ValidateOptions
+from manifold.core.outcome import Outcome
 from manifold.core.wording import counted
 from manifold.manifests import read as manifests
 from manifold.manifests.read import Missing, Resource

@@ -21,20 +21,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manifold.commands.options import (
-    CheckOptions,
-    DiffOptions,
-    RenderOptions,
-    SchemasOptions,
-    ValidateOptions,
-)
-from manifold.commands.outcome import Outcome
 from manifold.compile.instances import PlatformFile, ProjectFile
 from manifold.compile.validate import object_errors
 from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, by_environment
 from manifold.core.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.core.jsonpath import format_json_path
 from manifold.core.modelcheck import did_you_mean
+from manifold.core.options import (
+    CheckOptions,
+    DiffOptions,
+    RenderOptions,
+    SchemasOptions,
+    ValidateOptions,
+)
+from manifold.core.outcome import Outcome
 from manifold.core.wording import counted, rendered_tally
 from manifold.gitops.location import repository_prefix, root_problems
 from manifold.gitops.render import FOLDERS as SYNC_FOLDERS

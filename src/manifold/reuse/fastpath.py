@@ -19,9 +19,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from manifold.commands.outcome import Outcome
 from manifold.core.diagnostics import DIAGNOSTIC_RECORD, Diagnostic
 from manifold.core.errors import OutputProblem
+from manifold.core.outcome import Outcome
 from manifold.reuse import treestate, workdir
 from manifold.reuse.fingerprints import code_fingerprint, hash_folders
 

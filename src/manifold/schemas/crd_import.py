@@ -12,10 +12,10 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from manifold.commands.options import ImportOptions
-from manifold.commands.outcome import Outcome
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.errors import ProblemsFound
+from manifold.core.options import ImportOptions
+from manifold.core.outcome import Outcome
 from manifold.core.wording import counted
 from manifold.core.yamlio import YamlError
 from manifold.schemas.crd import CrdSchema, NotACrd, crd_schemas, read_crd_documents

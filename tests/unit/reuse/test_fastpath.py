@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from manifold.commands import recorded
-from manifold.commands.options import CheckOptions, RenderOptions
-from manifold.commands.outcome import Outcome
+from manifold.core.options import CheckOptions, RenderOptions
+from manifold.core.outcome import Outcome
 from manifold.pipeline import commands as pipeline
 from manifold.reuse import fastpath
 

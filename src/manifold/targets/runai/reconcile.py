@@ -25,11 +25,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from manifold.commands.options import RunaiApplyOptions
-from manifold.commands.outcome import Outcome
 from manifold.compile.layout import requests_dir
 from manifold.core.diagnostics import Diagnostic, Diagnostics
 from manifold.core.errors import ManifoldError, ProblemsFound, UsageProblem
+from manifold.core.options import RunaiApplyOptions
+from manifold.core.outcome import Outcome
 from manifold.output.header import REQUEST_INDEX, indexed_files, is_generated
 from manifold.output.writer import RENDERED_DIR, WORK_DIR
 from manifold.pipeline import commands as pipeline
