@@ -217,7 +217,7 @@ def render(
     root: Path, environments: tuple[str, ...], lock_timeout: float, fmt: OutputFormat
 ) -> None:
     """Render every environment into rendered/<env>/ (atomically; nothing on error)."""
-    options = RenderOptions(_existing_root(root), environments, _interactive(), lock_timeout)
+    options = RenderOptions(_existing_root(root), environments, lock_timeout)
 
     def action() -> Outcome:
         from manifold.commands import recorded
@@ -232,7 +232,7 @@ def render(
 @format_option
 def check(root: Path, fmt: OutputFormat) -> None:
     """Render in memory and fail (exit 3) when rendered/ or schemas/ differ: the CI gate."""
-    options = CheckOptions(_existing_root(root), _interactive())
+    options = CheckOptions(_existing_root(root))
 
     def action() -> Outcome:
         from manifold.commands import recorded
@@ -320,9 +320,7 @@ def validate(
             "manifests given as PATHS are checked in process the way kubeconform checks them"
         )
     mode: KubeconformMode = "auto" if kubeconform is None else "always" if kubeconform else "never"
-    options = ValidateOptions(
-        _existing_root(root), paths, progress=_interactive(), kubeconform=mode, **manifest_options
-    )
+    options = ValidateOptions(_existing_root(root), paths, kubeconform=mode, **manifest_options)
 
     def action() -> Outcome:
         from manifold.pipeline import commands as pipeline
@@ -395,7 +393,6 @@ def diff(
         fmt,
         exit_code,
         colored,
-        _interactive(),
     )
 
     def action() -> Outcome:

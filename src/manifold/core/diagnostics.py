@@ -2,7 +2,7 @@
 
 Every stage reports problems as `Diagnostic` values instead of raising on the first one, so a
 user sees everything that is wrong with a pull request in one run. A stage that cannot go on
-raises `DiagnosticsError` carrying all it found.
+raises `ProblemsFound` (`manifold.core.errors`) carrying all it found.
 """
 
 from __future__ import annotations
@@ -239,11 +239,3 @@ class Diagnostics:
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(self._items, key=Diagnostic.sort_key)
-
-
-class DiagnosticsError(Exception):
-    """Raised by a stage that found errors it cannot render past."""
-
-    def __init__(self, diagnostics: Sequence[Diagnostic] | Diagnostics) -> None:
-        self.diagnostics = list(diagnostics)
-        super().__init__(f"{len(self.diagnostics)} problem(s) found")

@@ -16,14 +16,12 @@ class RenderOptions:
     root: Path
     environments: tuple[str, ...] = ()
     """Only these environments; empty means all."""
-    progress: bool = False
     lock_timeout: float = 120.0
 
 
 @dataclass(frozen=True)
 class CheckOptions:
     root: Path
-    progress: bool = False
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,6 @@ class ValidateOptions:
     paths: tuple[Path, ...] = ()
     """Manifest files or folders to validate; empty means the repository's own inputs."""
     kubernetes_version: str | None = None
-    progress: bool = False
     kubeconform: KubeconformMode = "auto"
     """Also run kubeconform: auto when it is on PATH, always (fail without it), or never."""
     # For manifests given as paths, kubeconform's options:
@@ -54,7 +51,6 @@ class DiffOptions:
     exit_code: bool = False
     """Exit 1 when anything differs."""
     color: bool = False
-    progress: bool = False
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -728,7 +728,3 @@ def emit(document: Mapping[str, Any] | list[Any]) -> str:
     out: list[str] = []
     _emit(dict(document) if not isinstance(document, dict | list) else document, "", "", out)
     return "".join(out)
-
-
-def emit_all(documents: Iterator[Mapping[str, Any]] | list[Mapping[str, Any]]) -> str:
-    return "---\n".join(emit(document) for document in documents)

@@ -9,7 +9,7 @@ what was kept of them (namespace, identities, the patches that selected them, wa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -370,7 +370,3 @@ def _kept(
         tuple(d for d in unit.own if not d.is_error),
         incremental.dependencies(lookups.seen.get(instance.name, set()), inputs.digests),
     )
-
-
-def project_names(projects: Iterable[ProjectFile]) -> frozenset[str]:
-    return frozenset(project.name for project in projects)
