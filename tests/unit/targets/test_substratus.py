@@ -17,7 +17,7 @@ from manifold.inputs.decode import decode
 from manifold.models.common import EnvFromSecret, EnvValue, EnvVar, Resources, SecretKeyRef
 from manifold.targets.registry import get_target
 from manifold.targets.substratus import convert
-from manifold.targets.substratus.early import parameter_count
+from manifold.targets.substratus.v0_3 import parameter_count
 from tests.unit import helpers
 from tests.unit.helpers import env_text, environments, project_file
 

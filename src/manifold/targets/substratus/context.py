@@ -1,6 +1,6 @@
 """What rendering one Substratus project or platform file needs and collects (`Context`), and
 what the module of each API level provides (`Level`). They sit apart from the dispatcher in
-`render` so that the level modules (`current`, `early`, `legacy`) can name them without
+`render` so that the level modules (`v0_10`, `v0_3`, `v0_4`) can name them without
 importing the dispatcher that imports them."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from manifold.targets.substratus.settings import SubstratusSettings
 
 
 class Level(Protocol):
-    """What the module of an API level provides (`current`, `early`, `legacy`)."""
+    """What the module of an API level provides (`v0_10`, `v0_3`, `v0_4`)."""
 
     @property
     def SERVER_KIND(self) -> str: ...  # noqa: N802 - the modules' constants

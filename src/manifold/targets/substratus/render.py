@@ -4,7 +4,7 @@ what Substratus cannot say.
 Datasets become Datasets; models and trained fine-tunes become Models (a fine-tune names
 its base model and dataset); services become Servers (ModelServers at v0.3), serving their
 model or the one fine-tune they adapt it with; notebooks become Notebooks. What the level
-writes differently is in `current` (v0.10) and `early` (v0.3); the rules that hold at every
+writes differently is in `v0_10`, `v0_3` and `v0_4`; the rules that hold at every
 level are here. Checking and rendering are one pass: `check` keeps its problems, `render`
 (called only when there are none) its objects.
 """
@@ -19,7 +19,7 @@ from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.models.project import InlineRuntime, Model, Service
-from manifold.targets.substratus import current, early, legacy
+from manifold.targets.substratus import v0_3, v0_4, v0_10
 from manifold.targets.substratus.context import Context, Level
 from manifold.targets.substratus.convert import cannot, unexpressed
 from manifold.targets.substratus.settings import DEFAULT, SubstratusSettings
@@ -68,7 +68,7 @@ UNSUPPORTED_PROJECT_PARTS = {
 }
 
 
-LEVEL_MODULES: dict[str, Level] = {"v0.3": early, "v0.4.0": legacy, "v0.10": current}
+LEVEL_MODULES: dict[str, Level] = {"v0.3": v0_3, "v0.4.0": v0_4, "v0.10": v0_10}
 
 
 def settings_of(environment: ResolvedEnvironment) -> SubstratusSettings:

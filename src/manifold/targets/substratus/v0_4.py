@@ -14,7 +14,7 @@ from manifold.models.lifecycle import Dataset, FineTune, Notebook, Training
 from manifold.models.project import Model, Service
 from manifold.targets.substratus import kinds_v040 as kinds
 from manifold.targets.substratus.convert import branch_build, other_level
-from manifold.targets.substratus.current import CONTAINER_FIELDS, container, server_parts
+from manifold.targets.substratus.v0_10 import CONTAINER_FIELDS, container, server_parts
 
 if TYPE_CHECKING:
     from manifold.targets.substratus.context import Context
