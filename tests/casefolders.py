@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from tests.conftest import CASES, copy_tree
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.output.header import indexed_files
 from tests.conftest import CASES, copy_tree, edit, run_cli, tree_bytes
 

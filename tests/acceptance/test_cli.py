@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from manifold import __version__
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.core.outcome import Outcome
 from manifold.output import writer
 from manifold.output.header import HEADER

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.core.jsonpath import JsonPath
 from manifold.schemas.store import input_schemas
 from tests.conftest import REPO_ROOT

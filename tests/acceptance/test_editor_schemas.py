@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.schemas.store import input_schemas
 from tests.casefolders import cases
 from tests.conftest import CASES, REPO_ROOT

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.output.header import REQUEST_INDEX
 from tests.conftest import REPO_ROOT
 from tests.tools import find_tool

@@ -14,7 +14,7 @@ import click
 import pytest
 
 from manifold.cli.main import main
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.diff.format import COMMENT_MARKER
 from tests.conftest import REPO_ROOT
 from tests.tools import find_tool

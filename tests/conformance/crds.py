@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.pipeline.commands import build
 from manifold.schemas.crd import crd_schemas, read_crd_documents
 from tests.acceptance.test_portable import PLATFORMS, portable_repository

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.pipeline.commands import build
 from tests.casefolders import Case, cases
 from tests.conftest import SHARED

@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.core.manifest import Manifest
 from manifold.output.header import REQUEST_INDEX, header
 from manifold.reuse.treestate import KeptFile

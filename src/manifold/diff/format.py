@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.core.masking import MISSING
 from manifold.diff.semantic import ResourceChange, format_field_path
 from manifold.output.writer import RENDERED_DIR

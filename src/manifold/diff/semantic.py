@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from manifold.compile.layout import KUSTOMIZATION
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.core.diagnostics import Diagnostic, Severity
 from manifold.core.jsonpath import format_json_path
 from manifold.core.masking import MISSING, mask_pair

@@ -20,7 +20,7 @@ from typing import Any
 
 from manifold.compile import layout
 from manifold.compile.finalize import ENVIRONMENT_LABEL, MANAGED_BY
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.jsonpath import JsonPath
 from manifold.gitops import kinds

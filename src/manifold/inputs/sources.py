@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.core.diagnostics import Diagnostic, Position
 from manifold.core.jsonpath import JsonPath
 from manifold.inputs.filebytes import MAX_FILE_BYTES, read_bytes

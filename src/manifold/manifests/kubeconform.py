@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from manifold.compile.layout import KUSTOMIZATION
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.core.diagnostics import Diagnostic, Position
 from manifold.core.errors import UsageProblem
 from manifold.core.jsonpath import JsonPath, format_json_path, parse_json_pointer

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.core.diagnostics import Position
 from manifold.core.jsonpath import JsonPath
 

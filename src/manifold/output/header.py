@@ -29,7 +29,9 @@ def indexed_files(relative: str, data: bytes) -> list[str]:
     folder, name = posixpath.split(relative)
     if name != REQUEST_INDEX or not posixpath.basename(folder).startswith("_"):
         return []
-    from manifold.core import yamlio  # only now: the no-op check imports this module, not YAML
+    from manifold.core import (
+        yaml as yamlio,  # only now: the no-op check imports this module, not YAML
+    )
 
     try:
         index = yamlio.load_one(data.decode("utf-8"))

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 
 
 @dataclass(frozen=True)

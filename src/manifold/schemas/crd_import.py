@@ -17,7 +17,7 @@ from manifold.core.errors import ProblemsFound
 from manifold.core.options import ImportOptions
 from manifold.core.outcome import Outcome
 from manifold.core.wording import counted
-from manifold.core.yamlio import YamlError
+from manifold.core.yaml import YamlError
 from manifold.schemas.crd import CrdSchema, NotACrd, crd_schemas, read_crd_documents
 from manifold.schemas.store import IMPORTED_LIST, SCHEMAS_DIR, imported_paths
 

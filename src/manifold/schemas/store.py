@@ -21,7 +21,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import OutputKind

@@ -235,7 +235,7 @@ def read_objects(texts: Mapping[str, str]) -> dict[str, Objects]:
     the controllers' folders (`_flux`, `_argocd`) are left out."""
     import json
 
-    from manifold.core import yamlio
+    from manifold.core import yaml as yamlio
 
     by_environment: dict[str, Objects] = {}
     for path, text in sorted(texts.items()):

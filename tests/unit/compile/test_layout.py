@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from manifold.compile.layout import collisions, layout, manifest_path
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.core.manifest import Manifest
 from manifold.output.header import HEADER, is_generated
 

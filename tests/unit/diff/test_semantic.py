@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.diff.semantic import (
     Named,
     ResourceChange,

@@ -10,7 +10,7 @@ import jsonschema_rs
 import pytest
 from pydantic import BaseModel, Field
 
-from manifold.core import yamlio
+from manifold.core import yaml as yamlio
 from manifold.schemas.generate import model_schema, variants_schema
 from manifold.schemas.store import SchemaStore, generated_files, input_schemas
 
