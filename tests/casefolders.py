@@ -2,7 +2,8 @@
 
 `case.yaml` holds:
 - `description`; `base: NAME` to start from tests/cases/bases/NAME (the case's own files
-  replace or add to it); `args` (default: render);
+  replace or add to it); `args` (default: render); for valid cases, `commands` instead:
+  several command lines run in order (an import, then a render);
 - for invalid cases, the expected `exit` (default 1) and `diagnostics` (file, line, column,
   path, environment, message: a substring);
 - `generated`: files too large or too repetitive to keep in git, written when the case is
@@ -32,6 +33,10 @@ class Case:
     @property
     def args(self) -> list[str]:
         return list(self.spec.get("args", ["render"]))
+
+    @property
+    def commands(self) -> list[list[str]]:
+        return [list(line) for line in self.spec.get("commands", [self.args])]
 
     @property
     def exit(self) -> int:

@@ -10,6 +10,7 @@ refuses properties the document does not define, since manifold must not send an
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
@@ -145,3 +146,97 @@ def problems(schema: dict[str, Any], instance: Any) -> list[str]:
         f"{'/'.join(map(str, error.absolute_path)) or '(top)'}: {error.message}"
         for error in validator(schema).iter_errors(instance)
     )
+
+
+# --------------------------------------------------------------------------- API 2.24
+
+_NULLABLE_TEXT = {"type": ["string", "null"], "minLength": 1}
+_USER_CREDENTIAL = {
+    "type": ["object", "null"],
+    "properties": {"name": _NULLABLE_TEXT, "key": _NULLABLE_TEXT},
+    "additionalProperties": False,
+}
+
+
+def request_schema_2_24(method: str, path: str) -> dict[str, Any]:
+    """NOT a published schema: the seed's 2.22 schema of `method path` with exactly the
+    differences `../shared/reference/runai/versions.md` lists from 2.22 to 2.23 and from
+    2.23 to 2.24 applied (built here at test time; no 2.24 document is stored anywhere).
+    Added fields get the types the list gives them: uuid for templateId, the listed enum for
+    preemptibility, {name, key} for a user credential, the serving port's authorization
+    types for an exposed URL's."""
+    return _with_2_24_differences(request_schema(method, path), creation=method == "POST")
+
+
+def response_schema_2_24(method: str, path: str, status: str) -> dict[str, Any]:
+    """NOT a published schema: the seed's answer of `method path` with the 2.24 differences
+    of a creation request applied to the `spec` it echoes back, when it has one
+    (versions.md lists the requests' differences only; a workload's spec is its request's)."""
+    schema = response_schema(method, path, status)
+    if "spec" not in schema.get("properties", {}):
+        return schema
+    return _with_2_24_differences(schema, creation=True)
+
+
+def _with_2_24_differences(original: dict[str, Any], *, creation: bool) -> dict[str, Any]:
+    schema = copy.deepcopy(original)
+    spec = schema["properties"]["spec"]["properties"]
+    env = spec["environmentVariables"]["items"]["properties"]
+    env["userCredential"] = _USER_CREDENTIAL
+    spec["preemptibility"] = {
+        "type": ["string", "null"],
+        "enum": ["preemptible", "non-preemptible", None],
+    }
+    compute = spec["compute"]["properties"]
+    del compute["migProfile"]
+    compute["gpuRequestType"]["enum"].remove("migProfile")
+    if creation:
+        _creation_differences(schema, spec)
+    else:
+        spec["imagePullSecrets"] = {
+            "type": ["array", "null"],
+            "items": {
+                "type": ["object", "null"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "exclude": {"type": ["boolean", "null"]},
+                    "userCredential": {"type": ["boolean", "null"]},
+                },
+                "additionalProperties": False,
+            },
+        }
+    return schema
+
+
+def _creation_differences(schema: dict[str, Any], spec: dict[str, Any]) -> None:
+    schema["properties"]["templateId"] = {"type": "string", "format": "uuid"}
+    storage = spec["storage"]["properties"]
+    storage["git"]["items"]["properties"]["secretRef"] = {
+        "type": ["object", "null"],
+        "properties": {
+            name: _NULLABLE_TEXT
+            for name in ("authenticationMethod", "name", "secretKeyOfUser", "secretKeyOfPassword")
+        },
+        "additionalProperties": False,
+    }
+    for volume in ("configMapVolume", "secretVolume"):
+        storage[volume]["items"]["properties"]["defaultMode"] = {"type": ["integer", "null"]}
+    serving_port = spec["servingPort"]["properties"]
+    assert {"authorizedUsers", "authorizedGroups"} <= set(serving_port)
+    spec["exposedUrls"]["items"]["properties"]["authorizationType"] = copy.deepcopy(
+        serving_port["authorizationType"]
+    )
+    _no_negative_quantities(schema)
+
+
+def _no_negative_quantities(node: Any) -> None:
+    """2.23: quantity patterns no longer accept a leading '-'."""
+    if isinstance(node, dict):
+        pattern = node.get("pattern")
+        if isinstance(pattern, str) and pattern.startswith("^([+-]?"):
+            node["pattern"] = "^([+]?" + pattern.removeprefix("^([+-]?")
+        for value in node.values():
+            _no_negative_quantities(value)
+    elif isinstance(node, list):
+        for value in node:
+            _no_negative_quantities(value)

@@ -63,6 +63,9 @@ class ControlPlane:
     """What the server knows; tests read and steer it."""
 
     token: str
+    api_level: str = "2.22"
+    """2.22 checks against the seed itself; 2.24 against the seed with versions.md's
+    differences applied (`runai_openapi.request_schema_2_24`)."""
     workloads: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     faults: list[str] = field(default_factory=list)
@@ -223,7 +226,12 @@ class _Handler(BaseHTTPRequestHandler):
                     operation,
                 )
         if body is not None or method in ("POST", "PATCH"):
-            refused = runai_openapi.problems(runai_openapi.request_schema(*operation), body)
+            schema = (
+                runai_openapi.request_schema_2_24(*operation)
+                if plane.api_level == "2.24"
+                else runai_openapi.request_schema(*operation)
+            )
+            refused = runai_openapi.problems(schema, body)
             if refused:
                 message = "the request body does not match the schema"
                 return (
@@ -336,7 +344,12 @@ class _Handler(BaseHTTPRequestHandler):
             if status != 400:
                 self.server.plane.faults.append(f"{operation}: {status} is not documented")
             return
-        refused = runai_openapi.problems(runai_openapi.response_schema(*operation, code), answer)
+        schema = (
+            runai_openapi.response_schema_2_24(*operation, code)
+            if self.server.plane.api_level == "2.24"
+            else runai_openapi.response_schema(*operation, code)
+        )
+        refused = runai_openapi.problems(schema, answer)
         if refused:
             self.server.plane.faults.append(f"{operation} {status}: {refused}")
 
@@ -356,9 +369,9 @@ class RunningServer:
 
 
 @contextlib.contextmanager
-def serve(token: str) -> Iterator[RunningServer]:
+def serve(token: str, api_level: str = "2.22") -> Iterator[RunningServer]:
     """A server that accepts `token`, running for the duration of the `with` block."""
-    plane = ControlPlane(token)
+    plane = ControlPlane(token, api_level)
     server = _Server(plane)
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()

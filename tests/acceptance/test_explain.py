@@ -49,6 +49,16 @@ def test_json_gives_value_object_path_and_input_position() -> None:
     assert image["setBy"]["file"] == "projects/code-assistant.yaml"
 
 
+def test_run_ai_preemptibility_shows_with_the_line_that_asked_for_it() -> None:
+    code, out, _ = _explain("-e", "prod", "code-assistant/complete")
+    assert code == 0
+    lines = out.splitlines()
+    at = lines.index("    preemptibility: non-preemptible")
+    assert "spec.preemptibility <- projects/code-assistant.yaml:" in lines[at + 1]
+    code, out, _ = _explain("-e", "staging", "code-assistant/complete")
+    assert code == 0 and "preemptibility" not in out
+
+
 def test_every_workload_of_a_project_without_a_name() -> None:
     code, out, _ = _explain("-e", "dev", "faq-answers")
     assert code == 0

@@ -22,7 +22,7 @@ from tests.conftest import REPO_ROOT
 
 KNOWN: dict[tuple[str, str], str] = {}
 
-NO_WORKLOADS = ("ome-sample-platform", "ome-sample-pvc-models")
+NO_WORKLOADS = ("ome-sample-platform", "ome-sample-pvc-models", "import-ome-platform")
 """Cases of platform objects or models only: nothing runs, so nothing to hold."""
 REPOSITORIES = [
     "example",

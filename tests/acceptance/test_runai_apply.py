@@ -31,11 +31,14 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[runai_server.RunningServer]:
+def server(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[runai_server.RunningServer]:
+    """A control plane at API 2.22, or at the level a test gives (indirect parametrize)."""
     monkeypatch.setenv("RUNAI_TOKEN", TOKEN)
     monkeypatch.setattr(reconcile, "RETRY", RetryPolicy(attempts=4, backoff=0.001))
     monkeypatch.setattr(reconcile, "POLL_INTERVAL", 0.001)
-    with runai_server.serve(TOKEN) as running:
+    with runai_server.serve(TOKEN, getattr(request, "param", "2.22")) as running:
         yield running
     assert running.plane.faults == []
 
@@ -154,6 +157,56 @@ def test_changed_fields_are_patched_in_place(
     _applied(repo, server)
     assert {name: w["workloadId"] for name, w in server.plane.live().items()} == ids
     assert "nothing to do" in _apply(repo).stdout
+
+
+def _ask_preemptible(repo: Path) -> None:
+    """code/complete asks for what only Run:ai 2.24 has."""
+    annotations = "annotations: {example.com/slo: p99-500ms}"
+    own = f"{annotations}\n      runai: {{preemptibility: preemptible}}"
+    _edit(repo, "projects/code.yaml", annotations, own)
+
+
+@pytest.mark.parametrize("server", ["2.24"], indirect=True)
+def test_at_2_24_preemptibility_is_sent_and_patched_in_place(
+    repo: Path, server: runai_server.RunningServer
+) -> None:
+    """versions.md: 2.24's InferenceUpdateRequest has spec.preemptibility (2.22's has not)."""
+    _ask_preemptible(repo)
+    assert _apply(repo).exit_code == 0
+    ids = {name: w["workloadId"] for name, w in server.plane.live().items()}
+    assert server.plane.live()["complete"]["spec"]["preemptibility"] == "preemptible"
+    _edit(
+        repo,
+        "projects/code.yaml",
+        "{preemptibility: preemptible}",
+        "{preemptibility: non-preemptible}",
+    )
+    server.plane.calls.clear()
+
+    result = _apply(repo)
+    assert result.exit_code == 0, result.stderr
+    assert "~ update   code/complete  project 12: preemptibility" in result.stdout
+    patches = [c for c in server.plane.calls if c.method == "PATCH"]
+    assert [c.body for c in patches] == [{"spec": {"preemptibility": "non-preemptible"}}]
+    assert {name: w["workloadId"] for name, w in server.plane.live().items()} == ids
+    assert "nothing to do" in _apply(repo).stdout
+
+
+def test_a_2_22_control_plane_refuses_what_2_24_added(
+    repo: Path, server: runai_server.RunningServer
+) -> None:
+    """Why the level is checked before anything is sent: the 2.22 server refuses the field."""
+    _ask_preemptible(repo)
+    result = _apply(repo)
+    assert result.exit_code == 1
+    assert "'preemptibility' was unexpected" in result.stdout + result.stderr
+    dev = repo / "environments/dev.yaml"
+    dev.write_text(
+        dev.read_text().replace('projectId: "12"', 'projectId: "12"\n      apiLevel: "2.22"')
+    )
+    rendered = run_cli("render", "-C", str(repo), "--env", "dev")
+    assert rendered.exit_code != 0
+    assert "preemptibility needs Run:ai API 2.24" in rendered.stderr
 
 
 def test_a_field_the_api_cannot_patch_replaces_the_workload(

@@ -29,6 +29,7 @@ from manifold.core.options import (
     ImportOptions,
     InitOptions,
     KubeconformMode,
+    ObjectImportOptions,
     OutputFormat,
     RenderOptions,
     RunaiApplyOptions,
@@ -497,6 +498,27 @@ def init(directory: Path, fmt: OutputFormat) -> None:
         from manifold.commands import scaffold
 
         return scaffold.init(options)
+
+    _run(action, fmt)
+
+
+@main.command("import")
+@root_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--to", "to", required=True, type=click.Path(path_type=Path), help="File to write.")
+@click.option("--force", is_flag=True, help="Replace the --to file if it exists.")
+@format_option
+def import_(root: Path, paths: tuple[Path, ...], to: Path, force: bool, fmt: OutputFormat) -> None:
+    """Import OME objects (YAML files or folders) into a platform file (cluster-scoped
+    kinds) or a project file (one namespace's) that renders them back unchanged; refuse,
+    writing nothing, what cannot be imported without loss. PATH and --to are relative to
+    the repository (-C)."""
+    options = ObjectImportOptions(_existing_root(root), paths, to, force)
+
+    def action() -> Outcome:
+        from manifold.importing.command import import_objects
+
+        return import_objects(options)
 
     _run(action, fmt)
 

@@ -91,3 +91,14 @@ class RunaiStatusOptions:
     environment: str
     state: Path | None = None
     timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class ObjectImportOptions:
+    """`manifold import`: objects a cluster runs, into a manifold input file."""
+
+    root: Path
+    paths: tuple[Path, ...]
+    """Files and folders, relative to `root` unless absolute."""
+    to: Path
+    force: bool

@@ -167,7 +167,7 @@ def looks_random(text: str) -> bool:
     characters it uses (entropy of at least 4 bits per character) and in how they follow
     each other: in random text the next character is of another class (upper, lower, digit)
     about 60% of the time, in names built of words (`Qwen2ForCausalLM-AWQ-4bit`) far less."""
-    if len(text) < 32 or not _TOKEN_CHARACTERS.match(text):
+    if len(text) < 32 or not _TOKEN_CHARACTERS.match(text) or _compound_name(text):
         return False
     classes = [_character_class(c) for c in text if c.isalnum()]
     if len(set(classes)) < 3:
@@ -178,6 +178,15 @@ def looks_random(text: str) -> bool:
     counts = Counter(text).values()
     entropy = -sum(n / len(text) * math.log2(n / len(text)) for n in counts)
     return entropy >= 4.0
+
+
+def _compound_name(text: str) -> bool:
+    """A name built of short parts, as Hugging Face repository ids are
+    (`NousResearch/Hermes-2-Pro-Llama-3-8B`, `Qwen/Qwen3-Next-80B-A3B-Instruct` in OME's
+    catalogue): at least four parts of at most 12 characters between `-`, `_`, `.` or a
+    single `/`. Their short numeric parts flip character classes as often as random text."""
+    parts = re.split(r"[-_./]", text)
+    return text.count("/") <= 1 and len(parts) >= 4 and all(len(part) <= 12 for part in parts)
 
 
 def _character_class(character: str) -> int:

@@ -26,7 +26,9 @@ from manifold.models.lifecycle import (
     Notebook,
     Replication,
 )
+from manifold.models.passthrough import ModelOmeSpec, passthrough_field
 from manifold.models.pipelines import Pipeline
+from manifold.models.runai import RunaiWorkload
 from manifold.models.runtimes import (
     PARAMETER_SIZE,
     ProjectServingRuntime,
@@ -123,6 +125,7 @@ class Model(Strict):
     substratus: SubstratusModel | None = Field(
         default=None, description="Substratus only: the container that loads it."
     )
+    ome_spec: ModelOmeSpec | None = passthrough_field("model")
 
 
 class InlineRuntime(Strict):
@@ -211,6 +214,13 @@ class Service(Component):
         default=None,
         description=(
             "Options only Substratus has: build the server's image from git, or pass it params."
+        ),
+    )
+    runai: RunaiWorkload | None = Field(
+        default=None,
+        description=(
+            "Options only Run:ai has: preemptibility, user-credential variables, URL "
+            "authorization, a template, a MIG profile."
         ),
     )
 

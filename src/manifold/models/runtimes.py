@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag
 
 from manifold.models.common import Annotations, Labels, ResourceName, Scope, Strict
+from manifold.models.passthrough import RuntimeOmeSpec, passthrough_field
 from manifold.models.workload import Component, Container, PodSettings, Router
 
 PARAMETER_SIZE = r"^[0-9]+(\.[0-9]+)?[KMBT]$"
@@ -114,6 +115,7 @@ class ServingRuntime(Strict):
         default=None,
         description=("What spreads requests over the replicas of services using this runtime."),
     )
+    ome_spec: RuntimeOmeSpec | None = passthrough_field("runtime")
 
 
 class ProjectServingRuntime(ServingRuntime):

@@ -67,6 +67,8 @@ PLAIN = [
     "docker.io/vllm/vllm-openai:v0.9.0@sha256:" + "9f86d081884c7d659a2feaa0c55ad015" * 2,
     "Llama-3.1-8B-Instruct-AWQ-int4",
     "Qwen2ForCausalLM-AWQ-4bit-with-a-long-suffix",
+    "NousResearch/Hermes-2-Pro-Llama-3-8B",  # served model names in OME's catalogue
+    "Qwen/Qwen3-Next-80B-A3B-Instruct",
     "123e4567-e89b-12d3-a456-426614174000",
     "$(HF_TOKEN)",
     "postgres://app:$(DB_PASSWORD)@db:5432/x",

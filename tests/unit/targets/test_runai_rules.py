@@ -154,14 +154,65 @@ def test_environment_variables_take_exactly_one_source() -> None:
         environmentVariables=[
             {"name": "NONE"},
             {"name": "TWO", "value": "x", "secret": {"name": "s", "key": "k"}},
+            {"name": "CRED", "userCredential": {"name": "c", "key": "k"}},
+            {"name": "BOTH", "value": "x", "userCredential": {"name": "c", "key": "k"}},
         ]
     )
+    sources = "value, secret, configMap, podFieldRef or userCredential"
     assert found == [
-        "spec.environmentVariables.0: environment variable 'NONE' needs exactly one of value, "
-        "secret, configMap or podFieldRef (it has 0)",
-        "spec.environmentVariables.1: environment variable 'TWO' needs exactly one of value, "
-        "secret, configMap or podFieldRef (it has 2)",
+        f"spec.environmentVariables.0: environment variable 'NONE' needs exactly one of "
+        f"{sources} (it has 0)",
+        f"spec.environmentVariables.1: environment variable 'TWO' needs exactly one of "
+        f"{sources} (it has 2)",
+        f"spec.environmentVariables.3: environment variable 'BOTH' needs exactly one of "
+        f"{sources} (it has 2)",
     ]
+
+
+MIG_AND_ACCESS = [
+    # (spec fields, problems expected)
+    (
+        {
+            "compute": {
+                "gpuDevicesRequest": 1,
+                "gpuRequestType": "migProfile",
+                "migProfile": "1g.5gb",
+            }
+        },
+        [],
+    ),
+    (
+        {"compute": {"gpuDevicesRequest": 1, "migProfile": "1g.5gb"}},
+        ["spec.compute.migProfile: migProfile needs gpuRequestType 'migProfile'"],
+    ),
+    (
+        {"compute": {"gpuDevicesRequest": 1, "gpuRequestType": "migProfile"}},
+        ["spec.compute: gpuRequestType 'migProfile' needs migProfile"],
+    ),
+    ({"exposedUrls": [{"container": 9090, "authorizedUsers": ["a"]}]}, []),
+    (
+        {
+            "exposedUrls": [
+                {"container": 9090, "authorizationType": "public", "authorizedUsers": ["a"]}
+            ]
+        },
+        [
+            "spec.exposedUrls.0.authorizedUsers: applies only with authorizationType "
+            "authorizedUsersOrGroups"
+        ],
+    ),
+    (
+        {"exposedUrls": [{"container": 1, "authorizedUsers": ["a"], "authorizedGroups": ["g"]}]},
+        ["spec.exposedUrls.0: authorizedUsers and authorizedGroups exclude each other"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), MIG_AND_ACCESS)
+def test_mig_profiles_and_url_access(fields: dict[str, Any], expected: list[str]) -> None:
+    """2.22's MIG share and the users/groups of exposed URLs (which have no
+    authorizationType before 2.24)."""
+    assert _serving(**fields) == expected
 
 
 def test_toleration_seconds_need_no_execute() -> None:

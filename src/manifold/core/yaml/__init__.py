@@ -3,7 +3,7 @@ turns text into plain data, `emit` writes plain data as text. These are the name
 manifold uses."""
 
 from manifold.core.yaml.dialect import Dialect, YamlError
-from manifold.core.yaml.emit import emit, escape_unprintable, visible
+from manifold.core.yaml.emit import emit, emit_all, escape_unprintable, visible
 from manifold.core.yaml.load import load_all, load_one
 from manifold.core.yaml.positions import PositionIndex, locate, position_at
 
@@ -12,6 +12,7 @@ __all__ = [
     "PositionIndex",
     "YamlError",
     "emit",
+    "emit_all",
     "escape_unprintable",
     "load_all",
     "load_one",

@@ -11,7 +11,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 _INDICATOR_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -193,3 +193,8 @@ def emit(document: Mapping[str, Any] | list[Any]) -> str:
     out: list[str] = []
     _emit(dict(document) if not isinstance(document, dict | list) else document, "", "", out)
     return "".join(out)
+
+
+def emit_all(documents: Iterable[Mapping[str, Any]]) -> str:
+    """Several documents as one YAML stream, `---` between them."""
+    return "---\n".join(emit(document) for document in documents)

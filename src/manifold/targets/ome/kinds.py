@@ -17,8 +17,10 @@ from typing_extensions import TypedDict
 from manifold.targets.kubernetes import (
     STRICT,
     ContainerFields,
+    KubernetesObject,
     ObjectMeta,
     PodFields,
+    Toleration,
 )
 
 API_VERSION: Final = "ome.io/v1beta1"
@@ -66,6 +68,7 @@ class ModelIdentity(TypedDict, total=False):
     modelParameterSize: str
     quantization: str
     maxTokens: int
+    modelType: str  # only through omeSpec (models/passthrough.py)
 
 
 @with_config(STRICT)
@@ -197,6 +200,18 @@ class ServingRuntimeSpec(TypedDict):
     engineConfig: NotRequired[ComponentSpec]
     decoderConfig: NotRequired[ComponentSpec]
     routerConfig: NotRequired[RouterSpec]
+    # OME's ServingRuntimePodSpec fields, only through omeSpec (models/passthrough.py)
+    annotations: NotRequired[dict[str, str]]
+    labels: NotRequired[dict[str, str]]
+    nodeSelector: NotRequired[dict[str, str]]
+    tolerations: NotRequired[list[Toleration]]
+    affinity: NotRequired[KubernetesObject]
+    volumes: NotRequired[list[KubernetesObject]]
+    imagePullSecrets: NotRequired[list[KubernetesObject]]
+    schedulerName: NotRequired[str]
+    hostNetwork: NotRequired[bool]
+    hostIPC: NotRequired[bool]
+    dnsPolicy: NotRequired[Literal["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"]]
 
 
 @with_config(STRICT)

@@ -144,6 +144,8 @@ def base_model(model: Model) -> dict[str, Any]:
         **_identity(model),
         "storage": storage(model.source, model.storage),
     }
+    if model.ome_spec:
+        spec.update(model.ome_spec)  # type: ignore[typeddict-item]  # keys checked in the model
     kind = "ClusterBaseModel" if model.scope == "cluster" else "BaseModel"
     return ome_object(kind, model.name, spec)
 

@@ -66,6 +66,8 @@ def serving_runtime_spec(runtime: ServingRuntime) -> kinds.ServingRuntimeSpec:
         spec["decoderConfig"] = component(runtime.decoder, RUNNER_NAME)
     if runtime.router is not None:
         spec["routerConfig"] = router(runtime.router, ROUTER_RUNNER_NAME)
+    if runtime.ome_spec:
+        spec.update(runtime.ome_spec)  # type: ignore[typeddict-item]  # keys checked in the model
     return spec
 
 

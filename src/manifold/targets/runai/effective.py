@@ -5,7 +5,8 @@ pod is what `spec` says. Its words are translated back to Kubernetes' here: `com
 `cpuCoreRequest` / `cpuMemoryRequest` (and limits) are requests and limits of `cpu` and
 `memory`, `gpuDevicesRequest` is the `nvidia.com/gpu` count (a fraction when
 `gpuPortionRequest` is set), `nodeAffinityRequired` terms of one `In` value are node
-selector labels, and `autoscaling` (else `replicas`) gives the replicas.
+selector labels, and `autoscaling` (else `replicas`) gives the replicas. What only Run:ai
+has (`preemptibility`, `migProfile`, `templateId`) shows under Run:ai's own names.
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ def _inference(obj: RenderedObject, environment: str) -> EffectiveWorkload:
     fields = _container(spec, source, service)
     fields.update(_placement(spec, source, service))
     fields.update(_replicas(spec, source, service))
+    if "templateId" in obj.body:
+        hint = (*service, "runai", "templateId")
+        fields["templateId"] = Value(obj.body["templateId"], source(("templateId",), hint))
     return EffectiveWorkload(
         PLATFORM,
         environment,
@@ -120,6 +124,16 @@ def _placement(spec: dict[str, Any], source: Sourcer, service: InputPath) -> Fie
         )
     if spec.get("nodePools"):
         fields["nodePools"] = Value(spec["nodePools"], source(("spec", "nodePools"), ()))
+    # Run:ai's own scheduling words (API 2.24's preemptibility, 2.22's MIG slice) have no
+    # Kubernetes name: they show as Run:ai calls them.
+    options: InputPath = (*service, "runai")
+    if "preemptibility" in spec:
+        where = source(("spec", "preemptibility"), (*options, "preemptibility"))
+        fields["preemptibility"] = Value(spec["preemptibility"], where)
+    compute = spec.get("compute") or {}
+    if "migProfile" in compute:
+        where = source(("spec", "compute", "migProfile"), (*options, "migProfile"))
+        fields["migProfile"] = Value(compute["migProfile"], where)
     return fields
 
 

@@ -1,15 +1,51 @@
 """How manifold reads and completes an `InferenceCreationRequest`: a body with no apiVersion,
-kind or metadata, whose labels and annotations are lists of {name, value} under `spec`."""
+kind or metadata, whose labels and annotations are lists of {name, value} under `spec`.
+
+Its schema has one variant per Run:ai API level (`manifold.schemas.generate.variants_schema`), each
+request checked against its environment's: so an environment patch cannot add a field the
+control plane's version lacks, any more than a project can.
+"""
 
 from __future__ import annotations
 
+import copy
+import functools
 from typing import Any
 
 from manifold.core.manifest import OutputKind
-from manifold.schemas.generate import typed_dict_schema
+from manifold.schemas.generate import typed_dict_schema, variants_schema
 from manifold.targets.runai import kinds, rules
 
 PLATFORM = "runai"
+ADDED_IN_2_24 = (
+    ("templateId",),
+    ("definitions", "InferenceSpec", "properties", "preemptibility"),
+    ("definitions", "EnvironmentVariable", "properties", "userCredential"),
+    ("definitions", "ExposedUrl", "properties", "authorizationType"),
+)
+"""Where the fields Run:ai 2.24 added sit in the request's schema (versions.md)."""
+
+
+def level_schemas() -> dict[str, dict[str, Any]]:
+    """The request's schema at each API level: 2.22 without what 2.24 added, 2.24 without
+    the MIG profile it removed."""
+    both = typed_dict_schema(kinds.InferenceCreationRequest)()
+    older = copy.deepcopy(both)
+    for *parents, field in ADDED_IN_2_24:
+        node = older if parents else older["properties"]
+        for key in parents:
+            node = node[key]
+        del node[field]
+    newer = copy.deepcopy(both)
+    compute = newer["definitions"]["Compute"]["properties"]
+    del compute["migProfile"]
+    compute["gpuRequestType"]["enum"].remove("migProfile")
+    return {"2.22": older, "2.24": newer}
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    return variants_schema(level_schemas())
 
 
 class InferenceRequests:
@@ -19,7 +55,7 @@ class InferenceRequests:
         kinds.API_VERSION,
         "InferenceCreationRequest",
         False,
-        typed_dict_schema(kinds.InferenceCreationRequest),
+        _schema,
         rules.request_problems,
     )
 

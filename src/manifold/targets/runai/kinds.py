@@ -1,11 +1,14 @@
-"""The bodies of NVIDIA Run:ai's inference API (REST v2.22), as typed dicts.
+"""The bodies of NVIDIA Run:ai's inference API (REST v2.22 and v2.24), as typed dicts.
 
 `POST /api/v1/workloads/inferences` takes an `InferenceCreationRequest`; `PATCH
 /api/v1/workloads/inferences/{workloadId}` an `InferenceUpdateRequest`, whose spec holds the
 fields that can change in place. Field names, enums and bounds follow the API's OpenAPI
 document; fields the API marks deprecated, and the ones manifold has no use for, are left
-out, so the generated schemas refuse them. Every field is optional in the API (the server
-and the cluster's policies fill in the rest); manifold never sends null.
+out, so the generated schemas refuse them. The fields 2.24 added and the MIG profile it
+removed (`../shared/reference/runai/versions.md`) are here too: which of them a request may
+hold is the environment's API level, checked where the input asks for them. Every field is
+optional in the API (the server and the cluster's policies fill in the rest); manifold never
+sends null.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Annotated, Final, Literal, NotRequired
 from pydantic import Field, with_config
 from typing_extensions import TypedDict
 
+from manifold.models.runai import AuthorizationType, MigProfile
 from manifold.targets.kubernetes import STRICT
 
 API_VERSION: Final = "runai/v2.22"
@@ -27,6 +31,7 @@ Positive = Annotated[int, Field(ge=1)]
 Seconds = Annotated[int, Field(ge=0, le=3600)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 ItemName = Annotated[str, Field(min_length=1, max_length=63)]
+Uuid = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")]
 
 
 @with_config(STRICT)
@@ -44,6 +49,14 @@ class KeyRef(TypedDict):
 
 
 @with_config(STRICT)
+class UserCredentialRef(TypedDict):
+    """API 2.24."""
+
+    name: NonEmpty
+    key: NonEmpty
+
+
+@with_config(STRICT)
 class FieldRef(TypedDict):
     path: NonEmpty
 
@@ -55,6 +68,7 @@ class EnvironmentVariable(TypedDict):
     secret: NotRequired[KeyRef]
     configMap: NotRequired[KeyRef]
     podFieldRef: NotRequired[FieldRef]
+    userCredential: NotRequired[UserCredentialRef]
     description: NotRequired[str]
 
 
@@ -128,11 +142,14 @@ class ExtendedResource(TypedDict):
 @with_config(STRICT)
 class Compute(TypedDict, total=False):
     gpuDevicesRequest: Count
-    gpuRequestType: Literal["portion", "memory"]
+    gpuRequestType: Literal["portion", "memory", "migProfile"]
+    """migProfile: API 2.22 only."""
     gpuPortionRequest: Annotated[float, Field(ge=0)]
     gpuPortionLimit: Annotated[float, Field(ge=0)]
     gpuMemoryRequest: Quantity
     gpuMemoryLimit: Quantity
+    migProfile: MigProfile
+    """API 2.22 only: 2.24 removed it."""
     cpuCoreRequest: Annotated[float, Field(ge=0)]
     cpuCoreLimit: Annotated[float, Field(ge=0)]
     cpuMemoryRequest: Quantity
@@ -165,12 +182,21 @@ class ServingConfiguration(TypedDict, total=False):
 class ServingPort(TypedDict):
     container: Port
     protocol: NotRequired[Literal["http", "grpc"]]
-    authorizationType: NotRequired[
-        Literal["public", "authenticatedUsers", "authorizedUsersOrGroups"]
-    ]
+    authorizationType: NotRequired[AuthorizationType]
     authorizedUsers: NotRequired[list[str]]
     authorizedGroups: NotRequired[list[str]]
     clusterLocalAccessOnly: NotRequired[bool]
+
+
+@with_config(STRICT)
+class ExposedUrl(TypedDict):
+    container: Port
+    url: NotRequired[NonEmpty]
+    name: NotRequired[NonEmpty]
+    authorizationType: NotRequired[AuthorizationType]
+    """API 2.24."""
+    authorizedUsers: NotRequired[list[str]]
+    authorizedGroups: NotRequired[list[str]]
 
 
 @with_config(STRICT)
@@ -282,6 +308,9 @@ class InferenceSpec(InferenceUpdateSpec, total=False):
     storage: Storage
     security: Security
     servingPort: ServingPort
+    exposedUrls: list[ExposedUrl]
+    preemptibility: Literal["preemptible", "non-preemptible"]
+    """API 2.24."""
 
 
 WorkloadName = Annotated[str, Field(pattern=r"^[a-z]([-a-z0-9]*[a-z0-9])?$", max_length=63)]
@@ -293,11 +322,11 @@ a file after it, so it must be a DNS-1123 label."""
 class InferenceCreationRequest(TypedDict):
     name: WorkloadName
     projectId: Annotated[str, Field(pattern=r"^[0-9]+$")]
-    clusterId: Annotated[
-        str, Field(pattern=r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
-    ]
+    clusterId: Uuid
     useGivenNameAsPrefix: NotRequired[Literal[False]]
     """manifold finds its workloads by name; a random suffix would make each apply a new one."""
+    templateId: NotRequired[Uuid]
+    """API 2.24: create from this inference template."""
     spec: InferenceSpec
 
 
@@ -307,4 +336,11 @@ class InferenceUpdateRequest(TypedDict):
 
 
 UPDATABLE: Final = InferenceUpdateSpec.__required_keys__ | InferenceUpdateSpec.__optional_keys__
-"""Top-level spec fields a PATCH changes in place."""
+"""Top-level spec fields a PATCH changes in place (API 2.22)."""
+UPDATABLE_SINCE_2_24: Final = frozenset({"preemptibility", "imagePullSecrets"})
+"""What InferenceUpdateRequest gained in 2.24 (versions.md); its `compute` lost migProfile."""
+
+
+def updatable(level: str) -> frozenset[str]:
+    """Top-level spec fields a PATCH changes in place at this API level."""
+    return frozenset(UPDATABLE | UPDATABLE_SINCE_2_24) if level >= "2.24" else frozenset(UPDATABLE)

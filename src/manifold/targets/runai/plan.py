@@ -19,7 +19,7 @@ from manifold.core.wording import counted
 from manifold.targets.runai import kinds
 from manifold.targets.runai.client import ApiError, RunaiClient
 from manifold.targets.runai.form import name_values
-from manifold.targets.runai.settings import RunaiSettings
+from manifold.targets.runai.settings import NEWEST, RunaiSettings
 from manifold.targets.runai.state import Entry, State
 
 
@@ -144,17 +144,23 @@ def patch_value(old: Any, new: Any) -> Any:
     return new
 
 
-def compare(desired: Desired, entry: Entry, remote: dict[str, Any], key: str) -> Step | None:
+def compare(
+    desired: Desired, entry: Entry, remote: dict[str, Any], key: str, level: str = NEWEST
+) -> Step | None:
+    """The step that makes the workload the request, at the control plane's API level (2.24
+    patches preemptibility and imagePullSecrets in place; 2.22 replaces for them)."""
     want: dict[str, Any] = desired.request["spec"]
     sent: dict[str, Any] = entry.applied.get("spec", {})
     have = remote.get("spec") or {}
     changed = {f for f in want.keys() | sent.keys() if want.get(f) != sent.get(f)}
     drifted = {f for f in want if not contains(have.get(f), want[f])}
     fields = sorted(changed | drifted)
-    if not fields:
+    if not fields and desired.request.get("templateId") == entry.applied.get("templateId"):
         return None
     project = desired.request["projectId"]
-    fixed = [f for f in fields if f not in kinds.UPDATABLE]
+    fixed = [f for f in fields if f not in kinds.updatable(level)]
+    if desired.request.get("templateId") != entry.applied.get("templateId"):
+        fixed.insert(0, "templateId")
     if fixed:
         reason = f"{', '.join(fixed)} cannot change in place"
         return Step(Action.REPLACE, key, desired.label, project, reason, desired, entry)
@@ -188,7 +194,7 @@ def make_plan(context: Context, desired: dict[str, Desired], state: State) -> Pl
         if (why := _foreign(remote, want.request["name"], context.environment)) is not None:
             plan.problems.append(_refusal(entry, want.file, why))
             continue
-        step = compare(want, entry, remote, key)
+        step = compare(want, entry, remote, key, context.settings.api_level)
         if step is None:
             plan.unchanged += 1
         else:

@@ -36,6 +36,7 @@ from manifold.targets import kubernetes as k8s
 from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.runai import kinds
 from manifold.targets.runai.form import FORM, PLATFORM
+from manifold.targets.runai.options import Options
 from manifold.targets.runai.settings import RunaiSettings
 
 DEFAULT_PORT = 8080
@@ -80,9 +81,17 @@ def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
         body, problems = request(instance, catalog, index, service)
         assert body is not None and not problems, "refused by the checks"
         origin = ("services", index)
+        level = settings.api_level if (settings := settings_of(instance)) else None
         manifests.append(
             Manifest(
-                dict(body), False, instance.name, instance.sources, "inference", origin, form=FORM
+                dict(body),
+                False,
+                instance.name,
+                instance.sources,
+                "inference",
+                origin,
+                schema_variant=level,
+                form=FORM,
             )
         )
     return manifests
@@ -137,6 +146,10 @@ def request(
         "clusterId": settings.cluster_id,
         "spec": spec,
     }
+    if service.runai is not None:
+        options = Options(refusals.at, instance.environment.name, settings.api_level)
+        options.apply(service.runai, body)
+        refusals.found.extend(options.found)
     return body, refusals.found
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from manifold.core.diagnostics import Problem
 
+VARIABLE_SOURCES = ("value", "secret", "configMap", "podFieldRef", "userCredential")
 SCALE_TO_ZERO_METRICS = ("throughput", "concurrency")
 """The built-in metrics that can wake a workload scaled to zero."""
 
@@ -24,14 +25,18 @@ def request_problems(body: dict[str, Any]) -> Iterator[Problem]:
         )
     yield from _autoscaling(spec.get("autoscaling") or {})
     yield from _compute(spec.get("compute") or {})
-    yield from _serving_port(spec.get("servingPort") or {})
+    yield from _access(("spec", "servingPort"), spec.get("servingPort") or {})
+    for index, url in enumerate(spec.get("exposedUrls") or ()):
+        # Before 2.24 an exposed URL has no authorizationType: its users and groups alone
+        # restrict it.
+        yield from _access(("spec", "exposedUrls", index), url, typed="authorizationType" in url)
     for index, variable in enumerate(spec.get("environmentVariables") or ()):
-        sources = [s for s in ("value", "secret", "configMap", "podFieldRef") if s in variable]
+        sources = [s for s in VARIABLE_SOURCES if s in variable]
         if len(sources) != 1:
             yield Problem(
                 ("spec", "environmentVariables", index),
                 f"environment variable {variable.get('name')!r} needs exactly one of value, "
-                f"secret, configMap or podFieldRef (it has {len(sources)})",
+                f"secret, configMap, podFieldRef or userCredential (it has {len(sources)})",
             )
     for index, toleration in enumerate(spec.get("tolerations") or ()):
         if "seconds" in toleration and toleration.get("effect") != "NoExecute":
@@ -79,10 +84,15 @@ def _compute(compute: dict[str, Any]) -> Iterator[Problem]:
         ("gpuPortionLimit", "portion"),
         ("gpuMemoryRequest", "memory"),
         ("gpuMemoryLimit", "memory"),
+        ("migProfile", "migProfile"),
     ):
         if field in compute and kind != needs:
             yield Problem((*path, field), f"{field} needs gpuRequestType {needs!r}")
-    for needs, field in (("portion", "gpuPortionRequest"), ("memory", "gpuMemoryRequest")):
+    for needs, field in (
+        ("portion", "gpuPortionRequest"),
+        ("memory", "gpuMemoryRequest"),
+        ("migProfile", "migProfile"),
+    ):
         if kind == needs and field not in compute:
             yield Problem(path, f"gpuRequestType {needs!r} needs {field}")
     devices = compute.get("gpuDevicesRequest")
@@ -104,12 +114,14 @@ def _compute(compute: dict[str, Any]) -> Iterator[Problem]:
             yield Problem((*path, limit), f"{limit} is below {request}")
 
 
-def _serving_port(port: dict[str, Any]) -> Iterator[Problem]:
-    path = ("spec", "servingPort")
+def _access(
+    path: tuple[str | int, ...], port: dict[str, Any], *, typed: bool = True
+) -> Iterator[Problem]:
+    """The serving port's or an exposed URL's authorization."""
     if "authorizedUsers" in port and "authorizedGroups" in port:
         yield Problem(path, "authorizedUsers and authorizedGroups exclude each other")
     named = [f for f in ("authorizedUsers", "authorizedGroups") if f in port]
-    if named and port.get("authorizationType") != "authorizedUsersOrGroups":
+    if named and typed and port.get("authorizationType") != "authorizedUsersOrGroups":
         yield Problem(
             (*path, named[0]), "applies only with authorizationType authorizedUsersOrGroups"
         )

@@ -53,7 +53,7 @@ def status(options: RunaiStatusOptions) -> Outcome:
         assert remote is not None
         row["phase"] = remote.get("actualPhase") or remote.get("desiredPhase")
         if want is not None:
-            step = compare(want, entry, remote, key)
+            step = compare(want, entry, remote, key, context.settings.api_level)
             row["sync"] = "in sync" if step is None else f"differs: {step.reason}"
         row.update(_latest_metrics(context, entry, warnings))
     return Outcome(_table(context, rows), warnings, details={"workloads": rows})

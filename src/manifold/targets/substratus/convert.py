@@ -89,7 +89,7 @@ def unexpressed(
     """A problem for each field set on `item` that is not `supported` (fields named after
     another platform are that platform's, and left alone); empty and false values ask for
     nothing."""
-    keep = {*supported, "name", "ome"}
+    keep = {*supported, "name", "ome", "ome_spec"}
     for field in sorted(item.model_fields_set - keep):
         value = getattr(item, field)
         if value is None or value is False or value in ([], {}):

@@ -1,0 +1,83 @@
+"""InferenceService -> a project's service: the inverse of
+`manifold.targets.ome.render.inference_service` for the services it renders, proven like
+every other entry by rendering it back (`check`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from manifold.core.jsonpath import format_json_path
+from manifold.importing.components import Unsupported, component
+from manifold.models.common import Scope
+from manifold.models.project import Model, Service
+from manifold.targets.ome import kinds
+from manifold.targets.ome.components import ROUTER_RUNNER_NAME
+from manifold.targets.ome.render import AUTOSCALER_CLASS, inference_service
+
+_SPEC = ("model", "runtime", "engine", "decoder", "router", "acceleratorSelector")
+
+
+def service_entry(name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    for key in spec:
+        if key not in _SPEC:
+            hint = " (the legacy predictor: write model, engine and runtime)" * (key == "predictor")
+            raise Unsupported(("spec", key), f"the InferenceService field {key!r}{hint}")
+    model = spec.get("model") or {}
+    if set(model) - {"name", "kind"} or model.get("kind", "BaseModel") != "BaseModel":
+        raise Unsupported(("spec", "model"), "a model reference beyond {name, kind: BaseModel}")
+    entry: dict[str, Any] = {"name": name, "model": model.get("name")}
+    if "engine" in spec:
+        entry.update(component(spec["engine"], ("spec", "engine"), runner_name=""))
+    if "runtime" in spec:
+        runtime = spec["runtime"]
+        if set(runtime) - {"name", "kind"}:
+            raise Unsupported(("spec", "runtime"), "a runtime reference beyond {name, kind}")
+        scope = "namespace" if runtime.get("kind") == "ServingRuntime" else "cluster"
+        entry["runtime"] = {"ref": runtime.get("name"), "scope": scope}
+    if "decoder" in spec:
+        entry["decoder"] = component(spec["decoder"], ("spec", "decoder"), runner_name="")
+    if "router" in spec:
+        router = spec["router"]
+        named = ROUTER_RUNNER_NAME if "name" in (router.get("runner") or {}) else ""
+        entry["router"] = component(router, ("spec", "router"), is_router=True, runner_name=named)
+    if "acceleratorSelector" in spec:
+        selector = spec["acceleratorSelector"]
+        if set(selector) != {"acceleratorClass"}:
+            where = ("spec", "acceleratorSelector")
+            raise Unsupported(where, "an accelerator selector beyond acceleratorClass")
+        resources = entry.setdefault("resources", {})
+        resources["gpu"] = {"count": 0, **resources.get("gpu", {})}
+        resources["gpu"]["type"] = selector["acceleratorClass"]
+    return entry
+
+
+def render_service(
+    entry: dict[str, Any], model_kind: str | None, annotations: dict[str, Any]
+) -> dict[str, Any]:
+    """The InferenceService spec manifold renders for the entry (the model stands for the
+    one it names: a BaseModel when the original said so, else a ClusterBaseModel), when it
+    also carries the original's annotations (OME's autoscaler class, which manifold sets
+    exactly when a component scales with KEDA)."""
+    try:
+        service = Service.model_validate(entry)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = format_json_path(tuple(problem["loc"]))
+        raise Unsupported(("spec",), f"manifold refuses it at {where}: {problem['msg']}") from None
+    scope: Scope = "namespace" if model_kind == "BaseModel" else "cluster"
+    model = Model(name=service.model, source="hf://stand/in", scope=scope)
+    runtime: kinds.RuntimeRef | None = None
+    if service.runtime is not None and not isinstance(service.runtime, str):
+        reference = entry["runtime"]
+        runtime = {"name": reference["ref"]}
+        if reference["scope"] == "namespace":
+            runtime["kind"] = "ServingRuntime"
+    body = inference_service(service, model, runtime)
+    if body["metadata"].get("annotations", {}) != annotations:
+        raise Unsupported(
+            ("metadata", "annotations"),
+            f"manifold sets {AUTOSCALER_CLASS}: keda exactly when a component scales with KEDA",
+        )
+    return dict(body["spec"])

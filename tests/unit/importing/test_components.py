@@ -1,0 +1,157 @@
+"""OME component specs -> manifold components: each mapping, and each refusal with its path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from manifold.importing.components import Unsupported, component, container
+
+MAPPED: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    (
+        "resources alike on both sides become cpu, memory and gpu",
+        {
+            "resources": {
+                "requests": {"cpu": 10, "memory": "30Gi", "nvidia.com/gpu": 1},
+                "limits": {"cpu": 10, "memory": "30Gi", "nvidia.com/gpu": 1},
+            }
+        },
+        {"resources": {"cpu": 10, "memory": "30Gi", "gpu": {"count": 1}}},
+    ),
+    (
+        "one-sided resources stay requests or limits",
+        {"resources": {"limits": {"cpu": "1", "memory": "2Gi"}}},
+        {"resources": {"limits": {"cpu": "1", "memory": "2Gi"}}},
+    ),
+    (
+        "differing sides stay as written",
+        {"resources": {"requests": {"cpu": 1}, "limits": {"cpu": 2}}},
+        {"resources": {"requests": {"cpu": 1}, "limits": {"cpu": 2}}},
+    ),
+    (
+        "env fieldRef, secretKeyRef and configMapKeyRef",
+        {
+            "env": [
+                {"name": "A", "value": "1"},
+                {"name": "B", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
+                {"name": "C", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}},
+                {"name": "D", "valueFrom": {"configMapKeyRef": {"name": "m", "key": "k"}}},
+            ]
+        },
+        {
+            "env": [
+                {"name": "A", "value": "1"},
+                {"name": "B", "field": "metadata.namespace"},
+                {"name": "C", "secret": {"name": "s", "key": "k"}},
+                {"name": "D", "configMap": {"name": "m", "key": "k"}},
+            ]
+        },
+    ),
+    (
+        "probes and security contexts pass through",
+        {
+            "readinessProbe": {"httpGet": {"path": "/h", "port": 8080}},
+            "securityContext": {"privileged": True},
+        },
+        {
+            "readinessProbe": {"httpGet": {"path": "/h", "port": 8080}},
+            "securityContext": {"privileged": True},
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("runner", "expected"), [c[1:] for c in MAPPED], ids=[c[0] for c in MAPPED]
+)
+def test_runner_fields_map_onto_a_container(
+    runner: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    assert container({"name": "ome-container", **runner}, "ome-container", ()) == expected
+
+
+REFUSED: list[tuple[str, dict[str, Any], tuple[Any, ...], str]] = [
+    (
+        "a runner named otherwise",
+        {"runner": {"name": "main", "image": "x"}},
+        ("runner", "name"),
+        "named 'main'",
+    ),
+    (
+        "a container field manifold lacks",
+        {"runner": {"name": "ome-container", "lifecycle": {}}},
+        ("runner", "lifecycle"),
+        "'lifecycle'",
+    ),
+    (
+        "env from a resource field",
+        {"runner": {"env": [{"name": "G", "valueFrom": {"resourceFieldRef": {"resource": "x"}}}]}},
+        ("runner", "env", 0, "valueFrom", "resourceFieldRef"),
+        "resourceFieldRef",
+    ),
+    (
+        "a pod field manifold lacks",
+        {"initContainers": []},
+        ("initContainers",),
+        "'initContainers'",
+    ),
+    ("one replica bound", {"minReplicas": 1}, (), "give both"),
+    (
+        "a KEDA config that does not enable KEDA",
+        {"kedaConfig": {"enableKeda": False}},
+        ("kedaConfig", "enableKeda"),
+        "does not enable",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("spec", "path", "message"), [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED]
+)
+def test_what_manifold_cannot_write_is_refused_at_its_path(
+    spec: dict[str, Any], path: tuple[Any, ...], message: str
+) -> None:
+    with pytest.raises(Unsupported) as raised:
+        component(spec, ())
+    assert raised.value.path == path
+    assert message in raised.value.message
+
+
+def test_a_multi_node_engine_keeps_leader_and_worker_apart() -> None:
+    spec = {
+        "annotations": {"a": "b"},
+        "leader": {"hostNetwork": True, "runner": {"name": "ome-container", "image": "x"}},
+        "worker": {"size": 2, "runner": {"name": "ome-container", "image": "x"}},
+    }
+    assert component(spec, ()) == {
+        "annotations": {"a": "b"},
+        "leader": {"hostNetwork": True, "image": "x"},
+        "worker": {"image": "x", "size": 2},
+    }
+
+
+def test_scaling_on_a_prometheus_query() -> None:
+    spec = {
+        "minReplicas": 1,
+        "maxReplicas": 3,
+        "kedaConfig": {
+            "enableKeda": True,
+            "promServerAddress": "http://prometheus:9090",
+            "customPromQuery": "sum(x)",
+            "scalingThreshold": "0.5",
+            "authenticationRef": {"name": "auth"},
+            "authModes": "bearer",
+        },
+    }
+    assert component(spec, ()) == {
+        "replicas": {"min": 1, "max": 3},
+        "autoscaling": {
+            "prometheus": {
+                "server": "http://prometheus:9090",
+                "query": "sum(x)",
+                "threshold": "0.5",
+                "authentication": {"name": "auth", "modes": "bearer"},
+            }
+        },
+    }
