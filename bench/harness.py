@@ -39,12 +39,13 @@ from bench.objects import (
     count,
     load_all_yaml,
     read_rendered,
+    read_rendered_objects,
     read_tree_bytes,
 )
 
 BENCH = Path(__file__).resolve().parent
 DEFAULT_CACHE = BENCH / ".cache"
-SKIPPABLE = ("kustomize", "kapitan", "floor", "small")
+SKIPPABLE = ("kustomize", "kapitan", "floor", "small", "per-project")
 
 
 @dataclass
@@ -107,6 +108,7 @@ class Bench:
         self._describe_workload(rendered)
         self._manifold_steps()
         self._small_step()
+        self._per_project_step(rendered)
         self.steps.append(
             Step("help", "manifold --help", [Invocation([*self.manifold, "--help"])], runs=3)
         )
@@ -182,6 +184,46 @@ class Bench:
             Step(
                 "render_full_small",
                 f"manifold render (full, N={small})",
+                [self.render(repo)],
+                lambda: _clear(repo),
+            )
+        )
+
+    def _per_project_step(self, rendered: dict[str, Environment]) -> None:
+        """The same repository with `files: perProject`: one manifest.yaml per folder. Timed
+        only if it holds the same objects as the default layout."""
+        if "per-project" in self.options.skip:
+            self.skipped["render_full_per_project"] = {"reason": "--skip per-project"}
+            return
+        repo = self.work / "per-project"
+        options = self.options
+        synthetic.write_repository(repo, options.projects, options.envs, options.seed, "perProject")
+        run(Invocation([*self.manifold, "schemas", "generate", "-C", str(repo)]))
+        run(self.render(repo))
+        apart = read_rendered_objects(self.repo / "rendered")
+        together = read_rendered_objects(repo / "rendered")
+        difference = next(
+            (
+                f"{environment}: {found}"
+                for environment in sorted(apart.keys() | together.keys())
+                if (
+                    found := compare_objects(
+                        apart.get(environment, []), together.get(environment, [])
+                    )
+                )
+            ),
+            None,
+        )
+        if difference is not None:
+            self._void("render_full_per_project", difference)
+            return
+        self.equivalence["render_full_per_project"] = "same objects"
+        files = len(read_tree_bytes(repo / "rendered"))
+        self.workload["per_project_files"] = files
+        self.steps.append(
+            Step(
+                "render_full_per_project",
+                f"manifold render (full, files: perProject, {files:,} files)",
                 [self.render(repo)],
                 lambda: _clear(repo),
             )

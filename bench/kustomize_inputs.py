@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from bench.objects import KUSTOMIZATION, Environment
+from bench.objects import KUSTOMIZATION, Environment, is_kustomization
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1"
@@ -37,7 +37,9 @@ def write_kustomize(environments: dict[str, Environment], folder: Path) -> dict[
                 continue
             _write_overlay(overlay / project, bases[project], per_environment[environment])
             resources.append(project)
-        shared = [path for path in files if path.startswith(f"{_SHARED}/")]
+        shared = [
+            path for path in files if path.startswith(f"{_SHARED}/") and not is_kustomization(path)
+        ]
         for path in shared:
             _write_yaml(overlay / path, files[path].data)
         _write_yaml(
@@ -59,7 +61,7 @@ def _by_project(environments: dict[str, Environment]) -> dict[str, dict[str, dic
     for environment, files in environments.items():
         for path, file in files.items():
             project, _, name = path.partition("/")
-            if not name or project == _SHARED:
+            if not name or project == _SHARED or is_kustomization(path):
                 continue
             key = "Namespace" if file.data["kind"] == "Namespace" else name
             projects.setdefault(project, {}).setdefault(environment, {})[key] = file.data
@@ -143,4 +145,4 @@ def _write_yaml(path: Path, data: Any) -> None:
 
 def expected_objects(files: Environment) -> list[dict[str, Any]]:
     """What `kustomize build` of an environment's overlay gives: its objects, no kustomization."""
-    return [file.data for path, file in files.items() if path != KUSTOMIZATION]
+    return [file.data for path, file in files.items() if not is_kustomization(path)]

@@ -4,10 +4,11 @@ The peers are given the objects manifold rendered (so every tool works on the sa
 and what they produce is read back here and compared with manifold's output as data, since
 each tool formats YAML its own way.
 
-What they are given is what Flux and Argo CD apply (`applied`): each environment's
-kustomization.yaml and the files it lists. Run:ai's requests (rendered/<env>/_runai/) are
-JSON bodies for Run:ai's REST API, not Kubernetes objects: no kustomization lists them, and
-kustomize could not build them. So that every peer does the same work, none gets them.
+What they are given is what Flux and Argo CD apply (`applied`): each folder's
+kustomization.yaml and the files it lists (an environment's folder has none of its own).
+Run:ai's requests (rendered/<env>/_runai/) are JSON bodies for Run:ai's REST API, not
+Kubernetes objects: no kustomization lists them, and kustomize could not build them. So that
+every peer does the same work, none gets them.
 """
 
 from __future__ import annotations
@@ -54,6 +55,21 @@ def read_tree_bytes(folder: Path) -> dict[str, bytes]:
     return files
 
 
+def read_rendered_objects(rendered: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every environment's objects, whatever the file layout (JSON requests included, each
+    under its file's path, since they have no Kubernetes identity)."""
+    objects: dict[str, list[dict[str, Any]]] = {}
+    for relative, data in sorted(read_tree_bytes(rendered).items()):
+        if is_kustomization(relative) or relative.endswith("/index.yaml"):
+            continue
+        environment = relative.partition("/")[0]
+        for document in load_all_yaml(data.decode("utf-8")):
+            if relative.endswith(".json"):
+                document = {"kind": "request", "metadata": {"name": relative}, "body": document}
+            objects.setdefault(environment, []).append(document)
+    return objects
+
+
 def read_rendered(rendered: Path) -> dict[str, Environment]:
     """rendered/ as {environment: {path: file}}; kustomization.yaml included."""
     environments: dict[str, Environment] = {}
@@ -70,14 +86,25 @@ def read_rendered(rendered: Path) -> dict[str, Environment]:
     return environments
 
 
+def is_kustomization(path: str) -> bool:
+    return path.rpartition("/")[2] == KUSTOMIZATION
+
+
 def applied(rendered: dict[str, Environment]) -> dict[str, Environment]:
-    """What Flux and Argo CD apply of each environment: its kustomization.yaml and the files
-    it lists. Every other file must be one of Run:ai's (anything else would be left out of
-    the comparisons without a word, so it is an error)."""
+    """What Flux and Argo CD apply of each environment: each folder's kustomization.yaml and
+    the files it lists. Every other file must be one of Run:ai's (anything else would be left
+    out of the comparisons without a word, so it is an error)."""
     result: dict[str, Environment] = {}
     for environment, files in rendered.items():
-        listed = files[KUSTOMIZATION].data.get("resources") or []
-        kept = {KUSTOMIZATION: files[KUSTOMIZATION], **{path: files[path] for path in listed}}
+        kept: Environment = {}
+        for path, file in files.items():
+            if not is_kustomization(path) or path.startswith(RUNAI_FOLDER):
+                continue
+            folder = path.rpartition("/")[0]
+            prefix = f"{folder}/" if folder else ""
+            listed = [f"{prefix}{name}" for name in file.data.get("resources") or []]
+            kept.update({path: file, **{name: files[name] for name in listed}})
+        kept = dict(sorted(kept.items()))
         stray = sorted(
             path for path in files.keys() - kept.keys() if not path.startswith(RUNAI_FOLDER)
         )
@@ -98,7 +125,7 @@ class Counts:
     """What the kustomizations list (and Flux and Argo CD apply)."""
     runai_requests: int
     files: int
-    """Both, each environment's kustomization.yaml and Run:ai index."""
+    """Both, each folder's kustomization.yaml and Run:ai's index."""
 
     @property
     def objects(self) -> int:
@@ -106,7 +133,9 @@ class Counts:
 
 
 def count(rendered: dict[str, Environment]) -> Counts:
-    kubernetes = sum(len(files) - 1 for files in applied(rendered).values())
+    kubernetes = sum(
+        not is_kustomization(path) for files in applied(rendered).values() for path in files
+    )
     requests = sum(
         path.startswith(RUNAI_FOLDER) and path.endswith(".json")
         for files in rendered.values()

@@ -66,6 +66,7 @@ def ratios(
         "check_percent_of_full": _ratio(seconds("check"), full, 100),
         "next_change_percent_of_full": _ratio(seconds("render_next_change"), full, 100),
         "help_milliseconds": _ratio(seconds("help"), 1, 1000),
+        "per_project_percent_of_full": _ratio(seconds("render_full_per_project"), full, 100),
         "microseconds_per_object": per_object,
         "microseconds_per_object_small": per_object_small,
         "per_object_growth": _ratio(per_object, per_object_small),
@@ -170,6 +171,7 @@ def _relative(key: str, r: dict[str, float | None]) -> str:
         "kustomize": r["kustomize_over_full"],
         "kapitan": r["kapitan_over_full"],
         "floor": r["full_over_floor"],
+        "render_full_per_project": r["per_project_percent_of_full"],
     }.get(key)
     if key == "render_full":
         return "1"

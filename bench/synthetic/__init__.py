@@ -128,14 +128,19 @@ def write_project(
     return path
 
 
-def write_repository(root: Path, projects: int, environments: int, seed: str = SEED) -> Repository:
+def write_repository(
+    root: Path, projects: int, environments: int, seed: str = SEED, files: str | None = None
+) -> Repository:
     """A manifold repository in `root` (created; must not hold projects/, environments/ or
-    platform/)."""
+    platform/); `files` is every environment's `spec.files` (the file layout), if given."""
     names = environment_names(environments)
     for folder in ("projects", "environments", "platform"):
         (root / folder).mkdir(parents=True)
     for name in names:
-        text = to_yaml(environment_document(name), "environment_v1alpha1.json")
+        document = environment_document(name)
+        if files is not None:
+            document["spec"]["files"] = files
+        text = to_yaml(document, "environment_v1alpha1.json")
         (root / "environments" / f"{name}.yaml").write_text(text, encoding="utf-8")
     for document in platform_documents():
         text = to_yaml(document, "platform_v1alpha1.json")

@@ -27,12 +27,18 @@ def test_requests_are_canonical_json_that_no_kustomization_lists(repo: Path) -> 
     request = repo / REQUESTS / "code/inference-complete.json"
     text = request.read_text()
     assert text == json.dumps(json.loads(text), indent=2, sort_keys=True) + "\n"
-    kustomization = yamlio.load_one((repo / "rendered/dev/kustomization.yaml").read_text())
-    assert kustomization["resources"] == [
-        "chat/basemodel-tiny-llm.yaml",
-        "chat/inferenceservice-chat.yaml",
-        "chat/namespace-chat-dev.yaml",
-    ]
+    kustomizations = {
+        path.relative_to(repo / "rendered/dev").as_posix(): yamlio.load_one(path.read_text())
+        for path in sorted((repo / "rendered/dev").rglob("kustomization.yaml"))
+    }
+    assert {path: k["resources"] for path, k in kustomizations.items()} == {
+        "_runai/kustomization.yaml": [],
+        "chat/kustomization.yaml": [
+            "basemodel-tiny-llm.yaml",
+            "inferenceservice-chat.yaml",
+            "namespace-chat-dev.yaml",
+        ],
+    }
     index = yamlio.load_one((repo / REQUESTS / "index.yaml").read_text())
     assert sorted(index["files"]) == [
         "code/inference-complete.json",

@@ -96,12 +96,12 @@ class TestDrift:
         }
 
     def test_deleted_and_stale_files(self, example_repo: Path) -> None:
-        (example_repo / "rendered/dev/kustomization.yaml").unlink()
+        (example_repo / "rendered/dev/chat-assistant/kustomization.yaml").unlink()
         stale = example_repo / "rendered/dev/chat-assistant/inferenceservice-old.yaml"
         stale.write_text(f"{HEADER}\n# Sources: projects/old.yaml\nkind: X\n")
         result = run_cli("check", "-C", str(example_repo))
         assert result.exit_code == 3
-        assert "rendered/dev/kustomization.yaml: missing" in result.stderr
+        assert "rendered/dev/chat-assistant/kustomization.yaml: missing" in result.stderr
         assert "inferenceservice-old.yaml: no longer produced" in result.stderr
 
     def test_stale_schema(self, example_repo: Path) -> None:
@@ -111,7 +111,7 @@ class TestDrift:
         assert "schemas/ome.io/inferenceservice_v1beta1.json: stale" in result.stderr
 
     def test_render_fixes_drift(self, example_repo: Path) -> None:
-        (example_repo / "rendered/dev/kustomization.yaml").unlink()
+        (example_repo / "rendered/dev/chat-assistant/kustomization.yaml").unlink()
         assert run_cli("render", "-C", str(example_repo)).exit_code == 0
         assert run_cli("check", "-C", str(example_repo)).exit_code == 0
 
@@ -141,7 +141,9 @@ class TestWriting:
         folder = example_repo / "rendered/dev/chat-assistant"
         assert not (folder / "inferenceservice-chat.yaml").exists()
         assert (folder / "inferenceservice-talk.yaml").exists()
-        kustomization = (example_repo / "rendered/dev/kustomization.yaml").read_text()
+        kustomization = (
+            example_repo / "rendered/dev/chat-assistant/kustomization.yaml"
+        ).read_text()
         assert "inferenceservice-talk.yaml" in kustomization
         assert "inferenceservice-chat.yaml" not in kustomization
 
@@ -156,7 +158,7 @@ class TestWriting:
     def test_a_foreign_file_in_the_way_stops_the_render(self, example_repo: Path) -> None:
         in_the_way = example_repo / "rendered/dev/semantic-search/inferenceservice-embed.yaml"
         in_the_way.write_text("kind: Mine\n")
-        (example_repo / "rendered/dev/kustomization.yaml").unlink()
+        (example_repo / "rendered/dev/chat-assistant/kustomization.yaml").unlink()
         before = tree_bytes(example_repo / "rendered")
         result = run_cli("render", "-C", str(example_repo))
         assert result.exit_code == 1
@@ -164,12 +166,12 @@ class TestWriting:
         assert tree_bytes(example_repo / "rendered") == before
 
     def test_one_environment_only(self, example_repo: Path) -> None:
-        (example_repo / "rendered/prod/kustomization.yaml").unlink()
+        (example_repo / "rendered/prod/chat-assistant/kustomization.yaml").unlink()
         project = example_repo / "projects/semantic-search.yaml"
         project.write_text(project.read_text().replace('cpu: "4"', 'cpu: "6"'))
         result = run_cli("render", "-C", str(example_repo), "--env", "dev")
         assert result.exit_code == 0, result.stderr
-        assert not (example_repo / "rendered/prod/kustomization.yaml").exists()
+        assert not (example_repo / "rendered/prod/chat-assistant/kustomization.yaml").exists()
         staging = example_repo / "rendered/staging/semantic-search/inferenceservice-embed.yaml"
         assert 'cpu: "4"' in staging.read_text()
         dev = example_repo / "rendered/dev/semantic-search/inferenceservice-embed.yaml"
@@ -184,7 +186,7 @@ class TestWriting:
         self, example_repo: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
-        (example_repo / "rendered/dev/kustomization.yaml").unlink()
+        (example_repo / "rendered/dev/chat-assistant/kustomization.yaml").unlink()
         assert run_cli("render", "-C", str(example_repo)).exit_code == 0
         assert run_cli("check", "-C", str(example_repo)).exit_code == 0
         assert not list((example_repo / writer.WORK_DIR).glob("previous-*"))
@@ -215,7 +217,7 @@ class TestWriting:
         )
         try:
             assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-            (example_repo / "rendered/dev/kustomization.yaml").unlink()
+            (example_repo / "rendered/dev/chat-assistant/kustomization.yaml").unlink()
             result = run_cli("render", "-C", str(example_repo), "--lock-timeout", "0.3")
         finally:
             holder.kill()
@@ -223,7 +225,7 @@ class TestWriting:
         assert result.exit_code == 1
         assert "waiting for another manifold run" in result.stderr
         assert "gave up" in result.stderr
-        assert not (example_repo / "rendered/dev/kustomization.yaml").exists()
+        assert not (example_repo / "rendered/dev/chat-assistant/kustomization.yaml").exists()
 
 
 def test_output_is_identical_across_hash_seeds(example_repo: Path, tmp_path: Path) -> None:
@@ -245,7 +247,7 @@ def test_output_is_identical_across_hash_seeds(example_repo: Path, tmp_path: Pat
 
 
 def test_validate_writes_nothing(example_repo: Path) -> None:
-    (example_repo / "rendered/dev/kustomization.yaml").unlink()
+    (example_repo / "rendered/dev/chat-assistant/kustomization.yaml").unlink()
     before = tree_bytes(example_repo / "rendered")
     result = run_cli("validate", "-C", str(example_repo))
     assert result.exit_code == 0, result.stderr
@@ -271,7 +273,7 @@ class TestInit:
         target = tmp_path / "platform"
         result = run_cli("init", str(target))
         assert result.exit_code == 0, result.stderr
-        assert (target / "rendered/dev/kustomization.yaml").is_file()
+        assert (target / "rendered/dev/example/kustomization.yaml").is_file()
         assert (target / "schemas/manifold.dev/project_v1alpha1.json").is_file()
         assert run_cli("check", "-C", str(target)).exit_code == 0
         assert git(target, "log", "--format=%s") == "manifold init\n"

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from manifold.manifests.kubeconform import SCHEMA_TEMPLATE
+from manifold.manifests.kubeconform import IGNORED_FILES, SCHEMA_TEMPLATE
 from manifold.output.header import REQUEST_INDEX
 from tests.conftest import REPO_ROOT, run_cli
 
@@ -267,3 +267,29 @@ class TestWhetherItRuns:
         assert required.exit_code == 2
         assert "kubeconform is not installed (not on PATH)" in required.stderr
         assert "Traceback" not in required.stderr
+
+
+def test_an_environment_with_imported_schemas_runs_with_them_first(
+    stand_in: StandIn, shared: Path, example_repo: Path
+) -> None:
+    released = shared / "reference" / "ome" / "crds" / "main" / "full"
+    crds = [str(p) for p in sorted(released.iterdir()) if ".pruned." not in p.name]
+    imported = run_cli("schemas", "import", *crds, "--env", "prod", "-C", str(example_repo))
+    assert imported.exit_code == 0, imported.stderr
+    result = run_cli("validate", "-C", str(example_repo), "--kubeconform")
+    assert result.exit_code == 0, result.stderr
+    schemas = example_repo.resolve() / "schemas"
+    runs = {
+        tuple(call["args"][-3:]): [
+            call["args"][i + 1] for i, arg in enumerate(call["args"]) if arg == "-schema-location"
+        ]
+        for call in stand_in.calls()
+    }
+    mine = f"{schemas / 'environments' / 'prod'}/{SCHEMA_TEMPLATE}"
+    assert runs[("-ignore-filename-pattern", IGNORED_FILES, "rendered/prod")] == [
+        mine,
+        f"{schemas}/{SCHEMA_TEMPLATE}",
+        "default",
+    ]
+    others = runs[(IGNORED_FILES, "rendered/dev", "rendered/staging")]
+    assert others == [f"{schemas}/{SCHEMA_TEMPLATE}", "default"]

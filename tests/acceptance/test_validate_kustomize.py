@@ -57,4 +57,4 @@ def test_the_example_rendered_tree_validates() -> None:
     }
     assert statuses["_flux/prod/kustomization-manifold-prod.yaml"] == "valid"
     assert statuses["_flux/prod/kustomization.yaml"] == "skipped"
-    assert statuses["dev/kustomization.yaml"] == "skipped"
+    assert statuses["dev/chat-assistant/kustomization.yaml"] == "skipped"

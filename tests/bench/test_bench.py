@@ -68,7 +68,13 @@ def test_writes_every_section_of_the_results(bench_run: BenchRun) -> None:
     assert result["workload"]["projects"] == 3
     assert result["workload"]["objects"] > 3 * 3
     commands = result["commands"]
-    for key in (*MANIFOLD_COMMANDS, "render_full_small", "help", "floor"):
+    for key in (
+        *MANIFOLD_COMMANDS,
+        "render_full_small",
+        "render_full_per_project",
+        "help",
+        "floor",
+    ):
         record = commands[key]
         assert record["status"] == "ok", key
         assert len(record["seconds"]) == (3 if key == "help" else 1)
@@ -194,16 +200,17 @@ def test_synthetic_repositories_render_without_a_problem(tmp_path: Path, seed: s
 
 
 def test_only_runai_requests_are_left_out_of_what_the_peers_build() -> None:
-    kustomization = RenderedFile("", {"resources": ["a/namespace-a.yaml"]})
+    kustomization = RenderedFile("", {"resources": ["namespace-a.yaml"]})
     obj = RenderedFile("", {"kind": "Namespace"})
     files = {
-        "kustomization.yaml": kustomization,
+        "a/kustomization.yaml": kustomization,
         "a/namespace-a.yaml": obj,
         "_runai/index.yaml": RenderedFile("# header\n", {"files": {}}),
+        "_runai/kustomization.yaml": RenderedFile("# header\n", {"resources": []}),
         "_runai/b/inference-b.json": RenderedFile("", {"name": "b"}),
     }
     assert applied({"dev": files}) == {
-        "dev": {"kustomization.yaml": kustomization, "a/namespace-a.yaml": obj}
+        "dev": {"a/kustomization.yaml": kustomization, "a/namespace-a.yaml": obj}
     }
     with pytest.raises(ValueError, match=r"rendered/dev/b/stray.yaml is neither listed"):
         applied({"dev": {**files, "b/stray.yaml": obj}})
@@ -281,3 +288,14 @@ def test_synthetic_projects_are_seeded_and_stable() -> None:
     assert other != documents[7]
     changed = synthetic.project_document(7, environments, revision=2)
     assert changed["metadata"]["labels"]["revision"] == "r2"
+
+
+def test_the_per_project_layout_is_timed_on_the_same_objects(bench_run: BenchRun) -> None:
+    assert bench_run.result["equivalence"]["render_full_per_project"] == "same objects"
+    workload = bench_run.result["workload"]
+    assert 0 < workload["per_project_files"] < workload["files"]
+    assert bench_run.result["ratios"]["per_project_percent_of_full"] is not None
+    files = workload["per_project_files"]
+    assert f"manifold render (full, files: perProject, {files:,} files)" in bench_run.stdout
+    manifests = list((bench_run.work / "per-project" / "rendered").glob("*/*/manifest.yaml"))
+    assert manifests

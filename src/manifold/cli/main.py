@@ -462,21 +462,32 @@ def schemas_generate(root: Path, fmt: OutputFormat) -> None:
     is_flag=True,
     help="Refuse unknown top-level fields too (kubeconform's converter allows them).",
 )
+@click.option(
+    "-e",
+    "--env",
+    "environment",
+    default=None,
+    help="Only for this environment: its objects are checked against exactly these CRDs.",
+)
 @format_option
 def schemas_import(
     files: tuple[Path, ...],
     root: Path,
     output: Path | None,
     deny_root_additional_properties: bool,
+    environment: str | None,
     fmt: OutputFormat,
 ) -> None:
     """Convert CustomResourceDefinitions (YAML, several per file, gzipped or not) into JSON
     Schemas <group>/<kind>_<version>.json that rendered objects are then checked against."""
+    if environment is not None and output is not None:
+        raise click.UsageError("--env imports into the repository; drop --output")
     options = ImportOptions(
         _existing_root(root) if output is None else root,
         files,
         output,
         deny_root_additional_properties,
+        environment,
     )
 
     def action() -> Outcome:

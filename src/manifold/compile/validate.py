@@ -23,12 +23,14 @@ def object_errors(
     kubernetes_version: str,
     variant: str | None = None,
     kind_of_request: tuple[str, str] | None = None,
+    environment: str | None = None,
 ) -> list[SchemaError]:
     """What is wrong with one object; an object of a kind no schema covers is an error too.
     `variant` names the API level the object was written for, where its kind has several.
 
     An API request carries no apiVersion and kind: `kind_of_request` gives them (its target's
-    own, and its schema constrains its name).
+    own, and its schema constrains its name). In `environment`, a schema imported for it
+    comes first.
     """
     if not isinstance(body, dict):
         return [SchemaError((), "an object must be a mapping")]
@@ -49,7 +51,7 @@ def object_errors(
             return [SchemaError(("kind",), message)]
         api_version, kind = given_version, given_kind
         identity = identity_errors(body)
-    validator = store.validator(api_version, kind, kubernetes_version, variant)
+    validator = store.validator(api_version, kind, kubernetes_version, variant, environment)
     if validator is None:
         return [
             *identity,

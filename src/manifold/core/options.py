@@ -65,6 +65,8 @@ class ImportOptions:
     output: Path | None = None
     """Where to write; None: the repository's schemas/, recording what was imported."""
     deny_root_additional_properties: bool = False
+    environment: str | None = None
+    """The one environment the schemas are for (schemas/environments/<name>/); None: all."""
 
 
 @dataclass(frozen=True)

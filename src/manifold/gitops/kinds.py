@@ -71,10 +71,17 @@ class FluxKustomization(TypedDict):
 
 
 @with_config(STRICT)
+class ApplicationSourceDirectory(TypedDict):
+    recurse: bool
+    exclude: str
+
+
+@with_config(STRICT)
 class ApplicationSource(TypedDict):
     repoURL: str
     targetRevision: str
     path: str
+    directory: ApplicationSourceDirectory
 
 
 @with_config(STRICT)

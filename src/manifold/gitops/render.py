@@ -6,7 +6,7 @@ rendered/<env>/ never applies (or prunes) its own definition:
     rendered/_flux/<env>/   a GitRepository and a Kustomization for one environment's cluster
     rendered/_argocd/       an Application per environment, or the ApplicationSets
 
-Each folder has a kustomization.yaml listing its files, so bootstrapping a cluster is one
+Each of these folders has a kustomization.yaml listing its files, so bootstrapping a cluster is one
 `kubectl apply -k` (or one Flux Kustomization / Argo CD Application pointing at the folder).
 Environment names are DNS labels: folders starting with '_' cannot collide with them.
 """
@@ -242,6 +242,15 @@ def _only(folder: str) -> str:
 
 # --------------------------------------------------------------------------- Argo CD
 
+ARGOCD_EXCLUDE = "{*/kustomization.yaml,_*/index.yaml,*.json}"
+"""What an Application leaves out of an environment's folder, read as a directory source
+(it has no kustomization.yaml of its own, see `layout._kustomizations`): the project folders'
+kustomization files (Argo CD would take each for an object) and the API requests with their
+indexes. Argo CD reads every .yaml, .yml, .json and .jsonnet file under the path when
+`recurse` is set, and matches `exclude` against the path relative to it with a glob whose
+`*` also matches '/' (argoproj/argo-cd reposerver/repository/repository.go,
+getPotentiallyValidManifestFile; util/glob/glob.go compiles without separators)."""
+
 
 def _application_spec(settings: _Settings, argocd: _ArgoCd, path: str) -> kinds.ApplicationSpec:
     cluster = settings.cluster
@@ -254,6 +263,7 @@ def _application_spec(settings: _Settings, argocd: _ArgoCd, path: str) -> kinds.
             "repoURL": settings.repository,
             "targetRevision": settings.branch,
             "path": path,
+            "directory": {"recurse": True, "exclude": ARGOCD_EXCLUDE},
         },
         "destination": destination,
         "syncPolicy": {"automated": {"prune": True, "selfHeal": True}},

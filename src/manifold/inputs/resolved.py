@@ -75,3 +75,8 @@ class ResolvedEnvironment:
     @property
     def kubernetes_version(self) -> str | None:
         return self.spec.kubernetes_version
+
+    @property
+    def file_per_project(self) -> bool:
+        """Whether each folder of rendered/<env>/ holds one multi-document file."""
+        return self.spec.files == "perProject"

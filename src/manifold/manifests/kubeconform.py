@@ -38,7 +38,12 @@ from manifold.core.jsonpath import JsonPath, format_json_path, parse_json_pointe
 from manifold.core.options import KubeconformMode
 from manifold.core.wording import counted
 from manifold.output.writer import RENDERED_DIR
-from manifold.schemas.store import DEFAULT_KUBERNETES_VERSION, SCHEMAS_DIR
+from manifold.schemas.store import (
+    DEFAULT_KUBERNETES_VERSION,
+    ENVIRONMENTS_DIR,
+    SCHEMAS_DIR,
+    environment_imports,
+)
 
 EXECUTABLE = "kubeconform"
 INSTALL_HINT = "install it from https://github.com/yannh/kubeconform/releases"
@@ -66,8 +71,21 @@ def kubernetes_release(version: str) -> str:
 
 
 def arguments(
-    executable: str, schemas: Path, kubernetes_version: str, targets: list[str]
+    executable: str,
+    schemas: Path,
+    kubernetes_version: str,
+    targets: list[str],
+    environment: str | None = None,
 ) -> list[str]:
+    """kubeconform's command line; for one `environment`, the schemas imported for it first."""
+    own = (
+        [
+            "-schema-location",
+            f"{(schemas / ENVIRONMENTS_DIR / environment).resolve()}/{SCHEMA_TEMPLATE}",
+        ]
+        if environment is not None
+        else []
+    )
     return [
         executable,
         "-strict",
@@ -76,6 +94,7 @@ def arguments(
         "json",
         "-kubernetes-version",
         kubernetes_release(kubernetes_version),
+        *own,
         "-schema-location",
         f"{schemas.resolve()}/{SCHEMA_TEMPLATE}",
         "-schema-location",
@@ -129,18 +148,20 @@ def check(
     it (the default for a folder it does not name)."""
     report = Report()
     objects = applied(files)
-    folders: dict[str, list[str]] = defaultdict(list)
+    # Folders share a run by Kubernetes version, except an environment with imported schemas.
+    folders: dict[tuple[str, str | None], list[str]] = defaultdict(list)
     for folder in sorted({path.split("/", 1)[0] for path in objects}):
         version = kubernetes_versions.get(folder, DEFAULT_KUBERNETES_VERSION)
-        folders[version].append(f"{RENDERED_DIR}/{folder}")
+        own = folder if environment_imports(root, folder) else None
+        folders[(version, own)].append(f"{RENDERED_DIR}/{folder}")
     with tempfile.TemporaryDirectory(prefix="manifold-kubeconform-") as temporary:
         workspace = Path(temporary)
         for relative, text in objects.items():
             path = workspace / RENDERED_DIR / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        for version, targets in sorted(folders.items()):
-            args = arguments(executable, root / SCHEMAS_DIR, version, targets)
+        for (version, own), targets in sorted(folders.items(), key=lambda item: str(item[0])):
+            args = arguments(executable, root / SCHEMAS_DIR, version, targets, own)
             _run(args, workspace, files, report)
     return report
 

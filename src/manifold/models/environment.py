@@ -336,6 +336,14 @@ class EnvironmentSpec(Strict):
             "Which platform files are rendered into this environment (default: all of them)."
         ),
     )
+    files: Literal["perObject", "perProject"] | None = Field(
+        default=None,
+        description=(
+            "How rendered/<env>/ is split into files: perObject (the default) writes one "
+            "object per file; perProject writes each project's objects into one "
+            "multi-document manifest.yaml."
+        ),
+    )
     patches: list[Patch] | None = Field(
         default=None,
         description="Applied to rendered objects; the patches of every extended environment first.",

@@ -317,3 +317,14 @@ class Router(Component):
         default=None,
         description=("Router settings as string pairs, passed to the router (OME router config)."),
     )
+
+    @model_validator(mode="after")
+    def _one_pod_per_replica(self) -> Router:
+        # OME's RouterSpec has no leader or worker (pkg/apis/ome/v1beta1/
+        # inference_service.go:251): its CRD would refuse them.
+        if self.leader is not None or self.worker is not None:
+            raise ValueError(
+                "a router runs one pod per replica: OME's router has no leader or workers; "
+                "remove router.leader and router.worker"
+            )
+        return self

@@ -16,6 +16,7 @@ writer.write_tree          files            -> rendered/ (atomic)
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,7 @@ from manifold.schemas.store import (
     SCHEMAS_DIR,
     SchemaStore,
     generated_files,
+    imported_files,
     imported_paths,
 )
 
@@ -458,6 +460,23 @@ def schema_drift(root: Path) -> list[Diagnostic]:
             drift.append(
                 _drift(f"{SCHEMAS_DIR}/{relative}", "stale: run `manifold schemas generate`")
             )
+    return [*drift, *_imported_drift(root)]
+
+
+def _imported_drift(root: Path) -> list[Diagnostic]:
+    """An environment's imported schema, missing or changed since `schemas import` wrote it:
+    the environment would no longer be checked against what its cluster runs."""
+    drift = []
+    for entry in imported_files(root):
+        if entry.digest is None or entry.source is None:
+            continue
+        path = root / SCHEMAS_DIR / entry.path
+        again = f"import {entry.source} again (manifold schemas import --env {entry.environment})"
+        if not path.is_file():
+            drift.append(_drift(f"{SCHEMAS_DIR}/{entry.path}", f"missing: {again}"))
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry.digest:
+            message = f"edited since it was imported from {entry.source}: {again}"
+            drift.append(_drift(f"{SCHEMAS_DIR}/{entry.path}", message))
     return drift
 
 

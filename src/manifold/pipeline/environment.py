@@ -105,6 +105,10 @@ def render_environment(
         and incremental.on_disk(project.files, disk)
     }
     objects = {k: o for k, o in cached.objects.items() if incremental.on_disk(o.files, disk)}
+    if environment.file_per_project:
+        # The environment's own objects share their folder's file: each is rendered again
+        # (they are few) so that the file can be joined from fresh text.
+        objects = {}
     rendered = _render(environment, inputs, store, diagnostics, progress, selected, reused, objects)
     if rendered is None:  # objects collide, one of them reused: render all to say where
         rendered = _render(environment, inputs, store, diagnostics, progress, selected, {}, {})
@@ -168,7 +172,7 @@ def _render(
             unit.manifests = finalize(target.render(instance, catalog), instance)
             unit.own.extend(
                 instance.diagnostic(problem)
-                for problem in unavailable_kinds(target, unit.manifests, environment)
+                for problem in unavailable_kinds(target, unit.manifests, environment, store)
             )
             if any(kind.namespaced for kind in target.output_kinds()):
                 in_namespaces.append(instance)
@@ -190,7 +194,7 @@ def _render(
         objects = finalize(target.render_platform(platform, catalog), platform)
         diagnostics.extend(
             platform.diagnostic(problem)
-            for problem in unavailable_kinds(target, objects, environment)
+            for problem in unavailable_kinds(target, objects, environment, store)
         )
         used = sorted({m.namespace for m in objects if m.namespace is not None})
         platform_namespaces.extend((namespace, platform, platform.sources[0]) for namespace in used)
@@ -283,14 +287,20 @@ def _patch_and_check(
     for manifest in unit.manifests:
         variant = manifest.schema_variant
         kind = (manifest.api_version, manifest.kind) if manifest.form is not None else None
-        for error in object_errors(manifest.body, store, kubernetes_version, variant, kind):
+        errors = object_errors(
+            manifest.body, store, kubernetes_version, variant, kind, environment.name
+        )
+        for error in errors:
             problem = Problem(
                 manifest.spec_path,
                 f"rendered {manifest.kind} {shown(manifest.name)} is invalid at "
                 f"{format_json_path(error.path) or 'the top level'}: {error.message}",
             )
             unit.own.add(object_diagnostic(manifest, owners, problem))
-    unit.placed = [layout.place(environment.name, manifest) for manifest in unit.manifests]
+    if environment.file_per_project:
+        unit.placed = layout.place_together(environment.name, unit.manifests)
+    else:
+        unit.placed = [layout.place(environment.name, manifest) for manifest in unit.manifests]
 
 
 def _collisions_reported(
@@ -319,18 +329,30 @@ def _collisions_reported(
 
 
 def unavailable_kinds(
-    target: Target, manifests: list[Manifest], environment: ResolvedEnvironment
+    target: Target,
+    manifests: list[Manifest],
+    environment: ResolvedEnvironment,
+    store: SchemaStore,
 ) -> list[Problem]:
     """An error at what asked for each object of a kind the environment's cluster lacks (its
-    platform's API level there): Flux and Argo CD apply an environment as one unit."""
+    platform's API level there, or the CRDs imported for it): Flux and Argo CD apply an
+    environment as one unit."""
     problems = []
+    leave_out = f"or leave this out of environment {environment.name!r} with an override"
     for manifest in manifests:
         why = target.unavailable(manifest, environment)
         if why is not None:
             hint = (
                 f"raise spec.platforms.{target.name}.apiLevel in environments/"
-                f"{environment.name}.yaml if the cluster has the kind, or leave this out of "
-                f"environment {environment.name!r} with an override"
+                f"{environment.name}.yaml if the cluster has the kind, {leave_out}"
+            )
+            problems.append(Problem(manifest.spec_path, why, hint=hint))
+            continue
+        why = store.not_imported(environment.name, manifest.api_version, manifest.kind)
+        if why is not None:
+            hint = (
+                f"if the cluster has it, import its CRD too (manifold schemas import FILE "
+                f"--env {environment.name}), {leave_out}"
             )
             problems.append(Problem(manifest.spec_path, why, hint=hint))
     return problems

@@ -95,12 +95,59 @@ IMPORTED_LIST = "imported.txt"
 `check` leave them alone (they replace manifold's own schema of the kind)."""
 
 
-def imported_paths(root: Path) -> frozenset[str]:
+ENVIRONMENTS_DIR = "environments"
+"""Under schemas/: `<environment>/<group>/<kind>_<version>.json`, the CRDs imported for one
+environment (`manifold schemas import --env`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedFile:
+    """One line of schemas/imported.txt: `PATH`, or for an environment's import
+    `PATH  # from FILE, sha256 DIGEST` (what `check` compares the file with)."""
+
+    path: str
+    source: str | None = None
+    digest: str | None = None
+
+    @property
+    def environment(self) -> str | None:
+        parts = self.path.split("/")
+        return parts[1] if len(parts) == 4 and parts[0] == ENVIRONMENTS_DIR else None
+
+    def line(self) -> str:
+        if self.source is None or self.digest is None:
+            return f"{self.path}\n"
+        return f"{self.path}  # from {self.source}, sha256 {self.digest}\n"
+
+
+def imported_files(root: Path) -> list[ImportedFile]:
     listing = root / SCHEMAS_DIR / IMPORTED_LIST
     if not listing.is_file():
-        return frozenset()
-    lines = listing.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+        return []
+    found = []
+    for line in listing.read_text(encoding="utf-8").splitlines():
+        path, _, note = line.partition("#")
+        if not path.strip():
+            continue
+        source, _, digest = note.strip().removeprefix("from ").rpartition(", sha256 ")
+        if source and digest:
+            found.append(ImportedFile(path.strip(), source, digest.strip()))
+        else:
+            found.append(ImportedFile(path.strip()))
+    return found
+
+
+def imported_paths(root: Path) -> frozenset[str]:
+    return frozenset(entry.path for entry in imported_files(root))
+
+
+def environment_imports(root: Path, environment: str) -> dict[str, list[ImportedFile]]:
+    """The schemas imported for one environment, by API group."""
+    groups: dict[str, list[ImportedFile]] = {}
+    for entry in imported_files(root):
+        if entry.environment == environment:
+            groups.setdefault(entry.path.split("/")[2], []).append(entry)
+    return groups
 
 
 # --------------------------------------------------------------------------- validation
@@ -152,11 +199,23 @@ class SchemaStore:
 
     @functools.cache  # noqa: B019 - one store per run; the cache dies with it
     def validator(
-        self, api_version: str, kind: str, kubernetes_version: str, variant: str | None = None
+        self,
+        api_version: str,
+        kind: str,
+        kubernetes_version: str,
+        variant: str | None = None,
+        environment: str | None = None,
     ) -> Validator | None:
+        """The validator of a kind; in `environment`, the schema imported for it first."""
         relative = kubeconform_path(api_version, kind)
         output = self._generated.get((api_version, kind))
         rules = output.rules if output is not None else None
+        if self._root is not None and environment is not None:
+            mine = f"{ENVIRONMENTS_DIR}/{environment}/{relative}"
+            if (self._root / SCHEMAS_DIR / mine).is_file():
+                return _local_validator(
+                    self._root / SCHEMAS_DIR / mine, f"{SCHEMAS_DIR}/{mine}", variant, rules
+                )
         if self._root is not None:
             local = self._root / SCHEMAS_DIR / relative
             if local.is_file():
@@ -165,6 +224,28 @@ class SchemaStore:
             compiled = jsonschema_rs.validator_for(_variant(output.schema(), variant))
             return Validator(compiled, "manifold", rules)
         return builtin_validator(api_version, kind, kubernetes_version)
+
+    @functools.cache  # noqa: B019 - one store per run; the cache dies with it
+    def _imports(self, environment: str) -> dict[str, list[ImportedFile]]:
+        return {} if self._root is None else environment_imports(self._root, environment)
+
+    def not_imported(self, environment: str, api_version: str, kind: str) -> str | None:
+        """Why `kind` cannot be rendered in `environment`, when CRDs of its group were
+        imported for the environment and none of them defines it: the cluster runs exactly
+        those CRDs, and one object of a kind it lacks stops the whole environment syncing."""
+        group = api_version.rpartition("/")[0]
+        imported = self._imports(environment).get(group)
+        if not imported:
+            return None
+        wanted = f"{ENVIRONMENTS_DIR}/{environment}/{kubeconform_path(api_version, kind)}"
+        if any(entry.path == wanted for entry in imported):
+            return None
+        sources = sorted({entry.source or entry.path for entry in imported})
+        return (
+            f"{kind} ({api_version}) is not among the CRDs imported for environment "
+            f"{environment!r} (from {', '.join(sources)}; listed in "
+            f"{SCHEMAS_DIR}/{IMPORTED_LIST}), which say what its cluster runs"
+        )
 
 
 class UnusableSchema(Validator):

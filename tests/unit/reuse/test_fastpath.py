@@ -65,8 +65,8 @@ def test_warnings_are_told_again(example_repo: Path, monkeypatch: pytest.MonkeyP
             (repo / "projects/semantic-search.yaml").read_text() + "\n"
         ),
         lambda repo: (repo / "environments/notes.md").write_text("an input folder's file\n"),
-        lambda repo: (repo / "rendered/dev/kustomization.yaml").write_text("edited\n"),
-        lambda repo: (repo / "rendered/dev/kustomization.yaml").unlink(),
+        lambda repo: (repo / "rendered/dev/ml-platform/kustomization.yaml").write_text("edited\n"),
+        lambda repo: (repo / "rendered/dev/ml-platform/kustomization.yaml").unlink(),
         lambda repo: (repo / "rendered/dev/extra.txt").write_text("new\n"),
     ],
     ids=["input edited", "input added", "output edited", "output deleted", "output added"],

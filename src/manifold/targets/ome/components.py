@@ -46,7 +46,7 @@ def _worker_pod(worker: Worker, outer: kinds.NodePod) -> kinds.WorkerPod:
     return spec
 
 
-def _scaling(spec: kinds.ComponentSpec, autoscaling: Autoscaling) -> None:
+def _scaling(spec: kinds.ScaledPod, autoscaling: Autoscaling) -> None:
     if autoscaling.metric is not None and autoscaling.target is not None:
         spec["scaleMetric"] = autoscaling.metric
         spec["scaleTarget"] = autoscaling.target
@@ -74,17 +74,22 @@ def _scaling(spec: kinds.ComponentSpec, autoscaling: Autoscaling) -> None:
 def component(
     part: Component, runner_name: str | None, defaults: k8s.Placed = k8s.NOWHERE
 ) -> kinds.ComponentSpec:
-    """One engine, decoder or router; `runner_name` names its main container (runtimes name
-    it, services leave it to the runtime's). Leaders and workers always name theirs.
+    """One engine or decoder; `runner_name` names its main container (runtimes name it,
+    services leave it to the runtime's). Leaders and workers always name theirs.
     `defaults` is the environment's placement for what the part leaves out."""
     spec: kinds.ComponentSpec = {}
-    _fill_component(spec, part, runner_name, defaults)
+    pod = _fill_component(spec, part, runner_name, defaults)
+    if part.leader is not None:
+        spec["leader"] = _node_pod(part.leader, pod)
+    if part.worker is not None:
+        spec["worker"] = _worker_pod(part.worker, pod)
     return spec
 
 
 def _fill_component(
-    spec: kinds.ComponentSpec, part: Component, runner_name: str | None, defaults: k8s.Placed
-) -> None:
+    spec: kinds.ScaledPod, part: Component, runner_name: str | None, defaults: k8s.Placed
+) -> kinds.NodePod:
+    """What every component writes; returns the pod its leader and workers start from."""
     if part.replicas is not None:
         spec["minReplicas"] = part.replicas.min
         spec["maxReplicas"] = part.replicas.max
@@ -104,15 +109,13 @@ def _fill_component(
         spec["annotations"] = dict(part.annotations)
     if part.labels:
         spec["labels"] = dict(part.labels)
-    if part.leader is not None:
-        spec["leader"] = _node_pod(part.leader, pod)
-    if part.worker is not None:
-        spec["worker"] = _worker_pod(part.worker, pod)
+    return pod
 
 
 def router(
     part: Router, runner_name: str | None, defaults: k8s.Placed = k8s.NOWHERE
 ) -> kinds.RouterSpec:
+    """A router: one pod per replica (its model refuses a leader or workers)."""
     spec: kinds.RouterSpec = {}
     _fill_component(spec, part, runner_name, defaults)
     if part.config:

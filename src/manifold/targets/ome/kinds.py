@@ -136,10 +136,9 @@ class AcceleratorOverride(TypedDict):
 
 
 @with_config(STRICT)
-class ComponentSpec(PodFields, total=False):
-    """An engine, decoder or router, in a runtime (`engineConfig`...) or a service."""
+class ScaledPod(PodFields, total=False):
+    """What every component has: its pod, its runner and how it scales."""
 
-    acceleratorOverride: AcceleratorOverride
     annotations: dict[str, str]
     labels: dict[str, str]
     minReplicas: int
@@ -148,12 +147,22 @@ class ComponentSpec(PodFields, total=False):
     scaleTarget: int
     kedaConfig: KedaConfig
     runner: Runner
+
+
+@with_config(STRICT)
+class ComponentSpec(ScaledPod, total=False):
+    """An engine or decoder, in a runtime (`engineConfig`...) or a service."""
+
+    acceleratorOverride: AcceleratorOverride
     leader: NodePod
     worker: WorkerPod
 
 
 @with_config(STRICT)
-class RouterSpec(ComponentSpec, total=False):
+class RouterSpec(ScaledPod, total=False):
+    """A router: no leader, workers or accelerator override (OME's RouterSpec,
+    pkg/apis/ome/v1beta1/inference_service.go:251 at main 17b77eda)."""
+
     config: dict[str, str]
 
 
