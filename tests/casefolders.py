@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from manifold import yamlio
+from manifold.core import yaml as yamlio
 from tests.conftest import CASES, copy_tree
 
 

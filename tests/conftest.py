@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 
-from manifold.cli import main
+from manifold.cli.main import main
 
 # Property tests check properties, not speed: on a busy machine (CI's first run, with no
 # example database yet) hypothesis's timing checks failed a correct test.

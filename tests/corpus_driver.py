@@ -14,7 +14,7 @@ import resource
 import sys
 from pathlib import Path
 
-from manifold.cli import main
+from manifold.cli.main import main
 from tests.casefolders import cases
 
 

@@ -1,6 +1,6 @@
 """Fidelity properties: what the platforms will run is what the projects asked for.
 
-For a repository, every effective workload (`manifold.effective`, computed from the rendered
+For a repository, every effective workload (`manifold.targets.effective`, computed from the rendered
 objects by the platforms' own merge rules) is held against the merged project input it came
 from. Each property is a function from a repository's facts to the violations it finds, so a
 test can check them one by one over the example, the valid cases, the benchmark's synthetic
@@ -21,11 +21,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from manifold import pipeline
-from manifold.diagnostics import Diagnostics
-from manifold.effective import EffectiveWorkload, PodRole, compute, read_objects
-from manifold.expand import expand
-from manifold.platforms import expand_platform
+from manifold.compile.expand import expand
+from manifold.compile.platform_files import expand_platform
+from manifold.core.diagnostics import Diagnostics
+from manifold.pipeline import commands as pipeline
+from manifold.targets.effective import EffectiveWorkload, PodRole, compute, read_objects
 
 _LISTS = {
     "service": "services",

@@ -30,7 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from manifold.overlay import merge_patch
+from manifold.compile.overlay import merge_patch
 from tests import runai_openapi
 
 COLLECTION = "/api/v1/workloads/inferences"

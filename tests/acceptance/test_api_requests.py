@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from manifold import yamlio
-from manifold.header import indexed_files
+from manifold.core import yaml as yamlio
+from manifold.output.header import indexed_files
 from tests.conftest import CASES, copy_tree, edit, run_cli, tree_bytes
 
 REQUESTS = "rendered/dev/_runai"

@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from manifold import treestate, writer
-from manifold.cli import main
-from manifold.pipeline import build
+from manifold.cli.main import main
+from manifold.output import writer
+from manifold.pipeline.commands import build
+from manifold.reuse import treestate
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree, tree_bytes
 
 pytestmark = pytest.mark.skipif(

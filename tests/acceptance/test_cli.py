@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from manifold import __version__, pipeline, writer, yamlio
-from manifold.header import HEADER
-from manifold.outcome import Outcome
-from manifold.schemastore import generated_files
+from manifold import __version__
+from manifold.core import yaml as yamlio
+from manifold.core.outcome import Outcome
+from manifold.output import writer
+from manifold.output.header import HEADER
+from manifold.pipeline import commands as pipeline
+from manifold.schemas.store import generated_files
 from tests.conftest import REPO_ROOT, git, run_cli, tree_bytes
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from manifold.diffformat import COMMENT_MARKER
+from manifold.diff.format import COMMENT_MARKER
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree, edit, git, run_cli
 from tests.snapshots import JsonSnapshot, MarkdownSnapshot, TextSnapshot
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 import pytest
 
-from manifold import errors
-from manifold.cli import main
+from manifold.cli.main import main
+from manifold.core import errors
 from tests.conftest import REPO_ROOT
 
 README = REPO_ROOT / "README.md"

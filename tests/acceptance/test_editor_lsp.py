@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from manifold import yamlio
-from manifold.paths import JsonPath
-from manifold.schemastore import input_schemas
+from manifold.core import yaml as yamlio
+from manifold.core.jsonpath import JsonPath
+from manifold.schemas.store import input_schemas
 from tests.conftest import REPO_ROOT
 from tests.lsp import Client, missing_reason, yaml_language_server
 

@@ -12,8 +12,8 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from manifold import yamlio
-from manifold.schemastore import input_schemas
+from manifold.core import yaml as yamlio
+from manifold.schemas.store import input_schemas
 from tests.casefolders import cases
 from tests.conftest import CASES, REPO_ROOT
 

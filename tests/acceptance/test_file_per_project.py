@@ -8,8 +8,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from manifold import yamlio
-from manifold.header import HEADER
+from manifold.core import yaml as yamlio
+from manifold.output.header import HEADER
 from tests.conftest import edit, git, run_cli, tree_bytes
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from manifold import writer
+from manifold.output import writer
 from tests.casefolders import cases
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree, edit, run_cli, tree_bytes
 
@@ -139,7 +139,8 @@ def test_reused_projects_are_not_parsed_again(
     assert run_cli("render", "-C", str(repo)).exit_code == 0
     edit(repo / "projects/semantic-search.yaml", "target: 200", "target: 300")
 
-    from manifold import pipeline, sources
+    from manifold.inputs import sources
+    from manifold.pipeline import commands as pipeline
 
     parsed: list[str] = []
     original = sources.parse_document

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from manifold.header import REQUEST_INDEX
-from manifold.kubeconform import IGNORED_FILES, SCHEMA_TEMPLATE
+from manifold.manifests.kubeconform import IGNORED_FILES, SCHEMA_TEMPLATE
+from manifold.output.header import REQUEST_INDEX
 from tests.conftest import REPO_ROOT, run_cli
 
 STAND_IN = """\

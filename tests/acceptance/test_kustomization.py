@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from manifold import yamlio
-from manifold.header import REQUEST_INDEX
+from manifold.core import yaml as yamlio
+from manifold.output.header import REQUEST_INDEX
 from tests.conftest import REPO_ROOT
 from tests.tools import find_tool
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from manifold import yamlio
+from manifold.core import yaml as yamlio
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT
 from tests.tools import find_tool
 

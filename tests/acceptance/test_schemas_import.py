@@ -7,7 +7,7 @@ import gzip
 import json
 from pathlib import Path
 
-from manifold.schemastore import IMPORTED_LIST
+from manifold.schemas.store import IMPORTED_LIST
 from tests.conftest import SHARED, run_cli
 
 FIXTURES = SHARED / "reference" / "kubeconform-fixtures" / "scripts-fixtures"

@@ -7,9 +7,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from manifold import yamlio
-from manifold.crdschema import read_crd_documents
-from manifold.schemastore import IMPORTED_LIST
+from manifold.core import yaml as yamlio
+from manifold.schemas.crd import read_crd_documents
+from manifold.schemas.store import IMPORTED_LIST
 from tests.conftest import SHARED, run_cli
 
 RELEASED = SHARED / "reference" / "ome" / "crds" / "main" / "full"

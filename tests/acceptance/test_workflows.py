@@ -13,9 +13,9 @@ from typing import Any
 import click
 import pytest
 
-from manifold import yamlio
-from manifold.cli import main
-from manifold.diffformat import COMMENT_MARKER
+from manifold.cli.main import main
+from manifold.core import yaml as yamlio
+from manifold.diff.format import COMMENT_MARKER
 from tests.conftest import REPO_ROOT
 from tests.tools import find_tool
 
@@ -206,7 +206,7 @@ class TestPreCommitHooks:
             ("schemas/ome.io/inferenceservice_v1beta1.json", True),
             ("schemas/imported.txt", True),
             ("README.md", False),
-            ("src/manifold/cli.py", False),
+            ("src/manifold/cli/main.py", False),
             ("docs/platform/index.md", False),
         ],
     )
@@ -218,4 +218,4 @@ class TestPreCommitHooks:
 
     def test_the_entry_point_is_installed_by_the_package(self) -> None:
         pyproject = (REPO_ROOT / "pyproject.toml").read_text()
-        assert 'manifold = "manifold.cli:main"' in pyproject
+        assert 'manifold = "manifold.cli.main:main"' in pyproject

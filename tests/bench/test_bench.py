@@ -19,7 +19,7 @@ from bench.kapitan_inputs import escaped
 from bench.kustomize_inputs import json_patch
 from bench.objects import RenderedFile, applied, count, load_yaml, read_rendered, read_tree_bytes
 from bench.summary import MANIFOLD_COMMANDS
-from manifold import overlay
+from manifold.compile import overlay
 from manifold.targets.registry import platform_names
 from tests.conftest import REPO_ROOT, run_cli
 

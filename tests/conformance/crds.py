@@ -10,9 +10,9 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from manifold import yamlio
-from manifold.crdschema import crd_schemas, read_crd_documents
-from manifold.pipeline import build
+from manifold.core import yaml as yamlio
+from manifold.pipeline.commands import build
+from manifold.schemas.crd import crd_schemas, read_crd_documents
 from tests.acceptance.test_portable import PLATFORMS, portable_repository
 from tests.casefolders import cases
 from tests.conftest import REPO_ROOT

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from manifold import yamlio
-from manifold.pipeline import build
+from manifold.core import yaml as yamlio
+from manifold.pipeline.commands import build
 from tests.casefolders import Case, cases
 from tests.conftest import SHARED
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from manifold.crdschema import crd_schemas, read_crd_documents
+from manifold.schemas.crd import crd_schemas, read_crd_documents
 from tests.conftest import run_cli
 
 DEFAULT_LOCATION = (

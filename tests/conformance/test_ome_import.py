@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from manifold import yamlio
+from manifold.core import yaml as yamlio
 from manifold.importing.ome import PLATFORM_KINDS, PROJECT_KINDS
 from manifold.models.platform import Platform
 from tests.conformance.crds import failures, rendered_objects

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from manifold.crdschema import crd_schemas, read_crd_documents
-from manifold.diagnostics import Diagnostics
-from manifold.pipeline import load_inputs
-from manifold.schemagen import typed_dict_schema
+from manifold.core.diagnostics import Diagnostics
+from manifold.pipeline.commands import load_inputs
+from manifold.schemas.crd import crd_schemas, read_crd_documents
+from manifold.schemas.generate import typed_dict_schema
 from manifold.targets.ome import KINDS
 from manifold.targets.ome.settings import RELEASED_KINDS, OmeSettings
 from tests.conformance.crds import crd_validators, failures, rendered_objects, repositories

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from manifold.pipeline import build
+from manifold.pipeline.commands import build
 from manifold.targets.runai import kinds
 from manifold.targets.runai.form import FORM, level_schemas
 from tests import runai_openapi

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from manifold.diagnostics import Diagnostics
-from manifold.pipeline import load_inputs
+from manifold.core.diagnostics import Diagnostics
+from manifold.pipeline.commands import load_inputs
 from manifold.targets.substratus import LEVELS
 from manifold.targets.substratus.kinds import API_VERSION
 from manifold.targets.substratus.render import settings_of

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import textwrap
 
-from manifold.catalog import Catalog
-from manifold.decode import decode
-from manifold.environments import EnvironmentFile, ResolvedEnvironment, resolve_environments
-from manifold.expand import ProjectFile, ProjectInstance, expand
-from manifold.sources import Document, parse_document
+from manifold.compile.catalog import Catalog
+from manifold.compile.expand import expand
+from manifold.compile.instances import ProjectFile, ProjectInstance
+from manifold.inputs.decode import decode
+from manifold.inputs.environments import resolve_environments
+from manifold.inputs.resolved import EnvironmentFile, ResolvedEnvironment
+from manifold.inputs.sources import Document, parse_document
 
 
 def document(path: str, text: str) -> Document:

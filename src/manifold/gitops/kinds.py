@@ -12,8 +12,8 @@ from typing import Literal, NotRequired
 from pydantic import with_config
 from typing_extensions import TypedDict
 
-from manifold.schemagen import typed_dict_schema
-from manifold.targets.base import OutputKind
+from manifold.core.manifest import OutputKind
+from manifold.schemas.generate import typed_dict_schema
 from manifold.targets.kubernetes import STRICT, ObjectMeta
 
 FLUX_SOURCE = "source.toolkit.fluxcd.io/v1"

@@ -14,9 +14,9 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-from manifold.diagnostics import Diagnostic
-from manifold.environments import ResolvedEnvironment
+from manifold.core.diagnostics import Diagnostic
 from manifold.gitops.render import sync_diagnostic
+from manifold.inputs.resolved import ResolvedEnvironment
 
 
 def repository_prefix(root: Path) -> str | None:

@@ -18,16 +18,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from manifold import layout, yamlio
-from manifold.diagnostics import Diagnostic
-from manifold.environments import ResolvedEnvironment
-from manifold.finalize import ENVIRONMENT_LABEL, MANAGED_BY
+from manifold.compile import layout
+from manifold.compile.finalize import ENVIRONMENT_LABEL, MANAGED_BY
+from manifold.core import yaml as yamlio
+from manifold.core.diagnostics import Diagnostic
+from manifold.core.jsonpath import JsonPath
 from manifold.gitops import kinds
-from manifold.header import header
+from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.models.environment import Sync
-from manifold.paths import JsonPath
+from manifold.output.header import header
+from manifold.output.writer import RENDERED_DIR
 from manifold.targets.kubernetes import ObjectMeta
-from manifold.writer import RENDERED_DIR
 
 FLUX_DIR = "_flux"
 ARGOCD_DIR = "_argocd"

@@ -16,9 +16,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from manifold import yamlio
-from manifold.diagnostics import Diagnostic
-from manifold.errors import ProblemsFound
+from manifold.core import yaml as yamlio
+from manifold.core.diagnostics import Diagnostic
+from manifold.core.errors import ProblemsFound
+from manifold.core.options import ObjectImportOptions
+from manifold.core.outcome import Outcome
 from manifold.importing import files
 from manifold.importing.components import Unsupported
 from manifold.importing.envelope import check_envelope
@@ -26,8 +28,6 @@ from manifold.importing.ome import PLATFORM_KINDS, PROJECT_KINDS, Imported, entr
 from manifold.importing.reading import Found, read
 from manifold.models.platform import Platform
 from manifold.models.project import Project
-from manifold.options import ObjectImportOptions
-from manifold.outcome import Outcome
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
 

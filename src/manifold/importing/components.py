@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.paths import JsonPath
+from manifold.core.jsonpath import JsonPath
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME, RUNNER_NAME
 
 

@@ -8,8 +8,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from manifold import yamlio
-from manifold.errors import UsageProblem
+from manifold.core import yaml as yamlio
+from manifold.core.errors import UsageProblem
 from manifold.importing.ome import Imported
 from manifold.importing.reading import Found
 from manifold.models.common import API_VERSION

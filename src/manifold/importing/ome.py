@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from manifold.compile.validate import object_errors
+from manifold.core.jsonpath import JsonPath, format_json_path
 from manifold.importing.components import Unsupported, component
 from manifold.importing.services import render_service, service_entry
 from manifold.models.accelerators import AcceleratorClass
@@ -24,12 +26,10 @@ from manifold.models.passthrough import MODEL_FIELDS, RUNTIME_FIELDS
 from manifold.models.platform import SharedModel
 from manifold.models.project import Model
 from manifold.models.runtimes import ProjectServingRuntime, ServingRuntime, SharedServingRuntime
-from manifold.paths import JsonPath, format_json_path
-from manifold.schemastore import SchemaStore
+from manifold.schemas.store import SchemaStore
 from manifold.targets.ome import kinds
 from manifold.targets.ome.render import base_model
 from manifold.targets.ome.runtimes import serving_runtime_spec
-from manifold.validate import object_errors
 
 PLATFORM_KINDS = {
     "ClusterBaseModel": "models",

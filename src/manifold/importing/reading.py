@@ -10,10 +10,10 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from manifold import yamlio
-from manifold.diagnostics import Diagnostic, Position
-from manifold.errors import ProblemsFound, UsageProblem
-from manifold.paths import JsonPath
+from manifold.core import yaml as yamlio
+from manifold.core.diagnostics import Diagnostic, Position
+from manifold.core.errors import ProblemsFound, UsageProblem
+from manifold.core.jsonpath import JsonPath
 
 SUFFIXES = (".yaml", ".yml")
 

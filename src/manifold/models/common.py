@@ -18,7 +18,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from manifold.diagnostics import shown
+from manifold.core.diagnostics import shown
 
 API_VERSION = "manifold.dev/v1alpha1"
 

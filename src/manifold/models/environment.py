@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, WithJsonSchema, model_validator
 
+from manifold.core.jsonpath import parse_json_pointer
+from manifold.core.platform_names import PlatformName
 from manifold.models.common import (
     Annotations,
     DnsLabel,
@@ -17,8 +19,6 @@ from manifold.models.common import (
     Strict,
     Toleration,
 )
-from manifold.paths import parse_json_pointer
-from manifold.targets.registry import PlatformName
 
 DEFAULT_NAMESPACE_TEMPLATE = "{{ project }}-{{ environment }}"
 

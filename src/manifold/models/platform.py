@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
+from manifold.core.platform_names import PlatformName
 from manifold.models.accelerators import AcceleratorClass
 from manifold.models.capacity import Capacity
 from manifold.models.common import (
@@ -25,7 +26,6 @@ from manifold.models.common import (
 )
 from manifold.models.project import Model
 from manifold.models.runtimes import SharedServingRuntime, SharedTrainingRuntime
-from manifold.targets.registry import PlatformName
 
 
 class PlatformMetadata(Strict):

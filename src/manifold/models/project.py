@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
+from manifold.core.platform_names import PlatformName
 from manifold.models.benchmarks import Benchmark
 from manifold.models.common import (
     INT32_MAX,
@@ -37,7 +38,6 @@ from manifold.models.runtimes import (
 from manifold.models.storage import STORAGE_URI, ModelStorage
 from manifold.models.substratus import SubstratusModel, SubstratusWorkload
 from manifold.models.workload import Component, Router
-from manifold.targets.registry import PlatformName
 
 
 class ProjectMetadata(Strict):

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold import overlay
-from manifold.expand import ProjectInstance
+from manifold.compile import overlay
+from manifold.compile.instances import ProjectInstance
 from manifold.models.common import Resources
 from manifold.targets import kubernetes as k8s
 

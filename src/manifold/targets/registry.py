@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import functools
 import importlib
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, get_args
+
+from manifold.core.platform_names import PlatformName
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from manifold.targets.base import Target
-
-PlatformName = Literal["ome", "runai", "substratus"]
 
 _MODULES: dict[str, str] = {
     "ome": "manifold.targets.ome",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from manifold import yamlio
+from manifold.core import yaml as yamlio
 from manifold.gitops.location import repository_prefix
 from tests.conftest import git, run_cli
 

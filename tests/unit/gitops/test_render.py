@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from manifold import yamlio
+from manifold.core import yaml as yamlio
 from manifold.gitops.render import _only
 from tests.conftest import run_cli
 

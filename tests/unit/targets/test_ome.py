@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.expand import ProjectInstance
+from manifold.compile.instances import ProjectInstance
 from manifold.targets.registry import get_target
 from tests.unit.helpers import lone_catalog, project_instance
 

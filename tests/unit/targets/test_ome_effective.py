@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from manifold.effective import Objects, RenderedObject
+from manifold.targets.effective import Objects, RenderedObject
 from manifold.targets.ome.effective import workloads
 
 GPU = "nvidia.com/gpu"

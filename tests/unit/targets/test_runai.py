@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from manifold.catalog import Catalog
-from manifold.decode import decode
-from manifold.expand import ProjectInstance
-from manifold.finalize import finalize
-from manifold.platforms import PlatformFile, expand_platform
+from manifold.compile.catalog import Catalog
+from manifold.compile.finalize import finalize
+from manifold.compile.instances import PlatformFile, ProjectInstance
+from manifold.compile.platform_files import expand_platform
+from manifold.inputs.decode import decode
 from manifold.targets.registry import get_target
 from tests.unit import helpers
 from tests.unit.helpers import lone_catalog, project_instance

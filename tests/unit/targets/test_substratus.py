@@ -8,15 +8,16 @@ from typing import Any
 
 import pytest
 
-from manifold.catalog import Catalog
-from manifold.decode import decode
-from manifold.diagnostics import Problem
-from manifold.expand import ProjectInstance, expand
+from manifold.compile.catalog import Catalog
+from manifold.compile.expand import expand
+from manifold.compile.instances import PlatformFile, ProjectInstance
+from manifold.compile.platform_files import expand_platform
+from manifold.core.diagnostics import Problem
+from manifold.inputs.decode import decode
 from manifold.models.common import EnvFromSecret, EnvValue, EnvVar, Resources, SecretKeyRef
-from manifold.platforms import PlatformFile, expand_platform
 from manifold.targets.registry import get_target
 from manifold.targets.substratus import convert
-from manifold.targets.substratus.early import parameter_count
+from manifold.targets.substratus.v0_3 import parameter_count
 from tests.unit import helpers
 from tests.unit.helpers import env_text, environments, project_file
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from manifold.catalog import Catalog
-from manifold.diagnostics import Problem
-from manifold.environments import ResolvedEnvironment
-from manifold.expand import ProjectInstance
-from manifold.platforms import PlatformInstance
-from manifold.schemagen import typed_dict_schema
-from manifold.targets.base import Manifest, OutputKind
+from manifold.compile.catalog import Catalog
+from manifold.compile.instances import PlatformInstance, ProjectInstance
+from manifold.core.diagnostics import Problem
+from manifold.core.manifest import Manifest, OutputKind
+from manifold.inputs.resolved import ResolvedEnvironment
+from manifold.schemas.generate import typed_dict_schema
 from manifold.targets.ome import checks, kinds, kinds_jobs, kinds_platform, platform, render
 from manifold.targets.ome.objects import CLUSTER_SCOPED
 from manifold.targets.ome.settings import DEFAULT, OmeSettings, level_lacks

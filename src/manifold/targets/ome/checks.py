@@ -8,19 +8,18 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from manifold.catalog import (
+from manifold.compile.catalog import (
     Catalog,
     Found,
     find_model,
     find_serving_runtime,
 )
-from manifold.diagnostics import Problem
-from manifold.expand import ProjectInstance
+from manifold.compile.instances import PlatformInstance, ProjectInstance
+from manifold.core.diagnostics import Problem
+from manifold.core.jsonpath import JsonPath
 from manifold.models.benchmarks import Benchmark, ServiceTarget
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import RuntimeRef, ServingRuntime
-from manifold.paths import JsonPath
-from manifold.platforms import PlatformInstance
 from manifold.targets.ome.components import component
 from manifold.targets.ome.conflicts import (
     conflicts_with_installed,

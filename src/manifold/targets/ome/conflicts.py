@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from manifold.diagnostics import Problem
+from manifold.core.diagnostics import Problem
+from manifold.core.jsonpath import JsonPath
 from manifold.models.runtimes import FormatRequirement, ServingRuntime, SupportedFormat
-from manifold.paths import JsonPath
 
 
 def _requirements_equal(left: FormatRequirement, right: FormatRequirement) -> bool:

@@ -27,7 +27,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from manifold.effective import (
+from manifold.compile.provenance import Named
+from manifold.core.jsonpath import JsonPath
+from manifold.targets.effective import (
     EffectiveWorkload,
     Fields,
     InputHint,
@@ -41,8 +43,6 @@ from manifold.effective import (
     overlay,
     pod_fields,
 )
-from manifold.paths import JsonPath
-from manifold.provenance import Named
 from manifold.targets.ome.effective_jobs import benchmarks
 
 PLATFORM = "ome"

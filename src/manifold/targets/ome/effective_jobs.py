@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.effective import (
+from manifold.compile.provenance import Named
+from manifold.core.jsonpath import JsonPath
+from manifold.targets.effective import (
     EffectiveWorkload,
     Fields,
     InputHint,
@@ -26,8 +28,6 @@ from manifold.effective import (
     overlay,
     pod_fields,
 )
-from manifold.paths import JsonPath
-from manifold.provenance import Named
 
 _DEFAULT_TOLERATION = {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
 _FROM_CONFIG = frozenset({"image", "requests.cpu", "requests.memory"})

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.catalog import Catalog, find_model, find_training_runtime
-from manifold.expand import ProjectInstance
+from manifold.compile.catalog import Catalog, find_model, find_training_runtime
+from manifold.compile.instances import ProjectInstance
+from manifold.core.manifest import Manifest
 from manifold.models.benchmarks import Benchmark, ServiceTarget
 from manifold.models.lifecycle import (
     Dataset,
@@ -18,7 +19,6 @@ from manifold.models.lifecycle import (
 from manifold.models.pipelines import Pipeline
 from manifold.models.storage import StorageLocation
 from manifold.targets import kubernetes as k8s
-from manifold.targets.base import Manifest
 from manifold.targets.ome import kinds_jobs as kinds
 from manifold.targets.ome.kinds import Storage as OmeStorage
 from manifold.targets.ome.objects import job_storage, manifest, ome_object, storage

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.expand import ProjectInstance
+from manifold.compile.instances import ProjectInstance
+from manifold.core.jsonpath import JsonPath
+from manifold.core.manifest import Manifest
 from manifold.models.storage import ModelStorage
-from manifold.paths import JsonPath
-from manifold.targets.base import Manifest
 from manifold.targets.ome import kinds
 
 CLUSTER_SCOPED = frozenset(

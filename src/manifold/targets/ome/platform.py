@@ -8,12 +8,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from manifold.compile.instances import PlatformInstance
+from manifold.core.jsonpath import JsonPath
+from manifold.core.manifest import Manifest
 from manifold.models.capacity import ClusterShape
 from manifold.models.platform import Reference
-from manifold.paths import JsonPath
-from manifold.platforms import PlatformInstance
 from manifold.targets import kubernetes as k8s
-from manifold.targets.base import Manifest
 from manifold.targets.ome import kinds_platform as kinds
 from manifold.targets.ome.kinds_jobs import ObjectReference
 from manifold.targets.ome.objects import CLUSTER_SCOPED, ome_object

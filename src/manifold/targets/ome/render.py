@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.catalog import Catalog, find_model, find_serving_runtime
-from manifold.expand import ProjectInstance
+from manifold.compile.catalog import Catalog, find_model, find_serving_runtime
+from manifold.compile.instances import ProjectInstance
+from manifold.core.jsonpath import JsonPath
+from manifold.core.manifest import Manifest
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import RuntimeRef
-from manifold.paths import JsonPath
 from manifold.targets import kubernetes as k8s
-from manifold.targets.base import Manifest
 from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.ome import jobs, kinds
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME, component, router, uses_keda

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from manifold.diagnostics import Problem
+from manifold.core.diagnostics import Problem
+from manifold.core.jsonpath import JsonPath
 from manifold.models.project import InlineRuntime, Service
 from manifold.models.runtimes import ServingRuntime
-from manifold.paths import JsonPath
 
 HINT = (
     "give the service's router an image (router: {image: ...}), or use a runtime whose "

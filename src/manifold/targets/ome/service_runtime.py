@@ -3,8 +3,8 @@ one it names, the inline one it defines, or the one auto-selected for its model.
 
 from __future__ import annotations
 
-from manifold.catalog import Catalog, find_model, find_serving_runtime, project_runtimes
-from manifold.expand import ProjectInstance
+from manifold.compile.catalog import Catalog, find_model, find_serving_runtime, project_runtimes
+from manifold.compile.instances import ProjectInstance
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import ServingRuntime
 from manifold.targets.ome.components import component

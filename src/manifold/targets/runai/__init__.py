@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from manifold.catalog import Catalog
-from manifold.diagnostics import Problem
-from manifold.environments import ResolvedEnvironment
-from manifold.expand import ProjectInstance
-from manifold.platforms import PlatformInstance
-from manifold.targets.base import Manifest, OutputKind
+from manifold.compile.catalog import Catalog
+from manifold.compile.instances import PlatformInstance, ProjectInstance
+from manifold.core.diagnostics import Problem
+from manifold.core.manifest import Manifest, OutputKind
+from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.targets.runai import checks, render
 from manifold.targets.runai.form import FORM
 

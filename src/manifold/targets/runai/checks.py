@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from manifold.catalog import Catalog, find_model
-from manifold.diagnostics import Problem
-from manifold.expand import ProjectInstance
+from manifold.compile.catalog import Catalog, find_model
+from manifold.compile.instances import PlatformInstance, ProjectInstance
+from manifold.core.diagnostics import Problem
+from manifold.core.jsonpath import JsonPath
 from manifold.models.project import Model
-from manifold.paths import JsonPath
-from manifold.platforms import PlatformInstance
 from manifold.targets.runai.render import PASSED_THROUGH, request, settings_of
 
 PROJECT_FIELDS = ("platform", "models", "services", "runtimes")

@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from manifold.effective import (
+from manifold.compile.provenance import Named
+from manifold.core.jsonpath import JsonPath
+from manifold.targets.effective import (
     EffectiveWorkload,
     Fields,
     InputHint,
@@ -25,8 +27,6 @@ from manifold.effective import (
     Source,
     Value,
 )
-from manifold.paths import JsonPath
-from manifold.provenance import Named
 
 PLATFORM = "runai"
 _COMPUTE = {

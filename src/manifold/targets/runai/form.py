@@ -1,7 +1,7 @@
 """How manifold reads and completes an `InferenceCreationRequest`: a body with no apiVersion,
 kind or metadata, whose labels and annotations are lists of {name, value} under `spec`.
 
-Its schema has one variant per Run:ai API level (`manifold.schemagen.variants_schema`), each
+Its schema has one variant per Run:ai API level (`manifold.schemas.generate.variants_schema`), each
 request checked against its environment's: so an environment patch cannot add a field the
 control plane's version lacks, any more than a project can.
 """
@@ -12,8 +12,8 @@ import copy
 import functools
 from typing import Any
 
-from manifold.schemagen import typed_dict_schema, variants_schema
-from manifold.targets.base import OutputKind
+from manifold.core.manifest import OutputKind
+from manifold.schemas.generate import typed_dict_schema, variants_schema
 from manifold.targets.runai import kinds, rules
 
 PLATFORM = "runai"

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.diagnostics import Problem
+from manifold.core.diagnostics import Problem
+from manifold.core.jsonpath import JsonPath
 from manifold.models.runai import Access, RunaiWorkload
-from manifold.paths import JsonPath
 from manifold.targets.runai import kinds
 
 LEVEL_2_24 = "2.24"

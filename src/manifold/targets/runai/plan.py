@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manifold.diagnostics import Diagnostic
-from manifold.errors import ManifoldError
-from manifold.finalize import ENVIRONMENT_LABEL, MANAGED_BY
+from manifold.compile.finalize import ENVIRONMENT_LABEL, MANAGED_BY
+from manifold.core.diagnostics import Diagnostic
+from manifold.core.errors import ManifoldError
+from manifold.core.wording import counted
 from manifold.targets.runai import kinds
 from manifold.targets.runai.client import ApiError, RunaiClient
 from manifold.targets.runai.form import name_values
 from manifold.targets.runai.settings import NEWEST, RunaiSettings
 from manifold.targets.runai.state import Entry, State
-from manifold.wording import counted
 
 
 class AuthenticationFailed(ManifoldError):

@@ -25,14 +25,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from manifold import pipeline
-from manifold.diagnostics import Diagnostic, Diagnostics
-from manifold.errors import ManifoldError, ProblemsFound, UsageProblem
-from manifold.header import REQUEST_INDEX, indexed_files, is_generated
-from manifold.layout import requests_dir
-from manifold.options import RunaiApplyOptions
-from manifold.outcome import Outcome
-from manifold.schemastore import DEFAULT_KUBERNETES_VERSION, SchemaStore
+from manifold.compile.layout import requests_dir
+from manifold.core.diagnostics import Diagnostic, Diagnostics
+from manifold.core.errors import ManifoldError, ProblemsFound, UsageProblem
+from manifold.core.options import RunaiApplyOptions
+from manifold.core.outcome import Outcome
+from manifold.output.header import REQUEST_INDEX, indexed_files, is_generated
+from manifold.output.writer import RENDERED_DIR, WORK_DIR
+from manifold.pipeline import commands as pipeline
+from manifold.schemas.store import DEFAULT_KUBERNETES_VERSION, SchemaStore
 from manifold.targets.runai.client import ApiError, RetryPolicy, RunaiClient
 from manifold.targets.runai.form import FORM, PLATFORM
 from manifold.targets.runai.plan import (
@@ -47,7 +48,6 @@ from manifold.targets.runai.plan import (
 )
 from manifold.targets.runai.settings import RunaiSettings
 from manifold.targets.runai.state import Entry, State, load, locked, save, workload_key
-from manifold.writer import RENDERED_DIR, WORK_DIR
 
 RETRY = RetryPolicy()
 POLL_INTERVAL = 2.0

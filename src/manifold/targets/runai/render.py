@@ -22,17 +22,17 @@ from typing import Any, cast
 
 from pydantic.alias_generators import to_camel
 
-from manifold.catalog import Catalog, find_model, find_serving_runtime
-from manifold.diagnostics import Problem
-from manifold.expand import ProjectInstance
-from manifold.modelcheck import did_you_mean
+from manifold.compile.catalog import Catalog, find_model, find_serving_runtime
+from manifold.compile.instances import ProjectInstance
+from manifold.core.diagnostics import Problem
+from manifold.core.jsonpath import JsonPath
+from manifold.core.manifest import Manifest
+from manifold.core.modelcheck import did_you_mean
 from manifold.models.common import EnvVar, Resources
 from manifold.models.platform import GpuType
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.workload import Component, ContainerPort
-from manifold.paths import JsonPath
 from manifold.targets import kubernetes as k8s
-from manifold.targets.base import Manifest
 from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.runai import kinds
 from manifold.targets.runai.form import FORM, PLATFORM

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from manifold.diagnostics import Problem
+from manifold.core.diagnostics import Problem
 
 VARIABLE_SOURCES = ("value", "secret", "configMap", "podFieldRef", "userCredential")
 SCALE_TO_ZERO_METRICS = ("throughput", "concurrency")

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manifold import workdir
-from manifold.errors import OutputProblem, ProblemsFound
-from manifold.layout import canonical_json
+from manifold.compile.layout import canonical_json
+from manifold.core.errors import OutputProblem, ProblemsFound
+from manifold.reuse import workdir
 
 FORMAT = 1
 

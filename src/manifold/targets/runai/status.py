@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from manifold.diagnostics import Diagnostic, Severity
-from manifold.options import RunaiStatusOptions
-from manifold.outcome import Outcome
+from manifold.core.diagnostics import Diagnostic, Severity
+from manifold.core.options import RunaiStatusOptions
+from manifold.core.outcome import Outcome
 from manifold.targets.runai.client import ApiError
 from manifold.targets.runai.plan import Context, compare, is_gone, stop_on_authentication
 from manifold.targets.runai.reconcile import desired_requests, open_context

@@ -4,7 +4,7 @@ v0.10, upstream's last (the default); v0.3, which seed 001 documents; or v0.4.0,
 manifold knows only the ModelServer.
 
 The levels keep the group, version and the names Dataset, Model, ModelServer and Notebook
-while writing them differently: their schemas are `manifold.schemagen.variants_schema`s, and
+while writing them differently: their schemas are `manifold.schemas.generate.variants_schema`s, and
 each object names its level (`Manifest.schema_variant`) so that it is checked against that
 level alone.
 """
@@ -15,13 +15,12 @@ import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from manifold.catalog import Catalog
-from manifold.diagnostics import Problem
-from manifold.environments import ResolvedEnvironment
-from manifold.expand import ProjectInstance
-from manifold.platforms import PlatformInstance
-from manifold.schemagen import typed_dict_schema, variants_schema
-from manifold.targets.base import Manifest, OutputKind
+from manifold.compile.catalog import Catalog
+from manifold.compile.instances import PlatformInstance, ProjectInstance
+from manifold.core.diagnostics import Problem
+from manifold.core.manifest import Manifest, OutputKind
+from manifold.inputs.resolved import ResolvedEnvironment
+from manifold.schemas.generate import typed_dict_schema, variants_schema
 from manifold.targets.substratus import kinds, kinds_v03, kinds_v040, platform, render
 
 LEVELS: dict[str, dict[str, Any]] = {

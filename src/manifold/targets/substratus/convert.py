@@ -14,10 +14,10 @@ from typing import Any, cast
 
 from pydantic import BaseModel
 
-from manifold.diagnostics import Problem
+from manifold.core.diagnostics import Problem
+from manifold.core.jsonpath import JsonPath
 from manifold.models.common import EnvFromSecret, EnvValue, EnvVar, Resources
 from manifold.models.substratus import Build
-from manifold.paths import JsonPath
 from manifold.targets.substratus import kinds
 
 GIBIBYTE = Decimal(2**30)

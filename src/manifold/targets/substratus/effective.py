@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from manifold.effective import (
+from manifold.compile.provenance import Named
+from manifold.core.jsonpath import JsonPath
+from manifold.targets.effective import (
     EffectiveWorkload,
     Fields,
     InputHint,
@@ -23,8 +25,6 @@ from manifold.effective import (
     Source,
     Value,
 )
-from manifold.paths import JsonPath
-from manifold.provenance import Named
 
 PLATFORM = "substratus"
 _WORKLOADS = {"server": "service", "training": "fine-tune", "notebook": "notebook"}

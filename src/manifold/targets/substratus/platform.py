@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.catalog import Catalog
-from manifold.diagnostics import Problem
-from manifold.platforms import PlatformInstance
+from manifold.compile.catalog import Catalog
+from manifold.compile.instances import PlatformInstance
+from manifold.core.diagnostics import Problem
+from manifold.targets.substratus.context import Context
 from manifold.targets.substratus.convert import unexpressed
 from manifold.targets.substratus.kinds import GPU_TYPES
-from manifold.targets.substratus.render import MODEL_FIELDS, Context
+from manifold.targets.substratus.render import MODEL_FIELDS, context_of
 
 UNSUPPORTED = {
     ("servingRuntimes",): "serving runtimes (a server runs its own image)",
@@ -28,7 +29,7 @@ UNSUPPORTED = {
 
 
 def platform(instance: PlatformInstance, catalog: Catalog) -> Context:
-    context = Context.of(instance, catalog)
+    context = context_of(instance, catalog)
     problems = context.problems
     for path, concept in UNSUPPORTED.items():
         node: Any = instance.data

@@ -4,7 +4,7 @@ what Substratus cannot say.
 Datasets become Datasets; models and trained fine-tunes become Models (a fine-tune names
 its base model and dataset); services become Servers (ModelServers at v0.3), serving their
 model or the one fine-tune they adapt it with; notebooks become Notebooks. What the level
-writes differently is in `current` (v0.10) and `early` (v0.3); the rules that hold at every
+writes differently is in `v0_10`, `v0_3` and `v0_4`; the rules that hold at every
 level are here. Checking and rendering are one pass: `check` keeps its problems, `render`
 (called only when there are none) its objects.
 """
@@ -12,21 +12,16 @@ level are here. Checking and rendering are one pass: `check` keeps its problems,
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, Protocol
 
-from manifold.catalog import Catalog, find_model
-from manifold.diagnostics import Problem
-from manifold.environments import ResolvedEnvironment
-from manifold.expand import ProjectInstance
-from manifold.models.lifecycle import Dataset, FineTune, Notebook, Training
+from manifold.compile.catalog import Catalog, find_model
+from manifold.compile.instances import PlatformInstance, ProjectInstance
+from manifold.core.diagnostics import Problem
+from manifold.core.jsonpath import JsonPath
+from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.models.project import InlineRuntime, Model, Service
-from manifold.paths import JsonPath
-from manifold.platforms import PlatformInstance
-from manifold.targets.base import Manifest
-from manifold.targets.substratus import current, early, legacy
+from manifold.targets.substratus import v0_3, v0_4, v0_10
+from manifold.targets.substratus.context import Context, Level
 from manifold.targets.substratus.convert import cannot, unexpressed
-from manifold.targets.substratus.kinds import API_VERSION
 from manifold.targets.substratus.settings import DEFAULT, SubstratusSettings
 
 MODEL_FIELDS = (
@@ -73,82 +68,26 @@ UNSUPPORTED_PROJECT_PARTS = {
 }
 
 
-class Level(Protocol):
-    """What the module of an API level provides (`current`, `early`, `legacy`)."""
-
-    @property
-    def SERVER_KIND(self) -> str: ...  # noqa: N802 - the modules' constants
-    @property
-    def SERVICE_FIELDS(self) -> tuple[str, ...]: ...  # noqa: N802
-    @property
-    def NOTEBOOK_FIELDS(self) -> tuple[str, ...]: ...  # noqa: N802
-
-    def dataset(self, item: Dataset, at: JsonPath, context: Context) -> dict[str, Any]: ...
-    def model(self, item: Model, at: JsonPath, context: Context) -> dict[str, Any]: ...
-    def fine_tune(
-        self, item: FineTune, training: Training, at: JsonPath, context: Context
-    ) -> dict[str, Any]: ...
-    def server(
-        self, service: Service, served: str, at: JsonPath, context: Context
-    ) -> dict[str, Any]: ...
-    def notebook(self, item: Notebook, at: JsonPath, context: Context) -> dict[str, Any]: ...
-
-
-LEVEL_MODULES: dict[str, Level] = {"v0.3": early, "v0.4.0": legacy, "v0.10": current}
+LEVEL_MODULES: dict[str, Level] = {"v0.3": v0_3, "v0.4.0": v0_4, "v0.10": v0_10}
 
 
 def settings_of(environment: ResolvedEnvironment) -> SubstratusSettings:
     return environment.settings("substratus", SubstratusSettings) or DEFAULT
 
 
-@dataclass
-class Context:
-    """What rendering one project or platform file in one environment needs and finds."""
-
-    settings: SubstratusSettings
-    catalog: Catalog
-    namespace: str
-    owner: str
-    sources: tuple[str, ...]
-    project: ProjectInstance | None = None
-    problems: list[Problem] = field(default_factory=list)
-    manifests: list[Manifest] = field(default_factory=list)
-
-    @classmethod
-    def of(
-        cls,
-        owner: ProjectInstance | PlatformInstance,
-        catalog: Catalog,
-        project: ProjectInstance | None = None,
-    ) -> Context:
-        settings = settings_of(owner.environment)
-        return cls(settings, catalog, owner.namespace, owner.name, owner.sources, project)
-
-    @property
-    def level(self) -> Level:
-        """The module that writes the specs of the environment's API level."""
-        return LEVEL_MODULES[self.settings.api_level]
-
-    def add(self, kind: str, name: str, spec: Any, component: str, at: JsonPath) -> None:
-        metadata: dict[str, Any] = {"name": name}
-        if self.project is None:  # the platform file's: into its namespace
-            metadata["namespace"] = self.namespace
-        body = {"apiVersion": API_VERSION, "kind": kind, "metadata": metadata, "spec": spec}
-        self.manifests.append(
-            Manifest(
-                body,
-                True,
-                self.owner,
-                self.sources,
-                component,
-                at,
-                schema_variant=self.settings.api_level,
-            )
-        )
+def context_of(
+    owner: ProjectInstance | PlatformInstance,
+    catalog: Catalog,
+    project: ProjectInstance | None = None,
+) -> Context:
+    """An empty context for rendering `owner` at its environment's API level."""
+    settings = settings_of(owner.environment)
+    level = LEVEL_MODULES[settings.api_level]
+    return Context(settings, catalog, owner.namespace, owner.name, owner.sources, level, project)
 
 
 def project(instance: ProjectInstance, catalog: Catalog) -> Context:
-    context = Context.of(instance, catalog, instance)
+    context = context_of(instance, catalog, instance)
     for part, concept in UNSUPPORTED_PROJECT_PARTS.items():
         for index, item in enumerate(getattr(instance.spec, part)):
             context.problems.append(

@@ -1,0 +1,41 @@
+"""`manifold render` and `manifold check` as the CLI runs them: answered from the record of
+the last run when nothing they depend on changed (`manifold.reuse.fastpath`), else by the
+pipeline, whose outcome is then recorded. The pipeline is imported only when it is needed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from manifold.core.options import CheckOptions, RenderOptions
+from manifold.core.outcome import Outcome
+from manifold.reuse.fastpath import inputs_digest, remember, unchanged
+
+if TYPE_CHECKING:
+    from manifold.pipeline.commands import Progress
+
+
+def render(
+    options: RenderOptions, on_wait: Callable[[str], None], progress: Progress | None
+) -> Outcome:
+    """`manifold render`, answered from the record when nothing changed."""
+    digest = inputs_digest(options.root, "render", options.environments)
+    if (outcome := unchanged(options.root, "render", digest)) is not None:
+        return outcome
+    from manifold.pipeline import commands as pipeline
+
+    outcome = pipeline.render(options, on_wait, progress)
+    remember(options.root, "render", digest, outcome)
+    return outcome
+
+
+def check(options: CheckOptions, progress: Progress | None) -> Outcome:
+    """`manifold check`, answered from the record when nothing changed since it last passed."""
+    digest = inputs_digest(options.root, "check")
+    if (outcome := unchanged(options.root, "check", digest)) is not None:
+        return outcome
+    from manifold.pipeline import commands as pipeline
+
+    outcome = pipeline.check(options, progress)
+    remember(options.root, "check", digest, outcome)
+    return outcome

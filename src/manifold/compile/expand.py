@@ -1,0 +1,152 @@
+"""Stage 4: a project in an environment -> `ProjectInstance`, every overlay layer applied.
+
+Layers, weakest first:
+  1. the target platform's defaults for services;
+  2. `spec.defaults.services` of each environment in the chain, root first;
+  3. the project's own spec;
+  4. the project's `spec.environments.<env>` override for each environment in the chain, root
+     first (prod extends staging: the staging override applies in prod too, then prod's).
+Environment patches act later, on rendered objects (`manifold.compile.patches`).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from typing import Any
+
+from manifold.compile import overlay, templating
+from manifold.compile.instances import ProjectFile, ProjectInstance
+from manifold.compile.provenance import Layer, traced_diagnostic
+from manifold.core import modelcheck
+from manifold.core.diagnostics import Diagnostic, Problem
+from manifold.inputs.decode import problem_diagnostic
+from manifold.inputs.resolved import ResolvedEnvironment
+from manifold.inputs.sources import Document
+from manifold.models.common import dns_label
+from manifold.models.project import Project, ProjectSpec
+from manifold.targets.registry import get_target
+
+
+def includes(environment: ResolvedEnvironment, project_name: str) -> bool:
+    selection = environment.spec.projects
+    include = selection.include if selection else ["*"]
+    exclude = selection.exclude if selection else []
+    return any(fnmatch.fnmatchcase(project_name, p) for p in include) and not any(
+        fnmatch.fnmatchcase(project_name, p) for p in exclude
+    )
+
+
+def includes_platform_file(environment: ResolvedEnvironment, name: str) -> bool:
+    """Whether the platform file `name` is rendered into the environment (`platformFiles`)."""
+    selection = environment.spec.platform_files
+    include = selection.include if selection else ["*"]
+    exclude = selection.exclude if selection else []
+    return any(fnmatch.fnmatchcase(name, p) for p in include) and not any(
+        fnmatch.fnmatchcase(name, p) for p in exclude
+    )
+
+
+def expand(
+    file: ProjectFile, environment: ResolvedEnvironment
+) -> tuple[ProjectInstance | None, list[Diagnostic]]:
+    target = get_target(file.project.spec.platform)
+    own = Layer(
+        {k: v for k, v in file.raw_spec.items() if k != "environments"},
+        file.document,
+        base=("spec",),
+    )
+    overrides = override_layers(file.document, file.raw_spec, environment)
+    names = _service_names(overlay.merge_all([own.data, *(o.data for o in overrides)]))
+    defaults = (
+        _service_defaults_layer(dict(target.service_defaults), names, None),
+        *(
+            _service_defaults_layer(_env_service_defaults(link.raw_spec), names, link.document)
+            for link in environment.chain
+        ),
+    )
+    layers = (*defaults, own, *overrides)
+    merged = overlay.merge_all([layer.data for layer in layers])
+    spec, problems = modelcheck.validate(ProjectSpec, merged)
+    diagnostics = [traced_diagnostic(layers, merged, problem) for problem in problems]
+
+    namespace, namespace_problem = _namespace(file.project, environment)
+    if namespace_problem is not None:
+        link = _namespace_source(environment)
+        diagnostics.append(
+            problem_diagnostic(
+                link,
+                Problem(
+                    ("spec", "namespace"),
+                    f"namespace for project {file.name!r}: {namespace_problem.message}",
+                    hint=namespace_problem.hint,
+                ),
+            )
+        )
+    if spec is None or namespace is None:
+        return None, diagnostics
+    sources = (file.document.path, *environment.source_paths)
+    instance = ProjectInstance(file.project, environment, namespace, spec, merged, layers, sources)
+    return instance, diagnostics
+
+
+def override_layers(
+    document: Document, raw_spec: dict[str, Any], environment: ResolvedEnvironment
+) -> tuple[Layer, ...]:
+    """A file's `spec.environments.<env>` overrides that apply in `environment`, root first."""
+    overrides = raw_spec.get("environments")
+    if not isinstance(overrides, dict):
+        return ()
+    return tuple(
+        Layer(override, document, base=("spec", "environments", link.name))
+        for link in environment.chain
+        if isinstance(override := overrides.get(link.name), dict)
+    )
+
+
+def _service_names(spec: dict[str, Any]) -> list[str]:
+    services = spec.get("services")
+    if not isinstance(services, list):
+        return []
+    names = [s["name"] for s in services if isinstance(s, dict) and isinstance(s.get("name"), str)]
+    return list(dict.fromkeys(names))
+
+
+def _env_service_defaults(raw_spec: dict[str, Any]) -> dict[str, Any]:
+    defaults = raw_spec.get("defaults")
+    services = defaults.get("services") if isinstance(defaults, dict) else None
+    return services if isinstance(services, dict) else {}
+
+
+def _service_defaults_layer(
+    defaults: dict[str, Any], names: list[str], document: Document | None
+) -> Layer:
+    data = {"services": [{**defaults, "name": name} for name in names]} if defaults else {}
+    return Layer(data, document, base=("spec", "defaults", "services"), skip=2)
+
+
+def _namespace(
+    project: Project, environment: ResolvedEnvironment
+) -> tuple[str | None, templating.TemplateProblem | None]:
+    variables = {
+        "project": project.name,
+        "environment": environment.name,
+        "team": project.metadata.team,
+    }
+    try:
+        namespace = templating.render(environment.namespace_template, variables)
+    except templating.TemplateProblem as error:
+        return None, error
+    try:
+        return dns_label(namespace), None
+    except ValueError as error:
+        return None, templating.TemplateProblem(
+            f"the template gives an unusable namespace: {error}"
+        )
+
+
+def _namespace_source(environment: ResolvedEnvironment) -> Document:
+    """The file of the chain that set the namespace template (the nearest one that sets it)."""
+    for link in reversed(environment.chain):
+        if "namespace" in link.raw_spec:
+            return link.document
+    return environment.chain[-1].document

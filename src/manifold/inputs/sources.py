@@ -1,0 +1,155 @@
+"""Stage 1: find and read the input files of a repository (projects/, environments/,
+platform/) into `Document`s.
+
+A `Document` is one YAML file as plain data, plus a way back from a path inside that data to
+the line and column it came from.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from manifold.core import yaml as yamlio
+from manifold.core.diagnostics import Diagnostic, Position
+from manifold.core.jsonpath import JsonPath
+from manifold.inputs.filebytes import MAX_FILE_BYTES, read_bytes
+
+"""Largest input file accepted. Hand-written project files are a few kilobytes."""
+
+PROJECTS_DIR = "projects"
+ENVIRONMENTS_DIR = "environments"
+PLATFORM_DIR = "platform"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, eq=False)
+class Document:
+    path: str
+    """Path relative to the repository root, with forward slashes."""
+    text: str
+    data: Any
+
+    @functools.cached_property
+    def _positions(self) -> yamlio.PositionIndex:
+        # Parsed again only when a diagnostic needs a position: most files never are.
+        return yamlio.PositionIndex(self.text)
+
+    def locate(self, path: JsonPath, *, key: bool = False) -> Position:
+        return self._positions.locate(path, key=key)
+
+
+def discover(root: Path, folder: str) -> list[str]:
+    """Repository-relative paths of the YAML files under `folder`, in a stable order.
+
+    Links and special files with a YAML name are listed too, so that `read_document` can say
+    why they are refused instead of a project silently disappearing.
+    """
+    base = root / folder
+    if not base.is_dir():
+        return []
+    found = [
+        path.relative_to(root).as_posix()
+        for path in base.rglob("*")
+        if path.suffix in YAML_SUFFIXES
+        and (path.is_symlink() or not path.is_dir())
+        and not any(part.startswith(".") for part in path.relative_to(base).parts)
+    ]
+    return sorted(found)
+
+
+def read_document(root: Path, relative: str) -> Document | Diagnostic:
+    """Read and parse one input file; a Diagnostic says why it could not be."""
+    read = read_bytes(root, relative)
+    if isinstance(read, Diagnostic):
+        return read
+    return parse_document(relative, read)
+
+
+def parse_document(relative: str, raw: bytes) -> Document | Diagnostic:
+    problem = _encoding_problem(raw)
+    if problem is not None:
+        message, position = problem
+        return Diagnostic(message, file=relative, position=position)
+    text = raw.decode("utf-8")
+    confusing = _CONFUSING.search(text)
+    if confusing is not None:
+        character = confusing.group()
+        return Diagnostic(
+            f"the invisible character U+{ord(character):04X} ({_CONFUSING_NAMES[character]}) "
+            "can make the file read differently from what it does; remove it",
+            file=relative,
+            position=yamlio.position_at(text, confusing.start()),
+        )
+    try:
+        data = yamlio.load_one(text)
+    except yamlio.YamlError as error:
+        return Diagnostic(
+            error.message, file=relative, position=error.position, path=error.path, hint=error.hint
+        )
+    return Document(relative, text, data)
+
+
+_BYTE_ORDER_MARKS = (
+    (b"\xef\xbb\xbf", "UTF-8"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def _encoding_problem(raw: bytes) -> tuple[str, Position | None] | None:
+    """Why `raw` is not a UTF-8 text manifold reads, and where; None when it is."""
+    if len(raw) > MAX_FILE_BYTES:
+        return (
+            f"file is larger than {MAX_FILE_BYTES} bytes (1 MiB), the most manifold reads from "
+            "one input file: split it",
+            Position(1, 1),
+        )
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if raw.startswith(mark):
+            advice = "save it as UTF-8 without BOM" if encoding == "UTF-8" else "save it as UTF-8"
+            return f"file starts with a {encoding} byte order mark; {advice}", Position(1, 1)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return (
+            "file contains a NUL byte: it is binary or UTF-16/32 text; save it as UTF-8",
+            _byte_position(raw, nul),
+        )
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return (
+            f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x}); save it as UTF-8",
+            _byte_position(raw, error.start),
+        )
+    return None
+
+
+# Characters that show nothing, or move text around, in an editor or a pull request's diff:
+# YAML 1.1 line breaks that YAML 1.2 and editors do not treat as such, and the bidirectional
+# controls of "Trojan Source" attacks.
+_CONFUSING_NAMES = {
+    "\x85": "next line",
+    "\u2028": "line separator",
+    "\u2029": "paragraph separator",
+    **{
+        chr(code): "bidirectional control"
+        for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    },
+    "\u200e": "left-to-right mark",
+    "\u200f": "right-to-left mark",
+    "\u061c": "Arabic letter mark",
+}
+_CONFUSING = re.compile(f"[{''.join(_CONFUSING_NAMES)}]")
+
+
+def _byte_position(raw: bytes, offset: int) -> Position:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    line = raw.count(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return Position(line, column)

@@ -1,0 +1,393 @@
+"""Stage 10: the rendered files onto disk, all at once or not at all.
+
+The new rendered/ is prepared beside the old one, in `.manifold/shadow/` on the same file
+system, then the two directories are exchanged in one atomic `renameat2(RENAME_EXCHANGE)`
+call, so a reader or a killed process only ever sees the complete old tree or the complete
+new one. Where that call is missing (not Linux, or a file system without it) three renames
+are used, and a tree left parked by a crash is put back on the next run.
+
+The exchanged-out tree stays as the shadow for the next write, which brings it up to date
+by touching only the paths that differ (those this write changes, and those the last one
+did): the cost of a write follows the size of the change, not of the tree. The record of
+what was written (`treestate`) lets a run know the tree without reading it.
+
+A file is manifold's when it starts with manifold's header, or when an index of API
+requests that manifold wrote lists it (`header.split_ownership`: JSON has no comments). Files
+that are not manifold's are carried over untouched; manifold's files that are no longer
+produced disappear.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from manifold.core.errors import OutputProblem
+from manifold.reuse import treestate, workdir
+from manifold.reuse.treestate import KeptFile, TreeState, content_digest, digest
+
+RENDERED_DIR = "rendered"
+WORK_DIR = workdir.WORK_DIR
+SHADOW_DIR = "shadow"
+
+
+@dataclass(frozen=True)
+class Changes:
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+def read_tree(rendered: Path) -> TreeState:
+    """rendered/ as it is, reading only the files the record of the last write cannot vouch for."""
+    workdir.refuse_link(rendered, f"{RENDERED_DIR}/")
+    return treestate.scan(rendered, treestate.load_record(rendered.parent / WORK_DIR))
+
+
+def generated_files(rendered: Path) -> dict[str, bytes]:
+    """The contents of manifold's files under rendered/."""
+    return {path: (rendered / path).read_bytes() for path in read_tree(rendered).generated}
+
+
+def _in_scope(relative: str, scope: frozenset[str] | None) -> bool:
+    return scope is None or relative.split("/", 1)[0] in scope
+
+
+def diff_tree(
+    current: TreeState, wanted: Mapping[str, bytes | KeptFile], scope: frozenset[str] | None
+) -> Changes:
+    """What writing `wanted` changes, for the environments in `scope` (None: all)."""
+    existing = {p: d for p, d in current.generated.items() if _in_scope(p, scope)}
+    return Changes(
+        added=tuple(sorted(p for p in wanted if p not in existing)),
+        changed=tuple(
+            sorted(p for p in wanted if p in existing and existing[p] != content_digest(wanted[p]))
+        ),
+        removed=tuple(sorted(p for p in existing if p not in wanted)),
+    )
+
+
+def blocked_paths(current: TreeState, wanted: Mapping[str, bytes | KeptFile]) -> list[str]:
+    """Where manifold would write over what it did not write: a foreign file at a wanted
+    file's path or at one of its folders, or a foreign folder (one holding foreign files) at a
+    wanted file's path. Such things are never moved or removed: the user is asked to."""
+    if not current.foreign:
+        return []
+    foreign_folders = {path[:end] for path in current.foreign for end in _slashes(path)}
+    blocked = set()
+    for relative in wanted:
+        if relative in current.foreign or relative in foreign_folders:
+            blocked.add(relative)
+        blocked.update(
+            relative[:end] for end in _slashes(relative) if relative[:end] in current.foreign
+        )
+    return sorted(blocked)
+
+
+def _slashes(path: str) -> list[int]:
+    return [index for index, character in enumerate(path) if character == "/"]
+
+
+# --------------------------------------------------------------------------- locking
+
+
+@contextlib.contextmanager
+def repository_lock(root: Path, timeout: float, on_wait: Callable[[str], None]) -> Iterator[None]:
+    """One writer of rendered/ at a time, across processes."""
+    work = workdir.folder(root, create=True)
+    assert work is not None
+    lock = work / "lock"
+    try:
+        if os.path.lexists(lock) and not workdir.is_regular(lock):
+            _clear(lock)  # a link or folder planted in manifold's own folder: not followed
+        handle = open(lock, "a+", opener=_no_follow)  # noqa: SIM115 (closed below)
+    except OSError as error:
+        raise OutputProblem(
+            f"cannot open {WORK_DIR}/lock ({error.strerror}); manifold takes it to be the only "
+            f"run writing {RENDERED_DIR}/: make the checkout writable"
+        ) from error
+    with handle:
+        deadline = time.monotonic() + timeout
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    on_wait(f"waiting for another manifold run to finish writing ({holder})")
+                    told = True
+                if time.monotonic() >= deadline:
+                    raise OutputProblem(
+                        f"gave up after {timeout:.0f}s waiting for another manifold run to "
+                        f"release {WORK_DIR}/lock; run again when it has finished"
+                    ) from None
+                time.sleep(0.05)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_tree(
+    root: Path,
+    wanted: Mapping[str, bytes | KeptFile],
+    scope: frozenset[str] | None,
+    current: TreeState,
+) -> Changes:
+    """Replace manifold's files of `scope` under rendered/ by `wanted`; keep everything else."""
+    rendered = root / RENDERED_DIR
+    work = root / WORK_DIR
+    changes = diff_tree(current, wanted, scope)
+    record = current.record
+    if not changes:
+        if current.unverified:  # the tree is right, but the record is not: renew it
+            with contextlib.suppress(OSError):
+                _renew_record(work, rendered, current)
+        return changes
+    unsafe = sorted(relative for relative in wanted if not workdir.safe_relative(relative))
+    if unsafe:  # validation refuses such names first; this is the last line of defence
+        raise OutputProblem(f"refusing to write outside {RENDERED_DIR}/: {unsafe[0]!r}")
+    blocked = blocked_paths(current, wanted)
+    if blocked:
+        raise OutputProblem(
+            "manifold would overwrite files it did not write, or folders holding them: "
+            + ", ".join(f"{RENDERED_DIR}/{p}" for p in blocked)
+            + "; move them out of rendered/ or rename the objects"
+        )
+    kept = {
+        relative
+        for relative in (*current.foreign, *current.generated)
+        if relative not in wanted
+        and (relative in current.foreign or not _in_scope(relative, scope))
+    }
+    new_tree: dict[str, bytes | None] = dict.fromkeys(kept)  # None: link the current file
+    for relative, content in wanted.items():
+        if current.generated.get(relative) == content_digest(content):
+            new_tree[relative] = None
+        elif isinstance(content, KeptFile):
+            raise AssertionError(f"{relative} was to be kept, but it is not what was written")
+        else:
+            new_tree[relative] = content
+    differing = {*changes.added, *changes.changed, *changes.removed, *current.unverified}
+    try:
+        _replace(root, new_tree, differing | record.shadow_differs, fresh=not record.shadow_clean)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            recover(root)  # the three-rename exchange may have parked rendered/
+        raise OutputProblem(
+            f"could not write {_shown_path(error, root)}: {error.strerror or error}; "
+            f"{RENDERED_DIR}/ is as it was"
+        ) from error
+    # The tree is complete now; the record only saves the next run reading it.
+    with contextlib.suppress(OSError):
+        _record_written(root, current, new_tree, differing)
+    return changes
+
+
+def _renew_record(work: Path, rendered: Path, current: TreeState) -> None:
+    record = current.record
+    renewed = treestate.record_tree(rendered, dict(current.generated), current.foreign)
+    treestate.save_record(
+        work,
+        replace(
+            renewed,
+            shadow_clean=record.shadow_clean,
+            shadow_differs=record.shadow_differs | current.unverified,
+        ),
+    )
+
+
+def _replace(root: Path, new_tree: dict[str, bytes | None], touched: set[str], fresh: bool) -> None:
+    """Bring the shadow tree to `new_tree` and exchange it with rendered/."""
+    work, rendered = root / WORK_DIR, root / RENDERED_DIR
+    shadow = work / SHADOW_DIR
+    workdir.folder(root, create=True)
+    treestate.mark_shadow_unclean(work)
+    if not fresh and workdir.child_is_folder(shadow):
+        _update_shadow(shadow, rendered, new_tree, touched)
+    else:
+        _build_shadow(shadow, rendered, new_tree)
+    _swap(shadow, rendered, work)
+
+
+def _record_written(
+    root: Path, current: TreeState, new_tree: dict[str, bytes | None], differing: set[str]
+) -> None:
+    work, rendered = root / WORK_DIR, root / RENDERED_DIR
+    # Files carried over are links to the same inodes: their entries stay true.
+    entries = {p: current.entries[p] for p, data in new_tree.items() if data is None}
+    for relative, data in new_tree.items():
+        if data is not None:
+            stat = (rendered / relative).stat()
+            entries[relative] = treestate.Entry(
+                stat.st_size, stat.st_mtime_ns, stat.st_ino, digest(data), True
+            )
+    written = treestate.Record(time.time_ns(), entries, True, frozenset(differing))
+    treestate.save_record(work, written)
+    treestate.mark_shadow_clean(work)
+
+
+def _shown_path(error: OSError, root: Path) -> str:
+    """The file an error is about, relative to the repository where it is inside it."""
+    if not error.filename:
+        return f"{RENDERED_DIR}/"
+    path = os.fsdecode(error.filename)
+    relative = os.path.relpath(path, root) if os.path.isabs(path) else path
+    return repr(relative)[1:-1] if not relative.startswith("..") else repr(path)[1:-1]
+
+
+# The loops below run once per file of rendered/: plain string paths, not pathlib, and each
+# folder made once (here a mkdir that finds its folder costs a tenth of writing a file).
+
+
+def _place(shadow: str, rendered: str, relative: str, data: bytes | None) -> None:
+    """A new file in the shadow: `data`, or the current tree's file linked (never written into:
+    the shadow and rendered/ share the inodes of unchanged files)."""
+    target = os.path.join(shadow, relative)
+    if data is None:
+        _link_or_copy(os.path.join(rendered, relative), target)
+    else:
+        with open(target, "wb") as handle:
+            handle.write(data)
+
+
+def _make_folders(shadow: str, relatives: Iterable[str]) -> None:
+    for folder in sorted({relative.rpartition("/")[0] for relative in relatives} - {""}):
+        os.makedirs(os.path.join(shadow, folder), exist_ok=True)
+
+
+def _build_shadow(shadow: Path, rendered: Path, new_tree: dict[str, bytes | None]) -> None:
+    _clear(shadow)
+    shadow.mkdir()
+    _make_folders(str(shadow), new_tree)
+    for relative, data in new_tree.items():
+        _place(str(shadow), str(rendered), relative, data)
+
+
+def _update_shadow(
+    shadow: Path, rendered: Path, new_tree: dict[str, bytes | None], touched: set[str]
+) -> None:
+    """Make the shadow equal `new_tree`, given that it already does everywhere but `touched`."""
+    emptied: set[str] = set()
+    for relative in touched:
+        _remove(os.path.join(shadow, relative))
+        if relative not in new_tree:
+            emptied.add(relative.rpartition("/")[0])
+    placed = [relative for relative in sorted(touched) if relative in new_tree]
+    _make_folders(str(shadow), placed)
+    for relative in placed:
+        _place(str(shadow), str(rendered), relative, new_tree[relative])
+    for folder in sorted(emptied, key=lambda f: f.count("/"), reverse=True):
+        while folder and os.path.isdir(path := os.path.join(shadow, folder)):
+            if os.listdir(path):
+                break
+            os.rmdir(path)
+            folder = folder.rpartition("/")[0]
+
+
+def _remove(path: str) -> None:
+    """Whatever is at `path`: a file, a link, or a folder where a file is to be."""
+    try:
+        os.unlink(path)
+    except (FileNotFoundError, NotADirectoryError):  # nothing there, or a file on the way
+        pass
+    except (IsADirectoryError, PermissionError):  # Linux says the former, macOS the latter
+        if not os.path.isdir(path) or os.path.islink(path):
+            raise
+        shutil.rmtree(path)
+
+
+def _no_follow(path: str, flags: int) -> int:
+    return os.open(path, flags | workdir.NO_FOLLOW, 0o644)
+
+
+def _clear(path: Path) -> None:
+    """Remove what stands at `path` inside .manifold/: a folder with its files, or a file or
+    link itself (a link is removed, never followed)."""
+    if workdir.child_is_folder(path):
+        shutil.rmtree(path)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2). False when the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _swap(staging: Path, rendered: Path, work: Path) -> None:
+    """Put `staging` in place of `rendered`; afterwards `staging` holds the old tree."""
+    if not rendered.exists():
+        staging.rename(rendered)
+        staging.mkdir()  # the old tree was empty
+        return
+    if _exchange(staging, rendered):
+        return
+    parked = work / f"previous-{uuid.uuid4().hex}"
+    rendered.rename(parked)
+    staging.rename(rendered)
+    parked.rename(staging)
+
+
+def recover(root: Path) -> None:
+    """Undo what a run killed in the middle left behind: a parked tree and staging folders."""
+    work = workdir.folder(root, create=False)
+    if work is None:
+        return
+    rendered = root / RENDERED_DIR
+    for leftover in sorted(work.glob("previous-*")):
+        if workdir.child_is_folder(leftover) and not os.path.lexists(rendered):
+            leftover.rename(rendered)
+        else:
+            _clear(leftover)
+    for leftover in work.glob("staging-*"):
+        _clear(leftover)

@@ -1,0 +1,565 @@
+"""The stages in order, and the commands built from them.
+
+sources.read_document      files            -> Document
+decode.decode              Document         -> Project | Platform | Environment
+environments.resolve       Environment[]    -> ResolvedEnvironment (extends flattened)
+expand.expand              Project x Env    -> ProjectInstance (overlays merged)
+platforms.expand_platform  Platform x Env   -> PlatformInstance; with the projects: Catalog
+references / target.check  instance+Catalog -> Problems
+target.render              instance+Catalog -> Manifest[]
+finalize                   Manifest[]       -> Manifest[] (namespace, labels, Namespaces)
+patches.apply_patches      Manifest[]       -> Manifest[] (environment patches)
+validate.object_errors     Manifest         -> schema errors
+layout.layout              Manifest[]       -> files of rendered/<env>/
+writer.write_tree          files            -> rendered/ (atomic)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from manifold.compile.instances import PlatformFile, ProjectFile
+from manifold.compile.validate import object_errors
+from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, by_environment
+from manifold.core.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
+from manifold.core.jsonpath import format_json_path
+from manifold.core.modelcheck import did_you_mean
+from manifold.core.options import (
+    CheckOptions,
+    DiffOptions,
+    RenderOptions,
+    SchemasOptions,
+    ValidateOptions,
+)
+from manifold.core.outcome import Outcome
+from manifold.core.wording import counted, rendered_tally
+from manifold.gitops.location import repository_prefix, root_problems
+from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
+from manifold.gitops.render import sync_layout, sync_objects
+from manifold.inputs.decode import decode, problem_diagnostic
+from manifold.inputs.environments import declared_name, resolve_environments, selection_problems
+from manifold.inputs.filebytes import read_bytes
+from manifold.inputs.resolved import EnvironmentFile, ResolvedEnvironment
+from manifold.inputs.sources import (
+    ENVIRONMENTS_DIR,
+    PLATFORM_DIR,
+    PROJECTS_DIR,
+    Document,
+    discover,
+    parse_document,
+    read_document,
+)
+from manifold.output import writer
+from manifold.pipeline import environment as envbuild
+from manifold.pipeline.envpool import EnvironmentPool
+from manifold.reuse import incremental
+from manifold.reuse.fingerprints import code_fingerprint
+from manifold.reuse.incremental import CachedEnvironment, ProjectCache, file_digest
+from manifold.reuse.treestate import KeptFile
+from manifold.schemas.store import (
+    DEFAULT_KUBERNETES_VERSION,
+    SCHEMAS_DIR,
+    SchemaStore,
+    generated_files,
+    imported_files,
+    imported_paths,
+)
+
+Progress = envbuild.Progress
+
+
+@dataclass
+class Inputs:
+    """The repository's input files, read and checked. A project file that the last render
+    read unchanged (`known`) is parsed only if this render needs it again."""
+
+    projects: dict[str, ProjectFile]
+    environments: dict[str, ResolvedEnvironment]
+    declared_environments: frozenset[str]
+    platforms: list[PlatformFile] = field(default_factory=list)
+    unreadable_platform: bool = False
+    """A file under platform/ has errors of its own: references into it are not reported."""
+    unreadable_projects: frozenset[str] = frozenset()
+    """Names of project files with errors of their own: references to them are not reported."""
+    unparsed: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    """Projects not parsed yet, by name: their file's path and bytes."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Every project's file digest, by project name."""
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Every project file: its digest and the project's name, by path."""
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(self.projects) | frozenset(self.unparsed)
+
+    def project_file(self, name: str) -> ProjectFile:
+        if name not in self.projects:
+            path, raw = self.unparsed.pop(name)
+            document = parse_document(path, raw)
+            assert isinstance(document, Document), "it was read without errors before"
+            project, problems = decode(document, "Project")
+            assert project is not None, problems
+            self.projects[name] = ProjectFile(document, project)
+        return self.projects[name]
+
+
+@dataclass(frozen=True)
+class Build:
+    """Everything a run renders, in memory: the text of each file under rendered/."""
+
+    environments: tuple[str, ...]
+    files: dict[str, str | KeptFile] = field(default_factory=dict)
+    objects: int = 0
+    kubernetes_versions: dict[str, str] = field(default_factory=dict)
+    """By top-level folder of rendered/: the Kubernetes version its objects are checked for."""
+    kept: dict[str, CachedEnvironment] = field(default_factory=dict)
+    """What the next render may reuse, by environment and project."""
+    project_files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Every project file read: its digest and the project's name, by path."""
+
+    def tally(self) -> str:
+        """The summary's count: objects and files apart, as files may hold no object."""
+        return rendered_tally(len(self.environments), self.objects, len(self.files))
+
+    def encoded(self) -> dict[str, bytes | KeptFile]:
+        return {
+            path: text.encode() if isinstance(text, str) else text
+            for path, text in self.files.items()
+        }
+
+    def texts(self) -> dict[str, str]:
+        """Every file's text: for a build made without reuse, which all are."""
+        texts = {path: text for path, text in self.files.items() if isinstance(text, str)}
+        assert len(texts) == len(self.files), "a build that reused files has no text for them"
+        return texts
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def load_inputs(
+    root: Path, diagnostics: Diagnostics, known: dict[str, tuple[str, str]] | None = None
+) -> Inputs:
+    """Read and check every input file. `known` (path -> digest and project name) lists the
+    project files the last render read without errors, in the same context; those that did
+    not change are parsed only if needed."""
+    documents: dict[str, list[Document]] = {}
+    for folder in (ENVIRONMENTS_DIR, PLATFORM_DIR):
+        documents[folder] = []
+        for relative in discover(root, folder):
+            read = read_document(root, relative)
+            if isinstance(read, Diagnostic):
+                diagnostics.add(read)
+            else:
+                documents[folder].append(read)
+
+    environment_files = []
+    refused: set[str] = set()
+    for document in documents[ENVIRONMENTS_DIR]:
+        environment, found = decode(document, "Environment")
+        diagnostics.extend(found)
+        if environment is not None:
+            environment_files.append(EnvironmentFile(document, environment))
+        elif (name := declared_name(document)) is not None:
+            refused.add(name)
+    environments, found = resolve_environments(environment_files, frozenset(refused))
+    diagnostics.extend(found)
+    declared = frozenset(file.name for file in environment_files)
+
+    inputs = Inputs({}, environments, declared)
+    paths: dict[str, str] = {}
+    unreadable: set[str] = set()
+    for relative in discover(root, PROJECTS_DIR):
+        raw = read_bytes(root, relative)
+        if isinstance(raw, Diagnostic):
+            diagnostics.add(raw)
+            continue
+        digest = file_digest(raw)
+        parsed: ProjectFile | None = None
+        name = _known_name(known, relative, digest)
+        if name is None:
+            read = parse_document(relative, raw)
+            if isinstance(read, Diagnostic):
+                diagnostics.add(read)
+                continue
+            project, found = decode(read, "Project")
+            diagnostics.extend(found)
+            if project is None:
+                unreadable.add(_declared_name(read))
+                continue
+            parsed = ProjectFile(read, project)
+            name = project.name
+        if name in paths:
+            diagnostics.add(_defined_twice(relative, raw, name, paths[name]))
+            continue
+        paths[name] = relative
+        inputs.digests[name] = digest
+        inputs.files[relative] = (digest, name)
+        if parsed is None:
+            inputs.unparsed[name] = (relative, raw)
+        else:
+            inputs.projects[name] = parsed
+            overrides = parsed.project.spec.environments
+            diagnostics.extend(_unknown_overrides(parsed.document, overrides, declared))
+
+    inputs.platforms = _platforms(documents[PLATFORM_DIR], set(paths), declared, diagnostics)
+    inputs.unreadable_platform = len(inputs.platforms) < len(discover(root, PLATFORM_DIR))
+    inputs.unreadable_projects = frozenset(unreadable - set(paths) - {""})
+    for resolved in environments.values():
+        platform_names = {platform.name for platform in inputs.platforms}
+        diagnostics.extend(
+            selection_problems(resolved, set(paths), platform_names, inputs.unreadable_platform)
+        )
+    return inputs
+
+
+def _known_name(known: dict[str, tuple[str, str]] | None, relative: str, digest: str) -> str | None:
+    recorded = known.get(relative) if known else None
+    return recorded[1] if recorded is not None and recorded[0] == digest else None
+
+
+def _defined_twice(relative: str, raw: bytes, name: str, first: str) -> Diagnostic:
+    document = parse_document(relative, raw)
+    assert isinstance(document, Document)
+    return problem_diagnostic(
+        document,
+        Problem(("metadata", "name"), f"project {name!r} is already defined in {first}"),
+    )
+
+
+def _declared_name(document: Document) -> str:
+    """The name a file that could not be read as a project gives itself, if any."""
+    data = document.data
+    metadata = data.get("metadata") if isinstance(data, dict) else None
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    return name if isinstance(name, str) else ""
+
+
+def _platforms(
+    documents: list[Document],
+    projects: set[str],
+    declared: frozenset[str],
+    diagnostics: Diagnostics,
+) -> list[PlatformFile]:
+    """The platform files: one per target platform, named unlike any project (the name is
+    the folder of its objects under rendered/<env>/)."""
+    by_target: dict[str, PlatformFile] = {}
+    for document in documents:
+        platform, found = decode(document, "Platform")
+        diagnostics.extend(found)
+        if platform is None:
+            continue
+        problem = None
+        if (other := by_target.get(platform.spec.platform)) is not None:
+            problem = Problem(
+                ("spec", "platform"),
+                f"the {platform.spec.platform} platform is already described in "
+                f"{other.document.path}; keep one platform file per platform",
+            )
+        elif platform.name in projects:
+            problem = Problem(
+                ("metadata", "name"),
+                f"platform {platform.name!r} has the name of a project; the two would share "
+                f"rendered/<env>/{platform.name}/",
+            )
+        if problem is not None:
+            diagnostics.add(problem_diagnostic(document, problem))
+            continue
+        by_target[platform.spec.platform] = PlatformFile(document, platform)
+        diagnostics.extend(_unknown_overrides(document, platform.spec.environments, declared))
+    return [by_target[name] for name in sorted(by_target)]
+
+
+def _unknown_overrides(
+    document: Document, overrides: dict[str, Any], declared: frozenset[str]
+) -> list[Diagnostic]:
+    return [
+        problem_diagnostic(
+            document,
+            Problem(
+                ("spec", "environments", name),
+                f"override for environment {name!r}, which does not exist",
+                at_key=True,
+                hint=did_you_mean(name, sorted(declared))
+                or f"environments: {', '.join(sorted(declared)) or 'none'}",
+            ),
+        )
+        for name in overrides
+        if name not in declared
+    ]
+
+
+# --------------------------------------------------------------------------- build
+
+
+def build(
+    root: Path,
+    only: Sequence[str] = (),
+    progress: Progress | None = None,
+    cache: ProjectCache | None = None,
+    disk: Mapping[str, str] | None = None,
+) -> tuple[Build, Diagnostics]:
+    """Render every selected environment in memory; nothing is written. With a cache and the
+    digests of manifold's files on disk (`disk`), the projects whose earlier result is still
+    valid, and still in rendered/, are reused: their files are `KeptFile`s, not texts."""
+    if disk is None:
+        cache = None
+    diagnostics = Diagnostics()
+    inputs = load_inputs(root, diagnostics, cache.names() if cache is not None else None)
+    unknown = [name for name in only if name not in inputs.declared_environments]
+    if unknown:
+        hint = did_you_mean(unknown[0], sorted(inputs.declared_environments))
+        raise UsageProblem(
+            f"unknown environment {unknown[0]!r}"
+            + (f"; {hint}" if hint else "")
+            + f" (environments: {', '.join(sorted(inputs.declared_environments)) or 'none'})"
+        )
+    names = [name for name in sorted(inputs.environments) if not only or name in only]
+    store = SchemaStore(root)
+    files: dict[str, str | KeptFile] = {}
+    objects = 0
+    versions = dict.fromkeys(SYNC_FOLDERS, DEFAULT_KUBERNETES_VERSION)
+    kept: dict[str, CachedEnvironment] = {}
+    pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk or {})
+    rendered_all = pool.render_all(names, fresh_projects=len(inputs.projects))
+    found_in = [(name, found) for name, (_, found) in zip(names, rendered_all, strict=True)]
+    diagnostics.extend(by_environment(found_in))
+    for name, (rendered, _) in zip(names, rendered_all, strict=True):
+        environment = inputs.environments[name]
+        versions[name] = environment.kubernetes_version or DEFAULT_KUBERNETES_VERSION
+        files.update(rendered.files)
+        objects += rendered.count
+        kept[name] = CachedEnvironment(rendered.projects, rendered.objects)
+    sync_files, sync_count = _sync_files(root, inputs, store, diagnostics)
+    files.update(sync_files)
+    objects += sync_count
+    return Build(tuple(names), files, objects, versions, kept, inputs.files), diagnostics
+
+
+def _sync_files(
+    root: Path, inputs: Inputs, store: SchemaStore, diagnostics: Diagnostics
+) -> tuple[dict[str, str], int]:
+    """Flux and Argo CD objects, from every environment whichever are rendered (they share
+    folders: an ApplicationSet lists several environments): their files, and how many."""
+    objects, found = sync_objects(inputs.environments)
+    diagnostics.extend(found)
+    if objects:
+        diagnostics.extend(root_problems(inputs.environments, repository_prefix(root)))
+    for sync_object in objects:
+        for error in object_errors(sync_object.body, store, DEFAULT_KUBERNETES_VERSION):
+            where = format_json_path(error.path) or "the top level"
+            diagnostics.add(sync_object.diagnostic(f"{where}: {error.message}"))
+    return sync_layout(objects), len(objects)
+
+
+def _fail_on_errors(diagnostics: Diagnostics) -> None:
+    if diagnostics.has_errors:
+        raise ProblemsFound("problems found; nothing was written", diagnostics.sorted())
+
+
+def _warnings(diagnostics: Diagnostics) -> list[Diagnostic]:
+    return [d for d in diagnostics.sorted() if not d.is_error]
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def project_cache(root: Path) -> ProjectCache:
+    context = incremental.context_digest(
+        root, (ENVIRONMENTS_DIR, PLATFORM_DIR, SCHEMAS_DIR), code_fingerprint()
+    )
+    return ProjectCache(root, context)
+
+
+def render(
+    options: RenderOptions, on_wait: Callable[[str], None], progress: Progress | None
+) -> Outcome:
+    cache = project_cache(options.root)
+    scope = frozenset(options.environments) | SYNC_FOLDERS if options.environments else None
+    with writer.repository_lock(options.root, options.lock_timeout, on_wait):
+        writer.recover(options.root)
+        current = writer.read_tree(options.root / writer.RENDERED_DIR)
+        built, diagnostics = build(
+            options.root, options.environments, progress, cache, current.generated
+        )
+        _fail_on_errors(diagnostics)
+        changes = writer.write_tree(options.root, built.encoded(), scope, current)
+        cache.save(built.project_files, built.kept)
+    tally = built.tally()
+    if not changes:
+        summary = f"rendered/ is up to date ({tally})"
+    else:
+        summary = (
+            f"rendered {tally}: "
+            f"{len(changes.added)} added, {len(changes.changed)} changed, "
+            f"{len(changes.removed)} removed"
+        )
+    return Outcome(summary, _warnings(diagnostics))
+
+
+def check(options: CheckOptions, progress: Progress | None) -> Outcome:
+    cache = project_cache(options.root)
+    current = writer.read_tree(options.root / writer.RENDERED_DIR)
+    built, diagnostics = build(options.root, (), progress, cache, current.generated)
+    _fail_on_errors(diagnostics)
+    changes = writer.diff_tree(current, built.encoded(), None)
+    drift = [
+        *(
+            _drift(f"{writer.RENDERED_DIR}/{p}", "missing: run `manifold render`")
+            for p in changes.added
+        ),
+        *(
+            _drift(
+                f"{writer.RENDERED_DIR}/{p}",
+                "differs from what the inputs produce: run `manifold render`",
+            )
+            for p in changes.changed
+        ),
+        *(
+            _drift(
+                f"{writer.RENDERED_DIR}/{p}",
+                "no longer produced by the inputs: run `manifold render`",
+            )
+            for p in changes.removed
+        ),
+        *schema_drift(options.root),
+    ]
+    if drift:
+        raise DriftFound("rendered/ or schemas/ are out of date", [*drift, *_warnings(diagnostics)])
+    cache.save(built.project_files, built.kept)
+    return Outcome(
+        f"rendered/ and schemas/ are up to date ({built.tally()})", _warnings(diagnostics)
+    )
+
+
+def _drift(file: str, message: str) -> Diagnostic:
+    return Diagnostic(message, file=file)
+
+
+def _wanted_schemas(root: Path) -> dict[str, str]:
+    """What `schemas generate` writes: manifold's schemas, except where one was imported."""
+    imported = imported_paths(root)
+    return {path: text for path, text in generated_files().items() if path not in imported}
+
+
+def schema_drift(root: Path) -> list[Diagnostic]:
+    wanted = _wanted_schemas(root)
+    folder = root / SCHEMAS_DIR
+    drift = []
+    for relative, text in wanted.items():
+        path = folder / relative
+        if not path.is_file():
+            drift.append(
+                _drift(f"{SCHEMAS_DIR}/{relative}", "missing: run `manifold schemas generate`")
+            )
+        elif path.read_text(encoding="utf-8") != text:
+            drift.append(
+                _drift(f"{SCHEMAS_DIR}/{relative}", "stale: run `manifold schemas generate`")
+            )
+    return [*drift, *_imported_drift(root)]
+
+
+def _imported_drift(root: Path) -> list[Diagnostic]:
+    """An environment's imported schema, missing or changed since `schemas import` wrote it:
+    the environment would no longer be checked against what its cluster runs."""
+    drift = []
+    for entry in imported_files(root):
+        if entry.digest is None or entry.source is None:
+            continue
+        path = root / SCHEMAS_DIR / entry.path
+        again = f"import {entry.source} again (manifold schemas import --env {entry.environment})"
+        if not path.is_file():
+            drift.append(_drift(f"{SCHEMAS_DIR}/{entry.path}", f"missing: {again}"))
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry.digest:
+            message = f"edited since it was imported from {entry.source}: {again}"
+            drift.append(_drift(f"{SCHEMAS_DIR}/{entry.path}", message))
+    return drift
+
+
+def validate(options: ValidateOptions, progress: Progress | None) -> Outcome:
+    if options.paths:
+        from manifold.manifests import (
+            validate as manifestcheck,  # manifests from anywhere, not the inputs
+        )
+
+        return manifestcheck.validate_manifests(options)
+    from manifold.manifests import kubeconform
+
+    executable = kubeconform.find(options.kubeconform)
+    built, diagnostics = build(options.root, (), progress)
+    _fail_on_errors(diagnostics)
+    summary = f"inputs and the {counted(built.objects, 'object')} they render are valid"
+    if executable is not None:
+        report = kubeconform.check(
+            executable, options.root, built.texts(), built.kubernetes_versions
+        )
+        diagnostics.extend(report.diagnostics)
+        if diagnostics.has_errors:
+            raise ProblemsFound(
+                f"kubeconform found problems ({report.summary()})", diagnostics.sorted()
+            )
+        summary += f"; kubeconform: {report.summary()}"
+    elif options.kubeconform == "auto":
+        summary += " (kubeconform is not on PATH: not run)"
+    return Outcome(summary, _warnings(diagnostics))
+
+
+def diff(options: DiffOptions, progress: Progress | None) -> Outcome:
+    """What the inputs render now against rendered/ at a git revision (or on disk)."""
+    import json
+
+    from manifold.diff import effective as effdiff
+    from manifold.diff import format as diffformat
+    from manifold.diff import gitfiles
+    from manifold.diff import semantic as semdiff
+
+    built, diagnostics = build(options.root, (), progress)
+    _fail_on_errors(diagnostics)
+    if options.base is None:
+        label = f"{writer.RENDERED_DIR}/ on disk"
+        old_files = writer.generated_files(options.root / writer.RENDERED_DIR)
+    else:
+        commit, label = gitfiles.resolve(options.root, options.base)
+        old_files = gitfiles.rendered_at(options.root, commit)
+    before, unreadable = semdiff.read_resources(old_files)
+    after, _ = semdiff.read_resources({p: t.encode() for p, t in built.texts().items()})
+    report = diffformat.DiffReport(label, semdiff.compare(before, after))
+    effective = effdiff.compare(before, after)
+    if options.format == "markdown":
+        pods = effdiff.markdown(effective)
+        output = diffformat.markdown(report, limit=diffformat.COMMENT_LIMIT - len(pods)) + pods
+    elif options.format == "json":
+        document = {
+            **json.loads(diffformat.as_json(report)),
+            "effective": effdiff.as_json(effective),
+        }
+        output = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    else:
+        output = diffformat.text(report, color=options.color) + effdiff.text(effective)
+    differs = options.exit_code and bool(report.changes)
+    return Outcome(
+        report.summary(),
+        [*unreadable, *_warnings(diagnostics)],
+        output=output,
+        exit_code=EXIT_DIFFERENCES if differs else EXIT_OK,
+    )
+
+
+def generate_schemas(options: SchemasOptions) -> Outcome:
+    folder = options.root / SCHEMAS_DIR
+    wanted = _wanted_schemas(options.root)
+    written = 0
+    for relative, text in wanted.items():
+        path = folder / relative
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+        written += 1
+    return Outcome(f"schemas/: {written} of {len(wanted)} files written, the rest up to date")

@@ -1,0 +1,105 @@
+"""Rendering the selected environments: one after another, or in forked worker processes
+when there is enough to do and more than one CPU.
+
+Once the inputs are read, each environment stands alone: workers inherit the inputs by
+fork() (nothing is pickled on the way in) and send back the environment's files, what to
+keep for the next render and its diagnostics, which are merged in the order of the
+environments, so the output is the same bytes either way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from manifold.core.diagnostics import Diagnostic, Diagnostics
+from manifold.inputs.resolved import ResolvedEnvironment
+from manifold.pipeline.environment import (
+    Progress,
+    ProjectSource,
+    RenderedEnvironment,
+    render_environment,
+)
+from manifold.reuse.incremental import CachedEnvironment, ProjectCache
+from manifold.schemas.store import SchemaStore
+
+PARALLEL_FROM = 200
+"""Projects to render from scratch from which environments are rendered in parallel: below
+it, starting processes costs more than it saves."""
+JOBS_VARIABLE = "MANIFOLD_JOBS"
+
+Rendered = tuple[RenderedEnvironment, list[Diagnostic]]
+
+
+@dataclass
+class EnvironmentPool:
+    environments: Mapping[str, ResolvedEnvironment]
+    inputs: ProjectSource
+    store: SchemaStore
+    progress: Progress | None
+    cache: ProjectCache | None
+    disk: Mapping[str, str]
+    """Digests of manifold's files under rendered/: what reused files must still be."""
+
+    def render(self, name: str) -> Rendered:
+        cached = (
+            self.cache.environment(name) if self.cache is not None else CachedEnvironment({}, {})
+        )
+        found = Diagnostics()
+        rendered = render_environment(
+            self.environments[name],
+            self.inputs,
+            self.store,
+            found,
+            self.progress,
+            cached,
+            self.disk,
+        )
+        return rendered, list(found)
+
+    def render_all(self, names: list[str], fresh_projects: int) -> list[Rendered]:
+        """Each environment of `names`, in that order; `fresh_projects` is how many projects
+        are to be rendered from scratch (the others may be reused)."""
+        jobs = min(len(names), jobs_wanted())
+        if jobs < 2 or fresh_projects < PARALLEL_FROM:
+            return [self.render(name) for name in names]
+        global _FORKED
+        _FORKED = self
+        try:
+            context = multiprocessing.get_context("fork")
+            # Leaving the block terminates the workers, on an interrupt too; they ignore
+            # Ctrl-C themselves, so that only this process reports it.
+            with context.Pool(jobs, initializer=_ignore_interrupts) as pool:
+                return pool.map(_render_forked, names, chunksize=1)
+        finally:
+            _FORKED = None
+
+
+_FORKED: EnvironmentPool | None = None
+"""The pool a forked worker renders for: set before the fork, inherited with the memory."""
+
+
+def _render_forked(name: str) -> Rendered:
+    assert _FORKED is not None
+    return _FORKED.render(name)
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def jobs_wanted() -> int:
+    """Processes to render with: MANIFOLD_JOBS, or one per CPU on Linux. Where fork() is not
+    available, or not safe by default (macOS), one."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    configured = os.environ.get(JOBS_VARIABLE, "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    if not sys.platform.startswith("linux"):
+        return 1
+    return len(os.sched_getaffinity(0))

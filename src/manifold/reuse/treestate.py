@@ -1,0 +1,261 @@
+"""What is under rendered/, known without reading it.
+
+After every write, manifold records each file's size, modification time, inode and content
+digest in `.manifold/tree.json`. A later run stats the files (cheap) and reads only those
+whose stat differs from the record, or that changed too recently to trust their time (the
+"racy" window a file system's timestamp granularity leaves, as git does). Deleting
+`.manifold/` is always safe: everything is then read once and recorded again.
+
+This module is light on purpose: the no-op check runs it before the compiler is imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from stat import S_ISREG
+
+from manifold.output.header import REQUEST_INDEX, indexed_files, is_generated
+from manifold.reuse import workdir
+
+STATE_FILE = "tree.json"
+SHADOW_UNCLEAN = "shadow.unclean"
+"""Present while a write changes the shadow tree: the record cannot vouch for it then."""
+_FORMAT = 1
+_HEADER_PROBE = 128
+_PIECE = 1 << 20
+_RACY_NS = 50_000_000
+"""Files modified this close to (or after) the record are read anyway: a second write within
+the file system's timestamp granularity would not change their stat."""
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class KeptFile:
+    """A file to keep as it is under rendered/: it already holds what a render would write
+    (the content with this digest), so its text need not be produced again."""
+
+    digest: str
+
+
+def content_digest(content: bytes | KeptFile) -> str:
+    return content.digest if isinstance(content, KeptFile) else digest(content)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: str
+    generated: bool
+    """Written by manifold (carries its header); other files are never touched."""
+
+
+@dataclass
+class TreeState:
+    """Manifold's files of rendered/ (by digest) and the other files in it."""
+
+    generated: dict[str, str] = field(default_factory=dict)
+    foreign: frozenset[str] = frozenset()
+    entries: dict[str, Entry] = field(default_factory=dict)
+    unverified: frozenset[str] = frozenset()
+    """Files whose stat did not match the record (edited, new, or gone since): the shadow
+    tree cannot be assumed to hold them."""
+    record: Record = field(default_factory=lambda: Record())
+    """The writer's record the tree was read against."""
+
+
+@dataclass
+class Record:
+    """The state file: the tree as last written, and whether the shadow tree is its
+    predecessor, differing from it only at `shadow_differs`."""
+
+    written_ns: int = 0
+    entries: dict[str, Entry] = field(default_factory=dict)
+    shadow_clean: bool = False
+    shadow_differs: frozenset[str] = frozenset()
+
+
+def mark_shadow_unclean(work: Path) -> None:
+    workdir.create_file(work / SHADOW_UNCLEAN)
+
+
+def mark_shadow_clean(work: Path) -> None:
+    (work / SHADOW_UNCLEAN).unlink(missing_ok=True)
+
+
+_ENTRY = {
+    "type": "array",
+    "prefixItems": [
+        {"type": "integer", "minimum": 0},
+        {"type": "integer"},
+        {"type": "integer", "minimum": 0},
+        {"type": "string", "pattern": "^([0-9a-f]{32})?$"},
+        {"type": "boolean"},
+    ],
+    "minItems": 5,
+    "maxItems": 5,
+}
+RECORD_SCHEMA = workdir.StateSchema(
+    {
+        "type": "object",
+        "required": ["format", "written_ns", "shadow_clean", "shadow_differs", "entries"],
+        "additionalProperties": False,
+        "properties": {
+            "format": {"const": _FORMAT},
+            "written_ns": {"type": "integer", "minimum": 0},
+            "shadow_clean": {"type": "boolean"},
+            "shadow_differs": {"type": "array", "items": workdir.safe_path_schema()},
+            "entries": {
+                "type": "object",
+                "propertyNames": workdir.safe_path_schema(),
+                "additionalProperties": _ENTRY,
+            },
+        },
+    }
+)
+"""The state file's form: a record that does not match it (another version, a file cut short,
+a path outside rendered/) is discarded, and the tree read as if there were none."""
+
+
+def load_record(work: Path) -> Record:
+    data = workdir.read_state(work / STATE_FILE, RECORD_SCHEMA)
+    if data is None:
+        return Record()  # no record, or not one this version can trust: read everything
+    return Record(
+        data["written_ns"],
+        {path: Entry(*values) for path, values in data["entries"].items()},
+        data["shadow_clean"] and not os.path.lexists(work / SHADOW_UNCLEAN),
+        frozenset(data["shadow_differs"]),
+    )
+
+
+def save_record(work: Path, record: Record) -> None:
+    workdir.write_state(
+        work,
+        STATE_FILE,
+        {
+            "format": _FORMAT,
+            "written_ns": record.written_ns,
+            "shadow_clean": record.shadow_clean,
+            "shadow_differs": sorted(record.shadow_differs),
+            "entries": {
+                path: [e.size, e.mtime_ns, e.inode, e.digest, e.generated]
+                for path, e in sorted(record.entries.items())
+            },
+        },
+    )
+
+
+def _walk(folder: Path) -> dict[str, os.stat_result]:
+    """Every file (and link) below `folder`, by relative path, with its stat."""
+    found: dict[str, os.stat_result] = {}
+    stack = [(folder, "")]
+    while stack:
+        directory, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            relative = f"{prefix}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((Path(entry.path), relative + "/"))
+            else:
+                found[relative] = entry.stat(follow_symlinks=False)
+    return found
+
+
+def scan(rendered: Path, record: Record) -> TreeState:
+    """The tree as it is now, reading only what the record cannot vouch for."""
+    state = TreeState(record=record)
+    foreign: set[str] = set()
+    unverified: set[str] = set()
+    trusted_before = record.written_ns - _RACY_NS
+    for relative, stat in _walk(rendered).items():
+        known = record.entries.get(relative)
+        if (
+            known is not None
+            and known.size == stat.st_size
+            and known.mtime_ns == stat.st_mtime_ns
+            and known.inode == stat.st_ino
+            and stat.st_mtime_ns < trusted_before
+        ):
+            entry = known
+        else:
+            unverified.add(relative)
+            entry = _read_entry(rendered / relative, stat)
+        state.entries[relative] = entry
+        if entry.generated:
+            state.generated[relative] = entry.digest
+        else:
+            foreign.add(relative)
+    for owned in _indexed(rendered, state):
+        entry = replace(state.entries[owned], generated=True)
+        state.entries[owned] = entry
+        state.generated[owned] = entry.digest
+        foreign.discard(owned)
+    unverified.update(path for path in record.entries if path not in state.entries)
+    state.foreign = frozenset(foreign)
+    state.unverified = frozenset(unverified)
+    return state
+
+
+def _indexed(rendered: Path, state: TreeState) -> list[str]:
+    """Files that are manifold's without its header: the JSON an index of requests lists."""
+    owned: list[str] = []
+    for relative in state.generated:
+        if relative.rsplit("/", 1)[-1] == REQUEST_INDEX:
+            listed = indexed_files(relative, (rendered / relative).read_bytes())
+            owned.extend(path for path in listed if path in state.entries)
+    return owned
+
+
+def _read_entry(path: Path, stat: os.stat_result) -> Entry:
+    if not S_ISREG(stat.st_mode):  # a link is never followed, a FIFO never opened: not ours
+        return Entry(stat.st_size, stat.st_mtime_ns, stat.st_ino, "", False)
+    hasher = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as handle:  # in pieces: a foreign file may be larger than memory
+        head = handle.read(_HEADER_PROBE)
+        hasher.update(head)
+        while piece := handle.read(_PIECE):
+            hasher.update(piece)
+    return Entry(
+        stat.st_size, stat.st_mtime_ns, stat.st_ino, hasher.hexdigest(), is_generated(head)
+    )
+
+
+def record_tree(rendered: Path, digests: dict[str, str], foreign: frozenset[str]) -> Record:
+    """A record of rendered/ right after it was written: `digests` of manifold's files."""
+    record = Record(written_ns=time.time_ns())
+    for relative, stat in _walk(rendered).items():
+        if relative in digests:
+            record.entries[relative] = Entry(
+                stat.st_size, stat.st_mtime_ns, stat.st_ino, digests[relative], True
+            )
+        elif relative in foreign:
+            record.entries[relative] = _read_entry(rendered / relative, stat)
+    return record
+
+
+def unchanged_since(rendered: Path, record: Record) -> bool:
+    """Whether rendered/ is exactly as recorded, by stat alone (the no-op check)."""
+    if not record.entries or not workdir.child_is_folder(rendered):
+        return False
+    current = _walk(rendered)
+    if current.keys() != record.entries.keys():
+        return False
+    trusted_before = record.written_ns - _RACY_NS
+    return all(
+        (entry.size, entry.mtime_ns, entry.inode)
+        == (current[path].st_size, current[path].st_mtime_ns, current[path].st_ino)
+        and current[path].st_mtime_ns < trusted_before
+        for path, entry in record.entries.items()
+    )

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from typing import Any
+
+from manifold.compile.layout import assemble, collisions, layout, manifest_path, place_together
+from manifold.core import yaml as yamlio
+from manifold.core.manifest import Manifest
+from manifold.output.header import HEADER, is_generated
+
+
+def _manifest(kind: str, name: str, project: str | None, namespace: str | None = "ns") -> Manifest:
+    metadata: dict[str, Any] = {"name": name}
+    if namespace:
+        metadata["namespace"] = namespace
+    body = {"apiVersion": "ome.io/v1beta1", "kind": kind, "metadata": metadata}
+    return Manifest(body, namespace is not None, project, (f"projects/{project}.yaml",))
+
+
+def test_paths() -> None:
+    assert manifest_path("dev", _manifest("InferenceService", "chat", "p")) == (
+        "dev/p/inferenceservice-chat.yaml"
+    )
+    assert manifest_path("dev", _manifest("Namespace", "ns", None, None)) == (
+        "dev/_shared/namespace-ns.yaml"
+    )
+
+
+def test_layout_writes_one_object_per_file_and_a_kustomization_per_project() -> None:
+    files = layout(
+        "dev",
+        [
+            _manifest("InferenceService", "b", "p"),
+            _manifest("BaseModel", "a", "p"),
+            _manifest("BaseModel", "c", "q"),
+        ],
+        ("environments/dev.yaml",),
+    )
+    assert list(files) == [
+        "dev/p/basemodel-a.yaml",
+        "dev/p/inferenceservice-b.yaml",
+        "dev/p/kustomization.yaml",
+        "dev/q/basemodel-c.yaml",
+        "dev/q/kustomization.yaml",
+    ]
+    assert all(is_generated(text.encode()) for text in files.values())
+    kustomization = yamlio.load_one(files["dev/p/kustomization.yaml"])
+    assert kustomization["resources"] == ["basemodel-a.yaml", "inferenceservice-b.yaml"]
+    # no environment-level list: a project added beside `p` and `q` edits neither file
+    assert "dev/kustomization.yaml" not in files
+    assert files["dev/q/kustomization.yaml"].splitlines()[1] == "# Sources: projects/q.yaml"
+    assert not is_generated(b"apiVersion: v1\n" + HEADER.encode())
+
+
+def test_collisions_by_identity_and_by_file() -> None:
+    a = _manifest("ClusterBaseModel", "m", "a", None)
+    b = _manifest("ClusterBaseModel", "m", "b", None)
+    same_file = _manifest("ClusterBaseModel", "m", "a", None)
+    assert collisions("dev", [a, b]) == [(b, a)]
+    assert collisions("dev", [a, same_file]) == [(same_file, a)]
+    other_namespace = _manifest("BaseModel", "m", "b", "other")
+    assert collisions("dev", [_manifest("BaseModel", "m", "a"), other_namespace]) == []
+
+
+def test_file_per_project_joins_each_folders_objects_with_their_own_text() -> None:
+    manifests = [
+        _manifest("InferenceService", "b", "p"),
+        _manifest("BaseModel", "a", "p"),
+        _manifest("BaseModel", "c", "q"),
+    ]
+    apart = layout("dev", manifests, ("environments/dev.yaml",))
+    together = layout("dev", manifests, ("environments/dev.yaml",), per_project=True)
+    assert list(together) == [
+        "dev/p/kustomization.yaml",
+        "dev/p/manifest.yaml",
+        "dev/q/kustomization.yaml",
+        "dev/q/manifest.yaml",
+    ]
+    body = apart["dev/p/basemodel-a.yaml"].split("\n", 2)[2]
+    second = apart["dev/p/inferenceservice-b.yaml"].split("\n", 2)[2]
+    assert together["dev/p/manifest.yaml"].split("\n", 2)[2] == body + "---\n" + second
+    assert yamlio.load_one(together["dev/p/kustomization.yaml"])["resources"] == ["manifest.yaml"]
+
+
+def test_files_of_one_folder_placed_apart_are_joined_in_file_order() -> None:
+    one, other = _manifest("Namespace", "z", None, None), _manifest("Namespace", "y", None, None)
+    placed = [*place_together("dev", [one]), *place_together("dev", [other])]
+    files = assemble("dev", placed, ("environments/dev.yaml",))
+    joined = files["dev/_shared/manifest.yaml"]
+    assert isinstance(joined, str)
+    names = [doc["metadata"]["name"] for doc in yamlio.load_all(joined)]
+    assert names == ["y", "z"]

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from manifold.core.diagnostics import Diagnostic, Position
+from manifold.inputs.filebytes import MAX_FILE_BYTES
+from manifold.inputs.sources import Document, discover, parse_document, read_document
+
+
+def test_discover_is_sorted_recursive_and_skips_hidden(tmp_path: Path) -> None:
+    for relative in (
+        "projects/b.yaml",
+        "projects/a.yml",
+        "projects/team/c.yaml",
+        "projects/.hidden/d.yaml",
+        "projects/notes.md",
+    ):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("x: 1\n")
+    assert discover(tmp_path, "projects") == [
+        "projects/a.yml",
+        "projects/b.yaml",
+        "projects/team/c.yaml",
+    ]
+    assert discover(tmp_path, "missing") == []
+
+
+def test_a_document_locates_paths_lazily() -> None:
+    document = parse_document("projects/a.yaml", b"spec:\n  services:\n  - name: x\n")
+    assert isinstance(document, Document)
+    assert document.data == {"spec": {"services": [{"name": "x"}]}}
+    assert document.locate(("spec", "services", 0, "name")) == Position(3, 11)
+
+
+def test_refusals_come_with_positions() -> None:
+    bom = parse_document("a.yaml", b"\xef\xbb\xbfa: 1\n")
+    assert isinstance(bom, Diagnostic) and "byte order mark" in bom.message
+    bad = parse_document("a.yaml", b"a: 1\nb: caf\xe9\n")
+    assert isinstance(bad, Diagnostic) and bad.position == Position(2, 7)
+    big = parse_document("a.yaml", b"#" * (MAX_FILE_BYTES + 1))
+    assert isinstance(big, Diagnostic) and "split it" in big.message
+    syntax = parse_document("a.yaml", b"a: [1\n")
+    assert isinstance(syntax, Diagnostic) and syntax.position is not None
+
+
+def test_links_out_of_the_repository_are_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("a: 1\n")
+    repo = tmp_path / "repo"
+    (repo / "projects").mkdir(parents=True)
+    (repo / "projects/link.yaml").symlink_to(outside)
+    result = read_document(repo, "projects/link.yaml")
+    assert isinstance(result, Diagnostic) and "outside the repository" in result.message
+
+
+def _refusal(raw: bytes) -> Diagnostic:
+    parsed = parse_document("projects/x.yaml", raw)
+    assert isinstance(parsed, Diagnostic)
+    return parsed
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        (b"\xef\xbb\xbfa: 1\n", "UTF-8 byte order mark"),
+        (b"\xff\xfea\x00:\x00", "UTF-16 byte order mark"),
+        (b"\xff\xfe\x00\x00a\x00\x00\x00", "UTF-32 byte order mark"),
+        (b"a\x00:\x00 \x001\x00", "NUL byte"),
+        (b"a: caf\xe9\n", "not valid UTF-8 (byte 0xe9)"),
+    ],
+)
+def test_encodings_other_than_utf8_are_refused(raw: bytes, words: str) -> None:
+    assert words in _refusal(raw).message
+
+
+def test_invalid_utf8_is_located() -> None:
+    assert _refusal(b"a: 1\nb: x\xc3(\n").position == Position(2, 5)
+
+
+def test_the_size_cap_is_exact() -> None:
+    largest = b"#" * (MAX_FILE_BYTES - 1) + b"\n"
+    assert isinstance(parse_document("projects/x.yaml", largest), Document)
+    assert "larger than 1048576 bytes" in _refusal(largest + b"#").message
+
+
+@pytest.mark.parametrize("character", ["\u202e", "\u2066", "\u200f", "\u2028", "\x85"])
+def test_invisible_characters_that_change_reading_are_refused(character: str) -> None:
+    refusal = _refusal(f"a: 1\nb: x{character}y\n".encode())
+    assert f"U+{ord(character):04X}" in refusal.message
+    assert refusal.position == Position(2, 5)
+
+
+def test_links_and_special_files_are_listed_so_that_they_can_be_refused(tmp_path: Path) -> None:
+    projects = tmp_path / "projects"
+    projects.mkdir()
+    (projects / "real.yaml").write_text("a: 1\n")
+    (projects / "gone.yaml").symlink_to("missing.yaml")
+    (projects / "folder.yaml").mkdir()
+    os.mkfifo(projects / "pipe.yaml")
+    assert discover(tmp_path, "projects") == [
+        "projects/gone.yaml",
+        "projects/pipe.yaml",
+        "projects/real.yaml",
+    ]
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    (tmp_path / "projects").mkdir()
+    os.mkfifo(tmp_path / "projects" / "pipe.yaml")
+    result: list[object] = []
+    reader = threading.Thread(
+        target=lambda: result.append(read_document(tmp_path, "projects/pipe.yaml")), daemon=True
+    )
+    reader.start()
+    reader.join(timeout=10)
+    assert result, "reading a FIFO blocked"
+    refusal = result[0]
+    assert isinstance(refusal, Diagnostic)
+    assert refusal.message.startswith("not a regular file")
+
+
+def test_a_link_inside_the_repository_is_followed(tmp_path: Path) -> None:
+    (tmp_path / "projects").mkdir()
+    (tmp_path / "shared.yaml").write_text("a: 1\n")
+    (tmp_path / "projects" / "alias.yaml").symlink_to("../shared.yaml")
+    document = read_document(tmp_path, "projects/alias.yaml")
+    assert isinstance(document, Document)
+    assert document.data == {"a": 1}
