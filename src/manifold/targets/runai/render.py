@@ -28,7 +28,8 @@ from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
 from manifold.core.modelcheck import did_you_mean
-from manifold.models.common import EnvVar, Resources
+from manifold.models.common import Resources
+from manifold.models.env import EnvVar
 from manifold.models.platform import GpuType
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.workload import Component, ContainerPort
