@@ -24,7 +24,13 @@ from typing import Any
 
 from manifold.compile.instances import PlatformFile, ProjectFile
 from manifold.compile.validate import object_errors
-from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, by_environment
+from manifold.core.diagnostics import (
+    Diagnostic,
+    Diagnostics,
+    Problem,
+    by_environment,
+    problem_diagnostic,
+)
 from manifold.core.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.core.jsonpath import format_json_path
 from manifold.core.modelcheck import did_you_mean
@@ -40,7 +46,7 @@ from manifold.core.wording import counted, rendered_tally
 from manifold.gitops.location import repository_prefix, root_problems
 from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
 from manifold.gitops.render import sync_layout, sync_objects
-from manifold.inputs.decode import decode, problem_diagnostic
+from manifold.inputs.decode import decode
 from manifold.inputs.environments import declared_name, resolve_environments, selection_problems
 from manifold.inputs.filebytes import read_bytes
 from manifold.inputs.resolved import EnvironmentFile, ResolvedEnvironment
