@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, overload
 
-from manifold.compile.overlay import without_nulls
 from manifold.core import modelcheck, secrets
 from manifold.core.diagnostics import Diagnostic, Position, Problem, problem_diagnostic
+from manifold.inputs.nulls import without_nulls
 from manifold.inputs.sources import ENVIRONMENTS_DIR, PLATFORM_DIR, PROJECTS_DIR, Document
 from manifold.models import INPUT_KINDS, Environment, Platform, Project
 from manifold.models.common import API_VERSION

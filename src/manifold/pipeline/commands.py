@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from manifold.compile.environments import declared_name, resolve_environments, selection_problems
 from manifold.compile.instances import PlatformFile, ProjectFile
 from manifold.compile.validate import object_errors
 from manifold.core.diagnostics import (
@@ -47,7 +48,6 @@ from manifold.gitops.location import repository_prefix, root_problems
 from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
 from manifold.gitops.render import sync_layout, sync_objects
 from manifold.inputs.decode import decode
-from manifold.inputs.environments import declared_name, resolve_environments, selection_problems
 from manifold.inputs.filebytes import read_bytes
 from manifold.inputs.resolved import EnvironmentFile, ResolvedEnvironment
 from manifold.inputs.sources import (
