@@ -31,8 +31,19 @@ _SETTINGS: dict[str, str] = {
     "substratus": "manifold.targets.substratus.settings",
 }
 
+_COMMANDS: dict[str, str] = {
+    "runai": "manifold.targets.runai.commands",
+}
+"""Platforms with commands of their own: the module whose `group(run)` gives the click group
+the CLI mounts as `manifold <platform> ...`."""
+
 assert set(_MODULES) == set(get_args(PlatformName)), "registry and PlatformName disagree"
 assert set(_SETTINGS) <= set(_MODULES), "settings for a platform the registry does not know"
+
+
+def command_groups() -> dict[str, str]:
+    """The module of each platform's command group, by the group's name."""
+    return dict(_COMMANDS)
 
 
 def platform_names() -> tuple[str, ...]:
