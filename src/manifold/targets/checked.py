@@ -52,3 +52,18 @@ def platform_compiled(
     if _has_error(problems):
         return problems, None
     return problems, render()
+
+
+def check_then_render(
+    check: Callable[[ProjectInstance, Catalog], Iterable[Problem]],
+    render: Callable[[ProjectInstance, Catalog], list[Manifest]],
+) -> Callable[[ProjectInstance, Catalog], Compiled]:
+    """A target's `compile` from its rules and its renderer, for a renderer that relies on
+    the rules (and the references) having found no error."""
+
+    def compile_project(instance: ProjectInstance, catalog: Catalog) -> Compiled:
+        return project_compiled(
+            instance, catalog, lambda: check(instance, catalog), lambda: render(instance, catalog)
+        )
+
+    return compile_project

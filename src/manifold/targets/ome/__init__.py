@@ -11,12 +11,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from manifold.compile.catalog import Catalog
-from manifold.compile.instances import PlatformInstance, ProjectInstance
+from manifold.compile.instances import PlatformInstance
 from manifold.core.manifest import Manifest, OutputKind
 from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.schemas.generate import typed_dict_schema
 from manifold.targets.base import Compiled, Target
-from manifold.targets.checked import platform_compiled, project_compiled
+from manifold.targets.checked import check_then_render, platform_compiled
 from manifold.targets.ome import checks, kinds, kinds_jobs, kinds_platform, platform, render
 from manifold.targets.ome.objects import CLUSTER_SCOPED
 from manifold.targets.ome.settings import DEFAULT, OmeSettings, level_lacks
@@ -55,17 +55,6 @@ def _output_kinds() -> Iterable[OutputKind]:
         )
 
 
-def _compile(instance: ProjectInstance, catalog: Catalog) -> Compiled:
-    # The renderer relies on what the webhook rules establish (a runtime found, a decoder
-    # with an engine): it runs only when they found no error.
-    return project_compiled(
-        instance,
-        catalog,
-        lambda: checks.check(instance, catalog),
-        lambda: render.render(instance, catalog),
-    )
-
-
 def _compile_platform(instance: PlatformInstance, catalog: Catalog) -> Compiled:
     return platform_compiled(
         instance,
@@ -90,7 +79,7 @@ TARGET = Target(
     name="ome",
     accelerators="acceleratorClasses",
     output_kinds=_output_kinds,
-    compile=_compile,
+    compile=check_then_render(checks.check, render.render),
     compile_platform=_compile_platform,
     service_defaults={"replicas": {"min": 1, "max": 1}},
     unavailable=_unavailable,

@@ -11,25 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from manifold.compile.catalog import Catalog
-from manifold.compile.instances import PlatformInstance, ProjectInstance
+from manifold.compile.instances import PlatformInstance
 from manifold.core.manifest import OutputKind
 from manifold.targets.base import Compiled, Target
-from manifold.targets.checked import platform_compiled, project_compiled
+from manifold.targets.checked import check_then_render, platform_compiled
 from manifold.targets.runai import checks, render
 from manifold.targets.runai.form import FORM
 
 
 def _output_kinds() -> Iterable[OutputKind]:
     yield FORM.output
-
-
-def _compile(instance: ProjectInstance, catalog: Catalog) -> Compiled:
-    return project_compiled(
-        instance,
-        catalog,
-        lambda: checks.check(instance, catalog),
-        lambda: render.render(instance, catalog),
-    )
 
 
 def _compile_platform(instance: PlatformInstance, catalog: Catalog) -> Compiled:
@@ -43,7 +34,7 @@ TARGET = Target(
     name="runai",
     accelerators="gpuTypes",
     output_kinds=_output_kinds,
-    compile=_compile,
+    compile=check_then_render(checks.check, render.render),
     compile_platform=_compile_platform,
     service_defaults={"replicas": {"min": 1, "max": 1}},
 )
