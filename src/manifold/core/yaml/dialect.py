@@ -145,11 +145,7 @@ class _PlainConstructor(SafeConstructor):
         mapping: dict[Any, Any] = {}
         own_keys: set[Any] = set()
         for index, (key_node, value_node) in enumerate(node.value):
-            key = self.construct_object(key_node, deep=True)
-            try:
-                hash(key)
-            except TypeError:
-                key = tuple(key) if isinstance(key, list) else repr(key)
+            key = self._construct_key(key_node)
             value = self.construct_object(value_node, deep=deep)
             if index < merged:
                 mapping.setdefault(key, value)
@@ -161,6 +157,16 @@ class _PlainConstructor(SafeConstructor):
             mapping[key] = value
         return mapping
 
+    def _construct_key(self, key_node: Any) -> Any:
+        """A mapping key, made hashable (a list key becomes a tuple, which `load` refuses with
+        its position)."""
+        key = self.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            key = tuple(key) if isinstance(key, list) else repr(key)
+        return key
+
     def _construct_plain_mapping(self, node: Any, deep: bool) -> dict[Any, Any]:
         """A mapping with no merge (`<<`) or value (`=`) keys, the usual kind: what
         `construct_mapping` gives, without flattening and with string keys taken as they are."""
@@ -169,11 +175,7 @@ class _PlainConstructor(SafeConstructor):
             if key_node.__class__ is ScalarNode and key_node.tag == _STR:
                 key = key_node.value
             else:
-                key = self.construct_object(key_node, deep=True)
-                try:
-                    hash(key)
-                except TypeError:
-                    key = tuple(key) if isinstance(key, list) else repr(key)
+                key = self._construct_key(key_node)
             value = self.construct_object(value_node, deep=deep)
             if key in mapping:
                 if not self.allow_duplicate_keys:
