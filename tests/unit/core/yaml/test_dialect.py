@@ -3,6 +3,9 @@ Kubernetes manifests, and what neither accepts (duplicate keys, tags)."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pytest
 
 from manifold.core import yaml as yamlio
@@ -74,3 +77,44 @@ class TestKubernetesDialect:
     def test_list_keys_are_still_refused(self) -> None:
         with pytest.raises(yamlio.YamlError):
             yamlio.load_all("? [a, b]\n: c\n", self.LENIENT)
+
+
+@pytest.mark.parametrize("yaml_1_1", [False, True], ids=["yaml-1.2", "yaml-1.1"])
+def test_resolvers_of_a_letter_are_short_words(yaml_1_1: bool) -> None:
+    """The loader takes a plain scalar that starts with a letter and is longer than
+    `dialect.LONGEST_WORD` for a string without asking the resolvers: that holds only while
+    every resolver reached by a letter is an alternation of words that short."""
+    from manifold.core.yaml import dialect
+
+    resolvers = dialect.loader_for(dialect.Dialect(yaml_1_1=yaml_1_1)).yaml_implicit_resolvers
+    assert None not in resolvers
+    for first, entries in resolvers.items():
+        if not first.isalpha():
+            continue
+        for _tag, pattern in entries:
+            body = pattern.pattern.removeprefix("^(?:").removesuffix(")$")
+            if pattern.flags & re.VERBOSE:
+                body = "".join(body.split())
+            for word in body.split("|"):
+                assert re.fullmatch(r"[~\w]*", word), (first, pattern.pattern)  # a literal word
+                assert not word[:1].isalpha() or len(word) <= dialect.LONGEST_WORD, word
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: falsehood", {"a": "falsehood"}),
+        ("a: nullable", {"a": "nullable"}),
+        ("a: FALSE", {"a": False}),
+        ("a: Null", {"a": None}),
+        ("a: yes", {"a": "yes"}),
+        ("a: 0o17", {"a": 15}),
+        ("a: 017", {"a": 17}),
+        ("a: '017'", {"a": "017"}),
+        ("a: !!str 12", {"a": "12"}),
+        ("a: ~", {"a": None}),
+        ("a: .inf", {"a": float("inf")}),
+    ],
+)
+def test_quick_resolution_keeps_yaml_1_2(text: str, expected: Any) -> None:
+    assert yamlio.load_all(text) == [expected]
