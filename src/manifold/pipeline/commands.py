@@ -58,7 +58,12 @@ from manifold.pipeline import environment as envbuild
 from manifold.pipeline.envpool import EnvironmentPool
 from manifold.reuse import incremental
 from manifold.reuse.fingerprints import code_fingerprint
-from manifold.reuse.incremental import CachedEnvironment, ProjectCache, file_digest
+from manifold.reuse.incremental import (
+    CachedEnvironment,
+    CacheDisagrees,
+    ProjectCache,
+    file_digest,
+)
 from manifold.reuse.treestate import KeptFile
 from manifold.schemas.store import (
     DEFAULT_KUBERNETES_VERSION,
@@ -97,12 +102,16 @@ class Inputs:
         return frozenset(self.projects) | frozenset(self.unparsed)
 
     def project_file(self, name: str) -> ProjectFile:
+        """The project's file, parsed now if it was known from the last render; raises
+        CacheDisagrees when the file does not read as the cache said (a corrupted cache)."""
         if name not in self.projects:
             path, raw = self.unparsed.pop(name)
             document = parse_document(path, raw)
-            assert isinstance(document, Document), "it was read without errors before"
-            project, problems = decode(document, "Project")
-            assert project is not None, problems
+            if not isinstance(document, Document):
+                raise CacheDisagrees(f"{path} does not read, as the cache said it did")
+            project = decode(document, "Project")[0]
+            if project is None or project.name != name:
+                raise CacheDisagrees(f"{path} is not project {name!r}, as the cache said")
             self.projects[name] = ProjectFile(document, project)
         return self.projects[name]
 
@@ -194,6 +203,8 @@ def load_inputs(
             parsed = ProjectFile(read, project)
             name = project.name
         if name in paths:
+            if known:  # the cache may have named this file, or the first, wrongly
+                raise CacheDisagrees(f"{relative} and {paths[name]} are both {name!r}")
             diagnostics.add(_defined_twice(relative, raw, name, paths[name]))
             continue
         paths[name] = relative
@@ -305,9 +316,23 @@ def build(
 ) -> tuple[Build, Diagnostics]:
     """Render every selected environment in memory; nothing is written. With a cache and the
     digests of manifold's files on disk (`disk`), the projects whose earlier result is still
-    valid, and still in rendered/, are reused: their files are `KeptFile`s, not texts."""
-    if disk is None:
-        cache = None
+    valid, and still in rendered/, are reused: their files are `KeptFile`s, not texts. A cache
+    that turns out to disagree with the inputs is dropped and everything is rendered again."""
+    if disk is None or cache is None:
+        return _build(root, only, progress, None, {})
+    try:
+        return _build(root, only, progress, cache, disk)
+    except CacheDisagrees:
+        return _build(root, only, progress, None, {})
+
+
+def _build(
+    root: Path,
+    only: Sequence[str],
+    progress: Progress | None,
+    cache: ProjectCache | None,
+    disk: Mapping[str, str],
+) -> tuple[Build, Diagnostics]:
     diagnostics = Diagnostics()
     inputs = load_inputs(root, diagnostics, cache.names() if cache is not None else None)
     unknown = [name for name in only if name not in inputs.declared_environments]
@@ -324,7 +349,7 @@ def build(
     objects = 0
     versions = dict.fromkeys(SYNC_FOLDERS, DEFAULT_KUBERNETES_VERSION)
     kept: dict[str, CachedEnvironment] = {}
-    pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk or {})
+    pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk)
     rendered_all = pool.render_all(names, fresh_projects=len(inputs.projects))
     found_in = [(name, found) for name, (_, found) in zip(names, rendered_all, strict=True)]
     diagnostics.extend(by_environment(found_in))

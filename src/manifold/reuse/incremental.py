@@ -33,7 +33,7 @@ from manifold.reuse.fingerprints import hash_folders
 from manifold.reuse.treestate import KeptFile, content_digest
 
 CACHE_DIR = "cache"
-_FORMAT = 2
+_FORMAT = 3
 ALL = "*"
 """The dependency of a project that looked at every other project."""
 
@@ -47,6 +47,10 @@ def context_digest(root: Path, folders: tuple[str, ...], code: bytes) -> str:
 
 def file_digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+class CacheDisagrees(Exception):
+    """What the cache said of an input is not so: the build starts again without it."""
 
 
 # --------------------------------------------------------------------------- what is kept
@@ -266,14 +270,23 @@ class ProjectCache:
             )
 
     def _read(self, name: str, schema: workdir.StateSchema) -> Any:
-        """The cache file `name` when its form is right and it was made in this context."""
+        """The cache file `name` when its form is right, its seal matches its content (bytes
+        changed in place can leave valid JSON that names the wrong project) and it was made
+        in this context."""
         if workdir.existing(self.root) is None or not workdir.child_is_folder(self.folder):
             return None
         data = workdir.read_state(self.folder / name, schema)
-        return data if data is not None and data["context"] == self.context else None
+        if data is None or data.pop("seal") != _seal(data):
+            return None
+        return data if data["context"] == self.context else None
 
     def _write(self, name: str, data: dict[str, Any]) -> None:
-        workdir.write_state(self.folder, name, data)
+        workdir.write_state(self.folder, name, {**data, "seal": _seal(data)})
+
+
+def _seal(data: dict[str, Any]) -> str:
+    """A digest of a cache file's content, stored in it."""
+    return file_digest(json.dumps(data, separators=(",", ":"), sort_keys=True).encode())
 
 
 # --------------------------------------------------------------------------- lookups
