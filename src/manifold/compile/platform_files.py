@@ -1,4 +1,4 @@
-"""Stage 4 for platform files: a `Platform` in an environment -> `PlatformInstance`.
+"""A `Platform` in an environment -> `PlatformInstance`.
 
 Layers, weakest first: the file's own spec, then its `spec.environments.<env>` override for
 each environment in the chain, root first (the rules projects follow, without service

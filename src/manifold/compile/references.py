@@ -1,4 +1,4 @@
-"""Stage 5: references resolve, and names are unique.
+"""References resolve, and names are unique.
 
 Checks every platform needs: a service's model, adapters and runtime, a fine-tune's base
 model, dataset and training runtime, a benchmark's target service (in any project of the

@@ -27,6 +27,7 @@ from manifold.compile.validate import object_errors
 from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, by_environment
 from manifold.core.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.core.jsonpath import format_json_path
+from manifold.core.kept import KeptFile
 from manifold.core.modelcheck import did_you_mean
 from manifold.core.options import (
     CheckOptions,
@@ -64,7 +65,6 @@ from manifold.reuse.incremental import (
     ProjectCache,
     file_digest,
 )
-from manifold.reuse.treestate import KeptFile
 from manifold.schemas.store import (
     DEFAULT_KUBERNETES_VERSION,
     SCHEMAS_DIR,

@@ -28,6 +28,7 @@ from manifold.compile.references import (
 from manifold.compile.validate import object_errors
 from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, Severity, shown
 from manifold.core.jsonpath import format_json_path
+from manifold.core.kept import KeptFile
 from manifold.core.manifest import Manifest
 from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.reuse import incremental
@@ -38,7 +39,6 @@ from manifold.reuse.incremental import (
     Lookups,
     NotedNames,
 )
-from manifold.reuse.treestate import KeptFile
 from manifold.schemas.store import DEFAULT_KUBERNETES_VERSION, SchemaStore
 from manifold.targets.base import Target
 from manifold.targets.registry import get_target

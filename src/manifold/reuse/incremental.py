@@ -28,9 +28,10 @@ from typing import Any
 from manifold.compile.layout import PlacedFile
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.errors import OutputProblem
+from manifold.core.kept import KeptFile
 from manifold.reuse import cacheforms, workdir
 from manifold.reuse.fingerprints import hash_folders
-from manifold.reuse.treestate import KeptFile, content_digest
+from manifold.reuse.treestate import content_digest
 
 CACHE_DIR = "cache"
 _FORMAT = 3
