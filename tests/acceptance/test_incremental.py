@@ -140,7 +140,7 @@ def test_reused_projects_are_not_parsed_again(
     edit(repo / "projects/semantic-search.yaml", "target: 200", "target: 300")
 
     from manifold.inputs import sources
-    from manifold.pipeline import commands as pipeline
+    from manifold.pipeline import repository
 
     parsed: list[str] = []
     original = sources.parse_document
@@ -149,6 +149,6 @@ def test_reused_projects_are_not_parsed_again(
         parsed.append(relative)
         return original(relative, raw)
 
-    monkeypatch.setattr(pipeline, "parse_document", counting)
+    monkeypatch.setattr(repository, "parse_document", counting)
     assert run_cli("render", "-C", str(repo)).exit_code == 0
     assert [p for p in parsed if p.startswith("projects/")] == ["projects/semantic-search.yaml"]
