@@ -36,9 +36,7 @@ from manifold.reuse import incremental
 from manifold.reuse.incremental import (
     CachedObject,
     CachedProject,
-    LazyProjects,
     Lookups,
-    NotedNames,
 )
 from manifold.schemas.store import DEFAULT_KUBERNETES_VERSION, SchemaStore
 from manifold.targets.registry import get_target
@@ -171,19 +169,19 @@ def _expand_platforms(state: _Build) -> None:
         instance, _ = expand(inputs.project_file(name), environment)
         return instance
 
-    projects = LazyProjects(
-        dict(state.expanded), frozenset(state.selected), expand_other, state.lookups, state.failed
-    )
     state.platforms, broken_platforms = expand_platforms(
         environment, inputs.platforms, inputs.unreadable_platform, state.diagnostics
     )
-    broken = frozenset({*inputs.unreadable_projects, *broken_platforms})
     state.catalog = Catalog(
         environment,
-        projects,
-        NotedNames(broken, state.lookups, projects.failed),
-        NotedNames(inputs.names, state.lookups),
+        dict(state.expanded),
+        frozenset({*inputs.unreadable_projects, *broken_platforms}),
+        inputs.names,
         state.platforms,
+        selected=frozenset(state.selected),
+        expand=expand_other,
+        recorder=state.lookups,
+        failed=set(state.failed),
     )
 
 
