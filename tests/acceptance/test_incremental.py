@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from manifold.output import writer
 from tests.casefolders import cases
@@ -140,7 +142,7 @@ def test_reused_projects_are_not_parsed_again(
     edit(repo / "projects/semantic-search.yaml", "target: 200", "target: 300")
 
     from manifold.inputs import sources
-    from manifold.pipeline import commands as pipeline
+    from manifold.pipeline import repository
 
     parsed: list[str] = []
     original = sources.parse_document
@@ -149,6 +151,45 @@ def test_reused_projects_are_not_parsed_again(
         parsed.append(relative)
         return original(relative, raw)
 
-    monkeypatch.setattr(pipeline, "parse_document", counting)
+    monkeypatch.setattr(repository, "parse_document", counting)
     assert run_cli("render", "-C", str(repo)).exit_code == 0
     assert [p for p in parsed if p.startswith("projects/")] == ["projects/semantic-search.yaml"]
+
+
+_IN_ORDER = (
+    "a value",
+    "a service renamed",
+    "a project added",
+    "an environment",
+    "the platform file",
+    "a broken project",
+    "a project removed",  # last: the edits above may change the project it removes
+)
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(chosen=st.sets(st.sampled_from(_IN_ORDER), min_size=1, max_size=3))
+def test_edits_rendered_one_by_one_equal_a_render_from_nothing(
+    chosen: set[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Random edits, each followed by a render that reuses the cache the last one left, end
+    where one render from nothing of the edited repository ends: the same exit code and
+    diagnostics and, when it renders, the same bytes."""
+    base = tmp_path_factory.mktemp("edits")
+    edits = [EXAMPLE_EDITS[name] for name in _IN_ORDER if name in chosen]
+    cached = _example(base / "cached")
+    assert run_cli("render", "-C", str(cached)).exit_code == 0
+    for change in edits:
+        change(cached)
+        run_cli("render", "-C", str(cached))
+    scratch = _example(base / "scratch")
+    for change in edits:
+        change(scratch)
+    reused, fresh = _outcome(cached), _outcome(scratch)
+    assert reused[:2] == fresh[:2]
+    if fresh[0] == 0:  # on errors nothing is written: rendered/ is then what each had before
+        assert reused[2] == fresh[2]

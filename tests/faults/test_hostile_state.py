@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from manifold.reuse.incremental import _seal
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree, run_cli, tree_bytes
 from tests.faults.watch import confined_to
 
@@ -59,7 +60,44 @@ def _state(repo: Path, name: str) -> Path:
 
 
 def _edit_json(path: Path, change: Callable[[object], object]) -> None:
-    path.write_text(json.dumps(change(json.loads(path.read_text()))))
+    """Change a state file as someone who means it would: a cache file is sealed again (its
+    seal stops accidents, not whoever can write to the checkout)."""
+    changed = change(json.loads(path.read_text()))
+    if path.parent.name == "cache" and isinstance(changed, dict) and "seal" in changed:
+        del changed["seal"]
+        changed["seal"] = _seal(changed)
+    path.write_text(json.dumps(changed))
+
+
+Renaming = Callable[[dict[str, str]], dict[str, str]]
+
+
+def _project_names(rename: Renaming) -> Callable[[Path, Path], None]:
+    """The cache's names.json naming project files otherwise (path -> project name)."""
+
+    def plant(repo: Path, outside: Path) -> None:
+        def change(names: object) -> object:
+            assert isinstance(names, dict)
+            files = names["files"]
+            renamed = rename({path: name for path, (_, name) in files.items()})
+            names["files"] = {path: [files[path][0], renamed[path]] for path in files}
+            return names
+
+        _edit_json(_state(repo, "cache/names.json"), change)
+
+    return plant
+
+
+def _swapped(first: str, second: str) -> Renaming:
+    def rename(names: dict[str, str]) -> dict[str, str]:
+        by_name = {name: path for path, name in names.items()}
+        return {**names, by_name[first]: second, by_name[second]: first}
+
+    return rename
+
+
+def _renamed(old: str, new: str) -> Renaming:
+    return lambda names: {path: new if name == old else name for path, name in names.items()}
 
 
 def _record_naming(path: str) -> Callable[[Path, Path], None]:
@@ -113,6 +151,18 @@ def _replace_with(name: str, data: bytes) -> Callable[[Path, Path], None]:
     return plant
 
 
+def _byte_changed(name: str, old: bytes, new: bytes) -> Callable[[Path, Path], None]:
+    """One byte of a state file changed in place, leaving valid JSON (found by hypothesis)."""
+
+    def plant(repo: Path, outside: Path) -> None:
+        path = _state(repo, name)
+        data = path.read_bytes()
+        assert data.count(old) == 1 and len(old) == len(new)
+        path.write_bytes(data.replace(old, new))
+
+    return plant
+
+
 def _swap_environments(repo: Path, outside: Path) -> None:
     cache = _state(repo, "cache")
     dev, prod = cache / "env-dev.json", cache / "env-prod.json"
@@ -141,6 +191,13 @@ PLANTS: dict[str, Callable[[Path, Path], None]] = {
     "cache-names-absolute-path": _cache_naming("OUT/canary"),
     "cache-names-another-environment": _cache_naming("prod/x.yaml"),
     "cache-swapped-environments": _swap_environments,
+    # names.json naming a project file wrongly: once a KeyError ('faq-answers') in the build.
+    "cache-names-byte-changed": _byte_changed(
+        "cache/names.json", b'"faq-answers"]', b'"faq answers"]'
+    ),
+    "cache-names-unknown-project": _project_names(_renamed("faq-answers", "faq answers")),
+    "cache-names-another-project": _project_names(_renamed("faq-answers", "chat-assistant")),
+    "cache-names-swapped-projects": _project_names(_swapped("faq-answers", "chat-assistant")),
     "wrong-json-types": _wrong_types,
     "random-bytes-record": _replace_with("tree.json", os.urandom(512)),
     "record-nested-deep": _replace_with("tree.json", b"[" * 100_000 + b"]" * 100_000),

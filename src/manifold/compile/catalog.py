@@ -3,9 +3,9 @@ benchmark of another project's service, a service of a platform model."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from manifold.compile.instances import PlatformInstance, ProjectInstance
 from manifold.inputs.resolved import ResolvedEnvironment
@@ -17,13 +17,25 @@ T = TypeVar("T")
 
 BROKEN_PLATFORM_FILE = "platform:*"
 """In `Catalog.broken`: a platform file could not be read, so no platform's is certain."""
+EVERY_PROJECT = "*"
+"""What a lookup recorder is told when a project looked at every project."""
+
+
+class LookupRecorder(Protocol):
+    """Told each project name looked up through a catalog (the project cache's dependencies)."""
+
+    def note(self, name: str) -> None: ...
 
 
 @dataclass(frozen=True)
 class Catalog:
+    """An environment's projects and platform files, looked up by name. Projects not given in
+    `projects` are expanded when first looked up (`expand`), and each lookup is told to the
+    `recorder`, so what a project depended on is known."""
+
     environment: ResolvedEnvironment
-    projects: Mapping[str, ProjectInstance] = field(default_factory=dict)
-    """The environment's projects that expanded without errors, by name."""
+    projects: dict[str, ProjectInstance] = field(default_factory=dict)
+    """Projects of the environment expanded without errors so far, by name."""
     broken: frozenset[str] = frozenset()
     """Projects and platforms of the environment with errors of their own (already reported):
     references to them are not reported again."""
@@ -31,6 +43,38 @@ class Catalog:
     """Every project of the repository, rendered here or not."""
     platforms: Mapping[str, PlatformInstance] = field(default_factory=dict)
     """The platform file's instance, by target platform (`ome`)."""
+    selected: frozenset[str] | None = None
+    """The environment's projects (None: those of `projects`)."""
+    expand: Callable[[str], ProjectInstance | None] | None = None
+    recorder: LookupRecorder | None = None
+    failed: set[str] = field(default_factory=set)
+    """Projects of the environment that did not expand."""
+
+    def project(self, name: str) -> ProjectInstance | None:
+        """The environment's project of that name, None if it has none (or it is broken)."""
+        self._note(name)
+        return self._instance(name)
+
+    def all_projects(self) -> list[ProjectInstance]:
+        """Every project of the environment that expands, by name."""
+        self._note(EVERY_PROJECT)
+        names = sorted(self.selected if self.selected is not None else self.projects)
+        return [instance for name in names if (instance := self._instance(name)) is not None]
+
+    def is_broken(self, name: str) -> bool:
+        """Whether the project has errors of its own, here or in every environment."""
+        self._note(name)
+        selected = self.selected if self.selected is not None else self.projects
+        return (name in selected and self._instance(name) is None) or name in self.broken
+
+    def is_declared(self, name: str) -> bool:
+        """Whether the repository has such a project, in this environment or not."""
+        self._note(name)
+        return name in self.declared
+
+    def declared_names(self) -> list[str]:
+        self._note(EVERY_PROJECT)
+        return sorted(self.declared)
 
     def platform(self, target: str) -> PlatformInstance | None:
         return self.platforms.get(target)
@@ -42,6 +86,24 @@ class Catalog:
 
     def platform_broken(self, target: str) -> bool:
         return f"platform:{target}" in self.broken or BROKEN_PLATFORM_FILE in self.broken
+
+    def _note(self, name: str) -> None:
+        if self.recorder is not None:
+            self.recorder.note(name)
+
+    def _instance(self, name: str) -> ProjectInstance | None:
+        if name in self.projects:
+            return self.projects[name]
+        if self.expand is None or self.selected is None:
+            return None
+        if name not in self.selected or name in self.failed:
+            return None
+        instance = self.expand(name)
+        if instance is None:
+            self.failed.add(name)
+        else:
+            self.projects[name] = instance
+        return instance
 
 
 # --------------------------------------------------------------------------- lookups

@@ -1,4 +1,4 @@
-"""Stage 3: environment files -> `ResolvedEnvironment`s, each with its `extends` chain flattened.
+"""Environment files -> `ResolvedEnvironment`s, each with its `extends` chain flattened.
 
 An environment's settings are its chain's settings merged root first (the overlay rules of
 `manifold.compile.overlay`), except `patches`, which accumulate: every patch of every environment in

@@ -1,4 +1,4 @@
-"""Stage 4: a project in an environment -> `ProjectInstance`, every overlay layer applied.
+"""A project in an environment -> `ProjectInstance`, every overlay layer applied.
 
 Layers, weakest first:
   1. the target platform's defaults for services;

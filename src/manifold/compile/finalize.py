@@ -1,4 +1,4 @@
-"""Stage 6: give rendered objects what every object gets: namespace, labels, annotations,
+"""Give rendered objects what every object gets: namespace, labels, annotations,
 and the Namespace objects themselves. API requests (a `Manifest.form`) get the same labels
 and annotations where their form keeps them, and no namespace."""
 

@@ -1,4 +1,4 @@
-"""Stage 9: rendered objects -> the files of rendered/<env>/, as text.
+"""Rendered objects -> the files of rendered/<env>/, as text.
 
 `<env>/<project>/<kind>-<name>.yaml`, one object per file, and `<env>/<project>/kustomization.yaml`
 listing exactly those files; `<env>/` itself has no kustomization.yaml (see `_kustomizations`
@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from manifold.core import yaml as yamlio
+from manifold.core.kept import KeptFile
 from manifold.core.manifest import Manifest
 from manifold.output.header import REQUEST_INDEX, header
-from manifold.reuse.treestate import KeptFile
 
 SHARED_DIR = "_shared"
 KUSTOMIZATION = "kustomization.yaml"

@@ -1,4 +1,4 @@
-"""Stage 7: an environment's patches, applied to the objects rendered for it.
+"""An environment's patches, applied to the objects rendered for it.
 
 Patches run in the order their environments extend each other (root first) and, within a
 file, top to bottom. A patch selects objects by kind, name, project and labels (every given

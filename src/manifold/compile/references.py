@@ -1,4 +1,4 @@
-"""Stage 5: references resolve, and names are unique.
+"""References resolve, and names are unique.
 
 Checks every platform needs: a service's model, adapters and runtime, a fine-tune's base
 model, dataset and training runtime, a benchmark's target service (in any project of the
@@ -74,7 +74,7 @@ def relies_on_broken(instance: ProjectInstance, catalog: Catalog) -> bool:
         return True
     return any(
         isinstance(benchmark.target, ServiceTarget)
-        and (benchmark.target.project or instance.name) in catalog.broken
+        and catalog.is_broken(benchmark.target.project or instance.name)
         for benchmark in instance.spec.benchmarks
     )
 
@@ -258,15 +258,15 @@ def _benchmark_target(
 ) -> Iterator[Problem]:
     project_name = target.project or instance.name
     environment = catalog.environment.name
-    if project_name in catalog.broken:
+    if catalog.is_broken(project_name):
         return
-    project = catalog.projects.get(project_name)
+    project = catalog.project(project_name)
     if project is None:
-        if project_name in catalog.declared:
+        if catalog.is_declared(project_name):
             message = f"project {project_name!r} is not rendered in environment {environment!r}"
             yield Problem((*at, "target", "project"), f"the benchmark's target {message}")
         else:
-            _, hint = missing("project", project_name, sorted(catalog.declared), "projects")
+            _, hint = missing("project", project_name, catalog.declared_names(), "projects")
             yield Problem(
                 (*at, "target", "project"),
                 f"the benchmark targets project {project_name!r}, which does not exist",

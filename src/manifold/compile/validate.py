@@ -1,4 +1,4 @@
-"""Stage 8: rendered objects against the schemas of their kinds (strict: unknown fields fail),
+"""Rendered objects against the schemas of their kinds (strict: unknown fields fail),
 and against the naming rules Kubernetes applies before any schema."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Stage 2: `Document` -> `Project`, `Environment` or `Platform`, or the diagnostics that say
+"""`Document` -> `Project`, `Environment` or `Platform`, or the diagnostics that say
 why not."""
 
 from __future__ import annotations

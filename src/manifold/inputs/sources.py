@@ -1,4 +1,4 @@
-"""Stage 1: find and read the input files of a repository (projects/, environments/,
+"""Find and read the input files of a repository (projects/, environments/,
 platform/) into `Document`s.
 
 A `Document` is one YAML file as plain data, plus a way back from a path inside that data to

@@ -5,8 +5,9 @@ pod-level `tolerations` or `volumes`, a model's `modelType`...). `manifold impor
 bring them over without loss, and a user must be able to keep them after the import, so
 they live in the input file, under one explicitly named key, merged into the rendered
 spec. They are not looked into here: the rendered object is checked against OME's CRD
-schema (stage 8), so a misspelt or mistyped field fails there, at its path. A key that
-manifold renders itself is refused here, so there is never a question of which one wins.
+schema when objects are validated, so a misspelt or mistyped field fails there, at its
+path. A key that manifold renders itself is refused here, so there is never a question of
+which one wins.
 """
 
 from __future__ import annotations

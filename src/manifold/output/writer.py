@@ -1,4 +1,4 @@
-"""Stage 10: the rendered files onto disk, all at once or not at all.
+"""The rendered files onto disk, all at once or not at all.
 
 The new rendered/ is prepared beside the old one, in `.manifold/shadow/` on the same file
 system, then the two directories are exchanged in one atomic `renameat2(RENAME_EXCHANGE)`
@@ -33,8 +33,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from manifold.core.errors import OutputProblem
+from manifold.core.kept import KeptFile
 from manifold.reuse import treestate, workdir
-from manifold.reuse.treestate import KeptFile, TreeState, content_digest, digest
+from manifold.reuse.treestate import TreeState, content_digest, digest
 
 RENDERED_DIR = "rendered"
 WORK_DIR = workdir.WORK_DIR

@@ -1,18 +1,7 @@
-"""The stages in order, and the commands built from them.
-
-sources.read_document      files            -> Document
-decode.decode              Document         -> Project | Platform | Environment
-environments.resolve       Environment[]    -> ResolvedEnvironment (extends flattened)
-expand.expand              Project x Env    -> ProjectInstance (overlays merged)
-platforms.expand_platform  Platform x Env   -> PlatformInstance; with the projects: Catalog
-references                 instance+Catalog -> Problems
-target.compile             instance+Catalog -> Problems, Manifest[] (one pass)
-finalize                   Manifest[]       -> Manifest[] (namespace, labels, Namespaces)
-patches.apply_patches      Manifest[]       -> Manifest[] (environment patches)
-validate.object_errors     Manifest         -> schema errors
-layout.layout              Manifest[]       -> files of rendered/<env>/
-writer.write_tree          files            -> rendered/ (atomic)
-"""
+"""The commands built from the stages. `build` reads the repository (`repository`), builds
+each selected environment (`environment`, whose stages are `stages.STAGES`, in the order
+docs/architecture.md's table gives) and adds the Flux and Argo CD files; `render`, `check`,
+`validate`, `diff` and `schemas generate` are made of it."""
 
 from __future__ import annotations
 
@@ -20,20 +9,12 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from manifold.compile.environments import declared_name, resolve_environments, selection_problems
-from manifold.compile.instances import PlatformFile, ProjectFile
 from manifold.compile.validate import object_errors
-from manifold.core.diagnostics import (
-    Diagnostic,
-    Diagnostics,
-    Problem,
-    by_environment,
-    problem_diagnostic,
-)
+from manifold.core.diagnostics import Diagnostic, Diagnostics, by_environment
 from manifold.core.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.core.jsonpath import format_json_path
+from manifold.core.kept import KeptFile
 from manifold.core.modelcheck import did_you_mean
 from manifold.core.options import (
     CheckOptions,
@@ -47,25 +28,22 @@ from manifold.core.wording import counted, rendered_tally
 from manifold.gitops.location import repository_prefix, root_problems
 from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
 from manifold.gitops.render import sync_layout, sync_objects
-from manifold.inputs.decode import decode
-from manifold.inputs.filebytes import read_bytes
-from manifold.inputs.resolved import EnvironmentFile, ResolvedEnvironment
 from manifold.inputs.sources import (
     ENVIRONMENTS_DIR,
     PLATFORM_DIR,
-    PROJECTS_DIR,
-    Document,
-    discover,
-    parse_document,
-    read_document,
 )
 from manifold.output import writer
 from manifold.pipeline import environment as envbuild
 from manifold.pipeline.envpool import EnvironmentPool
+from manifold.pipeline.repository import Inputs as Inputs
+from manifold.pipeline.repository import load_inputs as load_inputs
 from manifold.reuse import incremental
 from manifold.reuse.fingerprints import code_fingerprint
-from manifold.reuse.incremental import CachedEnvironment, ProjectCache, file_digest
-from manifold.reuse.treestate import KeptFile
+from manifold.reuse.incremental import (
+    CachedEnvironment,
+    CacheDisagrees,
+    ProjectCache,
+)
 from manifold.schemas.store import (
     DEFAULT_KUBERNETES_VERSION,
     SCHEMAS_DIR,
@@ -76,41 +54,6 @@ from manifold.schemas.store import (
 )
 
 Progress = envbuild.Progress
-
-
-@dataclass
-class Inputs:
-    """The repository's input files, read and checked. A project file that the last render
-    read unchanged (`known`) is parsed only if this render needs it again."""
-
-    projects: dict[str, ProjectFile]
-    environments: dict[str, ResolvedEnvironment]
-    declared_environments: frozenset[str]
-    platforms: list[PlatformFile] = field(default_factory=list)
-    unreadable_platform: bool = False
-    """A file under platform/ has errors of its own: references into it are not reported."""
-    unreadable_projects: frozenset[str] = frozenset()
-    """Names of project files with errors of their own: references to them are not reported."""
-    unparsed: dict[str, tuple[str, bytes]] = field(default_factory=dict)
-    """Projects not parsed yet, by name: their file's path and bytes."""
-    digests: dict[str, str] = field(default_factory=dict)
-    """Every project's file digest, by project name."""
-    files: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Every project file: its digest and the project's name, by path."""
-
-    @property
-    def names(self) -> frozenset[str]:
-        return frozenset(self.projects) | frozenset(self.unparsed)
-
-    def project_file(self, name: str) -> ProjectFile:
-        if name not in self.projects:
-            path, raw = self.unparsed.pop(name)
-            document = parse_document(path, raw)
-            assert isinstance(document, Document), "it was read without errors before"
-            project, problems = decode(document, "Project")
-            assert project is not None, problems
-            self.projects[name] = ProjectFile(document, project)
-        return self.projects[name]
 
 
 @dataclass(frozen=True)
@@ -144,161 +87,6 @@ class Build:
         return texts
 
 
-# --------------------------------------------------------------------------- inputs
-
-
-def load_inputs(
-    root: Path, diagnostics: Diagnostics, known: dict[str, tuple[str, str]] | None = None
-) -> Inputs:
-    """Read and check every input file. `known` (path -> digest and project name) lists the
-    project files the last render read without errors, in the same context; those that did
-    not change are parsed only if needed."""
-    documents: dict[str, list[Document]] = {}
-    for folder in (ENVIRONMENTS_DIR, PLATFORM_DIR):
-        documents[folder] = []
-        for relative in discover(root, folder):
-            read = read_document(root, relative)
-            if isinstance(read, Diagnostic):
-                diagnostics.add(read)
-            else:
-                documents[folder].append(read)
-
-    environment_files = []
-    refused: set[str] = set()
-    for document in documents[ENVIRONMENTS_DIR]:
-        environment, found = decode(document, "Environment")
-        diagnostics.extend(found)
-        if environment is not None:
-            environment_files.append(EnvironmentFile(document, environment))
-        elif (name := declared_name(document)) is not None:
-            refused.add(name)
-    environments, found = resolve_environments(environment_files, frozenset(refused))
-    diagnostics.extend(found)
-    declared = frozenset(file.name for file in environment_files)
-
-    inputs = Inputs({}, environments, declared)
-    paths: dict[str, str] = {}
-    unreadable: set[str] = set()
-    for relative in discover(root, PROJECTS_DIR):
-        raw = read_bytes(root, relative)
-        if isinstance(raw, Diagnostic):
-            diagnostics.add(raw)
-            continue
-        digest = file_digest(raw)
-        parsed: ProjectFile | None = None
-        name = _known_name(known, relative, digest)
-        if name is None:
-            read = parse_document(relative, raw)
-            if isinstance(read, Diagnostic):
-                diagnostics.add(read)
-                continue
-            project, found = decode(read, "Project")
-            diagnostics.extend(found)
-            if project is None:
-                unreadable.add(_declared_name(read))
-                continue
-            parsed = ProjectFile(read, project)
-            name = project.name
-        if name in paths:
-            diagnostics.add(_defined_twice(relative, raw, name, paths[name]))
-            continue
-        paths[name] = relative
-        inputs.digests[name] = digest
-        inputs.files[relative] = (digest, name)
-        if parsed is None:
-            inputs.unparsed[name] = (relative, raw)
-        else:
-            inputs.projects[name] = parsed
-            overrides = parsed.project.spec.environments
-            diagnostics.extend(_unknown_overrides(parsed.document, overrides, declared))
-
-    inputs.platforms = _platforms(documents[PLATFORM_DIR], set(paths), declared, diagnostics)
-    inputs.unreadable_platform = len(inputs.platforms) < len(discover(root, PLATFORM_DIR))
-    inputs.unreadable_projects = frozenset(unreadable - set(paths) - {""})
-    for resolved in environments.values():
-        platform_names = {platform.name for platform in inputs.platforms}
-        diagnostics.extend(
-            selection_problems(resolved, set(paths), platform_names, inputs.unreadable_platform)
-        )
-    return inputs
-
-
-def _known_name(known: dict[str, tuple[str, str]] | None, relative: str, digest: str) -> str | None:
-    recorded = known.get(relative) if known else None
-    return recorded[1] if recorded is not None and recorded[0] == digest else None
-
-
-def _defined_twice(relative: str, raw: bytes, name: str, first: str) -> Diagnostic:
-    document = parse_document(relative, raw)
-    assert isinstance(document, Document)
-    return problem_diagnostic(
-        document,
-        Problem(("metadata", "name"), f"project {name!r} is already defined in {first}"),
-    )
-
-
-def _declared_name(document: Document) -> str:
-    """The name a file that could not be read as a project gives itself, if any."""
-    data = document.data
-    metadata = data.get("metadata") if isinstance(data, dict) else None
-    name = metadata.get("name") if isinstance(metadata, dict) else None
-    return name if isinstance(name, str) else ""
-
-
-def _platforms(
-    documents: list[Document],
-    projects: set[str],
-    declared: frozenset[str],
-    diagnostics: Diagnostics,
-) -> list[PlatformFile]:
-    """The platform files: one per target platform, named unlike any project (the name is
-    the folder of its objects under rendered/<env>/)."""
-    by_target: dict[str, PlatformFile] = {}
-    for document in documents:
-        platform, found = decode(document, "Platform")
-        diagnostics.extend(found)
-        if platform is None:
-            continue
-        problem = None
-        if (other := by_target.get(platform.spec.platform)) is not None:
-            problem = Problem(
-                ("spec", "platform"),
-                f"the {platform.spec.platform} platform is already described in "
-                f"{other.document.path}; keep one platform file per platform",
-            )
-        elif platform.name in projects:
-            problem = Problem(
-                ("metadata", "name"),
-                f"platform {platform.name!r} has the name of a project; the two would share "
-                f"rendered/<env>/{platform.name}/",
-            )
-        if problem is not None:
-            diagnostics.add(problem_diagnostic(document, problem))
-            continue
-        by_target[platform.spec.platform] = PlatformFile(document, platform)
-        diagnostics.extend(_unknown_overrides(document, platform.spec.environments, declared))
-    return [by_target[name] for name in sorted(by_target)]
-
-
-def _unknown_overrides(
-    document: Document, overrides: dict[str, Any], declared: frozenset[str]
-) -> list[Diagnostic]:
-    return [
-        problem_diagnostic(
-            document,
-            Problem(
-                ("spec", "environments", name),
-                f"override for environment {name!r}, which does not exist",
-                at_key=True,
-                hint=did_you_mean(name, sorted(declared))
-                or f"environments: {', '.join(sorted(declared)) or 'none'}",
-            ),
-        )
-        for name in overrides
-        if name not in declared
-    ]
-
-
 # --------------------------------------------------------------------------- build
 
 
@@ -311,9 +99,23 @@ def build(
 ) -> tuple[Build, Diagnostics]:
     """Render every selected environment in memory; nothing is written. With a cache and the
     digests of manifold's files on disk (`disk`), the projects whose earlier result is still
-    valid, and still in rendered/, are reused: their files are `KeptFile`s, not texts."""
-    if disk is None:
-        cache = None
+    valid, and still in rendered/, are reused: their files are `KeptFile`s, not texts. A cache
+    that turns out to disagree with the inputs is dropped and everything is rendered again."""
+    if disk is None or cache is None:
+        return _build(root, only, progress, None, {})
+    try:
+        return _build(root, only, progress, cache, disk)
+    except CacheDisagrees:
+        return _build(root, only, progress, None, {})
+
+
+def _build(
+    root: Path,
+    only: Sequence[str],
+    progress: Progress | None,
+    cache: ProjectCache | None,
+    disk: Mapping[str, str],
+) -> tuple[Build, Diagnostics]:
     diagnostics = Diagnostics()
     inputs = load_inputs(root, diagnostics, cache.names() if cache is not None else None)
     unknown = [name for name in only if name not in inputs.declared_environments]
@@ -330,7 +132,7 @@ def build(
     objects = 0
     versions = dict.fromkeys(SYNC_FOLDERS, DEFAULT_KUBERNETES_VERSION)
     kept: dict[str, CachedEnvironment] = {}
-    pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk or {})
+    pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk)
     rendered_all = pool.render_all(names, fresh_projects=len(inputs.projects))
     found_in = [(name, found) for name, (_, found) in zip(names, rendered_all, strict=True)]
     diagnostics.extend(by_environment(found_in))

@@ -21,10 +21,11 @@ def names_schema(version: int) -> workdir.StateSchema:
     return workdir.StateSchema(
         {
             "type": "object",
-            "required": ["format", "context", "files"],
+            "required": ["format", "context", "files", "seal"],
             "properties": {
                 "format": {"const": version},
                 "context": _STRING,
+                "seal": _STRING,
                 "files": {
                     "type": "object",
                     "additionalProperties": {**_STRINGS, "minItems": 2, "maxItems": 2},
@@ -75,11 +76,12 @@ def environment_schema(environment: str, version: int) -> workdir.StateSchema:
     return workdir.StateSchema(
         {
             "type": "object",
-            "required": ["format", "context", "environment", "projects", "objects"],
+            "required": ["format", "context", "environment", "projects", "objects", "seal"],
             "additionalProperties": False,
             "properties": {
                 "format": {"const": version},
                 "context": _STRING,
+                "seal": _STRING,
                 "environment": {"const": environment},
                 "projects": {"type": "array", "items": project},
                 "objects": {"type": "object", "additionalProperties": kept_object},

@@ -8,7 +8,7 @@ nothing they came from changed:
 - the context: every environment file, every platform file, the repository's schemas/ and
   manifold's own code (any change there renders everything again);
 - the other projects it looked up while it was checked and rendered (a benchmark's target
-  service, say), by their files. A catalog that records every lookup gives that list.
+  service, say), by their files. A catalog's lookup recorder (`Lookups`) gives that list.
 
 Everything else is rendered as always, and what is reused is exactly what a full render
 gives (a test renders both ways and compares). Deleting the cache only costs time.
@@ -20,21 +20,23 @@ import contextlib
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from manifold.compile.catalog import EVERY_PROJECT
 from manifold.compile.layout import PlacedFile
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.errors import OutputProblem
+from manifold.core.kept import KeptFile
 from manifold.reuse import cacheforms, workdir
 from manifold.reuse.fingerprints import hash_folders
-from manifold.reuse.treestate import KeptFile, content_digest
+from manifold.reuse.treestate import content_digest
 
 CACHE_DIR = "cache"
-_FORMAT = 2
-ALL = "*"
+_FORMAT = 3
+ALL = EVERY_PROJECT
 """The dependency of a project that looked at every other project."""
 
 
@@ -47,6 +49,10 @@ def context_digest(root: Path, folders: tuple[str, ...], code: bytes) -> str:
 
 def file_digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+class CacheDisagrees(Exception):
+    """What the cache said of an input is not so: the build starts again without it."""
 
 
 # --------------------------------------------------------------------------- what is kept
@@ -266,14 +272,23 @@ class ProjectCache:
             )
 
     def _read(self, name: str, schema: workdir.StateSchema) -> Any:
-        """The cache file `name` when its form is right and it was made in this context."""
+        """The cache file `name` when its form is right, its seal matches its content (bytes
+        changed in place can leave valid JSON that names the wrong project) and it was made
+        in this context."""
         if workdir.existing(self.root) is None or not workdir.child_is_folder(self.folder):
             return None
         data = workdir.read_state(self.folder / name, schema)
-        return data if data is not None and data["context"] == self.context else None
+        if data is None or data.pop("seal") != _seal(data):
+            return None
+        return data if data["context"] == self.context else None
 
     def _write(self, name: str, data: dict[str, Any]) -> None:
-        workdir.write_state(self.folder, name, data)
+        workdir.write_state(self.folder, name, {**data, "seal": _seal(data)})
+
+
+def _seal(data: dict[str, Any]) -> str:
+    """A digest of a cache file's content, stored in it."""
+    return file_digest(json.dumps(data, separators=(",", ":"), sort_keys=True).encode())
 
 
 # --------------------------------------------------------------------------- lookups
@@ -289,84 +304,6 @@ class Lookups:
     def note(self, name: str) -> None:
         if self.current is not None and name != self.current:
             self.seen[self.current].add(name)
-
-
-class LazyProjects(Mapping[str, Any]):
-    """The catalog's projects, expanded when first looked up, every lookup noted."""
-
-    def __init__(
-        self,
-        expanded: dict[str, Any],
-        names: frozenset[str],
-        expand: Callable[[str], Any | None],
-        lookups: Lookups,
-        failed: set[str],
-    ) -> None:
-        self._expanded = expanded
-        self._names = names
-        self._expand = expand
-        self._failed = set(failed)
-        self.lookups = lookups
-
-    def instance(self, name: str) -> Any | None:
-        """The project's instance in this environment, None if it is not (or is broken)."""
-        if name in self._expanded:
-            return self._expanded[name]
-        if name not in self._names or name in self._failed:
-            return None
-        instance = self._expand(name)
-        if instance is None:
-            self._failed.add(name)
-        else:
-            self._expanded[name] = instance
-        return instance
-
-    def failed(self, name: str) -> bool:
-        return name in self._names and self.instance(name) is None
-
-    def __getitem__(self, name: str) -> Any:
-        self.lookups.note(name)
-        instance = self.instance(name)
-        if instance is None:
-            raise KeyError(name)
-        return instance
-
-    def __iter__(self) -> Iterator[str]:
-        self.lookups.note(ALL)
-        return iter(sorted(n for n in self._names if self.instance(n) is not None))
-
-    def __len__(self) -> int:
-        self.lookups.note(ALL)
-        return sum(1 for n in self._names if self.instance(n) is not None)
-
-
-class NotedNames(frozenset[str]):
-    """A set of project names whose membership tests (and listings) are noted as lookups."""
-
-    lookups: Lookups
-    failed: Callable[[str], bool] | None
-
-    def __new__(
-        cls,
-        names: frozenset[str],
-        lookups: Lookups,
-        failed: Callable[[str], bool] | None = None,
-    ) -> NotedNames:
-        made = super().__new__(cls, names)
-        made.lookups = lookups
-        made.failed = failed
-        return made
-
-    def __contains__(self, name: object) -> bool:
-        if isinstance(name, str):
-            self.lookups.note(name)
-            if self.failed is not None and self.failed(name):
-                return True
-        return super().__contains__(name)
-
-    def __iter__(self) -> Iterator[str]:
-        self.lookups.note(ALL)
-        return super().__iter__()
 
 
 def dependencies(seen: set[str], digests: Mapping[str, str]) -> dict[str, str | None]:

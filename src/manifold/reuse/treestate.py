@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from stat import S_ISREG
 
+from manifold.core.kept import KeptFile
 from manifold.output.header import REQUEST_INDEX, indexed_files, is_generated
 from manifold.reuse import workdir
 
@@ -34,14 +35,6 @@ the file system's timestamp granularity would not change their stat."""
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class KeptFile:
-    """A file to keep as it is under rendered/: it already holds what a render would write
-    (the content with this digest), so its text need not be produced again."""
-
-    digest: str
 
 
 def content_digest(content: bytes | KeptFile) -> str:

@@ -79,7 +79,7 @@ def _benchmark_fits_model(
     benchmark: Benchmark,
     target: ServiceTarget,
 ) -> Iterator[Problem]:
-    project = catalog.projects.get(target.project or instance.name)
+    project = catalog.project(target.project or instance.name)
     if project is None:
         return
     service = next((s for s in project.spec.services if s.name == target.service), None)

@@ -232,7 +232,8 @@ def _benchmark(
     target = benchmark.target
     endpoint: kinds.Endpoint = {}
     if isinstance(target, ServiceTarget):
-        project = catalog.projects[target.project or instance.name]
+        project = catalog.project(target.project or instance.name)
+        assert project is not None, "checked: a benchmark's target project is rendered here"
         endpoint["inferenceService"] = {"name": target.service, "namespace": project.namespace}
     else:
         url: kinds.UrlEndpoint = {"url": target.url, "apiFormat": target.api_format}

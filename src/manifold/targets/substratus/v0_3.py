@@ -129,7 +129,7 @@ def compute(
         or any(fine_tune.name == name for fine_tune in project.spec.fine_tunes)
     )
     # A project's own models serve only its services; a platform model, its namespace's.
-    users = [project] if own and project is not None else context.catalog.projects.values()
+    users = [project] if own and project is not None else context.catalog.all_projects()
     for instance in users:
         if instance.spec.platform != "substratus" or instance.namespace != context.namespace:
             continue

@@ -1,0 +1,55 @@
+"""Reading the repository's inputs, and the names a project cache vouches for: a known file
+is not parsed until needed, and when it is, it must be the project the cache named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from manifold.core.diagnostics import Diagnostics
+from manifold.pipeline.repository import load_inputs
+from manifold.reuse.incremental import CacheDisagrees, file_digest
+from tests.conftest import REPO_ROOT, copy_tree
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    for folder in ("projects", "environments", "platform"):
+        copy_tree(REPO_ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def _known(repo: Path, names: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """What a cache would say of these project files (path -> name)."""
+    return {path: (file_digest((repo / path).read_bytes()), name) for path, name in names.items()}
+
+
+def test_a_known_file_is_parsed_only_when_needed(repo: Path) -> None:
+    known = _known(repo, {"projects/faq-answers.yaml": "faq-answers"})
+    inputs = load_inputs(repo, Diagnostics(), known)
+    assert "faq-answers" in inputs.unparsed
+    assert "faq-answers" not in inputs.projects
+    assert inputs.project_file("faq-answers").project.name == "faq-answers"
+    assert "faq-answers" not in inputs.unparsed
+
+
+def test_a_file_named_wrongly_by_the_cache_is_refused_when_read(repo: Path) -> None:
+    known = _known(repo, {"projects/faq-answers.yaml": "faq answers"})
+    inputs = load_inputs(repo, Diagnostics(), known)
+    with pytest.raises(CacheDisagrees, match="is not project 'faq answers'"):
+        inputs.project_file("faq answers")
+
+
+def test_two_files_of_one_name_by_the_cache_are_refused(repo: Path) -> None:
+    known = _known(repo, {"projects/faq-answers.yaml": "chat-assistant"})
+    with pytest.raises(CacheDisagrees, match="are both 'chat-assistant'"):
+        load_inputs(repo, Diagnostics(), known)
+
+
+def test_without_a_cache_every_project_is_parsed(repo: Path) -> None:
+    diagnostics = Diagnostics()
+    inputs = load_inputs(repo, diagnostics)
+    assert not inputs.unparsed
+    assert set(inputs.digests) == set(inputs.projects)
+    assert not diagnostics.has_errors

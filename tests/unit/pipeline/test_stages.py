@@ -1,0 +1,42 @@
+"""The order of the stages is written once, as `STAGES`, and docs/architecture.md's table of
+stages says the same: the table's rows, by their first named module, are the stages that read
+the repository, then `STAGES` in order, then the ones that write."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from manifold.pipeline.stages import STAGES
+
+ARCHITECTURE = Path(__file__).resolve().parents[3] / "docs" / "architecture.md"
+READING = ("inputs.sources", "inputs.decode", "compile.environments")
+WRITING = ("gitops.render", "output.writer")
+
+
+def _table_rows() -> list[tuple[str, str]]:
+    """(number, first module named) of each row of the table under "## The stages"."""
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    section = text.split("## The stages", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        match = re.match(r"\| (\d+b?) \| `([^`]+)`", line)
+        if match:
+            rows.append((match[1], match[2]))
+    return rows
+
+
+def test_the_table_of_stages_is_the_tuple() -> None:
+    modules = [module for _, module in _table_rows()]
+    assert modules == [*READING, *(stage.name for stage in STAGES), *WRITING]
+
+
+def test_the_table_is_numbered_in_order() -> None:
+    numbers = [number.rstrip("b") for number, _ in _table_rows()]
+    main = [int(n) for n, (full, _) in zip(numbers, _table_rows(), strict=True) if n == full]
+    assert main == list(range(1, len(main) + 1))
+
+
+def test_every_stage_is_named_once() -> None:
+    names = [stage.name for stage in STAGES]
+    assert len(set(names)) == len(names)
