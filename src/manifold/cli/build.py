@@ -13,6 +13,7 @@ import click
 
 from manifold.cli.running import (
     Seconds,
+    ShardParameter,
     existing_root,
     format_option,
     progress,
@@ -32,17 +33,30 @@ from manifold.core.options import (
 
 if TYPE_CHECKING:
     from manifold.core.outcome import Outcome
+    from manifold.core.shards import Shard
 
 
-@click.command()
-@root_option
-@click.option(
+environments_option = click.option(
     "-e",
     "--env",
     "environments",
     multiple=True,
-    help="Render only this environment (repeatable). Others are left as they are.",
+    help="Only this environment (repeatable). Others are left as they are.",
 )
+shard_option = click.option(
+    "--shard",
+    type=ShardParameter(),
+    default=None,
+    metavar="I/N",
+    help="Only the files of shard I of N: projects split by a stable hash of their names "
+    "(shard 1 also owns what is shared). For one CI job per shard.",
+)
+
+
+@click.command()
+@root_option
+@environments_option
+@shard_option
 @click.option(
     "--lock-timeout",
     type=Seconds(positive=False),
@@ -52,10 +66,14 @@ if TYPE_CHECKING:
 )
 @format_option
 def render(
-    root: Path, environments: tuple[str, ...], lock_timeout: float, fmt: OutputFormat
+    root: Path,
+    environments: tuple[str, ...],
+    shard: Shard | None,
+    lock_timeout: float,
+    fmt: OutputFormat,
 ) -> None:
     """Render every environment into rendered/<env>/ (atomically; nothing on error)."""
-    options = RenderOptions(existing_root(root), environments, lock_timeout)
+    options = RenderOptions(existing_root(root), environments, lock_timeout, shard)
 
     def action() -> Outcome:
         from manifold.commands import recorded
@@ -67,10 +85,14 @@ def render(
 
 @click.command()
 @root_option
+@environments_option
+@shard_option
 @format_option
-def check(root: Path, fmt: OutputFormat) -> None:
+def check(
+    root: Path, environments: tuple[str, ...], shard: Shard | None, fmt: OutputFormat
+) -> None:
     """Render in memory and fail (exit 3) when rendered/ or schemas/ differ: the CI gate."""
-    options = CheckOptions(existing_root(root))
+    options = CheckOptions(existing_root(root), environments, shard)
 
     def action() -> Outcome:
         from manifold.commands import recorded

@@ -23,6 +23,7 @@ import click
 
 from manifold.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS, ManifoldError
 from manifold.core.options import OutputFormat
+from manifold.core.shards import Shard, parse_shard
 
 if TYPE_CHECKING:
     from manifold.core.diagnostics import Diagnostic
@@ -30,8 +31,10 @@ if TYPE_CHECKING:
     from manifold.pipeline.commands import Progress
 
     _FloatParameter = click.ParamType[float]
+    _ShardParameter = click.ParamType[Shard]
 else:  # click made ParamType generic in 8.5; older releases cannot be subscripted
     _FloatParameter = click.ParamType
+    _ShardParameter = click.ParamType
 
 
 class Seconds(_FloatParameter):
@@ -57,6 +60,22 @@ class Seconds(_FloatParameter):
         if seconds > self.most:
             self.fail(f"{value!r} is more than {self.most:.0f} seconds", param, ctx)
         return seconds
+
+
+class ShardParameter(_ShardParameter):
+    """`I/N`: shard I (from 1) of N."""
+
+    name = "shard"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Shard:
+        if isinstance(value, Shard):
+            return value
+        shard = parse_shard(str(value))
+        if shard is None:
+            self.fail(f"{value!r} is not I/N with 1 <= I <= N (such as 1/4)", param, ctx)
+        return shard
 
 
 def interactive() -> bool:
