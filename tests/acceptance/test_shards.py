@@ -73,6 +73,23 @@ def test_pruning_in_one_shard_leaves_the_others_files(tmp_path: Path) -> None:
     assert run_cli("render", "-C", str(root), "--shard", f"3/{COUNT}").exit_code == 0
     assert not ours & set(tree_bytes(root / "rendered"))
     assert run_cli("check", "-C", str(root)).exit_code == 0
+    # The shards rendered with .manifold/ kept from the runs before: the same bytes as a
+    # render of the same inputs from nothing.
+    fresh = _repository(tmp_path / "fresh")
+    (fresh / "projects" / "semantic-search.yaml").unlink()
+    assert run_cli("render", "-C", str(fresh)).exit_code == 0
+    assert tree_bytes(root / "rendered") == tree_bytes(fresh / "rendered")
+
+
+def test_check_of_one_environment_compares_that_environment(tmp_path: Path) -> None:
+    root = _single(tmp_path)
+    (root / "rendered/dev/chat-assistant/inferenceservice-chat.yaml").unlink()
+    assert _verdict(root, "-e", "prod")[0] == 0
+    code, found = _verdict(root, "-e", "dev")
+    assert code == 3
+    assert [json.loads(d)["file"] for d in found] == [
+        "rendered/dev/chat-assistant/inferenceservice-chat.yaml"
+    ]
 
 
 def _verdict(root: Path, *options: str) -> tuple[int, set[str]]:
