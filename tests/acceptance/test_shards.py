@@ -113,6 +113,8 @@ def test_check_verdicts_together_are_one_runs(tmp_path: Path, damage: str) -> No
     single_code, single = _verdict(root)
     assert single_code == 3
     codes, union = [], set()
+    # In turn on one repository: a shard that passes records its outcome in .manifold/,
+    # and the next shard must not be answered from that record.
     for index in range(1, COUNT + 1):
         code, found = _verdict(root, "--shard", f"{index}/{COUNT}")
         codes.append(code)
@@ -130,6 +132,10 @@ def test_a_problem_is_reported_by_its_projects_shard(tmp_path: Path) -> None:
     assert single_code == 1
     assert codes == [0, 0, 1]
     assert _verdict(root, "--shard", f"3/{COUNT}")[1] == single
+    before = tree_bytes(root / "rendered")
+    assert run_cli("render", "-C", str(root), "--shard", f"3/{COUNT}").exit_code == 1
+    assert tree_bytes(root / "rendered") == before, "the refusing shard wrote nothing"
+    assert run_cli("render", "-C", str(root), "--shard", f"1/{COUNT}").exit_code == 0
 
 
 def test_a_bad_shard_is_a_usage_error(tmp_path: Path) -> None:
