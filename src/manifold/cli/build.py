@@ -11,13 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from manifold.cli.params import Seconds, existing_root, format_option, root_option
 from manifold.cli.running import (
-    Seconds,
     ShardParameter,
-    existing_root,
-    format_option,
     progress,
-    root_option,
     run,
     waiting,
 )

@@ -1,18 +1,40 @@
 """The `manifold` command: the group every command joins, and the entry point.
 
 The commands live by what they do: `build` (render, check, validate, diff, explain),
-`repository` (schemas, init, import), `runai`; `running` turns outcomes into exit codes.
+`repository` (schemas, init, import); a platform's own group (`manifold runai ...`) lives
+with its target and is imported only when it is used. `running` turns outcomes into exit
+codes; `params` holds the parameters the groups share.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from manifold import __version__
-from manifold.cli import build, repository, runai
+from manifold.cli import build, repository
+from manifold.cli.running import run
+from manifold.targets.registry import command_groups
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """manifold's own commands, and each platform's command group (`manifold runai ...`),
+    named by the target registry and imported only when it is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *command_groups()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in command_groups():
+            module = importlib.import_module(command_groups()[cmd_name])
+            group: click.Group = module.group(run)
+            return group
+        return command
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="manifold")
 def main() -> None:
     """manifold compiles projects/ and environments/ into Kubernetes manifests in rendered/."""
@@ -27,6 +49,5 @@ for command in (
     repository.schemas,
     repository.init,
     repository.import_,
-    runai.runai,
 ):
     main.add_command(command)

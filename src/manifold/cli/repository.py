@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from manifold.cli.running import existing_root, format_option, root_option, run
+from manifold.cli.params import existing_root, format_option, root_option
+from manifold.cli.running import run
 from manifold.core.options import (
     ImportOptions,
     InitOptions,

@@ -1,5 +1,5 @@
 """What every command shares: how outcomes and exceptions become exit codes (`run`, the one
-place), how problems are shown, and the options several commands take.
+place), how problems are shown; and `--shard` (the other shared parameters are in `params`).
 
 Exit codes: 0 ok, 1 problems found (nothing written) or `diff --exit-code` found
 differences, 2 usage error, 3 drift (check), 70 internal error (a bug in manifold: please
@@ -11,12 +11,10 @@ Heavy modules are imported inside the commands so that `manifold --help` stays f
 from __future__ import annotations
 
 import gc
-import math
 import os
 import sys
 import traceback
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -30,36 +28,9 @@ if TYPE_CHECKING:
     from manifold.core.outcome import Outcome
     from manifold.pipeline.commands import Progress
 
-    _FloatParameter = click.ParamType[float]
     _ShardParameter = click.ParamType[Shard]
 else:  # click made ParamType generic in 8.5; older releases cannot be subscripted
-    _FloatParameter = click.ParamType
     _ShardParameter = click.ParamType
-
-
-class Seconds(_FloatParameter):
-    """A duration in seconds: a finite number in a range (click's FloatRange lets `nan` and
-    `inf` through, and a wait of `nan` seconds never ends)."""
-
-    name = "seconds"
-
-    def __init__(self, *, positive: bool, most: float = 7 * 24 * 3600) -> None:
-        self.positive = positive
-        self.most = most
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> float:
-        try:
-            seconds = float(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number of seconds", param, ctx)
-        low = "above 0" if self.positive else "0 or more"
-        if not math.isfinite(seconds) or seconds < 0 or (self.positive and seconds == 0):
-            self.fail(f"{value!r} is not a number of seconds {low}", param, ctx)
-        if seconds > self.most:
-            self.fail(f"{value!r} is more than {self.most:.0f} seconds", param, ctx)
-        return seconds
 
 
 class ShardParameter(_ShardParameter):
@@ -168,27 +139,3 @@ def emit_beside(outcome: Outcome) -> None:
 
 def waiting(message: str) -> None:
     click.echo(f"manifold: {message}", err=True)
-
-
-root_option = click.option(
-    "-C",
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path(),
-    show_default=True,
-    help="Repository root: the folder holding projects/ and environments/.",
-)
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How problems are reported.",
-)
-
-
-def existing_root(root: Path) -> Path:
-    if not root.is_dir():
-        raise click.BadParameter(f"{root} is not a folder", param_hint="--root")
-    return root
