@@ -15,7 +15,6 @@ LIMIT = 400
 
 BEING_SPLIT = frozenset(
     {
-        "cli/main.py",
         "pipeline/commands.py",
     }
 )
