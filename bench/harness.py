@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import floor, kapitan_inputs, kustomize_inputs, summary, synthetic
+from bench import floor, gate, kapitan_inputs, kustomize_inputs, summary, synthetic
 from bench.measure import CommandFailed, Invocation, run
 from bench.objects import (
     Environment,
@@ -45,7 +45,7 @@ from bench.objects import (
 
 BENCH = Path(__file__).resolve().parent
 DEFAULT_CACHE = BENCH / ".cache"
-SKIPPABLE = ("kustomize", "kapitan", "floor", "small", "per-project")
+SKIPPABLE = ("kustomize", "kapitan", "floor", "small", "per-project", "validate-peer")
 
 
 @dataclass
@@ -107,6 +107,7 @@ class Bench:
         rendered = read_rendered(self.repo / "rendered")
         self._describe_workload(rendered)
         self._manifold_steps()
+        gate.add_cold_check(self)
         self._small_step()
         self._per_project_step(rendered)
         self.steps.append(
@@ -114,6 +115,7 @@ class Bench:
         )
         kubernetes = applied(rendered)
         self._kustomize_step(kubernetes)
+        gate.add_validate_peer(self)
         self._kapitan_step(kubernetes)
         self._floor_step(kubernetes)
 
@@ -233,6 +235,8 @@ class Bench:
         if "kustomize" in self.options.skip:
             self.skipped["kustomize"] = {"reason": "--skip kustomize"}
             return
+        if gate.too_many_projects(self, "kustomize"):
+            return
         command = _kustomize_command()
         if command is None:
             self.skipped["kustomize"] = {"reason": "neither kubectl nor kustomize is on PATH"}
@@ -263,6 +267,8 @@ class Bench:
     def _kapitan_step(self, kubernetes: dict[str, Environment]) -> None:
         if "kapitan" in self.options.skip:
             self.skipped["kapitan"] = {"reason": "--skip kapitan"}
+            return
+        if gate.too_many_projects(self, "kapitan"):
             return
         self.say(f"installing Kapitan into {self.options.cache} (once)")
         installation = kapitan_inputs.install(self.options.cache)
@@ -477,8 +483,17 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--small",
         type=int,
-        default=100,
-        help="projects in the second, small repository for time per object (default 100; 0: none)",
+        default=None,
+        help="projects in the second, small repository for time per object (default 100, "
+        "and 1000 from N=10,000 on; 0: none)",
+    )
+    parser.add_argument(
+        "--peers-up-to",
+        type=int,
+        default=gate.PEERS_UP_TO,
+        metavar="N",
+        help=f"leave kustomize, Kapitan and check-jsonschema out above N projects, saying so "
+        f"(default {gate.PEERS_UP_TO}: at N=10,000 they would take longer than all else)",
     )
     parser.add_argument(
         "--seed",
@@ -496,7 +511,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         action="append",
         choices=SKIPPABLE,
         default=[],
-        help="leave out a peer, the floor or the small repository (repeatable)",
+        help="leave out a peer, the floor, the small repository or a layout (repeatable)",
     )
     parser.add_argument(
         "--cache",
@@ -517,6 +532,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help="measure nothing: print the table of results written earlier",
     )
     options = parser.parse_args(argv)
+    if options.small is None:
+        options.small = 1000 if options.projects >= 10_000 else 100
     if options.projects < 1 or options.envs < 1 or options.repeats < 1:
         parser.error("--projects, --envs and --repeats must be at least 1")
     return options

@@ -146,6 +146,21 @@ def test_the_commands_table_lists_every_command() -> None:
     assert documented == _leaf_commands(main)
 
 
+def test_the_commands_table_names_only_options_the_commands_take() -> None:
+    section = _section((DOCS / "commands.md").read_text(), "# Commands")
+    for row in _table_rows(section):
+        named = _documented_command(row[0])
+        command: click.Command = main
+        for word in named.split():
+            assert isinstance(command, click.Group)
+            found = command.get_command(click.Context(command), word)  # platforms' are lazy
+            assert found is not None, named
+            command = found
+        taken = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
+        for option in re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", row[0]):
+            assert option in taken, f"{named}: {option}"
+
+
 def test_the_exit_code_table_lists_every_code() -> None:
     section = _section((DOCS / "commands.md").read_text(), "## Exit codes")
     documented = {int(row[0]) for row in _table_rows(section)}

@@ -24,7 +24,11 @@ TESTS_MANIFOLD = WORKFLOWS / "ci.yml"
 GATE = WORKFLOWS / "render-and-validate.yml"
 LOCK_UPGRADE = WORKFLOWS / "lock-upgrade.yml"
 ALL_WORKFLOWS = (TESTS_MANIFOLD, GATE, LOCK_UPGRADE)
+SKELETON = REPO_ROOT / "src" / "manifold" / "skeleton" / "dot-github" / "workflows" / "manifold.yml"
+"""What `manifold init` writes as .github/workflows/manifold.yml."""
 ACTIONLINT = find_tool("actionlint")
+MATRIX_VALUES = {"$ENVIRONMENT": "dev", "$SHARD": "1/2"}
+"""What the matrix jobs' variables hold in one job, to parse their command lines."""
 HOOKS = REPO_ROOT / ".pre-commit-hooks.yaml"
 
 
@@ -49,7 +53,7 @@ def _command_lines(script: str) -> list[list[str]]:
         words = shlex.split(line, comments=True)
         if words:
             cut = next((i for i, w in enumerate(words) if w in (">", ">>", "|", "&&")), None)
-            commands.append(words[1:cut])
+            commands.append([MATRIX_VALUES.get(w, w) for w in words[1:cut]])
     return commands
 
 
@@ -110,7 +114,7 @@ class TestTheGate:
     def test_steps_in_order(self) -> None:
         commands = [" ".join(words) for words in _command_lines(_scripts(GATE))]
         assert commands == [
-            "check",
+            "check -e dev --shard 1/2",
             "validate --kubeconform",
             "diff --base origin/$BASE_REF --format markdown",
         ]
@@ -125,7 +129,7 @@ class TestTheGate:
         assert script.index("sha256sum --check") < script.index("sudo install kubeconform")
 
     def test_posts_or_updates_one_comment(self) -> None:
-        job = next(iter(_load(GATE)["jobs"].values()))
+        job = _load(GATE)["jobs"]["gate"]
         assert job["permissions"]["pull-requests"] == "write"
         comment = _steps(GATE)[-1]
         assert "diff.md" in comment["run"]
@@ -133,6 +137,53 @@ class TestTheGate:
         assert comment["run"].index("--method PATCH") < comment["run"].index("--method POST")
         assert "head -n 1 diff.md" in comment["run"], "finds its comment by the first line"
         assert COMMENT_MARKER.startswith("<!--"), "the marker must stay invisible"
+
+
+@pytest.mark.parametrize(
+    ("workflow", "environments"),
+    [(GATE, REPO_ROOT / "environments"), (SKELETON, SKELETON.parents[2] / "environments")],
+    ids=["gate", "init"],
+)
+class TestTheShardMatrix:
+    """One `check` job per environment and shard, and one `verdict` that joins their
+    results: the check a repository requires (docs/performance.md, "Past one machine")."""
+
+    def test_one_job_per_environment_and_shard(self, workflow: Path, environments: Path) -> None:
+        job = _load(workflow)["jobs"]["check"]
+        matrix = job["strategy"]["matrix"]
+        assert job["strategy"]["fail-fast"] is False, "every shard reports, not only the first"
+        assert sorted(matrix["environment"]) == sorted(p.stem for p in environments.glob("*.yaml"))
+        (shards,) = matrix["shards"]
+        assert matrix["shard"] == list(range(1, shards + 1)), "every shard 1..shards, once"
+        step = next(s for s in job["steps"] if "manifold check" in s.get("run", ""))
+        assert step["run"] == 'manifold check -e "$ENVIRONMENT" --shard "$SHARD"'
+        assert step["env"] == {
+            "ENVIRONMENT": "${{ matrix.environment }}",
+            "SHARD": "${{ matrix.shard }}/${{ matrix.shards }}",
+        }
+
+    def test_the_verdict_joins_nothing_but_results(
+        self, workflow: Path, environments: Path
+    ) -> None:
+        jobs = _load(workflow)["jobs"]
+        verdict = jobs["verdict"]
+        assert "check" in verdict["needs"]
+        assert verdict["if"] == "${{ always() }}", "a skipped required check never passes"
+        assert "strategy" not in verdict and "uses" not in str(verdict["steps"])
+        (step,) = verdict["steps"]
+        assert sorted(step["env"].values()) == sorted(
+            f"${{{{ needs.{needed}.result }}}}" for needed in verdict["needs"]
+        )
+        tests = [f'test "${variable}" = success' for variable in step["env"]]
+        assert step["run"] == " && ".join(tests), "passes only when every needed job passed"
+
+    def test_matches_the_github_workflow_schema(self, workflow: Path, environments: Path) -> None:
+        checked = _check_jsonschema("vendor.github-workflows", workflow)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    def test_every_manifold_command_is_accepted(self, workflow: Path, environments: Path) -> None:
+        for args in _command_lines(_scripts(workflow)):
+            _parse(args)
 
 
 class TestTheLockUpgrade:

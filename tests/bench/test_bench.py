@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bench import floor, synthetic
+from bench import floor, gate, harness, synthetic
 from bench.kapitan_inputs import escaped
 from bench.kustomize_inputs import json_patch
 from bench.objects import RenderedFile, applied, count, load_yaml, read_rendered, read_tree_bytes
@@ -24,13 +24,14 @@ from manifold.targets.registry import platform_names
 from tests.conftest import REPO_ROOT, run_cli
 
 TARGETS = {
-    "vs_kustomize",
+    "cold_check_rate",
+    "cold_check_vs_kustomize",
+    "cold_check_vs_validate_peer",
     "vs_floor",
     "noop",
     "one_change",
     "next_change",
     "memory",
-    "help",
     "linear",
 }
 
@@ -74,6 +75,7 @@ def test_writes_every_section_of_the_results(bench_run: BenchRun) -> None:
         "render_full_per_project",
         "help",
         "floor",
+        "validate_peer",
     ):
         record = commands[key]
         assert record["status"] == "ok", key
@@ -88,7 +90,7 @@ def test_writes_every_section_of_the_results(bench_run: BenchRun) -> None:
 
 
 def test_prints_the_table_with_every_target(bench_run: BenchRun) -> None:
-    assert "| target (issue 7) | goal | measured (medians) | | best runs |" in bench_run.stdout
+    assert "| target (issue 16) | goal | measured (medians) | | best runs |" in bench_run.stdout
     for target in bench_run.result["targets"]:
         assert f"| {target['target']} | {target['goal']} |" in bench_run.stdout
 
@@ -299,3 +301,36 @@ def test_the_per_project_layout_is_timed_on_the_same_objects(bench_run: BenchRun
     assert f"manifold render (full, files: perProject, {files:,} files)" in bench_run.stdout
     manifests = list((bench_run.work / "per-project" / "rendered").glob("*/*/manifest.yaml"))
     assert manifests
+
+
+def test_the_cold_check_and_the_validate_only_peer_are_timed(bench_run: BenchRun) -> None:
+    result = bench_run.result
+    cold = result["commands"]["check_cold"]
+    assert cold["label"].startswith("manifold check (cold: fresh clone")
+    ratios = result["ratios"]
+    assert ratios["check_cold_objects_per_second"] > 0
+    assert ratios["check_cold_over_validate_peer"] is not None
+    validated = result["workload"]["validate_peer_objects"]
+    assert 0 < validated < result["workload"]["objects"], "built-in kinds have no schema there"
+    assert result["equivalence"]["validate_peer"].startswith("accepts the")
+    assert f"check-jsonschema (validate only: {validated:,} rendered objects" in bench_run.stdout
+
+
+def test_the_validate_only_peer_groups_files_by_their_schema(bench_run: BenchRun) -> None:
+    repo = bench_run.work / "repo"
+    grouped = gate.files_by_schema(repo)
+    assert all(schema.is_relative_to(repo / "schemas") for schema in grouped)
+    assert {schema.parent.name for schema in grouped} >= {"ome.io", "substratus.ai"}
+    assert all(path.endswith(".yaml") for files in grouped.values() for path in files)
+
+
+def test_a_large_n_leaves_the_peers_out_and_says_so(tmp_path: Path) -> None:
+    options = harness.parse_arguments(["--projects", "10000", "--skip", "floor"])
+    assert options.small == 1000, "N=10,000 is compared with N=1,000"
+    bench = harness.Bench(options, tmp_path, harness.manifold_command())
+    for peer in ("kustomize", "kapitan", "validate_peer"):
+        assert gate.too_many_projects(bench, peer)
+        assert "--peers-up-to 3,000" in bench.skipped[peer]["reason"]
+    assert not gate.too_many_projects(
+        harness.Bench(harness.parse_arguments(["--projects", "1000"]), tmp_path, []), "kustomize"
+    )

@@ -13,14 +13,6 @@ import manifold
 
 LIMIT = 400
 
-BEING_SPLIT = frozenset(
-    {
-        "cli/main.py",
-    }
-)
-"""Modules over the limit that are being split now. This list only shrinks: a module leaves it
-when it is split, and the list must end empty."""
-
 SOURCE = Path(manifold.__file__).parent
 
 
@@ -32,15 +24,5 @@ def _line_counts() -> dict[str, int]:
 
 
 def test_no_module_is_over_the_limit() -> None:
-    over = {
-        name: count
-        for name, count in _line_counts().items()
-        if count > LIMIT and name not in BEING_SPLIT
-    }
+    over = {name: count for name, count in _line_counts().items() if count > LIMIT}
     assert not over, f"modules over {LIMIT} lines (split them along their seams): {over}"
-
-
-def test_the_allow_list_names_only_modules_still_over_the_limit() -> None:
-    counts = _line_counts()
-    done = sorted(name for name in BEING_SPLIT if counts.get(name, 0) <= LIMIT)
-    assert not done, f"split or gone, so remove from BEING_SPLIT: {done}"

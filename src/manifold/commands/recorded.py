@@ -19,7 +19,7 @@ def render(
     options: RenderOptions, on_wait: Callable[[str], None], progress: Progress | None
 ) -> Outcome:
     """`manifold render`, answered from the record when nothing changed."""
-    digest = inputs_digest(options.root, "render", options.environments)
+    digest = inputs_digest(options.root, "render", _selection(options))
     if (outcome := unchanged(options.root, "render", digest)) is not None:
         return outcome
     from manifold.pipeline import commands as pipeline
@@ -31,7 +31,7 @@ def render(
 
 def check(options: CheckOptions, progress: Progress | None) -> Outcome:
     """`manifold check`, answered from the record when nothing changed since it last passed."""
-    digest = inputs_digest(options.root, "check")
+    digest = inputs_digest(options.root, "check", _selection(options))
     if (outcome := unchanged(options.root, "check", digest)) is not None:
         return outcome
     from manifold.pipeline import commands as pipeline
@@ -39,3 +39,9 @@ def check(options: CheckOptions, progress: Progress | None) -> Outcome:
     outcome = pipeline.check(options, progress)
     remember(options.root, "check", digest, outcome)
     return outcome
+
+
+def _selection(options: RenderOptions | CheckOptions) -> tuple[str, ...]:
+    """What part the run answers for: its outcome is recorded for that part alone."""
+    shard = () if options.shard is None else (f"--shard={options.shard}",)
+    return (*options.environments, *shard)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from manifold.core.shards import Shard
+
 OutputFormat = Literal["text", "json"]
 DiffFormat = Literal["text", "markdown", "json"]
 KubeconformMode = Literal["auto", "always", "never"]
@@ -17,11 +19,17 @@ class RenderOptions:
     environments: tuple[str, ...] = ()
     """Only these environments; empty means all."""
     lock_timeout: float = 120.0
+    shard: Shard | None = None
+    """Only the files this shard owns (core.shards); None: all."""
 
 
 @dataclass(frozen=True)
 class CheckOptions:
     root: Path
+    environments: tuple[str, ...] = ()
+    """Only these environments; empty means all."""
+    shard: Shard | None = None
+    """Only the files this shard owns (core.shards); None: all."""
 
 
 @dataclass(frozen=True)

@@ -63,13 +63,19 @@ def generated_files(rendered: Path) -> dict[str, bytes]:
     return {path: (rendered / path).read_bytes() for path in read_tree(rendered).generated}
 
 
-def _in_scope(relative: str, scope: frozenset[str] | None) -> bool:
-    return scope is None or relative.split("/", 1)[0] in scope
+Scope = frozenset[str] | Callable[[str], bool] | None
+"""The files of rendered/ a run owns: top-level folders, a test of each path, or None (all)."""
 
 
-def diff_tree(
-    current: TreeState, wanted: Mapping[str, bytes | KeptFile], scope: frozenset[str] | None
-) -> Changes:
+def _in_scope(relative: str, scope: Scope) -> bool:
+    if scope is None:
+        return True
+    if callable(scope):  # a shard's: pipeline.sharding.scope
+        return scope(relative)
+    return relative.split("/", 1)[0] in scope
+
+
+def diff_tree(current: TreeState, wanted: Mapping[str, bytes | KeptFile], scope: Scope) -> Changes:
     """What writing `wanted` changes, for the environments in `scope` (None: all)."""
     existing = {p: d for p, d in current.generated.items() if _in_scope(p, scope)}
     return Changes(
@@ -157,7 +163,7 @@ def repository_lock(root: Path, timeout: float, on_wait: Callable[[str], None]) 
 def write_tree(
     root: Path,
     wanted: Mapping[str, bytes | KeptFile],
-    scope: frozenset[str] | None,
+    scope: Scope,
     current: TreeState,
 ) -> Changes:
     """Replace manifold's files of `scope` under rendered/ by `wanted`; keep everything else."""

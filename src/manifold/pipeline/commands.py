@@ -24,6 +24,7 @@ from manifold.core.options import (
     ValidateOptions,
 )
 from manifold.core.outcome import Outcome
+from manifold.core.shards import Shard
 from manifold.core.wording import counted, rendered_tally
 from manifold.gitops.location import repository_prefix, root_problems
 from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
@@ -34,6 +35,7 @@ from manifold.inputs.sources import (
 )
 from manifold.output import writer
 from manifold.pipeline import environment as envbuild
+from manifold.pipeline import sharding
 from manifold.pipeline.envpool import EnvironmentPool
 from manifold.pipeline.repository import Inputs as Inputs
 from manifold.pipeline.repository import load_inputs as load_inputs
@@ -187,17 +189,19 @@ def render(
     options: RenderOptions, on_wait: Callable[[str], None], progress: Progress | None
 ) -> Outcome:
     cache = project_cache(options.root)
-    scope = frozenset(options.environments) | SYNC_FOLDERS if options.environments else None
+    owned = sharding.scope(options.environments, options.shard)
     with writer.repository_lock(options.root, options.lock_timeout, on_wait):
         writer.recover(options.root)
         current = writer.read_tree(options.root / writer.RENDERED_DIR)
-        built, diagnostics = build(
-            options.root, options.environments, progress, cache, current.generated
+        built, found = build(options.root, options.environments, progress, cache, current.generated)
+        diagnostics = sharding.owned_problems(
+            options.root, found, built.project_files, options.shard
         )
         _fail_on_errors(diagnostics)
-        changes = writer.write_tree(options.root, built.encoded(), scope, current)
+        wanted = sharding.owned_files(built.encoded(), owned)
+        changes = writer.write_tree(options.root, wanted, owned, current)
         cache.save(built.project_files, built.kept)
-    tally = built.tally()
+    tally = _tally(built, options.shard, len(wanted))
     if not changes:
         summary = f"rendered/ is up to date ({tally})"
     else:
@@ -209,12 +213,22 @@ def render(
     return Outcome(summary, _warnings(diagnostics))
 
 
+def _tally(built: Build, shard: Shard | None, owned: int) -> str:
+    tally = built.tally()
+    return tally if shard is None else f"{tally}; shard {shard}: {counted(owned, 'file')}"
+
+
 def check(options: CheckOptions, progress: Progress | None) -> Outcome:
+    """Compare what the inputs render with rendered/ and schemas/; with `-e` or `--shard`,
+    only the files the run owns (schemas/ belongs to shard 1)."""
     cache = project_cache(options.root)
+    owned = sharding.scope(options.environments, options.shard)
     current = writer.read_tree(options.root / writer.RENDERED_DIR)
-    built, diagnostics = build(options.root, (), progress, cache, current.generated)
+    built, found = build(options.root, options.environments, progress, cache, current.generated)
+    diagnostics = sharding.owned_problems(options.root, found, built.project_files, options.shard)
     _fail_on_errors(diagnostics)
-    changes = writer.diff_tree(current, built.encoded(), None)
+    wanted = sharding.owned_files(built.encoded(), owned)
+    changes = writer.diff_tree(current, wanted, owned)
     drift = [
         *(
             _drift(f"{writer.RENDERED_DIR}/{p}", "missing: run `manifold render`")
@@ -234,13 +248,14 @@ def check(options: CheckOptions, progress: Progress | None) -> Outcome:
             )
             for p in changes.removed
         ),
-        *schema_drift(options.root),
+        *(schema_drift(options.root) if options.shard is None or options.shard.first else []),
     ]
     if drift:
         raise DriftFound("rendered/ or schemas/ are out of date", [*drift, *_warnings(diagnostics)])
     cache.save(built.project_files, built.kept)
     return Outcome(
-        f"rendered/ and schemas/ are up to date ({built.tally()})", _warnings(diagnostics)
+        f"rendered/ and schemas/ are up to date ({_tally(built, options.shard, len(wanted))})",
+        _warnings(diagnostics),
     )
 
 
