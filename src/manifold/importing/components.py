@@ -58,7 +58,7 @@ _BOTH_SIDES = {"cpu": "cpu", "memory": "memory", "ephemeral-storage": "ephemeral
 _GPU = "nvidia.com/gpu"
 
 
-def _env(variables: list[Any], path: JsonPath) -> list[dict[str, Any]]:
+def env_entries(variables: list[Any], path: JsonPath) -> list[dict[str, Any]]:
     converted = []
     for index, variable in enumerate(variables):
         where = (*path, index)
@@ -83,7 +83,7 @@ def _env(variables: list[Any], path: JsonPath) -> list[dict[str, Any]]:
     return converted
 
 
-def _resources(requirements: dict[str, Any], path: JsonPath) -> dict[str, Any]:
+def resource_entries(requirements: dict[str, Any], path: JsonPath) -> dict[str, Any]:
     """Requests and limits: what both sides hold alike as manifold's cpu, memory,
     ephemeralStorage and gpu, the rest as one-sided `requests` and `limits`."""
     unknown = set(requirements) - {"requests", "limits"}
@@ -124,9 +124,9 @@ def container(runner: dict[str, Any], name: str, path: JsonPath) -> dict[str, An
         if key in CONTAINER_AS_IS:
             fields[key] = value
         elif key == "env":
-            fields["env"] = _env(value, (*path, "env"))
+            fields["env"] = env_entries(value, (*path, "env"))
         elif key == "resources":
-            fields["resources"] = _resources(value, (*path, "resources"))
+            fields["resources"] = resource_entries(value, (*path, "resources"))
         else:
             raise Unsupported((*path, key), f"the container field {key!r}")
     return fields
