@@ -14,12 +14,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any, cast
 
-from pydantic import BaseModel, ValidationError
-
 from manifold.compile.catalog import Catalog
 from manifold.compile.instances import ProjectInstance
-from manifold.core.jsonpath import JsonPath, format_json_path
-from manifold.importing.components import Unsupported, env_entries, resource_entries
+from manifold.core.jsonpath import JsonPath
+from manifold.importing.components import Unsupported, pod_fields, validated
 from manifold.models.benchmarks import Benchmark
 from manifold.models.lifecycle import FineTune
 from manifold.models.project import Model
@@ -51,13 +49,9 @@ def _located(storage: Any, path: JsonPath, uri_field: str) -> dict[str, Any]:
     return {uri_field: rest.pop("storageUri"), **storage_options(rest, path)}
 
 
-def _validated(model: type[BaseModel], entry: dict[str, Any]) -> Any:
-    try:
-        return model.model_validate(entry)
-    except ValidationError as error:
-        problem = error.errors()[0]
-        where = format_json_path(tuple(problem["loc"]))
-        raise Unsupported(("spec",), f"manifold refuses it at {where}: {problem['msg']}") from None
+def _copied(spec: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """OME's own fields that manifold keeps under the entry's `ome`, with OME's names."""
+    return {key: spec[key] for key in keys if key in spec}
 
 
 def _stand_ins(namespace: str, models: list[Model]) -> tuple[ProjectInstance, Catalog]:
@@ -109,11 +103,7 @@ def fine_tune_entry(name: str, namespace: str, spec: dict[str, Any]) -> dict[str
     entry["source"] = located.pop("source")
     if located:
         entry["storage"] = located
-    ome: dict[str, Any] = {}
-    if "trainingJobRef" in spec:
-        ome["trainingJobRef"] = spec["trainingJobRef"]
-    if "compartmentID" in spec:
-        ome["compartmentID"] = spec["compartmentID"]
+    ome = _copied(spec, ("trainingJobRef", "compartmentID"))
     if ome:
         entry["ome"] = ome
     known = {"baseModelRef", "storage", "trainingJobRef", "compartmentID", *_WEIGHT_AS_IS}
@@ -124,7 +114,7 @@ def fine_tune_entry(name: str, namespace: str, spec: dict[str, Any]) -> dict[str
 
 
 def render_fine_tune(entry: dict[str, Any], namespace: str, spec: dict[str, Any]) -> Any:
-    fine_tune = _validated(FineTune, entry)
+    fine_tune = validated(FineTune, entry)
     reference = spec.get("baseModelRef") or {}
     models = []
     if "namespace" in reference:  # the project's own BaseModel
@@ -168,17 +158,7 @@ def _override(override: Any) -> dict[str, Any]:
     path: JsonPath = ("spec", "podOverride")
     if not isinstance(override, dict):
         raise Unsupported(path, "a podOverride that is not a mapping")
-    fields: dict[str, Any] = {}
-    for key, value in override.items():
-        if key in _OVERRIDE_AS_IS:
-            fields[key] = value
-        elif key == "env":
-            fields["env"] = env_entries(value, (*path, "env"))
-        elif key == "resources":
-            fields["resources"] = resource_entries(value, (*path, "resources"))
-        else:
-            raise Unsupported((*path, key), f"the podOverride field {key!r}")
-    return fields
+    return pod_fields(override, _OVERRIDE_AS_IS, path, "podOverride")
 
 
 def benchmark_entry(name: str, namespace: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -196,10 +176,7 @@ def benchmark_entry(name: str, namespace: str, spec: dict[str, Any]) -> dict[str
             where = ("spec", "huggingFaceSecretReference")
             raise Unsupported(where, "a secret reference beyond {name}")
         ome["huggingFaceSecret"] = secret["name"]
-    if "serviceMetadata" in spec:
-        ome["serviceMetadata"] = spec["serviceMetadata"]
-    if "resultFolderName" in spec:
-        ome["resultFolderName"] = spec["resultFolderName"]
+    ome |= _copied(spec, ("serviceMetadata", "resultFolderName"))
     if ome:
         entry["ome"] = ome
     known = {
@@ -219,6 +196,6 @@ def benchmark_entry(name: str, namespace: str, spec: dict[str, Any]) -> dict[str
 
 
 def render_benchmark(entry: dict[str, Any], namespace: str) -> Any:
-    benchmark = _validated(Benchmark, entry)
+    benchmark = validated(Benchmark, entry)
     instance, catalog = _stand_ins(namespace, [])
     return benchmark_spec(catalog, instance, benchmark, {})

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from manifold.compile.overlay import PAYLOADS
 from manifold.compile.validate import object_errors
 from manifold.core.jsonpath import JsonPath, format_json_path
-from manifold.importing.components import Unsupported, component
+from manifold.importing.components import Unsupported, component, validated
 from manifold.importing.jobs import (
     benchmark_entry,
     fine_tune_entry,
@@ -219,15 +219,6 @@ def _check_schema(kind: str, name: str, spec: Any) -> None:
         raise Unsupported(errors[0].path, f"OME's schema refuses it: {errors[0].message}")
 
 
-def _validated(model: type[BaseModel], entry: dict[str, Any]) -> BaseModel:
-    try:
-        return model.model_validate(entry)
-    except ValidationError as error:
-        problem = error.errors()[0]
-        where = format_json_path(tuple(problem["loc"]))
-        raise Unsupported(("spec",), f"manifold refuses it at {where}: {problem['msg']}") from None
-
-
 def null_in(value: Any, path: JsonPath = ()) -> JsonPath | None:
     """Where an entry holds a null map value that manifold's layer merge would drop (outside
     the keys it keeps as written, `overlay.PAYLOADS`); None if it holds none."""
@@ -267,7 +258,7 @@ def entry_of(body: dict[str, Any], namespace: str | None = None) -> Imported:
     else:
         to_entry, model, render = _KINDS[kind]
         entry = to_entry(name, spec)
-        rendered = render(_validated(model, entry))
+        rendered = render(validated(model, entry))
     if (null := null_in(entry)) is not None:
         raise Unsupported(
             ("spec", *null[1:]) if null[:1] == ("omeSpec",) else ("spec",),
