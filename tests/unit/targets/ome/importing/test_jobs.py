@@ -1,6 +1,7 @@
 """FineTunedWeight and BenchmarkJob into a project's fineTunes and benchmarks: the entries
 they become, what is refused at which field, and that each renders back equal
-(`manifold.importing.ome.entry_of` renders it again with `manifold.targets.ome.jobs`)."""
+(`manifold.targets.ome.importing.entries.entry_of` renders it again with
+`manifold.targets.ome.jobs`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from manifold.commands.importing.command import import_objects
 from manifold.core import yaml as yamlio
 from manifold.core.errors import ProblemsFound
 from manifold.core.options import ObjectImportOptions
-from manifold.importing.command import import_objects
-from manifold.importing.components import Unsupported
-from manifold.importing.ome import entry_of, null_in
+from manifold.targets.ome.importing.components import Unsupported
+from manifold.targets.ome.importing.entries import entry_of, null_in
 
 WEIGHT = {
     "apiVersion": "ome.io/v1beta1",

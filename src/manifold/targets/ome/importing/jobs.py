@@ -17,10 +17,10 @@ from typing import Any, cast
 from manifold.compile.catalog import Catalog
 from manifold.compile.instances import ProjectInstance
 from manifold.core.jsonpath import JsonPath
-from manifold.importing.components import Unsupported, pod_fields, validated
 from manifold.models.benchmarks import Benchmark
 from manifold.models.lifecycle import FineTune
 from manifold.models.project import Model
+from manifold.targets.ome.importing.components import Unsupported, pod_fields, validated
 from manifold.targets.ome.jobs import benchmark_spec, fine_tuned_weight_spec
 
 STORAGE_OPTIONS = {

@@ -17,18 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from manifold.compile.overlay import PAYLOADS
 from manifold.compile.validate import object_errors
 from manifold.core.jsonpath import JsonPath, format_json_path
-from manifold.importing.components import Unsupported, component, validated
-from manifold.importing.jobs import (
-    benchmark_entry,
-    fine_tune_entry,
-    render_benchmark,
-    render_fine_tune,
-    storage_options,
-)
-from manifold.importing.services import render_service, service_entry
+from manifold.inputs.nulls import PAYLOADS
 from manifold.models.accelerators import AcceleratorClass
 from manifold.models.passthrough import MODEL_FIELDS, RUNTIME_FIELDS
 from manifold.models.platform import SharedModel
@@ -36,6 +27,15 @@ from manifold.models.project import Model
 from manifold.models.runtimes import ProjectServingRuntime, ServingRuntime, SharedServingRuntime
 from manifold.schemas.store import SchemaStore
 from manifold.targets.ome import kinds
+from manifold.targets.ome.importing.components import Unsupported, component, validated
+from manifold.targets.ome.importing.jobs import (
+    benchmark_entry,
+    fine_tune_entry,
+    render_benchmark,
+    render_fine_tune,
+    storage_options,
+)
+from manifold.targets.ome.importing.services import render_service, service_entry
 from manifold.targets.ome.render import base_model
 from manifold.targets.ome.runtimes import serving_runtime_spec
 
