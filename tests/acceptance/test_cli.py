@@ -55,9 +55,9 @@ def test_render_from_scratch_gives_the_committed_tree(example_repo: Path) -> Non
 def test_render_counts_objects_and_files_apart(example_repo: Path) -> None:
     rendered = example_repo / "rendered"
     files = sorted(p.relative_to(rendered).as_posix() for p in rendered.rglob("*") if p.is_file())
-    # Every file holds one object but the lists of objects: kustomizations and Run:ai's index.
+    # Every file holds one object but the lists of objects: kustomizations and Run:ai's indexes.
     lists = [
-        f for f in files if f.endswith("kustomization.yaml") or f.endswith("_runai/index.yaml")
+        f for f in files if f.endswith(("kustomization.yaml", "/_runai/code-assistant/index.yaml"))
     ]
     assert lists and len(lists) < len(files)
     for path in sorted(rendered.rglob("*"), reverse=True):

@@ -22,8 +22,14 @@ from tests.conftest import REPO_ROOT
 
 KNOWN: dict[tuple[str, str], str] = {}
 
-NO_WORKLOADS = ("ome-sample-platform", "ome-sample-pvc-models", "import-ome-platform")
-"""Cases of platform objects or models only: nothing runs, so nothing to hold."""
+NO_WORKLOADS = (
+    "ome-sample-platform",
+    "ome-sample-pvc-models",
+    "import-ome-platform",
+    "import-ome-jobs",
+)
+"""Cases of platform objects, models, fine-tuned weights and benchmarks only: no
+serving or training workload, so nothing to hold."""
 REPOSITORIES = [
     "example",
     *(case.name for case in cases("valid") if case.name not in NO_WORKLOADS),

@@ -135,7 +135,7 @@ def test_arguments_and_files(stand_in: StandIn) -> None:
     assert calls[0]["args"][-3:] == ["rendered/dev", "rendered/prod", "rendered/staging"]
     assert calls[1]["args"][-2:] == ["rendered/_argocd", "rendered/_flux"]
     read = sorted(file for call in calls for file in call["files"])
-    requests = {index.parent for index in (REPO_ROOT / "rendered").glob(f"*/_*/{REQUEST_INDEX}")}
+    requests = {index.parent for index in (REPO_ROOT / "rendered").glob(f"*/_*/*/{REQUEST_INDEX}")}
     committed = sorted(
         path.relative_to(REPO_ROOT).as_posix()
         for path in (REPO_ROOT / "rendered").rglob("*.yaml")

@@ -207,7 +207,7 @@ def test_only_runai_requests_are_left_out_of_what_the_peers_build() -> None:
     files = {
         "a/kustomization.yaml": kustomization,
         "a/namespace-a.yaml": obj,
-        "_runai/index.yaml": RenderedFile("# header\n", {"files": {}}),
+        "_runai/b/index.yaml": RenderedFile("# header\n", {"files": {}}),
         "_runai/kustomization.yaml": RenderedFile("# header\n", {"resources": []}),
         "_runai/b/inference-b.json": RenderedFile("", {"name": "b"}),
     }

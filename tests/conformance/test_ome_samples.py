@@ -7,8 +7,9 @@ what OME itself does:
 
 - the legacy `spec.predictor` form is compared as OME's controller migrates it (to
   `spec.model` and `spec.engine`; `protocolVersion` has no successor and is dropped);
-- a null inside a free-form object (an adapter's configuration) is compared as absent: in
-  manifold files a null removes a key, and the consumers of those objects read both alike.
+- nulls are compared as manifold's layer merge reads them (`overlay.without_nulls`): a
+  fine-tune's `configuration` (an adapter's, with nulls) is data kept as written, so the
+  case writes its nulls and they are compared like any value.
 """
 
 from __future__ import annotations

@@ -7,9 +7,12 @@ namespace several projects share) go under `<env>/_shared/`, a name no project c
 
 API requests (a `Manifest.form`) are not Kubernetes objects: Flux and Argo CD must not apply
 them. They are written as canonical JSON to `<env>/_<platform>/<project>/<prefix>-<name>.json`,
-which no kustomization lists, and `<env>/_<platform>/index.yaml` lists them. JSON
+which no kustomization lists, and `<env>/_<platform>/<project>/index.yaml` lists them. JSON
 has no comments to carry manifold's header, so the index (which has the header) is what
-makes those files manifold's (`header.split_ownership`).
+makes those files manifold's (`header.split_ownership`). There is one index per project, not
+one per environment: a list of every project's requests is a list in which two pull requests
+adding projects whose names sort side by side edit neighbouring lines, and git cannot merge
+them.
 """
 
 from __future__ import annotations
@@ -156,6 +159,7 @@ def assemble(
     """The objects' files with each folder's kustomization.yaml and the request indexes."""
     files: dict[str, str | KeptFile] = {}
     requests: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    """By the folder of one project's requests: its files' names and their sources."""
     by_path: dict[str, list[PlacedFile]] = defaultdict(list)
     for item in placed:
         by_path[item.path].append(item)
@@ -163,14 +167,13 @@ def assemble(
     for item in placed:
         files[item.path] = item.text
         if item.request_platform is not None:
-            folder = requests_dir(environment, item.request_platform)
-            requests[item.request_platform][item.path.removeprefix(f"{folder}/")] = list(
-                item.sources
-            )
-    files.update(_kustomizations(environment, placed, list(requests), environment_sources))
-    for platform, listed in requests.items():
-        index = f"{requests_dir(environment, platform)}/{REQUEST_INDEX}"
-        files[index] = _request_index(environment, platform, listed, environment_sources)
+            folder, _, name = item.path.rpartition("/")
+            requests[folder][name] = list(item.sources)
+    platforms = sorted({item.request_platform for item in placed if item.request_platform})
+    files.update(_kustomizations(environment, placed, platforms, environment_sources))
+    for folder, listed in requests.items():
+        platform = folder.split("/")[1].removeprefix("_")
+        files[f"{folder}/{REQUEST_INDEX}"] = _request_index(environment, platform, listed)
     return dict(sorted(files.items()))
 
 
@@ -216,16 +219,13 @@ def _kustomizations(
     return files
 
 
-def _request_index(
-    environment: str,
-    platform: str,
-    listed: dict[str, list[str]],
-    environment_sources: tuple[str, ...],
-) -> str:
+def _request_index(environment: str, platform: str, listed: dict[str, list[str]]) -> str:
+    """One project's requests to a platform's API: the files of its folder manifold owns."""
     note = (
         f"# Requests to the {platform} API, sent by `manifold {platform} apply --env "
         f"{environment}`.\n# No kustomization lists them: Flux and Argo CD never apply them. "
         "manifold owns the files listed here.\n"
     )
     body = {"files": dict(sorted(listed.items()))}
-    return header(environment_sources) + note + yamlio.emit(body)
+    sources = sorted({source for sources in listed.values() for source in sources})
+    return header(sources) + note + yamlio.emit(body)

@@ -107,6 +107,11 @@ class OutputKind:
     rules: Callable[[dict[str, Any]], Iterable[Problem]] | None = None
     """What the platform refuses that a schema cannot say, checked once the schema passes;
     problems are at paths in the object."""
+    level_note: Callable[[str, tuple[str, ...], str], tuple[str, str] | None] | None = None
+    """For a kind with one schema per API level: given the level an object was checked at,
+    the fields that schema did not know and the environment, what to add to the message and
+    the hint naming the setting that chooses the level (None when the fields are unknown at
+    every level)."""
 
     @property
     def group(self) -> str:

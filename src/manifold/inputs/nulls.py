@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-PAYLOADS = frozenset({"mergePatch", "jsonPatch"})
+PAYLOADS = frozenset({"mergePatch", "jsonPatch", "configuration"})
 """Keys whose values are data for a later step, not layers: a patch's `null` removes a field
-of the object it patches, so it is kept as written."""
+of the object it patches, and a fine-tune's `configuration` is the adapter's own
+configuration (PEFT's adapter_config.json, which OME's FineTunedWeight carries, holds nulls
+such as `revision: null`), so they are kept as written."""
 
 
 def without_nulls(value: Any) -> Any:

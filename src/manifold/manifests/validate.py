@@ -29,7 +29,7 @@ from manifold.core.outcome import Outcome
 from manifold.core.wording import counted
 from manifold.manifests import read as manifests
 from manifold.manifests.read import Missing, Resource
-from manifold.output.header import REQUEST_INDEX, indexed_files, is_generated
+from manifold.output.header import REQUEST_INDEX, indexed_files, is_generated, request_platform
 from manifold.schemas.locations import (
     SchemaLocations,
     SchemaUnavailable,
@@ -191,7 +191,7 @@ def _api_requests(found: list[str | Missing]) -> dict[str, str]:
         )
         if listed:
             skipped[file] = "an index of API requests, not a Kubernetes object"
-            platform = Path(file).parent.name.removeprefix("_")
+            platform = request_platform(PurePosixPath(file).parent.as_posix())
             for request in listed:
                 skipped[request] = f"an API request (`manifold {platform} apply` sends it)"
     return skipped

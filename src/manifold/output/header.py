@@ -20,14 +20,27 @@ def is_generated(text_start: bytes) -> bool:
 
 
 REQUEST_INDEX = "index.yaml"
-"""Lists the API requests of its folder (`rendered/<env>/_<platform>/`), which are JSON."""
+"""Lists one project's API requests (`rendered/<env>/_<platform>/<project>/`), which are JSON.
+(Before there was one index per project, `rendered/<env>/_<platform>/index.yaml` listed the
+requests of every project; such an index is still read, so that rendering over a tree that
+has one replaces it.)"""
+
+
+def request_platform(folder: str) -> str | None:
+    """The platform whose requests a folder of rendered/ holds: `<env>/_<platform>` or one of
+    its project folders (no project's name starts with '_')."""
+    parts = folder.split("/")
+    for part in parts[-2:]:
+        if part.startswith("_"):
+            return part.removeprefix("_")
+    return None
 
 
 def indexed_files(relative: str, data: bytes) -> list[str]:
     """The files an index of requests makes manifold's (paths relative to rendered/), when
     `relative` is such an index; only `.json` files inside the index's own folder count."""
     folder, name = posixpath.split(relative)
-    if name != REQUEST_INDEX or not posixpath.basename(folder).startswith("_"):
+    if name != REQUEST_INDEX or request_platform(folder) is None:
         return []
     from manifold.core import (
         yaml as yamlio,  # only now: the no-op check imports this module, not YAML

@@ -68,6 +68,18 @@ def unavailable_kinds(
     return problems
 
 
+def level_note(
+    manifest: Manifest, unknown: tuple[str, ...], environment: str
+) -> tuple[str, str] | None:
+    """What the object's kind says of fields unknown at its API level (see OutputKind)."""
+    output = manifest.form.output if manifest.form is not None else None
+    if not unknown or manifest.schema_variant is None or output is None:
+        return None
+    if output.level_note is None:
+        return None
+    return output.level_note(manifest.schema_variant, unknown, environment)
+
+
 def object_diagnostic(
     manifest: Manifest,
     owners: dict[str, ProjectInstance | PlatformInstance],
@@ -76,9 +88,8 @@ def object_diagnostic(
     """Point at the last patch that changed the object, else at what it was rendered from."""
     if manifest.patched_by:
         file, position = manifest.patched_by[-1]
-        return Diagnostic(
-            problem.message, file=file, position=position, hint="changed by this patch"
-        )
+        hint = "changed by this patch" + (f"; {problem.hint}" if problem.hint else "")
+        return Diagnostic(problem.message, file=file, position=position, hint=hint)
     instance = owners.get(manifest.project or "")
     if instance is not None:
         return instance.diagnostic(problem)

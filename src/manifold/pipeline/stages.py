@@ -26,7 +26,12 @@ from manifold.core.jsonpath import format_json_path
 from manifold.core.kept import KeptFile
 from manifold.core.manifest import Manifest
 from manifold.inputs.resolved import ResolvedEnvironment
-from manifold.pipeline.objects import collisions_reported, object_diagnostic, unavailable_kinds
+from manifold.pipeline.objects import (
+    collisions_reported,
+    level_note,
+    object_diagnostic,
+    unavailable_kinds,
+)
 from manifold.reuse import incremental
 from manifold.reuse.incremental import (
     CachedObject,
@@ -265,11 +270,13 @@ def _validate(state: _Build) -> None:
                 manifest.body, state.store, kubernetes_version, variant, kind, environment.name
             )
             for error in errors:
-                problem = Problem(
-                    manifest.spec_path,
+                message = (
                     f"rendered {manifest.kind} {shown(manifest.name)} is invalid at "
-                    f"{format_json_path(error.path) or 'the top level'}: {error.message}",
+                    f"{format_json_path(error.path) or 'the top level'}: {error.message}"
                 )
+                note = level_note(manifest, error.unknown, environment.name)
+                message, hint = (f"{message}: {note[0]}", note[1]) if note else (message, None)
+                problem = Problem(manifest.spec_path, message, hint=hint)
                 unit.own.add(object_diagnostic(manifest, state.owners, problem))
 
 

@@ -157,6 +157,8 @@ def environment_imports(root: Path, environment: str) -> dict[str, list[Imported
 class SchemaError:
     path: JsonPath
     message: str
+    unknown: tuple[str, ...] = ()
+    """The fields the schema does not know, when that is the error."""
 
 
 Rules = Callable[[dict[str, Any]], Iterable[Problem]]
@@ -173,7 +175,9 @@ class Validator:
         valid = True
         for error in self._compiled.iter_errors(instance):
             valid = False
-            yield SchemaError(tuple(error.instance_path), _message(error))
+            extra = type(error.kind).__name__ == "AdditionalProperties"
+            unknown = tuple(error.kind.unexpected) if extra else ()
+            yield SchemaError(tuple(error.instance_path), _message(error), unknown)
         if valid and self._rules is not None:
             for problem in self._rules(instance):
                 yield SchemaError(problem.path, problem.message)

@@ -203,3 +203,13 @@ def test_value_count_stops_at_its_limit() -> None:
 def test_merge_patch_nulls_survive_without_nulls() -> None:
     environment = {"spec": {"extra": None, "patches": [{"mergePatch": {"metadata": None}}]}}
     assert without_nulls(environment) == {"spec": {"patches": [{"mergePatch": {"metadata": None}}]}}
+
+
+def test_a_fine_tune_configuration_keeps_its_nulls() -> None:
+    """PEFT's adapter_config.json holds nulls (`revision: null`), and OME's FineTunedWeight
+    carries it as written: it is data, not a layer."""
+    fine_tune = {"name": "lora", "configuration": {"revision": None, "r": 8}, "vendor": None}
+    merged = merge({}, {"spec": {"fineTunes": [fine_tune]}})
+    assert merged == {
+        "spec": {"fineTunes": [{"name": "lora", "configuration": {"revision": None, "r": 8}}]}
+    }

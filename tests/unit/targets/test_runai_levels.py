@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from manifold.targets.runai.form import level_note
 from manifold.targets.runai.plan import Action, Desired, compare
 from manifold.targets.runai.settings import RunaiSettings
 from manifold.targets.runai.state import Entry
@@ -157,3 +158,30 @@ def test_what_a_patch_changes_depends_on_the_level(
     level: str, sent: dict[str, Any], wanted: dict[str, Any], expected: Any
 ) -> None:
     assert _step(level, sent, wanted) == expected
+
+
+@pytest.mark.parametrize(
+    ("level", "unknown", "says"),
+    [
+        ("2.22", ("preemptibility",), "preemptibility needs Run:ai API level 2.24"),
+        ("2.22", ("templateId",), "templateId needs Run:ai API level 2.24"),
+        ("2.22", ("userCredential",), "userCredential needs Run:ai API level 2.24"),
+        ("2.22", ("authorizationType",), "authorizationType needs Run:ai API level 2.24"),
+        ("2.24", ("migProfile",), "Run:ai API level 2.24 removed migProfile"),
+        ("2.22", ("nonsense",), None),
+        ("2.24", ("preemptibility",), None),
+        ("2.22", ("migProfile",), None),
+    ],
+)
+def test_a_field_unknown_at_the_level_names_the_level_setting(
+    level: str, unknown: tuple[str, ...], says: str | None
+) -> None:
+    note = level_note(level, unknown, "dev")
+    if says is None:
+        assert note is None
+    else:
+        assert note is not None
+        message, hint = note
+        assert says in message
+        assert f"spec.platforms.runai.apiLevel {level!r}" in message
+        assert "spec.platforms.runai.apiLevel:" in hint and "'dev'" in hint

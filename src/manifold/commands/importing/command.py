@@ -28,7 +28,13 @@ from manifold.core.outcome import Outcome
 from manifold.models.platform import Platform
 from manifold.models.project import Project
 from manifold.targets.ome.importing.components import Unsupported
-from manifold.targets.ome.importing.entries import PLATFORM_KINDS, PROJECT_KINDS, Imported, entry_of
+from manifold.targets.ome.importing.entries import (
+    CLUSTER_SCOPED_IN_PROJECT,
+    PLATFORM_KINDS,
+    PROJECT_KINDS,
+    Imported,
+    entry_of,
+)
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
 
@@ -39,11 +45,34 @@ def _kustomize_own(found: Found) -> bool:
     return str(found.body.get("apiVersion", "")).startswith("kustomize.config.k8s.io/")
 
 
-def _entry(found: Found) -> Imported | Diagnostic:
-    if (problem := check_envelope(found)) is not None:
-        return problem
+def _place(found: Found) -> str | None:
+    """Which file an object belongs in: "cluster" (a platform file), a namespace (that
+    namespace's project file), or None for a cluster-scoped kind of a project file, which
+    goes with whatever project it is imported with."""
+    kind = found.body["kind"]
+    if kind in PLATFORM_KINDS:
+        return "cluster"
+    if kind in CLUSTER_SCOPED_IN_PROJECT:
+        return None
+    return str(found.body["metadata"]["namespace"])
+
+
+def _home(objects: list[Found], to: Path) -> str | None:
+    """The namespace of the project file, None for a platform file: that of the first
+    object with a place, else (only cluster-scoped project kinds) the namespace they were
+    written with, else the --to file's name."""
+    first = next((place for found in objects if (place := _place(found)) is not None), None)
+    if first == "cluster":
+        return None
+    if first is not None:
+        return first
+    written = objects[0].body["metadata"].get("namespace")
+    return str(written) if isinstance(written, str) else to.stem.lower()
+
+
+def _entry(found: Found, home: str | None) -> Imported | Diagnostic:
     try:
-        return entry_of(found.body)
+        return entry_of(found.body, home)
     except Unsupported as error:
         kind, name = found.body["kind"], found.body["metadata"]["name"]
         return found.diagnostic(
@@ -53,65 +82,75 @@ def _entry(found: Found) -> Imported | Diagnostic:
         )
 
 
-def _one_file(imported: list[tuple[Found, Imported]]) -> list[Diagnostic]:
-    """One --to file holds cluster-scoped objects (a platform file) or the namespaced
-    objects of one namespace (a project file), each kind and name once."""
+def _one_file(imported: list[tuple[Found, Imported]], home: str | None) -> list[Diagnostic]:
+    """One --to file holds cluster-scoped objects (a platform file) or the objects of one
+    namespace (a project file), each kind and name once."""
     problems = []
     seen = Counter((item.kind, item.name) for _, item in imported)
     for found, item in imported:
         if seen[(item.kind, item.name)] > 1:
             where = ("metadata", "name")
             problems.append(found.diagnostic(where, f"{item.kind} {item.name!r} given twice"))
-    first, *_ = imported
+    expected = home or "cluster"
+    first = next(found for found, _ in imported if _place(found) in (expected, None))
     for found, _item in imported:
-        namespace = found.body["metadata"].get("namespace")
-        if namespace != first[0].body["metadata"].get("namespace"):
+        place = _place(found)
+        if place is None and home is None:
+            place = "a project file"
+        if place is not None and place != expected:
             problems.append(
                 found.diagnostic(
-                    ("metadata", "namespace") if namespace else ("kind",),
-                    f"{found.body['kind']} in {namespace or 'the cluster'}, while "
-                    f"{first[0].file}:{first[0].locate(()).line} is in "
-                    f"{first[0].body['metadata'].get('namespace') or 'the cluster'}: one "
-                    "file holds cluster-scoped objects or the objects of one namespace",
+                    ("metadata", "namespace")
+                    if place not in ("cluster", "a project file")
+                    else ("kind",),
+                    f"{found.body['kind']} in {place}, while "
+                    f"{first.file}:{first.locate(()).line} is in "
+                    f"{home or 'the cluster'}: one file holds cluster-scoped objects or the "
+                    "objects of one namespace",
                     "import each namespace, and the cluster-scoped objects, into a file of its own",
                 )
             )
     return problems
 
 
-def _imported(objects: list[Found]) -> list[tuple[Found, Imported]]:
+def _imported(objects: list[Found], home: str | None) -> list[tuple[Found, Imported]]:
     problems: list[Diagnostic] = []
     imported: list[tuple[Found, Imported]] = []
     for found in objects:
-        outcome = _entry(found)
+        outcome = _entry(found, home)
         if isinstance(outcome, Diagnostic):
             problems.append(outcome)
         else:
             imported.append((found, outcome))
     if imported:
-        problems.extend(_one_file(imported))
+        problems.extend(_one_file(imported, home))
     if problems:
         raise ProblemsFound("objects manifold cannot import; nothing was written", problems)
     return imported
 
 
-def _text(imported: list[tuple[Found, Imported]], to: Path) -> str:
+def _text(imported: list[tuple[Found, Imported]], to: Path, home: str | None) -> str:
     """The file, checked as manifold will read it (a failure here is a bug in the import)."""
-    namespace = imported[0][0].body["metadata"].get("namespace")
-    if namespace is None:
+    if home is None:
         stem = to.stem.lower()
         text = files.platform_text(
             imported, PLATFORM_KINDS, stem if _DNS_LABEL.match(stem) else "platform"
         )
         model: Any = Platform
     else:
-        text = files.project_text(imported, PROJECT_KINDS, namespace)
+        text = files.project_text(imported, PROJECT_KINDS, home)
         model = Project
     try:
         model.model_validate(yamlio.load_one(text))
     except ValidationError as error:  # pragma: no cover - each entry was validated
         raise AssertionError(f"the imported file is not valid: {error}") from error
     return text
+
+
+def _envelopes(objects: list[Found]) -> None:
+    problems = [problem for found in objects if (problem := check_envelope(found)) is not None]
+    if problems:
+        raise ProblemsFound("objects manifold cannot import; nothing was written", problems)
 
 
 def import_objects(options: ObjectImportOptions) -> Outcome:
@@ -121,7 +160,9 @@ def import_objects(options: ObjectImportOptions) -> Outcome:
     objects = [item for item in read(options.root, options.paths) if not _kustomize_own(item)]
     if not objects:
         raise ProblemsFound("no objects found in the paths given; nothing was written")
-    imported = _imported(objects)
-    files.write(_text(imported, to), to, options.force, options.to)
+    _envelopes(objects)
+    home = _home(objects, options.to)
+    imported = _imported(objects, home)
+    files.write(_text(imported, to, home), to, options.force, options.to)
     details: dict[str, Any] = {"to": options.to.as_posix(), "objects": len(imported)}
     return Outcome(f"imported {len(imported)} objects into {options.to}", details=details)

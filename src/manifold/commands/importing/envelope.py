@@ -7,7 +7,7 @@ from manifold.commands.importing.reading import Found
 from manifold.core.diagnostics import Diagnostic
 from manifold.targets.ome.importing.entries import (
     API_VERSION,
-    NOT_YET,
+    CLUSTER_SCOPED_IN_PROJECT,
     PLATFORM_KINDS,
     PROJECT_KINDS,
 )
@@ -25,12 +25,6 @@ def check_envelope(found: Found) -> Diagnostic | None:
             f"apiVersion {body.get('apiVersion')!r} is not OME's {API_VERSION}",
             "import objects as the cluster serves them (kubectl get -o yaml)",
         )
-    if kind in NOT_YET:
-        return found.diagnostic(
-            ("kind",),
-            f"{kind} is not imported yet (this version imports {', '.join(KINDS)})",
-            f"write the {kind} in a project file by hand, or leave it out of the import",
-        )
     if kind not in KINDS:
         return found.diagnostic(
             ("kind",),
@@ -40,14 +34,14 @@ def check_envelope(found: Found) -> Diagnostic | None:
     metadata = body.get("metadata")
     if not isinstance(metadata, dict) or not isinstance(metadata.get("name"), str):
         return found.diagnostic(("metadata",), "the object has no metadata.name")
-    namespaced = kind in PROJECT_KINDS
+    namespaced = kind in PROJECT_KINDS and kind not in CLUSTER_SCOPED_IN_PROJECT
     if namespaced and not isinstance(metadata.get("namespace"), str):
         return found.diagnostic(
             ("metadata",),
             f"the {kind} has no metadata.namespace",
             "import namespaced objects as the cluster serves them (kubectl get -n NAMESPACE)",
         )
-    allowed = ("name", "namespace") if namespaced else ("name",)
+    allowed = ("name", "namespace") if kind in PROJECT_KINDS else ("name",)
     if kind == "InferenceService" and metadata.get("annotations") == {AUTOSCALER_CLASS: "keda"}:
         allowed = (*allowed, "annotations")  # manifold writes it back; checked with the spec
     extra = sorted(key for key in metadata if key not in allowed)

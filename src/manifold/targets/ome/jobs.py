@@ -48,12 +48,12 @@ def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
             )
             manifests.append(manifest(instance, body, "training", (*at, "training")))
         if fine_tune.source is not None:
-            weights = _fine_tuned_weight(instance, catalog, fine_tune, fine_tune.source)
+            weights = fine_tuned_weight_spec(instance, catalog, fine_tune, fine_tune.source)
             body = ome_object("FineTunedWeight", fine_tune.name, weights)
             manifests.append(manifest(instance, body, "weights", at))
     for index, benchmark in enumerate(spec.benchmarks):
         body = ome_object(
-            "BenchmarkJob", benchmark.name, _benchmark(catalog, instance, benchmark, datasets)
+            "BenchmarkJob", benchmark.name, benchmark_spec(catalog, instance, benchmark, datasets)
         )
         manifests.append(manifest(instance, body, "benchmark", ("benchmarks", index)))
     for index, replication in enumerate(spec.replications):
@@ -80,7 +80,7 @@ def _model_reference(
     return reference
 
 
-def _fine_tuned_weight(
+def fine_tuned_weight_spec(
     instance: ProjectInstance,
     catalog: Catalog,
     fine_tune: FineTune,
@@ -223,7 +223,7 @@ def _location(location: StorageLocation) -> OmeStorage:
     return storage(location.uri, location)
 
 
-def _benchmark(
+def benchmark_spec(
     catalog: Catalog,
     instance: ProjectInstance,
     benchmark: Benchmark,

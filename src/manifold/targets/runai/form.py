@@ -43,6 +43,31 @@ def level_schemas() -> dict[str, dict[str, Any]]:
     return {"2.22": older, "2.24": newer}
 
 
+LEVEL_SETTING = "spec.platforms.runai.apiLevel"
+
+
+def level_note(level: str, unknown: tuple[str, ...], environment: str) -> tuple[str, str] | None:
+    """Why a field the request's schema refused at `level` is unknown there: 2.22 lacks what
+    2.24 added, 2.24 removed the MIG profile. An environment patch that writes such a field
+    then learns which setting would allow it, not just that the field is unknown."""
+    added = {path[-1] for path in ADDED_IN_2_24}
+    if level == "2.22" and (fields := [name for name in unknown if name in added]):
+        return (
+            f"{fields[0]} needs Run:ai API level 2.24, and environment {environment!r} is at "
+            f"{LEVEL_SETTING} {level!r}",
+            f'set {LEVEL_SETTING}: "2.24" in environment {environment!r} if its control '
+            "plane runs Run:ai 2.24, or leave the field out",
+        )
+    if level == "2.24" and "migProfile" in unknown:
+        return (
+            f"Run:ai API level 2.24 removed migProfile, and environment {environment!r} is at "
+            f"{LEVEL_SETTING} {level!r}",
+            f'set {LEVEL_SETTING}: "2.22" in environment {environment!r} if its control '
+            "plane runs Run:ai 2.22, or request a share of a GPU by portion or memory",
+        )
+    return None
+
+
 @functools.cache
 def _schema() -> dict[str, Any]:
     return variants_schema(level_schemas())
@@ -57,6 +82,7 @@ class InferenceRequests:
         False,
         _schema,
         rules.request_problems,
+        level_note,
     )
 
     def name(self, body: dict[str, Any]) -> str:

@@ -100,22 +100,24 @@ def desired_requests(root: Path, environment: str) -> dict[str, Desired]:
     rendered = root / RENDERED_DIR
     if not (rendered / environment).is_dir():
         raise UsageProblem(f"{RENDERED_DIR}/{environment} does not exist: run `manifold render`")
-    index = f"{requests_dir(environment, PLATFORM)}/{REQUEST_INDEX}"
-    if not (rendered / index).is_file():
-        return {}
-    listing = (rendered / index).read_bytes()
-    if not is_generated(listing):
-        raise ProblemsFound(
-            f"{RENDERED_DIR}/{index} was not written by manifold: remove it and run "
-            "`manifold render`"
-        )
+    folder = requests_dir(environment, PLATFORM)
+    listed: list[str] = []
+    for index in sorted((rendered / folder).glob(f"*/{REQUEST_INDEX}")):
+        relative = index.relative_to(rendered).as_posix()
+        listing = index.read_bytes()
+        if not is_generated(listing):
+            raise ProblemsFound(
+                f"{RENDERED_DIR}/{relative} was not written by manifold: remove it and run "
+                "`manifold render`"
+            )
+        listed.extend(indexed_files(relative, listing))
     validator = SchemaStore(root).validator(
         FORM.output.api_version, FORM.output.kind, DEFAULT_KUBERNETES_VERSION
     )
     assert validator is not None
     found: dict[str, Desired] = {}
     problems: list[Diagnostic] = []
-    for relative in indexed_files(index, listing):
+    for relative in listed:
         file = f"{RENDERED_DIR}/{relative}"
         try:
             request = json.loads((rendered / relative).read_text("utf-8"))

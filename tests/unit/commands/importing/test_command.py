@@ -78,14 +78,14 @@ def test_nothing_is_written_when_one_object_is_refused(repo: Path) -> None:
     ("change", "path", "message"),
     [
         (("name: small", "name: small\n  labels: {team: a}"), ("metadata", "labels"), "labels"),
-        (("kind: ClusterBaseModel", "kind: BenchmarkJob"), ("kind",), "not imported yet"),
+        (("kind: ClusterBaseModel", "kind: TrainingJob"), ("kind",), "not an OME kind"),
         (("kind: ClusterBaseModel", "kind: BaseModel"), ("metadata",), "no metadata.namespace"),
         (("kind: ClusterBaseModel", "kind: Widget"), ("kind",), "not an OME kind"),
         (("modelType: llama", "modelType: 7"), ("spec", "modelType"), "schema refuses"),
     ],
     ids=[
         "object labels",
-        "a kind not imported yet",
+        "a kind of the unreleased API",
         "a namespaced object without its namespace",
         "unknown kind",
         "a pass-through of the wrong type",

@@ -8,9 +8,12 @@ inverse that is subtly wrong is refused too, not written.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from manifold.core.jsonpath import JsonPath
+from pydantic import BaseModel, ValidationError
+
+from manifold.core.jsonpath import JsonPath, format_json_path
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME, RUNNER_NAME
 
 
@@ -58,7 +61,7 @@ _BOTH_SIDES = {"cpu": "cpu", "memory": "memory", "ephemeral-storage": "ephemeral
 _GPU = "nvidia.com/gpu"
 
 
-def _env(variables: list[Any], path: JsonPath) -> list[dict[str, Any]]:
+def env_entries(variables: list[Any], path: JsonPath) -> list[dict[str, Any]]:
     converted = []
     for index, variable in enumerate(variables):
         where = (*path, index)
@@ -83,7 +86,7 @@ def _env(variables: list[Any], path: JsonPath) -> list[dict[str, Any]]:
     return converted
 
 
-def _resources(requirements: dict[str, Any], path: JsonPath) -> dict[str, Any]:
+def resource_entries(requirements: dict[str, Any], path: JsonPath) -> dict[str, Any]:
     """Requests and limits: what both sides hold alike as manifold's cpu, memory,
     ephemeralStorage and gpu, the rest as one-sided `requests` and `limits`."""
     unknown = set(requirements) - {"requests", "limits"}
@@ -117,19 +120,36 @@ def container(runner: dict[str, Any], name: str, path: JsonPath) -> dict[str, An
             (*path, "name"),
             f"the container is named {runner['name']!r}; manifold names it {name!r}",
         )
+    fields = {key: value for key, value in runner.items() if key != "name"}
+    return pod_fields(fields, CONTAINER_AS_IS, path, "container")
+
+
+def pod_fields(
+    given: dict[str, Any], as_is: Collection[str], path: JsonPath, what: str
+) -> dict[str, Any]:
+    """Container or pod fields as manifold's: `as_is` ones as written, env and resources
+    mapped; any other refused as a `what` field."""
     fields: dict[str, Any] = {}
-    for key, value in runner.items():
-        if key == "name":
-            continue
-        if key in CONTAINER_AS_IS:
+    for key, value in given.items():
+        if key in as_is:
             fields[key] = value
         elif key == "env":
-            fields["env"] = _env(value, (*path, "env"))
+            fields["env"] = env_entries(value, (*path, "env"))
         elif key == "resources":
-            fields["resources"] = _resources(value, (*path, "resources"))
+            fields["resources"] = resource_entries(value, (*path, "resources"))
         else:
-            raise Unsupported((*path, key), f"the container field {key!r}")
+            raise Unsupported((*path, key), f"the {what} field {key!r}")
     return fields
+
+
+def validated(model: type[BaseModel], entry: dict[str, Any]) -> Any:
+    """The entry as manifold's model reads it; what the model refuses, Unsupported."""
+    try:
+        return model.model_validate(entry)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = format_json_path(tuple(problem["loc"]))
+        raise Unsupported(("spec",), f"manifold refuses it at {where}: {problem['msg']}") from None
 
 
 def _pod(

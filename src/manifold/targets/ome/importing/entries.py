@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from manifold.compile.validate import object_errors
 from manifold.core.jsonpath import JsonPath, format_json_path
+from manifold.inputs.nulls import PAYLOADS
 from manifold.models.accelerators import AcceleratorClass
 from manifold.models.passthrough import MODEL_FIELDS, RUNTIME_FIELDS
 from manifold.models.platform import SharedModel
@@ -26,7 +27,14 @@ from manifold.models.project import Model
 from manifold.models.runtimes import ProjectServingRuntime, ServingRuntime, SharedServingRuntime
 from manifold.schemas.store import SchemaStore
 from manifold.targets.ome import kinds
-from manifold.targets.ome.importing.components import Unsupported, component
+from manifold.targets.ome.importing.components import Unsupported, component, validated
+from manifold.targets.ome.importing.jobs import (
+    benchmark_entry,
+    fine_tune_entry,
+    render_benchmark,
+    render_fine_tune,
+    storage_options,
+)
 from manifold.targets.ome.importing.services import render_service, service_entry
 from manifold.targets.ome.render import base_model
 from manifold.targets.ome.runtimes import serving_runtime_spec
@@ -42,10 +50,14 @@ PROJECT_KINDS = {
     "BaseModel": "models",
     "ServingRuntime": "runtimes",
     "InferenceService": "services",
+    "FineTunedWeight": "fineTunes",
+    "BenchmarkJob": "benchmarks",
 }
-"""The namespaced OME kinds a project file holds, by the list they go into."""
-NOT_YET = ("FineTunedWeight", "BenchmarkJob")
-"""Namespaced OME kinds a project file expresses that the import does not take yet."""
+"""The OME kinds a project file holds, by the list they go into."""
+CLUSTER_SCOPED_IN_PROJECT = frozenset({"FineTunedWeight"})
+"""Project kinds OME's CRDs make cluster-scoped (crds/main ome.io_finetunedweights.yaml,
+`scope: Cluster`): such an object needs no namespace, and one it carries is not the
+cluster's (the API server drops it), so it is neither required nor given back."""
 
 API_VERSION = kinds.API_VERSION
 LATEST_KUBERNETES = "master"
@@ -85,13 +97,8 @@ def _model_entry(name: str, spec: dict[str, Any]) -> dict[str, Any]:
     for key, field in simple.items():
         if key in spec:
             entry[field] = spec[key]
-    options = {"path": "path", "key": "credentialsSecret", "parameters": "parameters"}
-    options |= {"nodeSelector": "nodeSelector", "downloadPolicy": "downloadPolicy"}
-    unknown = set(storage) - set(options)
-    if unknown:
-        raise Unsupported(("spec", "storage", sorted(unknown)[0]), "a storage field manifold lacks")
     if storage:
-        entry["storage"] = {options[key]: value for key, value in storage.items()}
+        entry["storage"] = storage_options(storage, ("spec", "storage"))
     if extra := {key: value for key, value in spec.items() if key not in MODEL_FIELDS}:
         entry["omeSpec"] = extra
     return entry
@@ -212,29 +219,52 @@ def _check_schema(kind: str, name: str, spec: Any) -> None:
         raise Unsupported(errors[0].path, f"OME's schema refuses it: {errors[0].message}")
 
 
-def _validated(model: type[BaseModel], entry: dict[str, Any]) -> BaseModel:
-    try:
-        return model.model_validate(entry)
-    except ValidationError as error:
-        problem = error.errors()[0]
-        where = format_json_path(tuple(problem["loc"]))
-        raise Unsupported(("spec",), f"manifold refuses it at {where}: {problem['msg']}") from None
+def null_in(value: Any, path: JsonPath = ()) -> JsonPath | None:
+    """Where an entry holds a null map value that manifold's layer merge would drop (outside
+    the keys it keeps as written, `overlay.PAYLOADS`); None if it holds none."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if item is None:
+                return (*path, key)
+            found = None if key in PAYLOADS else null_in(item, (*path, key))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = null_in(item, (*path, index))
+            if found is not None:
+                return found
+    return None
 
 
-def entry_of(body: dict[str, Any]) -> Imported:
-    """An OME object as an entry of a platform or project file; raises Unsupported."""
+def entry_of(body: dict[str, Any], namespace: str | None = None) -> Imported:
+    """An OME object as an entry of a platform or project file (of `namespace`, the
+    namespace of its namespaced objects); raises Unsupported."""
     kind, name = body["kind"], body["metadata"]["name"]
     spec = body.get("spec")
     if not isinstance(spec, dict):
         raise Unsupported(("spec",), "an object without a spec")
+    namespace = str(namespace or body["metadata"].get("namespace") or name)
     if kind == "InferenceService":
         entry = service_entry(name, spec)
         annotations = body["metadata"].get("annotations", {})
         rendered = render_service(entry, (spec.get("model") or {}).get("kind"), annotations)
+    elif kind == "FineTunedWeight":
+        entry = fine_tune_entry(name, namespace, spec)
+        rendered = render_fine_tune(entry, namespace, spec)
+    elif kind == "BenchmarkJob":
+        entry = benchmark_entry(name, namespace, spec)
+        rendered = render_benchmark(entry, namespace)
     else:
         to_entry, model, render = _KINDS[kind]
         entry = to_entry(name, spec)
-        rendered = render(_validated(model, entry))
+        rendered = render(validated(model, entry))
+    if (null := null_in(entry)) is not None:
+        raise Unsupported(
+            ("spec", *null[1:]) if null[:1] == ("omeSpec",) else ("spec",),
+            f"the entry would hold null at {format_json_path(null)}, which manifold's "
+            "layer merge removes",
+        )
     _check_schema(kind, name, rendered)
     difference = first_difference(spec, rendered)
     if difference is not None:
