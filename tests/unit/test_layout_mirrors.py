@@ -70,7 +70,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "reuse/cacheforms.py",
         "reuse/incremental.py",
         "reuse/treestate.py",
-        "reuse/workdir.py",
         "schemas/crd.py",
         "schemas/crd_import.py",
         "schemas/kubernetes.py",
