@@ -64,7 +64,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "models/storage.py",
         "models/substratus.py",
         "models/workload.py",
-        "output/header.py",
         "pipeline/commands.py",
         "pipeline/environment.py",
         "reuse/cacheforms.py",
