@@ -68,7 +68,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "pipeline/environment.py",
         "reuse/cacheforms.py",
         "reuse/incremental.py",
-        "reuse/treestate.py",
         "schemas/crd.py",
         "schemas/crd_import.py",
         "schemas/kubernetes.py",
