@@ -46,7 +46,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "importing/files.py",
         "importing/ome.py",
         "importing/reading.py",
-        "inputs/decode.py",
         "inputs/filebytes.py",
         "inputs/resolved.py",
         "models/__init__.py",
