@@ -26,7 +26,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "commands/explain.py",
         "commands/recorded.py",
         "commands/scaffold.py",
-        "compile/catalog.py",
         "compile/instances.py",
         "compile/platform_files.py",
         "compile/provenance.py",
