@@ -29,7 +29,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "compile/instances.py",
         "compile/platform_files.py",
         "compile/provenance.py",
-        "compile/references.py",
         "core/errors.py",
         "core/manifest.py",
         "core/options.py",
