@@ -28,7 +28,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "commands/scaffold.py",
         "compile/instances.py",
         "compile/platform_files.py",
-        "compile/provenance.py",
         "core/errors.py",
         "core/manifest.py",
         "core/options.py",
