@@ -60,7 +60,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "models/storage.py",
         "models/substratus.py",
         "models/workload.py",
-        "pipeline/commands.py",
         "pipeline/environment.py",
         "reuse/cacheforms.py",
         "reuse/incremental.py",
