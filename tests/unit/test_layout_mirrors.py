@@ -62,7 +62,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "models/workload.py",
         "pipeline/environment.py",
         "reuse/cacheforms.py",
-        "reuse/incremental.py",
         "schemas/crd.py",
         "schemas/crd_import.py",
         "schemas/kubernetes.py",
