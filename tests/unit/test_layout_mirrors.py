@@ -61,7 +61,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "models/substratus.py",
         "models/workload.py",
         "pipeline/environment.py",
-        "reuse/cacheforms.py",
         "schemas/crd.py",
         "schemas/crd_import.py",
         "schemas/kubernetes.py",
