@@ -33,7 +33,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "core/yaml/hints.py",
         "core/yaml/load.py",
         "core/yaml/positions.py",
-        "gitops/kinds.py",
         "importing/envelope.py",
         "importing/files.py",
         "importing/ome.py",
