@@ -1,0 +1,53 @@
+"""The datasets, fine-tunes, notebooks and replications: every such model the example and the valid
+cases hold reads back as itself from its own data and refuses an unknown key; and its own rules,
+row by row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from manifold.core import modelcheck
+from manifold.models.lifecycle import FineTune
+from tests.unit.models import corpus
+
+MODULE = "manifold.models.lifecycle"
+CLASSES = corpus.strict_classes(MODULE)
+
+
+def test_the_corpus_holds_models_of_this_module() -> None:
+    assert CLASSES, f"no input file uses a model of {MODULE}"
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__name__)
+def test_each_model_reads_back_as_itself(cls: type[BaseModel]) -> None:
+    assert all(corpus.round_trips(model) for model in corpus.instances()[cls])
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__name__)
+def test_each_model_refuses_an_unknown_key(cls: type[BaseModel]) -> None:
+    assert corpus.refuses_unknown_keys(corpus.instances()[cls][0])
+
+
+@pytest.mark.parametrize(
+    ("model", "data", "problem"),
+    [
+        (
+            FineTune,
+            {"name": "ft", "baseModel": "m"},
+            "a fine-tune is trained (training) or already exists (source)",
+        ),
+        (FineTune, {"name": "ft", "baseModel": "m", "training": {}}, "training needs a dataset"),
+        (FineTune, {"name": "ft", "baseModel": "m", "source": "s3://b/w"}, "weights need a type"),
+        (FineTune, {"name": "ft", "baseModel": "m", "source": "s3://b/w", "type": "LoRA"}, None),
+    ],
+)
+def test_rules(model: type[BaseModel], data: dict[str, Any], problem: str | None) -> None:
+    _, problems = modelcheck.validate(model, data)
+    messages = [p.message for p in problems]
+    if problem is None:
+        assert messages == []
+    else:
+        assert any(problem in message for message in messages), messages
