@@ -31,7 +31,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "importing/reading.py",
         "schemas/crd.py",
         "schemas/crd_import.py",
-        "targets/base.py",
         "targets/effective.py",
         "targets/ome/checks.py",
         "targets/ome/components.py",
