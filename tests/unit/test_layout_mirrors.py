@@ -29,7 +29,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "importing/files.py",
         "importing/ome.py",
         "importing/reading.py",
-        "schemas/crd.py",
         "schemas/crd_import.py",
         "targets/effective.py",
         "targets/ome/checks.py",
