@@ -24,7 +24,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "cli/main.py",
         "commands/explain.py",
         "commands/recorded.py",
-        "commands/scaffold.py",
         "importing/envelope.py",
         "importing/files.py",
         "importing/ome.py",
