@@ -23,10 +23,8 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
     {
         "commands/explain.py",
         "commands/recorded.py",
-        "importing/envelope.py",
         "importing/files.py",
         "importing/ome.py",
-        "importing/reading.py",
         "schemas/crd_import.py",
         "targets/effective.py",
         "targets/ome/checks.py",
