@@ -7,7 +7,7 @@ import functools
 import warnings
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
@@ -83,3 +83,39 @@ def refuses_unknown_keys(model: BaseModel) -> bool:
     data = dumped(model)
     _, problems = modelcheck.validate(type(model), {**data, "notAField": 1})
     return any(problem.path == ("notAField",) for problem in problems)
+
+
+class CorpusTests:
+    """The corpus tests of one models module: a test file subclasses this (as `Test...`)
+    naming the module, so that every module gets the same checks from one definition."""
+
+    module: ClassVar[str]
+
+    def test_the_corpus_holds_models_of_this_module(self) -> None:
+        assert strict_classes(self.module), f"no input file uses a model of {self.module}"
+
+    def test_each_model_reads_back_as_itself(self) -> None:
+        failing = [
+            cls.__name__
+            for cls in strict_classes(self.module)
+            if not all(round_trips(model) for model in instances()[cls])
+        ]
+        assert failing == []
+
+    def test_each_model_refuses_an_unknown_key(self) -> None:
+        failing = [
+            cls.__name__
+            for cls in strict_classes(self.module)
+            if not refuses_unknown_keys(instances()[cls][0])
+        ]
+        assert failing == []
+
+
+def check_rule(model: type[BaseModel], data: dict[str, Any], problem: str | None) -> None:
+    """`data` gives `model` no problem (None), or one whose message holds `problem`."""
+    _, problems = modelcheck.validate(model, data)
+    messages = [p.message for p in problems]
+    if problem is None:
+        assert messages == []
+    else:
+        assert any(problem in message for message in messages), messages

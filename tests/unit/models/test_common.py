@@ -1,4 +1,4 @@
-"""The the shared pieces: names, labels, resources, replicas: every such model the example and the
+"""The shared pieces: names, labels, resources, replicas: every such model the example and the
 valid cases hold reads back as itself from its own data and refuses an unknown key; and its own
 rules, row by row."""
 
@@ -9,26 +9,12 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from manifold.core import modelcheck
 from manifold.models.common import Replicas
 from tests.unit.models import corpus
 
-MODULE = "manifold.models.common"
-CLASSES = corpus.strict_classes(MODULE)
 
-
-def test_the_corpus_holds_models_of_this_module() -> None:
-    assert CLASSES, f"no input file uses a model of {MODULE}"
-
-
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__name__)
-def test_each_model_reads_back_as_itself(cls: type[BaseModel]) -> None:
-    assert all(corpus.round_trips(model) for model in corpus.instances()[cls])
-
-
-@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__name__)
-def test_each_model_refuses_an_unknown_key(cls: type[BaseModel]) -> None:
-    assert corpus.refuses_unknown_keys(corpus.instances()[cls][0])
+class TestCommonModels(corpus.CorpusTests):
+    module = "manifold.models.common"
 
 
 @pytest.mark.parametrize(
@@ -40,9 +26,4 @@ def test_each_model_refuses_an_unknown_key(cls: type[BaseModel]) -> None:
     ],
 )
 def test_rules(model: type[BaseModel], data: dict[str, Any], problem: str | None) -> None:
-    _, problems = modelcheck.validate(model, data)
-    messages = [p.message for p in problems]
-    if problem is None:
-        assert messages == []
-    else:
-        assert any(problem in message for message in messages), messages
+    corpus.check_rule(model, data, problem)

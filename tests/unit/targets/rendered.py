@@ -5,9 +5,10 @@ kind's schema accepts some rendered object, and refuses it with a field the kind
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import jsonschema
 from typing_extensions import is_typeddict
@@ -84,3 +85,21 @@ def refuses_an_unknown_field(shape: Any, body: dict[str, Any]) -> bool:
         }
     )
     return bool(errors(schema, changed))
+
+
+class KindsTests:
+    """The tests of one kinds module: a test file subclasses this (as `Test...`) naming the
+    module, so that every kinds module gets the same checks from one definition."""
+
+    module: ClassVar[str]
+
+    def test_the_module_declares_kinds(self) -> None:
+        assert declared_kinds(importlib.import_module(self.module))
+
+    def test_rendered_objects_of_each_kind_match_it_strictly(self) -> None:
+        unmatched = []
+        for kind, shape in sorted(declared_kinds(importlib.import_module(self.module)).items()):
+            found = accepted(shape, kind)
+            if not found or not all(refuses_an_unknown_field(shape, body) for body in found):
+                unmatched.append(kind)
+        assert unmatched == []
