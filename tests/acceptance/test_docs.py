@@ -114,8 +114,12 @@ def test_the_site_opens_with_the_readme() -> None:
 
 
 def _leaf_commands(group: click.Group, prefix: str = "") -> set[str]:
+    """Every command as `--help` lists it, the platforms' groups (mounted when used) too."""
     found = set()
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             found |= _leaf_commands(command, f"{prefix}{name} ")
         else:

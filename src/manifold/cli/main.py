@@ -10,7 +10,7 @@ Heavy modules are imported inside the commands so that `manifold --help` stays f
 from __future__ import annotations
 
 import gc
-import math
+import importlib
 import os
 import sys
 import traceback
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from manifold import __version__
+from manifold.cli.params import Seconds, existing_root, format_option, root_option
 from manifold.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS, ManifoldError
 from manifold.core.options import (
     CheckOptions,
@@ -32,47 +33,15 @@ from manifold.core.options import (
     ObjectImportOptions,
     OutputFormat,
     RenderOptions,
-    RunaiApplyOptions,
-    RunaiStatusOptions,
     SchemasOptions,
     ValidateOptions,
 )
+from manifold.targets.registry import command_groups
 
 if TYPE_CHECKING:
     from manifold.core.diagnostics import Diagnostic
     from manifold.core.outcome import Outcome
     from manifold.pipeline.commands import Progress
-
-
-if TYPE_CHECKING:
-    _FloatParameter = click.ParamType[float]
-else:  # click made ParamType generic in 8.5; older releases cannot be subscripted
-    _FloatParameter = click.ParamType
-
-
-class Seconds(_FloatParameter):
-    """A duration in seconds: a finite number in a range (click's FloatRange lets `nan` and
-    `inf` through, and a wait of `nan` seconds never ends)."""
-
-    name = "seconds"
-
-    def __init__(self, *, positive: bool, most: float = 7 * 24 * 3600) -> None:
-        self.positive = positive
-        self.most = most
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> float:
-        try:
-            seconds = float(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number of seconds", param, ctx)
-        low = "above 0" if self.positive else "0 or more"
-        if not math.isfinite(seconds) or seconds < 0 or (self.positive and seconds == 0):
-            self.fail(f"{value!r} is not a number of seconds {low}", param, ctx)
-        if seconds > self.most:
-            self.fail(f"{value!r} is more than {self.most:.0f} seconds", param, ctx)
-        return seconds
 
 
 def _interactive() -> bool:
@@ -167,31 +136,23 @@ def _waiting(message: str) -> None:
     click.echo(f"manifold: {message}", err=True)
 
 
-root_option = click.option(
-    "-C",
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path(),
-    show_default=True,
-    help="Repository root: the folder holding projects/ and environments/.",
-)
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How problems are reported.",
-)
+class _Main(click.Group):
+    """manifold's own commands, and each platform's command group (`manifold runai ...`),
+    named by the target registry and imported only when it is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *command_groups()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in command_groups():
+            module = importlib.import_module(command_groups()[cmd_name])
+            group: click.Group = module.group(_run)
+            return group
+        return command
 
 
-def _existing_root(root: Path) -> Path:
-    if not root.is_dir():
-        raise click.BadParameter(f"{root} is not a folder", param_hint="--root")
-    return root
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="manifold")
 def main() -> None:
     """manifold compiles projects/ and environments/ into Kubernetes manifests in rendered/."""
@@ -218,7 +179,7 @@ def render(
     root: Path, environments: tuple[str, ...], lock_timeout: float, fmt: OutputFormat
 ) -> None:
     """Render every environment into rendered/<env>/ (atomically; nothing on error)."""
-    options = RenderOptions(_existing_root(root), environments, lock_timeout)
+    options = RenderOptions(existing_root(root), environments, lock_timeout)
 
     def action() -> Outcome:
         from manifold.commands import recorded
@@ -233,7 +194,7 @@ def render(
 @format_option
 def check(root: Path, fmt: OutputFormat) -> None:
     """Render in memory and fail (exit 3) when rendered/ or schemas/ differ: the CI gate."""
-    options = CheckOptions(_existing_root(root))
+    options = CheckOptions(existing_root(root))
 
     def action() -> Outcome:
         from manifold.commands import recorded
@@ -321,7 +282,7 @@ def validate(
             "manifests given as PATHS are checked in process the way kubeconform checks them"
         )
     mode: KubeconformMode = "auto" if kubeconform is None else "always" if kubeconform else "never"
-    options = ValidateOptions(_existing_root(root), paths, kubeconform=mode, **manifest_options)
+    options = ValidateOptions(existing_root(root), paths, kubeconform=mode, **manifest_options)
 
     def action() -> Outcome:
         from manifold.pipeline import commands as pipeline
@@ -389,7 +350,7 @@ def diff(
         and not os.environ.get("NO_COLOR")
     )
     options = DiffOptions(
-        _existing_root(root),
+        existing_root(root),
         None if working_tree else base,
         fmt,
         exit_code,
@@ -417,7 +378,7 @@ def explain(root: Path, environment: str, selector: str, fmt: OutputFormat) -> N
     """
     from manifold.commands.explain import ExplainOptions
 
-    options = ExplainOptions(_existing_root(root), environment, selector, fmt)
+    options = ExplainOptions(existing_root(root), environment, selector, fmt)
 
     def action() -> Outcome:
         from manifold.commands.explain import explain as explain_workloads
@@ -437,7 +398,7 @@ def schemas() -> None:
 @format_option
 def schemas_generate(root: Path, fmt: OutputFormat) -> None:
     """Write schemas/ (kubeconform layout: <group>/<kind>_<version>.json, and crds/)."""
-    options = SchemasOptions(_existing_root(root))
+    options = SchemasOptions(existing_root(root))
 
     def action() -> Outcome:
         from manifold.pipeline import commands as pipeline
@@ -483,7 +444,7 @@ def schemas_import(
     if environment is not None and output is not None:
         raise click.UsageError("--env imports into the repository; drop --output")
     options = ImportOptions(
-        _existing_root(root) if output is None else root,
+        existing_root(root) if output is None else root,
         files,
         output,
         deny_root_additional_properties,
@@ -524,97 +485,11 @@ def import_(root: Path, paths: tuple[Path, ...], to: Path, force: bool, fmt: Out
     kinds) or a project file (one namespace's) that renders them back unchanged; refuse,
     writing nothing, what cannot be imported without loss. PATH and --to are relative to
     the repository (-C)."""
-    options = ObjectImportOptions(_existing_root(root), paths, to, force)
+    options = ObjectImportOptions(existing_root(root), paths, to, force)
 
     def action() -> Outcome:
         from manifold.importing.command import import_objects
 
         return import_objects(options)
-
-    _run(action, fmt)
-
-
-@main.group()
-def runai() -> None:
-    """NVIDIA Run:ai: send rendered/<env>/_runai/ to the control plane, and watch it.
-
-    The base URL comes from the environment file (spec.platforms.runai.baseUrl); the bearer
-    token from the variable it names (RUNAI_TOKEN unless tokenVariable says otherwise).
-    """
-
-
-env_option = click.option(
-    "-e", "--env", "environment", required=True, help="The environment whose workloads to use."
-)
-state_option = click.option(
-    "--state",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="State file recording the workloads manifold created "
-    "[default: .manifold/runai/<env>.json under the root].",
-)
-timeout_option = click.option(
-    "--timeout",
-    type=Seconds(positive=True),
-    default=30.0,
-    show_default=True,
-    help="Seconds one request to the API may take.",
-)
-
-
-def _show(fmt: OutputFormat) -> Callable[[str], None] | None:
-    return (lambda text: click.echo(text)) if fmt == "text" else None
-
-
-@runai.command("apply")
-@root_option
-@env_option
-@click.option("--dry-run", is_flag=True, help="Print the plan and change nothing.")
-@state_option
-@timeout_option
-@click.option(
-    "--wait",
-    type=Seconds(positive=False),
-    default=600.0,
-    show_default=True,
-    help="Seconds to wait for a replaced workload to be deleted before creating it again.",
-)
-@format_option
-def runai_apply(
-    root: Path,
-    environment: str,
-    dry_run: bool,
-    state: Path | None,
-    timeout: float,
-    wait: float,
-    fmt: OutputFormat,
-) -> None:
-    """Make the Run:ai control plane match rendered/<env>/_runai/ (the plan is printed first)."""
-    options = RunaiApplyOptions(_existing_root(root), environment, dry_run, state, timeout, wait)
-
-    def action() -> Outcome:
-        from manifold.targets.runai import reconcile
-
-        return reconcile.apply(options, _show(fmt))
-
-    _run(action, fmt)
-
-
-@runai.command("status")
-@root_option
-@env_option
-@state_option
-@timeout_option
-@format_option
-def runai_status(
-    root: Path, environment: str, state: Path | None, timeout: float, fmt: OutputFormat
-) -> None:
-    """Each workload's phase, whether it matches rendered/, and its throughput and latency."""
-    options = RunaiStatusOptions(_existing_root(root), environment, state, timeout)
-
-    def action() -> Outcome:
-        from manifold.targets.runai import status
-
-        return status.status(options)
 
     _run(action, fmt)

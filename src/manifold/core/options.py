@@ -75,27 +75,6 @@ class InitOptions:
 
 
 @dataclass(frozen=True)
-class RunaiApplyOptions:
-    root: Path
-    environment: str
-    dry_run: bool = False
-    state: Path | None = None
-    """The state file; None means .manifold/runai/<environment>.json under the root."""
-    timeout: float = 30.0
-    """Seconds one request to the API may take."""
-    wait: float = 600.0
-    """Seconds to wait for a replaced workload's deletion before creating it again."""
-
-
-@dataclass(frozen=True)
-class RunaiStatusOptions:
-    root: Path
-    environment: str
-    state: Path | None = None
-    timeout: float = 30.0
-
-
-@dataclass(frozen=True)
 class ObjectImportOptions:
     """`manifold import`: objects a cluster runs, into a manifold input file."""
 

@@ -5,8 +5,8 @@ decode.decode              Document         -> Project | Platform | Environment
 environments.resolve       Environment[]    -> ResolvedEnvironment (extends flattened)
 expand.expand              Project x Env    -> ProjectInstance (overlays merged)
 platforms.expand_platform  Platform x Env   -> PlatformInstance; with the projects: Catalog
-references / target.check  instance+Catalog -> Problems
-target.render              instance+Catalog -> Manifest[]
+references                 instance+Catalog -> Problems
+target.compile             instance+Catalog -> Problems, Manifest[] (one pass)
 finalize                   Manifest[]       -> Manifest[] (namespace, labels, Namespaces)
 patches.apply_patches      Manifest[]       -> Manifest[] (environment patches)
 validate.object_errors     Manifest         -> schema errors

@@ -20,13 +20,8 @@ from manifold.compile.finalize import NamespaceUser, finalize, namespaces
 from manifold.compile.instances import PlatformFile, PlatformInstance, ProjectFile, ProjectInstance
 from manifold.compile.patches import patch_objects, unused_patches
 from manifold.compile.platform_files import expand_platform
-from manifold.compile.references import (
-    check_platform_references,
-    check_references,
-    relies_on_broken,
-)
 from manifold.compile.validate import object_errors
-from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, Severity, shown
+from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, shown
 from manifold.core.jsonpath import format_json_path
 from manifold.core.manifest import Manifest
 from manifold.inputs.resolved import ResolvedEnvironment
@@ -164,12 +159,11 @@ def _render(
         unit = units[name]
         target = get_target(instance.spec.platform)
         lookups.current = name
-        problems = [*check_references(instance, catalog), *target.check(instance, catalog)]
+        problems, manifests = target.compile(instance, catalog)
         unit.own.extend(instance.diagnostic(problem) for problem in problems)
-        renderable = not any(p.severity is Severity.ERROR for p in problems)
-        if renderable and not relies_on_broken(instance, catalog):
+        if manifests is not None:
             unit.owner = instance
-            unit.manifests = finalize(target.render(instance, catalog), instance)
+            unit.manifests = finalize(manifests, instance)
             unit.own.extend(
                 instance.diagnostic(problem)
                 for problem in unavailable_kinds(target, unit.manifests, environment, store)
@@ -183,15 +177,12 @@ def _render(
     owners: dict[str, ProjectInstance | PlatformInstance] = {}
     for platform in platforms.values():
         target = get_target(platform.spec.platform)
-        problems = [
-            *check_platform_references(platform),
-            *target.check_platform(platform, catalog),
-        ]
+        problems, objects = target.compile_platform(platform, catalog)
         diagnostics.extend(platform.diagnostic(problem) for problem in problems)
-        if any(p.severity is Severity.ERROR for p in problems):
+        if objects is None:
             continue
         owners[platform.name] = platform
-        objects = finalize(target.render_platform(platform, catalog), platform)
+        objects = finalize(objects, platform)
         diagnostics.extend(
             platform.diagnostic(problem)
             for problem in unavailable_kinds(target, objects, environment, store)

@@ -1,9 +1,16 @@
-"""What a target platform provides: the `Target` protocol the pipeline calls."""
+"""What a target platform provides: the `Target` the pipeline calls.
+
+A platform is one package under `targets/` whose `TARGET` is a `Target` built from its own
+functions: no class forwards to them. Each compiles an instance in one pass, finding problems
+and objects together (`Compiled`), so nothing is computed once to check it and again to render
+it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from manifold.core.diagnostics import Problem
 from manifold.core.manifest import Manifest, OutputKind
@@ -13,37 +20,36 @@ if TYPE_CHECKING:
     from manifold.compile.instances import PlatformInstance, ProjectInstance
     from manifold.inputs.resolved import ResolvedEnvironment
 
+Compiled = tuple[list[Problem], list[Manifest] | None]
+"""What a platform cannot do with an instance (problems at its spec paths) and the instance's
+objects, or None when it is not rendered (a problem is an error, or something it refers to
+is broken). `targets.checked` makes one."""
 
-class Target(Protocol):
+
+def _always_available(manifest: Manifest, environment: ResolvedEnvironment) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Target:
     """A platform projects (and a platform file) can be rendered for.
 
-    `catalog` is everything else the environment holds: other projects, the platform file.
+    `catalog` (an argument of `compile` and `compile_platform`) is everything else the
+    environment holds: other projects, the platform file.
     """
 
     name: str
     accelerators: str
     """The platform file's list of what `resources.gpu.type` names: acceleratorClasses, or
     gpuTypes (Run:ai's node pools and node types)."""
-
-    @property
-    def service_defaults(self) -> Mapping[str, Any]:
-        """Platform defaults under every service: the first, weakest overlay layer."""
-
-    def output_kinds(self) -> Iterable[OutputKind]:
-        """Every kind `render` and `render_platform` can produce."""
-
-    def check(self, instance: ProjectInstance, catalog: Catalog) -> Iterable[Problem]:
-        """What this platform cannot do with the instance, as problems at its spec paths."""
-
-    def render(self, instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
-        """The platform's objects for one project in one environment."""
-
-    def check_platform(self, platform: PlatformInstance, catalog: Catalog) -> Iterable[Problem]:
-        """What this platform cannot do with its platform file, at paths of its spec."""
-
-    def render_platform(self, platform: PlatformInstance, catalog: Catalog) -> list[Manifest]:
-        """The objects of the platform file in one environment."""
-
-    def unavailable(self, manifest: Manifest, environment: ResolvedEnvironment) -> str | None:
-        """Why the environment's cluster cannot take `manifest` (its kind is not part of the
-        API level the environment says the cluster runs), as a message; None when it can."""
+    output_kinds: Callable[[], Iterable[OutputKind]]
+    """Every kind `compile` and `compile_platform` can produce."""
+    compile: Callable[[ProjectInstance, Catalog], Compiled]
+    """One project in one environment: its problems and the platform's objects for it."""
+    compile_platform: Callable[[PlatformInstance, Catalog], Compiled]
+    """The platform file in one environment: its problems and its objects."""
+    service_defaults: Mapping[str, Any] = field(default_factory=dict)
+    """Platform defaults under every service: the first, weakest overlay layer."""
+    unavailable: Callable[[Manifest, ResolvedEnvironment], str | None] = _always_available
+    """Why the environment's cluster cannot take a manifest (its kind is not part of the API
+    level the environment says the cluster runs), as a message; None when it can."""

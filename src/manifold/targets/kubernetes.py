@@ -24,6 +24,7 @@ from manifold.models.common import (
 )
 from manifold.models.common import Toleration as TolerationInput
 from manifold.models.workload import Container, PodSettings
+from manifold.targets.given import put_given
 
 STRICT = ConfigDict(extra="forbid")
 
@@ -173,12 +174,14 @@ def resource_requirements(resources: Resources) -> ResourceRequirements:
     """cpu, memory, storage and GPUs are both requested and limited; `requests` and `limits`
     add to or override one side."""
     both: dict[str, QuantityValue] = {}
-    if resources.cpu is not None:
-        both["cpu"] = resources.cpu
-    if resources.memory is not None:
-        both["memory"] = resources.memory
-    if resources.ephemeral_storage is not None:
-        both["ephemeral-storage"] = resources.ephemeral_storage
+    put_given(
+        both,
+        {
+            "cpu": resources.cpu,
+            "memory": resources.memory,
+            "ephemeral-storage": resources.ephemeral_storage,
+        },
+    )
     if resources.gpu is not None and resources.gpu.count > 0:
         both[resources.gpu.resource] = resources.gpu.count
     requests = {**both, **(resources.requests or {})}
@@ -195,16 +198,16 @@ def tolerations(items: list[TolerationInput]) -> list[Toleration]:
     converted: list[Toleration] = []
     for item in items:
         toleration: Toleration = {}
-        if item.key is not None:
-            toleration["key"] = item.key
-        if item.operator is not None:
-            toleration["operator"] = item.operator
-        if item.value is not None:
-            toleration["value"] = item.value
-        if item.effect is not None:
-            toleration["effect"] = item.effect
-        if item.toleration_seconds is not None:
-            toleration["tolerationSeconds"] = item.toleration_seconds
+        put_given(
+            toleration,
+            {
+                "key": item.key,
+                "operator": item.operator,
+                "value": item.value,
+                "effect": item.effect,
+                "tolerationSeconds": item.toleration_seconds,
+            },
+        )
         converted.append(toleration)
     return converted
 
@@ -244,19 +247,13 @@ def add_container_fields(fields: ContainerFields, container: Container) -> None:
 
 def container_port(port: workload.ContainerPort) -> ContainerPort:
     converted: ContainerPort = {"containerPort": port.container_port}
-    if port.name is not None:
-        converted["name"] = port.name
-    if port.protocol is not None:
-        converted["protocol"] = port.protocol
+    put_given(converted, {"name": port.name, "protocol": port.protocol})
     return converted
 
 
 def volume_mount(mount: workload.VolumeMount) -> VolumeMount:
     converted: VolumeMount = {"name": mount.name, "mountPath": mount.mount_path}
-    if mount.read_only is not None:
-        converted["readOnly"] = mount.read_only
-    if mount.sub_path is not None:
-        converted["subPath"] = mount.sub_path
+    put_given(converted, {"readOnly": mount.read_only, "subPath": mount.sub_path})
     return converted
 
 
@@ -303,17 +300,15 @@ def add_pod_fields(fields: PodFields, pod: PodSettings, defaults: Placed = NOWHE
     add_placement(fields, pod, defaults)
     if pod.volumes:
         fields["volumes"] = [dict(volume) for volume in pod.volumes]
-    if pod.service_account_name is not None:
-        fields["serviceAccountName"] = pod.service_account_name
-    if pod.priority_class_name is not None:
-        fields["priorityClassName"] = pod.priority_class_name
-    if pod.scheduler_name is not None:
-        fields["schedulerName"] = pod.scheduler_name
-    if pod.host_network is not None:
-        fields["hostNetwork"] = pod.host_network
-    if pod.host_ipc is not None:
-        fields["hostIPC"] = pod.host_ipc
-    if pod.dns_policy is not None:
-        fields["dnsPolicy"] = pod.dns_policy
-    if pod.enable_service_links is not None:
-        fields["enableServiceLinks"] = pod.enable_service_links
+    put_given(
+        fields,
+        {
+            "serviceAccountName": pod.service_account_name,
+            "priorityClassName": pod.priority_class_name,
+            "schedulerName": pod.scheduler_name,
+            "hostNetwork": pod.host_network,
+            "hostIPC": pod.host_ipc,
+            "dnsPolicy": pod.dns_policy,
+            "enableServiceLinks": pod.enable_service_links,
+        },
+    )

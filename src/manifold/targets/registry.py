@@ -1,29 +1,27 @@
 """The target platforms manifold knows, by the name a project's `spec.platform` gives.
 
-Adding a platform is one entry here and one module implementing `manifold.targets.base.Target`;
-nothing else in the pipeline names a platform. A platform with settings per environment (an
-API level, a control plane's address and ids...) also names the module whose `SETTINGS` model
-checks `spec.platforms.<platform>` of environment files. Modules are imported on first use.
+Adding a platform is one entry in `manifold.core.platform_names.PLATFORMS` (its name and its
+package, whose `TARGET` is a `manifold.targets.base.Target`); nothing else names a platform.
+A platform with settings per environment (an API level, a control plane's address and ids...)
+also names the module whose `SETTINGS` model checks `spec.platforms.<platform>` of
+environment files, and one with commands of its own the module of its click group. Modules
+are imported on first use.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any
 
-from manifold.core.platform_names import PlatformName
+from manifold.core.platform_names import PLATFORMS
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from manifold.targets.base import Target
 
-_MODULES: dict[str, str] = {
-    "ome": "manifold.targets.ome",
-    "runai": "manifold.targets.runai",
-    "substratus": "manifold.targets.substratus",
-}
+_MODULES = PLATFORMS  # the same dict: an entry added there is known here
 
 _SETTINGS: dict[str, str] = {
     "ome": "manifold.targets.ome.settings",
@@ -31,8 +29,18 @@ _SETTINGS: dict[str, str] = {
     "substratus": "manifold.targets.substratus.settings",
 }
 
-assert set(_MODULES) == set(get_args(PlatformName)), "registry and PlatformName disagree"
+_COMMANDS: dict[str, str] = {
+    "runai": "manifold.targets.runai.commands",
+}
+"""Platforms with commands of their own: the module whose `group(run)` gives the click group
+the CLI mounts as `manifold <platform> ...`."""
+
 assert set(_SETTINGS) <= set(_MODULES), "settings for a platform the registry does not know"
+
+
+def command_groups() -> dict[str, str]:
+    """The module of each platform's command group, by the group's name."""
+    return dict(_COMMANDS)
 
 
 def platform_names() -> tuple[str, ...]:

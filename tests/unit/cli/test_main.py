@@ -82,6 +82,4 @@ def test_json_output_says_the_status(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_the_cli_mounts_every_command() -> None:
-    assert {"render", "check", "validate", "diff", "schemas", "init", "runai"} <= set(
-        main.main.commands
-    )
+    assert {"render", "check", "validate", "diff", "schemas", "init"} <= set(main.main.commands)

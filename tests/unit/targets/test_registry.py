@@ -1,21 +1,169 @@
-"""The registry: each platform name to its target package (imported on first use), its
-settings model, and its merge rules; a platform's package names itself."""
+"""The registry: each platform name to its target package (imported on first use), its settings
+model and its merge rules. A platform is one package and one registry entry: a toy fourth
+platform, written as a package outside manifold, renders after nothing but its entry in the
+registry's table."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from typing import get_args
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pydantic import BaseModel
 
-from manifold.core.platform_names import PlatformName
+from manifold.cli.main import main
+from manifold.core import platform_names
 from manifold.targets import registry
+
+TOY_PACKAGE = '''
+"""A toy platform: one Widget per service, saying which model it serves."""
+
+from manifold.core.diagnostics import Problem
+from manifold.core.manifest import Manifest, OutputKind
+from manifold.targets.base import Target
+from manifold.targets.checked import platform_compiled, project_compiled
+
+API_VERSION = "toy.example/v1"
+
+
+def _schema():
+    return {
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "properties": {"spec": {"type": "object", "required": ["model"]}},
+    }
+
+
+def _kinds():
+    yield OutputKind(API_VERSION, "Widget", True, _schema)
+
+
+def _own(instance):
+    for index, notebook in enumerate(instance.spec.notebooks):
+        yield Problem(("notebooks", index), "the toy platform has no notebooks")
+
+
+def _widgets(instance):
+    return [
+        Manifest(
+            {
+                "apiVersion": API_VERSION,
+                "kind": "Widget",
+                "metadata": {"name": service.name},
+                "spec": {"model": service.model},
+            },
+            True,
+            instance.name,
+            instance.sources,
+            "service",
+            ("services", index),
+        )
+        for index, service in enumerate(instance.spec.services)
+    ]
+
+
+def _compile(instance, catalog):
+    return project_compiled(instance, catalog, lambda: _own(instance), lambda: _widgets(instance))
+
+
+def _compile_platform(instance, catalog):
+    return platform_compiled(instance, list, list)
+
+
+TARGET = Target(
+    name="toy",
+    accelerators="acceleratorClasses",
+    output_kinds=_kinds,
+    compile=_compile,
+    compile_platform=_compile_platform,
+)
+'''
+
+PROJECT = """\
+apiVersion: manifold.dev/v1alpha1
+kind: Project
+metadata:
+  name: demo
+  team: platform
+spec:
+  platform: toy
+  models:
+    - name: tiny-llm
+      source: hf://example/tiny-llm
+  services:
+    - name: chat
+      model: tiny-llm
+"""
+
+ENVIRONMENT = """\
+apiVersion: manifold.dev/v1alpha1
+kind: Environment
+metadata:
+  name: dev
+spec:
+  namespace: "{{ project }}-dev"
+"""
+
+
+@pytest.fixture
+def toy_platform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The toy package on sys.path and its one registry entry; nothing else."""
+    package = tmp_path / "packages" / "toy_platform"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(textwrap.dedent(TOY_PACKAGE))
+    monkeypatch.syspath_prepend(str(tmp_path / "packages"))
+    monkeypatch.setitem(platform_names.PLATFORMS, "toy", "toy_platform")
+    yield
+    sys.modules.pop("toy_platform", None)
+    registry.get_target.cache_clear()
+
+
+def _repository(root: Path) -> Path:
+    (root / "projects").mkdir(parents=True)
+    (root / "environments").mkdir()
+    (root / "projects" / "demo.yaml").write_text(PROJECT)
+    (root / "environments" / "dev.yaml").write_text(ENVIRONMENT)
+    return root
+
+
+@pytest.mark.usefixtures("toy_platform")
+def test_a_fourth_platform_renders_after_one_registry_entry(tmp_path: Path) -> None:
+    root = _repository(tmp_path / "repo")
+    result = CliRunner().invoke(main, ["render", "-C", str(root)])
+    assert result.exit_code == 0, result.output + result.stderr
+    texts = {
+        path.relative_to(root / "rendered").as_posix(): path.read_text()
+        for path in (root / "rendered").rglob("*.yaml")
+    }
+    (widget,) = [text for text in texts.values() if "kind: Widget" in text]
+    assert "name: chat" in widget and "model: tiny-llm" in widget
+    assert "namespace: demo-dev" in widget
+
+
+@pytest.mark.usefixtures("toy_platform")
+def test_the_toy_platforms_own_rules_are_reported_and_nothing_is_written(tmp_path: Path) -> None:
+    root = _repository(tmp_path / "repo")
+    project = root / "projects" / "demo.yaml"
+    project.write_text(PROJECT + "  notebooks:\n    - name: lab\n      model: tiny-llm\n")
+    result = CliRunner().invoke(main, ["render", "-C", str(root)])
+    assert result.exit_code == 1
+    assert "the toy platform has no notebooks" in result.stderr
+    assert not (root / "rendered").exists()
+
+
+def test_without_its_entry_the_name_is_refused_as_before(tmp_path: Path) -> None:
+    root = _repository(tmp_path / "repo")
+    result = CliRunner().invoke(main, ["render", "-C", str(root)])
+    assert result.exit_code == 1
+    assert "'toy' is not allowed; expected 'ome', 'runai' or 'substratus'" in result.stderr
 
 
 def test_the_registry_knows_exactly_the_platform_names() -> None:
-    assert set(registry.platform_names()) == set(get_args(PlatformName))
+    assert registry.platform_names() == tuple(platform_names.PLATFORMS)
     assert [target.name for target in registry.all_targets()] == list(registry.platform_names())
 
 

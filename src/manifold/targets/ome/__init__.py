@@ -7,15 +7,16 @@ renders shared models and runtimes, accelerator classes, tenancy and capacity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from manifold.compile.catalog import Catalog
-from manifold.compile.instances import PlatformInstance, ProjectInstance
-from manifold.core.diagnostics import Problem
+from manifold.compile.instances import PlatformInstance
 from manifold.core.manifest import Manifest, OutputKind
 from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.schemas.generate import typed_dict_schema
+from manifold.targets.base import Compiled, Target
+from manifold.targets.checked import check_then_render, platform_compiled
 from manifold.targets.ome import checks, kinds, kinds_jobs, kinds_platform, platform, render
 from manifold.targets.ome.objects import CLUSTER_SCOPED
 from manifold.targets.ome.settings import DEFAULT, OmeSettings, level_lacks
@@ -46,45 +47,40 @@ KINDS: tuple[Any, ...] = (
 )
 
 
-class OmeTarget:
-    name = "ome"
-    accelerators = "acceleratorClasses"
-
-    @property
-    def service_defaults(self) -> Mapping[str, Any]:
-        return {"replicas": {"min": 1, "max": 1}}
-
-    def output_kinds(self) -> Iterable[OutputKind]:
-        for shape in KINDS:
-            kind = shape.__name__
-            yield OutputKind(
-                kinds.API_VERSION, kind, kind not in CLUSTER_SCOPED, typed_dict_schema(shape)
-            )
-
-    def check(self, instance: ProjectInstance, catalog: Catalog) -> Iterable[Problem]:
-        return checks.check(instance, catalog)
-
-    def render(self, instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
-        return render.render(instance, catalog)
-
-    def check_platform(self, platform: PlatformInstance, catalog: Catalog) -> Iterable[Problem]:
-        return checks.check_platform(platform)
-
-    def render_platform(
-        self, platform_instance: PlatformInstance, catalog: Catalog
-    ) -> list[Manifest]:
-        return platform.render_platform(platform_instance)
-
-    def unavailable(self, manifest: Manifest, environment: ResolvedEnvironment) -> str | None:
-        settings = environment.settings("ome", OmeSettings) or DEFAULT
-        if not level_lacks(manifest.kind, settings):
-            return None
-        return (
-            f"{manifest.kind} is not part of OME API level {settings.api_level}, which "
-            f"environment {environment.name!r} says its cluster runs (released OME installs "
-            f"no {manifest.kind} CRD, and one object of a missing kind stops the whole "
-            "environment from syncing)"
+def _output_kinds() -> Iterable[OutputKind]:
+    for shape in KINDS:
+        kind = shape.__name__
+        yield OutputKind(
+            kinds.API_VERSION, kind, kind not in CLUSTER_SCOPED, typed_dict_schema(shape)
         )
 
 
-TARGET = OmeTarget()
+def _compile_platform(instance: PlatformInstance, catalog: Catalog) -> Compiled:
+    return platform_compiled(
+        instance,
+        lambda: checks.check_platform(instance),
+        lambda: platform.render_platform(instance),
+    )
+
+
+def _unavailable(manifest: Manifest, environment: ResolvedEnvironment) -> str | None:
+    settings = environment.settings("ome", OmeSettings) or DEFAULT
+    if not level_lacks(manifest.kind, settings):
+        return None
+    return (
+        f"{manifest.kind} is not part of OME API level {settings.api_level}, which "
+        f"environment {environment.name!r} says its cluster runs (released OME installs "
+        f"no {manifest.kind} CRD, and one object of a missing kind stops the whole "
+        "environment from syncing)"
+    )
+
+
+TARGET = Target(
+    name="ome",
+    accelerators="acceleratorClasses",
+    output_kinds=_output_kinds,
+    compile=check_then_render(checks.check, render.render),
+    compile_platform=_compile_platform,
+    service_defaults={"replicas": {"min": 1, "max": 1}},
+    unavailable=_unavailable,
+)

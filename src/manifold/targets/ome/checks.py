@@ -3,8 +3,6 @@ admission webhooks and of its runtime selector, applied offline."""
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -17,9 +15,9 @@ from manifold.compile.catalog import (
 from manifold.compile.instances import PlatformInstance, ProjectInstance
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
-from manifold.models.benchmarks import Benchmark, ServiceTarget
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import RuntimeRef, ServingRuntime
+from manifold.targets.ome.benchmark_checks import benchmark_problems
 from manifold.targets.ome.components import component
 from manifold.targets.ome.conflicts import (
     conflicts_with_installed,
@@ -46,29 +44,6 @@ from manifold.targets.ome.service_runtime import (
 
 MAX_NAME = 63
 
-# OME's benchmark webhook, per task (its text-to-text pattern, anchored as meant).
-SCENARIOS = {
-    "text-to-text": re.compile(
-        r"N\([0-9]+,[0-9]+\)/\([0-9]+,[0-9]+\)|U\([0-9]+,[0-9]+\)(/\([0-9]+,[0-9]+\))?"
-        r"|D\([0-9]+,[0-9]+\)"
-    ),
-    "text-to-embeddings": re.compile(r"E\([0-9]+,[0-9]+\)"),
-    "image-to-text": re.compile(r"I\([0-9]+,[0-9]+(,[0-9]+)?\)"),
-    "image-to-embeddings": re.compile(r"I\([0-9]+,[0-9]+(,[0-9]+)?\)"),
-}
-SCENARIO_EXAMPLES = {
-    "text-to-text": "D(100,100), N(480,240)/(300,150), U(50,100)",
-    "text-to-embeddings": "E(64,1)",
-    "image-to-text": "I(512,512), I(1024,512,2)",
-    "image-to-embeddings": "I(512,512)",
-}
-TASK_CAPABILITIES = {
-    "text-to-text": {"TEXT_TO_TEXT", "CHAT", "TEXT_GENERATION", "TEXT_SUMMARIZATION"},
-    "text-to-embeddings": {"EMBEDDING", "TEXT_EMBEDDINGS"},
-    "image-to-text": {"IMAGE_TEXT_TO_TEXT", "VISION"},
-    "image-to-embeddings": {"EMBEDDING", "VISION"},
-}
-
 
 def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
     yield from gpu_shares(instance.data)
@@ -82,7 +57,7 @@ def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
         )
     yield from _fine_tunes(instance)
     for index, benchmark in enumerate(instance.spec.benchmarks):
-        yield from _benchmark(instance, catalog, ("benchmarks", index), benchmark)
+        yield from benchmark_problems(instance, catalog, ("benchmarks", index), benchmark)
     yield from _datasets_read(instance)
     for index, notebook in enumerate(instance.spec.notebooks):
         yield Problem(
@@ -297,66 +272,6 @@ def _datasets_read(instance: ProjectInstance) -> Iterator[Problem]:
                 f"dataset {dataset.name!r} has no source, and {users[dataset.name]} reads it "
                 "from there: add source",
             )
-
-
-# --------------------------------------------------------------------------- benchmarks
-
-
-def _benchmark(
-    instance: ProjectInstance, catalog: Catalog, at: JsonPath, benchmark: Benchmark
-) -> Iterator[Problem]:
-    pattern = SCENARIOS[benchmark.task]
-    for position, scenario in enumerate(benchmark.traffic_scenarios or ()):
-        if not pattern.fullmatch(scenario):
-            yield Problem(
-                (*at, "trafficScenarios", position),
-                f"traffic scenario {scenario!r} does not fit task {benchmark.task} (for example "
-                f"{SCENARIO_EXAMPLES[benchmark.task]})",
-            )
-    if benchmark.task == "text-to-embeddings" and not benchmark.traffic_scenarios:
-        yield Problem(
-            (*at, "trafficScenarios"),
-            "OME's webhook refuses its own default scenarios for text-to-embeddings (E(64)...); "
-            "list trafficScenarios, for example E(64,1)",
-            at_key=False,
-        )
-    params = benchmark.request_params or {}
-    if "temperature" in params:
-        try:
-            valid = math.isfinite(float(params["temperature"]))
-        except ValueError:
-            valid = False
-        if not valid:
-            yield Problem(
-                (*at, "requestParams", "temperature"),
-                f"temperature {params['temperature']!r} is not a number",
-            )
-    if params.get("ignore_eos", "true") not in ("true", "false"):
-        yield Problem((*at, "requestParams", "ignore_eos"), "ignore_eos is 'true' or 'false'")
-    if isinstance(benchmark.target, ServiceTarget):
-        yield from _benchmark_fits_model(instance, catalog, at, benchmark, benchmark.target)
-
-
-def _benchmark_fits_model(
-    instance: ProjectInstance,
-    catalog: Catalog,
-    at: JsonPath,
-    benchmark: Benchmark,
-    target: ServiceTarget,
-) -> Iterator[Problem]:
-    project = catalog.projects.get(target.project or instance.name)
-    if project is None:
-        return
-    service = next((s for s in project.spec.services if s.name == target.service), None)
-    found = find_model(project, catalog, service.model) if service is not None else None
-    capabilities = set(found.item.capabilities or ()) if found is not None else set()
-    if capabilities and not capabilities & TASK_CAPABILITIES[benchmark.task]:
-        assert found is not None
-        yield Problem(
-            (*at, "task"),
-            f"task {benchmark.task} does not fit model {found.item.name!r}, whose capabilities "
-            f"are {', '.join(sorted(capabilities))}",
-        )
 
 
 # --------------------------------------------------------------------------- platform

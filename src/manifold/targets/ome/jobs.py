@@ -19,6 +19,7 @@ from manifold.models.lifecycle import (
 from manifold.models.pipelines import Pipeline
 from manifold.models.storage import StorageLocation
 from manifold.targets import kubernetes as k8s
+from manifold.targets.given import put_given
 from manifold.targets.ome import kinds_jobs as kinds
 from manifold.targets.ome.kinds import Storage as OmeStorage
 from manifold.targets.ome.objects import job_storage, manifest, ome_object, storage
@@ -105,14 +106,15 @@ def _fine_tuned_weight(
         if ome.training_job_ref.namespace is not None:
             reference["namespace"] = ome.training_job_ref.namespace
         spec["trainingJobRef"] = reference
-    if fine_tune.display_name is not None:
-        spec["displayName"] = fine_tune.display_name
-    if fine_tune.version is not None:
-        spec["version"] = fine_tune.version
-    if fine_tune.vendor is not None:
-        spec["vendor"] = fine_tune.vendor
-    if fine_tune.disabled is not None:
-        spec["disabled"] = fine_tune.disabled
+    put_given(
+        spec,
+        {
+            "displayName": fine_tune.display_name,
+            "version": fine_tune.version,
+            "vendor": fine_tune.vendor,
+            "disabled": fine_tune.disabled,
+        },
+    )
     if ome is not None and ome.compartment_id is not None:
         spec["compartmentID"] = ome.compartment_id
     return spec
@@ -309,20 +311,18 @@ def _graph(pipeline: Pipeline) -> kinds.InferenceGraphSpec:
         steps: list[kinds.GraphStep] = []
         for step in node.steps:
             converted: kinds.GraphStep = {"name": step.name}
-            if step.service is not None:
-                converted["serviceName"] = step.service
-            if step.url is not None:
-                converted["serviceUrl"] = step.url
-            if step.node is not None:
-                converted["nodeName"] = step.node
-            if step.condition is not None:
-                converted["condition"] = step.condition
-            if step.data is not None:
-                converted["data"] = step.data
-            if step.dependency is not None:
-                converted["dependency"] = step.dependency
-            if step.weight is not None:
-                converted["weight"] = step.weight
+            put_given(
+                converted,
+                {
+                    "serviceName": step.service,
+                    "serviceUrl": step.url,
+                    "nodeName": step.node,
+                    "condition": step.condition,
+                    "data": step.data,
+                    "dependency": step.dependency,
+                    "weight": step.weight,
+                },
+            )
             steps.append(converted)
         nodes[name] = {"routerType": node.router, "steps": steps}
     spec: kinds.InferenceGraphSpec = {"nodes": nodes}

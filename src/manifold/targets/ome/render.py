@@ -14,6 +14,7 @@ from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import RuntimeRef
 from manifold.targets import kubernetes as k8s
 from manifold.targets.defaults import below_runtime, own_resources
+from manifold.targets.given import put_given
 from manifold.targets.ome import jobs, kinds
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME, component, router, uses_keda
 from manifold.targets.ome.objects import manifest, ome_object, storage
@@ -114,28 +115,30 @@ def _format(name: str, version: str | None) -> kinds.ModelFormat:
 
 def _identity(model: Model) -> kinds.ModelIdentity:
     identity: kinds.ModelIdentity = {}
-    if model.vendor is not None:
-        identity["vendor"] = model.vendor
-    if model.display_name is not None:
-        identity["displayName"] = model.display_name
-    if model.version is not None:
-        identity["version"] = model.version
-    if model.disabled is not None:
-        identity["disabled"] = model.disabled
+    put_given(
+        identity,
+        {
+            "vendor": model.vendor,
+            "displayName": model.display_name,
+            "version": model.version,
+            "disabled": model.disabled,
+        },
+    )
     if model.capabilities:
         identity["modelCapabilities"] = list(model.capabilities)
     if model.format is not None:
         identity["modelFormat"] = _format(model.format.name, model.format.version)
     if model.framework is not None:
         identity["modelFramework"] = _format(model.framework.name, model.framework.version)
-    if model.architecture is not None:
-        identity["modelArchitecture"] = model.architecture
-    if model.parameter_size is not None:
-        identity["modelParameterSize"] = model.parameter_size
-    if model.quantization is not None:
-        identity["quantization"] = model.quantization
-    if model.max_tokens is not None:
-        identity["maxTokens"] = model.max_tokens
+    put_given(
+        identity,
+        {
+            "modelArchitecture": model.architecture,
+            "modelParameterSize": model.parameter_size,
+            "quantization": model.quantization,
+            "maxTokens": model.max_tokens,
+        },
+    )
     return identity
 
 

@@ -12,6 +12,7 @@ from manifold.models.runtimes import (
 )
 from manifold.models.workload import Component, Container
 from manifold.targets import kubernetes as k8s
+from manifold.targets.given import put_given
 from manifold.targets.ome import kinds, kinds_jobs
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME, RUNNER_NAME, component, router
 
@@ -20,12 +21,14 @@ DEFAULT_PORT = 8080
 
 def _requirement(requirement: FormatRequirement) -> kinds.FormatRequirement:
     result: kinds.FormatRequirement = {"name": requirement.name}
-    if requirement.version is not None:
-        result["version"] = requirement.version
-    if requirement.operator is not None:
-        result["operator"] = requirement.operator
-    if requirement.weight is not None:
-        result["weight"] = requirement.weight
+    put_given(
+        result,
+        {
+            "version": requirement.version,
+            "operator": requirement.operator,
+            "weight": requirement.weight,
+        },
+    )
     return result
 
 
@@ -34,16 +37,16 @@ def supported_format(entry: SupportedFormat) -> kinds.SupportedModelFormat:
         "modelFormat": _requirement(entry.format),
         "modelFramework": _requirement(entry.framework),
     }
-    if entry.architecture is not None:
-        result["modelArchitecture"] = entry.architecture
-    if entry.quantization is not None:
-        result["quantization"] = entry.quantization
-    if entry.auto_select is not None:
-        result["autoSelect"] = entry.auto_select
-    if entry.priority is not None:
-        result["priority"] = entry.priority
-    if entry.version is not None:
-        result["version"] = entry.version
+    put_given(
+        result,
+        {
+            "modelArchitecture": entry.architecture,
+            "quantization": entry.quantization,
+            "autoSelect": entry.auto_select,
+            "priority": entry.priority,
+            "version": entry.version,
+        },
+    )
     return result
 
 
@@ -134,12 +137,14 @@ def _replicated_job(step: TrainingStep) -> kinds_jobs.ReplicatedJob:
     pod: kinds_jobs.PodSpec = {"containers": containers}
     k8s.add_pod_fields(pod, step)
     job: kinds_jobs.JobSpec = {"template": {"spec": pod}}
-    if step.parallelism is not None:
-        job["parallelism"] = step.parallelism
-    if step.completions is not None:
-        job["completions"] = step.completions
-    if step.backoff_limit is not None:
-        job["backoffLimit"] = step.backoff_limit
+    put_given(
+        job,
+        {
+            "parallelism": step.parallelism,
+            "completions": step.completions,
+            "backoffLimit": step.backoff_limit,
+        },
+    )
     replicated: kinds_jobs.ReplicatedJob = {"name": step.name, "template": {"spec": job}}
     if step.replicas is not None:
         replicated["replicas"] = step.replicas
@@ -159,12 +164,14 @@ def training_runtime_spec(runtime: TrainingRuntime) -> kinds_jobs.TrainingRuntim
             torch["numProcPerNode"] = runtime.torch.procs_per_node
         if (elastic := runtime.torch.elastic) is not None:
             elastic_policy: kinds_jobs.ElasticPolicy = {}
-            if elastic.max_restarts is not None:
-                elastic_policy["maxRestarts"] = elastic.max_restarts
-            if elastic.min_nodes is not None:
-                elastic_policy["minNodes"] = elastic.min_nodes
-            if elastic.max_nodes is not None:
-                elastic_policy["maxNodes"] = elastic.max_nodes
+            put_given(
+                elastic_policy,
+                {
+                    "maxRestarts": elastic.max_restarts,
+                    "minNodes": elastic.min_nodes,
+                    "maxNodes": elastic.max_nodes,
+                },
+            )
             torch["elasticPolicy"] = elastic_policy
         policy["torch"] = torch
     if policy:

@@ -8,44 +8,33 @@ file may share models and runtimes with the projects; it renders nothing itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 from manifold.compile.catalog import Catalog
-from manifold.compile.instances import PlatformInstance, ProjectInstance
-from manifold.core.diagnostics import Problem
-from manifold.core.manifest import Manifest, OutputKind
-from manifold.inputs.resolved import ResolvedEnvironment
+from manifold.compile.instances import PlatformInstance
+from manifold.core.manifest import OutputKind
+from manifold.targets.base import Compiled, Target
+from manifold.targets.checked import check_then_render, platform_compiled
 from manifold.targets.runai import checks, render
 from manifold.targets.runai.form import FORM
 
 
-class RunaiTarget:
-    name = "runai"
-    accelerators = "gpuTypes"
-
-    @property
-    def service_defaults(self) -> Mapping[str, Any]:
-        return {"replicas": {"min": 1, "max": 1}}
-
-    def output_kinds(self) -> Iterable[OutputKind]:
-        yield FORM.output
-
-    def check(self, instance: ProjectInstance, catalog: Catalog) -> Iterable[Problem]:
-        return checks.check(instance, catalog)
-
-    def render(self, instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
-        return render.render(instance, catalog)
-
-    def check_platform(self, platform: PlatformInstance, catalog: Catalog) -> Iterable[Problem]:
-        return checks.check_platform(platform)
-
-    def render_platform(self, platform: PlatformInstance, catalog: Catalog) -> list[Manifest]:
-        return []
-
-    def unavailable(self, manifest: Manifest, environment: ResolvedEnvironment) -> str | None:
-        # Run:ai's API level does not change which kinds exist: every request is one kind.
-        return None
+def _output_kinds() -> Iterable[OutputKind]:
+    yield FORM.output
 
 
-TARGET = RunaiTarget()
+def _compile_platform(instance: PlatformInstance, catalog: Catalog) -> Compiled:
+    # A Run:ai platform file shares models and runtimes; it has no objects of its own.
+    return platform_compiled(instance, lambda: checks.check_platform(instance), list)
+
+
+# Run:ai's API level does not change which kinds exist (every request is one kind): no
+# `unavailable`.
+TARGET = Target(
+    name="runai",
+    accelerators="gpuTypes",
+    output_kinds=_output_kinds,
+    compile=check_then_render(checks.check, render.render),
+    compile_platform=_compile_platform,
+    service_defaults={"replicas": {"min": 1, "max": 1}},
+)

@@ -17,7 +17,8 @@ from manifold.compile.instances import PlatformInstance, ProjectInstance
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.models.project import Model
-from manifold.targets.runai.render import PASSED_THROUGH, request, settings_of
+from manifold.targets.runai.fields import PASSED_THROUGH
+from manifold.targets.runai.render import request, settings_of
 
 PROJECT_FIELDS = ("platform", "models", "services", "runtimes")
 """What a Run:ai project may hold: inference and what it needs."""

@@ -28,13 +28,13 @@ from typing import Any
 from manifold.compile.layout import requests_dir
 from manifold.core.diagnostics import Diagnostic, Diagnostics
 from manifold.core.errors import ManifoldError, ProblemsFound, UsageProblem
-from manifold.core.options import RunaiApplyOptions
 from manifold.core.outcome import Outcome
 from manifold.output.header import REQUEST_INDEX, indexed_files, is_generated
 from manifold.output.writer import RENDERED_DIR, WORK_DIR
 from manifold.pipeline import commands as pipeline
 from manifold.schemas.store import DEFAULT_KUBERNETES_VERSION, SchemaStore
 from manifold.targets.runai.client import ApiError, RetryPolicy, RunaiClient
+from manifold.targets.runai.command_options import RunaiApplyOptions
 from manifold.targets.runai.form import FORM, PLATFORM
 from manifold.targets.runai.plan import (
     Action,

@@ -8,9 +8,9 @@ import datetime
 from typing import Any
 
 from manifold.core.diagnostics import Diagnostic, Severity
-from manifold.core.options import RunaiStatusOptions
 from manifold.core.outcome import Outcome
 from manifold.targets.runai.client import ApiError
+from manifold.targets.runai.command_options import RunaiStatusOptions
 from manifold.targets.runai.plan import Context, compare, is_gone, stop_on_authentication
 from manifold.targets.runai.reconcile import desired_requests, open_context
 from manifold.targets.runai.state import Entry, load

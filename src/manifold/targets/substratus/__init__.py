@@ -12,15 +12,15 @@ level alone.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from manifold.compile.catalog import Catalog
 from manifold.compile.instances import PlatformInstance, ProjectInstance
-from manifold.core.diagnostics import Problem
-from manifold.core.manifest import Manifest, OutputKind
-from manifold.inputs.resolved import ResolvedEnvironment
+from manifold.core.manifest import OutputKind
 from manifold.schemas.generate import typed_dict_schema, variants_schema
+from manifold.targets.base import Compiled, Target
+from manifold.targets.checked import platform_compiled, project_compiled
 from manifold.targets.substratus import kinds, kinds_v03, kinds_v040, platform, render
 
 LEVELS: dict[str, dict[str, Any]] = {
@@ -55,38 +55,32 @@ def _schema(kind: str) -> Callable[[], dict[str, Any]]:
     return build
 
 
-class SubstratusTarget:
-    name = "substratus"
-    accelerators = "acceleratorClasses"
-
-    @property
-    def service_defaults(self) -> Mapping[str, Any]:
-        return {}
-
-    def output_kinds(self) -> Iterable[OutputKind]:
-        names = sorted({kind for shapes in LEVELS.values() for kind in shapes})
-        for kind in names:
-            yield OutputKind(kinds.API_VERSION, kind, True, _schema(kind))
-
-    def check(self, instance: ProjectInstance, catalog: Catalog) -> Iterable[Problem]:
-        return render.project(instance, catalog).problems
-
-    def render(self, instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
-        return render.project(instance, catalog).manifests
-
-    def check_platform(
-        self, platform_instance: PlatformInstance, catalog: Catalog
-    ) -> Iterable[Problem]:
-        return platform.platform(platform_instance, catalog).problems
-
-    def render_platform(
-        self, platform_instance: PlatformInstance, catalog: Catalog
-    ) -> list[Manifest]:
-        return platform.platform(platform_instance, catalog).manifests
-
-    def unavailable(self, manifest: Manifest, environment: ResolvedEnvironment) -> str | None:
-        # Substratus's renderer writes each kind at the environment's API level itself.
-        return None
+def _output_kinds() -> Iterable[OutputKind]:
+    names = sorted({kind for shapes in LEVELS.values() for kind in shapes})
+    for kind in names:
+        yield OutputKind(kinds.API_VERSION, kind, True, _schema(kind))
 
 
-TARGET = SubstratusTarget()
+# One pass (a `Context`) collects problems and objects together; the objects of an instance
+# with errors are dropped.
+
+
+def _compile(instance: ProjectInstance, catalog: Catalog) -> Compiled:
+    context = render.project(instance, catalog)
+    return project_compiled(instance, catalog, lambda: context.problems, lambda: context.manifests)
+
+
+def _compile_platform(instance: PlatformInstance, catalog: Catalog) -> Compiled:
+    context = platform.platform(instance, catalog)
+    return platform_compiled(instance, lambda: context.problems, lambda: context.manifests)
+
+
+# Substratus's renderer writes each kind at the environment's API level itself: no
+# `unavailable`.
+TARGET = Target(
+    name="substratus",
+    accelerators="acceleratorClasses",
+    output_kinds=_output_kinds,
+    compile=_compile,
+    compile_platform=_compile_platform,
+)

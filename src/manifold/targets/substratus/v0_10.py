@@ -17,6 +17,7 @@ from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import TrainingRuntime
 from manifold.models.substratus import Build, SubstratusLoader, SubstratusWorkload
 from manifold.targets.defaults import below_runtime, own_resources
+from manifold.targets.given import put_given
 from manifold.targets.substratus import convert, kinds
 from manifold.targets.substratus.convert import other_level, unexpressed
 
@@ -137,12 +138,14 @@ def _merged_resources(parts: Sequence[Part], problems: list[Problem], what: str)
 
 def _build(build: Build) -> kinds.Build:
     git: kinds.BuildGit = {"url": build.git.url}
-    if build.git.branch is not None:
-        git["branch"] = build.git.branch
-    if build.git.tag is not None:
-        git["tag"] = build.git.tag
-    if build.git.path is not None:
-        git["path"] = build.git.path
+    put_given(
+        git,
+        {
+            "branch": build.git.branch,
+            "tag": build.git.tag,
+            "path": build.git.path,
+        },
+    )
     return {"git": git}
 
 

@@ -20,7 +20,10 @@ _catalog = lone_catalog
 
 def _render(spec: str) -> dict[str, dict[str, Any]]:
     instance = _instance(spec)
-    return {f"{m.kind}/{m.name}": m.body for m in TARGET.render(instance, _catalog(instance))}
+    return {
+        f"{m.kind}/{m.name}": m.body
+        for m in (TARGET.compile(instance, _catalog(instance))[1] or [])
+    }
 
 
 MODELS = """
@@ -87,7 +90,7 @@ services:
 
 def _problems(spec: str) -> list[str]:
     instance = _instance(spec)
-    return [problem.message for problem in TARGET.check(instance, _catalog(instance))]
+    return [problem.message for problem in TARGET.compile(instance, _catalog(instance))[0]]
 
 
 def test_checks_pvc_sources_against_scope() -> None:

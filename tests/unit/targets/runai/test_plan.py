@@ -52,7 +52,7 @@ def _problems(runai: str, settings: str, resources: str = "gpu: {count: 1}") -> 
     service = f"{{name: s, model: m, image: i, resources: {{{resources}}}, runai: {runai}}}"
     spec = f"{MODEL}\nservices: [{service}]"
     instance = _instance(spec, settings)
-    problems = TARGET.check(instance, _catalog(instance))
+    problems = TARGET.compile(instance, _catalog(instance))[0]
     return [f"{'.'.join(map(str, p.path))}: {p.message}" for p in problems]
 
 
@@ -91,7 +91,7 @@ def test_a_mig_profile_is_refused_at_2_24_and_sent_at_2_22() -> None:
         f"{MODEL}\nservices: [{{name: s, model: m, image: i, runai: {{migProfile: 1g.10gb}}}}]",
         AT_2_22,
     )
-    (manifest,) = TARGET.render(instance, _catalog(instance))
+    (manifest,) = TARGET.compile(instance, _catalog(instance))[1] or []
     assert manifest.body["spec"]["compute"] == {
         "gpuDevicesRequest": 1,
         "gpuRequestType": "migProfile",

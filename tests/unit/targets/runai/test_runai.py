@@ -37,13 +37,14 @@ _catalog = lone_catalog
 def _specs(spec: str) -> dict[str, dict[str, Any]]:
     instance = _instance(spec)
     catalog = _catalog(instance)
-    assert [p.message for p in TARGET.check(instance, catalog)] == []
-    return {m.name: m.body["spec"] for m in TARGET.render(instance, catalog)}
+    problems, manifests = TARGET.compile(instance, catalog)
+    assert [p.message for p in problems] == [] and manifests is not None
+    return {m.name: m.body["spec"] for m in manifests}
 
 
 def _problems(spec: str, settings: str = SETTINGS) -> list[str]:
     instance = _instance(spec, settings)
-    problems = TARGET.check(instance, _catalog(instance))
+    problems = TARGET.compile(instance, _catalog(instance))[0]
     return [f"{'.'.join(map(str, p.path))}: {p.message}" for p in problems]
 
 
@@ -53,7 +54,7 @@ def _service(fields: str) -> dict[str, Any]:
 
 def test_request_envelope_from_the_environment() -> None:
     instance = _instance(f"{MODEL}\nservices: [{{name: s, model: m, image: i}}]")
-    (manifest,) = TARGET.render(instance, _catalog(instance))
+    (manifest,) = TARGET.compile(instance, _catalog(instance))[1] or []
     assert manifest.form is not None and manifest.kind == "InferenceCreationRequest"
     assert {k: v for k, v in manifest.body.items() if k != "spec"} == {
         "name": "s",
@@ -284,7 +285,7 @@ def test_a_gpu_type_places_the_workload(gpu: str, catalog: Any, placement: dict[
         f"{MODEL}\nservices: [{{name: s, model: m, image: i, resources: {{gpu: {gpu}}}}}]",
         SETTINGS + "    nodePools: [default]\n",
     )
-    (manifest,) = TARGET.render(instance, catalog(instance))
+    (manifest,) = TARGET.compile(instance, catalog(instance))[1] or []
     spec = manifest.body["spec"]
     assert {k: spec[k] for k in ("nodePools", "nodeType") if k in spec} == placement
 
@@ -297,7 +298,7 @@ runtimes: [{{name: r, supports: [{{format: {{name: safetensors, version: "1"}},
   resources: {{gpu: {{count: 1, type: b200}}}}}}}}]
 services: [{{name: s, model: m, runtime: r}}]"""
     )
-    problems = list(TARGET.check(instance, _with_gpu_types(instance)))
+    problems = list(TARGET.compile(instance, _with_gpu_types(instance))[0])
     assert [(".".join(map(str, p.path)), p.message, p.hint) for p in problems] == [
         (
             "services.0.runtime",

@@ -39,14 +39,16 @@ def _instance(spec: str, level: str | None = None, settings: str = "") -> Projec
 
 def _check(spec: str, level: str | None = None) -> list[Problem]:
     instance = _instance(spec, level)
-    return list(TARGET.check(instance, Catalog(instance.environment, {instance.name: instance})))
+    return list(
+        TARGET.compile(instance, Catalog(instance.environment, {instance.name: instance}))[0]
+    )
 
 
 def _render(spec: str, level: str | None = None, settings: str = "") -> dict[str, Any]:
     instance = _instance(spec, level, settings)
     catalog = Catalog(instance.environment, {instance.name: instance})
-    assert list(TARGET.check(instance, catalog)) == []
-    manifests = TARGET.render(instance, catalog)
+    problems, manifests = TARGET.compile(instance, catalog)
+    assert problems == [] and manifests is not None
     assert {m.schema_variant for m in manifests} == {level or "v0.10"}
     return {f"{m.kind}/{m.name}": m.body["spec"] for m in manifests}
 
@@ -298,8 +300,8 @@ def test_the_platform_files_models_go_to_its_namespace_unless_external() -> None
     instance, found = expand_platform(PlatformFile(document, platform), environment)
     assert instance is not None, found
     catalog = Catalog(environment, platforms={"substratus": instance})
-    assert list(TARGET.check_platform(instance, catalog)) == []
-    manifests = TARGET.render_platform(instance, catalog)
+    found_problems, manifests = TARGET.compile_platform(instance, catalog)
+    assert found_problems == [] and manifests is not None
     assert [(m.kind, m.name, m.namespace, m.body["spec"]["params"]) for m in manifests] == [
         ("Model", "llama", "shared", {"name": "meta-llama/Llama-2-7b-hf"})
     ]
