@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 
 from manifold.core import yaml as yamlio
-from manifold.importing.ome import PLATFORM_KINDS, PROJECT_KINDS
 from manifold.models.platform import Platform
+from manifold.targets.ome.importing.entries import PLATFORM_KINDS, PROJECT_KINDS
 from tests.conformance.crds import failures, rendered_objects
 from tests.conformance.ome_selection_table import selection_table
 from tests.conformance.test_ome_crds import ome_crd_validators

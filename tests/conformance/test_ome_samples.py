@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from manifold.compile.overlay import without_nulls
+from manifold.inputs.nulls import without_nulls
 from tests.conformance.samples import (
     REFERENCE,
     Rendered,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import textwrap
 
 from manifold.compile.catalog import Catalog
+from manifold.compile.environments import resolve_environments
 from manifold.compile.expand import expand
 from manifold.compile.instances import ProjectFile, ProjectInstance
 from manifold.inputs.decode import decode
-from manifold.inputs.environments import resolve_environments
 from manifold.inputs.resolved import EnvironmentFile, ResolvedEnvironment
 from manifold.inputs.sources import Document, parse_document
 

@@ -488,7 +488,7 @@ def import_(root: Path, paths: tuple[Path, ...], to: Path, force: bool, fmt: Out
     options = ObjectImportOptions(existing_root(root), paths, to, force)
 
     def action() -> Outcome:
-        from manifold.importing.command import import_objects
+        from manifold.commands.importing.command import import_objects
 
         return import_objects(options)
 

@@ -18,8 +18,7 @@ from manifold.compile import overlay, templating
 from manifold.compile.instances import ProjectFile, ProjectInstance
 from manifold.compile.provenance import Layer, traced_diagnostic
 from manifold.core import modelcheck
-from manifold.core.diagnostics import Diagnostic, Problem
-from manifold.inputs.decode import problem_diagnostic
+from manifold.core.diagnostics import Diagnostic, Problem, problem_diagnostic
 from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.inputs.sources import Document
 from manifold.models.common import dns_label

@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from manifold.core.jsonpath import parse_json_pointer
+from manifold.inputs.nulls import without_nulls
 
 
 def is_named_list(value: Any) -> bool:
@@ -69,36 +70,6 @@ def _merge_by_name(base: list[dict[str, Any]], override: list[dict[str, Any]]) -
         else:
             merged.append(without_nulls(item))
     return merged
-
-
-PAYLOADS = frozenset({"mergePatch", "jsonPatch"})
-"""Keys whose values are data for a later step, not layers: a patch's `null` removes a field
-of the object it patches, so it is kept as written."""
-
-
-def without_nulls(value: Any) -> Any:
-    """`value` without null map values, at any depth but inside PAYLOADS; the same object when
-    it has none (the usual case), so that merging does not copy what it does not change."""
-    if isinstance(value, dict):
-        copied: dict[str, Any] | None = None
-        for key, item in value.items():
-            cleaned = (
-                item
-                if item is None or not isinstance(item, dict | list) or key in PAYLOADS
-                else without_nulls(item)
-            )
-            if cleaned is not item or item is None:
-                if copied is None:
-                    copied = dict(value)
-                if item is None:
-                    del copied[key]
-                else:
-                    copied[key] = cleaned
-        return value if copied is None else copied
-    if isinstance(value, list):
-        items = [without_nulls(item) if isinstance(item, dict | list) else item for item in value]
-        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
-    return value
 
 
 def merge_all(layers: Sequence[Any]) -> Any:

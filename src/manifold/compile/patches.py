@@ -12,10 +12,9 @@ import fnmatch
 
 from manifold.compile.overlay import JsonPatchError, json_patch, merge_patch
 from manifold.core import secrets
-from manifold.core.diagnostics import Diagnostic, Problem, Severity, shown
+from manifold.core.diagnostics import Diagnostic, Problem, Severity, problem_diagnostic, shown
 from manifold.core.jsonpath import format_json_path
 from manifold.core.manifest import Manifest
-from manifold.inputs.decode import problem_diagnostic
 from manifold.inputs.resolved import ResolvedEnvironment, SourcedPatch
 from manifold.models.environment import JsonPatch, MergePatch, PatchTarget
 

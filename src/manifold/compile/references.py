@@ -3,8 +3,9 @@
 Checks every platform needs: a service's model, adapters and runtime, a fine-tune's base
 model, dataset and training runtime, a benchmark's target service (in any project of the
 environment), a pipeline's steps, a notebook's model and dataset; in the platform file,
-tenancy and capacity references.
-What only one platform refuses lives with its target.
+tenancy and capacity references. The references that resolve within the spec itself are
+rows of one table (`compile.reference_table`); this module adds those that go through the
+environment's `Catalog`. What only one platform refuses lives with its target.
 
 References to what the cluster shares (runtimes, accelerator classes) are checked when a
 platform file describes the cluster; without one, manifold cannot know what is installed.
@@ -12,7 +13,7 @@ platform file describes the cluster; without one, manifold cannot know what is i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from manifold.compile.catalog import (
     Catalog,
@@ -21,35 +22,22 @@ from manifold.compile.catalog import (
     find_training_runtime,
 )
 from manifold.compile.instances import PlatformInstance, ProjectInstance
+from manifold.compile.reference_table import (
+    ReferenceKind,
+    ReferenceSite,
+    duplicates,
+    missing,
+    platform_reference_problems,
+    project_reference_problems,
+)
 from manifold.core.diagnostics import Problem, Severity
 from manifold.core.jsonpath import JsonPath
 from manifold.core.modelcheck import did_you_mean
 from manifold.models.benchmarks import ServiceTarget
-from manifold.models.platform import Reference
 from manifold.models.project import InlineRuntime
 from manifold.models.runtimes import ServingRuntime
 from manifold.models.workload import Component, Pod
 from manifold.targets.registry import get_target
-
-
-def _duplicates(field: str, names: Iterable[str], what: str | None = None) -> Iterator[Problem]:
-    first: dict[str, int] = {}
-    label = what or field.rstrip("s")
-    for index, name in enumerate(names):
-        if name in first:
-            yield Problem(
-                (*field.split("."), index, "name"),
-                f"{label} name {name!r} is already used by {field}[{first[name]}]",
-            )
-        first.setdefault(name, index)
-
-
-def _missing(what: str, name: str, choices: list[str], where: str) -> tuple[str, str]:
-    """A message and a hint for a name that does not resolve."""
-    hint = did_you_mean(name, choices) or (
-        f"{where}: {', '.join(choices)}" if choices else f"{where}: none"
-    )
-    return f"{what} {name!r}", hint
 
 
 def check_references(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
@@ -66,7 +54,8 @@ def check_references(instance: ProjectInstance, catalog: Catalog) -> Iterator[Pr
         ("pipelines", [pipeline.name for pipeline in spec.pipelines]),
         ("notebooks", [notebook.name for notebook in spec.notebooks]),
     ):
-        yield from _duplicates(field, names, _SINGULAR.get(field))
+        yield from duplicates(field, names, _SINGULAR.get(field))
+    yield from project_reference_problems(spec)
     yield from _services(instance, catalog)
     yield from _runtime_accelerators(instance, catalog)
     yield from _fine_tunes(instance, catalog)
@@ -129,14 +118,7 @@ def _services(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
             yield problem
         for position, adapter in enumerate(service.adapters or ()):
             fine_tune = fine_tunes.get(adapter)
-            if fine_tune is None:
-                message, hint = _missing("adapter", adapter, sorted(fine_tunes), "fine-tunes")
-                yield Problem(
-                    (*at, "adapters", position),
-                    f"{message} is not one of this project's fine-tunes",
-                    hint=hint,
-                )
-            elif fine_tune.base_model != service.model:
+            if fine_tune is not None and fine_tune.base_model != service.model:
                 yield Problem(
                     (*at, "adapters", position),
                     f"adapter {adapter!r} is a fine-tune of {fine_tune.base_model!r}; it cannot "
@@ -199,15 +181,14 @@ def _accelerators(
         ((*at, "worker"), service.worker),
         ((*at, "decoder"), decoder),
     ]
-    for path, part in parts:
-        gpu = part.resources.gpu if part is not None and part.resources else None
-        if gpu is not None and gpu.type is not None and gpu.type not in known:
-            message, hint = _missing(what, gpu.type, known, "the platform has")
-            yield Problem(
-                (*path, "resources", "gpu", "type"),
-                f"{message} is not one of the platform's {field}",
-                hint=hint,
-            )
+    kind = ReferenceKind(
+        what, "the platform has", f"{{reference}} is not one of the platform's {field}"
+    )
+    yield from kind.unresolved(
+        ReferenceSite((*path, "resources", "gpu", "type"), "", gpu.type, known)
+        for path, part in parts
+        if part is not None and part.resources and (gpu := part.resources.gpu) is not None
+    )
 
 
 def _runtime_accelerators(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
@@ -223,23 +204,15 @@ def _runtime_accelerators(instance: ProjectInstance, catalog: Catalog) -> Iterat
 def _unknown_accelerators(
     runtime: ServingRuntime, at: JsonPath, what: str, known: list[str], undeclared: str
 ) -> Iterator[Problem]:
-    for position, accelerator in enumerate(runtime.accelerators or ()):
-        if accelerator not in known:
-            message, hint = _missing(what, accelerator, known, "declared")
-            yield Problem(
-                (*at, "accelerators", position),
-                f"runtime {runtime.name!r} runs on {message}, which {undeclared}",
-                hint=hint,
-            )
-
-
-def _unknown_dataset(name: str, datasets: list[str], at: JsonPath) -> Problem:
-    message, hint = _missing("dataset", name, datasets, "datasets")
-    return Problem(at, f"{message} is not one of this project's datasets", hint=hint)
+    kind = ReferenceKind(what, "declared", f"{{owner}} runs on {{reference}}, which {undeclared}")
+    owner = f"runtime {runtime.name!r}"
+    yield from kind.unresolved(
+        ReferenceSite((*at, "accelerators", position), owner, accelerator, known)
+        for position, accelerator in enumerate(runtime.accelerators or ())
+    )
 
 
 def _fine_tunes(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
-    datasets = [dataset.name for dataset in instance.spec.datasets]
     for index, fine_tune in enumerate(instance.spec.fine_tunes):
         at: JsonPath = ("fineTunes", index)
         problem = _model_problem(
@@ -251,8 +224,6 @@ def _fine_tunes(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem
         )
         if problem is not None:
             yield problem
-        if fine_tune.dataset is not None and fine_tune.dataset not in datasets:
-            yield _unknown_dataset(fine_tune.dataset, datasets, (*at, "dataset"))
         training = fine_tune.training
         if training is None:
             continue
@@ -267,7 +238,7 @@ def _fine_tunes(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem
             known = [runtime.name for runtime in instance.spec.training_runtimes] + [
                 runtime.name for runtime in (platform.spec.training_runtimes if platform else ())
             ]
-            message, hint = _missing("training runtime", name, known, "training runtimes")
+            message, hint = missing("training runtime", name, known, "training runtimes")
             yield Problem(
                 (*at, "training", "runtime"),
                 f"fine-tune {fine_tune.name!r} trains with {message}, which neither this "
@@ -277,13 +248,9 @@ def _fine_tunes(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem
 
 
 def _benchmarks(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
-    datasets = [dataset.name for dataset in instance.spec.datasets]
     for index, benchmark in enumerate(instance.spec.benchmarks):
-        at: JsonPath = ("benchmarks", index)
-        if benchmark.dataset is not None and benchmark.dataset not in datasets:
-            yield _unknown_dataset(benchmark.dataset, datasets, (*at, "dataset"))
         if isinstance(benchmark.target, ServiceTarget):
-            yield from _benchmark_target(instance, catalog, benchmark.target, at)
+            yield from _benchmark_target(instance, catalog, benchmark.target, ("benchmarks", index))
 
 
 def _benchmark_target(
@@ -299,7 +266,7 @@ def _benchmark_target(
             message = f"project {project_name!r} is not rendered in environment {environment!r}"
             yield Problem((*at, "target", "project"), f"the benchmark's target {message}")
         else:
-            _, hint = _missing("project", project_name, sorted(catalog.declared), "projects")
+            _, hint = missing("project", project_name, sorted(catalog.declared), "projects")
             yield Problem(
                 (*at, "target", "project"),
                 f"the benchmark targets project {project_name!r}, which does not exist",
@@ -313,14 +280,13 @@ def _benchmark_target(
             if project is instance
             else f"project {project_name!r} does not serve in environment {environment!r}"
         )
-        message, hint = _missing("service", target.service, services, "its services")
+        message, hint = missing("service", target.service, services, "its services")
         yield Problem(
             (*at, "target", "service"), f"the benchmark targets {message}, which {where}", hint=hint
         )
 
 
 def _pipelines(instance: ProjectInstance) -> Iterator[Problem]:
-    services = [service.name for service in instance.spec.services]
     for index, pipeline in enumerate(instance.spec.pipelines):
         at: JsonPath = ("pipelines", index)
         if "root" not in pipeline.nodes:
@@ -329,22 +295,6 @@ def _pipelines(instance: ProjectInstance) -> Iterator[Problem]:
                 f"pipeline {pipeline.name!r} has no `root` node, where requests enter",
             )
         for node_name, node in pipeline.nodes.items():
-            for position, step in enumerate(node.steps):
-                path: JsonPath = (*at, "nodes", node_name, "steps", position)
-                if step.service is not None and step.service not in services:
-                    message, hint = _missing("service", step.service, services, "services")
-                    yield Problem(
-                        (*path, "service"),
-                        f"step {step.name!r} goes to {message}, which this project does not serve",
-                        hint=hint,
-                    )
-                if step.node is not None and step.node not in pipeline.nodes:
-                    message, hint = _missing("node", step.node, sorted(pipeline.nodes), "nodes")
-                    yield Problem(
-                        (*path, "node"),
-                        f"step {step.name!r} goes to {message}, not in the pipeline",
-                        hint=hint,
-                    )
             if node.router == "Splitter":
                 total = sum(step.weight or 0 for step in node.steps)
                 if total != 100:
@@ -355,7 +305,6 @@ def _pipelines(instance: ProjectInstance) -> Iterator[Problem]:
 
 
 def _notebooks(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
-    datasets = [dataset.name for dataset in instance.spec.datasets]
     fine_tunes = [fine_tune.name for fine_tune in instance.spec.fine_tunes]
     platform = catalog.platform(instance.spec.platform)
     for index, notebook in enumerate(instance.spec.notebooks):
@@ -369,25 +318,16 @@ def _notebooks(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]
         ):
             choices = [m.name for m in instance.spec.models] + fine_tunes
             shared = [m.name for m in platform.spec.models] if platform else []
-            message, hint = _missing("model", model, choices + shared, "models and fine-tunes")
+            message, hint = missing("model", model, choices + shared, "models and fine-tunes")
             yield Problem(
                 (*at, "model"),
                 f"notebook {notebook.name!r} opens {message}, which is neither a model nor a "
                 "fine-tune of this project" + (" nor a model of the platform" if platform else ""),
                 hint=hint,
             )
-        if notebook.dataset is not None and notebook.dataset not in datasets:
-            message, hint = _missing("dataset", notebook.dataset, datasets, "datasets")
-            yield Problem(
-                (*at, "dataset"), f"{message} is not one of this project's datasets", hint=hint
-            )
 
 
 # --------------------------------------------------------------------------- platform
-
-
-def _reference_name(reference: Reference) -> str:
-    return reference if isinstance(reference, str) else reference.name
 
 
 def check_platform_references(platform: PlatformInstance) -> Iterator[Problem]:
@@ -409,66 +349,9 @@ def check_platform_references(platform: PlatformInstance) -> Iterator[Problem]:
         ("capacity.dedicatedClusters", [c.name for c in capacity.dedicated_clusters], "cluster"),
         ("capacity.reservations", [r.name for r in capacity.reservations], "reservation"),
     ):
-        yield from _duplicates(field, names, what)
+        yield from duplicates(field, names, what)
 
-    organizations = [organization.name for organization in tenancy.organizations]
-    projects = [project.name for project in tenancy.projects]
-    for index, project in enumerate(tenancy.projects):
-        name = _reference_name(project.organization)
-        if name not in organizations:
-            message, hint = _missing("organization", name, organizations, "organizations")
-            yield Problem(
-                ("tenancy", "projects", index, "organization"),
-                f"project {project.name!r} belongs to {message}, which tenancy.organizations "
-                "does not define",
-                hint=hint,
-            )
-    members: list[tuple[str, str, list[tuple[str, Reference]]]] = [
-        ("users", "user", [(u.name, u.project) for u in tenancy.users]),
-        (
-            "serviceAccounts",
-            "service account",
-            [(a.name, a.project) for a in tenancy.service_accounts],
-        ),
-        ("rateLimits", "rate limit", [(r.name, r.project) for r in tenancy.rate_limits]),
-    ]
-    for field, kind, items in members:
-        for index, (owner, reference) in enumerate(items):
-            name = _reference_name(reference)
-            if name not in projects:
-                message, hint = _missing("project", name, projects, "tenancy.projects")
-                yield Problem(
-                    ("tenancy", field, index, "project"),
-                    f"{kind} {owner!r} belongs to {message}, which tenancy.projects does not "
-                    "define",
-                    hint=hint,
-                )
-    targets = (
-        projects
-        + [user.name for user in tenancy.users]
-        + [account.name for account in tenancy.service_accounts]
-    )
-    for index, limit in enumerate(tenancy.rate_limits):
-        name = _reference_name(limit.target)
-        if name not in targets:
-            message, hint = _missing("target", name, targets, "projects, users and accounts")
-            yield Problem(
-                ("tenancy", "rateLimits", index, "target"),
-                f"rate limit {limit.name!r} limits {message}, which is no project, user or "
-                "service account of the tenancy",
-                hint=hint,
-            )
-
-    profiles = [profile.name for profile in capacity.profiles]
-    for index, cluster in enumerate(capacity.dedicated_clusters):
-        if cluster.profile is not None and cluster.profile not in profiles:
-            message, hint = _missing("profile", cluster.profile, profiles, "capacity.profiles")
-            yield Problem(
-                ("capacity", "dedicatedClusters", index, "profile"),
-                f"dedicated cluster {cluster.name!r} uses {message}, which capacity.profiles "
-                "does not define",
-                hint=hint,
-            )
+    yield from platform_reference_problems(spec)
     for index, reservation in enumerate(capacity.reservations):
         if reservation.scope == "cluster" and reservation.namespace is not None:
             yield Problem(

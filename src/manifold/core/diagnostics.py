@@ -11,7 +11,7 @@ import enum
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from manifold.core import secrets
 from manifold.core.jsonpath import JsonPath, format_json_path
@@ -212,6 +212,27 @@ class Problem:
     """Point at the key of the last path step rather than at its value (unknown fields)."""
     hint: str | None = None
     severity: Severity = Severity.ERROR
+
+
+class Locatable(Protocol):
+    """A file whose data a problem's path points into (`inputs.sources.Document`)."""
+
+    @property
+    def path(self) -> str: ...
+
+    def locate(self, path: JsonPath, *, key: bool = False) -> Position: ...
+
+
+def problem_diagnostic(document: Locatable, problem: Problem) -> Diagnostic:
+    """The problem tied to the file it was found in, at the line and column of its path."""
+    return Diagnostic(
+        problem.message,
+        file=document.path,
+        position=document.locate(problem.path, key=problem.at_key),
+        path=problem.path,
+        severity=problem.severity,
+        hint=problem.hint,
+    )
 
 
 @dataclass

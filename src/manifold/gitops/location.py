@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from manifold.core.diagnostics import Diagnostic
-from manifold.gitops.render import sync_diagnostic
+from manifold.gitops.settings import sync_diagnostic
 from manifold.inputs.resolved import ResolvedEnvironment
 
 

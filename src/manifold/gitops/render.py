@@ -24,10 +24,15 @@ from manifold.core import yaml as yamlio
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.jsonpath import JsonPath
 from manifold.gitops import kinds
+from manifold.gitops.settings import (
+    ArgoCdSettings,
+    FluxSettings,
+    SyncSettings,
+    sync_diagnostic,
+    sync_settings,
+)
 from manifold.inputs.resolved import ResolvedEnvironment
-from manifold.models.environment import Sync
 from manifold.output.header import header
-from manifold.output.writer import RENDERED_DIR
 from manifold.targets.kubernetes import ObjectMeta
 
 FLUX_DIR = "_flux"
@@ -78,99 +83,15 @@ def sync_layout(objects: Iterable[SyncObject]) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
-@dataclass(frozen=True)
-class _Flux:
-    namespace: str
-    interval: str
-    secret: str | None
-
-
-@dataclass(frozen=True)
-class _ArgoCd:
-    kind: str
-    namespace: str
-    project: str
-
-
-@dataclass(frozen=True)
-class _Settings:
-    """An environment's merged `sync` settings with the defaults filled in."""
-
-    environment: ResolvedEnvironment
-    repository: str
-    branch: str
-    root: str | None
-    cluster: str
-    name: str
-    flux: _Flux | None
-    argocd: _ArgoCd | None
-
-    @property
-    def folder(self) -> str:
-        """The environment's folder, relative to the git repository's root."""
-        parts = (self.root, RENDERED_DIR, self.environment.name)
-        return "/".join(part for part in parts if part)
-
-    @property
-    def object_name(self) -> str:
-        return f"{self.name}-{self.environment.name}"
-
-
-def _settings(environment: ResolvedEnvironment) -> _Settings | Diagnostic | None:
-    sync: Sync | None = environment.spec.sync
-    if sync is None:
-        return None
-    if sync.repository is None:
-        return sync_diagnostic(
-            environment,
-            (),
-            "sync has no repository",
-            hint="set sync.repository here or in an environment this one extends",
-        )
-    if sync.flux is None and sync.argocd is None:
-        return sync_diagnostic(
-            environment,
-            (),
-            "sync names no controller",
-            hint="add `flux: {}`, `argocd: {}` or both (`{}` takes the defaults)",
-        )
-    flux = None
-    if sync.flux is not None:
-        flux_settings = sync.flux
-        flux = _Flux(
-            flux_settings.namespace or "flux-system",
-            flux_settings.interval or "10m",
-            flux_settings.secret,
-        )
-    argocd = None
-    if sync.argocd is not None:
-        argocd_settings = sync.argocd
-        argocd = _ArgoCd(
-            argocd_settings.kind or "Application",
-            argocd_settings.namespace or "argocd",
-            argocd_settings.project or "default",
-        )
-    return _Settings(
-        environment,
-        sync.repository,
-        sync.branch or "main",
-        sync.root,
-        sync.cluster or "in-cluster",
-        sync.name or "manifold",
-        flux,
-        argocd,
-    )
-
-
 def sync_objects(
     environments: Mapping[str, ResolvedEnvironment],
 ) -> tuple[list[SyncObject], list[Diagnostic]]:
     """The Flux and Argo CD objects of every environment that has `sync` settings."""
     objects: list[SyncObject] = []
     diagnostics: list[Diagnostic] = []
-    application_sets: dict[str, list[_Settings]] = defaultdict(list)
+    application_sets: dict[str, list[SyncSettings]] = defaultdict(list)
     for name in sorted(environments):
-        settings = _settings(environments[name])
+        settings = sync_settings(environments[name])
         if isinstance(settings, Diagnostic):
             diagnostics.append(settings)
             continue
@@ -193,7 +114,7 @@ def sync_objects(
 # --------------------------------------------------------------------------- Flux
 
 
-def _flux(settings: _Settings, flux: _Flux) -> list[SyncObject]:
+def _flux(settings: SyncSettings, flux: FluxSettings) -> list[SyncObject]:
     name = settings.object_name
     environment = settings.environment
     metadata = _metadata(name, flux.namespace, environment.name)
@@ -252,7 +173,9 @@ indexes. Argo CD reads every .yaml, .yml, .json and .jsonnet file under the path
 getPotentiallyValidManifestFile; util/glob/glob.go compiles without separators)."""
 
 
-def _application_spec(settings: _Settings, argocd: _ArgoCd, path: str) -> kinds.ApplicationSpec:
+def _application_spec(
+    settings: SyncSettings, argocd: ArgoCdSettings, path: str
+) -> kinds.ApplicationSpec:
     cluster = settings.cluster
     destination: kinds.ApplicationDestination = (
         {"server": cluster} if cluster.startswith(("https://", "http://")) else {"name": cluster}
@@ -270,7 +193,7 @@ def _application_spec(settings: _Settings, argocd: _ArgoCd, path: str) -> kinds.
     }
 
 
-def _application(settings: _Settings, argocd: _ArgoCd) -> SyncObject:
+def _application(settings: SyncSettings, argocd: ArgoCdSettings) -> SyncObject:
     name = settings.object_name
     environment = settings.environment
     body: kinds.Application = {
@@ -292,14 +215,14 @@ _SHARED_SETTINGS: tuple[tuple[str, str, JsonPath], ...] = (
 )
 
 
-def _setting(settings: _Settings, dotted: str) -> Any:
+def _setting(settings: SyncSettings, dotted: str) -> Any:
     value: Any = settings
     for attribute in dotted.split("."):
         value = getattr(value, attribute)
     return value
 
 
-def _application_set(members: list[_Settings]) -> tuple[SyncObject, list[Diagnostic]]:
+def _application_set(members: list[SyncSettings]) -> tuple[SyncObject, list[Diagnostic]]:
     """One ApplicationSet whose git directory generator lists the members' folders."""
     first = members[0]
     assert first.argocd is not None
@@ -380,28 +303,3 @@ def _collisions(objects: Iterable[SyncObject]) -> list[Diagnostic]:
             )
         )
     return diagnostics
-
-
-def sync_diagnostic(
-    environment: ResolvedEnvironment, path: JsonPath, message: str, hint: str | None = None
-) -> Diagnostic:
-    """At the setting in the last file of the `extends` chain that writes it."""
-    for link in reversed(environment.chain):
-        node: Any = link.raw_spec.get("sync")
-        if isinstance(node, dict) and _has(node, path):
-            document = link.document
-            break
-    else:
-        document = environment.chain[-1].document
-    full = ("spec", "sync", *path)
-    return Diagnostic(
-        message, file=document.path, position=document.locate(full), path=full, hint=hint
-    )
-
-
-def _has(node: Any, path: JsonPath) -> bool:
-    for step in path:
-        if not isinstance(node, dict) or step not in node:
-            return False
-        node = node[step]
-    return True

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, overload
 
-from manifold.compile.overlay import without_nulls
 from manifold.core import modelcheck, secrets
-from manifold.core.diagnostics import Diagnostic, Position, Problem
+from manifold.core.diagnostics import Diagnostic, Position, Problem, problem_diagnostic
+from manifold.inputs.nulls import without_nulls
 from manifold.inputs.sources import ENVIRONMENTS_DIR, PLATFORM_DIR, PROJECTS_DIR, Document
 from manifold.models import INPUT_KINDS, Environment, Platform, Project
 from manifold.models.common import API_VERSION
@@ -18,17 +18,6 @@ _FOLDERS = {"Project": PROJECTS_DIR, "Environment": ENVIRONMENTS_DIR, "Platform"
 
 def _article(word: str) -> str:
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
-
-
-def problem_diagnostic(document: Document, problem: Problem) -> Diagnostic:
-    return Diagnostic(
-        problem.message,
-        file=document.path,
-        position=document.locate(problem.path, key=problem.at_key),
-        path=problem.path,
-        severity=problem.severity,
-        hint=problem.hint,
-    )
 
 
 @overload

@@ -13,13 +13,13 @@ from pydantic import Discriminator, Field, Tag
 
 from manifold.models.common import (
     DnsLabel,
-    EnvVar,
     ResourceName,
     Resources,
     ServiceName,
     Strict,
     Toleration,
 )
+from manifold.models.env import EnvVar
 from manifold.models.storage import StorageLocation
 from manifold.models.workload import KubernetesObject, Volume, VolumeMount
 

@@ -10,9 +10,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    Discriminator,
     Field,
-    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -303,86 +301,6 @@ class ResourcesDefault(Resources):
             "GPU request every service gets unless the project or a nearer environment sets it."
         ),
     )
-
-
-class SecretKeyRef(Strict):
-    name: ResourceName = Field(description="Name of the Secret.")
-    key: str = Field(min_length=1, description="Key inside the Secret.")
-
-
-class ConfigMapKeyRef(Strict):
-    name: ResourceName = Field(
-        description="Name of the ConfigMap, in the namespace the workload runs in."
-    )
-    key: str = Field(
-        min_length=1, description="Key inside the ConfigMap whose value the variable takes."
-    )
-
-
-_ENV_NAME = r"^[-._a-zA-Z][-._a-zA-Z0-9]*$"
-
-
-class EnvValue(Strict):
-    name: str = Field(
-        pattern=_ENV_NAME, description="Name of the environment variable in the container."
-    )
-    value: str = Field(
-        description=(
-            'The literal value, always a string (quote numbers and booleans, for example "1").'
-        )
-    )
-
-
-class EnvFromSecret(Strict):
-    name: str = Field(
-        pattern=_ENV_NAME, description="Name of the environment variable in the container."
-    )
-    secret: SecretKeyRef = Field(
-        description=(
-            "The Secret key the value is read from (Kubernetes secretKeyRef); the "
-            "value never appears in rendered/."
-        )
-    )
-
-
-class EnvFromConfigMap(Strict):
-    name: str = Field(
-        pattern=_ENV_NAME, description="Name of the environment variable in the container."
-    )
-    config_map: ConfigMapKeyRef = Field(
-        description=("The ConfigMap key the value is read from (Kubernetes configMapKeyRef).")
-    )
-
-
-class EnvFromField(Strict):
-    name: str = Field(
-        pattern=_ENV_NAME, description="Name of the environment variable in the container."
-    )
-    field: str = Field(
-        min_length=1, description="A field of the pod, for example status.hostIP or metadata.name."
-    )
-
-
-def _env_source(value: Any) -> str | None:
-    if isinstance(value, dict):
-        present = [tag for tag in ("value", "secret", "configMap", "field") if tag in value]
-        return present[0] if len(present) == 1 else None
-    return None
-
-
-EnvVar = Annotated[
-    Annotated[EnvValue, Tag("value")]
-    | Annotated[EnvFromSecret, Tag("secret")]
-    | Annotated[EnvFromConfigMap, Tag("configMap")]
-    | Annotated[EnvFromField, Tag("field")],
-    Discriminator(
-        _env_source,
-        custom_error_type="env_source",
-        custom_error_message=(
-            "an environment variable needs exactly one of value, secret, configMap or field"
-        ),
-    ),
-]
 
 
 class Toleration(Strict):

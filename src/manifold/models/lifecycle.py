@@ -11,15 +11,8 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from manifold.models.common import (
-    Annotations,
-    DnsLabel,
-    EnvVar,
-    Labels,
-    ResourceName,
-    Resources,
-    Strict,
-)
+from manifold.models.common import Annotations, DnsLabel, Labels, ResourceName, Resources, Strict
+from manifold.models.env import EnvVar
 from manifold.models.runtimes import RuntimeReference
 from manifold.models.storage import STORAGE_URI, ModelStorage, StorageLocation
 from manifold.models.substratus import SubstratusDataset, SubstratusFineTune, SubstratusWorkload

@@ -12,7 +12,6 @@ from manifold.models.common import (
     INT32_MAX,
     Annotations,
     DnsLabel,
-    EnvVar,
     Labels,
     ResourceName,
     Resources,
@@ -20,6 +19,7 @@ from manifold.models.common import (
     ServiceName,
     Strict,
 )
+from manifold.models.env import EnvVar
 from manifold.models.lifecycle import (
     Dataset,
     FineTune,

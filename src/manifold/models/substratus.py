@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from manifold.models.common import EnvVar, Resources, Strict
+from manifold.models.common import Resources, Strict
+from manifold.models.env import EnvVar
 
 ComputeType = Literal["CPU", "GPU"]
 

@@ -17,13 +17,13 @@ from pydantic import AfterValidator, Field, model_validator
 from manifold.models.common import (
     INT32_MAX,
     Annotations,
-    EnvVar,
     Labels,
     Replicas,
     Resources,
     Strict,
     Toleration,
 )
+from manifold.models.env import EnvVar
 
 
 def _named(value: dict[str, Any]) -> dict[str, Any]:

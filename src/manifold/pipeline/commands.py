@@ -22,9 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from manifold.compile.environments import declared_name, resolve_environments, selection_problems
 from manifold.compile.instances import PlatformFile, ProjectFile
 from manifold.compile.validate import object_errors
-from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, by_environment
+from manifold.core.diagnostics import (
+    Diagnostic,
+    Diagnostics,
+    Problem,
+    by_environment,
+    problem_diagnostic,
+)
 from manifold.core.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.core.jsonpath import format_json_path
 from manifold.core.modelcheck import did_you_mean
@@ -40,8 +47,7 @@ from manifold.core.wording import counted, rendered_tally
 from manifold.gitops.location import repository_prefix, root_problems
 from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
 from manifold.gitops.render import sync_layout, sync_objects
-from manifold.inputs.decode import decode, problem_diagnostic
-from manifold.inputs.environments import declared_name, resolve_environments, selection_problems
+from manifold.inputs.decode import decode
 from manifold.inputs.filebytes import read_bytes
 from manifold.inputs.resolved import EnvironmentFile, ResolvedEnvironment
 from manifold.inputs.sources import (

@@ -9,6 +9,7 @@ environments, so the output is the same bytes either way.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -69,6 +70,10 @@ class EnvironmentPool:
             return [self.render(name) for name in names]
         global _FORKED
         _FORKED = self
+        # Objects made so far move to the collector's permanent generation: a worker's
+        # collections then never write to them, so their pages stay shared with this process
+        # instead of being copied into every worker.
+        gc.freeze()
         try:
             context = multiprocessing.get_context("fork")
             # Leaving the block terminates the workers, on an interrupt too; they ignore
@@ -77,6 +82,7 @@ class EnvironmentPool:
                 return pool.map(_render_forked, names, chunksize=1)
         finally:
             _FORKED = None
+            gc.unfreeze()
 
 
 _FORKED: EnvironmentPool | None = None

@@ -222,11 +222,22 @@ def _read_entry(path: Path, stat: os.stat_result) -> Entry:
     if not S_ISREG(stat.st_mode):  # a link is never followed, a FIFO never opened: not ours
         return Entry(stat.st_size, stat.st_mtime_ns, stat.st_ino, "", False)
     hasher = hashlib.blake2b(digest_size=16)
-    with path.open("rb") as handle:  # in pieces: a foreign file may be larger than memory
-        head = handle.read(_HEADER_PROBE)
-        hasher.update(head)
-        while piece := handle.read(_PIECE):
+    # os.read rather than a file object: a cold `check` reads every file of rendered/, and
+    # the buffered reader's set-up and the read that finds the end cost more than the reading.
+    # In pieces: a foreign file may be larger than memory.
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        wanted = min(stat.st_size + 1, _PIECE)
+        piece = os.read(descriptor, wanted)
+        head = piece[:_HEADER_PROBE]
+        while piece:
             hasher.update(piece)
+            if len(piece) < wanted:
+                break  # a regular file reads short only at its end
+            piece = os.read(descriptor, _PIECE)
+            wanted = _PIECE
+    finally:
+        os.close(descriptor)
     return Entry(
         stat.st_size, stat.st_mtime_ns, stat.st_ino, hasher.hexdigest(), is_generated(head)
     )

@@ -14,15 +14,9 @@ from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict
 
 from manifold.models import workload
-from manifold.models.common import (
-    EnvFromConfigMap,
-    EnvFromField,
-    EnvFromSecret,
-    EnvValue,
-    EnvVar,
-    Resources,
-)
+from manifold.models.common import Resources
 from manifold.models.common import Toleration as TolerationInput
+from manifold.models.env import EnvFromConfigMap, EnvFromField, EnvFromSecret, EnvValue, EnvVar
 from manifold.models.workload import Container, PodSettings
 from manifold.targets.given import put_given
 

@@ -14,8 +14,8 @@ from manifold.compile.overlay import (
     merge_all,
     merge_patch,
     value_count,
-    without_nulls,
 )
+from manifold.inputs.nulls import without_nulls
 
 
 class TestMerge:

@@ -16,8 +16,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from manifold.compile.overlay import json_patch, merge, merge_all, merge_patch, without_nulls
+from manifold.compile.overlay import json_patch, merge, merge_all, merge_patch
 from manifold.core.jsonpath import JsonPath, to_json_pointer
+from manifold.inputs.nulls import without_nulls
 
 # Keys include what JSON pointers must escape ('/', '~') and what YAML finds tricky.
 keys = st.text(alphabet="abn/~0-", min_size=1, max_size=4)

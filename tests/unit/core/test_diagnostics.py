@@ -6,7 +6,15 @@ import json
 
 import pytest
 
-from manifold.core.diagnostics import Diagnostic, Position, Severity, by_environment
+from manifold.core.diagnostics import (
+    Diagnostic,
+    Position,
+    Problem,
+    Severity,
+    by_environment,
+    problem_diagnostic,
+)
+from manifold.core.jsonpath import JsonPath
 
 
 def test_a_diagnostic_survives_its_record_through_json() -> None:
@@ -81,3 +89,28 @@ def test_a_problem_names_the_environments_it_holds_in_when_not_all(
 ) -> None:
     merged = by_environment(list(found.items()))
     assert [(d.environment, d.hint) for d in merged] == expected
+
+
+class _File:
+    """A file that places every path on the line of its length (keys one column left)."""
+
+    path = "projects/demo.yaml"
+
+    def locate(self, path: JsonPath, *, key: bool = False) -> Position:
+        return Position(len(path), 1 if key else 2)
+
+
+@pytest.mark.parametrize(("at_key", "column"), [(False, 2), (True, 1)])
+def test_problem_diagnostic_ties_a_problem_to_its_file(at_key: bool, column: int) -> None:
+    problem = Problem(
+        ("spec", "models", 0), "bad", at_key=at_key, hint="fix it", severity=Severity.WARNING
+    )
+    diagnostic = problem_diagnostic(_File(), problem)
+    assert diagnostic == Diagnostic(
+        "bad",
+        file="projects/demo.yaml",
+        position=Position(3, column),
+        path=("spec", "models", 0),
+        severity=Severity.WARNING,
+        hint="fix it",
+    )

@@ -8,8 +8,8 @@ import textwrap
 
 import pytest
 
-from manifold.core.diagnostics import Position, Problem
-from manifold.inputs.decode import credential_problems, decode, problem_diagnostic
+from manifold.core.diagnostics import Position, Problem, problem_diagnostic
+from manifold.inputs.decode import credential_problems, decode
 from manifold.models import Project
 from tests.unit.helpers import document
 

@@ -11,6 +11,7 @@ OME's; the Python version libraries read these strings differently.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -52,8 +53,11 @@ def _split_off(text: str, marker: str) -> tuple[str, str | None]:
     return head, (tail if found else None)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(text: str) -> Version | None:
-    """The version OME reads from `text`, or None where OME refuses it."""
+    """The version OME reads from `text`, or None where OME refuses it. Cached: runtime
+    selection compares every runtime with every model, and a repository names few versions
+    (a `Version` is frozen, so sharing one is safe)."""
     if not text:
         return None
     parts = text.split(".", 2)

@@ -9,7 +9,8 @@ from typing import Any
 
 from manifold.compile.catalog import Catalog, find_serving_runtime
 from manifold.compile.instances import ProjectInstance
-from manifold.models.common import EnvVar, Resources
+from manifold.models.common import Resources
+from manifold.models.env import EnvVar
 from manifold.models.project import InlineRuntime, Service
 from manifold.models.workload import Component, ContainerPort
 from manifold.targets.defaults import below_runtime, own_resources

@@ -16,7 +16,8 @@ from pydantic import BaseModel
 
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
-from manifold.models.common import EnvFromSecret, EnvValue, EnvVar, Resources
+from manifold.models.common import Resources
+from manifold.models.env import EnvFromSecret, EnvValue, EnvVar
 from manifold.models.substratus import Build
 from manifold.targets.substratus import kinds
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from manifold.compile.catalog import find_training_runtime
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
-from manifold.models.common import EnvVar, Resources
+from manifold.models.common import Resources
+from manifold.models.env import EnvVar
 from manifold.models.lifecycle import Dataset, FineTune, Notebook, Training
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import TrainingRuntime

@@ -1,5 +1,5 @@
-"""The emitter: what it writes reads back identically in YAML 1.1 (PyYAML, like Kubernetes'
-Go parsers) and YAML 1.2 (ruamel.yaml), is deterministic, and escapes what cannot be seen."""
+"""core.yaml.emit: what the emitter writes reads back identically in YAML 1.1 (PyYAML, like
+Kubernetes' Go parsers) and YAML 1.2 (ruamel.yaml), and shows no invisible character."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from manifold.core import yaml as yamlio
+from tests.unit.core.yaml.support import json_documents
 
 
 def _yaml11(text: str) -> Any:
@@ -149,23 +150,6 @@ def test_numbers_and_booleans() -> None:
 def test_non_finite_floats() -> None:
     emitted = yamlio.emit({"a": float("inf"), "b": float("-inf")})
     assert emitted == "a: .inf\nb: -.inf\n"
-
-
-json_scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**53), max_value=2**53)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20)
-    | st.text(alphabet=" \n\tab:#-'\"", max_size=20)  # YAML's structural characters, dense
-)
-json_documents = st.recursive(
-    json_scalars,
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
-    ),
-    max_leaves=20,
-)
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,5 +1,5 @@
-"""Positions: a JSON path located in the text (value or key), the deepest existing part of a
-missing path, and line breaks counted as editors count them."""
+"""core.yaml.positions: where a JSON path is in the text, as editors count lines and
+columns."""
 
 from __future__ import annotations
 

@@ -14,7 +14,8 @@ from manifold.compile.instances import PlatformFile, ProjectInstance
 from manifold.compile.platform_files import expand_platform
 from manifold.core.diagnostics import Problem
 from manifold.inputs.decode import decode
-from manifold.models.common import EnvFromSecret, EnvValue, EnvVar, Resources, SecretKeyRef
+from manifold.models.common import Resources
+from manifold.models.env import EnvFromSecret, EnvValue, EnvVar, SecretKeyRef
 from manifold.targets.registry import get_target
 from manifold.targets.substratus import convert
 from manifold.targets.substratus.v0_3 import parameter_count

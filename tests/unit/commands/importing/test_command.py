@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from manifold.commands.importing.command import import_objects
 from manifold.core import yaml as yamlio
 from manifold.core.errors import ProblemsFound, UsageProblem
 from manifold.core.options import ObjectImportOptions
-from manifold.importing.command import import_objects
-from manifold.importing.ome import entry_of
 from manifold.models.platform import Platform
 from manifold.models.project import Project
+from manifold.targets.ome.importing.entries import entry_of
 
 MODEL = """\
 apiVersion: ome.io/v1beta1

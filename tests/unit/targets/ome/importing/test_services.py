@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from manifold.importing.components import Unsupported
-from manifold.importing.ome import entry_of
+from manifold.targets.ome.importing.components import Unsupported
+from manifold.targets.ome.importing.entries import entry_of
 
 
 def _service(spec: dict[str, Any], annotations: dict[str, str] | None = None) -> dict[str, Any]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from manifold.inputs.environments import resolve_environments, selection_problems
+from manifold.compile.environments import resolve_environments, selection_problems
 from manifold.models.environment import MergePatch
 from manifold.targets.substratus.settings import SubstratusSettings
 from tests.unit.helpers import env_text, environment_files, environments

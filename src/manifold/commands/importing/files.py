@@ -8,11 +8,11 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from manifold.commands.importing.reading import Found
 from manifold.core import yaml as yamlio
 from manifold.core.errors import UsageProblem
-from manifold.importing.ome import Imported
-from manifold.importing.reading import Found
 from manifold.models.common import API_VERSION
+from manifold.targets.ome.importing.entries import Imported
 
 Entries = list[tuple[Found, Imported]]
 

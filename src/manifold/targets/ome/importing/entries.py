@@ -19,8 +19,6 @@ from pydantic import BaseModel, ValidationError
 
 from manifold.compile.validate import object_errors
 from manifold.core.jsonpath import JsonPath, format_json_path
-from manifold.importing.components import Unsupported, component
-from manifold.importing.services import render_service, service_entry
 from manifold.models.accelerators import AcceleratorClass
 from manifold.models.passthrough import MODEL_FIELDS, RUNTIME_FIELDS
 from manifold.models.platform import SharedModel
@@ -28,6 +26,8 @@ from manifold.models.project import Model
 from manifold.models.runtimes import ProjectServingRuntime, ServingRuntime, SharedServingRuntime
 from manifold.schemas.store import SchemaStore
 from manifold.targets.ome import kinds
+from manifold.targets.ome.importing.components import Unsupported, component
+from manifold.targets.ome.importing.services import render_service, service_entry
 from manifold.targets.ome.render import base_model
 from manifold.targets.ome.runtimes import serving_runtime_spec
 

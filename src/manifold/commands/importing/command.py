@@ -2,8 +2,9 @@
 platform file (cluster-scoped kinds) or project file (namespaced kinds, one namespace) that
 renders them back unchanged.
 
-All or nothing: every object is imported losslessly (`ome.entry_of` proves it per object)
-or the command refuses, naming each object and field it cannot take, and writes nothing.
+All or nothing: every object is imported losslessly (`targets.ome.importing.entries.entry_of`
+proves it per object) or the command refuses, naming each object and field it cannot take,
+and writes nothing.
 The file is written atomically, and an existing one only with `--force` (`files`).
 """
 
@@ -16,18 +17,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from manifold.commands.importing import files
+from manifold.commands.importing.envelope import check_envelope
+from manifold.commands.importing.reading import Found, read
 from manifold.core import yaml as yamlio
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.errors import ProblemsFound
 from manifold.core.options import ObjectImportOptions
 from manifold.core.outcome import Outcome
-from manifold.importing import files
-from manifold.importing.components import Unsupported
-from manifold.importing.envelope import check_envelope
-from manifold.importing.ome import PLATFORM_KINDS, PROJECT_KINDS, Imported, entry_of
-from manifold.importing.reading import Found, read
 from manifold.models.platform import Platform
 from manifold.models.project import Project
+from manifold.targets.ome.importing.components import Unsupported
+from manifold.targets.ome.importing.entries import PLATFORM_KINDS, PROJECT_KINDS, Imported, entry_of
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
 

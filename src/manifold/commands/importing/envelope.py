@@ -3,9 +3,14 @@ takes, a name, and no metadata a manifold file could not give back."""
 
 from __future__ import annotations
 
+from manifold.commands.importing.reading import Found
 from manifold.core.diagnostics import Diagnostic
-from manifold.importing.ome import API_VERSION, NOT_YET, PLATFORM_KINDS, PROJECT_KINDS
-from manifold.importing.reading import Found
+from manifold.targets.ome.importing.entries import (
+    API_VERSION,
+    NOT_YET,
+    PLATFORM_KINDS,
+    PROJECT_KINDS,
+)
 from manifold.targets.ome.render import AUTOSCALER_CLASS
 
 KINDS = (*PLATFORM_KINDS, *PROJECT_KINDS)

@@ -15,8 +15,7 @@ from pydantic import BaseModel
 from manifold.compile import overlay, templating
 from manifold.compile.provenance import Layer, traced_diagnostic
 from manifold.core import modelcheck
-from manifold.core.diagnostics import Diagnostic, Problem
-from manifold.inputs.decode import problem_diagnostic
+from manifold.core.diagnostics import Diagnostic, Problem, problem_diagnostic
 from manifold.inputs.resolved import EnvironmentFile, ResolvedEnvironment, SourcedPatch
 from manifold.inputs.sources import Document
 from manifold.models.environment import (

@@ -2,7 +2,7 @@
 `manifold.targets.ome.components`, for the shapes that function produces.
 
 Anything this module does not know is refused with its path (`Unsupported`), never
-dropped; what it maps is checked afterwards by rendering it again (`ome.verified`), so an
+dropped; what it maps is checked afterwards by rendering it again (`entries.verified`), so an
 inverse that is subtly wrong is refused too, not written.
 """
 

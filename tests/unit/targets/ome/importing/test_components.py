@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from manifold.importing.components import Unsupported, component, container
+from manifold.targets.ome.importing.components import Unsupported, component, container
 
 MAPPED: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     (

@@ -9,11 +9,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from manifold.core.jsonpath import format_json_path
-from manifold.importing.components import Unsupported, component
 from manifold.models.common import Scope
 from manifold.models.project import Model, Service
 from manifold.targets.ome import kinds
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME
+from manifold.targets.ome.importing.components import Unsupported, component
 from manifold.targets.ome.render import AUTOSCALER_CLASS, inference_service
 
 _SPEC = ("model", "runtime", "engine", "decoder", "router", "acceleratorSelector")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from manifold.commands.importing.reading import files, read
 from manifold.core.diagnostics import Position
 from manifold.core.errors import ProblemsFound, UsageProblem
-from manifold.importing.reading import files, read
 
 TWO = "kind: A\nmetadata:\n  name: a\n---\n---\nkind: B\nmetadata: {name: b}\n"
 

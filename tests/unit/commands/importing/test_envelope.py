@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from manifold.importing.envelope import check_envelope
-from manifold.importing.reading import read
+from manifold.commands.importing.envelope import check_envelope
+from manifold.commands.importing.reading import read
 from manifold.targets.ome.render import AUTOSCALER_CLASS
 
 API = "ome.io/v1beta1"
