@@ -140,8 +140,11 @@ class StateSchema:
 
 
 def safe_path_schema(prefix: str = "") -> dict[str, Any]:
-    """A string that `safe_relative` accepts, starting with `prefix` (a folder and "/")."""
-    return {"type": "string", "pattern": "^" + re.escape(prefix) + SAFE_PATH_PATTERN[1:]}
+    """A string that `safe_relative` accepts, starting with `prefix` (a folder and "/").
+
+    The prefix is a lookahead so that the whole path, prefix included, is checked: joined
+    after it, `(^|/)` would not see a `..` right behind the prefix (`dev/../x`)."""
+    return {"type": "string", "pattern": f"^(?={re.escape(prefix)}){SAFE_PATH_PATTERN[1:]}"}
 
 
 def read_state(path: Path, schema: StateSchema) -> Any | None:

@@ -1,8 +1,11 @@
-"""A platform is one package and one registry entry: a toy fourth platform, written as a package
-outside manifold, renders after nothing but its entry in the registry's table."""
+"""The registry: each platform name to its target package (imported on first use), its settings
+model and its merge rules. A platform is one package and one registry entry: a toy fourth
+platform, written as a package outside manifold, renders after nothing but its entry in the
+registry's table."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -10,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pydantic import BaseModel
 
 from manifold.cli.main import main
 from manifold.core import platform_names
@@ -156,3 +160,41 @@ def test_without_its_entry_the_name_is_refused_as_before(tmp_path: Path) -> None
     result = CliRunner().invoke(main, ["render", "-C", str(root)])
     assert result.exit_code == 1
     assert "'toy' is not allowed; expected 'ome', 'runai' or 'substratus'" in result.stderr
+
+
+def test_the_registry_knows_exactly_the_platform_names() -> None:
+    assert registry.platform_names() == tuple(platform_names.PLATFORMS)
+    assert [target.name for target in registry.all_targets()] == list(registry.platform_names())
+
+
+@pytest.mark.parametrize("name", registry.platform_names())
+def test_each_platform_has_a_target_settings_and_merge_rules(name: str) -> None:
+    target = registry.get_target(name)
+    assert target is registry.get_target(name)  # one instance
+    assert target.name == name
+    model = registry.settings_model(name)
+    assert model is None or issubclass(model, BaseModel)
+    assert callable(registry.effective_rules(name).workloads)
+
+
+def test_settings_models_lists_the_platforms_with_settings() -> None:
+    models = registry.settings_models()
+    assert set(models) <= set(registry.platform_names())
+    assert {"runai", "substratus"} <= set(models)
+
+
+def test_an_unknown_platform_is_not_a_target() -> None:
+    with pytest.raises(KeyError):
+        registry.get_target("kserve")
+    assert registry.settings_model("kserve") is None
+
+
+def test_targets_are_imported_on_first_use() -> None:
+    code = (
+        "import sys; import manifold.targets.registry; "
+        "print(any(m.startswith('manifold.targets.ome') for m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,10 @@
+"""The benchmarks and what they target (a service or a URL): every such model the example and the
+valid cases hold reads back as itself from its own data and refuses an unknown key."""
+
+from __future__ import annotations
+
+from tests.unit.models import corpus
+
+
+class TestBenchmarksModels(corpus.CorpusTests):
+    module = "manifold.models.benchmarks"

@@ -1,0 +1,10 @@
+"""The serving and training runtimes and references to them: every such model the example and the
+valid cases hold reads back as itself from its own data and refuses an unknown key."""
+
+from __future__ import annotations
+
+from tests.unit.models import corpus
+
+
+class TestRuntimesModels(corpus.CorpusTests):
+    module = "manifold.models.runtimes"

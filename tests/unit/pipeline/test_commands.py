@@ -1,0 +1,91 @@
+"""The stages strung together: `build` renders in memory and writes nothing, an unknown
+environment is a usage problem, errors stop `render` before it writes, `check` reports drift
+file by file, and schemas/ are checked too. Run on a copy of the repository's example."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from manifold.core.errors import DriftFound, ProblemsFound, UsageProblem
+from manifold.core.options import CheckOptions, RenderOptions
+from manifold.output.header import is_generated
+from manifold.pipeline import commands
+from tests.conftest import edit, tree_bytes
+
+
+def _render(root: Path) -> str:
+    return commands.render(RenderOptions(root), lambda _: None, None).summary
+
+
+def test_build_renders_what_rendered_holds_and_writes_nothing(example_repo: Path) -> None:
+    before = tree_bytes(example_repo)
+    built, diagnostics = commands.build(example_repo)
+    assert tree_bytes(example_repo) == before
+    assert not diagnostics.has_errors
+    assert built.environments == ("dev", "prod", "staging")
+    on_disk = tree_bytes(example_repo / "rendered")
+    texts = built.texts()
+    assert {path: text.encode() for path, text in texts.items()} == {
+        path: data for path, data in on_disk.items() if path in texts
+    }
+    assert all(is_generated(text.encode()) for path, text in texts.items() if path.endswith("yaml"))
+    assert built.tally().startswith("3 environments, ")
+
+
+def test_build_of_some_environments_renders_only_their_folders(example_repo: Path) -> None:
+    built, _ = commands.build(example_repo, ("prod",))
+    assert built.environments == ("prod",)
+    assert not any(path.startswith(("dev/", "staging/")) for path in built.files)
+    assert any(path.startswith("prod/") for path in built.files)
+
+
+def test_an_unknown_environment_is_a_usage_problem_with_a_suggestion(example_repo: Path) -> None:
+    with pytest.raises(UsageProblem, match=r"unknown environment 'prd'.*prod") as raised:
+        commands.build(example_repo, ("prd",))
+    assert "environments: dev, prod, staging" in str(raised.value)
+
+
+def test_render_then_render_again_is_up_to_date(example_repo: Path) -> None:
+    edit(example_repo / "projects" / "faq-answers.yaml", "faq-answers", "faq-answers")
+    assert _render(example_repo).startswith("rendered/ is up to date (3 environments, ")
+    assert commands.check(CheckOptions(example_repo), None).summary.startswith(
+        "rendered/ and schemas/ are up to date"
+    )
+
+
+def test_an_error_stops_render_before_anything_is_written(example_repo: Path) -> None:
+    path = example_repo / "projects" / "faq-answers.yaml"
+    path.write_text(path.read_text() + "  nonsense: 1\n")
+    before = tree_bytes(example_repo / "rendered")
+    with pytest.raises(ProblemsFound) as raised:
+        _render(example_repo)
+    assert [d.file for d in raised.value.diagnostics] == ["projects/faq-answers.yaml"]
+    assert tree_bytes(example_repo / "rendered") == before
+
+
+def test_check_names_each_file_that_drifted(example_repo: Path) -> None:
+    rendered = example_repo / "rendered"
+    plain = [
+        p for p in sorted(rendered.rglob("*.yaml")) if "/_" not in f"/{p.relative_to(rendered)}"
+    ]
+    changed = next(p for p in plain if p.is_relative_to(rendered / "dev"))
+    changed.write_text(changed.read_text() + "# edited\n")
+    removed = next(p for p in plain if p.is_relative_to(rendered / "prod"))
+    removed.unlink()
+    with pytest.raises(DriftFound) as raised:
+        commands.check(CheckOptions(example_repo), None)
+    found = {(d.file, d.message.split(":")[0]) for d in raised.value.diagnostics}
+    assert found == {
+        (f"rendered/{changed.relative_to(rendered)}", "differs from what the inputs produce"),
+        (f"rendered/{removed.relative_to(rendered)}", "missing"),
+    }
+
+
+def test_schema_drift_names_a_schema_file_out_of_date(example_repo: Path) -> None:
+    assert commands.schema_drift(example_repo) == []
+    schema = next(p for p in sorted((example_repo / "schemas").rglob("*.json")))
+    schema.write_text("{}\n")
+    [drift] = commands.schema_drift(example_repo)
+    assert drift.file == schema.relative_to(example_repo).as_posix()

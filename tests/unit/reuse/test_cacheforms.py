@@ -1,0 +1,75 @@
+"""The forms of the project cache's files: what a render writes is accepted, and a file from
+another environment, another format, or naming a path outside its environment is refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from manifold.core.options import RenderOptions
+from manifold.pipeline import commands
+from manifold.reuse import cacheforms, incremental
+from manifold.reuse.workdir import WORK_DIR
+from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree
+
+FORMAT = 2
+
+
+@pytest.fixture(scope="module")
+def cache_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cache a render of the example writes (rendered once for the module)."""
+    root = tmp_path_factory.mktemp("example")
+    for folder in EXAMPLE_FOLDERS:
+        copy_tree(REPO_ROOT / folder, root / folder)
+    commands.render(RenderOptions(root), lambda _: None, None)
+    return root / WORK_DIR / incremental.CACHE_DIR
+
+
+def _read(folder: Path, name: str) -> Any:
+    return json.loads((folder / name).read_text())
+
+
+def test_what_a_render_writes_is_accepted(cache_files: Path) -> None:
+    names = _read(cache_files, "names.json")
+    assert cacheforms.names_schema(names["format"]).accepts(names)
+    for environment in ("dev", "prod", "staging"):
+        data = _read(cache_files, f"env-{environment}.json")
+        assert data["projects"], environment
+        assert cacheforms.environment_schema(environment, data["format"]).accepts(data)
+
+
+def test_another_environments_file_is_refused(cache_files: Path) -> None:
+    data = _read(cache_files, "env-dev.json")
+    assert not cacheforms.environment_schema("prod", data["format"]).accepts(data)
+
+
+def test_another_format_is_refused(cache_files: Path) -> None:
+    names = _read(cache_files, "names.json")
+    assert not cacheforms.names_schema(names["format"] + 1).accepts(names)
+
+
+@pytest.mark.parametrize(
+    "placed",
+    ["prod/x.yaml", "dev/../prod/x.yaml", "dev/../../x.yaml", "/dev/x.yaml"],
+)
+def test_a_file_outside_its_environment_is_refused(cache_files: Path, placed: str) -> None:
+    data = _read(cache_files, "env-dev.json")
+    schema = cacheforms.environment_schema("dev", data["format"])
+    assert schema.accepts(data)
+    data["projects"][0]["files"][0][0] = placed
+    assert not schema.accepts(data)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("digest", 3), ("in_namespaces", "yes"), ("unknown", 1)],
+)
+def test_a_project_entry_of_the_wrong_form_is_refused(
+    cache_files: Path, field: str, value: object
+) -> None:
+    data = _read(cache_files, "env-dev.json")
+    data["projects"][0][field] = value
+    assert not cacheforms.environment_schema("dev", data["format"]).accepts(data)

@@ -1,0 +1,151 @@
+"""What rendered/ holds, read against the writer's record: a file is re-read unless its stat
+matches the record and it is older than the timestamp granularity; manifold's files are told
+from others by header (or request index); the record survives a round trip and a record in
+doubt is replaced by an empty one."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from manifold.core.kept import KeptFile
+from manifold.output.header import header
+from manifold.reuse import treestate
+from manifold.reuse.treestate import Entry, Record
+
+OURS = header(["projects/a.yaml"]).encode() + b"kind: ConfigMap\n"
+
+
+def _aged(path: Path, seconds: int = 10) -> None:
+    """Back-date a file so its stat is trusted (older than the racy window)."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 1_000_000_000))
+
+
+@pytest.fixture
+def rendered(tmp_path: Path) -> Path:
+    root = tmp_path / "rendered"
+    (root / "dev").mkdir(parents=True)
+    (root / "dev" / "a.yaml").write_bytes(OURS)
+    (root / "dev" / "notes.md").write_bytes(b"mine\n")
+    for path in (root / "dev").iterdir():
+        _aged(path)
+    return root
+
+
+def test_digest_and_kept_files_agree() -> None:
+    assert treestate.content_digest(OURS) == treestate.digest(OURS)
+    assert treestate.content_digest(KeptFile("ab" * 16)) == "ab" * 16
+    assert len(treestate.digest(b"")) == 32
+
+
+def test_without_a_record_every_file_is_read_and_sorted_by_owner(rendered: Path) -> None:
+    state = treestate.scan(rendered, Record())
+    assert state.generated == {"dev/a.yaml": treestate.digest(OURS)}
+    assert state.foreign == frozenset({"dev/notes.md"})
+    assert state.unverified == frozenset({"dev/a.yaml", "dev/notes.md"})
+
+
+def test_a_recorded_tree_is_trusted_by_stat(rendered: Path) -> None:
+    record = treestate.record_tree(rendered, {"dev/a.yaml": "f" * 32}, frozenset({"dev/notes.md"}))
+    state = treestate.scan(rendered, record)
+    assert state.unverified == frozenset()
+    assert state.generated == {"dev/a.yaml": "f" * 32}  # the record's digest, not re-read
+    assert treestate.unchanged_since(rendered, record)
+
+
+@pytest.mark.parametrize("change", ["edited", "added", "removed", "fresh"])
+def test_a_change_since_the_record_is_seen(rendered: Path, change: str) -> None:
+    record = treestate.record_tree(
+        rendered, {"dev/a.yaml": treestate.digest(OURS)}, frozenset({"dev/notes.md"})
+    )
+    target = rendered / "dev" / "a.yaml"
+    if change == "edited":
+        target.write_bytes(OURS + b"data: {}\n")
+        _aged(target)
+    elif change == "added":
+        (rendered / "dev" / "b.yaml").write_bytes(OURS)
+        _aged(rendered / "dev" / "b.yaml")
+    elif change == "removed":
+        target.unlink()
+    else:  # same stat, but written within the racy window: cannot be trusted
+        os.utime(target, ns=(record.written_ns, record.written_ns))
+        record.entries["dev/a.yaml"] = treestate.record_tree(
+            rendered, {"dev/a.yaml": treestate.digest(OURS)}, frozenset()
+        ).entries["dev/a.yaml"]
+    assert not treestate.unchanged_since(rendered, record)
+    state = treestate.scan(rendered, record)
+    expected = {"edited": "dev/a.yaml", "added": "dev/b.yaml", "removed": "dev/a.yaml"}
+    assert expected.get(change, "dev/a.yaml") in state.unverified
+
+
+def test_files_a_request_index_lists_are_manifolds(tmp_path: Path) -> None:
+    folder = tmp_path / "dev" / "_runai"
+    folder.mkdir(parents=True)
+    (folder / "index.yaml").write_bytes(header(["p"]).encode() + b"files:\n  a.json: {}\n")
+    (folder / "a.json").write_bytes(b"{}")
+    (folder / "b.json").write_bytes(b"{}")
+    state = treestate.scan(tmp_path, Record())
+    assert set(state.generated) == {"dev/_runai/index.yaml", "dev/_runai/a.json"}
+    assert state.foreign == frozenset({"dev/_runai/b.json"})
+    assert state.entries["dev/_runai/a.json"].generated
+
+
+def test_a_link_is_foreign_and_never_followed(rendered: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_bytes(OURS)
+    (rendered / "dev" / "link.yaml").symlink_to(outside)
+    state = treestate.scan(rendered, Record())
+    assert "dev/link.yaml" in state.foreign
+    assert state.entries["dev/link.yaml"].digest == ""
+
+
+def test_the_record_survives_a_round_trip(tmp_path: Path) -> None:
+    record = Record(
+        written_ns=5,
+        entries={"dev/a.yaml": Entry(3, 4, 5, "a" * 32, True), "dev/n": Entry(1, 2, 3, "", False)},
+        shadow_clean=True,
+        shadow_differs=frozenset({"dev/a.yaml"}),
+    )
+    treestate.save_record(tmp_path, record)
+    assert treestate.load_record(tmp_path) == record
+
+
+def test_an_unclean_shadow_marker_overrides_the_record(tmp_path: Path) -> None:
+    treestate.save_record(tmp_path, Record(written_ns=1, shadow_clean=True))
+    treestate.mark_shadow_unclean(tmp_path)
+    assert not treestate.load_record(tmp_path).shadow_clean
+    treestate.mark_shadow_clean(tmp_path)
+    assert treestate.load_record(tmp_path).shadow_clean
+    treestate.mark_shadow_clean(tmp_path)  # twice is fine
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        {"../escape.yaml": [1, 2, 3, "", False]},
+        {"dev/a.yaml": [1, 2, 3, "not-a-digest", True]},
+        {"dev/a.yaml": [1, 2, 3, "", True, "extra"]},
+        {"dev/a.yaml": [-1, 2, 3, "", True]},
+    ],
+    ids=["escaping-path", "bad-digest", "long-entry", "negative-size"],
+)
+def test_a_record_in_doubt_is_as_none(tmp_path: Path, entries: dict[str, object]) -> None:
+    data = {
+        "format": 1,
+        "written_ns": 1,
+        "shadow_clean": True,
+        "shadow_differs": [],
+        "entries": entries,
+    }
+    (tmp_path / treestate.STATE_FILE).write_text(json.dumps(data))
+    assert treestate.load_record(tmp_path) == Record()
+
+
+def test_an_empty_record_or_a_missing_tree_is_never_unchanged(tmp_path: Path) -> None:
+    assert not treestate.unchanged_since(tmp_path, Record())
+    record = Record(written_ns=1, entries={"a": Entry(1, 1, 1, "", True)})
+    assert not treestate.unchanged_since(tmp_path / "absent", record)

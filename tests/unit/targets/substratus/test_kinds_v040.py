@@ -1,0 +1,10 @@
+"""The shapes of Substratus's ModelServer at v0.4.0: each kind's schema accepts objects manifold
+renders (the example and the valid cases) and refuses them with a field the kind does not have."""
+
+from __future__ import annotations
+
+from tests.unit.targets import rendered
+
+
+class TestSubstratusKindsV040(rendered.KindsTests):
+    module = "manifold.targets.substratus.kinds_v040"
