@@ -180,27 +180,49 @@ class RoundTrip:
         }
 
 
-@pytest.fixture(scope="module", params=["catalog", "catalog-collisions", "samples"])
-def round_trip(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+_ROUND_TRIPS: dict[str, RoundTrip] = {}
+
+
+def _round_trip(label: str, tmp_path_factory: pytest.TempPathFactory) -> RoundTrip:
+    """One import and render of a group of objects, made once per test process."""
     if not SHARED.is_dir():
         pytest.skip(SHARED_MISSING)
-    root = tmp_path_factory.mktemp(f"import-{request.param}")
+    if label in _ROUND_TRIPS:
+        return _ROUND_TRIPS[label]
+    root = tmp_path_factory.mktemp(f"import-{label}")
     (root / "environments").mkdir()
     (root / "environments" / "prod.yaml").write_text(ENVIRONMENT)
-    if request.param == "samples":
-        return RoundTrip(root, _samples_repository(root), request.param)
-    first, second = _catalogue_groups()
-    files = second if request.param == "catalog-collisions" else first
-    to = root / "platform" / "ome.yaml"
-    result = run_cli("import", *map(str, files), "--to", str(to))
-    assert result.exit_code == 0, result.stderr
-    return RoundTrip(root, _originals(files), request.param)
+    if label == "samples":
+        made = RoundTrip(root, _samples_repository(root), label)
+    else:
+        first, second = _catalogue_groups()
+        files = second if label == "catalog-collisions" else first
+        to = root / "platform" / "ome.yaml"
+        result = run_cli("import", *map(str, files), "--to", str(to))
+        assert result.exit_code == 0, result.stderr
+        made = RoundTrip(root, _originals(files), label)
+    _ROUND_TRIPS[label] = made
+    return made
 
 
-def test_the_samples_hold_every_project_kind(round_trip: RoundTrip) -> None:
-    if round_trip.label != "samples":
-        pytest.skip("the catalogue holds cluster-scoped kinds only")
-    kinds = {kind for kind, _ in round_trip.originals}
+@pytest.fixture(scope="module", params=["catalog", "catalog-collisions", "samples"])
+def round_trip(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return _round_trip(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory: pytest.TempPathFactory) -> RoundTrip:
+    """The catalogue's first group: one runtime per name, so it is one cluster's."""
+    return _round_trip("catalog", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> RoundTrip:
+    return _round_trip("samples", tmp_path_factory)
+
+
+def test_the_samples_hold_every_project_kind(samples: RoundTrip) -> None:
+    kinds = {kind for kind, _ in samples.originals}
     assert kinds >= {"FineTunedWeight", "BenchmarkJob", "InferenceService", "BaseModel"}
 
 
@@ -243,11 +265,9 @@ def test_every_rendered_object_passes_the_released_crds(round_trip: RoundTrip) -
     assert not found, "\n".join(found[:20])
 
 
-def test_the_selection_table_is_up_to_date(round_trip: RoundTrip) -> None:
-    if round_trip.label != "catalog":
-        pytest.skip("the table is of the catalogue (its first group: one runtime per name)")
+def test_the_selection_table_is_up_to_date(catalogue: RoundTrip) -> None:
     platform = Platform.model_validate(
-        yamlio.load_one((round_trip.root / "platform" / "ome.yaml").read_text())
+        yamlio.load_one((catalogue.root / "platform" / "ome.yaml").read_text())
     )
     table = selection_table(platform.spec.models, platform.spec.serving_runtimes)
     if os.environ.get("UPDATE_SELECTION_TABLE"):
