@@ -8,9 +8,10 @@ unit to exactly one shard, so the shards' outputs are disjoint and together are 
 - what belongs to the whole environment or repository belongs to shard 1, whatever n is:
   `<env>/_shared/` (namespaces several projects share), the Flux and Argo CD folders
   `_flux/` and `_argocd/`, schemas/, and every API request folder `<env>/_<platform>/`
-  whole. A request's JSON file is manifold's only because the folder's `index.yaml` lists
-  it (`output.header.split_ownership`): split from its index, a shard could not tell its
-  own requests from a user's files, so the index and what it lists stay together.
+  whole. A request's JSON file is manifold's only because an `index.yaml` beside it lists
+  it (`output.header.split_ownership`), so an index and what it lists must stay together;
+  the indexes are now one per project (`<env>/_runai/<project>/index.yaml`), so these
+  folders could follow their projects, but today shard 1 takes them all.
 
 A unit's shard is the first 8 bytes of the SHA-256 of its name (UTF-8), read as a big-endian
 integer, modulo n. SHA-256 rather than Python's `hash()`, which is salted per process
