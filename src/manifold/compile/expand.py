@@ -22,22 +22,23 @@ from manifold.core.diagnostics import Diagnostic, Problem, problem_diagnostic
 from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.inputs.sources import Document
 from manifold.models.common import dns_label
+from manifold.models.environment import PlatformFileSelection, ProjectSelection
 from manifold.models.project import Project, ProjectSpec
 from manifold.targets.registry import get_target
 
 
 def includes(environment: ResolvedEnvironment, project_name: str) -> bool:
-    selection = environment.spec.projects
-    include = selection.include if selection else ["*"]
-    exclude = selection.exclude if selection else []
-    return any(fnmatch.fnmatchcase(project_name, p) for p in include) and not any(
-        fnmatch.fnmatchcase(project_name, p) for p in exclude
-    )
+    """Whether the project is rendered into the environment (`projects`)."""
+    return _selected(environment.spec.projects, project_name)
 
 
 def includes_platform_file(environment: ResolvedEnvironment, name: str) -> bool:
     """Whether the platform file `name` is rendered into the environment (`platformFiles`)."""
-    selection = environment.spec.platform_files
+    return _selected(environment.spec.platform_files, name)
+
+
+def _selected(selection: ProjectSelection | PlatformFileSelection | None, name: str) -> bool:
+    """Matched by an include pattern (all, without a selection) and by no exclude pattern."""
     include = selection.include if selection else ["*"]
     exclude = selection.exclude if selection else []
     return any(fnmatch.fnmatchcase(name, p) for p in include) and not any(
