@@ -5,13 +5,13 @@ unit to exactly one shard, so the shards' outputs are disjoint and together are 
 
 - a project's folder `<env>/<project>/` belongs to the project, a platform file's folder
   `<env>/<platform>/` to the platform;
+- a project's API requests `<env>/_<platform>/<project>/` (its JSON bodies and the
+  `index.yaml` that lists them) belong to the project too. A request file is manifold's
+  only because an index beside it lists it (`output.header.split_ownership`), so an index
+  and what it lists must stay together: they do, in one project's folder;
 - what belongs to the whole environment or repository belongs to shard 1, whatever n is:
-  `<env>/_shared/` (namespaces several projects share), the Flux and Argo CD folders
-  `_flux/` and `_argocd/`, schemas/, and every API request folder `<env>/_<platform>/`
-  whole. A request's JSON file is manifold's only because an `index.yaml` beside it lists
-  it (`output.header.split_ownership`), so an index and what it lists must stay together;
-  the indexes are now one per project (`<env>/_runai/<project>/index.yaml`), so these
-  folders could follow their projects, but today shard 1 takes them all.
+  `<env>/_shared/` (namespaces several projects share), a request folder's own
+  `kustomization.yaml`, the Flux and Argo CD folders `_flux/` and `_argocd/`, and schemas/.
 
 A unit's shard is the first 8 bytes of the SHA-256 of its name (UTF-8), read as a big-endian
 integer, modulo n. SHA-256 rather than Python's `hash()`, which is salted per process
@@ -69,8 +69,11 @@ def shard_of(unit: str, count: int) -> int:
 
 def unit_of(relative: str) -> str | None:
     """The project or platform a file of rendered/ belongs to; None: the environment's or
-    the repository's own (folders starting with `_` are manifold's, never a name)."""
+    the repository's own (folders starting with `_` are manifold's, never a name; inside
+    an environment's `_<platform>/` request folder, a subfolder is a project's)."""
     parts = relative.split("/")
-    if len(parts) < 3 or parts[0].startswith("_") or parts[1].startswith("_"):
+    if len(parts) < 3 or parts[0].startswith("_"):
         return None
+    if parts[1].startswith("_"):
+        return parts[2] if len(parts) >= 4 else None
     return parts[1]

@@ -41,7 +41,8 @@ def test_parse(text: str, shard: Shard | None) -> None:
         ("dev/_shared/namespace-team.yaml", None),
         ("dev/_runai/index.yaml", None),
         ("dev/_runai/kustomization.yaml", None),
-        ("dev/_runai/code-assistant/inference-complete.json", None),
+        ("dev/_runai/code-assistant/inference-complete.json", "code-assistant"),
+        ("dev/_runai/code-assistant/index.yaml", "code-assistant"),
         ("_flux/prod/kustomization.yaml", None),
         ("_argocd/applicationset-manifold.yaml", None),
         ("dev/stray.yaml", None),
@@ -82,8 +83,20 @@ def test_every_file_has_exactly_one_owner(count: int) -> None:
         "prod/c/manifest.yaml",
         "dev/_shared/namespace-n.yaml",
         "dev/_runai/index.yaml",
+        "dev/_runai/b/index.yaml",
+        "dev/_runai/b/inference-x.json",
         "_flux/dev/kustomization.yaml",
     ]
     for path in paths:
         owners = [i for i in range(1, count + 1) if Shard(i, count).owns(path)]
         assert len(owners) == 1, path
+
+
+@pytest.mark.parametrize("count", [2, 3, 5])
+def test_a_projects_requests_go_with_its_objects(count: int) -> None:
+    """The index and the requests it lists stay together, in the project's shard."""
+    for project in ("a", "b", "code-assistant", "faq-answers"):
+        files = [f"dev/{project}/x.yaml", f"dev/_runai/{project}/index.yaml"]
+        files.append(f"dev/_runai/{project}/inference-x.json")
+        owners = {i for path in files for i in range(1, count + 1) if Shard(i, count).owns(path)}
+        assert owners == {shard_of(project, count)}
