@@ -322,14 +322,3 @@ services:
         "services.0.runtime: Run:ai requests cpu, memory and GPUs (gpu: {count: ...}), not "
         "ephemeral-storage (its runtime sets resources)"
     ]
-
-
-def test_without_run_ai_settings_the_environment_is_named() -> None:
-    assert _problems("models: []", settings="") == [
-        "platform: environment 'dev' has no Run:ai settings: add spec.platforms.runai "
-        "(baseUrl, clusterId, projectId) to environments/dev.yaml"
-    ]
-
-
-def test_models_no_service_serves_are_not_checked() -> None:
-    assert _problems("models: [{name: m, source: 'oci://n/t/b/x/o/y'}]") == []
