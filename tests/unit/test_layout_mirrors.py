@@ -45,14 +45,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "targets/ome/render.py",
         "targets/ome/runtimes.py",
         "targets/ome/service_runtime.py",
-        "targets/substratus/context.py",
-        "targets/substratus/convert.py",
-        "targets/substratus/effective.py",
-        "targets/substratus/platform.py",
-        "targets/substratus/render.py",
-        "targets/substratus/v0_10.py",
-        "targets/substratus/v0_3.py",
-        "targets/substratus/v0_4.py",
     }
 )
 
