@@ -18,7 +18,8 @@ from manifold.targets.runai.plan import Action, Desired, compare
 from manifold.targets.runai.settings import RunaiSettings
 from manifold.targets.runai.state import Entry
 from tests.unit.helpers import env_text, environments
-from tests.unit.targets.runai.test_runai import MODEL, SETTINGS, TARGET, _catalog, _instance
+from tests.unit.targets.runai.inputs import MODEL
+from tests.unit.targets.runai.test_runai import SETTINGS, TARGET, _catalog, _instance
 
 CONTROL_PLANE = {
     "baseUrl": "https://runai.example.com",

@@ -14,44 +14,30 @@ def _refusals(service: str) -> Refusals:
     return Refusals(given, ("services", 0))
 
 
+S = "name: s, model: m"
+
+
 @pytest.mark.parametrize(
-    ("service", "field", "path", "suffix"),
+    ("service", "field", "at"),
     [
-        (
-            "{name: s, model: m, image: i, readinessProbe: {exec: {}}}",
-            "readinessProbe",
-            ("services", 0, "readinessProbe"),
-            "",
-        ),
-        (
-            "{name: s, model: m, runtime: {image: i}}",
-            "readinessProbe",
-            ("services", 0, "runtime"),
-            " (its runtime sets readinessProbe)",
-        ),
-        ("{name: s, model: m, image: i}", "image", ("services", 0, "image"), ""),
-        # A field named in its camelCase alias counts as the service's own.
-        (
-            "{name: s, model: m, runtime: {image: i}, nodeSelector: {a: b}}",
-            "nodeSelector",
-            ("services", 0, "nodeSelector"),
-            "",
-        ),
-        (
-            "{name: s, model: m, runtime: {image: i}, nodeSelector: {a: b}}",
-            "tolerations",
-            ("services", 0, "runtime"),
-            " (its runtime sets tolerations)",
-        ),
+        (f"{{{S}, image: i, readinessProbe: {{exec: {{}}}}}}", "readinessProbe", "readinessProbe"),
+        (f"{{{S}, runtime: {{image: i}}}}", "readinessProbe", "runtime"),
+        (f"{{{S}, image: i}}", "image", "image"),
+        # A field set under its camelCase alias counts as the service's own.
+        (f"{{{S}, runtime: {{image: i}}, nodeSelector: {{a: b}}}}", "nodeSelector", "nodeSelector"),
+        (f"{{{S}, runtime: {{image: i}}, nodeSelector: {{a: b}}}}", "tolerations", "runtime"),
     ],
 )
-def test_a_refusal_points_where_the_field_was_set(
-    service: str, field: str, path: tuple[object, ...], suffix: str
-) -> None:
+def test_a_refusal_points_where_the_field_was_set(service: str, field: str, at: str) -> None:
     refusals = _refusals(service)
     refusals.add(field, "no", hint="do this")
     [problem] = refusals.found
-    assert (problem.path, problem.message, problem.hint) == (path, f"no{suffix}", "do this")
+    suffix = f" (its runtime sets {field})" if at == "runtime" else ""
+    assert (problem.path, problem.message, problem.hint) == (
+        ("services", 0, at),
+        f"no{suffix}",
+        "do this",
+    )
 
 
 def test_refusals_keep_their_order() -> None:

@@ -15,7 +15,7 @@ from manifold.targets.runai.client import RetryPolicy
 from manifold.targets.runai.command_options import RunaiApplyOptions, RunaiStatusOptions
 from manifold.targets.runai.status import status
 from tests import runai_server
-from tests.conftest import CASES, SHARED, SHARED_MISSING, copy_tree, run_cli
+from tests.conftest import SHARED, SHARED_MISSING, run_cli
 
 TOKEN = "status-token"
 WORKLOADS = ["code/complete", "code/small", "search/embed"]
@@ -36,9 +36,7 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[runai_server.RunningServ
 
 @pytest.fixture
 def repo(tmp_path: Path, server: runai_server.RunningServer) -> Path:
-    copy_tree(CASES / "valid" / "runai-inference", tmp_path, skip=("case.yaml",))
-    dev = tmp_path / "environments/dev.yaml"
-    dev.write_text(dev.read_text().replace("https://dev.runai.example.com", server.url))
+    runai_server.copy_case(tmp_path, server.url)
     assert run_cli("render", "-C", str(tmp_path), "--env", "dev").exit_code == 0
     return tmp_path
 
