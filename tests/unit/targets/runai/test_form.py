@@ -41,26 +41,36 @@ def test_2_22_lacks_what_2_24_added_and_2_24_lacks_the_mig_profile() -> None:
 
 
 @pytest.mark.parametrize(
-    ("level", "unknown", "starts"),
+    ("level", "unknown", "says"),
     [
+        ("2.22", ("preemptibility",), "preemptibility needs Run:ai API level 2.24"),
         ("2.22", ("templateId",), "templateId needs Run:ai API level 2.24"),
-        ("2.22", ("other", "preemptibility"), "preemptibility needs Run:ai API level 2.24"),
+        ("2.22", ("userCredential",), "userCredential needs Run:ai API level 2.24"),
+        ("2.22", ("authorizationType",), "authorizationType needs Run:ai API level 2.24"),
         ("2.24", ("migProfile",), "Run:ai API level 2.24 removed migProfile"),
+        ("2.22", ("nonsense",), None),
+        ("2.24", ("preemptibility",), None),
         ("2.22", ("migProfile",), None),
-        ("2.24", ("templateId",), None),
-        ("2.22", ("typo",), None),
+        # the first field the level lacks is named
+        (
+            "2.22",
+            ("other", "preemptibility", "templateId"),
+            "preemptibility needs Run:ai API level 2.24",
+        ),
     ],
 )
-def test_level_note(level: str, unknown: tuple[str, ...], starts: str | None) -> None:
+def test_a_field_unknown_at_the_level_names_the_level_setting(
+    level: str, unknown: tuple[str, ...], says: str | None
+) -> None:
     note = level_note(level, unknown, "dev")
-    if starts is None:
+    if says is None:
         assert note is None
-        return
-    assert note is not None
-    message, hint = note
-    assert message.startswith(starts)
-    assert f"environment 'dev' is at spec.platforms.runai.apiLevel '{level}'" in message
-    assert hint.startswith("set spec.platforms.runai.apiLevel:")
+    else:
+        assert note is not None
+        message, hint = note
+        assert says in message
+        assert f"spec.platforms.runai.apiLevel {level!r}" in message
+        assert "spec.platforms.runai.apiLevel:" in hint and "'dev'" in hint
 
 
 def test_a_request_is_named_and_scoped_by_its_cluster_and_project() -> None:

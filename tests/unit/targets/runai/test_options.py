@@ -13,7 +13,10 @@ import pytest
 
 from manifold.core.jsonpath import format_json_path
 from manifold.models.runai import RunaiWorkload
+from manifold.targets.registry import get_target
 from manifold.targets.runai.options import Options
+from tests.unit.helpers import lone_catalog
+from tests.unit.targets.runai.inputs import MODEL, SETTINGS, at_level, instance
 
 TEMPLATE = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d"
 REQUEST: dict[str, Any] = {
@@ -106,43 +109,75 @@ def test_serving_port_access_at_every_level(level: str) -> None:
     assert body["spec"]["servingPort"] == {"container": 8000, "protocol": "http", **access}
 
 
-def test_a_credential_variable_may_not_repeat_a_name() -> None:
-    variable = {"name": "MODEL_PATH", "userCredential": {"name": "hf", "key": "token"}}
-    body, problems = _applied({"env": [variable]}, "2.24")
-    assert problems == [
-        "services[0].runai.env[0].name: environment variable 'MODEL_PATH' is also set by the "
-        "service's env (or its model's MODEL_PATH): give it one source"
+# --------------------------------------------------------------------------- through the target
+# The same rules as the whole target reports them, at the path the project's line is on.
+
+TARGET = get_target("runai")
+AT_2_22 = at_level("2.22")
+
+
+def _problems(runai: str, settings: str, resources: str = "gpu: {count: 1}") -> list[str]:
+    service = f"{{name: s, model: m, image: i, resources: {{{resources}}}, runai: {runai}}}"
+    spec = f"{MODEL}\nservices: [{service}]"
+    project = instance(spec, settings)
+    problems = TARGET.compile(project, lone_catalog(project))[0]
+    return [f"{'.'.join(map(str, p.path))}: {p.message}" for p in problems]
+
+
+NEEDS_2_24 = [
+    # (runai options, path of the error, what the message names)
+    ("{templateId: 0b6f3c1e-2d4a-4e8b-9c7d-1a2b3c4d5e6f}", "runai.templateId", "templateId"),
+    ("{preemptibility: preemptible}", "runai.preemptibility", "preemptibility"),
+    (
+        "{env: [{name: T, userCredential: {name: c, key: k}}]}",
+        "runai.env.0.userCredential",
+        "an environment variable from a user credential",
+    ),
+    (
+        "{exposedUrls: [{container: 9090, authorizationType: public}]}",
+        "runai.exposedUrls.0.authorizationType",
+        "exposedUrls[].authorizationType",
+    ),
+]
+
+
+@pytest.mark.parametrize(("runai", "path", "what"), NEEDS_2_24)
+def test_what_2_24_added_is_refused_at_2_22(runai: str, path: str, what: str) -> None:
+    assert _problems(runai, AT_2_22) == [
+        f"services.0.{path}: {what} needs Run:ai API 2.24, and environment 'dev' is at "
+        "apiLevel '2.22'"
     ]
-    assert body["spec"]["environmentVariables"] == REQUEST["spec"]["environmentVariables"]
+    assert _problems(runai, SETTINGS) == []
 
 
-def test_a_mig_profile_at_2_22_is_the_gpu_request() -> None:
-    body, problems = _applied({"migProfile": "1g.10gb"}, "2.22")
-    assert problems == []
-    assert body["spec"]["compute"] == {
+def test_a_mig_profile_is_refused_at_2_24_and_sent_at_2_22() -> None:
+    (problem,) = _problems("{migProfile: 1g.10gb}", SETTINGS)
+    assert problem.startswith("services.0.runai.migProfile: Run:ai API 2.24 removed MIG profiles")
+    assert "resources.gpu.portion or resources.gpu.memory instead" in problem
+    assert _problems("{migProfile: 1g.10gb}", AT_2_22) == []
+    project = instance(
+        f"{MODEL}\nservices: [{{name: s, model: m, image: i, runai: {{migProfile: 1g.10gb}}}}]",
+        AT_2_22,
+    )
+    (manifest,) = TARGET.compile(project, lone_catalog(project))[1] or []
+    assert manifest.body["spec"]["compute"] == {
         "gpuDevicesRequest": 1,
         "gpuRequestType": "migProfile",
         "migProfile": "1g.10gb",
     }
 
 
-@pytest.mark.parametrize(
-    ("level", "compute", "refusal"),
-    [
-        ("2.24", {}, "Run:ai API 2.24 removed MIG profiles (compute.migProfile)"),
-        (
-            "2.22",
-            {"gpuDevicesRequest": 1, "gpuRequestType": "portion", "gpuPortionRequest": 0.5},
-            "a MIG profile is a share of one GPU of its own",
-        ),
-    ],
-)
-def test_a_mig_profile_refused(level: str, compute: dict[str, Any], refusal: str) -> None:
-    body = copy.deepcopy(REQUEST)
-    body["spec"]["compute"] = dict(compute)
-    applying = Options(("services", 0), "dev", level)
-    applying.apply(RunaiWorkload.model_validate({"migProfile": "1g.10gb"}), body)  # type: ignore[arg-type]
-    [problem] = applying.found
-    assert problem.path == ("services", 0, "runai", "migProfile")
-    assert problem.message.startswith(refusal)
-    assert body["spec"]["compute"] == compute
+def test_a_mig_profile_is_not_a_second_share() -> None:
+    assert _problems("{migProfile: 1g.10gb}", AT_2_22, "gpu: {count: 1, portion: 0.5}") == [
+        "services.0.runai.migProfile: a MIG profile is a share of one GPU of its own: not with "
+        "resources.gpu.portion or resources.gpu.memory"
+    ]
+
+
+def test_a_credential_variable_is_one_more_source_of_a_name() -> None:
+    assert _problems(
+        "{env: [{name: MODEL_PATH, userCredential: {name: c, key: k}}]}", SETTINGS
+    ) == [
+        "services.0.runai.env.0.name: environment variable 'MODEL_PATH' is also set by the "
+        "service's env (or its model's MODEL_PATH): give it one source"
+    ]
