@@ -42,7 +42,7 @@ def _service_messages(spec: str) -> list[str]:
     return [m for m in messages(problems(spec, LEVEL)) if m.startswith("services")]
 
 
-def test_a_model_server_runs_its_image_with_command_and_resources() -> None:
+def test_a_model_servers_image_command_and_resources_are_accepted() -> None:
     spec = _server("image: server:1, command: [serve], resources: {cpu: '2', memory: 4Gi}")
     assert _service_messages(spec) == []
     [model_refusal] = messages(problems(spec, LEVEL))
