@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -382,3 +383,21 @@ def serve(token: str, api_level: str = "2.22") -> Iterator[RunningServer]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+CASE = Path(__file__).parent / "cases" / "valid" / "runai-inference"
+"""The case the `runai apply` and `status` tests run on: three Run:ai workloads in dev."""
+CASE_URL = "https://dev.runai.example.com"
+
+
+def copy_case(target: Path, url: str) -> None:
+    """The runai-inference case in `target`, its dev environment sending to `url`."""
+    for source in sorted(CASE.rglob("*.yaml")):
+        relative = source.relative_to(CASE)
+        if relative.as_posix() == "case.yaml":
+            continue
+        text = source.read_text(encoding="utf-8")
+        if relative.as_posix() == "environments/dev.yaml":
+            text = text.replace(CASE_URL, url)
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        (target / relative).write_text(text, encoding="utf-8")

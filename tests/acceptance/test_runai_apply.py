@@ -19,7 +19,7 @@ import pytest
 from manifold.targets.runai import reconcile
 from manifold.targets.runai.client import ApiError, RetryPolicy, RunaiClient
 from tests import runai_server
-from tests.conftest import CASES, SHARED, SHARED_MISSING, CliResult, copy_tree, run_cli
+from tests.conftest import SHARED, SHARED_MISSING, CliResult, run_cli
 
 TOKEN = "t0ken-that-must-never-be-printed"
 STATE = ".manifold/runai/dev.json"
@@ -45,9 +45,7 @@ def server(
 
 @pytest.fixture
 def repo(tmp_path: Path, server: runai_server.RunningServer) -> Path:
-    copy_tree(CASES / "valid" / "runai-inference", tmp_path, skip=("case.yaml",))
-    dev = tmp_path / "environments/dev.yaml"
-    dev.write_text(dev.read_text().replace("https://dev.runai.example.com", server.url))
+    runai_server.copy_case(tmp_path, server.url)
     _render(tmp_path)
     return tmp_path
 

@@ -8,27 +8,18 @@ import pytest
 
 from manifold.compile.catalog import Catalog
 from manifold.compile.finalize import finalize
-from manifold.compile.instances import PlatformFile, ProjectInstance
-from manifold.compile.platform_files import expand_platform
-from manifold.inputs.decode import decode
+from manifold.compile.instances import ProjectInstance
 from manifold.targets.registry import get_target
-from tests.unit import helpers
-from tests.unit.helpers import lone_catalog, project_instance
+from tests.unit.helpers import lone_catalog
+from tests.unit.targets.runai import inputs
+from tests.unit.targets.runai.inputs import MODEL
 
 TARGET = get_target("runai")
-SETTINGS = """
-platforms:
-  runai:
-    baseUrl: https://runai.example.com
-    clusterId: 3f1c9a6e-0b7d-4c52-9e8a-5d2f1b4c7a90
-    projectId: "12"
-    projectIds: {other: "99"}
-"""
-MODEL = 'models: [{name: m, source: "hf://a/b"}]'
+SETTINGS = inputs.SETTINGS + '    projectIds: {other: "99"}\n'
 
 
 def _instance(spec: str, settings: str = SETTINGS) -> ProjectInstance:
-    return project_instance("runai", spec, settings)
+    return inputs.instance(spec, settings)
 
 
 _catalog = lone_catalog
@@ -94,37 +85,6 @@ def test_cpu_in_cores_and_limits_equal_to_requests_unless_given() -> None:
         "cpuMemoryLimit": "6Gi",
     }
     assert _service("resources: {requests: {cpu: 2}}")["compute"] == {"cpuCoreRequest": 2}
-
-
-@pytest.mark.parametrize(
-    ("source", "model_path", "pvc"),
-    [
-        ("hf://org/repo", "org/repo", None),
-        ("s3://bucket/models/x", "s3://bucket/models/x", None),
-        ("pvc://claim/sub/dir", "/mnt/models/sub/dir", "claim"),
-        ("pvc://claim", "/mnt/models", "claim"),
-    ],
-)
-def test_the_model_reaches_the_container(source: str, model_path: str, pvc: str | None) -> None:
-    spec = _specs(
-        f"models: [{{name: m, source: '{source}'}}]\nservices: [{{name: s, model: m, image: i}}]"
-    )["s"]
-    [variable] = spec["environmentVariables"]
-    assert variable == {"name": "MODEL_PATH", "value": model_path}
-    claims = spec.get("storage", {}).get("pvc", [])
-    assert claims == (
-        [
-            {
-                "name": "model",
-                "claimName": pvc,
-                "existingPvc": True,
-                "readOnly": True,
-                "path": "/mnt/models",
-            }
-        ]
-        if pvc
-        else []
-    )
 
 
 def test_the_service_overrides_its_inline_runtime() -> None:
@@ -244,25 +204,15 @@ def test_scheduling() -> None:
 
 
 GPU_TYPES = """
-apiVersion: manifold.dev/v1alpha1
-kind: Platform
-metadata: {name: gpus, team: ml}
-spec:
-  platform: runai
-  gpuTypes:
-  - {name: a100, nodePools: [a100, a100-spot]}
-  - {name: l4, nodeType: l4-nodes}
-  - {name: h100, nodePools: [h100], nodeType: sxm}
+gpuTypes:
+- {name: a100, nodePools: [a100, a100-spot]}
+- {name: l4, nodeType: l4-nodes}
+- {name: h100, nodePools: [h100], nodeType: sxm}
 """
 
 
 def _with_gpu_types(instance: ProjectInstance) -> Catalog:
-    document = helpers.document("platform/gpus.yaml", GPU_TYPES)
-    platform, problems = decode(document, "Platform")
-    assert platform is not None, problems
-    shared, found = expand_platform(PlatformFile(document, platform), instance.environment)
-    assert shared is not None, found
-    return Catalog(instance.environment, {instance.name: instance}, platforms={"runai": shared})
+    return inputs.with_platform(instance, GPU_TYPES)
 
 
 @pytest.mark.parametrize(
@@ -322,14 +272,3 @@ services:
         "services.0.runtime: Run:ai requests cpu, memory and GPUs (gpu: {count: ...}), not "
         "ephemeral-storage (its runtime sets resources)"
     ]
-
-
-def test_without_run_ai_settings_the_environment_is_named() -> None:
-    assert _problems("models: []", settings="") == [
-        "platform: environment 'dev' has no Run:ai settings: add spec.platforms.runai "
-        "(baseUrl, clusterId, projectId) to environments/dev.yaml"
-    ]
-
-
-def test_models_no_service_serves_are_not_checked() -> None:
-    assert _problems("models: [{name: m, source: 'oci://n/t/b/x/o/y'}]") == []

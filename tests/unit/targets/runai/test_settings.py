@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from manifold.core import modelcheck
 from manifold.targets.runai.settings import RunaiSettings
+from tests.unit.helpers import env_text, environments
+from tests.unit.targets.runai.inputs import at_level
 
 BASE = {
     "baseUrl": "https://runai.example.com",
@@ -46,3 +49,24 @@ def test_a_project_may_have_its_own_run_ai_project() -> None:
     assert settings is not None
     assert (settings.project_of("chat"), settings.project_of("other")) == ("7", "12")
     assert settings.token_variable == "RUNAI_TOKEN"
+
+
+def test_the_level_defaults_to_2_24_and_takes_an_unquoted_number() -> None:
+    assert RunaiSettings.model_validate(BASE).api_level == "2.24"
+    assert RunaiSettings.model_validate({**BASE, "apiLevel": 2.22}).api_level == "2.22"
+    with pytest.raises(ValidationError, match=r"'2\.22' or '2\.24'"):
+        RunaiSettings.model_validate({**BASE, "apiLevel": "2.23"})
+
+
+def test_the_level_is_inherited_along_extends() -> None:
+    resolved = environments(
+        base=env_text("base", at_level("2.22").strip()),
+        staging=env_text("staging", "extends: base\nplatforms:\n  runai: {projectId: '3'}\n"),
+        prod=env_text("prod", "extends: staging\nplatforms:\n  runai: {apiLevel: '2.24'}\n"),
+    )
+    levels = {
+        name: settings.api_level
+        for name, environment in resolved.items()
+        if (settings := environment.settings("runai", RunaiSettings)) is not None
+    }
+    assert levels == {"base": "2.22", "staging": "2.22", "prod": "2.24"}

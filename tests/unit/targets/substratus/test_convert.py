@@ -1,0 +1,230 @@
+"""The pieces every Substratus kind is made of: quantities in Substratus's units, variables,
+parameters, git builds, and the fields a project item sets that Substratus has no word for."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from manifold.core.diagnostics import Problem
+from manifold.models.common import Resources
+from manifold.models.env import EnvFromSecret, EnvValue, EnvVar, SecretKeyRef
+from manifold.models.project import Service
+from manifold.models.substratus import Build, SubstratusWorkload
+from manifold.models.workload import Component
+from manifold.targets.substratus import convert
+from tests.unit.targets.substratus.inputs import messages
+
+# --------------------------------------------------------------------------- quantities
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("500m", Decimal("0.5")),
+        ("2", Decimal(2)),
+        (3, Decimal(3)),
+        ("1.5", Decimal("1.5")),
+        ("2Gi", Decimal(2 * 2**30)),
+        ("100M", Decimal(100_000_000)),
+        ("1e3", Decimal(1000)),
+        ("1Ei", Decimal(2**60)),
+        ("lots", None),
+    ],
+)
+def test_quantities(written: str | int, value: Decimal | None) -> None:
+    assert convert.quantity(written) == value
+
+
+@given(st.integers(min_value=0, max_value=2**20), st.sampled_from(["Ki", "Mi", "Gi", "Ti"]))
+def test_binary_suffixes_are_powers_of_two(count: int, suffix: str) -> None:
+    power = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40}[suffix]
+    assert convert.quantity(f"{count}{suffix}") == count * 2**power
+
+
+@given(st.integers(min_value=1, max_value=4096))
+def test_whole_gibibytes_of_any_suffix_convert_to_their_count(gibibytes: int) -> None:
+    problems: list[Problem] = []
+    for written in (f"{gibibytes}Gi", f"{gibibytes * 1024}Mi", gibibytes * 2**30):
+        given_resources = Resources.model_validate({"memory": written})
+        assert convert.resources(given_resources, ("r",), problems, "it") == {"memory": gibibytes}
+    assert problems == []
+
+
+def test_resources_in_substratus_units() -> None:
+    problems: list[Problem] = []
+    given_resources = Resources.model_validate(
+        {
+            "cpu": "8",
+            "memory": "16Gi",
+            "ephemeralStorage": 107374182400,
+            "gpu": {"count": 2, "type": "nvidia-a100"},
+        }
+    )
+    converted = convert.resources(given_resources, ("resources",), problems, "it")
+    assert converted == {
+        "cpu": 8,
+        "memory": 16,
+        "disk": 100,
+        "gpu": {"type": "nvidia-a100", "count": 2},
+    }
+    assert problems == []
+
+
+def test_fractions_of_units_are_refused_with_their_value() -> None:
+    problems: list[Problem] = []
+    given_resources = Resources.model_validate({"cpu": "1500m", "memory": "1G"})
+    assert convert.resources(given_resources, ("r",), problems, "it") == {}
+    assert [(p.path, p.message.rsplit(": ", 1)[1]) for p in problems] == [
+        (("r", "cpu"), "'1500m' is 1.5 CPUs"),
+        (("r", "memory"), "'1G' is 0.93Gi"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("resources", "expected"),
+    [
+        (
+            {"requests": {"cpu": "1"}},
+            "r.requests: Substratus requests and limits one amount of each resource: separate "
+            "requests, which it asks for, cannot be expressed",
+        ),
+        (
+            {"gpu": {"count": 1, "type": "tpu-v5"}},
+            "r.gpu.type: Substratus knows the GPU types nvidia-a100, nvidia-l4, nvidia-t4, not "
+            "'tpu-v5'",
+        ),
+        (
+            {"gpu": {"count": 1, "resource": "amd.com/gpu"}},
+            "r.gpu.resource: Substratus requests GPUs as nvidia.com/gpu, not amd.com/gpu",
+        ),
+    ],
+)
+def test_resources_substratus_cannot_request(resources: dict[str, object], expected: str) -> None:
+    problems: list[Problem] = []
+    convert.resources(Resources.model_validate(resources), ("r",), problems, "it")
+    assert messages(problems) == [expected]
+
+
+# --------------------------------------------------------------------------- values
+
+
+def test_params_are_integers_or_strings() -> None:
+    problems: list[Problem] = []
+    values = {"epochs": 3, "rate": 0.0002, "tiny": 1e-05, "shuffle": True, "name": "x"}
+    assert convert.params(values, ("p",), problems) == {
+        "epochs": 3,
+        "rate": "0.0002",
+        "tiny": "1e-05",
+        "shuffle": "true",
+        "name": "x",
+    }
+    convert.params({"layers": [1, 2], "by": {"a": 1}, "none": None}, ("p",), problems)
+    assert [p.message.rsplit("; ", 1)[1] for p in problems] == [
+        "'layers' is a list",
+        "'by' is a map",
+        "'none' is a null",
+    ]
+
+
+def test_a_secret_variable_is_written_for_substratus_to_resolve() -> None:
+    problems: list[Problem] = []
+    variables: list[EnvVar] = [
+        EnvValue(name="A", value="1"),
+        EnvFromSecret(name="TOKEN", secret=SecretKeyRef(name="ai", key="HF")),
+    ]
+    assert convert.env(variables, ("env",), problems) == {
+        "A": "1",
+        "TOKEN": "${{ secrets.ai.HF }}",
+    }
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("variable", "source"),
+    [
+        ({"name": "C", "configMap": {"name": "c", "key": "k"}}, "a ConfigMap"),
+        ({"name": "P", "field": "status.podIP"}, "a field of the pod"),
+    ],
+)
+def test_variables_from_elsewhere_are_refused(variable: dict[str, object], source: str) -> None:
+    problems: list[Problem] = []
+    component = Component.model_validate({"env": [{"name": "A", "value": "1"}, variable]})
+    assert convert.env(component.env or [], ("env",), problems) == {"A": "1"}
+    assert messages(problems) == [
+        f"env[1]: Substratus sets a variable to a value or to a Secret's key, not from "
+        f"{source} ({variable['name']})"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("git", "written", "refused"),
+    [
+        (
+            {"url": "https://g.example/r", "branch": "b", "path": "p"},
+            {"url": "https://g.example/r", "branch": "b", "path": "p"},
+            [],
+        ),
+        (
+            {"url": "https://g.example/r", "tag": "v1"},
+            {"url": "https://g.example/r"},
+            [
+                "s.build.git.tag: at Substratus API level v0.3 a build checks out a branch, "
+                "not a tag"
+            ],
+        ),
+    ],
+)
+def test_branch_builds(git: dict[str, str], written: dict[str, str], refused: list[str]) -> None:
+    problems: list[Problem] = []
+    build = Build.model_validate({"git": git})
+    assert convert.branch_build(build, ("s",), "v0.3", problems) == written
+    assert messages(problems) == refused
+
+
+# --------------------------------------------------------------------------- unexpressed
+
+
+SERVICE = Service.model_validate(
+    {
+        "name": "s",
+        "model": "m",
+        "image": "i",
+        "readinessProbe": {"httpGet": {"path": "/"}},
+        "nodeSelector": {"a": "b"},
+        "hostNetwork": False,
+        "tolerations": [],
+    }
+)
+
+
+def test_unexpressed_fields_are_named_in_substratus_words() -> None:
+    found = list(convert.unexpressed(SERVICE, ("services", 0), ("image", "model"), "service 's'"))
+    # false and empty values ask for nothing; fields are reported in order of their names
+    assert messages(found) == [
+        "services[0].nodeSelector: Substratus cannot express node placement (Substratus "
+        "places pods by GPU type), which service 's' asks for",
+        "services[0].readinessProbe: Substratus cannot express a readiness probe, which "
+        "service 's' asks for",
+    ]
+    defaulted, own = found
+    assert defaulted.hint is not None and "`nodeSelector: null`" in defaulted.hint
+    assert own.hint is None
+
+
+def test_options_of_another_level_name_it_and_the_setting() -> None:
+    problems: list[Problem] = []
+    options = SubstratusWorkload.model_validate({"build": {"git": {"url": "https://g.example/r"}}})
+    convert.other_level(options, ("at",), ("build", "params"), "v0.3", problems)
+    [problem] = problems
+    assert problem.path == ("at", "build")
+    assert problem.message == (
+        "substratus.build belongs to Substratus API level v0.3, which this environment does not run"
+    )
+    assert problem.hint == (
+        "remove it, or run level v0.3 here (spec.platforms.substratus.apiLevel: v0.3 in the "
+        "environment)"
+    )
