@@ -45,17 +45,17 @@ def _show(fmt: OutputFormat) -> Callable[[str], None] | None:
     return (lambda text: click.echo(text)) if fmt == "text" else None
 
 
-@click.group("runai")
-def runai() -> None:
-    """NVIDIA Run:ai: send rendered/<env>/_runai/ to the control plane, and watch it.
+_HELP = """NVIDIA Run:ai: send rendered/<env>/_runai/ to the control plane, and watch it.
 
-    The base URL comes from the environment file (spec.platforms.runai.baseUrl); the bearer
-    token from the variable it names (RUNAI_TOKEN unless tokenVariable says otherwise).
-    """
+The base URL comes from the environment file (spec.platforms.runai.baseUrl); the bearer
+token from the variable it names (RUNAI_TOKEN unless tokenVariable says otherwise).
+"""
 
 
 def group(run: Run) -> click.Group:
-    """The `runai` group, its commands ending through `run`."""
+    """A new `runai` group, its commands ending through `run` (a new group per call, so
+    that two CLIs built with different `run`s never share commands)."""
+    runai = click.Group("runai", help=_HELP)
     runai.add_command(_apply(run))
     runai.add_command(_status(run))
     return runai

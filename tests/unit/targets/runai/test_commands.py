@@ -115,3 +115,18 @@ def test_a_root_that_is_not_a_folder_is_refused(
     assert result.exit_code == 2
     assert "is not a folder" in result.output
     assert recorded.calls == []
+
+
+def test_each_call_builds_a_group_of_its_own() -> None:
+    """Two CLIs built with different `run`s must not share (and overwrite) commands."""
+
+    def stop(_work: Callable[[], Outcome], _fmt: OutputFormat) -> NoReturn:
+        raise SystemExit(0)
+
+    def halt(_work: Callable[[], Outcome], _fmt: OutputFormat) -> NoReturn:
+        raise SystemExit(1)
+
+    first, second = commands.group(stop), commands.group(halt)
+    assert first is not second
+    assert first.commands["apply"] is not second.commands["apply"]
+    assert sorted(first.commands) == sorted(second.commands) == ["apply", "status"]
