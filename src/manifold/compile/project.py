@@ -64,6 +64,10 @@ class ProjectResult:
         return replace(self, manifests=(), owner=None)
 
 
+_NOTHING: tuple[frozenset[str], None] = (frozenset(), None)
+"""A project that rendered nothing looked nothing up that matters and uses no namespace."""
+
+
 class _Seen:
     """The projects one project looks up, passed on to the catalog's own recorder."""
 
@@ -95,13 +99,13 @@ def compile_project(
     seen = _Seen(source.name, catalog.recorder)
     if instance is None:
         path = source.document.path
-        return ProjectResult(source.name, path, (), (), frozenset(), tuple(own), *_none)
+        return ProjectResult(source.name, path, (), (), frozenset(), tuple(own), *_NOTHING)
     target = get_target(instance.spec.platform)
     problems, compiled = target.compile(instance, replace(catalog, recorder=seen))
     own.extend(instance.diagnostic(problem) for problem in problems)
     if compiled is None:
         return ProjectResult(
-            instance.name, instance.project_path, (), (), frozenset(), tuple(own), *_none
+            instance.name, instance.project_path, (), (), frozenset(), tuple(own), *_NOTHING
         )
     manifests = finalize(compiled, instance)
     own.extend(
@@ -122,10 +126,6 @@ def compile_project(
         tuple(manifests),
         instance,
     )
-
-
-_none: tuple[frozenset[str], None] = (frozenset(), None)
-"""A project that rendered nothing looked nothing up that matters and uses no namespace."""
 
 
 def _namespace_user(instance: ProjectInstance, target: Target) -> NamespaceUser | None:
