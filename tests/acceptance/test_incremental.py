@@ -134,6 +134,30 @@ def test_an_unchanged_project_sees_the_project_it_benchmarks_disappear(tmp_path:
     assert _compare(tmp_path, _benchmarks_case, remove) == 1
 
 
+def test_a_project_whose_looked_up_neighbour_changed_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The benchmark's project is unchanged and its target still serves, but the project it
+    looked up changed (its team): the store does not give its result back, it is compiled
+    again, and the render gives the bytes of one from nothing."""
+    from manifold.compile.project import compile_project as original
+
+    compiled: list[str] = []
+
+    def recording(source: Any, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(source.name)
+        return original(source, *args, **kwargs)
+
+    def retitle(repo: Path) -> None:
+        edit(repo / "projects/llama-3-1-70b-instruct.yaml", "team: inference", "team: serving")
+
+    monkeypatch.setattr("manifold.pipeline.stages.compile_project", recording)
+    assert _compare(tmp_path, _benchmarks_case, retitle) == 0
+    # The first render of each copy compiles both; the edited one's render compiles both
+    # again (the benchmark's neighbour changed), as does the render from nothing.
+    assert compiled.count("llama-3-1-70b") == 4
+
+
 def test_reused_projects_are_not_parsed_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

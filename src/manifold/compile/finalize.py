@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from manifold.core.manifest import Manifest
@@ -100,39 +101,34 @@ def finalize(manifests: list[Manifest], owner: Owner) -> list[Manifest]:
     return finalized
 
 
-class NamespaceUser(Protocol):
-    """What a Namespace is rendered from: a project instance, or what was kept of one."""
+@dataclass(frozen=True)
+class NamespaceUser:
+    """What a Namespace is rendered from: who puts objects in it, and from which file."""
 
-    @property
-    def name(self) -> str: ...
-    @property
-    def namespace(self) -> str: ...
-    @property
-    def project_path(self) -> str: ...
-    @property
-    def metadata(self) -> OwnerMetadata: ...
+    name: str
+    namespace: str
+    team: str
+    path: str
 
 
 def namespaces(
-    instances: Sequence[NamespaceUser],
+    users: Sequence[NamespaceUser],
     environment: ResolvedEnvironment,
     others: Iterable[tuple[str, Owner, str]] = (),
 ) -> list[Manifest]:
-    """One Namespace per namespace the instances use, and per (namespace, owner, source file)
-    of `others` (the platform's), except Kubernetes' own. A namespace that several owners
-    share belongs to the environment (project None) and carries only the labels they agree
-    on."""
-    users: dict[str, list[NamespaceUser | Owner]] = defaultdict(list)
-    paths: dict[int, str] = {}
-    for instance in instances:
-        users[instance.namespace].append(instance)
-        paths[id(instance)] = instance.project_path
+    """One Namespace per namespace the users (projects) use, and per (namespace, owner,
+    source file) of `others` (the platform's), except Kubernetes' own. A namespace that
+    several owners share belongs to the environment (project None) and carries only the
+    labels they agree on."""
+    by_namespace: dict[str, list[NamespaceUser]] = defaultdict(list)
+    for user in users:
+        by_namespace[user.namespace].append(user)
     for namespace, owner, path in others:
-        if all(user is not owner for user in users[namespace]):
-            users[namespace].append(owner)
-            paths[id(owner)] = path
+        other = NamespaceUser(owner.name, namespace, owner.metadata.team, path)
+        if other not in by_namespace[namespace]:
+            by_namespace[namespace].append(other)
     manifests = []
-    for namespace, sharing in sorted(users.items()):
+    for namespace, sharing in sorted(by_namespace.items()):
         if namespace in BUILT_IN_NAMESPACES:
             continue
         labels = {
@@ -141,7 +137,7 @@ def namespaces(
             "app.kubernetes.io/managed-by": MANAGED_BY,
             ENVIRONMENT_LABEL: environment.name,
         }
-        teams = {owner.metadata.team for owner in sharing}
+        teams = {user.team for user in sharing}
         if len(teams) == 1:
             labels[TEAM_LABEL] = teams.pop()
         single = sharing[0].name if len(sharing) == 1 else None
@@ -155,7 +151,7 @@ def namespaces(
             ),
         }
         sources = (
-            *sorted(paths[id(user)] for user in sharing),
+            *sorted(user.path for user in sharing),
             *environment.source_paths,
         )
         manifests.append(Manifest(body, False, single, sources, None))

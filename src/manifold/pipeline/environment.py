@@ -1,5 +1,6 @@
-"""One environment built, reusing what the last render kept where it is still valid: which
-projects and objects may be reused is decided here, the build itself is `stages`."""
+"""One environment built with the project result store of the last render injected: the build
+(`stages`) asks it for each project and puts what it compiles; what the store then holds is
+what the next render may reuse."""
 
 from __future__ import annotations
 
@@ -28,20 +29,21 @@ def render_environment(
     """Render one environment; `cached` is what may be reused, `disk` the digests of
     manifold's files under rendered/ (a reused object's file must be there unchanged)."""
     selected = sorted(name for name in inputs.names if includes(environment, name))
-    reused = {
-        name: project
-        for name in selected
-        if (project := cached.projects.get(name)) is not None
-        and incremental.still_valid(project, inputs.digests[name], inputs.digests)
-        and incremental.on_disk(project.files, disk)
-    }
+    results = incremental.KeptResults(cached, disk)
     objects = {k: o for k, o in cached.objects.items() if incremental.on_disk(o.files, disk)}
     if environment.file_per_project:
         # The environment's own objects share their folder's file: each is rendered again
         # (they are few) so that the file can be joined from fresh text.
         objects = {}
-    rendered = run(environment, inputs, store, diagnostics, progress, selected, reused, objects)
+    context = cached.context
+    rendered = run(
+        environment, inputs, store, diagnostics, progress, selected, results, context, objects
+    )
     if rendered is None:  # objects collide, one of them reused: render all to say where
-        rendered = run(environment, inputs, store, diagnostics, progress, selected, {}, {})
+        results = incremental.KeptResults(incremental.CachedEnvironment({}, {}, context), {})
+        rendered = run(
+            environment, inputs, store, diagnostics, progress, selected, results, context, {}
+        )
         assert rendered is not None
+    rendered.projects = results.kept
     return rendered

@@ -1,13 +1,22 @@
-"""The forms of the project cache's files (`.manifold/cache/`), as JSON Schemas.
+"""The forms of the project cache's files (`.manifold/cache/`): their JSON Schemas, and a
+`ProjectResult` encoded as an entry of one and decoded from it.
 
 What is read back from disk is untrusted: `incremental` trusts no field of a cache file
-before its form is checked here (see `workdir`).
+before its form is checked here (see `workdir`), and an entry that still does not decode
+is no entry.
 """
 
 from __future__ import annotations
 
-from manifold.core.diagnostics import DIAGNOSTIC_RECORD
+from typing import Any
+
+from manifold.compile.finalize import NamespaceUser
+from manifold.compile.layout import PlacedFile
+from manifold.compile.project import ProjectResult
+from manifold.core.diagnostics import DIAGNOSTIC_RECORD, Diagnostic
+from manifold.core.kept import KeptFile
 from manifold.reuse import workdir
+from manifold.reuse.treestate import content_digest
 
 _STRING = {"type": "string"}
 _STRINGS = {"type": "array", "items": _STRING}
@@ -91,3 +100,65 @@ def environment_schema(environment: str, version: int) -> workdir.StateSchema:
 
 
 _PROJECT_FIELDS = ("name", "path", "digest", "team", "namespace")
+
+
+def encoded_project(
+    result: ProjectResult, digest: str, depends_on: dict[str, str | None]
+) -> dict[str, Any]:
+    """A project's entry: its result, its file's `digest` and what its lookups found."""
+    user = result.namespace_user
+    return {
+        "name": result.name,
+        "path": result.path,
+        "digest": digest,
+        "team": user.team if user is not None else "",
+        "namespace": user.namespace if user is not None else "",
+        "in_namespaces": user is not None,
+        "files": [encoded_file(f) for f in result.files],
+        "identities": [list(identity) for identity in result.identities],
+        "selecting": sorted(result.selecting),
+        "diagnostics": [d.to_record() for d in result.diagnostics],
+        "depends_on": depends_on,
+    }
+
+
+Decoded = tuple[ProjectResult, str, dict[str, str | None]]
+"""A result, its project file's digest and what its lookups found."""
+
+
+def decoded_project(entry: dict[str, Any]) -> Decoded | None:
+    """What an entry (of the form `environment_schema` accepts) holds; None when it does not
+    decode."""
+    try:
+        name, path = entry["name"], entry["path"]
+        user = NamespaceUser(name, entry["namespace"], entry["team"], path)
+        result = ProjectResult(
+            name,
+            path,
+            tuple(decoded_file(f) for f in entry["files"]),
+            tuple((g, k, n, m) for g, k, n, m in entry["identities"]),
+            frozenset(entry["selecting"]),
+            tuple(Diagnostic.from_record(d) for d in entry["diagnostics"]),
+            frozenset(entry["depends_on"]),
+            user if entry["in_namespaces"] else None,
+        )
+        return result, str(entry["digest"]), dict(entry["depends_on"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def encoded_file(f: PlacedFile) -> list[Any]:
+    """A file by its digest: its text is in rendered/, which the writer's record vouches for."""
+    content = f.text.encode() if isinstance(f.text, str) else f.text
+    return [
+        f.path,
+        content_digest(content),
+        list(f.sources),
+        f.owned_by_project,
+        f.request_platform,
+    ]
+
+
+def decoded_file(item: list[Any]) -> PlacedFile:
+    path, digest, sources, owned, request = item
+    return PlacedFile(path, KeptFile(digest), tuple(sources), owned, request)

@@ -8,10 +8,14 @@ nothing they came from changed:
 - the context: every environment file, every platform file, the repository's schemas/ and
   manifold's own code (any change there renders everything again);
 - the other projects it looked up while it was checked and rendered (a benchmark's target
-  service, say), by their files. A catalog's lookup recorder (`Lookups`) gives that list.
+  service, say), by their files: `compile.project.ProjectResult.looked_up` lists them.
 
-Everything else is rendered as always, and what is reused is exactly what a full render
-gives (a test renders both ways and compares). Deleting the cache only costs time.
+Those three are a project's key (`ProjectKey`), and the store is two methods at the one
+point where the build would compile a project (`ProjectResults`, kubeconform's cache: `get`,
+`put`): what it gives back is a `ProjectResult`, as `compile.project.compile_project` gives,
+holding files by digest. Everything else is rendered as always, and what is reused is exactly
+what a full render gives (a test renders both ways and compares). Deleting the cache only
+costs time.
 """
 
 from __future__ import annotations
@@ -19,20 +23,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from manifold.compile.catalog import EVERY_PROJECT
 from manifold.compile.layout import PlacedFile
+from manifold.compile.project import ProjectResult
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.errors import OutputProblem
 from manifold.core.kept import KeptFile
 from manifold.reuse import cacheforms, workdir
 from manifold.reuse.fingerprints import hash_folders
-from manifold.reuse.treestate import content_digest
 
 CACHE_DIR = "cache"
 _FORMAT = 3
@@ -59,79 +62,6 @@ class CacheDisagrees(Exception):
 
 
 @dataclass(frozen=True)
-class OwnerMetadata:
-    team: str
-    labels: dict[str, str] | None = None
-    annotations: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class CachedProject:
-    """What one project rendered to in one environment, and what that depended on."""
-
-    name: str
-    path: str
-    digest: str
-    """Of the project's file."""
-    team: str
-    namespace: str
-    in_namespaces: bool
-    """Its platform renders namespaced objects, so the project's namespace gets a Namespace."""
-    files: tuple[PlacedFile, ...]
-    identities: tuple[tuple[str, str, str, str], ...]
-    selecting: frozenset[int]
-    """The environment's patches that selected one of its objects, by position."""
-    diagnostics: tuple[Diagnostic, ...]
-    depends_on: Mapping[str, str | None]
-    """Other projects it looked up: their file's digest, None where there was no project."""
-    raw: dict[str, Any] | None = field(default=None, compare=False, repr=False)
-    """The cache's entry it was read from, written back as it is when the project is reused."""
-
-    # What finalize.namespaces needs of an owner.
-    @property
-    def metadata(self) -> OwnerMetadata:
-        return OwnerMetadata(self.team)
-
-    @property
-    def project_path(self) -> str:
-        return self.path
-
-    def encoded(self) -> dict[str, Any]:
-        if self.raw is not None:
-            return self.raw
-        return {
-            "name": self.name,
-            "path": self.path,
-            "digest": self.digest,
-            "team": self.team,
-            "namespace": self.namespace,
-            "in_namespaces": self.in_namespaces,
-            "files": [_encoded_file(f) for f in self.files],
-            "identities": [list(identity) for identity in self.identities],
-            "selecting": sorted(self.selecting),
-            "diagnostics": [d.to_record() for d in self.diagnostics],
-            "depends_on": dict(self.depends_on),
-        }
-
-    @classmethod
-    def decoded(cls, data: dict[str, Any]) -> CachedProject:
-        return cls(
-            data["name"],
-            data["path"],
-            data["digest"],
-            data["team"],
-            data["namespace"],
-            data["in_namespaces"],
-            tuple(_decoded_file(f) for f in data["files"]),
-            tuple((g, k, n, m) for g, k, n, m in data["identities"]),
-            frozenset(data["selecting"]),
-            tuple(Diagnostic.from_record(d) for d in data["diagnostics"]),
-            dict(data["depends_on"]),
-            data,
-        )
-
-
-@dataclass(frozen=True)
 class CachedObject:
     """One of the environment's own objects (a Namespace, a platform object), as a file."""
 
@@ -146,7 +76,7 @@ class CachedObject:
         if self.raw is not None:
             return self.raw
         return {
-            "files": [_encoded_file(f) for f in self.files],
+            "files": [cacheforms.encoded_file(f) for f in self.files],
             "identities": [list(identity) for identity in self.identities],
             "selecting": sorted(self.selecting),
             "diagnostics": [d.to_record() for d in self.diagnostics],
@@ -155,7 +85,7 @@ class CachedObject:
     @classmethod
     def decoded(cls, data: dict[str, Any]) -> CachedObject:
         return cls(
-            tuple(_decoded_file(f) for f in data["files"]),
+            tuple(cacheforms.decoded_file(f) for f in data["files"]),
             tuple((g, k, n, m) for g, k, n, m in data["identities"]),
             frozenset(data["selecting"]),
             tuple(Diagnostic.from_record(d) for d in data["diagnostics"]),
@@ -176,26 +106,6 @@ def object_key(manifest: Any) -> str:
     return file_digest(json.dumps(facts, sort_keys=True, default=str).encode())
 
 
-def _encoded_file(f: PlacedFile) -> list[Any]:
-    """A file by its digest: its text is in rendered/, which the writer's record vouches for."""
-    return [
-        f.path,
-        content_digest(_content(f)),
-        list(f.sources),
-        f.owned_by_project,
-        f.request_platform,
-    ]
-
-
-def _content(f: PlacedFile) -> bytes | KeptFile:
-    return f.text.encode() if isinstance(f.text, str) else f.text
-
-
-def _decoded_file(item: list[Any]) -> PlacedFile:
-    path, digest, sources, owned, request = item
-    return PlacedFile(path, KeptFile(digest), tuple(sources), owned, request)
-
-
 def on_disk(files: tuple[PlacedFile, ...], disk: Mapping[str, str]) -> bool:
     """Whether rendered/ holds these kept files as they were written."""
     return all(isinstance(f.text, KeptFile) and disk.get(f.path) == f.text.digest for f in files)
@@ -203,8 +113,11 @@ def on_disk(files: tuple[PlacedFile, ...], disk: Mapping[str, str]) -> bool:
 
 @dataclass(frozen=True)
 class CachedEnvironment:
-    projects: dict[str, CachedProject]
+    projects: dict[str, dict[str, Any]]
+    """Each project's entry as the cache file holds it (checked against its form), by name."""
     objects: dict[str, CachedObject]
+    context: str = ""
+    """The context digest the entries were made in."""
 
 
 class ProjectCache:
@@ -230,14 +143,12 @@ class ProjectCache:
         objects by content."""
         if name not in self._loaded:
             data = self._read(f"env-{name}.json", cacheforms.environment_schema(name, _FORMAT))
-            projects: dict[str, CachedProject] = {}
+            projects: dict[str, dict[str, Any]] = {}
             objects: dict[str, CachedObject] = {}
             if data is not None:
-                for item in data["projects"]:
-                    project = CachedProject.decoded(item)
-                    projects[project.name] = project
+                projects = {item["name"]: item for item in data["projects"]}
                 objects = {k: CachedObject.decoded(v) for k, v in data["objects"].items()}
-            self._loaded[name] = CachedEnvironment(projects, objects)
+            self._loaded[name] = CachedEnvironment(projects, objects, self.context)
         return self._loaded[name]
 
     def save(
@@ -266,7 +177,7 @@ class ProjectCache:
                     "format": _FORMAT,
                     "context": self.context,
                     "environment": name,
-                    "projects": [p.encoded() for _, p in sorted(kept.projects.items())],
+                    "projects": [p for _, p in sorted(kept.projects.items())],
                     "objects": {k: o.encoded() for k, o in sorted(kept.objects.items())},
                 },
             )
@@ -291,22 +202,10 @@ def _seal(data: dict[str, Any]) -> str:
     return file_digest(json.dumps(data, separators=(",", ":"), sort_keys=True).encode())
 
 
-# --------------------------------------------------------------------------- lookups
+# --------------------------------------------------------------------------- dependencies
 
 
-class Lookups:
-    """Which other projects each project looks up while it is checked and rendered."""
-
-    def __init__(self) -> None:
-        self.current: str | None = None
-        self.seen: dict[str, set[str]] = defaultdict(set)
-
-    def note(self, name: str) -> None:
-        if self.current is not None and name != self.current:
-            self.seen[self.current].add(name)
-
-
-def dependencies(seen: set[str], digests: Mapping[str, str]) -> dict[str, str | None]:
+def dependencies(seen: Iterable[str], digests: Mapping[str, str]) -> dict[str, str | None]:
     """What `seen` lookups depended on: each project's file digest (None: no such project),
     and, for a project that looked at all of them, a digest of every project file."""
     found: dict[str, str | None] = {name: digests.get(name) for name in seen if name != ALL}
@@ -319,12 +218,71 @@ def everything(digests: Mapping[str, str]) -> str:
     return file_digest(json.dumps(sorted(digests.items())).encode())
 
 
-def still_valid(cached: CachedProject, digest: str, digests: Mapping[str, str]) -> bool:
-    """Whether a cached project can be reused: its file and what it looked up are as before."""
-    if cached.digest != digest:
+def still_valid(
+    recorded: str, depends_on: Mapping[str, str | None], digest: str, digests: Mapping[str, str]
+) -> bool:
+    """Whether a kept project can be reused: its file (`recorded` then, `digest` now) and
+    what it looked up are as before."""
+    if recorded != digest:
         return False
-    for name, recorded in cached.depends_on.items():
-        current = everything(digests) if name == ALL else digests.get(name)
-        if current != recorded:
+    for name, then in depends_on.items():
+        now = everything(digests) if name == ALL else digests.get(name)
+        if now != then:
             return False
     return True
+
+
+# --------------------------------------------------------------------------- the store
+
+
+@dataclass(frozen=True)
+class ProjectKey:
+    """What a project's result depends on: its file, the context (environments, platform
+    files, schemas/, manifold's code), and the projects it looks up, which are known only
+    once it has compiled: `neighbours` holds every project file's digest, and a kept result
+    is valid while those it recorded are unchanged."""
+
+    name: str
+    digest: str
+    context: str
+    neighbours: Mapping[str, str]
+
+
+class ProjectResults(Protocol):
+    """Results of projects kept between renders (kubeconform's cache: Get and Set)."""
+
+    def get(self, key: ProjectKey) -> ProjectResult | None: ...
+
+    def put(self, key: ProjectKey, result: ProjectResult) -> None: ...
+
+
+class KeptResults:
+    """One environment's results as the last render kept them (`CachedEnvironment.projects`,
+    their form already checked), reused only while valid and while rendered/ still holds
+    their files (`disk`: manifold's files by path, as digests). What was got or put is
+    `kept`, the entries the next render may reuse."""
+
+    def __init__(self, cached: CachedEnvironment, disk: Mapping[str, str]) -> None:
+        self.entries = cached.projects
+        self.context = cached.context
+        self.disk = disk
+        self.kept: dict[str, dict[str, Any]] = {}
+
+    def get(self, key: ProjectKey) -> ProjectResult | None:
+        entry = self.entries.get(key.name)
+        if entry is None or key.context != self.context:
+            return None
+        decoded = cacheforms.decoded_project(entry)
+        if decoded is None:
+            return None
+        result, digest, depends_on = decoded
+        if not still_valid(digest, depends_on, key.digest, key.neighbours):
+            return None
+        if result.name != key.name or not on_disk(result.files, self.disk):
+            return None
+        self.kept[key.name] = entry
+        return result
+
+    def put(self, key: ProjectKey, result: ProjectResult) -> None:
+        depends_on = dependencies(result.looked_up, key.neighbours)
+        self.kept[key.name] = cacheforms.encoded_project(result, key.digest, depends_on)

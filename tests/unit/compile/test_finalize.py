@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from manifold.compile.expand import expand
-from manifold.compile.finalize import finalize, namespaces
+from manifold.compile.finalize import NamespaceUser, finalize, namespaces
 from manifold.compile.instances import ProjectInstance
 from manifold.core.manifest import Manifest
 from tests.unit.helpers import env_text, environments, project_file
@@ -18,6 +18,12 @@ def _instance(name: str, team: str, env_spec: str = "") -> ProjectInstance:
     instance, problems = expand(project_file(text, f"projects/{name}.yaml"), envs["dev"])
     assert instance is not None, problems
     return instance
+
+
+def _user(instance: ProjectInstance) -> NamespaceUser:
+    return NamespaceUser(
+        instance.name, instance.namespace, instance.metadata.team, instance.project_path
+    )
 
 
 def test_labels_layer_environment_then_project_then_manifold() -> None:
@@ -54,13 +60,13 @@ def test_cluster_scoped_objects_get_no_namespace() -> None:
 
 
 def test_a_namespace_per_project_or_shared() -> None:
-    own = namespaces([_instance("a", "t1")], _instance("a", "t1").environment)
+    own = namespaces([_user(_instance("a", "t1"))], _instance("a", "t1").environment)
     assert [(m.name, m.project, m.labels.get("app.kubernetes.io/part-of")) for m in own] == [
         ("a-dev", "a", "a")
     ]
     shared_env = "namespace: 'ml-{{ environment }}'"
     sharing = [_instance("a", "t1", shared_env), _instance("b", "t2", shared_env)]
-    [shared] = namespaces(sharing, sharing[0].environment)
+    [shared] = namespaces([_user(i) for i in sharing], sharing[0].environment)
     assert (shared.name, shared.project) == ("ml-dev", None)
     assert "app.kubernetes.io/part-of" not in shared.labels
     assert "manifold.dev/team" not in shared.labels

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from manifold.compile.instances import PlatformInstance, ProjectInstance
+from manifold.compile.project import object_diagnostic
 from manifold.core.diagnostics import Diagnostics, Position, Problem
 from manifold.core.manifest import Manifest
 from manifold.pipeline import commands
 from manifold.pipeline.environment import render_environment
-from manifold.pipeline.objects import object_diagnostic
 from manifold.reuse.incremental import CachedEnvironment
 from manifold.schemas.store import SchemaStore
 from tests.conftest import REPO_ROOT

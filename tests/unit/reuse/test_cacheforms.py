@@ -73,3 +73,14 @@ def test_a_project_entry_of_the_wrong_form_is_refused(
     data = _read(cache_files, "env-dev.json")
     data["projects"][0][field] = value
     assert not cacheforms.environment_schema("dev", data["format"]).accepts(data)
+
+
+def test_every_project_entry_decodes_and_encodes_back(cache_files: Path) -> None:
+    for environment in ("dev", "prod", "staging"):
+        for entry in _read(cache_files, f"env-{environment}.json")["projects"]:
+            decoded = cacheforms.decoded_project(entry)
+            assert decoded is not None, entry["name"]
+            result, digest, depends_on = decoded
+            assert result.name == entry["name"] and result.owner is None
+            # Files are kept by digest, so encoding the decoded result gives the entry back.
+            assert cacheforms.encoded_project(result, digest, depends_on) == entry

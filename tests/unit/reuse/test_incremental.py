@@ -7,15 +7,28 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from manifold.compile.finalize import NamespaceUser
+from manifold.compile.layout import PlacedFile
+from manifold.compile.project import ProjectResult
+from manifold.core.diagnostics import Diagnostic, Severity
 from manifold.core.kept import KeptFile
 from manifold.core.options import RenderOptions
 from manifold.output import writer
 from manifold.pipeline import commands
 from manifold.reuse import incremental
-from manifold.reuse.incremental import ALL, ProjectCache, dependencies, everything, still_valid
+from manifold.reuse.incremental import (
+    ALL,
+    KeptResults,
+    ProjectCache,
+    ProjectKey,
+    dependencies,
+    everything,
+    still_valid,
+)
 from manifold.reuse.treestate import content_digest
 from manifold.reuse.workdir import WORK_DIR
 from tests.conftest import edit
@@ -60,17 +73,7 @@ def test_everything_changes_with_any_project_file() -> None:
 def test_still_valid(
     own: str, depends_on: dict[str, str | None], digests: dict[str, str], valid: bool
 ) -> None:
-    cached = _cached_project(digest=own, depends_on=depends_on)
-    assert still_valid(cached, "1", digests) is valid
-
-
-def _cached_project(digest: str, depends_on: dict[str, str | None]) -> incremental.CachedProject:
-    # Only the digests matter to `still_valid`: the other fields are left empty.
-    values: dict[str, object] = {
-        f.name: None for f in dataclasses.fields(incremental.CachedProject)
-    }
-    values |= {"name": "p", "digest": digest, "depends_on": depends_on}
-    return incremental.CachedProject(**values)  # type: ignore[arg-type]
+    assert still_valid(own, depends_on, "1", digests) is valid
 
 
 def test_the_store_is_read_back_only_in_its_own_context(tmp_path: Path) -> None:
@@ -123,3 +126,83 @@ def test_reusing_gives_the_bytes_of_rendering_from_nothing(example_repo: Path, e
     assert reused == fresh
     if edited in ("nothing", "a project"):  # the other projects' results are reused
         assert kept > 0
+
+
+# --------------------------------------------------------------------------- the store
+
+CONTEXT = "context-1"
+NEIGHBOURS = {"demo": "d1", "other": "d2"}
+KEY = incremental.ProjectKey("demo", "d1", CONTEXT, NEIGHBOURS)
+TEXT = "kind: ConfigMap\n"
+
+
+def _result() -> ProjectResult:
+    placed = PlacedFile("dev/demo/configmap-x.yaml", TEXT, ("projects/demo.yaml",), True)
+    return ProjectResult(
+        "demo",
+        "projects/demo.yaml",
+        (placed,),
+        (("", "ConfigMap", "demo-dev", "x"),),
+        frozenset({0}),
+        (Diagnostic("a warning", file="projects/demo.yaml", severity=Severity.WARNING),),
+        frozenset({"other"}),
+        NamespaceUser("demo", "demo-dev", "ai", "projects/demo.yaml"),
+    )
+
+
+def _store(entries: dict[str, Any], disk: dict[str, str] | None = None) -> KeptResults:
+    on_disk = {"dev/demo/configmap-x.yaml": content_digest(TEXT.encode())} if disk is None else disk
+    return KeptResults(incremental.CachedEnvironment(entries, {}, CONTEXT), on_disk)
+
+
+def _entry() -> dict[str, Any]:
+    empty = _store({})
+    empty.put(KEY, _result())
+    return empty.kept["demo"]
+
+
+def test_a_result_put_is_got_back_with_its_files_by_digest() -> None:
+    store = _store({"demo": _entry()})
+    got = store.get(KEY)
+    assert got is not None
+    [placed] = got.files
+    assert placed.text == KeptFile(content_digest(TEXT.encode()))
+    assert dataclasses.replace(got, files=_result().files) == _result()
+    assert store.kept == {"demo": _entry()}  # what the next render may reuse
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        incremental.ProjectKey("demo", "d0", CONTEXT, NEIGHBOURS),  # its own file changed
+        incremental.ProjectKey("demo", "d1", CONTEXT, {**NEIGHBOURS, "other": "d3"}),  # a lookup
+        incremental.ProjectKey("demo", "d1", "context-2", NEIGHBOURS),  # the context
+        incremental.ProjectKey("absent", "d1", CONTEXT, NEIGHBOURS),
+    ],
+)
+def test_a_result_is_not_got_once_what_it_depended_on_changed(key: ProjectKey) -> None:
+    store = _store({"demo": _entry(), "absent": {**_entry(), "name": "demo"}})
+    assert store.get(key) is None
+    assert "demo" not in store.kept
+
+
+def test_a_result_whose_files_left_rendered_is_not_got() -> None:
+    assert _store({"demo": _entry()}, disk={}).get(KEY) is None
+
+
+@pytest.mark.parametrize(
+    "malformed",
+    [
+        {"files": "not a list"},
+        {"files": [["too", "short"]]},
+        {"identities": [["a", "b"]]},
+        {"diagnostics": [{"no": "record"}]},
+        {"depends_on": ["not", "a", "mapping"]},
+        {"digest": None, "name": None},
+    ],
+)
+def test_a_malformed_entry_is_ignored_not_crashed_on(malformed: dict[str, Any]) -> None:
+    assert _store({"demo": {**_entry(), **malformed}}).get(KEY) is None
+    damaged = _entry()
+    del damaged["team"]
+    assert _store({"demo": damaged}).get(KEY) is None
