@@ -140,6 +140,65 @@ LabelValue = Annotated[
 Labels = dict[LabelKey, LabelValue]
 Annotations = dict[LabelKey, str]
 
+MANIFOLD_LABELS = {
+    "app.kubernetes.io/name": "the object's name",
+    "app.kubernetes.io/part-of": "the project or platform it belongs to",
+    "app.kubernetes.io/managed-by": "manifold",
+    "app.kubernetes.io/component": "what the object is (model, runtime, inference...)",
+}
+"""Labels `compile.finalize` gives every object, by what they hold (and manifold.dev/*)."""
+SERVICE_ANNOTATIONS = {
+    "ome.io/autoscalerClass": "manifold sets it to keda exactly when a component scales "
+    "with KEDA (autoscaling.prometheus); without it OME uses HPA",
+}
+"""What OME reads as behaviour and manifold derives (OME pkg/constants/constants.go:92)."""
+
+
+def manifold_owns(key: str, annotations: dict[str, str] | None = None) -> str | None:
+    """Why manifold sets `key` itself (a label, or one of `annotations`), None if it does not."""
+    if key.startswith("manifold.dev/"):
+        return "the manifold.dev/ prefix is manifold's own (environment, team)"
+    if annotations is not None:
+        return annotations.get(key)
+    return f"manifold sets it to {MANIFOLD_LABELS[key]}" if key in MANIFOLD_LABELS else None
+
+
+def _not_owned(annotations: dict[str, str] | None) -> Any:
+    def check(key: str) -> str:
+        if (why := manifold_owns(key, annotations)) is not None:
+            raise ValueError(f"{shown(key)} is manifold's own: {why}; remove it here")
+        return key
+
+    return AfterValidator(check)
+
+
+_Labels = dict[Annotated[LabelKey, _not_owned(None)], LabelValue]
+_Annotations = dict[Annotated[LabelKey, _not_owned({})], str]
+_ServiceAnnotations = dict[Annotated[LabelKey, _not_owned(SERVICE_ANNOTATIONS)], str]
+
+
+class ObjectMetadata(Strict):
+    """Labels and annotations of the object an entry renders (not of its pods), merged over
+    the environment's and the file's; keys manifold sets itself are refused."""
+
+    labels: _Labels | None = Field(default=None, description="Labels of the object.")
+    annotations: _Annotations | None = Field(default=None, description="Its annotations.")
+
+
+class ServiceObjectMetadata(ObjectMetadata):
+    """A service's: also without the annotations manifold derives from its fields."""
+
+    annotations: _ServiceAnnotations | None = Field(default=None, description="Its annotations.")
+
+
+def entry_metadata(what: str) -> Any:
+    return Field(
+        default=None,
+        description=f"OME only: labels and annotations of the rendered {what} (not its "
+        "pods'), over the environment's and the file's; keys manifold sets are refused.",
+    )
+
+
 # --------------------------------------------------------------------------- quantities
 
 _QUANTITY = re.compile(

@@ -24,7 +24,8 @@ def _header(imported: Entries) -> list[str]:
         + ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
         + ".",
         "# Each entry renders back to the object it came from, field by field. `omeSpec`",
-        "# holds OME fields manifold has no field of its own for, kept verbatim.",
+        "# holds OME fields manifold has no field of its own for, kept verbatim; `metadata`",
+        "# the object's own labels and annotations.",
     ]
 
 
@@ -40,6 +41,8 @@ def _lists(imported: Entries, fields: dict[str, str]) -> list[str]:
             lines.append(f"  # {item.kind} {item.name}, from {found.file}:{line}")
             if item.verbatim:
                 lines.append(f"  # kept verbatim under omeSpec: {', '.join(item.verbatim)}")
+            if item.dropped:
+                lines.append(f"  # left out, manifold sets them itself: {', '.join(item.dropped)}")
             lines.extend("  " + text for text in yamlio.emit([item.entry]).splitlines())
     return lines
 

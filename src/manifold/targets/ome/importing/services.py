@@ -14,7 +14,7 @@ from manifold.models.project import Model, Service
 from manifold.targets.ome import kinds
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME
 from manifold.targets.ome.importing.components import Unsupported, component
-from manifold.targets.ome.render import AUTOSCALER_CLASS, inference_service
+from manifold.targets.ome.render import inference_service
 
 _SPEC = ("model", "runtime", "engine", "decoder", "router", "acceleratorSelector")
 
@@ -53,13 +53,10 @@ def service_entry(name: str, spec: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def render_service(
-    entry: dict[str, Any], model_kind: str | None, annotations: dict[str, Any]
-) -> dict[str, Any]:
-    """The InferenceService spec manifold renders for the entry (the model stands for the
-    one it names: a BaseModel when the original said so, else a ClusterBaseModel), when it
-    also carries the original's annotations (OME's autoscaler class, which manifold sets
-    exactly when a component scales with KEDA)."""
+def render_service(entry: dict[str, Any], model_kind: str | None) -> dict[str, Any]:
+    """The InferenceService manifold renders for the entry (the model stands for the one it
+    names: a BaseModel when the original said so, else a ClusterBaseModel), with the
+    annotations it derives from the entry's fields (`metadata` compares them)."""
     try:
         service = Service.model_validate(entry)
     except ValidationError as error:
@@ -74,10 +71,4 @@ def render_service(
         runtime = {"name": reference["ref"]}
         if reference["scope"] == "namespace":
             runtime["kind"] = "ServingRuntime"
-    body = inference_service(service, model, runtime)
-    if body["metadata"].get("annotations", {}) != annotations:
-        raise Unsupported(
-            ("metadata", "annotations"),
-            f"manifold sets {AUTOSCALER_CLASS}: keda exactly when a component scales with KEDA",
-        )
-    return dict(body["spec"])
+    return inference_service(service, model, runtime)
