@@ -47,6 +47,18 @@ def _lists(imported: Entries, fields: dict[str, str]) -> list[str]:
     return lines
 
 
+def _companions(imported: Entries) -> list[str]:
+    """The entries of other lists that imported entries refer to (a benchmark's dataset)."""
+    by_field: dict[str, list[str]] = {}
+    for found, item in imported:
+        for field, entry in item.companions:
+            lines = by_field.setdefault(field, [f"  {field}:"])
+            line = found.locate(()).line
+            lines.append(f"  # from {item.kind} {item.name}, {found.file}:{line}")
+            lines.extend("  " + text for text in yamlio.emit([entry]).splitlines())
+    return [line for field in sorted(by_field) for line in by_field[field]]
+
+
 def platform_text(imported: Entries, fields: dict[str, str], name: str) -> str:
     lines = [
         *_header(imported),
@@ -77,6 +89,7 @@ def project_text(imported: Entries, fields: dict[str, str], namespace: str) -> s
         "spec:",
         "  platform: ome",
         *_lists(imported, fields),
+        *_companions(imported),
     ]
     return "\n".join(lines) + "\n"
 

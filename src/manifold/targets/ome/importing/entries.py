@@ -31,6 +31,7 @@ from manifold.targets.ome import kinds
 from manifold.targets.ome.importing import metadata
 from manifold.targets.ome.importing.components import Unsupported, component, validated
 from manifold.targets.ome.importing.jobs import (
+    benchmark_dataset,
     benchmark_entry,
     fine_tune_entry,
     render_benchmark,
@@ -78,6 +79,8 @@ class Imported:
     verbatim: tuple[str, ...]
     dropped: tuple[str, ...] = ()
     """Labels and annotations of the object left out because manifold sets them itself."""
+    companions: tuple[tuple[str, dict[str, Any]], ...] = ()
+    """Entries of other lists the entry refers to (a benchmark's dataset), by list."""
 
 
 def _model_entry(name: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -252,6 +255,7 @@ def entry_of(body: dict[str, Any], namespace: str | None = None) -> Imported:
         raise Unsupported(("spec",), "an object without a spec")
     namespace = str(namespace or body["metadata"].get("namespace") or name)
     own = metadata.carried(kind, body["metadata"])
+    companions: tuple[tuple[str, dict[str, Any]], ...] = ()
     entry_metadata = {"metadata": own.entry} if own.entry else {}
     if kind == "InferenceService":
         entry = _with(service_entry(name, spec), entry_metadata)
@@ -263,7 +267,9 @@ def entry_of(body: dict[str, Any], namespace: str | None = None) -> Imported:
             rendered = render_fine_tune(entry, namespace, spec)
         elif kind == "BenchmarkJob":
             entry = _with(benchmark_entry(name, namespace, spec), entry_metadata)
-            rendered = render_benchmark(entry, namespace)
+            dataset = benchmark_dataset(name, spec)
+            companions = () if dataset is None else (("datasets", dataset),)
+            rendered = render_benchmark(entry, namespace, dataset)
         else:
             to_entry, model, render = _KINDS[kind]
             entry = _with(to_entry(name, spec), entry_metadata)
@@ -286,7 +292,7 @@ def entry_of(body: dict[str, Any], namespace: str | None = None) -> Imported:
             "manifold would not render this field back exactly as written",
         )
     verbatim = tuple(sorted(entry.get("omeSpec", {})))
-    return Imported(kind, name, entry, verbatim, own.dropped)
+    return Imported(kind, name, entry, verbatim, own.dropped, companions)
 
 
 def _with(entry: dict[str, Any], entry_metadata: dict[str, Any]) -> dict[str, Any]:
