@@ -157,7 +157,7 @@ SERVICE_ANNOTATIONS = {
 def manifold_owns(key: str, annotations: dict[str, str] | None = None) -> str | None:
     """Why manifold sets `key` itself (a label, or one of `annotations`), None if it does not."""
     if key.startswith("manifold.dev/"):
-        return "the manifold.dev/ prefix is manifold's own (environment, team)"
+        return "it keeps the manifold.dev/ prefix for its environment and team labels"
     if annotations is not None:
         return annotations.get(key)
     return f"manifold sets it to {MANIFOLD_LABELS[key]}" if key in MANIFOLD_LABELS else None

@@ -111,3 +111,35 @@ def test_inline_runtime_needs_the_model_format() -> None:
         "services: [{name: a, model: m, runtime: {image: i}}]"
     )
     assert len(problems) == 1 and "needs format and framework" in problems[0]
+
+
+ENTRY_METADATA = "metadata: {labels: {tier: gold}, annotations: {example.com/note: n}}"
+WITH_METADATA = f"""
+models:
+- {{name: m, source: "hf://a/b", format: {{name: safetensors}}, framework: {{name: transformers}},
+   {ENTRY_METADATA}}}
+runtimes:
+- {{name: rt, supports: [{{format: {{name: safetensors}}, framework: {{name: transformers}}}}],
+   {ENTRY_METADATA}}}
+services:
+- {{name: chat, model: m, runtime: {{image: "vllm:1", name: inline}}, {ENTRY_METADATA}}}
+- name: scaled
+  model: m
+  runtime: rt
+  metadata: {{annotations: {{example.com/note: n}}}}
+  replicas: {{min: 1, max: 2}}
+  autoscaling: {{prometheus: {{server: "http://p:9090", query: "sum(x)", threshold: "1"}}}}
+"""
+
+
+def test_entry_metadata_goes_on_the_entry_s_main_object_only() -> None:
+    objects = _render(WITH_METADATA)
+    labelled = {key for key, body in objects.items() if body["metadata"].get("labels")}
+    assert labelled == {"BaseModel/m", "ServingRuntime/rt", "InferenceService/chat"}
+    assert objects["InferenceService/chat"]["metadata"]["annotations"] == {"example.com/note": "n"}
+    assert "annotations" not in objects["ServingRuntime/inline"]["metadata"]  # a companion
+    # manifold's own annotation joins the entry's
+    assert objects["InferenceService/scaled"]["metadata"]["annotations"] == {
+        "example.com/note": "n",
+        "ome.io/autoscalerClass": "keda",
+    }
