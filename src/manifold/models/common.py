@@ -59,9 +59,11 @@ def _starts_with_letter(value: str) -> str:
     return value
 
 
-def _dns_subdomain(value: str) -> str:
-    if len(value) > 63:
-        raise ValueError(f"{shown(value)} is {len(value)} characters long; at most 63 are allowed")
+def _dns_subdomain(value: str, limit: int = 63) -> str:  # 253 for a key's prefix, as Kubernetes
+    if len(value) > limit:
+        raise ValueError(
+            f"{shown(value)} is {len(value)} characters long; at most {limit} are allowed"
+        )
     if not _DNS_SUBDOMAIN.match(value):
         raise ValueError(
             f"{shown(value)} is not a DNS-1123 subdomain: "
@@ -104,7 +106,7 @@ def _label_key(value: str) -> str:
     prefix, _, name = value.rpartition("/")
     if prefix:
         try:
-            _dns_subdomain(prefix)
+            _dns_subdomain(prefix, 253)
         except ValueError as error:
             raise ValueError(f"{shown(value)} is not a valid key: its prefix {error}") from None
     if len(name) > 63 or not _LABEL_NAME.match(name):
@@ -158,9 +160,8 @@ def manifold_owns(key: str, annotations: dict[str, str] | None = None) -> str | 
     """Why manifold sets `key` itself (a label, or one of `annotations`), None if it does not."""
     if key.startswith("manifold.dev/"):
         return "it keeps the manifold.dev/ prefix for its environment and team labels"
-    if annotations is not None:
-        return annotations.get(key)
-    return f"manifold sets it to {MANIFOLD_LABELS[key]}" if key in MANIFOLD_LABELS else None
+    labels = {key: f"manifold sets it to {value}" for key, value in MANIFOLD_LABELS.items()}
+    return (labels if annotations is None else annotations).get(key)
 
 
 def _not_owned(annotations: dict[str, str] | None) -> Any:
@@ -178,8 +179,7 @@ _ServiceAnnotations = dict[Annotated[LabelKey, _not_owned(SERVICE_ANNOTATIONS)],
 
 
 class ObjectMetadata(Strict):
-    """Labels and annotations of the object an entry renders (not of its pods), merged over
-    the environment's and the file's; keys manifold sets itself are refused."""
+    """Labels and annotations of an entry's object (not its pods'); manifold's keys refused."""
 
     labels: _Labels | None = Field(default=None, description="Labels of the object.")
     annotations: _Annotations | None = Field(default=None, description="Its annotations.")

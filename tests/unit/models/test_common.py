@@ -54,6 +54,9 @@ OWNED = "is manifold's own"
         (ObjectMetadata, {"labels": {"-team": "a"}}, "not a valid label or annotation key"),
         (ObjectMetadata, {"annotations": {"note": "any text, even long: " + "x" * 100}}, None),
         (ObjectMetadata, {"labels": {"team": "a"}, "other": {}}, "unknown field 'other'"),
+        # a key's prefix is a DNS subdomain of up to 253 characters, as Kubernetes has it
+        (ObjectMetadata, {"labels": {"a" * 60 + "." + "b" * 60 + ".example.com/x": "y"}}, None),
+        (ObjectMetadata, {"labels": {("a" * 60 + ".") * 4 + "example.com/x": "y"}}, "at most 253"),
     ],
 )
 def test_object_metadata_refuses_what_manifold_sets(
