@@ -27,9 +27,11 @@ NO_WORKLOADS = (
     "ome-sample-pvc-models",
     "import-ome-platform",
     "import-ome-jobs",
+    "import-ome-metadata",
 )
 """Cases of platform objects, models, fine-tuned weights and benchmarks only: no
-serving or training workload, so nothing to hold."""
+serving or training workload, so nothing to hold (import-ome-metadata's service is in the
+project file its import writes, which the case folder does not hold)."""
 REPOSITORIES = [
     "example",
     *(case.name for case in cases("valid") if case.name not in NO_WORKLOADS),

@@ -4,11 +4,14 @@ objects of its samples (cluster-scoped ones into a platform file, namespaced one
 project file) import, render back (one render of one repository holding all of them)
 equal to the originals, and pass the real CRDs of released OME (crds/main).
 
-"Equal" is exact for `apiVersion`, `kind`, `metadata.name` (and `namespace`) and `spec`,
-types included (10 is not "10"). The one thing left out is `metadata.labels`, which
-manifold adds to every object it renders (app.kubernetes.io/*, manifold.dev/*; see
-docs/output.md) and the imported objects do not have (the import refuses objects with
-labels of their own). No OME default is ignored: both sides are compared before an API
+"Equal" is exact for `apiVersion`, `kind`, `metadata` and `spec`, types included (10 is not
+"10"), except the labels manifold sets on every object it renders (app.kubernetes.io/name,
+part-of, managed-by, component, manifold.dev/*; see docs/output.md), which an import leaves
+out. A third round trip, "samples-labelled", gives every sample object labels and
+annotations of its own (and one manifold sets, which is left out), every BenchmarkJob a
+dataset, and adds a namespaced copy of a ClusterServingRuntime (the samples have no
+ServingRuntime), so each importable kind carries them through. No OME default is ignored:
+both sides are compared before an API
 server applies the CRDs' defaults (crds/main/full: `protocol: TCP` on container ports,
 `operator: Equal` and `weight: 1` on a model's modelFormat...), and manifold writes a
 defaulted field exactly where the original writes it, so none appears on one side only.
@@ -26,6 +29,7 @@ from typing import Any
 import pytest
 
 from manifold.core import yaml as yamlio
+from manifold.models.common import manifold_owns
 from manifold.models.platform import Platform
 from manifold.targets.ome.importing.entries import (
     CLUSTER_SCOPED_IN_PROJECT,
@@ -78,7 +82,22 @@ def _originals(
     return found
 
 
-def _samples_repository(root: Path) -> dict[Key, dict[str, Any]]:
+LABELS = {"example.com/owner": "ml-platform", "tier": "gold"}
+ANNOTATIONS = {"example.com/runbook": "https://runbooks.example.com/ome"}
+DATASET = {"storageUri": "oci://n/idt/b/datasets/o/prompts", "key": "dataset-credentials"}
+
+
+def _labelled(body: dict[str, Any]) -> dict[str, Any]:
+    """The object with labels and annotations of its own, one label manifold sets (left out
+    by the import, set again by the render), and for a benchmark, a dataset."""
+    metadata = dict(body["metadata"])
+    metadata["labels"] = {**LABELS, "app.kubernetes.io/managed-by": "manifold"}
+    metadata["annotations"] = {**metadata.get("annotations", {}), **ANNOTATIONS}
+    spec = {**body["spec"], "dataset": DATASET} if body["kind"] == "BenchmarkJob" else body["spec"]
+    return {**body, "metadata": metadata, "spec": spec}
+
+
+def _samples_repository(root: Path, labelled: bool = False) -> dict[Key, dict[str, Any]]:
     """OME's samples as one repository: their cluster-scoped objects imported into the
     platform file, each namespace's objects into a project file of that namespace. Two
     services name catalogue models the samples do not hold (deepseek-v3,
@@ -91,6 +110,18 @@ def _samples_repository(root: Path) -> dict[Key, dict[str, Any]]:
         for key, body in _originals(samples, {*PLATFORM_KINDS, *PROJECT_KINDS}).items()
         if str(body["apiVersion"]).startswith("ome.io/")
     }
+    if labelled:
+        objects = {key: _labelled(body) for key, body in objects.items()}
+        runtime = next(b for b in objects.values() if b["kind"] == "ClusterServingRuntime")
+        service = next(b for b in objects.values() if b["kind"] == "InferenceService")
+        name = runtime["metadata"]["name"] + "-own"
+        metadata = {**runtime["metadata"], "name": name}
+        metadata["namespace"] = service["metadata"]["namespace"]
+        objects[("ServingRuntime", name)] = {
+            **runtime,
+            "kind": "ServingRuntime",
+            "metadata": metadata,
+        }
     by_file: dict[Path, list[Mapping[str, Any]]] = {}
     for body in objects.values():
         namespace = body["metadata"].get("namespace")
@@ -192,8 +223,8 @@ def _round_trip(label: str, tmp_path_factory: pytest.TempPathFactory) -> RoundTr
     root = tmp_path_factory.mktemp(f"import-{label}")
     (root / "environments").mkdir()
     (root / "environments" / "prod.yaml").write_text(ENVIRONMENT)
-    if label == "samples":
-        made = RoundTrip(root, _samples_repository(root), label)
+    if label.startswith("samples"):
+        made = RoundTrip(root, _samples_repository(root, label == "samples-labelled"), label)
     else:
         first, second = _catalogue_groups()
         files = second if label == "catalog-collisions" else first
@@ -205,7 +236,9 @@ def _round_trip(label: str, tmp_path_factory: pytest.TempPathFactory) -> RoundTr
     return made
 
 
-@pytest.fixture(scope="module", params=["catalog", "catalog-collisions", "samples"])
+@pytest.fixture(
+    scope="module", params=["catalog", "catalog-collisions", "samples", "samples-labelled"]
+)
 def round_trip(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     return _round_trip(request.param, tmp_path_factory)
 
@@ -243,17 +276,37 @@ def _as_served(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "metadata": metadata}
 
 
+def _without_manifold_labels(body: dict[str, Any]) -> dict[str, Any]:
+    """The object without the labels manifold sets on every object (see the module
+    docstring), and without an empty labels map."""
+    metadata = dict(body["metadata"])
+    labels = {k: v for k, v in metadata.pop("labels", {}).items() if manifold_owns(k) is None}
+    if labels:
+        metadata["labels"] = labels
+    return {**body, "metadata": metadata}
+
+
 def test_every_object_renders_back_equal(round_trip: RoundTrip) -> None:
     assert set(round_trip.rendered) == set(round_trip.originals)
     different = []
     for key, original in round_trip.originals.items():
-        rendered = dict(round_trip.rendered[key])
-        rendered["metadata"] = {
-            k: v for k, v in rendered["metadata"].items() if k != "labels"
-        }  # manifold's own labels, see the module docstring
-        if rendered != _as_served(original):
+        rendered = _without_manifold_labels(round_trip.rendered[key])
+        if rendered != _without_manifold_labels(_as_served(original)):
             different.append(key)
     assert not different, different[:10]
+
+
+def test_the_labelled_samples_carry_labels_annotations_and_datasets(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    labelled = _round_trip("samples-labelled", tmp_path_factory)
+    kinds = {kind for kind, _ in labelled.originals}
+    assert kinds == {*PLATFORM_KINDS, *PROJECT_KINDS}
+    for body in labelled.rendered.values():
+        assert body["metadata"]["labels"].items() >= LABELS.items()
+        assert body["metadata"]["annotations"].items() >= ANNOTATIONS.items()
+    benchmarks = [body for body in labelled.rendered.values() if body["kind"] == "BenchmarkJob"]
+    assert benchmarks and all(body["spec"]["dataset"] == DATASET for body in benchmarks)
 
 
 def test_every_rendered_object_passes_the_released_crds(round_trip: RoundTrip) -> None:

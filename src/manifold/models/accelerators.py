@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from manifold.models.common import Quantity, ResourceName, Strict
+from manifold.models.common import ObjectMetadata, Quantity, ResourceName, Strict, entry_metadata
 from manifold.models.workload import KubernetesObject
 
 
@@ -151,3 +151,4 @@ class AcceleratorClass(Strict):
     integration: AcceleratorIntegration | None = Field(
         default=None, description="Names of the same accelerator in schedulers (Kueue, Volcano)."
     )
+    metadata: ObjectMetadata | None = entry_metadata("AcceleratorClass")

@@ -13,11 +13,13 @@ from pydantic import Discriminator, Field, Tag
 
 from manifold.models.common import (
     DnsLabel,
+    ObjectMetadata,
     ResourceName,
     Resources,
     ServiceName,
     Strict,
     Toleration,
+    entry_metadata,
 )
 from manifold.models.env import EnvVar
 from manifold.models.storage import StorageLocation
@@ -167,3 +169,4 @@ class Benchmark(Strict):
     ome: OmeBenchmark | None = Field(
         default=None, description="Options only OME has (BenchmarkJob)."
     )
+    metadata: ObjectMetadata | None = entry_metadata("BenchmarkJob")

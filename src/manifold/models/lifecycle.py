@@ -11,7 +11,16 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from manifold.models.common import Annotations, DnsLabel, Labels, ResourceName, Resources, Strict
+from manifold.models.common import (
+    Annotations,
+    DnsLabel,
+    Labels,
+    ObjectMetadata,
+    ResourceName,
+    Resources,
+    Strict,
+    entry_metadata,
+)
 from manifold.models.env import EnvVar
 from manifold.models.runtimes import RuntimeReference
 from manifold.models.storage import STORAGE_URI, ModelStorage, StorageLocation
@@ -205,6 +214,7 @@ class FineTune(Strict):
     ome: OmeFineTune | None = Field(
         default=None, description="Options only OME has (FineTunedWeight)."
     )
+    metadata: ObjectMetadata | None = entry_metadata("FineTunedWeight (not its TrainingJob)")
     substratus: SubstratusFineTune | None = Field(
         default=None,
         description=(

@@ -13,11 +13,14 @@ from manifold.models.common import (
     Annotations,
     DnsLabel,
     Labels,
+    ObjectMetadata,
     ResourceName,
     Resources,
     Scope,
     ServiceName,
+    ServiceObjectMetadata,
     Strict,
+    entry_metadata,
 )
 from manifold.models.env import EnvVar
 from manifold.models.lifecycle import (
@@ -126,6 +129,7 @@ class Model(Strict):
         default=None, description="Substratus only: the container that loads it."
     )
     ome_spec: ModelOmeSpec | None = passthrough_field("model")
+    metadata: ObjectMetadata | None = entry_metadata("(Cluster)BaseModel")
 
 
 class InlineRuntime(Strict):
@@ -223,6 +227,7 @@ class Service(Component):
             "authorization, a template, a MIG profile."
         ),
     )
+    metadata: ServiceObjectMetadata | None = entry_metadata("InferenceService")
 
 
 class ProjectSpec(Strict):

@@ -10,7 +10,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
-from manifold.models.common import Annotations, Labels, ResourceName, Scope, Strict
+from manifold.models.common import (
+    Annotations,
+    Labels,
+    ObjectMetadata,
+    ResourceName,
+    Scope,
+    Strict,
+    entry_metadata,
+)
 from manifold.models.passthrough import RuntimeOmeSpec, passthrough_field
 from manifold.models.workload import Component, Container, PodSettings, Router
 
@@ -116,6 +124,7 @@ class ServingRuntime(Strict):
         description=("What spreads requests over the replicas of services using this runtime."),
     )
     ome_spec: RuntimeOmeSpec | None = passthrough_field("runtime")
+    metadata: ObjectMetadata | None = entry_metadata("(Cluster)ServingRuntime")
 
 
 class ProjectServingRuntime(ServingRuntime):

@@ -4,6 +4,7 @@ from manifold.compile.expand import expand
 from manifold.compile.finalize import NamespaceUser, finalize, namespaces
 from manifold.compile.instances import ProjectInstance
 from manifold.core.manifest import Manifest
+from manifold.models.common import MANIFOLD_LABELS
 from tests.unit.helpers import env_text, environments, project_file
 
 
@@ -71,3 +72,22 @@ def test_a_namespace_per_project_or_shared() -> None:
     assert "app.kubernetes.io/part-of" not in shared.labels
     assert "manifold.dev/team" not in shared.labels
     assert shared.sources == ("projects/a.yaml", "projects/b.yaml", "environments/dev.yaml")
+
+
+def test_an_entry_s_labels_and_annotations_win_over_the_file_s_and_the_environment_s() -> None:
+    """Merge order, later wins: environment, file (project or platform metadata), the entry's
+    own `metadata` (on the rendered body, targets.ome.objects.ome_object), then manifold's own
+    labels, which the entry may not set (models.common.MANIFOLD_LABELS)."""
+    instance = _instance("demo", "ai", "labels: {tier: env, env-only: x}\nannotations: {a: env}")
+    entry = {"labels": {"tier": "entry"}, "annotations": {"owner": "entry", "b": "entry"}}
+    body = {"apiVersion": "ome.io/v1beta1", "kind": "BaseModel", "metadata": {"name": "m", **entry}}
+    [result] = finalize([Manifest(body, True, "demo", instance.sources, "model")], instance)
+    metadata = result.body["metadata"]
+    assert metadata["annotations"] == {"a": "env", "b": "entry", "owner": "entry"}
+    own = {key: metadata["labels"][key] for key in ("tier", "env-only", "app.kubernetes.io/name")}
+    assert own == {"tier": "entry", "env-only": "x", "app.kubernetes.io/name": "m"}
+    assert set(metadata["labels"]) - {"tier", "env-only"} <= {
+        *MANIFOLD_LABELS,
+        "manifold.dev/environment",
+        "manifold.dev/team",
+    }  # every other label is manifold's, and the models refuse them in an entry

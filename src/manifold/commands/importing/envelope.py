@@ -1,5 +1,6 @@
 """What an object must be before its spec is looked at: OME's apiVersion, a kind the import
-takes, a name, and no metadata a manifold file could not give back."""
+takes, a name, labels and annotations that are maps of strings, and no other metadata a
+manifold file could not give back."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from manifold.targets.ome.importing.entries import (
     PLATFORM_KINDS,
     PROJECT_KINDS,
 )
-from manifold.targets.ome.render import AUTOSCALER_CLASS
 
 KINDS = (*PLATFORM_KINDS, *PROJECT_KINDS)
 
@@ -41,17 +41,32 @@ def check_envelope(found: Found) -> Diagnostic | None:
             f"the {kind} has no metadata.namespace",
             "import namespaced objects as the cluster serves them (kubectl get -n NAMESPACE)",
         )
-    allowed = ("name", "namespace") if kind in PROJECT_KINDS else ("name",)
-    if kind == "InferenceService" and metadata.get("annotations") == {AUTOSCALER_CLASS: "keda"}:
-        allowed = (*allowed, "annotations")  # manifold writes it back; checked with the spec
+    allowed: tuple[str, ...] = ("name", "labels", "annotations")
+    allowed += ("namespace",) if kind in PROJECT_KINDS else ()
     extra = sorted(key for key in metadata if key not in allowed)
     if extra:
         return found.diagnostic(
             ("metadata", extra[0]),
-            f"metadata.{extra[0]} is not imported: a manifold file gives labels and "
-            "annotations to all its objects alike"
+            f"metadata.{extra[0]} is not imported: an entry carries its object's name, "
+            "labels and annotations"
             + ("" if namespaced else ", and a cluster-scoped object has no namespace"),
-            "strip what the server set (managedFields, uid, resourceVersion...) and put "
-            "shared labels in the file's metadata",
+            "strip what the server set (managedFields, uid, resourceVersion...)",
         )
+    return _strings(found, metadata)
+
+
+def _strings(found: Found, metadata: dict[str, object]) -> Diagnostic | None:
+    """Labels and annotations as Kubernetes keeps them: maps of strings to strings."""
+    for field in ("labels", "annotations"):
+        given = metadata.get(field, {})
+        if not isinstance(given, dict):
+            return found.diagnostic(("metadata", field), f"metadata.{field} is not a mapping")
+        for key, value in given.items():
+            if not isinstance(key, str) or not isinstance(value, str):
+                return found.diagnostic(
+                    ("metadata", field, key),
+                    f"metadata.{field}[{key!r}] is not a string: Kubernetes keeps "
+                    f"{field} as strings",
+                    "quote the value",
+                )
     return None

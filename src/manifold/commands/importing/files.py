@@ -24,7 +24,8 @@ def _header(imported: Entries) -> list[str]:
         + ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
         + ".",
         "# Each entry renders back to the object it came from, field by field. `omeSpec`",
-        "# holds OME fields manifold has no field of its own for, kept verbatim.",
+        "# holds OME fields manifold has no field of its own for, kept verbatim; `metadata`",
+        "# the object's own labels and annotations.",
     ]
 
 
@@ -40,8 +41,22 @@ def _lists(imported: Entries, fields: dict[str, str]) -> list[str]:
             lines.append(f"  # {item.kind} {item.name}, from {found.file}:{line}")
             if item.verbatim:
                 lines.append(f"  # kept verbatim under omeSpec: {', '.join(item.verbatim)}")
+            if item.dropped:
+                lines.append(f"  # left out, manifold sets them itself: {', '.join(item.dropped)}")
             lines.extend("  " + text for text in yamlio.emit([item.entry]).splitlines())
     return lines
+
+
+def _companions(imported: Entries) -> list[str]:
+    """The entries of other lists that imported entries refer to (a benchmark's dataset)."""
+    by_field: dict[str, list[str]] = {}
+    for found, item in imported:
+        for field, entry in item.companions:
+            lines = by_field.setdefault(field, [f"  {field}:"])
+            line = found.locate(()).line
+            lines.append(f"  # from {item.kind} {item.name}, {found.file}:{line}")
+            lines.extend("  " + text for text in yamlio.emit([entry]).splitlines())
+    return [line for field in sorted(by_field) for line in by_field[field]]
 
 
 def platform_text(imported: Entries, fields: dict[str, str], name: str) -> str:
@@ -74,6 +89,7 @@ def project_text(imported: Entries, fields: dict[str, str], namespace: str) -> s
         "spec:",
         "  platform: ome",
         *_lists(imported, fields),
+        *_companions(imported),
     ]
     return "\n".join(lines) + "\n"
 

@@ -49,12 +49,11 @@ def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
             manifests.append(manifest(instance, body, "training", (*at, "training")))
         if fine_tune.source is not None:
             weights = fine_tuned_weight_spec(instance, catalog, fine_tune, fine_tune.source)
-            body = ome_object("FineTunedWeight", fine_tune.name, weights)
+            body = ome_object("FineTunedWeight", fine_tune.name, weights, fine_tune.metadata)
             manifests.append(manifest(instance, body, "weights", at))
     for index, benchmark in enumerate(spec.benchmarks):
-        body = ome_object(
-            "BenchmarkJob", benchmark.name, benchmark_spec(catalog, instance, benchmark, datasets)
-        )
+        job = benchmark_spec(catalog, instance, benchmark, datasets)
+        body = ome_object("BenchmarkJob", benchmark.name, job, benchmark.metadata)
         manifests.append(manifest(instance, body, "benchmark", ("benchmarks", index)))
     for index, replication in enumerate(spec.replications):
         body = ome_object("ReplicationJob", replication.name, _replication(replication))

@@ -8,6 +8,7 @@ from typing import Any
 from manifold.compile.instances import ProjectInstance
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
+from manifold.models.common import ObjectMetadata
 from manifold.models.storage import ModelStorage
 from manifold.targets.ome import kinds
 
@@ -27,8 +28,20 @@ CLUSTER_SCOPED = frozenset(
 )
 
 
-def ome_object(kind: str, name: str, spec: Any) -> dict[str, Any]:
-    return {"apiVersion": kinds.API_VERSION, "kind": kind, "metadata": {"name": name}, "spec": spec}
+def ome_object(
+    kind: str, name: str, spec: Any, entry: ObjectMetadata | None = None
+) -> dict[str, Any]:
+    """The object, with the labels and annotations of the entry it is the main object of.
+    Only the main object gets them (not an inline runtime or a fine-tune's TrainingJob):
+    they describe what the user wrote the entry for, and a companion's metadata is
+    manifold's to choose. `compile.finalize` merges them over the environment's and the
+    file's, and puts manifold's own labels over all (the models refuse those keys)."""
+    metadata: dict[str, Any] = {"name": name}
+    if entry is not None and entry.labels:
+        metadata["labels"] = dict(entry.labels)
+    if entry is not None and entry.annotations:
+        metadata["annotations"] = dict(entry.annotations)
+    return {"apiVersion": kinds.API_VERSION, "kind": kind, "metadata": metadata, "spec": spec}
 
 
 def manifest(

@@ -12,6 +12,7 @@ from manifold.compile.instances import PlatformInstance
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
 from manifold.models.capacity import ClusterShape
+from manifold.models.common import ObjectMetadata
 from manifold.models.platform import Reference
 from manifold.targets import kubernetes as k8s
 from manifold.targets.ome import kinds_platform as kinds
@@ -65,8 +66,9 @@ class _Objects:
         component: str,
         path: JsonPath,
         namespace: str | None = None,
+        entry: ObjectMetadata | None = None,
     ) -> None:
-        body = ome_object(kind, name, spec)
+        body = ome_object(kind, name, spec, entry)
         namespaced = kind not in CLUSTER_SCOPED
         if namespaced:
             body["metadata"]["namespace"] = namespace or self.platform.namespace
@@ -81,7 +83,14 @@ def render_platform(platform: PlatformInstance) -> list[Manifest]:
     for index, model in enumerate(spec.models):
         if not model.external:
             body = base_model(model)
-            objects.add(body["kind"], model.name, body["spec"], "model", ("models", index))
+            objects.add(
+                body["kind"],
+                model.name,
+                body["spec"],
+                "model",
+                ("models", index),
+                entry=model.metadata,
+            )
     for index, runtime in enumerate(spec.serving_runtimes):
         if not runtime.external:
             objects.add(
@@ -90,6 +99,7 @@ def render_platform(platform: PlatformInstance) -> list[Manifest]:
                 serving_runtime_spec(runtime),
                 "runtime",
                 ("servingRuntimes", index),
+                entry=runtime.metadata,
             )
     for index, training in enumerate(spec.training_runtimes):
         if not training.external:
@@ -105,12 +115,14 @@ def render_platform(platform: PlatformInstance) -> list[Manifest]:
             body = _plain(accelerator)
             body.pop("name")
             body.pop("external", None)
+            body.pop("metadata", None)
             objects.add(
                 "AcceleratorClass",
                 accelerator.name,
                 body,
                 "accelerator",
                 ("acceleratorClasses", index),
+                entry=accelerator.metadata,
             )
     _tenancy(platform, objects)
     _capacity(platform, objects)

@@ -35,7 +35,7 @@ def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
     ]
     for index, runtime in enumerate(spec.runtimes):
         kind = "ClusterServingRuntime" if runtime.scope == "cluster" else "ServingRuntime"
-        body = ome_object(kind, runtime.name, serving_runtime_spec(runtime))
+        body = ome_object(kind, runtime.name, serving_runtime_spec(runtime), runtime.metadata)
         manifests.append(manifest(instance, body, "runtime", ("runtimes", index)))
     for index, training in enumerate(spec.training_runtimes):
         kind = "ClusterTrainingRuntime" if training.scope == "cluster" else "TrainingRuntime"
@@ -150,7 +150,7 @@ def base_model(model: Model) -> dict[str, Any]:
     if model.ome_spec:
         spec.update(model.ome_spec)  # type: ignore[typeddict-item]  # keys checked in the model
     kind = "ClusterBaseModel" if model.scope == "cluster" else "BaseModel"
-    return ome_object(kind, model.name, spec)
+    return ome_object(kind, model.name, spec, model.metadata)
 
 
 # --------------------------------------------------------------------------- inference
@@ -196,7 +196,10 @@ def inference_service(
         # to merge into), and Kubernetes needs the container's name
         name = ROUTER_RUNNER_NAME if service.router.image else None
         spec["router"] = router(service.router, name, defaults)
-    body = ome_object("InferenceService", service.name, spec)
+    body = ome_object("InferenceService", service.name, spec, service.metadata)
     if any(uses_keda(part) for part in (service, service.decoder, service.router)):
-        body["metadata"]["annotations"] = {AUTOSCALER_CLASS: "keda"}
+        body["metadata"]["annotations"] = {
+            **body["metadata"].get("annotations", {}),
+            AUTOSCALER_CLASS: "keda",
+        }
     return body

@@ -86,6 +86,7 @@ def request(
         ("decoder", "Run:ai serves with one kind of replica: it has no decoder"),
         ("router", "Run:ai balances requests across replicas itself; it has no router"),
         ("adapters", "manifold does not serve fine-tuned adapters on Run:ai"),
+        ("metadata", "a service's object labels and annotations are OME's (its InferenceService)"),
     ):
         if getattr(service, field):
             refusals.add(field, message)

@@ -65,6 +65,7 @@ CONCEPTS: dict[str, str] = {
     "enable_service_links": "service links",
     "annotations": "pod annotations",
     "labels": "pod labels",
+    "metadata": "an entry's object labels and annotations (only OME renders them)",
     "replicas": "replicas other than one",
     "autoscaling": "autoscaling",
     "leader": "multi-node serving (leader and workers)",

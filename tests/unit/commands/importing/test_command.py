@@ -51,6 +51,26 @@ def test_it_writes_a_commented_platform_file_with_what_was_kept_verbatim(repo: P
     assert model.storage is not None and model.storage.credentials_secret == "hf-token"
 
 
+def test_labels_and_annotations_are_carried_except_those_manifold_sets(repo: Path) -> None:
+    labelled = MODEL.replace(
+        "name: small",
+        "name: small\n  labels: {team: a, app.kubernetes.io/managed-by: manifold}\n"
+        "  annotations: {example.com/owner: me, manifold.dev/note: x}",
+    )
+    (repo / "ome" / "model.yaml").write_text(labelled)
+    text = _import(repo).read_text()
+    assert (
+        "  # left out, manifold sets them itself: label app.kubernetes.io/managed-by, "
+        "annotation manifold.dev/note\n" in text
+    )
+    (model,) = Platform.model_validate(yamlio.load_one(text)).spec.models
+    assert model.metadata is not None
+    assert (model.metadata.labels, model.metadata.annotations) == (
+        {"team": "a"},
+        {"example.com/owner": "me"},
+    )
+
+
 def test_an_existing_file_is_kept_unless_forced(repo: Path) -> None:
     target = repo / "platform" / "ome.yaml"
     target.parent.mkdir()
@@ -77,14 +97,18 @@ def test_nothing_is_written_when_one_object_is_refused(repo: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "path", "message"),
     [
-        (("name: small", "name: small\n  labels: {team: a}"), ("metadata", "labels"), "labels"),
+        (
+            ("name: small", "name: small\n  labels: {team: 7}"),
+            ("metadata", "labels", "team"),
+            "not a string",
+        ),
         (("kind: ClusterBaseModel", "kind: TrainingJob"), ("kind",), "not an OME kind"),
         (("kind: ClusterBaseModel", "kind: BaseModel"), ("metadata",), "no metadata.namespace"),
         (("kind: ClusterBaseModel", "kind: Widget"), ("kind",), "not an OME kind"),
         (("modelType: llama", "modelType: 7"), ("spec", "modelType"), "schema refuses"),
     ],
     ids=[
-        "object labels",
+        "a label that is not a string",
         "a kind of the unreleased API",
         "a namespaced object without its namespace",
         "unknown kind",

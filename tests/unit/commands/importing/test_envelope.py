@@ -1,6 +1,7 @@
 """What an imported object must be before its spec is looked at, one row per refusal: OME's
-apiVersion, a kind the import takes, a name, a namespace for namespaced kinds, and no metadata
-a manifold file could not give back."""
+apiVersion, a kind the import takes, a name, a namespace for namespaced kinds, labels and
+annotations that are maps of strings, and no other metadata a manifold file could not give
+back."""
 
 from __future__ import annotations
 
@@ -65,6 +66,30 @@ def _check(body: dict[str, Any], tmp_path: Path) -> str | None:
                 "metadata": {"name": "m", "namespace": "n", "uid": "1"},
             },
             "metadata.uid: metadata.uid is not imported",
+        ),
+        (
+            {
+                "apiVersion": API,
+                "kind": "ClusterBaseModel",
+                "metadata": {"name": "m", "labels": {"tier": "gold"}, "annotations": {"a": "b"}},
+            },
+            None,
+        ),
+        (
+            {
+                "apiVersion": API,
+                "kind": "ClusterBaseModel",
+                "metadata": {"name": "m", "labels": []},
+            },
+            "metadata.labels: metadata.labels is not a mapping",
+        ),
+        (
+            {
+                "apiVersion": API,
+                "kind": "AcceleratorClass",
+                "metadata": {"name": "m", "annotations": {"replicas": 3}},
+            },
+            "metadata.annotations.replicas: metadata.annotations['replicas'] is not a string",
         ),
         (
             {

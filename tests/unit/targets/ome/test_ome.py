@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from manifold.compile.instances import ProjectInstance
 from manifold.targets.registry import get_target
 from tests.unit.helpers import lone_catalog, project_instance
@@ -111,3 +113,74 @@ def test_inline_runtime_needs_the_model_format() -> None:
         "services: [{name: a, model: m, runtime: {image: i}}]"
     )
     assert len(problems) == 1 and "needs format and framework" in problems[0]
+
+
+ENTRY_METADATA = "metadata: {labels: {tier: gold}, annotations: {example.com/note: n}}"
+WITH_METADATA = f"""
+models:
+- {{name: m, source: "hf://a/b", format: {{name: safetensors}}, framework: {{name: transformers}},
+   {ENTRY_METADATA}}}
+runtimes:
+- {{name: rt, supports: [{{format: {{name: safetensors}}, framework: {{name: transformers}}}}],
+   {ENTRY_METADATA}}}
+services:
+- {{name: chat, model: m, runtime: {{image: "vllm:1", name: inline}}, {ENTRY_METADATA}}}
+- name: scaled
+  model: m
+  runtime: rt
+  metadata: {{annotations: {{example.com/note: n}}}}
+  replicas: {{min: 1, max: 2}}
+  autoscaling: {{prometheus: {{server: "http://p:9090", query: "sum(x)", threshold: "1"}}}}
+"""
+
+
+def test_entry_metadata_goes_on_the_entry_s_main_object_only() -> None:
+    objects = _render(WITH_METADATA)
+    labelled = {key for key, body in objects.items() if body["metadata"].get("labels")}
+    assert labelled == {"BaseModel/m", "ServingRuntime/rt", "InferenceService/chat"}
+    assert objects["InferenceService/chat"]["metadata"]["annotations"] == {"example.com/note": "n"}
+    assert "annotations" not in objects["ServingRuntime/inline"]["metadata"]  # a companion
+    # manifold's own annotation joins the entry's
+    assert objects["InferenceService/scaled"]["metadata"]["annotations"] == {
+        "example.com/note": "n",
+        "ome.io/autoscalerClass": "keda",
+    }
+
+
+SERVED = """
+models: [{name: m, source: "hf://a/b"}]
+services:
+- name: chat
+  model: m
+  image: "sglang:1"
+  metadata: {annotations: {ome.io/deploymentMode: MODE}}
+"""
+DECODER = "\n  replicas: {min: 1, max: 1}\n  decoder: {replicas: {min: 1, max: 1}}"
+WORKERS = "\n  leader: {}\n  worker: {size: 2}"
+
+
+@pytest.mark.parametrize(
+    ("mode", "fields", "problem"),
+    [
+        ("RawDeployment", "", None),
+        ("Serverless", "", None),
+        ("PDDisaggregated", "", "neither a decoder nor a leader and workers"),
+        ("MultiNode", "", "neither a decoder nor a leader and workers"),
+        ("PDDisaggregated", DECODER, None),
+        ("RawDeployment", DECODER, "it has a decoder"),
+        ("MultiNode", WORKERS, None),
+        ("RawDeployment", WORKERS, "it has a leader and workers"),
+    ],
+)
+def test_a_deployment_mode_annotation_may_not_contradict_the_fields(
+    mode: str, fields: str, problem: str | None
+) -> None:
+    found = [
+        message
+        for message in _problems(SERVED.replace("MODE", mode) + fields)
+        if "deploymentMode" in message
+    ]
+    if problem is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and problem in found[0], found

@@ -147,9 +147,18 @@ def validated(model: type[BaseModel], entry: dict[str, Any]) -> Any:
     try:
         return model.model_validate(entry)
     except ValidationError as error:
-        problem = error.errors()[0]
-        where = format_json_path(tuple(problem["loc"]))
-        raise Unsupported(("spec",), f"manifold refuses it at {where}: {problem['msg']}") from None
+        raise refused(error) from None
+
+
+def refused(error: ValidationError) -> Unsupported:
+    """What manifold's model refuses in an entry, at the object's field it came from: a
+    label or annotation key of the object's metadata, else its spec."""
+    problem = error.errors()[0]
+    loc = tuple(problem["loc"])
+    if loc[:1] == ("metadata",):  # the entry's metadata is the object's, key for key
+        return Unsupported(loc[:3], problem["msg"].removeprefix("Value error, "))
+    where = format_json_path(loc)
+    return Unsupported(("spec",), f"manifold refuses it at {where}: {problem['msg']}")
 
 
 def _pod(

@@ -21,14 +21,17 @@ from manifold.compile.validate import object_errors
 from manifold.core.jsonpath import JsonPath, format_json_path
 from manifold.inputs.nulls import PAYLOADS
 from manifold.models.accelerators import AcceleratorClass
+from manifold.models.common import ObjectMetadata
 from manifold.models.passthrough import MODEL_FIELDS, RUNTIME_FIELDS
 from manifold.models.platform import SharedModel
 from manifold.models.project import Model
 from manifold.models.runtimes import ProjectServingRuntime, ServingRuntime, SharedServingRuntime
 from manifold.schemas.store import SchemaStore
 from manifold.targets.ome import kinds
+from manifold.targets.ome.importing import metadata
 from manifold.targets.ome.importing.components import Unsupported, component, validated
 from manifold.targets.ome.importing.jobs import (
+    benchmark_dataset,
     benchmark_entry,
     fine_tune_entry,
     render_benchmark,
@@ -36,6 +39,7 @@ from manifold.targets.ome.importing.jobs import (
     storage_options,
 )
 from manifold.targets.ome.importing.services import render_service, service_entry
+from manifold.targets.ome.objects import ome_object
 from manifold.targets.ome.render import base_model
 from manifold.targets.ome.runtimes import serving_runtime_spec
 
@@ -73,6 +77,10 @@ class Imported:
     name: str
     entry: dict[str, Any]
     verbatim: tuple[str, ...]
+    dropped: tuple[str, ...] = ()
+    """Labels and annotations of the object left out because manifold sets them itself."""
+    companions: tuple[tuple[str, dict[str, Any]], ...] = ()
+    """Entries of other lists the entry refers to (a benchmark's dataset), by list."""
 
 
 def _model_entry(name: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -166,6 +174,7 @@ def _render_accelerator(entry: BaseModel) -> Any:
     body = entry.model_dump(by_alias=True, exclude_none=True)
     body.pop("name")
     body.pop("external", None)
+    body.pop("metadata", None)
     return body
 
 
@@ -245,20 +254,30 @@ def entry_of(body: dict[str, Any], namespace: str | None = None) -> Imported:
     if not isinstance(spec, dict):
         raise Unsupported(("spec",), "an object without a spec")
     namespace = str(namespace or body["metadata"].get("namespace") or name)
+    own = metadata.carried(kind, body["metadata"])
+    companions: tuple[tuple[str, dict[str, Any]], ...] = ()
+    entry_metadata = {"metadata": own.entry} if own.entry else {}
     if kind == "InferenceService":
-        entry = service_entry(name, spec)
-        annotations = body["metadata"].get("annotations", {})
-        rendered = render_service(entry, (spec.get("model") or {}).get("kind"), annotations)
-    elif kind == "FineTunedWeight":
-        entry = fine_tune_entry(name, namespace, spec)
-        rendered = render_fine_tune(entry, namespace, spec)
-    elif kind == "BenchmarkJob":
-        entry = benchmark_entry(name, namespace, spec)
-        rendered = render_benchmark(entry, namespace)
+        entry = _with(service_entry(name, spec), entry_metadata)
+        service = render_service(entry, (spec.get("model") or {}).get("kind"))
+        rendered, rendered_metadata = service["spec"], service["metadata"]
     else:
-        to_entry, model, render = _KINDS[kind]
-        entry = to_entry(name, spec)
-        rendered = render(validated(model, entry))
+        if kind == "FineTunedWeight":
+            entry = _with(fine_tune_entry(name, namespace, spec), entry_metadata)
+            rendered = render_fine_tune(entry, namespace, spec)
+        elif kind == "BenchmarkJob":
+            entry = _with(benchmark_entry(name, namespace, spec), entry_metadata)
+            dataset = benchmark_dataset(name, spec)
+            companions = () if dataset is None else (("datasets", dataset),)
+            rendered = render_benchmark(entry, namespace, dataset)
+        else:
+            to_entry, model, render = _KINDS[kind]
+            entry = _with(to_entry(name, spec), entry_metadata)
+            rendered = render(validated(model, entry))
+        # as every renderer of these kinds makes the object (targets.ome.objects)
+        carried = validated(ObjectMetadata, own.entry)
+        rendered_metadata = ome_object(kind, name, None, carried)["metadata"]
+    metadata.check(own, metadata.rendered_metadata(rendered_metadata))
     if (null := null_in(entry)) is not None:
         raise Unsupported(
             ("spec", *null[1:]) if null[:1] == ("omeSpec",) else ("spec",),
@@ -273,4 +292,10 @@ def entry_of(body: dict[str, Any], namespace: str | None = None) -> Imported:
             "manifold would not render this field back exactly as written",
         )
     verbatim = tuple(sorted(entry.get("omeSpec", {})))
-    return Imported(kind, name, entry, verbatim)
+    return Imported(kind, name, entry, verbatim, own.dropped, companions)
+
+
+def _with(entry: dict[str, Any], entry_metadata: dict[str, Any]) -> dict[str, Any]:
+    """The entry with its object metadata right after its name, where a reader looks."""
+    name = {"name": entry.pop("name")}
+    return {**name, **entry_metadata, **entry}

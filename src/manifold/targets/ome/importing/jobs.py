@@ -18,7 +18,7 @@ from manifold.compile.catalog import Catalog
 from manifold.compile.instances import ProjectInstance
 from manifold.core.jsonpath import JsonPath
 from manifold.models.benchmarks import Benchmark
-from manifold.models.lifecycle import FineTune
+from manifold.models.lifecycle import Dataset, FineTune
 from manifold.models.project import Model
 from manifold.targets.ome.importing.components import Unsupported, pod_fields, validated
 from manifold.targets.ome.jobs import benchmark_spec, fine_tuned_weight_spec
@@ -182,7 +182,10 @@ def benchmark_entry(name: str, namespace: str, spec: dict[str, Any]) -> dict[str
     ome |= _copied(spec, ("serviceMetadata", "resultFolderName"))
     if ome:
         entry["ome"] = ome
+    if "dataset" in spec:
+        entry["dataset"] = name  # the project's dataset, `benchmark_dataset`
     known = {
+        "dataset",
         "endpoint",
         "outputLocation",
         "podOverride",
@@ -193,12 +196,26 @@ def benchmark_entry(name: str, namespace: str, spec: dict[str, Any]) -> dict[str
     }
     for key in spec:
         if key not in known:
-            hint = " (a data set: write it in the project's datasets by hand)" * (key == "dataset")
-            raise Unsupported(("spec", key), f"the BenchmarkJob field {key!r}{hint}")
+            raise Unsupported(("spec", key), f"the BenchmarkJob field {key!r}")
     return entry
 
 
-def render_benchmark(entry: dict[str, Any], namespace: str) -> Any:
+def benchmark_dataset(name: str, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """The project dataset a BenchmarkJob's `dataset` (a StorageSpec) becomes, named after the
+    benchmark (benchmark names are unique in a project, so these are too), which the
+    benchmark's `dataset` names; OME renders it back through `storage`
+    (targets.ome.jobs.benchmark_spec)."""
+    if "dataset" not in spec:
+        return None
+    located = _located(spec["dataset"], ("spec", "dataset"), "source")
+    dataset = {"name": name, "source": located.pop("source")}
+    return {**dataset, "storage": located} if located else dataset
+
+
+def render_benchmark(
+    entry: dict[str, Any], namespace: str, dataset: dict[str, Any] | None = None
+) -> Any:
     benchmark = validated(Benchmark, entry)
     instance, catalog = _stand_ins(namespace, [])
-    return benchmark_spec(catalog, instance, benchmark, {})
+    datasets = {} if dataset is None else {benchmark.name: validated(Dataset, dataset)}
+    return benchmark_spec(catalog, instance, benchmark, datasets)

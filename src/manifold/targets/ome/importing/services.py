@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
-
-from manifold.core.jsonpath import format_json_path
 from manifold.models.common import Scope
 from manifold.models.project import Model, Service
 from manifold.targets.ome import kinds
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME
-from manifold.targets.ome.importing.components import Unsupported, component
-from manifold.targets.ome.render import AUTOSCALER_CLASS, inference_service
+from manifold.targets.ome.importing.components import Unsupported, component, validated
+from manifold.targets.ome.render import inference_service
 
 _SPEC = ("model", "runtime", "engine", "decoder", "router", "acceleratorSelector")
 
@@ -53,19 +50,11 @@ def service_entry(name: str, spec: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def render_service(
-    entry: dict[str, Any], model_kind: str | None, annotations: dict[str, Any]
-) -> dict[str, Any]:
-    """The InferenceService spec manifold renders for the entry (the model stands for the
-    one it names: a BaseModel when the original said so, else a ClusterBaseModel), when it
-    also carries the original's annotations (OME's autoscaler class, which manifold sets
-    exactly when a component scales with KEDA)."""
-    try:
-        service = Service.model_validate(entry)
-    except ValidationError as error:
-        problem = error.errors()[0]
-        where = format_json_path(tuple(problem["loc"]))
-        raise Unsupported(("spec",), f"manifold refuses it at {where}: {problem['msg']}") from None
+def render_service(entry: dict[str, Any], model_kind: str | None) -> dict[str, Any]:
+    """The InferenceService manifold renders for the entry (the model stands for the one it
+    names: a BaseModel when the original said so, else a ClusterBaseModel), with the
+    annotations it derives from the entry's fields (`metadata` compares them)."""
+    service = validated(Service, entry)
     scope: Scope = "namespace" if model_kind == "BaseModel" else "cluster"
     model = Model(name=service.model, source="hf://stand/in", scope=scope)
     runtime: kinds.RuntimeRef | None = None
@@ -74,10 +63,4 @@ def render_service(
         runtime = {"name": reference["ref"]}
         if reference["scope"] == "namespace":
             runtime["kind"] = "ServingRuntime"
-    body = inference_service(service, model, runtime)
-    if body["metadata"].get("annotations", {}) != annotations:
-        raise Unsupported(
-            ("metadata", "annotations"),
-            f"manifold sets {AUTOSCALER_CLASS}: keda exactly when a component scales with KEDA",
-        )
-    return dict(body["spec"])
+    return inference_service(service, model, runtime)

@@ -132,7 +132,7 @@ def test_an_object_becomes_an_entry_that_renders_it_back(
             ("spec",),
             "null at hyperParameters.rate",
         ),
-        (_with(BENCHMARK, dataset={"storageUri": "s3://d"}), ("spec", "dataset"), "datasets"),
+        (_with(BENCHMARK, dataset={"path": "/d"}), ("spec", "dataset"), "without storageUri"),
         (
             _with(BENCHMARK, podOverride={"priorityClassName": "x"}),
             ("spec", "podOverride", "priorityClassName"),
@@ -149,7 +149,7 @@ def test_an_object_becomes_an_entry_that_renders_it_back(
         "weights without a storage URI",
         "an unknown weights field",
         "a null the layer merge would drop",
-        "a benchmark's dataset",
+        "a benchmark's dataset without a storage URI",
         "a pod override field manifold lacks",
         "two endpoints",
     ],
@@ -159,6 +159,29 @@ def test_refusals_name_the_field(body: dict[str, Any], path: tuple[Any, ...], me
         entry_of(body, "team")
     assert raised.value.path == path
     assert message in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("dataset", "entry"),
+    [
+        ({"storageUri": "s3://d"}, {"name": "load", "source": "s3://d"}),
+        (
+            {"storageUri": "oci://n/b/o/d", "key": "creds", "downloadPolicy": "AlwaysDownload"},
+            {
+                "name": "load",
+                "source": "oci://n/b/o/d",
+                "storage": {"credentialsSecret": "creds", "downloadPolicy": "AlwaysDownload"},
+            },
+        ),
+    ],
+    ids=["a storage URI", "with storage options"],
+)
+def test_a_benchmark_dataset_becomes_a_project_dataset_it_names(
+    dataset: dict[str, Any], entry: dict[str, Any]
+) -> None:
+    imported = entry_of(_with(BENCHMARK, dataset=dataset), "team")
+    assert imported.entry["dataset"] == imported.name
+    assert imported.companions == (("datasets", {**entry, "name": imported.name}),)
 
 
 def test_a_fine_tune_configuration_keeps_its_nulls() -> None:
