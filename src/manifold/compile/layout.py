@@ -17,11 +17,11 @@ them.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from manifold.core import jsontext
 from manifold.core import yaml as yamlio
 from manifold.core.kept import KeptFile
 from manifold.core.manifest import Manifest
@@ -48,7 +48,7 @@ def manifest_path(environment: str, manifest: Manifest) -> str:
 
 def canonical_json(body: Any) -> str:
     """One text per value: sorted keys, two-space indents, UTF-8, a final newline."""
-    text = json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False)
+    text = jsontext.indented(body, sort_keys=True)
     return yamlio.visible(text, json_style=True) + "\n"
 
 

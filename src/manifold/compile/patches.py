@@ -112,10 +112,11 @@ def _refusal(manifest: Manifest, body: object) -> tuple[str, str] | None:
     template and the project's owners decide, and Argo CD or Flux would apply it there."""
     if not isinstance(body, dict):
         return f"patch turns {_name(manifest)} into a non-object", "patch fields of the object"
-    credential = next(secrets.secret_values(body), None)
+    credential = next(secrets.added_secret_values(body, manifest.body), None)
     if credential is not None:
         # Inputs are checked as written; a patch can assemble a credential where no input
-        # had one (a JSON patch's value lands under a key only its path names).
+        # had one (a JSON patch's value lands under a key only its path names). What the
+        # patch left as it was is not scanned again.
         return (
             f"patch puts a credential into {_name(manifest)} at "
             f"{format_json_path(credential.path)}: the value {credential.why}",

@@ -3,6 +3,7 @@ and against the naming rules Kubernetes applies before any schema."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -84,13 +85,23 @@ def identity_errors(body: dict[str, Any]) -> list[SchemaError]:
     labels = metadata.get("labels")
     if isinstance(labels, dict):
         for key, value in labels.items():
-            problem = _label_key_problem(key) or _label_value_problem(value)
+            problem = (
+                _label_pair_problem(key, value)
+                if isinstance(key, str) and isinstance(value, str)
+                else _label_key_problem(key) or _label_value_problem(value)
+            )
             if problem:
                 errors.append(SchemaError(("metadata", "labels", key), problem))
     return errors
 
 
 _LABEL_NAME = re.compile(r"([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?\Z")
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_pair_problem(key: str, value: str) -> str | None:
+    """A label's problem, remembered: the same few labels sit on thousands of objects."""
+    return _label_key_problem(key) or _label_value_problem(value)
 
 
 def _label_key_problem(key: object) -> str | None:
@@ -122,6 +133,7 @@ def _label_value_problem(value: object) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _dns_problem(value: str, *, label: bool) -> str | None:
     what, longest, pattern = (
         ("DNS-1123 label", 63, _DNS_LABEL) if label else ("DNS-1123 subdomain", 253, _DNS_SUBDOMAIN)

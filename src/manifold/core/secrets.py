@@ -16,8 +16,9 @@ A value is taken for a credential when:
 - it **looks random** (long, mixed letters and digits, high entropy) in one of those places.
 
 What other modules use: `find` and `mask_text` (known formats in any text), `is_secret_name`,
-`looks_random` and `secret_values` (every credential in a document, with its path: `decode`
-refuses them). `masking` builds on these to mask whole objects for `diff`.
+`looks_random`, `secret_values` (every credential in a document, with its path: `decode`
+refuses them) and `added_secret_values` (only those a patch brought). `masking` builds on
+these to mask whole objects for `diff`.
 """
 
 from __future__ import annotations
@@ -221,6 +222,8 @@ _FREE_FORM_MAPS = frozenset(
 _ARGUMENT_LISTS = frozenset({"args", "command"})
 _NAMED_VALUE_LISTS = frozenset({"env", "httpHeaders", "headers"})
 """Lists of {name, value} pairs (environment variables, a probe's HTTP headers)."""
+_PLACED_KEYS = _FREE_FORM_MAPS | _ARGUMENT_LISTS | _NAMED_VALUE_LISTS
+"""Keys under which values are read differently from anywhere else."""
 
 
 @dataclass(frozen=True)
@@ -290,6 +293,31 @@ def secret_values(data: Any, path: JsonPath = ()) -> Iterator[SecretValue]:
                 yield from _env_values(value, here, env=key == "env")
             else:
                 yield from secret_values(value, here)
+
+
+def added_secret_values(after: Any, before: Any, path: JsonPath = ()) -> Iterator[SecretValue]:
+    """The credentials in `after` outside what it shares with `before` at the same place: what
+    a patch brought. Patches share unchanged subtrees with the object they patch
+    (compile/overlay.py), so only what changed is scanned. The walk descends only under keys
+    `before` had and whose meaning does not depend on where they sit; a changed value under a
+    free-form map, an argument list or a named-value list is scanned whole."""
+    if after is before:
+        return
+    if isinstance(after, dict) and isinstance(before, dict):
+        for key, value in after.items():
+            earlier = before.get(key)
+            if value is earlier:
+                continue
+            if key in before and key not in _PLACED_KEYS and isinstance(value, dict | list):
+                yield from added_secret_values(value, earlier, (*path, key))
+            else:
+                yield from secret_values({key: value}, path)
+    elif isinstance(after, list) and isinstance(before, list):
+        for index, item in enumerate(after):
+            earlier = before[index] if index < len(before) else None
+            yield from added_secret_values(item, earlier, (*path, index))
+    else:
+        yield from secret_values(after, path)
 
 
 def _free_form_values(mapping: dict[str, Any], path: JsonPath) -> Iterator[SecretValue]:

@@ -21,6 +21,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from manifold.core import jsontext
 from manifold.core import yaml as yamlio
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
@@ -46,7 +47,7 @@ def kubeconform_path(api_version: str, kind: str) -> str:
 
 
 def _json(schema: dict[str, Any]) -> str:
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.indented(schema) + "\n"
 
 
 def output_kinds() -> Iterator[OutputKind]:

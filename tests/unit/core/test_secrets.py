@@ -163,3 +163,88 @@ def test_named_credentials_are_found_wherever_the_user_names_keys(
 def test_settings_that_name_no_secret_are_left_alone() -> None:
     data = {"hyperParameters": {"learning_rate": "3e-4", "tokenizer": "fast"}}
     assert list(secrets.secret_values(data)) == []
+
+
+_TOKEN = "hf_" + "kQ7wE2rT9yU4iO1pA6sD3fG8hJ0kL5zXcVb"
+_CLEAN = {
+    "metadata": {"name": "svc", "labels": {"team": "a"}},
+    "spec": {
+        "containers": [{"name": "c", "env": [{"name": "MODE", "value": "fast"}], "args": ["-v"]}],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("patch", "path"),
+    [
+        ({"metadata": {"labels": {"HF_TOKEN": "abc"}}}, ("metadata", "labels", "HF_TOKEN")),
+        ({"metadata": {"annotations": {"note": _TOKEN}}}, ("metadata", "annotations", "note")),
+        ({"spec": {"token": _TOKEN}}, ("spec", "token")),
+        (
+            {"spec": {"containers": [{"env": [{"name": "HF_TOKEN", "value": "abc"}]}]}},
+            ("spec", "containers", 0, "env", 0, "value"),
+        ),
+        ({"spec": {"replicas": 3}}, None),
+        ({"metadata": {"labels": {"tier": "gold"}}}, None),
+    ],
+)
+def test_what_a_merge_patch_brings_is_scanned_as_a_whole_object_would_be(
+    patch: dict[str, object], path: tuple[str, ...] | None
+) -> None:
+    from manifold.compile.overlay import merge_patch
+
+    patched = merge_patch(_CLEAN, patch)
+    found = list(secrets.added_secret_values(patched, _CLEAN))
+    assert [value.path for value in found] == [
+        value.path for value in secrets.secret_values(patched)
+    ]
+    assert [value.path for value in found] == ([] if path is None else [path])
+
+
+@pytest.mark.parametrize(
+    ("operations", "path"),
+    [
+        (
+            [
+                {
+                    "op": "add",
+                    "path": "/spec/containers/0/env/-",
+                    "value": {"name": "API_KEY", "value": "x1"},
+                }
+            ],
+            ("spec", "containers", 0, "env", 1, "value"),
+        ),
+        (
+            [{"op": "add", "path": "/spec/containers/0/args/0", "value": "--api-key=s3cr3tvalue"}],
+            ("spec", "containers", 0, "args", 0),
+        ),
+        # a value moved under a key that makes it a secret is scanned where it lands
+        (
+            [
+                {"op": "add", "path": "/spec/note", "value": {"name": "HF_TOKEN", "value": "abc"}},
+                {"op": "move", "from": "/spec/note", "path": "/spec/containers/0/env/0"},
+            ],
+            ("spec", "containers", 0, "env", 0, "value"),
+        ),
+        ([{"op": "replace", "path": "/spec/containers/0/args/0", "value": "-q"}], None),
+        ([{"op": "remove", "path": "/metadata/labels"}], None),
+    ],
+)
+def test_what_a_json_patch_brings_is_scanned_where_it_lands(
+    operations: list[dict[str, object]], path: tuple[str | int, ...] | None
+) -> None:
+    from manifold.compile.overlay import json_patch
+
+    patched = json_patch(_CLEAN, operations)
+    found = [
+        value.path[: len(path or ())] for value in secrets.added_secret_values(patched, _CLEAN)
+    ]
+    assert found == ([] if path is None else [path])
+    assert bool(found) == any(True for _ in secrets.secret_values(patched))
+
+
+def test_what_the_object_already_held_is_not_scanned_again() -> None:
+    before = {"spec": {"token": _TOKEN}, "metadata": {"name": "a"}}
+    after = {**before, "metadata": {"name": "b"}}
+    assert list(secrets.added_secret_values(after, before)) == []
+    assert list(secrets.added_secret_values(after, {})) != []

@@ -161,16 +161,20 @@ def _float(value: float) -> str:
 
 
 def _emit(value: Any, indent: str, first: str, out: list[str]) -> None:
-    """Emit a non-empty dict or list; its first line starts with `first`, the rest with `indent`."""
+    """Emit a non-empty dict or list; its first line starts with `first`, the rest with `indent`.
+    A one-line string, most of what is emitted, is written here without a call to `_scalar`."""
     prefix = first
+    deeper = indent + "  "
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
                 raise TypeError(f"mapping key {key!r} is not a string")
-            head = f"{prefix}{_string(key)}:"
-            if isinstance(item, dict) and item:
+            head = prefix + _string(key) + ":"
+            if item.__class__ is str and "\n" not in item:
+                out.append(head + " " + _string(item) + "\n")
+            elif isinstance(item, dict) and item:
                 out.append(head + "\n")
-                _emit(item, indent + "  ", indent + "  ", out)
+                _emit(item, deeper, deeper, out)
             elif isinstance(item, list) and item:
                 out.append(head + "\n")
                 _emit(item, indent, indent, out)
@@ -179,8 +183,10 @@ def _emit(value: Any, indent: str, first: str, out: list[str]) -> None:
             prefix = indent
     else:
         for item in value:
-            if (isinstance(item, dict | list)) and item:
-                _emit(item, indent + "  ", prefix + "- ", out)
+            if item.__class__ is str and "\n" not in item:
+                out.append(prefix + "- " + _string(item) + "\n")
+            elif (isinstance(item, dict | list)) and item:
+                _emit(item, deeper, prefix + "- ", out)
             else:
                 out.append(f"{prefix}- {_scalar(item, indent)}\n")
             prefix = indent

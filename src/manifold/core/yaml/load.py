@@ -141,80 +141,104 @@ def _shown_key(key: Any) -> str:
 
 def _checked(document: Any, text: str, dialect: Dialect) -> Any:
     """Refuse what JSON cannot hold, alias bombs, self-references and runaway nesting; return
-    the document (with keys made strings when the dialect asks for it).
+    the document (with keys made strings when the dialect asks for it)."""
+    return _Checker(text, dialect).visit(document, (), 0)
 
-    Aliases share one object with their anchor, so the walk counts a node once per path that
-    reaches it, which is what writing the document out would cost.
-    """
-    budget = [MAX_NODES]
-    open_containers: set[int] = set()
-    seen: set[int] = set()
-    repeats: list[bool] = []
-    """Along the current path: was this container reached before (through an alias)?"""
 
-    def fail(message: str, path: JsonPath, *keys: Any) -> NoReturn:
+class _Checker:
+    """One walk over a document. Aliases share one object with their anchor, so the walk
+    counts a node once per path that reaches it, which is what writing the document out would
+    cost. Strings, most of a document, are counted without a call of their own."""
+
+    def __init__(self, text: str, dialect: Dialect) -> None:
+        self.text = text
+        self.dialect = dialect
+        self.budget = MAX_NODES
+        self.open_containers: set[int] = set()
+        self.seen: set[int] = set()
+        self.repeats: list[bool] = []
+        """Along the current path: was this container reached before (through an alias)?"""
+
+    def fail(self, message: str, path: JsonPath, *keys: Any) -> NoReturn:
         """Raise at `path`, or at the key `keys[0]` of the mapping at `path` when given."""
-        where = locate(text, (*path, *keys), key=True) if keys else locate(text, path)
+        where = locate(self.text, (*path, *keys), key=True) if keys else locate(self.text, path)
         raise YamlError(message, where, path)
 
-    def visit(node: Any, path: JsonPath, depth: int) -> Any:
-        budget[0] -= 1
-        if budget[0] < 0:
-            # Point at the first alias on the way here: that is what multiplies.
-            first = repeats.index(True) if True in repeats else len(repeats)
-            fail(
-                f"document expands to more than {MAX_NODES} nodes (anchors and aliases "
-                "multiply); write the values out or split the file",
-                path[:first],
-            )
-        if depth > dialect.max_depth:
-            fail(f"nesting is deeper than {dialect.max_depth} levels", path)
+    def over_budget(self, path: JsonPath) -> NoReturn:
+        # Point at the first alias on the way here: that is what multiplies.
+        repeats = self.repeats
+        first = repeats.index(True) if True in repeats else len(repeats)
+        self.fail(
+            f"document expands to more than {MAX_NODES} nodes (anchors and aliases "
+            "multiply); write the values out or split the file",
+            path[:first],
+        )
+
+    def visit(self, node: Any, path: JsonPath, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            self.over_budget(path)
+        if depth > self.dialect.max_depth:
+            self.fail(f"nesting is deeper than {self.dialect.max_depth} levels", path)
         if isinstance(node, dict | list):
-            if id(node) in open_containers:
-                fail(
-                    "an alias refers to the anchor it is inside of; YAML that contains itself "
-                    "cannot be turned into data",
-                    path,
-                )
-            open_containers.add(id(node))
-            repeats.append(id(node) in seen)
-            seen.add(id(node))
-            try:
-                return visit_container(node, path, depth)
-            finally:
-                open_containers.discard(id(node))
-                repeats.pop()
+            return self.enter(node, path, depth)
         if not (node is None or isinstance(node, str | int | float | bool)):
-            fail(
+            self.fail(
                 f"unsupported YAML value of type {type(node).__name__}; use a string, "
                 "number, boolean, null, list or mapping",
                 path,
             )
         return node
 
-    def visit_container(node: dict[Any, Any] | list[Any], path: JsonPath, depth: int) -> Any:
-        """The container with its children checked. Only keys made strings change anything,
-        and then only the containers along the way are copied."""
-        if not dialect.string_keys:
-            pairs = node.items() if isinstance(node, dict) else enumerate(node)
-            for key, value in pairs:
-                if isinstance(key, tuple):
-                    fail("a mapping key is a list; keys must be strings", path)
-                if isinstance(node, dict) and not isinstance(key, str):
-                    fail(f"mapping key {_shown_key(key)} is not a string; quote it", path, key)
-                visit(value, (*path, key), depth + 1)
+    def enter(self, node: dict[Any, Any] | list[Any], path: JsonPath, depth: int) -> Any:
+        if id(node) in self.open_containers:
+            self.fail(
+                "an alias refers to the anchor it is inside of; YAML that contains itself "
+                "cannot be turned into data",
+                path,
+            )
+        self.open_containers.add(id(node))
+        self.repeats.append(id(node) in self.seen)
+        self.seen.add(id(node))
+        try:
+            if self.dialect.string_keys:
+                return self.with_string_keys(node, path, depth)
+            self.children(node, path, depth)
             return node
+        finally:
+            self.open_containers.discard(id(node))
+            self.repeats.pop()
+
+    def children(self, node: dict[Any, Any] | list[Any], path: JsonPath, depth: int) -> None:
+        """Check the children of a container whose keys must already be strings."""
+        shallow = depth < self.dialect.max_depth
+        is_mapping = isinstance(node, dict)
+        pairs = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in pairs:
+            if is_mapping and key.__class__ is not str:
+                if isinstance(key, tuple):
+                    self.fail("a mapping key is a list; keys must be strings", path)
+                if not isinstance(key, str):
+                    self.fail(f"mapping key {_shown_key(key)} is not a string; quote it", path, key)
+            if value.__class__ is str and shallow:
+                self.budget -= 1
+                if self.budget < 0:
+                    self.over_budget((*path, key))
+            else:
+                self.visit(value, (*path, key), depth + 1)
+
+    def with_string_keys(self, node: dict[Any, Any] | list[Any], path: JsonPath, depth: int) -> Any:
+        """The container with its children checked and scalar keys made strings; only the
+        containers along the way to a changed key are copied."""
         if isinstance(node, list):
-            items = [visit(item, (*path, index), depth + 1) for index, item in enumerate(node)]
+            items = [self.visit(item, (*path, index), depth + 1) for index, item in enumerate(node)]
             return node if all(a is b for a, b in zip(items, node, strict=True)) else items
         converted: dict[str, Any] = {}
         changed = False
         for key, value in node.items():
             if isinstance(key, tuple):
-                fail("a mapping key is a list; keys must be strings", path)
+                self.fail("a mapping key is a list; keys must be strings", path)
             name = key if isinstance(key, str) else json.dumps(key)
-            converted[name] = visit(value, (*path, name), depth + 1)
+            converted[name] = self.visit(value, (*path, name), depth + 1)
             changed = changed or name is not key or converted[name] is not value
         return converted if changed else node
-
-    return visit(document, (), 0)
