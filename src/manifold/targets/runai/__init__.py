@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from manifold.compile.catalog import Catalog
 from manifold.compile.instances import PlatformInstance
 from manifold.core.manifest import OutputKind
+from manifold.models.runai import RunaiWorkload
 from manifold.targets.base import Compiled, Target
 from manifold.targets.checked import check_then_render, platform_compiled
 from manifold.targets.runai import checks, render
@@ -36,5 +37,6 @@ TARGET = Target(
     output_kinds=_output_kinds,
     compile=check_then_render(checks.check, render.render),
     compile_platform=_compile_platform,
+    options={"service": RunaiWorkload},
     service_defaults={"replicas": {"min": 1, "max": 1}},
 )

@@ -24,6 +24,7 @@ from manifold.core.diagnostics import Problem
 from manifold.core.manifest import Manifest
 from manifold.models.platform import GpuType
 from manifold.models.project import Model, Service
+from manifold.models.runai import RunaiWorkload
 from manifold.models.workload import Component
 from manifold.targets import kubernetes as k8s
 from manifold.targets.runai import fields, kinds
@@ -109,7 +110,7 @@ def request(
     }
     if service.runai is not None:
         options = Options(refusals.at, instance.environment.name, settings.api_level)
-        options.apply(service.runai, body)
+        options.apply(RunaiWorkload.model_validate(service.runai), body)
         refusals.found.extend(options.found)
     return body, refusals.found
 
