@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from manifold.compile.catalog import Catalog
 from manifold.compile.instances import PlatformInstance
 from manifold.core.manifest import OutputKind
-from manifold.models.runai import RunaiWorkload
 from manifold.targets.base import Compiled, Target
 from manifold.targets.checked import check_then_render, platform_compiled
 from manifold.targets.runai import checks, render
 from manifold.targets.runai.form import FORM
+from manifold.targets.runai.option_models import RunaiWorkload
 
 
 def _output_kinds() -> Iterable[OutputKind]:

@@ -24,13 +24,13 @@ from manifold.core.diagnostics import Problem
 from manifold.core.manifest import Manifest
 from manifold.models.platform import GpuType
 from manifold.models.project import Model, Service
-from manifold.models.runai import RunaiWorkload
 from manifold.models.workload import Component
 from manifold.targets import kubernetes as k8s
 from manifold.targets.runai import fields, kinds
 from manifold.targets.runai.container import container as service_container
 from manifold.targets.runai.fields import DEFAULT_PORT, MODEL_PATH_VARIABLE
 from manifold.targets.runai.form import FORM, PLATFORM
+from manifold.targets.runai.option_models import RunaiWorkload
 from manifold.targets.runai.options import Options
 from manifold.targets.runai.refusals import Refusals
 from manifold.targets.runai.settings import RunaiSettings
