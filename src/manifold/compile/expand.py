@@ -15,6 +15,7 @@ import fnmatch
 from typing import Any
 
 from manifold.compile import overlay, templating
+from manifold.compile.blocks import block_problems
 from manifold.compile.instances import ProjectFile, ProjectInstance
 from manifold.compile.provenance import Layer, traced_diagnostic
 from manifold.core import modelcheck
@@ -67,6 +68,8 @@ def expand(
     layers = (*defaults, own, *overrides)
     merged = overlay.merge_all([layer.data for layer in layers])
     spec, problems = modelcheck.validate(ProjectSpec, merged)
+    if own_problems := block_problems(ProjectSpec, merged):
+        spec, problems = None, [*problems, *own_problems]
     diagnostics = [traced_diagnostic(layers, merged, problem) for problem in problems]
 
     namespace, namespace_problem = _namespace(file.project, environment)

@@ -8,6 +8,7 @@ from pydantic import Discriminator, Field, Tag
 
 from manifold.core.platform_names import PlatformName
 from manifold.models.benchmarks import Benchmark
+from manifold.models.blocks import PlatformBlock
 from manifold.models.common import (
     INT32_MAX,
     Annotations,
@@ -31,7 +32,6 @@ from manifold.models.lifecycle import (
 )
 from manifold.models.passthrough import ModelOmeSpec, passthrough_field
 from manifold.models.pipelines import Pipeline
-from manifold.models.runai import RunaiWorkload
 from manifold.models.runtimes import (
     PARAMETER_SIZE,
     ProjectServingRuntime,
@@ -41,6 +41,9 @@ from manifold.models.runtimes import (
 from manifold.models.storage import STORAGE_URI, ModelStorage
 from manifold.models.substratus import SubstratusModel, SubstratusWorkload
 from manifold.models.workload import Component, Router
+
+RunaiOptions = Annotated[dict[str, Any], PlatformBlock("runai", "service")]
+"""A service's `runai:` block, checked by the Run:ai target with its own model."""
 
 
 class ProjectMetadata(Strict):
@@ -220,7 +223,7 @@ class Service(Component):
             "Options only Substratus has: build the server's image from git, or pass it params."
         ),
     )
-    runai: RunaiWorkload | None = Field(
+    runai: RunaiOptions | None = Field(
         default=None,
         description=(
             "Options only Run:ai has: preemptibility, user-credential variables, URL "

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from manifold.compile.blocks import file_block_diagnostics
 from manifold.compile.environments import declared_name, resolve_environments, selection_problems
 from manifold.compile.instances import PlatformFile, ProjectFile
 from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, problem_diagnostic
@@ -25,6 +26,7 @@ from manifold.inputs.sources import (
     parse_document,
     read_document,
 )
+from manifold.models.project import Project
 from manifold.reuse.incremental import (
     CacheDisagrees,
     file_digest,
@@ -146,8 +148,9 @@ def _read_projects(
                 diagnostics.add(read)
                 continue
             project, found = decode(read, "Project")
-            diagnostics.extend(found)
-            if project is None:
+            own_blocks = file_block_diagnostics(read, Project)  # each platform checks its own
+            diagnostics.extend([*found, *own_blocks])
+            if project is None or own_blocks:
                 unreadable.add(_declared_name(read))
                 continue
             parsed = ProjectFile(read, project)

@@ -11,19 +11,36 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, TypeAdapter
-from pydantic.json_schema import GenerateJsonSchema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
+
+from manifold.models.blocks import BLOCK_METADATA, PlatformBlock
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+
+
+OptionModels = Callable[[PlatformBlock], type[BaseModel]]
+"""The option model a platform checks one of its blocks with (the target registry's)."""
 
 
 class _Generator(GenerateJsonSchema):
     """pydantic's generator without a title on every field: they repeat the field names."""
 
+    option_models: OptionModels | None = None
+
     def field_title_should_be_set(self, schema: Any) -> bool:
         return False
+
+    def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
+        """A platform's block is a mapping to the models but its platform's model to an
+        editor: its schema goes where the block sits, its definitions join the document's."""
+        block = (schema.get("metadata") or {}).get(BLOCK_METADATA)
+        if block is None or self.option_models is None:
+            return super().dict_schema(schema)
+        return self.generate_inner(self.option_models(block).__pydantic_core_schema__)
 
 
 def to_draft_07(schema: dict[str, Any]) -> dict[str, Any]:
@@ -62,9 +79,16 @@ def typed_dict_schema(shape: Any) -> Callable[[], dict[str, Any]]:
     return build
 
 
-def model_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The editor schema of an input model: every description on one line, no titles."""
-    schema = model.model_json_schema(by_alias=True, schema_generator=_Generator)
+def model_schema(
+    model: type[BaseModel], option_models: OptionModels | None = None
+) -> dict[str, Any]:
+    """The editor schema of an input model: every description on one line, no titles; with
+    `option_models`, each platform block holds its platform's schema."""
+    generator: type[_Generator] = _Generator
+    if option_models is not None:
+        attributes = {"option_models": staticmethod(option_models)}
+        generator = cast("type[_Generator]", type("_WithOptions", (_Generator,), attributes))
+    schema = model.model_json_schema(by_alias=True, schema_generator=generator)
     return to_draft_07(_for_editors(schema))
 
 

@@ -30,7 +30,7 @@ from manifold.gitops.kinds import OUTPUT_KINDS as SYNC_KINDS
 from manifold.models import INPUT_KINDS
 from manifold.schemas.generate import crd, model_schema, with_named_schemas, with_partial_override
 from manifold.schemas.kubernetes import bundled_schemas_folder
-from manifold.targets.registry import all_targets, settings_models
+from manifold.targets.registry import all_targets, option_model, settings_models
 
 SCHEMAS_DIR = "schemas"
 INPUT_GROUP = "manifold.dev"
@@ -61,7 +61,7 @@ def input_schemas() -> dict[str, dict[str, Any]]:
     """Schemas of manifold's own kinds, by kind name."""
     schemas: dict[str, dict[str, Any]] = {}
     for kind, model in INPUT_KINDS.items():
-        schema = model_schema(model)
+        schema = model_schema(model, option_model)
         if kind in ("Project", "Platform"):
             owner = f"{kind}FileSpec"
             schema = with_partial_override(schema, owner, "environments", owner, f"{kind}Override")

@@ -16,6 +16,8 @@ from manifold.core.diagnostics import Problem
 from manifold.core.manifest import Manifest, OutputKind
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from manifold.compile.catalog import Catalog
     from manifold.compile.instances import PlatformInstance, ProjectInstance
     from manifold.inputs.resolved import ResolvedEnvironment
@@ -48,6 +50,9 @@ class Target:
     """One project in one environment: its problems and the platform's objects for it."""
     compile_platform: Callable[[PlatformInstance, Catalog], Compiled]
     """The platform file in one environment: its problems and its objects."""
+    options: Mapping[str, type[BaseModel]] = field(default_factory=dict)
+    """The platform's own option models, by the site a project's block names
+    (`manifold.models.blocks.PlatformBlock`): it checks the block, and gives its schema."""
     service_defaults: Mapping[str, Any] = field(default_factory=dict)
     """Platform defaults under every service: the first, weakest overlay layer."""
     unavailable: Callable[[Manifest, ResolvedEnvironment], str | None] = _always_available

@@ -19,6 +19,7 @@ from manifold.core.platform_names import PLATFORMS
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from manifold.models.blocks import PlatformBlock
     from manifold.targets.base import Target
 
 _MODULES = PLATFORMS  # the same dict: an entry added there is known here
@@ -52,6 +53,11 @@ def get_target(name: str) -> Target:
     module = importlib.import_module(_MODULES[name])
     target: Target = module.TARGET
     return target
+
+
+def option_model(block: PlatformBlock) -> type[BaseModel]:
+    """The model the block's platform checks a project's block with (`Target.options`)."""
+    return get_target(block.platform).options[block.site]
 
 
 def effective_rules(name: str) -> Any:

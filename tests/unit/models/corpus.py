@@ -11,10 +11,12 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
+from manifold.compile.blocks import blocks
 from manifold.core import modelcheck
 from manifold.core import yaml as yamlio
 from manifold.models import INPUT_KINDS
 from manifold.models.common import Strict
+from manifold.targets.registry import option_model
 from tests.conftest import CASES, REPO_ROOT
 
 FOLDERS = {"projects": "Project", "environments": "Environment", "platform": "Platform"}
@@ -52,6 +54,8 @@ def instances() -> dict[type[BaseModel], list[BaseModel]]:
             continue
         model, _ = modelcheck.validate(INPUT_KINDS[kind], data)
         _walk(model, found)
+        for _, block, value in blocks(INPUT_KINDS[kind], data):  # each platform's own options
+            _walk(modelcheck.validate(option_model(block), value)[0], found)
     return dict(found)
 
 

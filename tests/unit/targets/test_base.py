@@ -18,6 +18,8 @@ def test_each_platform_is_a_target_with_every_function(target: Target) -> None:
         value = getattr(target, field.name)
         if field.name in ("name", "accelerators"):
             assert isinstance(value, str) and value
+        elif field.name == "options":
+            assert all(isinstance(site, str) for site in value), field.name
         elif field.name != "service_defaults":
             assert callable(value), field.name
 

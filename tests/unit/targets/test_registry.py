@@ -10,17 +10,25 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated, Any
 
 import pytest
 from click.testing import CliRunner
 from pydantic import BaseModel
 
 from manifold.cli.main import main
+from manifold.compile.blocks import block_problems
 from manifold.core import platform_names
+from manifold.models.blocks import PlatformBlock
+from manifold.schemas.generate import model_schema
 from manifold.targets import registry
 
 TOY_PACKAGE = '''
 """A toy platform: one Widget per service, saying which model it serves."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from manifold.core.diagnostics import Problem
 from manifold.core.manifest import Manifest, OutputKind
@@ -74,12 +82,19 @@ def _compile_platform(instance, catalog):
     return platform_compiled(instance, list, list)
 
 
+class ToyService(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    colour: Literal["red", "blue"] = Field(description="The widget's colour.")
+
+
 TARGET = Target(
     name="toy",
     accelerators="acceleratorClasses",
     output_kinds=_kinds,
     compile=_compile,
     compile_platform=_compile_platform,
+    options={"service": ToyService},
 )
 '''
 
@@ -153,6 +168,23 @@ def test_the_toy_platforms_own_rules_are_reported_and_nothing_is_written(tmp_pat
     assert result.exit_code == 1
     assert "the toy platform has no notebooks" in result.stderr
     assert not (root / "rendered").exists()
+
+
+class _WithToyBlock(BaseModel):
+    """Where a block of the toy platform would sit in the project language."""
+
+    toy: Annotated[dict[str, Any], PlatformBlock("toy", "service")] | None = None
+
+
+@pytest.mark.usefixtures("toy_platform")
+def test_the_toy_platform_checks_its_own_block_and_gives_its_schema() -> None:
+    problems = block_problems(_WithToyBlock, {"toy": {"colour": "green"}})
+    assert [problem.path for problem in problems] == [("toy", "colour")]
+    assert "'green' is not allowed; expected 'red' or 'blue'" in problems[0].message
+    assert block_problems(_WithToyBlock, {"toy": {"colour": "red"}}) == []
+    schema = model_schema(_WithToyBlock, registry.option_model)
+    assert schema["properties"]["toy"]["anyOf"][0] == {"$ref": "#/definitions/ToyService"}
+    assert schema["definitions"]["ToyService"]["properties"]["colour"]["enum"] == ["red", "blue"]
 
 
 def test_without_its_entry_the_name_is_refused_as_before(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from typing import Annotated, Final, Literal, NotRequired
 from pydantic import Field, with_config
 from typing_extensions import TypedDict
 
-from manifold.models.runai import AuthorizationType, MigProfile
 from manifold.targets.kubernetes import STRICT
+from manifold.targets.runai.option_models import AuthorizationType, MigProfile
 
 API_VERSION: Final = "runai/v2.22"
 """Not a Kubernetes API group: names the API and its version for schemas/ and messages."""

@@ -14,8 +14,8 @@ from typing import Any
 
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
-from manifold.models.runai import Access, RunaiWorkload
 from manifold.targets.runai import kinds
+from manifold.targets.runai.option_models import Access, RunaiWorkload
 
 LEVEL_2_24 = "2.24"
 

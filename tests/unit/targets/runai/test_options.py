@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from manifold.core.jsonpath import format_json_path
-from manifold.models.runai import RunaiWorkload
 from manifold.targets.registry import get_target
+from manifold.targets.runai.option_models import RunaiWorkload
 from manifold.targets.runai.options import Options
 from tests.unit.helpers import lone_catalog
 from tests.unit.targets.runai.inputs import MODEL, SETTINGS, at_level, instance

@@ -7,4 +7,4 @@ from tests.unit.models import corpus
 
 
 class TestRunaiModels(corpus.CorpusTests):
-    module = "manifold.models.runai"
+    module = "manifold.targets.runai.option_models"
