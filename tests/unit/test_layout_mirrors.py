@@ -22,14 +22,12 @@ UNIT_TESTS = Path(__file__).resolve().parent
 NOT_YET_MIRRORED: frozenset[str] = frozenset(
     {
         "cli/build.py",
-        "cli/params.py",
         "cli/repository.py",
         "cli/running.py",
         "commands/explain.py",
         "commands/importing/files.py",
         "commands/recorded.py",
         "gitops/settings.py",
-        "inputs/nulls.py",
         "models/env.py",
         "pipeline/sharding.py",
         "schemas/crd_import.py",
