@@ -26,8 +26,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "cli/running.py",
         "commands/explain.py",
         "commands/importing/files.py",
-        "gitops/settings.py",
-        "schemas/crd_import.py",
         "targets/ome/benchmark_checks.py",
         "targets/ome/checks.py",
         "targets/ome/components.py",
