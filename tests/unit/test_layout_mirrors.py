@@ -23,9 +23,7 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
     {
         "cli/build.py",
         "cli/repository.py",
-        "cli/running.py",
         "commands/explain.py",
-        "commands/importing/files.py",
         "targets/ome/benchmark_checks.py",
         "targets/ome/checks.py",
         "targets/ome/components.py",
