@@ -24,7 +24,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "cli/build.py",
         "cli/repository.py",
         "commands/explain.py",
-        "targets/ome/components.py",
         "targets/ome/importing/entries.py",
         "targets/ome/jobs.py",
         "targets/ome/platform.py",
