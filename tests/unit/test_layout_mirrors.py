@@ -28,7 +28,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "targets/ome/jobs.py",
         "targets/ome/platform.py",
         "targets/ome/render.py",
-        "targets/ome/service_runtime.py",
     }
 )
 
