@@ -27,7 +27,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "targets/ome/importing/entries.py",
         "targets/ome/jobs.py",
         "targets/ome/platform.py",
-        "targets/ome/render.py",
     }
 )
 
