@@ -25,7 +25,6 @@ NOT_YET_MIRRORED: frozenset[str] = frozenset(
         "cli/repository.py",
         "commands/explain.py",
         "targets/ome/importing/entries.py",
-        "targets/ome/jobs.py",
         "targets/ome/platform.py",
     }
 )
