@@ -1,5 +1,7 @@
 """`run`, the one place where outcomes and exceptions become exit codes and output
-(`manifold.cli.running`), and the `--shard I/N` parameter."""
+(`manifold.cli.running`): each failure its code and message, a bug as 70 with its trace
+masked, JSON on request, a command's own output on stdout; and the `--shard I/N` parameter.
+(The exit-code tests were in test_main.py, which now tests only what `cli.main` holds.)"""
 
 from __future__ import annotations
 
@@ -11,9 +13,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from manifold.cli import running
 from manifold.cli.running import ShardParameter, run
 from manifold.core.diagnostics import Diagnostic
-from manifold.core.errors import DriftFound, ProblemsFound, UsageProblem
+from manifold.core.errors import DriftFound, OutputProblem, ProblemsFound, UsageProblem
 from manifold.core.options import OutputFormat
 from manifold.core.outcome import Outcome
 from manifold.core.shards import Shard
@@ -37,46 +40,74 @@ def _invoke(action: Callable[[], Outcome], fmt: OutputFormat = "text") -> click.
     return CliRunner().invoke(command, [])
 
 
-def _raising(error: BaseException) -> Callable[[], Outcome]:
+def _raises(error: BaseException) -> Callable[[], Outcome]:
     def action() -> Outcome:
         raise error
 
     return action
 
 
+def _exit(
+    action: Callable[[], Outcome], fmt: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        running.run(action, fmt)  # type: ignore[arg-type]
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
 @pytest.mark.parametrize(
-    ("error", "exit_code", "stderr"),
+    ("action", "code", "stderr"),
     [
-        (ProblemsFound("problems found", [PROBLEM]), 1, "manifold: problems found (1 error)"),
-        (UsageProblem("unknown environment 'x'"), 2, "manifold: unknown environment 'x'"),
-        (DriftFound("rendered/ is out of date", [PROBLEM]), 3, "manifold: rendered/ is out of"),
-        (KeyboardInterrupt(), 130, "manifold: interrupted; rendered/ was left as it was"),
+        (lambda: Outcome("all good"), 0, ""),
+        (lambda: Outcome("2 differ", output="diff\n", exit_code=1), 1, "manifold: 2 differ"),
+        (_raises(ProblemsFound("problems found", [Diagnostic("bad", file="p.yaml")])), 1, "p.yaml"),
+        (_raises(UsageProblem("unknown environment 'x'")), 2, "manifold: unknown environment 'x'"),
+        (_raises(DriftFound("rendered/ is out of date")), 3, "manifold: rendered/ is out of date"),
+        (_raises(OutputProblem("rendered is a link")), 1, "manifold: rendered is a link"),
+        (_raises(KeyboardInterrupt()), 130, "interrupted"),
         (
-            PermissionError(13, "Permission denied", "rendered/x.yaml"),
+            _raises(PermissionError(13, "Permission denied", "rendered")),
             1,
-            "manifold: Permission denied ('rendered/x.yaml'); fix that and run again",
+            "Permission denied ('rendered')",
         ),
-        (RuntimeError("boom"), 70, "manifold: internal error (this is a bug in manifold"),
+        (_raises(RuntimeError("boom")), 70, "internal error"),
+    ],
+    ids=[
+        "ok",
+        "output",
+        "problems",
+        "usage",
+        "drift",
+        "output-problem",
+        "interrupt",
+        "os-error",
+        "bug",
     ],
 )
-def test_each_kind_of_failure_has_its_exit_code(
-    error: BaseException, exit_code: int, stderr: str
+def test_each_outcome_has_its_exit_code(
+    action: Callable[[], Outcome], code: int, stderr: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    result = _invoke(_raising(error))
-    assert result.exit_code == exit_code
-    assert stderr in result.stderr
-    assert result.stdout == ""
+    exit_code, _, err = _exit(action, "text", capsys)
+    assert exit_code == code
+    assert stderr in err
 
 
-def test_an_internal_error_shows_the_trace_with_credentials_masked() -> None:
-    key = "AKIA" + "ABCDEFGHIJKLMNOP"
-    result = _invoke(_raising(RuntimeError(f"leaked {key}")))
-    assert "Traceback" in result.stderr and "RuntimeError: leaked" in result.stderr
-    assert key not in result.stderr
+def test_a_bugs_trace_is_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    token = "ghp_" + "a" * 36
+    _, _, err = _exit(_raises(RuntimeError(f"leaked {token}")), "text", capsys)
+    assert "Traceback" in err and token not in err
+
+
+def test_json_output_says_the_status(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _exit(_raises(UsageProblem("no such thing")), "json", capsys)
+    assert code == 2
+    report = json.loads(out)
+    assert report["status"] == "UsageProblem" and report["message"] == "no such thing"
 
 
 def test_problems_are_shown_with_where_they_are() -> None:
-    result = _invoke(_raising(ProblemsFound("problems found", [PROBLEM])))
+    result = _invoke(_raises(ProblemsFound("problems found", [PROBLEM])))
     assert "projects/a.yaml" in result.stderr and "a problem" in result.stderr
 
 
@@ -89,14 +120,6 @@ def test_a_command_that_produces_output_keeps_stdout_for_it() -> None:
     result = _invoke(lambda: Outcome("2 differences", output="--- a\n+++ b\n", exit_code=1))
     assert (result.exit_code, result.stdout) == (1, "--- a\n+++ b\n")
     assert result.stderr == "manifold: 2 differences\n"
-
-
-def test_json_reports_go_to_stdout_whatever_the_outcome() -> None:
-    ok = json.loads(_invoke(lambda: Outcome("done"), "json").stdout)
-    failed = _invoke(_raising(UsageProblem("bad")), "json")
-    assert ok["status"] == "ok"
-    assert failed.exit_code == 2
-    assert json.loads(failed.stdout)["status"] == "UsageProblem"
 
 
 @pytest.mark.parametrize(
