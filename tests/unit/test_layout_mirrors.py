@@ -22,7 +22,6 @@ UNIT_TESTS = Path(__file__).resolve().parent
 NOT_YET_MIRRORED: frozenset[str] = frozenset(
     {
         "targets/ome/importing/entries.py",
-        "targets/ome/platform.py",
     }
 )
 
