@@ -5,48 +5,30 @@ repository's example platform file."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from manifold.compile.instances import PlatformFile, PlatformInstance
-from manifold.compile.platform_files import expand_platform
 from manifold.core.manifest import Manifest
-from manifold.inputs.decode import decode
 from manifold.targets.ome.objects import CLUSTER_SCOPED
 from manifold.targets.ome.platform import render_platform
 from tests.conftest import REPO_ROOT
 from tests.unit import helpers
 
 FORMAT = "format: {name: safetensors}, framework: {name: transformers}"
-PLATFORM = f"""\
-apiVersion: manifold.dev/v1alpha1
-kind: Platform
-metadata: {{name: shared, team: platform}}
-spec:
-  platform: ome
-  models:
-  - {{name: llama, source: "hf://meta/llama", scope: cluster}}
-  - {{name: installed, source: "hf://meta/other", scope: cluster, external: true}}
-  servingRuntimes:
-  - {{name: vllm, engine: {{image: v}}, supports: [{{{FORMAT}}}]}}
-  - {{name: theirs, external: true, supports: [{{{FORMAT}}}]}}
-  trainingRuntimes: [{{name: trainer, jobs: [{{name: w, containers: [{{name: c, image: i}}]}}]}}]
+PLATFORM = helpers.platform_text(
+    f"""
+models:
+- {{name: llama, source: "hf://meta/llama", scope: cluster}}
+- {{name: installed, source: "hf://meta/other", scope: cluster, external: true}}
+servingRuntimes:
+- {{name: vllm, engine: {{image: v}}, supports: [{{{FORMAT}}}]}}
+- {{name: theirs, external: true, supports: [{{{FORMAT}}}]}}
+trainingRuntimes: [{{name: trainer, jobs: [{{name: w, containers: [{{name: c, image: i}}]}}]}}]
 """
-
-
-def _platform(path: str, text: str) -> PlatformInstance:
-    document = helpers.document(path, text)
-    platform, problems = decode(document, "Platform")
-    assert platform is not None, problems
-    environment = helpers.environments(dev=helpers.env_text("dev"))["dev"]
-    instance, found = expand_platform(PlatformFile(document, platform), environment)
-    assert instance is not None, found
-    return instance
+)
 
 
 def test_shared_objects_are_rendered_and_external_ones_left_out() -> None:
-    manifests = render_platform(_platform("platform/shared.yaml", PLATFORM))
+    manifests = render_platform(helpers.platform_instance(PLATFORM))
     assert [(m.kind, m.name, m.component, m.spec_path) for m in manifests] == [
         ("ClusterBaseModel", "llama", "model", ("models", 0)),
         ("ClusterServingRuntime", "vllm", "runtime", ("servingRuntimes", 0)),
@@ -59,8 +41,7 @@ def test_shared_objects_are_rendered_and_external_ones_left_out() -> None:
 @pytest.fixture(scope="module")
 def example() -> list[Manifest]:
     (path,) = sorted((REPO_ROOT / "platform").glob("*.yaml"))
-    relative = path.relative_to(REPO_ROOT).as_posix()
-    return render_platform(_platform(relative, Path(path).read_text(encoding="utf-8")))
+    return render_platform(helpers.platform_instance(path.read_text(encoding="utf-8")))
 
 
 def test_the_examples_objects_are_scoped_as_omes_kinds_are(example: list[Manifest]) -> None:

@@ -7,9 +7,7 @@ from __future__ import annotations
 import pytest
 
 from manifold.compile.catalog import Catalog
-from manifold.compile.instances import PlatformFile, ProjectInstance
-from manifold.compile.platform_files import expand_platform
-from manifold.inputs.decode import decode
+from manifold.compile.instances import ProjectInstance
 from manifold.models.project import InlineRuntime, Service
 from manifold.targets.ome.service_runtime import (
     accelerators,
@@ -22,14 +20,7 @@ from tests.unit import helpers
 
 FORMAT = "format: {name: safetensors}, framework: {name: transformers}"
 RUNTIME = "{name: %s, engine: {image: i}, supports: [{" + FORMAT + ", autoSelect: true}]}"
-PLATFORM = f"""\
-apiVersion: manifold.dev/v1alpha1
-kind: Platform
-metadata: {{name: shared, team: platform}}
-spec:
-  platform: ome
-  servingRuntimes: [{RUNTIME % "shared-rt"}]
-"""
+PLATFORM = helpers.platform_text(f"servingRuntimes: [{RUNTIME % 'shared-rt'}]")
 PROJECT = f"""
 models: [{{name: m, source: "hf://a/b", {FORMAT}}}, {{name: bare, source: "hf://a/c"}}]
 runtimes: [{RUNTIME % "own-rt"}]
@@ -45,12 +36,7 @@ services:
 def _catalog(instance: ProjectInstance, with_platform: bool) -> Catalog:
     if not with_platform:
         return helpers.lone_catalog(instance)
-    document = helpers.document("platform/shared.yaml", PLATFORM)
-    platform, problems = decode(document, "Platform")
-    assert platform is not None, problems
-    shared, found = expand_platform(PlatformFile(document, platform), instance.environment)
-    assert shared is not None, found
-    return Catalog(instance.environment, {instance.name: instance}, platforms={"ome": shared})
+    return helpers.catalog_with_platform(instance, PLATFORM)
 
 
 @pytest.fixture(scope="module")
