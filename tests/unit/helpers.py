@@ -7,7 +7,8 @@ import textwrap
 from manifold.compile.catalog import Catalog
 from manifold.compile.environments import resolve_environments
 from manifold.compile.expand import expand
-from manifold.compile.instances import ProjectFile, ProjectInstance
+from manifold.compile.instances import PlatformFile, PlatformInstance, ProjectFile, ProjectInstance
+from manifold.compile.platform_files import expand_platform
 from manifold.inputs.decode import decode
 from manifold.inputs.resolved import EnvironmentFile, ResolvedEnvironment
 from manifold.inputs.sources import Document, parse_document
@@ -66,3 +67,31 @@ def project_instance(platform: str, spec: str, environment_spec: str = "") -> Pr
 def lone_catalog(instance: ProjectInstance) -> Catalog:
     """An environment holding only this project, without a platform file."""
     return Catalog(instance.environment, {instance.name: instance})
+
+
+def platform_text(spec: str, platform: str = "ome") -> str:
+    """A platform file `shared` of team `platform` for `platform`; `spec` lines unindented."""
+    return (
+        "apiVersion: manifold.dev/v1alpha1\nkind: Platform\n"
+        f"metadata: {{name: shared, team: platform}}\nspec:\n  platform: {platform}\n"
+        + "".join(f"  {line}\n" for line in spec.strip().splitlines())
+    )
+
+
+def platform_instance(
+    text: str, environment: ResolvedEnvironment | None = None
+) -> PlatformInstance:
+    """The platform file `text` (platform/shared.yaml) expanded in `environment` (else `dev`)."""
+    doc = document("platform/shared.yaml", text)
+    platform, problems = decode(doc, "Platform")
+    assert platform is not None, problems
+    where = environment or environments(dev=env_text("dev"))["dev"]
+    instance, found = expand_platform(PlatformFile(doc, platform), where)
+    assert instance is not None, found
+    return instance
+
+
+def catalog_with_platform(instance: ProjectInstance, platform_file: str) -> Catalog:
+    """An environment holding only this project and the platform file `platform_file`."""
+    shared = platform_instance(platform_file, instance.environment)
+    return Catalog(instance.environment, {instance.name: instance}, platforms={"ome": shared})

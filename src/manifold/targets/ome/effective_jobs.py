@@ -45,7 +45,8 @@ def _benchmark(job: RenderedObject, environment: str) -> EffectiveWorkload:
     override: dict[str, Any] = (job.body.get("spec") or {}).get("podOverride") or {}
 
     def source(path: JsonPath) -> Source:
-        inner = [step for step in path[3:] if not isinstance(step, int)]
+        # After ("spec", "podOverride"): the entry's own field (`image`, `env`...).
+        inner = [step for step in path[2:] if not isinstance(step, int)]
         hint = InputHint(job.project, ("benchmarks", Named(job.name), *inner))
         return Source(f"BenchmarkJob/{job.name}", path, hint)
 

@@ -1,0 +1,103 @@
+"""The commands that build rendered/ in memory (`manifold.cli.build`): each turns its
+arguments into one options object and makes one call; arguments that do not go together
+are a usage error (exit 2) before anything runs. The calls are replaced here by recorders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from manifold.commands import explain as explain_command
+from manifold.commands import recorded
+from manifold.commands.explain import ExplainOptions
+from manifold.core.options import CheckOptions, DiffOptions, RenderOptions, ValidateOptions
+from manifold.core.outcome import Outcome
+from manifold.core.shards import Shard
+from manifold.pipeline import commands as pipeline
+from tests.conftest import run_cli
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The options each command was called with, instead of running it."""
+    made: list[Any] = []
+
+    def recorder(options: Any, *_: Any) -> Outcome:
+        made.append(options)
+        return Outcome("done")
+
+    for module, name in (
+        (recorded, "render"),
+        (recorded, "check"),
+        (pipeline, "validate"),
+        (pipeline, "diff"),
+        (explain_command, "explain"),
+    ):
+        monkeypatch.setattr(module, name, recorder)
+    monkeypatch.delenv("CI", raising=False)
+    return made
+
+
+def _cases(root: Path) -> list[tuple[list[str], Any]]:
+    where = ["-C", str(root)]
+    return [
+        (["render", *where], RenderOptions(root)),
+        (
+            ["render", *where, "-e", "dev", "-e", "prod", "--shard", "2/3", "--lock-timeout", "5"],
+            RenderOptions(root, ("dev", "prod"), 5.0, Shard(2, 3)),
+        ),
+        (["check", *where, "-e", "dev"], CheckOptions(root, ("dev",))),
+        (["validate", *where], ValidateOptions(root)),
+        (["validate", *where, "--no-kubeconform"], ValidateOptions(root, kubeconform="never")),
+        (
+            ["validate", *where, "m.yaml", "--strict", "--skip", "Secret"],
+            ValidateOptions(root, (Path("m.yaml"),), strict=True, skip_kinds=("Secret",)),
+        ),
+        (["diff", *where], DiffOptions(root)),
+        (
+            ["diff", *where, "--working-tree", "--format", "markdown", "--exit-code"],
+            DiffOptions(root, None, "markdown", exit_code=True),
+        ),
+        (["diff", *where, "--color", "always"], DiffOptions(root, color=True)),
+        (["explain", *where, "-e", "dev", "chat/svc"], ExplainOptions(root, "dev", "chat/svc")),
+    ]
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_arguments_become_one_options_object(tmp_path: Path, calls: list[Any], index: int) -> None:
+    arguments, expected = _cases(tmp_path)[index]
+    result = run_cli(*arguments)
+    assert (result.exit_code, calls) == (0, [expected]), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["validate", "--strict"], "--strict: only for manifests given as PATHS"),
+        (["validate", "--kubeconform", "m.yaml"], "only for the repository's own rendered files"),
+        (
+            ["diff", "--base", "v1", "--working-tree"],
+            "--base and --working-tree exclude each other",
+        ),
+        (["render", "--shard", "4/3"], "is not I/N"),
+        (["render", "--lock-timeout", "nan"], "is not a number of seconds"),
+        (["explain", "chat"], "Missing option '-e'"),
+    ],
+)
+def test_arguments_that_do_not_go_together_are_a_usage_error(
+    tmp_path: Path, calls: list[Any], arguments: list[str], message: str
+) -> None:
+    result = run_cli(*arguments, "-C", str(tmp_path))
+    assert result.exit_code == 2 and message in result.stderr
+    assert calls == []
+
+
+@pytest.mark.parametrize("command", ["render", "check", "validate", "diff"])
+def test_a_root_that_is_not_a_folder_is_a_usage_error(
+    tmp_path: Path, calls: list[Any], command: str
+) -> None:
+    result = run_cli(command, "-C", str(tmp_path / "missing"))
+    assert result.exit_code == 2 and "is not a folder" in result.stderr
+    assert calls == []

@@ -1,0 +1,94 @@
+"""`render` and `check` as the CLI runs them (`manifold.commands.recorded`): answered from the
+record of the last run when nothing they depend on changed, else by the pipeline; a record
+holds for the selection (`-e`, `--shard`) it was made for only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from manifold.commands import recorded
+from manifold.core.errors import DriftFound
+from manifold.core.options import CheckOptions, RenderOptions
+from manifold.core.shards import Shard
+from manifold.pipeline import commands as pipeline
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, name: str) -> list[Any]:
+    calls: list[Any] = []
+    original: Callable[..., Any] = getattr(pipeline, name)
+
+    def counted(options: Any, *rest: Any) -> Any:
+        calls.append(options)
+        return original(options, *rest)
+
+    monkeypatch.setattr(pipeline, name, counted)
+    return calls
+
+
+def _render(options: RenderOptions) -> str:
+    return recorded.render(options, lambda _: None, None).summary
+
+
+def test_a_second_render_of_unchanged_inputs_is_answered_from_the_record(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting(monkeypatch, "render")
+    first = _render(RenderOptions(example_repo))
+    assert _render(RenderOptions(example_repo)) == first
+    assert len(calls) == 1
+
+
+def test_a_changed_input_runs_the_pipeline_again(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting(monkeypatch, "render")
+    _render(RenderOptions(example_repo))
+    path = example_repo / "projects" / "faq-answers.yaml"
+    path.write_text(path.read_text() + "# a comment\n")
+    _render(RenderOptions(example_repo))
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        RenderOptions(Path(), environments=("dev",)),
+        RenderOptions(Path(), shard=Shard(1, 2)),
+    ],
+)
+def test_a_record_answers_only_for_its_selection(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch, other: RenderOptions
+) -> None:
+    calls = _counting(monkeypatch, "render")
+    _render(RenderOptions(example_repo))
+    selected = RenderOptions(example_repo, other.environments, shard=other.shard)
+    _render(selected)
+    _render(selected)
+    assert calls == [RenderOptions(example_repo), selected]
+
+
+def test_check_is_recorded_apart_from_render(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renders, checks = _counting(monkeypatch, "render"), _counting(monkeypatch, "check")
+    _render(RenderOptions(example_repo))
+    first = recorded.check(CheckOptions(example_repo), None)
+    again = recorded.check(CheckOptions(example_repo), None)
+    assert (len(renders), len(checks)) == (1, 1)
+    assert again.summary == first.summary
+
+
+def test_a_changed_rendered_tree_is_checked_again(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checks = _counting(monkeypatch, "check")
+    recorded.check(CheckOptions(example_repo), None)
+    changed = sorted((example_repo / "rendered" / "dev").rglob("*.yaml"))[-1]
+    changed.write_text(changed.read_text() + "# edited\n")
+    with pytest.raises(DriftFound):
+        recorded.check(CheckOptions(example_repo), None)
+    assert len(checks) == 2

@@ -1,0 +1,115 @@
+"""OME's benchmark webhook applied offline (`manifold.targets.ome.benchmark_checks`), row by
+row from sgl-project/ome at 17b77edad23b, pkg/webhook/admission/benchmark/benchmark_webhook.go:
+the scenario patterns per task (:135-139; text-to-text's alternatives anchored as a whole,
+as meant), `temperature` parsed as a float (:159-163) and `ignore_eos` (:168-170). The
+problems as a whole project reports them are in tests/unit/targets/rules/ome/benchmarks.yaml."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from manifold.core.diagnostics import Problem
+from manifold.targets.ome.benchmark_checks import (
+    SCENARIO_EXAMPLES,
+    SCENARIOS,
+    TASK_CAPABILITIES,
+    benchmark_problems,
+)
+from tests.unit.helpers import lone_catalog, project_instance
+
+BASE = """\
+models: [{name: m, source: "hf://a/b", capabilities: [CAPABILITY]}]
+services: [{name: s, model: m}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("task", "scenario", "fits"),
+    [
+        ("text-to-text", "D(100,100)", True),
+        ("text-to-text", "N(480,240)/(300,150)", True),
+        ("text-to-text", "U(50,100)", True),
+        ("text-to-text", "U(50,100)/(10,20)", True),
+        ("text-to-text", "N(480,240)", False),
+        ("text-to-text", "D(100,100)x", False),  # upstream's unanchored middle would take it
+        ("text-to-text", "xU(50,100)", False),
+        ("text-to-text", "D(1.5,2)", False),
+        ("text-to-embeddings", "E(64,1)", True),
+        ("text-to-embeddings", "E(64)", False),
+        ("image-to-text", "I(512,512)", True),
+        ("image-to-text", "I(1024,512,2)", True),
+        ("image-to-text", "I(1,2,3,4)", False),
+        ("image-to-embeddings", "I(512,512)", True),
+        ("image-to-embeddings", "D(1,1)", False),
+    ],
+)
+def test_scenario_patterns(task: str, scenario: str, fits: bool) -> None:
+    assert bool(SCENARIOS[task].fullmatch(scenario)) is fits
+
+
+@pytest.mark.parametrize("task", sorted(SCENARIOS))
+def test_every_example_given_in_a_message_fits_its_task(task: str) -> None:
+    examples = SCENARIO_EXAMPLES[task].split(", ")
+    assert all(SCENARIOS[task].fullmatch(example) for example in examples)
+
+
+@given(st.integers(0, 10**6), st.integers(0, 10**6))
+def test_any_deterministic_scenario_fits_text_to_text(first: int, second: int) -> None:
+    assert SCENARIOS["text-to-text"].fullmatch(f"D({first},{second})")
+    assert not SCENARIOS["text-to-embeddings"].fullmatch(f"D({first},{second})")
+
+
+def test_the_tasks_are_the_same_in_every_table() -> None:
+    assert set(SCENARIOS) == set(SCENARIO_EXAMPLES) == set(TASK_CAPABILITIES)
+
+
+def _problems(benchmark: str, capability: str = "CHAT") -> list[tuple[str, ...]]:
+    spec = BASE.replace("CAPABILITY", capability) + "benchmarks:\n- " + benchmark
+    instance = project_instance("ome", spec)
+    (entry,) = instance.spec.benchmarks
+    found: list[Problem] = list(
+        benchmark_problems(instance, lone_catalog(instance), ("benchmarks", 0), entry)
+    )
+    return [tuple(str(step) for step in problem.path[2:]) for problem in found]
+
+
+def _benchmark(task: str = "text-to-text", extra: str = "") -> str:
+    return (
+        f"{{name: b, target: {{service: s}}, task: {task}, maxTimePerIteration: 10,"
+        f' maxRequestsPerIteration: 10, output: {{uri: "s3://b/p"}}{extra}}}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "problems"),
+    [
+        (", requestParams: {temperature: '0.7', ignore_eos: 'false'}", []),
+        (", requestParams: {temperature: '1e400'}", [("requestParams", "temperature")]),
+        (", requestParams: {temperature: nan}", [("requestParams", "temperature")]),
+        (", requestParams: {temperature: warm}", [("requestParams", "temperature")]),
+        (", requestParams: {ignore_eos: 'True'}", [("requestParams", "ignore_eos")]),
+        (", trafficScenarios: ['D(1,1)', 'E(1,1)']", [("trafficScenarios", "1")]),
+    ],
+)
+def test_request_parameters_and_scenarios(extra: str, problems: list[tuple[str, ...]]) -> None:
+    assert _problems(_benchmark(extra=extra)) == problems
+
+
+@pytest.mark.parametrize(
+    ("task", "capability", "fits"),
+    [
+        ("text-to-text", "TEXT_GENERATION", True),
+        ("image-to-text", "VISION", True),
+        ("image-to-embeddings", "EMBEDDING", True),
+        ("image-to-text", "CHAT", False),
+        ("text-to-embeddings", "CHAT", False),
+    ],
+)
+def test_the_task_must_fit_the_benchmarked_models_capabilities(
+    task: str, capability: str, fits: bool
+) -> None:
+    scenarios = ", trafficScenarios: ['E(1,1)']" if task == "text-to-embeddings" else ""
+    found = _problems(_benchmark(task, scenarios), capability)
+    assert found == ([] if fits else [("task",)])

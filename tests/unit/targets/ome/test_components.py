@@ -1,0 +1,124 @@
+"""Workload components as OME component specs (`manifold.targets.ome.components`): replicas
+and scaling, the runner, and multi-node leaders and workers, into which the component's own
+container and pod fields are folded because OME builds those pods from their own spec alone
+(sgl-project/ome at 17b77edad23b, pkg/controller/v1beta1/inferenceservice/components/engine.go,
+reconcilePodSpec and reconcileWorkerPodSpec)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from manifold.models.workload import Component, Router
+from manifold.targets.ome.components import RUNNER_NAME, component, router, runner, uses_keda
+
+
+def _component(data: dict[str, Any]) -> Component:
+    return Component.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "expected"),
+    [
+        ({}, None, {}),
+        ({}, "ome-container", {}),  # a name alone is no runner
+        ({"image": "i:1"}, None, {"image": "i:1"}),
+        ({"image": "i:1"}, "router", {"name": "router", "image": "i:1"}),
+    ],
+)
+def test_a_runner_is_empty_when_the_container_sets_nothing(
+    data: dict[str, Any], name: str | None, expected: dict[str, Any]
+) -> None:
+    assert runner(_component(data), name) == expected
+
+
+def test_a_single_node_component_has_replicas_runner_and_pod_fields() -> None:
+    spec = component(
+        _component(
+            {
+                "image": "i:1",
+                "replicas": {"min": 1, "max": 3},
+                "nodeSelector": {"pool": "gpu"},
+                "labels": {"a": "b"},
+            }
+        ),
+        None,
+    )
+    assert spec == {
+        "minReplicas": 1,
+        "maxReplicas": 3,
+        "runner": {"image": "i:1"},
+        "nodeSelector": {"pool": "gpu"},
+        "labels": {"a": "b"},
+    }
+
+
+def test_leader_and_workers_take_the_components_fields_under_their_own() -> None:
+    spec = component(
+        _component(
+            {
+                "image": "engine:1",
+                "nodeSelector": {"pool": "gpu"},
+                "leader": {"args": ["--leader"]},
+                "worker": {"size": 2, "image": "worker:1"},
+            }
+        ),
+        None,
+    )
+    assert "runner" not in spec and "nodeSelector" not in spec  # not on the component itself
+    assert spec["leader"] == {
+        "runner": {"name": RUNNER_NAME, "image": "engine:1", "args": ["--leader"]},
+        "nodeSelector": {"pool": "gpu"},
+    }
+    assert spec["worker"] == {
+        "size": 2,
+        "runner": {"name": RUNNER_NAME, "image": "worker:1"},
+        "nodeSelector": {"pool": "gpu"},
+    }
+
+
+def test_workers_without_a_leader_keep_the_components_pod_for_the_leader() -> None:
+    spec = component(_component({"image": "e:1", "worker": {"size": 1}}), None)
+    assert spec["runner"] == {"image": "e:1"}
+    assert spec["worker"] == {"size": 1, "runner": {"name": RUNNER_NAME, "image": "e:1"}}
+
+
+PROMETHEUS = {
+    "server": "http://prometheus.monitoring:9090",
+    "query": "sum(rate(requests[1m]))",
+    "threshold": "10",
+}
+
+
+@pytest.mark.parametrize(
+    ("autoscaling", "expected"),
+    [
+        ({"metric": "cpu", "target": 80}, {"scaleMetric": "cpu", "scaleTarget": 80}),
+        (
+            {"prometheus": {**PROMETHEUS, "operator": "GreaterThan"}},
+            {
+                "kedaConfig": {
+                    "enableKeda": True,
+                    "promServerAddress": PROMETHEUS["server"],
+                    "customPromQuery": PROMETHEUS["query"],
+                    "scalingThreshold": "10",
+                    "scalingOperator": "GreaterThan",
+                }
+            },
+        ),
+    ],
+)
+def test_scaling(autoscaling: dict[str, Any], expected: dict[str, Any]) -> None:
+    part = _component({"autoscaling": autoscaling})
+    assert component(part, None) == expected
+    assert uses_keda(part) is ("kedaConfig" in expected)
+
+
+def test_a_router_has_its_config_and_one_pod_per_replica() -> None:
+    part = Router.model_validate({"image": "r:1", "config": {"policy": "cache_aware"}})
+    assert router(part, "router") == {
+        "runner": {"name": "router", "image": "r:1"},
+        "config": {"policy": "cache_aware"},
+    }
+    assert uses_keda(None) is False
