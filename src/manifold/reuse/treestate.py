@@ -250,16 +250,24 @@ def record_tree(rendered: Path, digests: dict[str, str], foreign: frozenset[str]
 
 
 def unchanged_since(rendered: Path, record: Record) -> bool:
-    """Whether rendered/ is exactly as recorded, by stat alone (the no-op check)."""
+    """Whether rendered/ is exactly as recorded (the no-op check): by stat, and by content
+    for the files whose stat cannot vouch for them, written too close to the record (after a
+    render that changed a few files, those are exactly the files it wrote)."""
     if not record.entries or not workdir.child_is_folder(rendered):
         return False
     current = _walk(rendered)
     if current.keys() != record.entries.keys():
         return False
     trusted_before = record.written_ns - _RACY_NS
-    return all(
-        (entry.size, entry.mtime_ns, entry.inode)
-        == (current[path].st_size, current[path].st_mtime_ns, current[path].st_ino)
-        and current[path].st_mtime_ns < trusted_before
-        for path, entry in record.entries.items()
-    )
+    for path, entry in record.entries.items():
+        stat = current[path]
+        if (entry.size, entry.mtime_ns, entry.inode) != (
+            stat.st_size,
+            stat.st_mtime_ns,
+            stat.st_ino,
+        ):
+            return False
+        racy = stat.st_mtime_ns >= trusted_before
+        if racy and _read_entry(rendered / path, stat).digest != entry.digest:
+            return False
+    return True
