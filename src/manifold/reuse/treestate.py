@@ -28,7 +28,7 @@ SHADOW_UNCLEAN = "shadow.unclean"
 _FORMAT = 1
 _HEADER_PROBE = 128
 _PIECE = 1 << 20
-_RACY_NS = 50_000_000
+RACY_NS = 50_000_000
 """Files modified this close to (or after) the record are read anyway: a second write within
 the file system's timestamp granularity would not change their stat."""
 
@@ -171,7 +171,7 @@ def scan(rendered: Path, record: Record) -> TreeState:
     state = TreeState(record=record)
     foreign: set[str] = set()
     unverified: set[str] = set()
-    trusted_before = record.written_ns - _RACY_NS
+    trusted_before = record.written_ns - RACY_NS
     for relative, stat in _walk(rendered).items():
         known = record.entries.get(relative)
         if (
@@ -258,7 +258,7 @@ def unchanged_since(rendered: Path, record: Record) -> bool:
     current = _walk(rendered)
     if current.keys() != record.entries.keys():
         return False
-    trusted_before = record.written_ns - _RACY_NS
+    trusted_before = record.written_ns - RACY_NS
     for path, entry in record.entries.items():
         stat = current[path]
         if (entry.size, entry.mtime_ns, entry.inode) != (
