@@ -43,10 +43,11 @@ _OUTCOMES_SCHEMA = workdir.StateSchema(
         "type": "object",
         "additionalProperties": {
             "type": "object",
-            "required": ["digest", "summary", "diagnostics"],
+            "required": ["digest", "tree", "summary", "diagnostics"],
             "additionalProperties": False,
             "properties": {
                 "digest": {"type": "string"},
+                "tree": {"type": "integer"},
                 "summary": {"type": "string"},
                 "diagnostics": {"type": "array", "items": DIAGNOSTIC_RECORD},
             },
@@ -88,6 +89,10 @@ def unchanged(root: Path, command: str, digest: InputsDigest) -> Outcome | None:
     if work is None:
         return None
     record = treestate.load_record(work)
+    # The outcome holds for the tree it was recorded with: a render killed after recording
+    # rendered/ but before its outcome leaves a record of another tree, whatever its stat.
+    if recorded["tree"] != record.written_ns:
+        return None
     if not treestate.unchanged_since(root / _RENDERED_DIR, record):
         return None
     if digest.record.read:  # files read again (touched, checked out): not next time
@@ -98,9 +103,12 @@ def unchanged(root: Path, command: str, digest: InputsDigest) -> Outcome | None:
 
 def remember(root: Path, command: str, digest: InputsDigest, outcome: Outcome) -> None:
     records = _records(root)
+    work = workdir.existing(root)
     records[command] = {
         "digest": digest.digest,
-        "summary": outcome.summary,
+        "tree": treestate.load_record(work).written_ns if work is not None else 0,
+        # Answered from this record, the run finds nothing to do, and says so.
+        "summary": outcome.unchanged_summary or outcome.summary,
         "diagnostics": [d.to_record() for d in outcome.diagnostics],
     }
     # A read-only checkout, or no folder of manifold's: the next run does the work.
