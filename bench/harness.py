@@ -59,6 +59,7 @@ class Step:
     runs: int = 1
     seconds: list[float] = field(default_factory=list)
     peak_rss: int = 0
+    peak_pss: int = 0
 
     def measure(self) -> float:
         for _ in range(self.runs):
@@ -66,6 +67,7 @@ class Step:
             results = [run(invocation) for invocation in self.invocations]
             self.seconds.append(sum(result.seconds for result in results))
             self.peak_rss = max(self.peak_rss, *(result.peak_rss for result in results))
+            self.peak_pss = max(self.peak_pss, *(result.peak_pss for result in results))
         return self.seconds[-1]
 
 
@@ -346,7 +348,9 @@ class Bench:
             key: {"status": "skipped", **why} for key, why in self.skipped.items()
         }
         for step in self.steps:
-            commands[step.key] = summary.command_record(step.label, step.seconds, step.peak_rss)
+            commands[step.key] = summary.command_record(
+                step.label, step.seconds, step.peak_rss, step.peak_pss
+            )
         result: dict[str, Any] = {
             "machine": machine(),
             "parameters": {

@@ -1,10 +1,18 @@
 """Running a command as a child process: its wall time, peak memory and exit status.
 
-Peak memory is read from /proc while the command runs: the largest of the process's own
-high-water mark (VmHWM) and the sum of the resident sets (VmRSS) of it and its descendants
-(Kapitan's worker processes, for instance), polled every 10 ms. The kernel's `ru_maxrss`
-cannot serve: a child's counts the resident set of the process it was forked from, here the
-benchmark itself with every object in memory.
+Peak memory is read from /proc while the command runs, two ways:
+
+- resident set: the largest of the process's own high-water mark (VmHWM) and the sum of the
+  resident sets (VmRSS) of it and its descendants (Kapitan's worker processes, for instance),
+  polled every 10 ms. A page that forked workers share with their parent counts once per
+  process, so this overstates a tree of forked workers.
+- proportional set (PSS, from /proc/<pid>/smaps_rollup): a shared page counts a share per
+  process that maps it, so the sum over the tree is what the tree takes from the machine.
+  The kernel walks the page tables to compute it, so it is polled every 50 ms; a peak shorter
+  than that may be missed, the high-water mark above never is.
+
+The kernel's `ru_maxrss` cannot serve: a child's counts the resident set of the process it
+was forked from, here the benchmark itself with every object in memory.
 """
 
 from __future__ import annotations
@@ -25,6 +33,8 @@ class Run:
     seconds: float
     peak_rss: int
     """Bytes."""
+    peak_pss: int
+    """Bytes; 0 where the kernel does not report it."""
     exit_code: int
     stderr: str
 
@@ -61,7 +71,7 @@ def run(invocation: Invocation) -> Run:
         watch.join()
         err.seek(0)
         stderr = err.read()[-4000:].decode("utf-8", "replace")
-    result = Run(seconds, watch.peak, process.returncode, stderr)
+    result = Run(seconds, watch.peak, watch.peak_pss, process.returncode, stderr)
     if result.exit_code != 0:
         raise CommandFailed(invocation, result)
     return result
@@ -74,20 +84,36 @@ class _MemoryWatch(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.peak_pss = 0
         self.stop = threading.Event()
 
     def run(self) -> None:
+        polls = 0
         while True:
             high_water = _status_kib(self.pid, "VmHWM:")
-            tree = sum(_status_kib(pid, "VmRSS:") for pid in _tree(self.pid))
+            processes = _tree(self.pid)
+            tree = sum(_status_kib(pid, "VmRSS:") for pid in processes)
             self.peak = max(self.peak, high_water * 1024, tree * 1024)
+            if polls % _PSS_EVERY == 0:
+                pss = sum(_field_kib(f"/proc/{pid}/smaps_rollup", "Pss:") for pid in processes)
+                self.peak_pss = max(self.peak_pss, pss * 1024)
+            polls += 1
             if self.stop.wait(0.01):
                 return
 
 
+_PSS_EVERY = 5
+"""Polls of the resident set per poll of the proportional set (10 ms each)."""
+
+
 def _status_kib(pid: int, field: str) -> int:
+    return _field_kib(f"/proc/{pid}/status", field)
+
+
+def _field_kib(path: str, field: str) -> int:
+    """A "Name:  1234 kB" line of a /proc file, in KiB; 0 when the process is gone."""
     try:
-        with Path(f"/proc/{pid}/status").open(encoding="ascii") as status:
+        with Path(path).open(encoding="ascii") as status:
             for line in status:
                 if line.startswith(field):
                     return int(line.split()[1])

@@ -20,3 +20,6 @@ class Outcome:
     exit_code: int = EXIT_OK
     details: dict[str, Any] = field(default_factory=dict)
     """More for programs: added to the JSON output."""
+    unchanged_summary: str | None = None
+    """What the same command says when run again with nothing changed (a render that wrote
+    files then finds rendered/ up to date); None: the summary itself."""

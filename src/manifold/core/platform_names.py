@@ -1,6 +1,7 @@
 """The names a project's `spec.platform` may give, each with the package that implements it.
 
-This table is the target registry's one entry per platform (`manifold.targets.registry` reads
+The table (`manifold.core.platform_table`, kept free of imports) is the target registry's one
+entry per platform (`manifold.targets.registry` reads
 it and imports the package on first use); it lives here, below both the models and the
 targets, so that the models check a name against it without importing any target. Names are
 checked when a file is read, not fixed in a type, so a platform added to the table is known
@@ -15,12 +16,7 @@ from pydantic import AfterValidator, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
-PLATFORMS: dict[str, str] = {
-    "ome": "manifold.targets.ome",
-    "runai": "manifold.targets.runai",
-    "substratus": "manifold.targets.substratus",
-}
-"""Each platform's name and the package whose `TARGET` implements it."""
+from manifold.core.platform_table import PLATFORMS as PLATFORMS
 
 
 def _expected() -> str:

@@ -202,15 +202,16 @@ def render(
         changes = writer.write_tree(options.root, wanted, owned, current)
         cache.save(built.project_files, built.kept)
     tally = _tally(built, options.shard, len(wanted))
+    up_to_date = f"rendered/ is up to date ({tally})"
     if not changes:
-        summary = f"rendered/ is up to date ({tally})"
+        summary = up_to_date
     else:
         summary = (
             f"rendered {tally}: "
             f"{len(changes.added)} added, {len(changes.changed)} changed, "
             f"{len(changes.removed)} removed"
         )
-    return Outcome(summary, _warnings(diagnostics))
+    return Outcome(summary, _warnings(diagnostics), unchanged_summary=up_to_date)
 
 
 def _tally(built: Build, shard: Shard | None, owned: int) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,13 @@ from manifold.core.diagnostics import DIAGNOSTIC_RECORD, Diagnostic
 from manifold.core.errors import OutputProblem
 from manifold.core.outcome import Outcome
 from manifold.reuse import treestate, workdir
-from manifold.reuse.fingerprints import code_fingerprint, hash_folders
+from manifold.reuse.fingerprints import (
+    InputRecord,
+    code_fingerprint,
+    hash_folders,
+    load_inputs_record,
+    save_inputs_record,
+)
 
 if TYPE_CHECKING:
     pass
@@ -36,10 +43,11 @@ _OUTCOMES_SCHEMA = workdir.StateSchema(
         "type": "object",
         "additionalProperties": {
             "type": "object",
-            "required": ["digest", "summary", "diagnostics"],
+            "required": ["digest", "tree", "summary", "diagnostics"],
             "additionalProperties": False,
             "properties": {
                 "digest": {"type": "string"},
+                "tree": {"type": "integer"},
                 "summary": {"type": "string"},
                 "diagnostics": {"type": "array", "items": DIAGNOSTIC_RECORD},
             },
@@ -48,12 +56,22 @@ _OUTCOMES_SCHEMA = workdir.StateSchema(
 )
 
 
-def inputs_digest(root: Path, command: str, options: tuple[str, ...] = ()) -> str:
+@dataclass(frozen=True)
+class InputsDigest:
+    """The digest of everything a command's answer depends on, and the record of the input
+    files read to make it (saved with the answer, so the next run reads only what changed)."""
+
+    digest: str
+    record: InputRecord = field(compare=False, repr=False)
+
+
+def inputs_digest(root: Path, command: str, options: tuple[str, ...] = ()) -> InputsDigest:
     hasher = hashlib.blake2b(digest_size=20)
     hasher.update(code_fingerprint())
     hasher.update(json.dumps([command, *options]).encode())
-    hash_folders(hasher, root, _INPUT_FOLDERS)
-    return hasher.hexdigest()
+    known = load_inputs_record(workdir.existing(root))
+    record = hash_folders(hasher, root, _INPUT_FOLDERS, known)
+    return InputsDigest(hasher.hexdigest(), record)
 
 
 def _records(root: Path) -> dict[str, Any]:
@@ -62,26 +80,35 @@ def _records(root: Path) -> dict[str, Any]:
     return data if data is not None else {}
 
 
-def unchanged(root: Path, command: str, digest: str) -> Outcome | None:
+def unchanged(root: Path, command: str, digest: InputsDigest) -> Outcome | None:
     """The recorded outcome of `command`, when nothing it depends on has changed since."""
     recorded = _records(root).get(command)
-    if not isinstance(recorded, dict) or recorded.get("digest") != digest:
+    if not isinstance(recorded, dict) or recorded.get("digest") != digest.digest:
         return None
     work = workdir.existing(root)
     if work is None:
         return None
     record = treestate.load_record(work)
+    # The outcome holds for the tree it was recorded with: a render killed after recording
+    # rendered/ but before its outcome leaves a record of another tree, whatever its stat.
+    if recorded["tree"] != record.written_ns:
+        return None
     if not treestate.unchanged_since(root / _RENDERED_DIR, record):
         return None
+    if digest.record.read:  # files read again (touched, checked out): not next time
+        _save_inputs(root, digest.record)
     diagnostics = [Diagnostic.from_record(item) for item in recorded["diagnostics"]]
     return Outcome(recorded["summary"], diagnostics)
 
 
-def remember(root: Path, command: str, digest: str, outcome: Outcome) -> None:
+def remember(root: Path, command: str, digest: InputsDigest, outcome: Outcome) -> None:
     records = _records(root)
+    work = workdir.existing(root)
     records[command] = {
-        "digest": digest,
-        "summary": outcome.summary,
+        "digest": digest.digest,
+        "tree": treestate.load_record(work).written_ns if work is not None else 0,
+        # Answered from this record, the run finds nothing to do, and says so.
+        "summary": outcome.unchanged_summary or outcome.summary,
         "diagnostics": [d.to_record() for d in outcome.diagnostics],
     }
     # A read-only checkout, or no folder of manifold's: the next run does the work.
@@ -89,3 +116,11 @@ def remember(root: Path, command: str, digest: str, outcome: Outcome) -> None:
         work = workdir.folder(root, create=True)
         assert work is not None
         workdir.write_state(work, RECORD, records)
+        save_inputs_record(work, digest.record)
+
+
+def _save_inputs(root: Path, record: InputRecord) -> None:
+    with contextlib.suppress(OSError, OutputProblem):
+        work = workdir.existing(root)
+        if work is not None:
+            save_inputs_record(work, record)

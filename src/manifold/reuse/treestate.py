@@ -28,7 +28,7 @@ SHADOW_UNCLEAN = "shadow.unclean"
 _FORMAT = 1
 _HEADER_PROBE = 128
 _PIECE = 1 << 20
-_RACY_NS = 50_000_000
+RACY_NS = 50_000_000
 """Files modified this close to (or after) the record are read anyway: a second write within
 the file system's timestamp granularity would not change their stat."""
 
@@ -171,7 +171,7 @@ def scan(rendered: Path, record: Record) -> TreeState:
     state = TreeState(record=record)
     foreign: set[str] = set()
     unverified: set[str] = set()
-    trusted_before = record.written_ns - _RACY_NS
+    trusted_before = record.written_ns - RACY_NS
     for relative, stat in _walk(rendered).items():
         known = record.entries.get(relative)
         if (
@@ -250,16 +250,24 @@ def record_tree(rendered: Path, digests: dict[str, str], foreign: frozenset[str]
 
 
 def unchanged_since(rendered: Path, record: Record) -> bool:
-    """Whether rendered/ is exactly as recorded, by stat alone (the no-op check)."""
+    """Whether rendered/ is exactly as recorded (the no-op check): by stat, and by content
+    for the files whose stat cannot vouch for them, written too close to the record (after a
+    render that changed a few files, those are exactly the files it wrote)."""
     if not record.entries or not workdir.child_is_folder(rendered):
         return False
     current = _walk(rendered)
     if current.keys() != record.entries.keys():
         return False
-    trusted_before = record.written_ns - _RACY_NS
-    return all(
-        (entry.size, entry.mtime_ns, entry.inode)
-        == (current[path].st_size, current[path].st_mtime_ns, current[path].st_ino)
-        and current[path].st_mtime_ns < trusted_before
-        for path, entry in record.entries.items()
-    )
+    trusted_before = record.written_ns - RACY_NS
+    for path, entry in record.entries.items():
+        stat = current[path]
+        if (entry.size, entry.mtime_ns, entry.inode) != (
+            stat.st_size,
+            stat.st_mtime_ns,
+            stat.st_ino,
+        ):
+            return False
+        racy = stat.st_mtime_ns >= trusted_before
+        if racy and _read_entry(rendered / path, stat).digest != entry.digest:
+            return False
+    return True

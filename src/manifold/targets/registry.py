@@ -1,6 +1,6 @@
 """The target platforms manifold knows, by the name a project's `spec.platform` gives.
 
-Adding a platform is one entry in `manifold.core.platform_names.PLATFORMS` (its name and its
+Adding a platform is one entry in `manifold.core.platform_table.PLATFORMS` (its name and its
 package, whose `TARGET` is a `manifold.targets.base.Target`); nothing else names a platform.
 A platform with settings per environment (an API level, a control plane's address and ids...)
 also names the module whose `SETTINGS` model checks `spec.platforms.<platform>` of
@@ -14,7 +14,7 @@ import functools
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from manifold.core.platform_names import PLATFORMS
+from manifold.core.platform_table import PLATFORMS
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -49,3 +50,15 @@ def test_the_number_of_processes_can_be_set(monkeypatch: pytest.MonkeyPatch) -> 
     assert envpool.jobs_wanted() == 3
     monkeypatch.setenv(envpool.JOBS_VARIABLE, "none")  # not a number: one per CPU
     assert envpool.jobs_wanted() >= 1
+
+
+def test_a_worker_renders_one_environment_and_exits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker done with its environment gives its memory back instead of idling until the
+    others are done: each environment is rendered by a process of its own."""
+    monkeypatch.setenv(envpool.JOBS_VARIABLE, "2")
+    monkeypatch.setattr(envpool.EnvironmentPool, "render", lambda self, name: (os.getpid(), []))
+    pool = envpool.EnvironmentPool({}, None, None, None, None, {})  # type: ignore[arg-type]
+    rendered = pool.render_all(["dev", "staging", "prod"], fresh_projects=envpool.PARALLEL_FROM)
+    processes: list[object] = [pid for pid, _ in rendered]
+    assert len(set(processes)) == 3
+    assert os.getpid() not in processes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ from manifold.commands import recorded
 from manifold.core.options import CheckOptions, RenderOptions
 from manifold.core.outcome import Outcome
 from manifold.pipeline import commands as pipeline
-from manifold.reuse import fastpath
+from manifold.reuse import fastpath, treestate
 
 
 def _render(repo: Path) -> Outcome:
@@ -115,3 +116,27 @@ def test_inputs_are_hashed_as_the_compiler_reads_them(example_repo: Path, specia
     before = fastpath.inputs_digest(example_repo, "render")
     (example_repo / "projects" / "chat-assistant.yaml").write_text("changed\n", encoding="utf-8")
     assert fastpath.inputs_digest(example_repo, "render") != before
+
+
+def test_a_render_that_wrote_files_is_answered_as_up_to_date(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Right after a render that wrote files, the record answers (the files it wrote are read
+    back, not distrusted for being recent), and it says there is nothing to do."""
+    shutil.rmtree(example_repo / "rendered")
+    first = _render(example_repo)
+    assert "added" in first.summary
+    _forbid_work(monkeypatch)
+    again = _render(example_repo)
+    assert again.summary.startswith("rendered/ is up to date (")
+
+
+def test_an_outcome_holds_only_for_the_tree_it_was_recorded_with(rendered_repo: Path) -> None:
+    """A render killed after it recorded rendered/ but before its outcome: the outcome left
+    from before is of another tree, and is not the answer even if the stat agrees."""
+    work = rendered_repo / ".manifold"
+    record = treestate.load_record(work)
+    record.written_ns += 1
+    treestate.save_record(work, record)
+    digest = fastpath.inputs_digest(rendered_repo, "render")
+    assert fastpath.unchanged(rendered_repo, "render", digest) is None
