@@ -7,10 +7,11 @@ in fields named after it (`ome:`, `substratus:`).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from manifold.models.blocks import PlatformBlock
 from manifold.models.common import (
     Annotations,
     DnsLabel,
@@ -24,8 +25,12 @@ from manifold.models.common import (
 from manifold.models.env import EnvVar
 from manifold.models.runtimes import RuntimeReference
 from manifold.models.storage import STORAGE_URI, ModelStorage, StorageLocation
-from manifold.models.substratus import SubstratusDataset, SubstratusFineTune, SubstratusWorkload
 from manifold.models.workload import Container
+
+SubstratusDatasetOptions = Annotated[dict[str, Any], PlatformBlock("substratus", "dataset")]
+SubstratusFineTuneOptions = Annotated[dict[str, Any], PlatformBlock("substratus", "fineTune")]
+SubstratusNotebookOptions = Annotated[dict[str, Any], PlatformBlock("substratus", "notebook")]
+"""`substratus:` blocks of a dataset, a fine-tune and a notebook: the Substratus target's."""
 
 
 class ObjectRef(Strict):
@@ -58,7 +63,7 @@ class Dataset(Strict):
             "How the data is fetched: credentials, download options, where nodes keep it."
         ),
     )
-    substratus: SubstratusDataset | None = Field(
+    substratus: SubstratusDatasetOptions | None = Field(
         default=None, description="Substratus only: the container that loads it."
     )
 
@@ -215,7 +220,7 @@ class FineTune(Strict):
         default=None, description="Options only OME has (FineTunedWeight)."
     )
     metadata: ObjectMetadata | None = entry_metadata("FineTunedWeight (not its TrainingJob)")
-    substratus: SubstratusFineTune | None = Field(
+    substratus: SubstratusFineTuneOptions | None = Field(
         default=None,
         description=(
             "Options only Substratus has (its Model built from a base model and a dataset)."
@@ -254,7 +259,7 @@ class Notebook(Container):
         default=None,
         description="Stop the notebook and keep its definition (for example in prod).",
     )
-    substratus: SubstratusWorkload | None = Field(
+    substratus: SubstratusNotebookOptions | None = Field(
         default=None,
         description=(
             "Options only Substratus has: build the notebook's image from git, or pass it params."
