@@ -14,7 +14,7 @@ from typing import Literal, overload
 
 from pydantic import Field, model_validator
 
-from manifold.models.blocks import block_of
+from manifold.models.blocks import read_block
 from manifold.models.common import Resources, Strict
 from manifold.models.env import EnvVar
 from manifold.models.lifecycle import Dataset, FineTune, Notebook
@@ -135,8 +135,4 @@ def options_of(item: Model | Dataset | FineTune | Service | Notebook) -> Strict 
     """An entry's `substratus:` block read as its model, or None without one. The compiler
     checked the block when the file was read and merged (`manifold.compile.blocks`), so this
     does not fail: the renderer calls it once per entry and passes the result down."""
-    if item.substratus is None:
-        return None
-    block = block_of(type(item).model_fields["substratus"].annotation)
-    assert block is not None and block.platform == "substratus"
-    return SITE_MODELS[block.site].model_validate(item.substratus)
+    return read_block(item, "substratus", SITE_MODELS)
