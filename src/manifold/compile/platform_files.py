@@ -8,6 +8,7 @@ defaults).
 from __future__ import annotations
 
 from manifold.compile import overlay
+from manifold.compile.blocks import block_problems
 from manifold.compile.catalog import BROKEN_PLATFORM_FILE
 from manifold.compile.expand import includes_platform_file, override_layers
 from manifold.compile.instances import PlatformFile, PlatformInstance
@@ -29,6 +30,8 @@ def expand_platform(
     layers = (own, *override_layers(file.document, file.raw_spec, environment))
     merged = overlay.merge_all([layer.data for layer in layers])
     spec, problems = modelcheck.validate(PlatformSpec, merged)
+    if own_problems := block_problems(PlatformSpec, merged):
+        spec, problems = None, [*problems, *own_problems]
     diagnostics = [traced_diagnostic(layers, merged, problem) for problem in problems]
     if spec is None:
         return None, diagnostics

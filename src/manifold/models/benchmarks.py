@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
+from manifold.models.blocks import PlatformBlock
 from manifold.models.common import (
     DnsLabel,
     ObjectMetadata,
@@ -24,6 +25,9 @@ from manifold.models.common import (
 from manifold.models.env import EnvVar
 from manifold.models.storage import StorageLocation
 from manifold.models.workload import KubernetesObject, Volume, VolumeMount
+
+OmeBenchmarkOptions = Annotated[dict[str, Any], PlatformBlock("ome", "benchmark")]
+"""A benchmark's `ome:` block, checked by the OME target with its own model."""
 
 BENCHMARK_TASKS = ("text-to-text", "image-to-text", "text-to-embeddings", "image-to-embeddings")
 
@@ -62,33 +66,6 @@ BenchmarkTarget = Annotated[
         custom_error_message="a benchmark targets a service ({service, project}) or a url",
     ),
 ]
-
-
-class ServiceMetadata(Strict):
-    engine: Literal["vLLM", "SGLang", "TGI"] = Field(
-        description="Serving engine of the measured service: vLLM, SGLang or TGI."
-    )
-    version: str = Field(
-        min_length=1, description="Version of the serving engine, for example 0.6.3."
-    )
-    gpu_type: Literal["H100", "A100", "MI300", "A10"] = Field(
-        description="GPU model of the measured service: H100, A100, MI300 or A10."
-    )
-    gpu_count: int = Field(ge=1, description="GPUs the measured service runs on.")
-
-
-class OmeBenchmark(Strict):
-    """OME only."""
-
-    hugging_face_secret: ResourceName | None = Field(
-        default=None, description="Secret with a Hugging Face token for the tokenizer."
-    )
-    service_metadata: ServiceMetadata | None = Field(
-        default=None, description="The serving stack being measured, recorded with the results."
-    )
-    result_folder_name: str | None = Field(
-        default=None, description="Folder under `output` that receives this run's results."
-    )
 
 
 class Benchmark(Strict):
@@ -166,7 +143,7 @@ class Benchmark(Strict):
     volume_mounts: list[VolumeMount] | None = Field(
         default=None, description="Where the benchmark container mounts `volumes`."
     )
-    ome: OmeBenchmark | None = Field(
+    ome: OmeBenchmarkOptions | None = Field(
         default=None, description="Options only OME has (BenchmarkJob)."
     )
     metadata: ObjectMetadata | None = entry_metadata("BenchmarkJob")

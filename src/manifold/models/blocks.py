@@ -10,12 +10,15 @@ model's schema where the block sits (`manifold.schemas.generate`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import UnionType
-from typing import Any, Union, cast, get_args, get_origin
+from typing import Any, TypeVar, Union, cast, get_args, get_origin
 
-from pydantic import GetCoreSchemaHandler
+from pydantic import BaseModel, GetCoreSchemaHandler
 from pydantic_core import CoreSchema
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +51,15 @@ def block_of(annotation: Any) -> PlatformBlock | None:
     if get_origin(annotation) in (Union, UnionType):
         return next(filter(None, (block_of(arg) for arg in get_args(annotation))), None)
     return None
+
+
+def read_block(item: BaseModel, field: str, models: Mapping[str, type[ModelT]]) -> ModelT | None:
+    """The block in `item`'s `field` read as the model `models` gives its site, or None
+    when it is not set: how a platform turns a block it has checked into its typed options."""
+    value = getattr(item, field)
+    if value is None:
+        return None
+    block = block_of(type(item).model_fields[field].annotation)
+    if block is None:
+        raise TypeError(f"{type(item).__name__}.{field} is not a platform block")
+    return models[block.site].model_validate(value)

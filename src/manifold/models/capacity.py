@@ -6,10 +6,11 @@ flavors, cohorts, preemption) rather than of models and runtimes.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from manifold.models.blocks import PlatformBlock
 from manifold.models.common import (
     DnsLabel,
     Quantity,
@@ -20,6 +21,10 @@ from manifold.models.common import (
     Toleration,
 )
 from manifold.models.workload import KubernetesObject
+
+OmeDedicatedClusterOptions = Annotated[dict[str, Any], PlatformBlock("ome", "dedicatedCluster")]
+OmeReservationOptions = Annotated[dict[str, Any], PlatformBlock("ome", "reservation")]
+"""A dedicated cluster's and a reservation's `ome:` blocks, checked by the OME target."""
 
 
 class ClusterShape(Strict):
@@ -50,23 +55,12 @@ class DedicatedClusterProfile(ClusterShape):
     )
 
 
-class OmeDedicatedCluster(Strict):
-    compartment_id: str | None = Field(
-        default=None,
-        alias="compartmentID",
-        description="OCI compartment OCID of the cluster (OME compartmentID).",
-    )
-    capacity_reservation_id: str | None = Field(
-        default=None, description="OCI capacity reservation OCID the nodes come from."
-    )
-
-
 class DedicatedCluster(ClusterShape):
     name: ResourceName = Field(description="Cluster name, unique in the platform.")
     profile: ResourceName | None = Field(
         default=None, description="Name of one of `capacity.profiles` whose shape it takes."
     )
-    ome: OmeDedicatedCluster | None = Field(
+    ome: OmeDedicatedClusterOptions | None = Field(
         default=None, description="Options only OME has (DedicatedAICluster)."
     )
 
@@ -134,14 +128,6 @@ class Preemption(Strict):
     )
 
 
-class OmeReservation(Strict):
-    compartment_id: str | None = Field(
-        default=None,
-        alias="compartmentID",
-        description="OCI compartment OCID of the reservation (OME compartmentID).",
-    )
-
-
 class Reservation(Strict):
     """Quota reserved for workloads, in flavors of nodes."""
 
@@ -170,7 +156,7 @@ class Reservation(Strict):
     priority_class_name: str | None = Field(
         default=None, description="Kubernetes PriorityClass of its workloads."
     )
-    ome: OmeReservation | None = Field(
+    ome: OmeReservationOptions | None = Field(
         default=None, description="Options only OME has (CapacityReservation)."
     )
 

@@ -7,13 +7,13 @@ in fields named after it (`ome:`, `substratus:`).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
+from manifold.models.blocks import PlatformBlock
 from manifold.models.common import (
     Annotations,
-    DnsLabel,
     Labels,
     ObjectMetadata,
     ResourceName,
@@ -24,15 +24,16 @@ from manifold.models.common import (
 from manifold.models.env import EnvVar
 from manifold.models.runtimes import RuntimeReference
 from manifold.models.storage import STORAGE_URI, ModelStorage, StorageLocation
-from manifold.models.substratus import SubstratusDataset, SubstratusFineTune, SubstratusWorkload
 from manifold.models.workload import Container
 
-
-class ObjectRef(Strict):
-    name: ResourceName = Field(description="Name of the object.")
-    namespace: DnsLabel | None = Field(
-        default=None, description="Namespace of the object; defaults to the project's namespace."
-    )
+SubstratusDatasetOptions = Annotated[dict[str, Any], PlatformBlock("substratus", "dataset")]
+SubstratusFineTuneOptions = Annotated[dict[str, Any], PlatformBlock("substratus", "fineTune")]
+SubstratusNotebookOptions = Annotated[dict[str, Any], PlatformBlock("substratus", "notebook")]
+"""`substratus:` blocks of a dataset, a fine-tune and a notebook: the Substratus target's."""
+OmeTrainingOptions = Annotated[dict[str, Any], PlatformBlock("ome", "training")]
+OmeFineTuneOptions = Annotated[dict[str, Any], PlatformBlock("ome", "fineTune")]
+OmeReplicationOptions = Annotated[dict[str, Any], PlatformBlock("ome", "replication")]
+"""`ome:` blocks of a training, a fine-tune and a replication: the OME target's."""
 
 
 # --------------------------------------------------------------------------- datasets
@@ -58,45 +59,12 @@ class Dataset(Strict):
             "How the data is fetched: credentials, download options, where nodes keep it."
         ),
     )
-    substratus: SubstratusDataset | None = Field(
+    substratus: SubstratusDatasetOptions | None = Field(
         default=None, description="Substratus only: the container that loads it."
     )
 
 
 # --------------------------------------------------------------------------- fine-tunes
-
-
-class TuningMetric(Strict):
-    name: str = Field(
-        min_length=1, description="Name of the metric the trainer reports, for example eval_loss."
-    )
-    goal: Literal["minimize", "maximize"] = Field(
-        description="Whether a lower (minimize) or higher (maximize) value is better."
-    )
-
-
-class HyperParameterTuning(Strict):
-    method: Literal["grid", "random", "bayes"] = Field(
-        description="Search strategy: grid, random or bayes."
-    )
-    metric: TuningMetric = Field(description="The metric that ranks the trials.")
-    max_trials: int | None = Field(
-        default=None, ge=1, description="Most training trials to run; no limit when omitted."
-    )
-    parameters: dict[str, Any] = Field(description="The search space, or fixed values.")
-
-
-class OmeTraining(Strict):
-    """OME only."""
-
-    hyper_parameter_tuning: HyperParameterTuning | None = Field(
-        default=None, description="Search over hyperparameters instead of one training run."
-    )
-    compartment_id: str | None = Field(
-        default=None,
-        alias="compartmentID",
-        description=("OCI compartment OCID the training job belongs to (OME compartmentID)."),
-    )
 
 
 class Training(Strict):
@@ -139,20 +107,8 @@ class Training(Strict):
         default=None, description="Annotations on the training pods."
     )
     labels: Labels | None = Field(default=None, description="Labels on the training pods.")
-    ome: OmeTraining | None = Field(default=None, description="Options only OME has (TrainingJob).")
-
-
-class OmeFineTune(Strict):
-    """OME only."""
-
-    compartment_id: str | None = Field(
-        default=None,
-        alias="compartmentID",
-        description="OCI compartment OCID the weights belong to (OME compartmentID).",
-    )
-    training_job_ref: ObjectRef | None = Field(
-        default=None,
-        description="The TrainingJob that produced weights trained outside this project.",
+    ome: OmeTrainingOptions | None = Field(
+        default=None, description="Options only OME has (TrainingJob)."
     )
 
 
@@ -211,11 +167,11 @@ class FineTune(Strict):
             "How the weights are trained; omit for weights that already exist at `source`."
         ),
     )
-    ome: OmeFineTune | None = Field(
+    ome: OmeFineTuneOptions | None = Field(
         default=None, description="Options only OME has (FineTunedWeight)."
     )
     metadata: ObjectMetadata | None = entry_metadata("FineTunedWeight (not its TrainingJob)")
-    substratus: SubstratusFineTune | None = Field(
+    substratus: SubstratusFineTuneOptions | None = Field(
         default=None,
         description=(
             "Options only Substratus has (its Model built from a base model and a dataset)."
@@ -254,7 +210,7 @@ class Notebook(Container):
         default=None,
         description="Stop the notebook and keep its definition (for example in prod).",
     )
-    substratus: SubstratusWorkload | None = Field(
+    substratus: SubstratusNotebookOptions | None = Field(
         default=None,
         description=(
             "Options only Substratus has: build the notebook's image from git, or pass it params."
@@ -263,14 +219,6 @@ class Notebook(Container):
 
 
 # --------------------------------------------------------------------------- replication
-
-
-class OmeReplication(Strict):
-    compartment_id: str | None = Field(
-        default=None,
-        alias="compartmentID",
-        description=("OCI compartment OCID the replication job belongs to (OME compartmentID)."),
-    )
 
 
 class Replication(Strict):
@@ -283,6 +231,6 @@ class Replication(Strict):
     )
     source: StorageLocation = Field(description="Where the artifacts are copied from.")
     destination: StorageLocation = Field(description="Where the copy goes.")
-    ome: OmeReplication | None = Field(
+    ome: OmeReplicationOptions | None = Field(
         default=None, description="Options only OME has (ReplicationJob)."
     )

@@ -39,11 +39,13 @@ from manifold.models.runtimes import (
     RuntimeRef,
 )
 from manifold.models.storage import STORAGE_URI, ModelStorage
-from manifold.models.substratus import SubstratusModel, SubstratusWorkload
 from manifold.models.workload import Component, Router
 
 RunaiOptions = Annotated[dict[str, Any], PlatformBlock("runai", "service")]
 """A service's `runai:` block, checked by the Run:ai target with its own model."""
+SubstratusModelOptions = Annotated[dict[str, Any], PlatformBlock("substratus", "model")]
+SubstratusServiceOptions = Annotated[dict[str, Any], PlatformBlock("substratus", "service")]
+"""A model's and a service's `substratus:` blocks, checked by the Substratus target."""
 
 
 class ProjectMetadata(Strict):
@@ -128,7 +130,7 @@ class Model(Strict):
             "How the weights are fetched: credentials, download options, where nodes keep them."
         ),
     )
-    substratus: SubstratusModel | None = Field(
+    substratus: SubstratusModelOptions | None = Field(
         default=None, description="Substratus only: the container that loads it."
     )
     ome_spec: ModelOmeSpec | None = passthrough_field("model")
@@ -217,7 +219,7 @@ class Service(Component):
     router: Router | None = Field(
         default=None, description="What spreads requests over the replicas (OME router component)."
     )
-    substratus: SubstratusWorkload | None = Field(
+    substratus: SubstratusServiceOptions | None = Field(
         default=None,
         description=(
             "Options only Substratus has: build the server's image from git, or pass it params."

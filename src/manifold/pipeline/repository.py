@@ -26,6 +26,7 @@ from manifold.inputs.sources import (
     parse_document,
     read_document,
 )
+from manifold.models.platform import Platform
 from manifold.models.project import Project
 from manifold.reuse.incremental import (
     CacheDisagrees,
@@ -219,8 +220,9 @@ def _platforms(
     by_target: dict[str, PlatformFile] = {}
     for document in documents:
         platform, found = decode(document, "Platform")
-        diagnostics.extend(found)
-        if platform is None:
+        own_blocks = file_block_diagnostics(document, Platform)  # its models' `substratus:`
+        diagnostics.extend([*found, *own_blocks])
+        if platform is None or own_blocks:
             continue
         problem = None
         if (other := by_target.get(platform.spec.platform)) is not None:

@@ -81,3 +81,14 @@ def test_a_problem_in_an_override_points_at_the_override() -> None:
 def test_an_override_outside_the_chain_is_not_checked_here() -> None:
     instance, diagnostics = _expand(ENVIRONMENTS["dev"], "42")
     assert diagnostics == [] and instance is not None
+
+
+def test_a_platform_block_set_in_an_override_is_checked_by_its_platform() -> None:
+    source = '"hf://a/prod", substratus: {parameterBits: 0}'
+    instance, [diagnostic] = _expand(ENVIRONMENTS["prod"], source)
+    assert instance is None
+    assert diagnostic.path == (
+        "spec", "environments", "prod", "models", 0, "substratus", "parameterBits"
+    )  # fmt: skip
+    assert diagnostic.message == "must be at least 1, got 0"
+    assert diagnostic.position == Position(15, 75)

@@ -19,6 +19,7 @@ from manifold.targets.base import Compiled, Target
 from manifold.targets.checked import check_then_render, platform_compiled
 from manifold.targets.ome import checks, kinds, kinds_jobs, kinds_platform, platform, render
 from manifold.targets.ome.objects import CLUSTER_SCOPED
+from manifold.targets.ome.option_models import SITE_MODELS
 from manifold.targets.ome.settings import DEFAULT, OmeSettings, level_lacks
 
 KINDS: tuple[Any, ...] = (
@@ -81,6 +82,7 @@ TARGET = Target(
     output_kinds=_output_kinds,
     compile=check_then_render(checks.check, render.render),
     compile_platform=_compile_platform,
+    options=SITE_MODELS,
     service_defaults={"replicas": {"min": 1, "max": 1}},
     unavailable=_unavailable,
 )

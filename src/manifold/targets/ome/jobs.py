@@ -9,13 +9,7 @@ from manifold.compile.catalog import Catalog, find_model, find_training_runtime
 from manifold.compile.instances import ProjectInstance
 from manifold.core.manifest import Manifest
 from manifold.models.benchmarks import Benchmark, ServiceTarget
-from manifold.models.lifecycle import (
-    Dataset,
-    FineTune,
-    HyperParameterTuning,
-    Replication,
-    Training,
-)
+from manifold.models.lifecycle import Dataset, FineTune, Replication, Training
 from manifold.models.pipelines import Pipeline
 from manifold.models.storage import StorageLocation
 from manifold.targets import kubernetes as k8s
@@ -23,6 +17,7 @@ from manifold.targets.given import put_given
 from manifold.targets.ome import kinds_jobs as kinds
 from manifold.targets.ome.kinds import Storage as OmeStorage
 from manifold.targets.ome.objects import job_storage, manifest, ome_object, storage
+from manifold.targets.ome.option_models import HyperParameterTuning, options_of
 
 TRAINING_JOB_PREFIX = "ft-"
 """OME's webhook admits only TrainingJobs whose name starts with this."""
@@ -94,7 +89,7 @@ def fine_tuned_weight_spec(
     }
     if fine_tune.configuration is not None:
         spec["configuration"] = dict(fine_tune.configuration)
-    ome = fine_tune.ome
+    ome = options_of(fine_tune)
     if fine_tune.training is not None:
         spec["trainingJobRef"] = {
             "name": training_job_name(fine_tune.name),
@@ -170,7 +165,7 @@ def _training_job(
         "modelConfig": model_config,
         "datasets": job_storage(dataset.source, dataset.storage),
     }
-    ome = training.ome
+    ome = options_of(training)
     tuning = ome.hyper_parameter_tuning if ome is not None else None
     if (config := _tuning_config(fine_tune.hyper_parameters, tuning)) is not None:
         spec["hyperParameterTuningConfig"] = config
@@ -258,7 +253,7 @@ def benchmark_spec(
         spec["dataset"] = storage(dataset.source, dataset.storage)
     if override := _pod_override(benchmark):
         spec["podOverride"] = override
-    ome = benchmark.ome
+    ome = options_of(benchmark)
     if ome is not None:
         if ome.hugging_face_secret is not None:
             spec["huggingFaceSecretReference"] = {"name": ome.hugging_face_secret}
@@ -300,8 +295,9 @@ def _replication(replication: Replication) -> kinds.ReplicationJobSpec:
         "source": job_storage(replication.source.uri, replication.source),
         "destination": job_storage(replication.destination.uri, replication.destination),
     }
-    if replication.ome is not None and replication.ome.compartment_id is not None:
-        spec["compartmentID"] = replication.ome.compartment_id
+    ome = options_of(replication)
+    if ome is not None and ome.compartment_id is not None:
+        spec["compartmentID"] = ome.compartment_id
     return spec
 
 

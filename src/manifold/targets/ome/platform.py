@@ -18,6 +18,7 @@ from manifold.targets import kubernetes as k8s
 from manifold.targets.ome import kinds_platform as kinds
 from manifold.targets.ome.kinds_jobs import ObjectReference
 from manifold.targets.ome.objects import CLUSTER_SCOPED, ome_object
+from manifold.targets.ome.option_models import options_of
 from manifold.targets.ome.render import base_model
 from manifold.targets.ome.runtimes import serving_runtime_spec, training_runtime_spec
 
@@ -204,11 +205,11 @@ def _capacity(platform: PlatformInstance, objects: _Objects) -> None:
         _add_shape(cluster_spec, cluster)
         if cluster.profile is not None:
             cluster_spec["profile"] = cluster.profile
-        if cluster.ome is not None:
-            if cluster.ome.compartment_id is not None:
-                cluster_spec["compartmentID"] = cluster.ome.compartment_id
-            if cluster.ome.capacity_reservation_id is not None:
-                cluster_spec["capacityReservationId"] = cluster.ome.capacity_reservation_id
+        if (ome := options_of(cluster)) is not None:
+            if ome.compartment_id is not None:
+                cluster_spec["compartmentID"] = ome.compartment_id
+            if ome.capacity_reservation_id is not None:
+                cluster_spec["capacityReservationId"] = ome.capacity_reservation_id
         path = ("capacity", "dedicatedClusters", index)
         objects.add("DedicatedAICluster", cluster.name, cluster_spec, "capacity", path)
     for index, reservation in enumerate(capacity.reservations):
@@ -223,8 +224,9 @@ def _capacity(platform: PlatformInstance, objects: _Objects) -> None:
             reservation_spec["preemptionRule"] = _plain(reservation.preemption)
         if reservation.priority_class_name is not None:
             reservation_spec["priorityClassName"] = reservation.priority_class_name
-        if reservation.ome is not None and reservation.ome.compartment_id is not None:
-            reservation_spec["compartmentID"] = reservation.ome.compartment_id
+        reservation_ome = options_of(reservation)
+        if reservation_ome is not None and reservation_ome.compartment_id is not None:
+            reservation_spec["compartmentID"] = reservation_ome.compartment_id
         kind = (
             "ClusterCapacityReservation"
             if reservation.scope == "cluster"

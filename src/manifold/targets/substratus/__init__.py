@@ -22,6 +22,7 @@ from manifold.schemas.generate import typed_dict_schema, variants_schema
 from manifold.targets.base import Compiled, Target
 from manifold.targets.checked import platform_compiled, project_compiled
 from manifold.targets.substratus import kinds, kinds_v03, kinds_v040, platform, render
+from manifold.targets.substratus.option_models import SITE_MODELS
 
 LEVELS: dict[str, dict[str, Any]] = {
     "v0.10": {
@@ -83,4 +84,5 @@ TARGET = Target(
     output_kinds=_output_kinds,
     compile=_compile,
     compile_platform=_compile_platform,
+    options=SITE_MODELS,
 )

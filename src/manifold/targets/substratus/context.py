@@ -16,11 +16,18 @@ from manifold.core.manifest import Manifest
 from manifold.models.lifecycle import Dataset, FineTune, Notebook, Training
 from manifold.models.project import Model, Service
 from manifold.targets.substratus.kinds import API_VERSION
+from manifold.targets.substratus.option_models import (
+    SubstratusDataset,
+    SubstratusFineTune,
+    SubstratusModel,
+    SubstratusWorkload,
+)
 from manifold.targets.substratus.settings import SubstratusSettings
 
 
 class Level(Protocol):
-    """What the module of an API level provides (`v0_10`, `v0_3`, `v0_4`)."""
+    """What the module of an API level provides (`v0_10`, `v0_3`, `v0_4`). Each kind is
+    given its entry and the entry's `substratus:` options, read once (`options_of`)."""
 
     @property
     def SERVER_KIND(self) -> str: ...  # noqa: N802 - the modules' constants
@@ -29,15 +36,31 @@ class Level(Protocol):
     @property
     def NOTEBOOK_FIELDS(self) -> tuple[str, ...]: ...  # noqa: N802
 
-    def dataset(self, item: Dataset, at: JsonPath, context: Context) -> dict[str, Any]: ...
-    def model(self, item: Model, at: JsonPath, context: Context) -> dict[str, Any]: ...
+    def dataset(
+        self, item: Dataset, options: SubstratusDataset | None, at: JsonPath, context: Context
+    ) -> dict[str, Any]: ...
+    def model(
+        self, item: Model, options: SubstratusModel | None, at: JsonPath, context: Context
+    ) -> dict[str, Any]: ...
     def fine_tune(
-        self, item: FineTune, training: Training, at: JsonPath, context: Context
+        self,
+        item: FineTune,
+        options: SubstratusFineTune | None,
+        training: Training,
+        at: JsonPath,
+        context: Context,
     ) -> dict[str, Any]: ...
     def server(
-        self, service: Service, served: str, at: JsonPath, context: Context
+        self,
+        service: Service,
+        options: SubstratusWorkload | None,
+        served: str,
+        at: JsonPath,
+        context: Context,
     ) -> dict[str, Any]: ...
-    def notebook(self, item: Notebook, at: JsonPath, context: Context) -> dict[str, Any]: ...
+    def notebook(
+        self, item: Notebook, options: SubstratusWorkload | None, at: JsonPath, context: Context
+    ) -> dict[str, Any]: ...
 
 
 @dataclass

@@ -18,8 +18,8 @@ from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.models.common import Resources
 from manifold.models.env import EnvFromSecret, EnvValue, EnvVar
-from manifold.models.substratus import Build
 from manifold.targets.substratus import kinds
+from manifold.targets.substratus.option_models import Build
 
 GIBIBYTE = Decimal(2**30)
 """Substratus's controller turns memory and disk counts into Kubernetes quantities of this."""

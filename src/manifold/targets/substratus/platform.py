@@ -13,6 +13,7 @@ from manifold.core.diagnostics import Problem
 from manifold.targets.substratus.context import Context
 from manifold.targets.substratus.convert import unexpressed
 from manifold.targets.substratus.kinds import GPU_TYPES
+from manifold.targets.substratus.option_models import options_of
 from manifold.targets.substratus.render import MODEL_FIELDS, context_of
 
 UNSUPPORTED = {
@@ -67,5 +68,11 @@ def platform(instance: PlatformInstance, catalog: Catalog) -> Context:
         what = f"model {model.name!r}"
         problems.extend(unexpressed(model, at, (*MODEL_FIELDS, "external"), what))
         if not model.external:
-            context.add("Model", model.name, context.level.model(model, at, context), "model", at)
+            context.add(
+                "Model",
+                model.name,
+                context.level.model(model, options_of(model), at, context),
+                "model",
+                at,
+            )
     return context

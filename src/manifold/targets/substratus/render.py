@@ -22,6 +22,7 @@ from manifold.models.project import InlineRuntime, Model, Service
 from manifold.targets.substratus import v0_3, v0_4, v0_10
 from manifold.targets.substratus.context import Context, Level
 from manifold.targets.substratus.convert import cannot, unexpressed
+from manifold.targets.substratus.option_models import options_of
 from manifold.targets.substratus.settings import DEFAULT, SubstratusSettings
 
 MODEL_FIELDS = (
@@ -110,13 +111,21 @@ def _datasets_and_models(instance: ProjectInstance, context: Context) -> None:
         at: JsonPath = ("datasets", index)
         what = f"dataset {dataset.name!r}"
         context.problems.extend(unexpressed(dataset, at, ("source", "substratus"), what))
-        context.add("Dataset", dataset.name, level.dataset(dataset, at, context), "dataset", at)
+        context.add(
+            "Dataset",
+            dataset.name,
+            level.dataset(dataset, options_of(dataset), at, context),
+            "dataset",
+            at,
+        )
     for index, model in enumerate(instance.spec.models):
         at = ("models", index)
         context.problems.extend(model_problems(model, at))
         if model.scope == "cluster":
             context.problems.append(cannot(at, "scope", "scope", f"model {model.name!r}"))
-        context.add("Model", model.name, level.model(model, at, context), "model", at)
+        context.add(
+            "Model", model.name, level.model(model, options_of(model), at, context), "model", at
+        )
 
 
 def _fine_tunes(instance: ProjectInstance, context: Context) -> None:
@@ -137,7 +146,9 @@ def _fine_tunes(instance: ProjectInstance, context: Context) -> None:
             )
             continue
         problems.extend(_same_namespace(context, fine_tune.base_model, (*at, "baseModel"), what))
-        body = context.level.fine_tune(fine_tune, fine_tune.training, at, context)
+        body = context.level.fine_tune(
+            fine_tune, options_of(fine_tune), fine_tune.training, at, context
+        )
         context.add("Model", fine_tune.name, body, "training", at)
 
 
@@ -150,7 +161,7 @@ def _services(instance: ProjectInstance, context: Context) -> None:
         context.problems.extend(_service_problems(service, at, level.SERVICE_FIELDS))
         if served == service.model:
             context.problems.extend(_same_namespace(context, served, (*at, "model"), what))
-        body = level.server(service, served, at, context)
+        body = level.server(service, options_of(service), served, at, context)
         context.add(level.SERVER_KIND, service.name, body, "server", at)
 
 
@@ -162,7 +173,7 @@ def _notebooks(instance: ProjectInstance, context: Context) -> None:
         context.problems.extend(unexpressed(notebook, at, level.NOTEBOOK_FIELDS, what))
         if notebook.model is not None:
             context.problems.extend(_same_namespace(context, notebook.model, (*at, "model"), what))
-        body = level.notebook(notebook, at, context)
+        body = level.notebook(notebook, options_of(notebook), at, context)
         context.add("Notebook", notebook.name, body, "notebook", at)
 
 

@@ -16,11 +16,18 @@ from manifold.models.env import EnvVar
 from manifold.models.lifecycle import Dataset, FineTune, Notebook, Training
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import TrainingRuntime
-from manifold.models.substratus import Build, SubstratusLoader, SubstratusWorkload
 from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.given import put_given
 from manifold.targets.substratus import convert, kinds
 from manifold.targets.substratus.convert import other_level, unexpressed
+from manifold.targets.substratus.option_models import (
+    Build,
+    SubstratusDataset,
+    SubstratusFineTune,
+    SubstratusLoader,
+    SubstratusModel,
+    SubstratusWorkload,
+)
 
 if TYPE_CHECKING:
     from manifold.targets.substratus.context import Context
@@ -186,11 +193,13 @@ def _loader(
     )
 
 
-def dataset(item: Dataset, at: JsonPath, context: Context) -> dict[str, Any]:
+def dataset(
+    item: Dataset, options: SubstratusDataset | None, at: JsonPath, context: Context
+) -> dict[str, Any]:
     what = f"dataset {item.name!r}"
-    spec = _loader(item.substratus, at, context, what)
-    if item.substratus is not None:
-        other_level(item.substratus, (*at, "substratus"), ("filename",), "v0.3", context.problems)
+    spec = _loader(options, at, context, what)
+    if options is not None:
+        other_level(options, (*at, "substratus"), ("filename",), "v0.3", context.problems)
     _runs_something(
         spec,
         at,
@@ -200,13 +209,15 @@ def dataset(item: Dataset, at: JsonPath, context: Context) -> dict[str, Any]:
     return _ordered(spec)
 
 
-def model(item: Model, at: JsonPath, context: Context) -> dict[str, Any]:
+def model(
+    item: Model, options: SubstratusModel | None, at: JsonPath, context: Context
+) -> dict[str, Any]:
     what = f"model {item.name!r}"
-    spec = _loader(item.substratus, at, context, what)
-    if item.substratus is not None:
+    spec = _loader(options, at, context, what)
+    if options is not None:
         options_at = (*at, "substratus")
         v03_only = ("parameter_bits", "compute")
-        other_level(item.substratus, options_at, v03_only, "v0.3", context.problems)
+        other_level(options, options_at, v03_only, "v0.3", context.problems)
     if "image" not in spec and "build" not in spec:
         if item.source.startswith("hf://"):
             repository = item.source.removeprefix("hf://")
@@ -228,7 +239,13 @@ def model(item: Model, at: JsonPath, context: Context) -> dict[str, Any]:
     return _ordered(spec)
 
 
-def fine_tune(item: FineTune, training: Training, at: JsonPath, context: Context) -> dict[str, Any]:
+def fine_tune(
+    item: FineTune,
+    options: SubstratusFineTune | None,
+    training: Training,
+    at: JsonPath,
+    context: Context,
+) -> dict[str, Any]:
     what = f"fine-tune {item.name!r}"
     training_at = (*at, "training")
     problems = context.problems
@@ -243,7 +260,6 @@ def fine_tune(item: FineTune, training: Training, at: JsonPath, context: Context
             return references  # what the trainer lacks is reported at the runtime
         parts.append(trainer)
     parts.append(Part.of(training, training_at))
-    options = item.substratus
     options_at = (*at, "substratus")
     if options is not None:
         other_level(options, options_at, ("compute",), "v0.3", problems)
@@ -345,15 +361,23 @@ def _workload(
     return spec
 
 
-def server(service: Service, served: str, at: JsonPath, context: Context) -> dict[str, Any]:
+def server(
+    service: Service,
+    options: SubstratusWorkload | None,
+    served: str,
+    at: JsonPath,
+    context: Context,
+) -> dict[str, Any]:
     what = f"service {service.name!r}"
-    spec = _workload(server_parts(service, at, context), service.substratus, at, context, what)
+    spec = _workload(server_parts(service, at, context), options, at, context, what)
     return _ordered(spec, model={"name": served})
 
 
-def notebook(item: Notebook, at: JsonPath, context: Context) -> dict[str, Any]:
+def notebook(
+    item: Notebook, options: SubstratusWorkload | None, at: JsonPath, context: Context
+) -> dict[str, Any]:
     what = f"notebook {item.name!r}"
-    spec = _workload([Part.of(item, at)], item.substratus, at, context, what)
+    spec = _workload([Part.of(item, at)], options, at, context, what)
     result = _ordered(spec, model=_reference(item.model), dataset=_reference(item.dataset))
     if item.suspend is not None:
         result["suspend"] = item.suspend

@@ -17,6 +17,13 @@ from manifold.models.lifecycle import Dataset, FineTune, Notebook, Training
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.targets.substratus import kinds_v03 as kinds
 from manifold.targets.substratus.convert import branch_build, other_level, unexpressed
+from manifold.targets.substratus.option_models import (
+    SubstratusDataset,
+    SubstratusFineTune,
+    SubstratusModel,
+    SubstratusWorkload,
+    options_of,
+)
 
 if TYPE_CHECKING:
     from manifold.targets.substratus.context import Context
@@ -44,8 +51,9 @@ def _runs_its_model(
             )
 
 
-def dataset(item: Dataset, at: JsonPath, context: Context) -> dict[str, Any]:
-    options = item.substratus
+def dataset(
+    item: Dataset, options: SubstratusDataset | None, at: JsonPath, context: Context
+) -> dict[str, Any]:
     options_at = (*at, "substratus")
     problems = context.problems
     if options is not None:
@@ -71,9 +79,8 @@ def parameter_count(size: str) -> int:
     return int(Decimal(size[:-1]) * _SIZES[size[-1]])
 
 
-def _size(item: Model) -> kinds.ModelSize:
+def _size(item: Model, options: SubstratusModel | None) -> kinds.ModelSize:
     size: kinds.ModelSize = {}
-    options = item.substratus
     if options is not None and options.parameter_bits is not None:
         size["parameterBits"] = options.parameter_bits
     if item.parameter_size is not None:
@@ -81,8 +88,9 @@ def _size(item: Model) -> kinds.ModelSize:
     return size
 
 
-def model(item: Model, at: JsonPath, context: Context) -> dict[str, Any]:
-    options = item.substratus
+def model(
+    item: Model, options: SubstratusModel | None, at: JsonPath, context: Context
+) -> dict[str, Any]:
     options_at = (*at, "substratus")
     problems = context.problems
     source: kinds.ModelSource = {}
@@ -110,7 +118,7 @@ def model(item: Model, at: JsonPath, context: Context) -> dict[str, Any]:
         )
     spec: kinds.ModelSpec = {
         "source": source,
-        "size": _size(item),
+        "size": _size(item, options),
         "compute": {"types": compute(item.name, options.compute if options else None, context)},
     }
     return dict(spec)
@@ -141,14 +149,19 @@ def compute(
     return list(otherwise or ["CPU"])
 
 
-def fine_tune(item: FineTune, training: Training, at: JsonPath, context: Context) -> dict[str, Any]:
+def fine_tune(
+    item: FineTune,
+    options: SubstratusFineTune | None,
+    training: Training,
+    at: JsonPath,
+    context: Context,
+) -> dict[str, Any]:
     what = f"the training of fine-tune {item.name!r}"
     training_at = (*at, "training")
     problems = context.problems
     fields = ("runtime", "image", "command", "args", "env", "resources")
     problems.extend(_runs_its_model(training, training_at, fields, what))
     problems.extend(unexpressed(training, training_at, fields, what))
-    options = item.substratus
     if options is not None:
         other_level(options, (*at, "substratus"), ("build",), "v0.10", problems)
     params: dict[str, int] = {}
@@ -166,15 +179,12 @@ def fine_tune(item: FineTune, training: Training, at: JsonPath, context: Context
     assert item.dataset is not None and context.project is not None  # with training, a dataset
     found = find_model(context.project, context.catalog, item.base_model)
     base = found.item if found is not None else None
-    base_compute = compute(
-        item.base_model,
-        base.substratus.compute if base is not None and base.substratus else None,
-        context,
-    )
+    base_options = options_of(base) if base is not None else None
+    base_compute = compute(item.base_model, base_options.compute if base_options else None, context)
     spec: kinds.ModelSpec = {
         "source": {"modelName": item.base_model},
         "training": {"datasetName": item.dataset, "params": cast(kinds.TrainingParams, params)},
-        "size": _size(base) if base is not None else {},
+        "size": _size(base, base_options) if base is not None else {},
         "compute": {
             "types": compute(item.name, options.compute if options else None, context, base_compute)
         },
@@ -182,15 +192,21 @@ def fine_tune(item: FineTune, training: Training, at: JsonPath, context: Context
     return dict(spec)
 
 
-def server(service: Service, served: str, at: JsonPath, context: Context) -> dict[str, Any]:
+def server(
+    service: Service,
+    options: SubstratusWorkload | None,
+    served: str,
+    at: JsonPath,
+    context: Context,
+) -> dict[str, Any]:
     what = f"service {service.name!r}"
     problems = context.problems
     fields: tuple[str, ...] = RUNS_ITS_MODEL
     if isinstance(service.runtime, InlineRuntime):  # (one by name is refused at every level)
         fields = (*RUNS_ITS_MODEL, "runtime")
     problems.extend(_runs_its_model(service, at, fields, what))
-    if service.substratus is not None:
-        other_level(service.substratus, (*at, "substratus"), ("build", "params"), "v0.10", problems)
+    if options is not None:
+        other_level(options, (*at, "substratus"), ("build", "params"), "v0.10", problems)
     resources = service.resources
     if resources is not None:
         resources_at = (*at, "resources")
@@ -211,7 +227,9 @@ def server(service: Service, served: str, at: JsonPath, context: Context) -> dic
     return dict(spec)
 
 
-def notebook(item: Notebook, at: JsonPath, context: Context) -> dict[str, Any]:
+def notebook(
+    item: Notebook, options: SubstratusWorkload | None, at: JsonPath, context: Context
+) -> dict[str, Any]:
     what = f"notebook {item.name!r}"
     problems = context.problems
     problems.extend(_runs_its_model(item, at, (*RUNS_ITS_MODEL, "resources"), what))
@@ -222,8 +240,8 @@ def notebook(item: Notebook, at: JsonPath, context: Context) -> dict[str, Any]:
                 f"at Substratus API level v0.3 a Notebook opens a model, not a dataset ({what})",
             )
         )
-    if item.substratus is not None:
-        other_level(item.substratus, (*at, "substratus"), ("build", "params"), "v0.10", problems)
+    if options is not None:
+        other_level(options, (*at, "substratus"), ("build", "params"), "v0.10", problems)
     spec: kinds.NotebookSpec = {}
     if item.model is not None:
         spec["modelName"] = item.model

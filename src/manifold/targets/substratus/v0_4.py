@@ -14,6 +14,12 @@ from manifold.models.lifecycle import Dataset, FineTune, Notebook, Training
 from manifold.models.project import Model, Service
 from manifold.targets.substratus import kinds_v040 as kinds
 from manifold.targets.substratus.convert import branch_build, other_level
+from manifold.targets.substratus.option_models import (
+    SubstratusDataset,
+    SubstratusFineTune,
+    SubstratusModel,
+    SubstratusWorkload,
+)
 from manifold.targets.substratus.v0_10 import CONTAINER_FIELDS, container, server_parts
 
 if TYPE_CHECKING:
@@ -36,23 +42,41 @@ def _unknown(what: str, at: JsonPath, context: Context) -> dict[str, Any]:
     return {}
 
 
-def dataset(item: Dataset, at: JsonPath, context: Context) -> dict[str, Any]:
+def dataset(
+    item: Dataset, options: SubstratusDataset | None, at: JsonPath, context: Context
+) -> dict[str, Any]:
     return _unknown(f"dataset {item.name!r}", at, context)
 
 
-def model(item: Model, at: JsonPath, context: Context) -> dict[str, Any]:
+def model(
+    item: Model, options: SubstratusModel | None, at: JsonPath, context: Context
+) -> dict[str, Any]:
     return _unknown(f"model {item.name!r}", at, context)
 
 
-def fine_tune(item: FineTune, training: Training, at: JsonPath, context: Context) -> dict[str, Any]:
+def fine_tune(
+    item: FineTune,
+    options: SubstratusFineTune | None,
+    training: Training,
+    at: JsonPath,
+    context: Context,
+) -> dict[str, Any]:
     return _unknown(f"fine-tune {item.name!r}", at, context)
 
 
-def notebook(item: Notebook, at: JsonPath, context: Context) -> dict[str, Any]:
+def notebook(
+    item: Notebook, options: SubstratusWorkload | None, at: JsonPath, context: Context
+) -> dict[str, Any]:
     return _unknown(f"notebook {item.name!r}", at, context)
 
 
-def server(service: Service, served: str, at: JsonPath, context: Context) -> dict[str, Any]:
+def server(
+    service: Service,
+    options: SubstratusWorkload | None,
+    served: str,
+    at: JsonPath,
+    context: Context,
+) -> dict[str, Any]:
     what = f"service {service.name!r}"
     problems = context.problems
     parts = server_parts(service, at, context)
@@ -64,7 +88,6 @@ def server(service: Service, served: str, at: JsonPath, context: Context) -> dic
                     f"a ModelServer of API level v0.4.0 has no variables; {what} cannot set env",
                 )
             )
-    options = service.substratus
     options_at = (*at, "substratus")
     if options is not None:
         other_level(options, options_at, ("params",), "v0.10", problems)

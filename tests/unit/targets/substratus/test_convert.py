@@ -13,9 +13,9 @@ from manifold.core.diagnostics import Problem
 from manifold.models.common import Resources
 from manifold.models.env import EnvFromSecret, EnvValue, EnvVar, SecretKeyRef
 from manifold.models.project import Service
-from manifold.models.substratus import Build, SubstratusWorkload
 from manifold.models.workload import Component
 from manifold.targets.substratus import convert
+from manifold.targets.substratus.option_models import Build, SubstratusWorkload
 from tests.unit.targets.substratus.inputs import messages
 
 # --------------------------------------------------------------------------- quantities

@@ -13,8 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from manifold.compile.blocks import blocks
 from manifold.core.jsonpath import JsonPath, format_json_path
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME, RUNNER_NAME
+from manifold.targets.registry import option_model
 
 
 class Unsupported(Exception):
@@ -143,18 +145,25 @@ def pod_fields(
 
 
 def validated(model: type[BaseModel], entry: dict[str, Any]) -> Any:
-    """The entry as manifold's model reads it; what the model refuses, Unsupported."""
+    """The entry as manifold's model reads it, each platform block (`ome:`) by its
+    platform's model as the compiler checks it; what a model refuses, Unsupported."""
     try:
-        return model.model_validate(entry)
+        read = model.model_validate(entry)
     except ValidationError as error:
         raise refused(error) from None
+    for at, block, value in blocks(model, entry):
+        try:
+            option_model(block).model_validate(value)
+        except ValidationError as error:
+            raise refused(error, at) from None
+    return read
 
 
-def refused(error: ValidationError) -> Unsupported:
-    """What manifold's model refuses in an entry, at the object's field it came from: a
-    label or annotation key of the object's metadata, else its spec."""
+def refused(error: ValidationError, at: JsonPath = ()) -> Unsupported:
+    """What manifold's model refuses in an entry (in its block at `at`), at the object's
+    field it came from: a label or annotation key of the object's metadata, else its spec."""
     problem = error.errors()[0]
-    loc = tuple(problem["loc"])
+    loc = (*at, *problem["loc"])
     if loc[:1] == ("metadata",):  # the entry's metadata is the object's, key for key
         return Unsupported(loc[:3], problem["msg"].removeprefix("Value error, "))
     where = format_json_path(loc)

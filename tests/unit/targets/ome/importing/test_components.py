@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from manifold.targets.ome.importing.components import Unsupported, component, container
+from manifold.models.lifecycle import Replication
+from manifold.targets.ome.importing.components import Unsupported, component, container, validated
 
 MAPPED: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     (
@@ -155,3 +156,12 @@ def test_scaling_on_a_prometheus_query() -> None:
             }
         },
     }
+
+
+def test_an_entry_is_validated_with_its_platform_blocks() -> None:
+    entry = {"name": "copy", "source": {"uri": "s3://a/b"}, "destination": {"uri": "s3://c/d"}}
+    assert validated(Replication, {**entry, "ome": {"compartmentID": "ocid1.c"}}).name == "copy"
+    with pytest.raises(Unsupported) as raised:
+        validated(Replication, {**entry, "ome": {"compartmentID": 5}})
+    assert raised.value.path == ("spec",)
+    assert raised.value.message.startswith("manifold refuses it at ome.compartmentID: ")

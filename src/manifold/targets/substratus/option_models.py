@@ -3,16 +3,22 @@
 Substratus runs every object as one container: an image, or an image it builds from a git
 repository, given `params` (which its images read as PARAM_<KEY> variables). Datasets and
 models are loaded by such a container; these options say which. Other platforms ignore them.
+
+The project language holds each block as a mapping (`manifold.models.blocks`): the target
+names these models (`Target.options`), which check the blocks and give their editor schema.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, overload
 
 from pydantic import Field, model_validator
 
+from manifold.models.blocks import read_block
 from manifold.models.common import Resources, Strict
 from manifold.models.env import EnvVar
+from manifold.models.lifecycle import Dataset, FineTune, Notebook
+from manifold.models.project import Model, Service
 
 ComputeType = Literal["CPU", "GPU"]
 
@@ -104,3 +110,29 @@ class SubstratusFineTune(Strict):
             "GPUs, else its base model's)."
         ),
     )
+
+
+SITE_MODELS: dict[str, type[Strict]] = {
+    "model": SubstratusModel,
+    "service": SubstratusWorkload,
+    "notebook": SubstratusWorkload,
+    "dataset": SubstratusDataset,
+    "fineTune": SubstratusFineTune,
+}
+"""The model of each `substratus:` block, by the site the project language names
+(`PlatformBlock("substratus", site)`): the target's `options`."""
+
+
+@overload
+def options_of(item: Model) -> SubstratusModel | None: ...
+@overload
+def options_of(item: Dataset) -> SubstratusDataset | None: ...
+@overload
+def options_of(item: FineTune) -> SubstratusFineTune | None: ...
+@overload
+def options_of(item: Service | Notebook) -> SubstratusWorkload | None: ...
+def options_of(item: Model | Dataset | FineTune | Service | Notebook) -> Strict | None:
+    """An entry's `substratus:` block read as its model, or None without one. The compiler
+    checked the block when the file was read and merged (`manifold.compile.blocks`), so this
+    does not fail: the renderer calls it once per entry and passes the result down."""
+    return read_block(item, "substratus", SITE_MODELS)
