@@ -17,7 +17,7 @@ from manifold.targets.base import Compiled, Target
 from manifold.targets.checked import check_then_render, platform_compiled
 from manifold.targets.runai import checks, render
 from manifold.targets.runai.form import FORM
-from manifold.targets.runai.option_models import RunaiWorkload
+from manifold.targets.runai.option_models import SITE_MODELS
 
 
 def _output_kinds() -> Iterable[OutputKind]:
@@ -37,6 +37,6 @@ TARGET = Target(
     output_kinds=_output_kinds,
     compile=check_then_render(checks.check, render.render),
     compile_platform=_compile_platform,
-    options={"service": RunaiWorkload},
+    options=SITE_MODELS,
     service_defaults={"replicas": {"min": 1, "max": 1}},
 )

@@ -13,7 +13,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from manifold.models.blocks import read_block
 from manifold.models.common import Strict
+from manifold.models.project import Service
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 AuthorizationType = Literal["public", "authenticatedUsers", "authorizedUsersOrGroups"]
@@ -119,3 +121,14 @@ class RunaiWorkload(Strict):
             "profiles; use gpu.portion or gpu.memory)."
         ),
     )
+
+
+SITE_MODELS = {"service": RunaiWorkload}
+"""The model of each `runai:` block, by the site the project language names
+(`PlatformBlock("runai", site)`): the target's `options`."""
+
+
+def options_of(service: Service) -> RunaiWorkload | None:
+    """A service's `runai:` block read as its model, or None without one (checked already
+    when the file was read and merged, `manifold.compile.blocks`)."""
+    return read_block(service, "runai", SITE_MODELS)

@@ -30,7 +30,7 @@ from manifold.targets.runai import fields, kinds
 from manifold.targets.runai.container import container as service_container
 from manifold.targets.runai.fields import DEFAULT_PORT, MODEL_PATH_VARIABLE
 from manifold.targets.runai.form import FORM, PLATFORM
-from manifold.targets.runai.option_models import RunaiWorkload
+from manifold.targets.runai.option_models import options_of
 from manifold.targets.runai.options import Options
 from manifold.targets.runai.refusals import Refusals
 from manifold.targets.runai.settings import RunaiSettings
@@ -109,9 +109,9 @@ def request(
         "clusterId": settings.cluster_id,
         "spec": spec,
     }
-    if service.runai is not None:
+    if (given := options_of(service)) is not None:
         options = Options(refusals.at, instance.environment.name, settings.api_level)
-        options.apply(RunaiWorkload.model_validate(service.runai), body)
+        options.apply(given, body)
         refusals.found.extend(options.found)
     return body, refusals.found
 
