@@ -19,6 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bench.host import remove
 from bench.measure import Invocation, run
 from bench.objects import read_rendered
 
@@ -35,7 +36,7 @@ growing linearly it would take longer at N = 10,000 than all of manifold's rows 
 def add_cold_check(bench: Bench) -> None:
     """`manifold check` with rendered/ up to date and no .manifold/: runs after the renders
     of a round, so rendered/ is what the inputs produce."""
-    from bench.harness import Step, _remove
+    from bench.harness import Step
 
     repo = bench.repo
     bench.steps.append(
@@ -43,7 +44,7 @@ def add_cold_check(bench: Bench) -> None:
             "check_cold",
             "manifold check (cold: fresh clone, rendered/ present, no .manifold/)",
             [bench.check(repo)],
-            lambda: _remove(repo / ".manifold"),
+            lambda: remove(repo / ".manifold"),
         )
     )
 

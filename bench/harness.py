@@ -15,22 +15,16 @@ writes everything as JSON.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import pickle
-import platform
-import shutil
-import subprocess
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bench import floor, gate, kapitan_inputs, kustomize_inputs, summary, synthetic
-from bench.measure import CommandFailed, Invocation, run
+from bench.host import clear, kustomize_command, kustomize_version, machine, python_versions, remove
+from bench.measure import Invocation, run
 from bench.objects import (
     Environment,
     applied,
@@ -44,8 +38,6 @@ from bench.objects import (
 )
 
 BENCH = Path(__file__).resolve().parent
-DEFAULT_CACHE = BENCH / ".cache"
-SKIPPABLE = ("kustomize", "kapitan", "floor", "small", "per-project", "validate-peer")
 
 
 @dataclass
@@ -151,7 +143,7 @@ class Bench:
                 "render_full",
                 "manifold render (full: no rendered/, no .manifold/)",
                 [self.render(repo)],
-                lambda: _clear(repo),
+                lambda: clear(repo),
             ),
             Step("render_noop", "manifold render (no-op: nothing changed)", [self.render(repo)]),
             Step(
@@ -189,7 +181,7 @@ class Bench:
                 "render_full_small",
                 f"manifold render (full, N={small})",
                 [self.render(repo)],
-                lambda: _clear(repo),
+                lambda: clear(repo),
             )
         )
 
@@ -229,7 +221,7 @@ class Bench:
                 "render_full_per_project",
                 f"manifold render (full, files: perProject, {files:,} files)",
                 [self.render(repo)],
-                lambda: _clear(repo),
+                lambda: clear(repo),
             )
         )
 
@@ -239,11 +231,11 @@ class Bench:
             return
         if gate.too_many_projects(self, "kustomize"):
             return
-        command = _kustomize_command()
+        command = kustomize_command()
         if command is None:
             self.skipped["kustomize"] = {"reason": "neither kubectl nor kustomize is on PATH"}
             return
-        self.versions["kustomize"] = _kustomize_version(command)
+        self.versions["kustomize"] = kustomize_version(command)
         self.say("writing the kustomize bases and overlays")
         overlays = kustomize_inputs.write_kustomize(kubernetes, self.work / "kustomize")
         output = self.work / "kustomize-output"
@@ -323,7 +315,7 @@ class Bench:
             self._void(key, difference)
             return
         self.equivalence[key] = "same files, same objects"
-        self.steps.append(Step(key, label, [invocation], lambda: _remove(output)))
+        self.steps.append(Step(key, label, [invocation], lambda: remove(output)))
 
     def _void(self, key: str, difference: str) -> None:
         self.equivalence[key] = f"differs: {difference}"
@@ -383,186 +375,12 @@ def compare_cached_renders(
     change()
     after_change = render()
     no_op = render()
-    _remove(repo / "rendered")
+    remove(repo / "rendered")
     into_empty_rendered = render()
-    _clear(repo)
+    clear(repo)
     from_nothing = render()
     return {
         "render_after_one_change": after_change == from_nothing,
         "no_op_render": no_op == from_nothing,
         "render_with_cache_into_empty_rendered": into_empty_rendered == from_nothing,
     }
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _remove(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def _clear(repo: Path) -> None:
-    """No rendered/ and no .manifold/: a render from nothing."""
-    _remove(repo / "rendered")
-    _remove(repo / ".manifold")
-
-
-def manifold_command() -> list[str]:
-    """The installed entry point beside this Python, else `python -m manifold`."""
-    beside = Path(sys.executable).parent / "manifold"
-    return [str(beside)] if beside.exists() else [sys.executable, "-m", "manifold"]
-
-
-def _kustomize_command() -> list[str] | None:
-    if kubectl := shutil.which("kubectl"):
-        return [kubectl, "kustomize"]
-    if kustomize := shutil.which("kustomize"):
-        return [kustomize, "build"]
-    return None
-
-
-def _kustomize_version(command: list[str]) -> str:
-    asked = (
-        [command[0], "version", "--client"]
-        if command[1] == "kustomize"
-        else [command[0], "version"]
-    )
-    result = subprocess.run(asked, capture_output=True, text=True, check=False)
-    for line in result.stdout.splitlines():
-        if "Kustomize" in line or line.startswith("v"):
-            return line.rpartition(" ")[2]  # "Kustomize Version: v5.5.0" or "v5.5.0"
-    return "unknown"
-
-
-def machine() -> dict[str, Any]:
-    model = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.startswith("model name"):
-                model = line.partition(":")[2].strip()
-                break
-    memory = 0
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        first = meminfo.read_text(encoding="utf-8").splitlines()[0].split()
-        memory = int(first[1]) * 1024 if first[0] == "MemTotal:" else 0
-    return {
-        "cpus": len(os.sched_getaffinity(0))
-        if hasattr(os, "sched_getaffinity")
-        else os.cpu_count(),
-        "cpu_model": model or platform.processor() or "unknown",
-        "memory_bytes": memory,
-        "system": platform.platform(),
-    }
-
-
-def python_versions(manifold: list[str]) -> dict[str, str]:
-    result = subprocess.run([*manifold, "--version"], capture_output=True, text=True, check=False)
-    version = result.stdout.strip().rpartition(" ")[2]  # "manifold, version 0.1.0"
-    return {"manifold": version, "python": platform.python_version()}
-
-
-@contextmanager
-def work_folder(keep: Path | None) -> Iterator[Path]:
-    if keep is not None:
-        if keep.exists() and any(keep.iterdir()):
-            raise SystemExit(f"bench: --workdir {keep} is not empty")
-        keep.mkdir(parents=True, exist_ok=True)
-        yield keep.resolve()
-        return
-    with tempfile.TemporaryDirectory(prefix="manifold-bench-") as folder:
-        yield Path(folder)
-
-
-def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="bench/run.py",
-        description="Benchmark manifold against kustomize, Kapitan and the floor on a synthetic "
-        "repository of N projects.",
-    )
-    parser.add_argument("--projects", type=int, default=1000, help="N projects (default 1000)")
-    parser.add_argument("--envs", type=int, default=3, help="environments (default 3)")
-    parser.add_argument("--repeats", type=int, default=3, help="timed rounds (default 3)")
-    parser.add_argument(
-        "--small",
-        type=int,
-        default=None,
-        help="projects in the second, small repository for time per object (default 100, "
-        "and 1000 from N=10,000 on; 0: none)",
-    )
-    parser.add_argument(
-        "--peers-up-to",
-        type=int,
-        default=gate.PEERS_UP_TO,
-        metavar="N",
-        help=f"leave kustomize, Kapitan and check-jsonschema out above N projects, saying so "
-        f"(default {gate.PEERS_UP_TO}: at N=10,000 they would take longer than all else)",
-    )
-    parser.add_argument(
-        "--seed",
-        default=synthetic.SEED,
-        help=f"seed of the synthetic repository (default {synthetic.SEED})",
-    )
-    parser.add_argument(
-        "--json",
-        type=Path,
-        default=DEFAULT_CACHE / "results.json",
-        help="where to write the results (default bench/.cache/results.json)",
-    )
-    parser.add_argument(
-        "--skip",
-        action="append",
-        choices=SKIPPABLE,
-        default=[],
-        help="leave out a peer, the floor, the small repository or a layout (repeatable)",
-    )
-    parser.add_argument(
-        "--cache",
-        type=Path,
-        default=DEFAULT_CACHE,
-        help="where Kapitan's virtual environment is kept (default bench/.cache)",
-    )
-    parser.add_argument(
-        "--workdir",
-        type=Path,
-        help="generate into this empty folder and keep it (default: a temporary one)",
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    parser.add_argument(
-        "--report",
-        type=Path,
-        metavar="JSON",
-        help="measure nothing: print the table of results written earlier",
-    )
-    options = parser.parse_args(argv)
-    if options.small is None:
-        options.small = 1000 if options.projects >= 10_000 else 100
-    if options.projects < 1 or options.envs < 1 or options.repeats < 1:
-        parser.error("--projects, --envs and --repeats must be at least 1")
-    return options
-
-
-def main(argv: list[str] | None = None) -> int:
-    options = parse_arguments(argv)
-    if options.report is not None:
-        saved = json.loads(options.report.read_text(encoding="utf-8"))
-        print(summary.table(summary.assess(saved)))
-        return 0
-    # Every command runs as on a user's machine, where Python keeps the bytecode of what it
-    # imports: a shell that forbids it would time compiling manifold (or Kapitan) each run.
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    with work_folder(options.workdir) as work:
-        bench = Bench(options, work, manifold_command())
-        try:
-            bench.set_up()
-            bench.measure()
-            result = bench.result(bench.cache_identity())
-        except CommandFailed as failure:
-            print(f"bench/run.py: {failure}", file=sys.stderr)
-            return 1
-    options.json.parent.mkdir(parents=True, exist_ok=True)
-    options.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(summary.table(result))
-    print(f"\nJSON: {options.json}")
-    return 0

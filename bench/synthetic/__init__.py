@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from bench.synthetic import ome, runai, substratus
+from bench.synthetic import ome, ome_platform, runai, substratus
 from bench.synthetic.catalog import DOMAINS, PURPOSES, TEAMS
 from bench.synthetic.environments import API_VERSION, environment_document, environment_names
 
@@ -52,7 +52,7 @@ GENERATED_PLATFORMS = ("ome", "substratus", "runai")
 _Spec = Callable[[random.Random, str, tuple[str, ...], bool], dict[str, Any]]
 _SPECS: dict[str, _Spec] = {"ome": ome.spec, "substratus": substratus.spec, "runai": runai.spec}
 _PLATFORM_FILES = {
-    "ome": (ome.PLATFORM_NAME, ome.platform_spec),
+    "ome": (ome_platform.PLATFORM_NAME, ome_platform.platform_spec),
     "substratus": (substratus.PLATFORM_NAME, substratus.platform_spec),
     "runai": (runai.PLATFORM_NAME, runai.platform_spec),
 }

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bench import floor, gate, harness, synthetic
+from bench import cli, floor, gate, harness, host, synthetic
 from bench.kapitan_inputs import escaped
 from bench.kustomize_inputs import json_patch
 from bench.objects import RenderedFile, applied, count, load_yaml, read_rendered, read_tree_bytes
@@ -326,12 +326,12 @@ def test_the_validate_only_peer_groups_files_by_their_schema(bench_run: BenchRun
 
 
 def test_a_large_n_leaves_the_peers_out_and_says_so(tmp_path: Path) -> None:
-    options = harness.parse_arguments(["--projects", "10000", "--skip", "floor"])
+    options = cli.parse_arguments(["--projects", "10000", "--skip", "floor"])
     assert options.small == 1000, "N=10,000 is compared with N=1,000"
-    bench = harness.Bench(options, tmp_path, harness.manifold_command())
+    bench = harness.Bench(options, tmp_path, host.manifold_command())
     for peer in ("kustomize", "kapitan", "validate_peer"):
         assert gate.too_many_projects(bench, peer)
         assert "--peers-up-to 3,000" in bench.skipped[peer]["reason"]
     assert not gate.too_many_projects(
-        harness.Bench(harness.parse_arguments(["--projects", "1000"]), tmp_path, []), "kustomize"
+        harness.Bench(cli.parse_arguments(["--projects", "1000"]), tmp_path, []), "kustomize"
     )
