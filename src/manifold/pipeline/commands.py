@@ -5,7 +5,6 @@ docs/architecture.md's table gives) and adds the Flux and Argo CD files; `render
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,8 @@ from manifold.inputs.sources import (
 from manifold.output import writer
 from manifold.pipeline import environment as envbuild
 from manifold.pipeline import sharding
+from manifold.pipeline.drift import CheckSideWork, rendered_drift, wanted_schemas
+from manifold.pipeline.drift import schema_drift as schema_drift
 from manifold.pipeline.envpool import EnvironmentPool
 from manifold.pipeline.repository import Inputs as Inputs
 from manifold.pipeline.repository import load_inputs as load_inputs
@@ -50,9 +51,6 @@ from manifold.schemas.store import (
     DEFAULT_KUBERNETES_VERSION,
     SCHEMAS_DIR,
     SchemaStore,
-    generated_files,
-    imported_files,
-    imported_paths,
 )
 
 Progress = envbuild.Progress
@@ -98,17 +96,36 @@ def build(
     progress: Progress | None = None,
     cache: ProjectCache | None = None,
     disk: Mapping[str, str] | None = None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> tuple[Build, Diagnostics]:
     """Render every selected environment in memory; nothing is written. With a cache and the
     digests of manifold's files on disk (`disk`), the projects whose earlier result is still
     valid, and still in rendered/, are reused: their files are `KeptFile`s, not texts. A cache
-    that turns out to disagree with the inputs is dropped and everything is rendered again."""
+    that turns out to disagree with the inputs is dropped and everything is rendered again.
+    `meanwhile`, the caller's work that needs nothing of the build, runs once, while the
+    environments are rendered (`EnvironmentPool.render_all`)."""
+    once = _Once(meanwhile)
     if disk is None or cache is None:
-        return _build(root, only, progress, None, {})
-    try:
-        return _build(root, only, progress, cache, disk)
-    except CacheDisagrees:
-        return _build(root, only, progress, None, {})
+        built = _build(root, only, progress, None, {}, once)
+    else:
+        try:
+            built = _build(root, only, progress, cache, disk, once)
+        except CacheDisagrees:
+            built = _build(root, only, progress, None, {}, once)
+    once()
+    return built
+
+
+class _Once:
+    """A callable that does its work on the first call only."""
+
+    def __init__(self, work: Callable[[], None]) -> None:
+        self._work: Callable[[], None] | None = work
+
+    def __call__(self) -> None:
+        work, self._work = self._work, None
+        if work is not None:
+            work()
 
 
 def _build(
@@ -117,6 +134,7 @@ def _build(
     progress: Progress | None,
     cache: ProjectCache | None,
     disk: Mapping[str, str],
+    meanwhile: Callable[[], None],
 ) -> tuple[Build, Diagnostics]:
     diagnostics = Diagnostics()
     inputs = load_inputs(root, diagnostics, cache.names() if cache is not None else None)
@@ -135,7 +153,7 @@ def _build(
     versions = dict.fromkeys(SYNC_FOLDERS, DEFAULT_KUBERNETES_VERSION)
     kept: dict[str, CachedEnvironment] = {}
     pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk)
-    rendered_all = pool.render_all(names, fresh_projects=len(inputs.projects))
+    rendered_all = pool.render_all(names, len(inputs.projects), meanwhile)
     found_in = [(name, found) for name, (_, found) in zip(names, rendered_all, strict=True)]
     diagnostics.extend(by_environment(found_in))
     for name, (rendered, _) in zip(names, rendered_all, strict=True):
@@ -222,35 +240,19 @@ def _tally(built: Build, shard: Shard | None, owned: int) -> str:
 def check(options: CheckOptions, progress: Progress | None) -> Outcome:
     """Compare what the inputs render with rendered/ and schemas/; with `-e` or `--shard`,
     only the files the run owns (schemas/ belongs to shard 1)."""
-    cache = project_cache(options.root)
+    root = options.root
+    cache = project_cache(root)
     owned = sharding.scope(options.environments, options.shard)
-    current = writer.read_tree(options.root / writer.RENDERED_DIR)
-    built, found = build(options.root, options.environments, progress, cache, current.generated)
-    diagnostics = sharding.owned_problems(options.root, found, built.project_files, options.shard)
+    side = CheckSideWork(root, options.shard is None or options.shard.first)
+    if cache.names():  # something may be reused: the build needs rendered/'s digests first
+        side.read_tree()
+    built, found = build(
+        root, options.environments, progress, cache, side.generated(), meanwhile=side
+    )
+    diagnostics = sharding.owned_problems(root, found, built.project_files, options.shard)
     _fail_on_errors(diagnostics)
     wanted = sharding.owned_files(built.encoded(), owned)
-    changes = writer.diff_tree(current, wanted, owned)
-    drift = [
-        *(
-            _drift(f"{writer.RENDERED_DIR}/{p}", "missing: run `manifold render`")
-            for p in changes.added
-        ),
-        *(
-            _drift(
-                f"{writer.RENDERED_DIR}/{p}",
-                "differs from what the inputs produce: run `manifold render`",
-            )
-            for p in changes.changed
-        ),
-        *(
-            _drift(
-                f"{writer.RENDERED_DIR}/{p}",
-                "no longer produced by the inputs: run `manifold render`",
-            )
-            for p in changes.removed
-        ),
-        *(schema_drift(options.root) if options.shard is None or options.shard.first else []),
-    ]
+    drift = [*rendered_drift(writer.diff_tree(side.tree(), wanted, owned)), *side.schemas]
     if drift:
         raise DriftFound("rendered/ or schemas/ are out of date", [*drift, *_warnings(diagnostics)])
     cache.save(built.project_files, built.kept)
@@ -258,50 +260,6 @@ def check(options: CheckOptions, progress: Progress | None) -> Outcome:
         f"rendered/ and schemas/ are up to date ({_tally(built, options.shard, len(wanted))})",
         _warnings(diagnostics),
     )
-
-
-def _drift(file: str, message: str) -> Diagnostic:
-    return Diagnostic(message, file=file)
-
-
-def _wanted_schemas(root: Path) -> dict[str, str]:
-    """What `schemas generate` writes: manifold's schemas, except where one was imported."""
-    imported = imported_paths(root)
-    return {path: text for path, text in generated_files().items() if path not in imported}
-
-
-def schema_drift(root: Path) -> list[Diagnostic]:
-    wanted = _wanted_schemas(root)
-    folder = root / SCHEMAS_DIR
-    drift = []
-    for relative, text in wanted.items():
-        path = folder / relative
-        if not path.is_file():
-            drift.append(
-                _drift(f"{SCHEMAS_DIR}/{relative}", "missing: run `manifold schemas generate`")
-            )
-        elif path.read_text(encoding="utf-8") != text:
-            drift.append(
-                _drift(f"{SCHEMAS_DIR}/{relative}", "stale: run `manifold schemas generate`")
-            )
-    return [*drift, *_imported_drift(root)]
-
-
-def _imported_drift(root: Path) -> list[Diagnostic]:
-    """An environment's imported schema, missing or changed since `schemas import` wrote it:
-    the environment would no longer be checked against what its cluster runs."""
-    drift = []
-    for entry in imported_files(root):
-        if entry.digest is None or entry.source is None:
-            continue
-        path = root / SCHEMAS_DIR / entry.path
-        again = f"import {entry.source} again (manifold schemas import --env {entry.environment})"
-        if not path.is_file():
-            drift.append(_drift(f"{SCHEMAS_DIR}/{entry.path}", f"missing: {again}"))
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry.digest:
-            message = f"edited since it was imported from {entry.source}: {again}"
-            drift.append(_drift(f"{SCHEMAS_DIR}/{entry.path}", message))
-    return drift
 
 
 def validate(options: ValidateOptions, progress: Progress | None) -> Outcome:
@@ -375,7 +333,7 @@ def diff(options: DiffOptions, progress: Progress | None) -> Outcome:
 
 def generate_schemas(options: SchemasOptions) -> Outcome:
     folder = options.root / SCHEMAS_DIR
-    wanted = _wanted_schemas(options.root)
+    wanted = wanted_schemas(options.root)
     written = 0
     for relative, text in wanted.items():
         path = folder / relative

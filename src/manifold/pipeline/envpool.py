@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from manifold.core.diagnostics import Diagnostic, Diagnostics
@@ -62,12 +62,22 @@ class EnvironmentPool:
         )
         return rendered, list(found)
 
-    def render_all(self, names: list[str], fresh_projects: int) -> list[Rendered]:
+    def render_all(
+        self,
+        names: list[str],
+        fresh_projects: int,
+        meanwhile: Callable[[], None] = lambda: None,
+    ) -> list[Rendered]:
         """Each environment of `names`, in that order; `fresh_projects` is how many projects
-        are to be rendered from scratch (the others may be reused)."""
+        are to be rendered from scratch (the others may be reused). `meanwhile` is work of
+        this process that needs nothing rendered: with workers, it runs once the first
+        environment is back, on the CPU that worker leaves (for the last of three environments
+        on two CPUs, one is idle); without, after the environments."""
         jobs = min(len(names), jobs_wanted())
         if jobs < 2 or fresh_projects < PARALLEL_FROM:
-            return [self.render(name) for name in names]
+            rendered = [self.render(name) for name in names]
+            meanwhile()
+            return rendered
         global _FORKED
         _FORKED = self
         # Objects made so far move to the collector's permanent generation: a worker's
@@ -82,7 +92,12 @@ class EnvironmentPool:
             # back its heap (hundreds of MiB at 10,000 projects), instead of idling until the
             # last environment is done; the next environment gets a fresh fork.
             with context.Pool(jobs, initializer=_ignore_interrupts, maxtasksperchild=1) as pool:
-                return pool.map(_render_forked, names, chunksize=1)
+                arriving = pool.imap_unordered(_render_forked, enumerate(names), chunksize=1)
+                done = dict([next(arriving)])
+                # Now, not before: while every CPU renders, work here would only slow them.
+                meanwhile()
+                done.update(arriving)
+                return [done[index] for index in range(len(names))]
         finally:
             _FORKED = None
             gc.unfreeze()
@@ -92,9 +107,10 @@ _FORKED: EnvironmentPool | None = None
 """The pool a forked worker renders for: set before the fork, inherited with the memory."""
 
 
-def _render_forked(name: str) -> Rendered:
+def _render_forked(job: tuple[int, str]) -> tuple[int, Rendered]:
     assert _FORKED is not None
-    return _FORKED.render(name)
+    index, name = job
+    return index, _FORKED.render(name)
 
 
 def _ignore_interrupts() -> None:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from manifold.core.diagnostics import Diagnostic
+from manifold.core.errors import DriftFound
+from manifold.core.options import CheckOptions
 from manifold.pipeline import commands as pipeline
 from manifold.pipeline import envpool
 from tests.conftest import edit
@@ -62,3 +66,50 @@ def test_a_worker_renders_one_environment_and_exits(monkeypatch: pytest.MonkeyPa
     processes: list[object] = [pid for pid, _ in rendered]
     assert len(set(processes)) == 3
     assert os.getpid() not in processes
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_results_keep_the_order_of_the_environments_and_meanwhile_runs_once(
+    monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """Workers' results arrive as they finish (the first one back frees a CPU for the main
+    process's own work); they are returned in the order asked, whichever finished first."""
+    monkeypatch.setenv(envpool.JOBS_VARIABLE, str(jobs))
+    delays = {"dev": 0.3, "staging": 0.0, "prod": 0.1}  # dev, asked first, finishes last
+
+    def render(self: object, name: str) -> tuple[str, list[Diagnostic]]:
+        time.sleep(delays[name])
+        return name, []
+
+    monkeypatch.setattr(envpool.EnvironmentPool, "render", render)
+    pool = envpool.EnvironmentPool({}, None, None, None, None, {})  # type: ignore[arg-type]
+    calls: list[int] = []
+    rendered = pool.render_all(
+        ["dev", "staging", "prod"],
+        fresh_projects=envpool.PARALLEL_FROM,
+        meanwhile=lambda: calls.append(os.getpid()),
+    )
+    names: list[object] = [name for name, _ in rendered]
+    assert names == ["dev", "staging", "prod"]
+    assert calls == [os.getpid()]  # once, in this process
+
+
+def test_a_cold_check_reads_rendered_while_the_environments_render(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing to reuse, `check` reads rendered/ and compares schemas/ as the build's
+    `meanwhile`; the answer is the one a check with everything read first gives."""
+    monkeypatch.setenv(envpool.JOBS_VARIABLE, "2")
+    monkeypatch.setattr(envpool, "PARALLEL_FROM", 0)
+    cold = pipeline.check(CheckOptions(example_repo), None)
+    assert pipeline.project_cache(example_repo).names(), "the cold check kept its results"
+    warm = pipeline.check(CheckOptions(example_repo), None)
+    assert (cold.summary, cold.diagnostics) == (warm.summary, warm.diagnostics)
+    schema = example_repo / "schemas/manifold.dev/project_v1alpha1.json"
+    schema.write_text(schema.read_text() + "\n")
+    shutil.rmtree(example_repo / ".manifold")
+    with pytest.raises(DriftFound) as drift:
+        pipeline.check(CheckOptions(example_repo), None)
+    assert [d.file for d in drift.value.diagnostics] == [
+        "schemas/manifold.dev/project_v1alpha1.json"
+    ]
