@@ -43,6 +43,8 @@ def _lists(imported: Entries, fields: dict[str, str]) -> list[str]:
                 lines.append(f"  # kept verbatim under omeSpec: {', '.join(item.verbatim)}")
             if item.dropped:
                 lines.append(f"  # left out, manifold sets them itself: {', '.join(item.dropped)}")
+            if item.stale:
+                lines.append(f"  # left out, kubectl's stale record: {', '.join(item.stale)}")
             lines.extend("  " + text for text in yamlio.emit([item.entry]).splitlines())
     return lines
 

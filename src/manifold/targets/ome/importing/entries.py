@@ -79,6 +79,8 @@ class Imported:
     verbatim: tuple[str, ...]
     dropped: tuple[str, ...] = ()
     """Labels and annotations of the object left out because manifold sets them itself."""
+    stale: tuple[str, ...] = ()
+    """Annotations left out as stale bookkeeping (kubectl's last-applied record)."""
     companions: tuple[tuple[str, dict[str, Any]], ...] = ()
     """Entries of other lists the entry refers to (a benchmark's dataset), by list."""
 
@@ -292,7 +294,7 @@ def entry_of(body: dict[str, Any], namespace: str | None = None) -> Imported:
             "manifold would not render this field back exactly as written",
         )
     verbatim = tuple(sorted(entry.get("omeSpec", {})))
-    return Imported(kind, name, entry, verbatim, own.dropped, companions)
+    return Imported(kind, name, entry, verbatim, own.dropped, own.stale, companions)
 
 
 def _with(entry: dict[str, Any], entry_metadata: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,10 @@ the entry's render gives them back.
 What manifold sets on every object itself (`models.common.manifold_owns`: the
 app.kubernetes.io/* labels it derives, anything under manifold.dev/) is left out of the
 entry, where the model would refuse it, and named in the written file's comment, since
-rendering sets it again. An annotation manifold derives from a service's own fields
+rendering sets it again. kubectl's record of its last client-side apply
+(`kubectl.kubernetes.io/last-applied-configuration`, the whole object as JSON) is left out
+too and named apart: once git holds the object it is stale, and rendered it would put that
+old copy back on every sync. An annotation manifold derives from a service's own fields
 (`models.common.SERVICE_ANNOTATIONS`: ome.io/autoscalerClass) is left out too, but stays in
 the comparison: the import only takes it when the service's fields render it back as it
 was.
@@ -21,6 +24,8 @@ from manifold.targets.ome.importing.components import Unsupported
 from manifold.targets.ome.render import AUTOSCALER_CLASS
 
 FIELDS = ("labels", "annotations")
+KUBECTL_RECORD = "kubectl.kubernetes.io/last-applied-configuration"
+"""kubectl's own annotation: the object as `kubectl apply` last sent it."""
 """The object metadata an entry carries; the rest of it (name, namespace) is the entry's
 name and the project's namespace."""
 
@@ -28,11 +33,13 @@ name and the project's namespace."""
 @dataclass(frozen=True)
 class Carried:
     """The entry's `metadata` (empty when the object has none of its own), what the render
-    must give back, and the keys left out because manifold sets them."""
+    must give back, the keys left out because manifold sets them, and kubectl's record left
+    out as stale."""
 
     entry: dict[str, dict[str, str]]
     expected: dict[str, dict[str, str]]
     dropped: tuple[str, ...]
+    stale: tuple[str, ...] = ()
 
 
 def _derived(kind: str) -> dict[str, str]:
@@ -43,8 +50,12 @@ def carried(kind: str, metadata: dict[str, Any]) -> Carried:
     entry: dict[str, dict[str, str]] = {}
     expected: dict[str, dict[str, str]] = {}
     dropped: list[str] = []
+    stale: list[str] = []
     for field in FIELDS:
-        given: dict[str, str] = metadata.get(field) or {}
+        given: dict[str, str] = dict(metadata.get(field) or {})
+        if field == "annotations" and KUBECTL_RECORD in given:
+            del given[KUBECTL_RECORD]
+            stale.append(f"annotation {KUBECTL_RECORD}")
         # annotations are manifold's by prefix only, labels by name too
         owned: dict[str, str] | None = {} if field == "annotations" else None
         kept = {key: value for key, value in given.items() if manifold_owns(key, owned) is None}
@@ -53,7 +64,7 @@ def carried(kind: str, metadata: dict[str, Any]) -> Carried:
         own = {k: v for k, v in kept.items() if field != "annotations" or k not in _derived(kind)}
         if own:
             entry[field] = own
-    return Carried(entry, expected, tuple(dropped))
+    return Carried(entry, expected, tuple(dropped), tuple(stale))
 
 
 def rendered_metadata(metadata: dict[str, Any]) -> dict[str, dict[str, str]]:

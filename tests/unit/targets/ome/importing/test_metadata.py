@@ -90,3 +90,11 @@ def test_entry_of_puts_metadata_after_the_name(kind: str, spec: dict[str, Any]) 
     entry = entry_of(body).entry
     assert list(entry)[:2] == ["name", "metadata"]
     assert entry["metadata"] == {"labels": OWN, "annotations": NOTE}
+
+
+def test_kubectls_last_applied_record_is_left_out_and_named_apart() -> None:
+    record = {"kubectl.kubernetes.io/last-applied-configuration": '{"kind":"BaseModel"}'}
+    found = carried("BaseModel", {"annotations": {**record, **NOTE}})
+    assert (found.entry, found.dropped) == ({"annotations": NOTE}, ())
+    assert found.stale == ("annotation kubectl.kubernetes.io/last-applied-configuration",)
+    check(found, rendered_metadata({"annotations": dict(NOTE)}))  # not expected back
