@@ -173,16 +173,16 @@ def _not_owned(annotations: dict[str, str] | None) -> Any:
     return AfterValidator(check)
 
 
-_Labels = dict[Annotated[LabelKey, _not_owned(None)], LabelValue]
-_Annotations = dict[Annotated[LabelKey, _not_owned({})], str]
+ObjectLabels = dict[Annotated[LabelKey, _not_owned(None)], LabelValue]
+ObjectAnnotations = dict[Annotated[LabelKey, _not_owned({})], str]
 _ServiceAnnotations = dict[Annotated[LabelKey, _not_owned(SERVICE_ANNOTATIONS)], str]
 
 
 class ObjectMetadata(Strict):
     """Labels and annotations of an entry's object (not its pods'); manifold's keys refused."""
 
-    labels: _Labels | None = Field(default=None, description="Labels of the object.")
-    annotations: _Annotations | None = Field(default=None, description="Its annotations.")
+    labels: ObjectLabels | None = Field(default=None, description="Labels of the object.")
+    annotations: ObjectAnnotations | None = Field(default=None, description="Its annotations.")
 
 
 class ServiceObjectMetadata(ObjectMetadata):

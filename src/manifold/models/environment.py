@@ -13,6 +13,7 @@ from manifold.models.common import (
     Annotations,
     DnsLabel,
     Labels,
+    ObjectLabels,
     ReplicasDefault,
     ResourceName,
     ResourcesDefault,
@@ -313,8 +314,9 @@ class EnvironmentSpec(Strict):
         pattern=r"^v?1\.[0-9]+(\.[0-9]+)?$",
         description="Kubernetes version whose built-in schemas the output is checked against.",
     )
-    labels: Labels | None = Field(
-        default=None, description="Labels added to every rendered object."
+    labels: ObjectLabels | None = Field(
+        default=None,
+        description="Labels added to every rendered object; manifold's own keys refused.",
     )
     annotations: Annotations | None = Field(
         default=None, description="Annotations added to every rendered object."

@@ -20,7 +20,7 @@ from manifold.models.capacity import Capacity
 from manifold.models.common import (
     Annotations,
     DnsLabel,
-    Labels,
+    ObjectLabels,
     ResourceName,
     Strict,
 )
@@ -33,7 +33,9 @@ class PlatformMetadata(Strict):
         description="Names its folder under rendered/<env>/; must differ from every project's."
     )
     team: DnsLabel = Field(description="The team that owns the platform.")
-    labels: Labels | None = Field(default=None, description="Added to every rendered object.")
+    labels: ObjectLabels | None = Field(
+        default=None, description="Added to every rendered object; manifold's own keys refused."
+    )
     annotations: Annotations | None = Field(
         default=None, description="Added to every rendered object."
     )

@@ -13,7 +13,7 @@ from manifold.models.common import (
     INT32_MAX,
     Annotations,
     DnsLabel,
-    Labels,
+    ObjectLabels,
     ObjectMetadata,
     ResourceName,
     Resources,
@@ -51,7 +51,9 @@ SubstratusServiceOptions = Annotated[dict[str, Any], PlatformBlock("substratus",
 class ProjectMetadata(Strict):
     name: DnsLabel = Field(description="Project name; prefixes namespaces and labels everything.")
     team: DnsLabel = Field(description="The team that owns the project.")
-    labels: Labels | None = Field(default=None, description="Added to every rendered object.")
+    labels: ObjectLabels | None = Field(
+        default=None, description="Added to every rendered object; manifold's own keys refused."
+    )
     annotations: Annotations | None = Field(
         default=None, description="Added to every rendered object."
     )
