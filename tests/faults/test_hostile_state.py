@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from manifold.reuse.incremental import _seal
+from manifold.reuse.incremental import sealed
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree, run_cli, tree_bytes
 from tests.faults.watch import confined_to
 
@@ -62,11 +62,10 @@ def _state(repo: Path, name: str) -> Path:
 def _edit_json(path: Path, change: Callable[[object], object]) -> None:
     """Change a state file as someone who means it would: a cache file is sealed again (its
     seal stops accidents, not whoever can write to the checkout)."""
-    changed = change(json.loads(path.read_text()))
-    if path.parent.name == "cache" and isinstance(changed, dict) and "seal" in changed:
-        del changed["seal"]
-        changed["seal"] = _seal(changed)
-    path.write_text(json.dumps(changed))
+    if path.parent.name == "cache":
+        path.write_text(sealed(change(json.loads(path.read_text())["body"])))  # type: ignore[arg-type]
+        return
+    path.write_text(json.dumps(change(json.loads(path.read_text()))))
 
 
 Renaming = Callable[[dict[str, str]], dict[str, str]]

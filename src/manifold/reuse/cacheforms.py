@@ -30,11 +30,10 @@ def names_schema(version: int) -> workdir.StateSchema:
     return workdir.StateSchema(
         {
             "type": "object",
-            "required": ["format", "context", "files", "seal"],
+            "required": ["format", "context", "files"],
             "properties": {
                 "format": {"const": version},
                 "context": _STRING,
-                "seal": _STRING,
                 "files": {
                     "type": "object",
                     "additionalProperties": {**_STRINGS, "minItems": 2, "maxItems": 2},
@@ -85,12 +84,11 @@ def environment_schema(environment: str, version: int) -> workdir.StateSchema:
     return workdir.StateSchema(
         {
             "type": "object",
-            "required": ["format", "context", "environment", "projects", "objects", "seal"],
+            "required": ["format", "context", "environment", "projects", "objects"],
             "additionalProperties": False,
             "properties": {
                 "format": {"const": version},
                 "context": _STRING,
-                "seal": _STRING,
                 "environment": {"const": environment},
                 "projects": {"type": "array", "items": project},
                 "objects": {"type": "object", "additionalProperties": kept_object},

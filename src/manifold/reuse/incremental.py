@@ -38,7 +38,7 @@ from manifold.reuse import cacheforms, workdir
 from manifold.reuse.fingerprints import hash_folders
 
 CACHE_DIR = "cache"
-_FORMAT = 3
+_FORMAT = 4
 ALL = EVERY_PROJECT
 """The dependency of a project that looked at every other project."""
 
@@ -188,18 +188,39 @@ class ProjectCache:
         in this context."""
         if workdir.existing(self.root) is None or not workdir.child_is_folder(self.folder):
             return None
-        data = workdir.read_state(self.folder / name, schema)
-        if data is None or data.pop("seal") != _seal(data):
+        data = unsealed(workdir.read_state_bytes(self.folder / name))
+        if data is None or not schema.accepts(data):
             return None
         return data if data["context"] == self.context else None
 
     def _write(self, name: str, data: dict[str, Any]) -> None:
-        workdir.write_state(self.folder, name, {**data, "seal": _seal(data)})
+        workdir.write_state_text(self.folder, name, sealed(data))
 
 
-def _seal(data: dict[str, Any]) -> str:
-    """A digest of a cache file's content, stored in it."""
-    return file_digest(json.dumps(data, separators=(",", ":"), sort_keys=True).encode())
+_SEAL = b'{"seal":"'
+_BODY = b'","body":'
+
+
+def sealed(data: dict[str, Any]) -> str:
+    """A cache file's text: `{"seal": digest, "body": data}`, the digest taken of the body's
+    bytes as written, so that reading checks it without writing the JSON out again (which
+    took as long as parsing it: 14 ms for an environment of 1,000 projects)."""
+    body = json.dumps(data, separators=(",", ":"))
+    return f"{_SEAL.decode()}{file_digest(body.encode())}{_BODY.decode()}{body}}}"
+
+
+def unsealed(raw: bytes | None) -> Any | None:
+    """The body of a cache file's text when its seal matches it; else None."""
+    if raw is None or not raw.startswith(_SEAL) or not raw.endswith(b"}"):
+        return None
+    end = raw.find(_BODY, len(_SEAL))
+    body = raw[end + len(_BODY) : -1]
+    if end < 0 or raw[len(_SEAL) : end].decode("ascii", "replace") != file_digest(body):
+        return None
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError, MemoryError):
+        return None
 
 
 # --------------------------------------------------------------------------- dependencies

@@ -149,20 +149,38 @@ def safe_path_schema(prefix: str = "") -> dict[str, Any]:
 
 def read_state(path: Path, schema: StateSchema) -> Any | None:
     """The JSON document at `path` when it is a regular file that `schema` accepts; else None."""
+    raw = read_state_bytes(path)
+    if raw is None:
+        return None
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return data if schema.accepts(data) else None
+
+
+def read_state_bytes(path: Path) -> bytes | None:
+    """The bytes of the state file at `path` when it is a regular file of at most
+    MAX_STATE_BYTES (a link or anything else is not followed); else None."""
     try:
         info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_STATE_BYTES:
             return None
         with open(path, "rb", opener=_no_follow) as handle:
             # Sized by the file: read(n) reserves n bytes before reading any.
-            data = json.loads(handle.read(min(info.st_size, MAX_STATE_BYTES) + 1))
-    except (OSError, ValueError, RecursionError, MemoryError):
+            raw = handle.read(min(info.st_size, MAX_STATE_BYTES) + 1)
+    except (OSError, MemoryError):
         return None
-    return data if schema.accepts(data) else None
+    return raw if len(raw) <= MAX_STATE_BYTES else None
 
 
 def write_state(work: Path, name: str, data: Any) -> None:
-    """Replace `work/name` by `data` at once: written to a new file beside it (never one that
+    """Replace `work/name` by `data` as JSON, at once (`write_state_text`)."""
+    write_state_text(work, name, json.dumps(data, separators=(",", ":"), sort_keys=True))
+
+
+def write_state_text(work: Path, name: str, text: str) -> None:
+    """Replace `work/name` by `text` at once: written to a new file beside it (never one that
     exists, so a planted link is not followed), then renamed over it."""
     temporary = work / f"{name}.{uuid.uuid4().hex}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NO_FOLLOW
@@ -170,7 +188,7 @@ def write_state(work: Path, name: str, data: Any) -> None:
         with open(
             temporary, "w", encoding="utf-8", opener=lambda p, _: os.open(p, flags, 0o644)
         ) as f:
-            f.write(json.dumps(data, separators=(",", ":"), sort_keys=True))
+            f.write(text)
         temporary.replace(work / name)
     finally:
         with contextlib.suppress(FileNotFoundError):
