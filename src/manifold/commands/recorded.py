@@ -24,7 +24,7 @@ def render(
         return outcome
     from manifold.pipeline import commands as pipeline
 
-    outcome = pipeline.render(options, on_wait, progress)
+    outcome = pipeline.render(options, on_wait, progress, digest.record)
     remember(options.root, "render", digest, outcome)
     return outcome
 
@@ -36,7 +36,7 @@ def check(options: CheckOptions, progress: Progress | None) -> Outcome:
         return outcome
     from manifold.pipeline import commands as pipeline
 
-    outcome = pipeline.check(options, progress)
+    outcome = pipeline.check(options, progress, digest.record)
     remember(options.root, "check", digest, outcome)
     return outcome
 

@@ -41,7 +41,7 @@ from manifold.pipeline.envpool import EnvironmentPool
 from manifold.pipeline.repository import Inputs as Inputs
 from manifold.pipeline.repository import load_inputs as load_inputs
 from manifold.reuse import incremental
-from manifold.reuse.fingerprints import code_fingerprint
+from manifold.reuse.fingerprints import InputRecord, code_fingerprint
 from manifold.reuse.incremental import (
     CachedEnvironment,
     CacheDisagrees,
@@ -97,19 +97,21 @@ def build(
     cache: ProjectCache | None = None,
     disk: Mapping[str, str] | None = None,
     meanwhile: Callable[[], None] = lambda: None,
+    record: InputRecord | None = None,
 ) -> tuple[Build, Diagnostics]:
     """Render every selected environment in memory; nothing is written. With a cache and the
     digests of manifold's files on disk (`disk`), the projects whose earlier result is still
     valid, and still in rendered/, are reused: their files are `KeptFile`s, not texts. A cache
     that turns out to disagree with the inputs is dropped and everything is rendered again.
     `meanwhile`, the caller's work that needs nothing of the build, runs once, while the
-    environments are rendered (`EnvironmentPool.render_all`)."""
+    environments are rendered (`EnvironmentPool.render_all`). `record`: the input files'
+    digests as `reuse.fastpath` has just taken them, so that unchanged projects are not read."""
     once = _Once(meanwhile)
     if disk is None or cache is None:
         built = _build(root, only, progress, None, {}, once)
     else:
         try:
-            built = _build(root, only, progress, cache, disk, once)
+            built = _build(root, only, progress, cache, disk, once, record)
         except CacheDisagrees:
             built = _build(root, only, progress, None, {}, once)
     once()
@@ -135,9 +137,11 @@ def _build(
     cache: ProjectCache | None,
     disk: Mapping[str, str],
     meanwhile: Callable[[], None],
+    record: InputRecord | None = None,
 ) -> tuple[Build, Diagnostics]:
     diagnostics = Diagnostics()
-    inputs = load_inputs(root, diagnostics, cache.names() if cache is not None else None)
+    known = cache.names() if cache is not None else None
+    inputs = load_inputs(root, diagnostics, known, record)
     unknown = [name for name in only if name not in inputs.declared_environments]
     if unknown:
         hint = did_you_mean(unknown[0], sorted(inputs.declared_environments))
@@ -204,14 +208,26 @@ def project_cache(root: Path) -> ProjectCache:
 
 
 def render(
-    options: RenderOptions, on_wait: Callable[[str], None], progress: Progress | None
+    options: RenderOptions,
+    on_wait: Callable[[str], None],
+    progress: Progress | None,
+    record: InputRecord | None = None,
 ) -> Outcome:
+    """Render into rendered/; `record`: the input files as `reuse.fastpath` has just read
+    them (`build`)."""
     cache = project_cache(options.root)
     owned = sharding.scope(options.environments, options.shard)
     with writer.repository_lock(options.root, options.lock_timeout, on_wait):
         writer.recover(options.root)
         current = writer.read_tree(options.root / writer.RENDERED_DIR)
-        built, found = build(options.root, options.environments, progress, cache, current.generated)
+        built, found = build(
+            options.root,
+            options.environments,
+            progress,
+            cache,
+            current.generated,
+            record=record,
+        )
         diagnostics = sharding.owned_problems(
             options.root, found, built.project_files, options.shard
         )
@@ -237,7 +253,9 @@ def _tally(built: Build, shard: Shard | None, owned: int) -> str:
     return tally if shard is None else f"{tally}; shard {shard}: {counted(owned, 'file')}"
 
 
-def check(options: CheckOptions, progress: Progress | None) -> Outcome:
+def check(
+    options: CheckOptions, progress: Progress | None, record: InputRecord | None = None
+) -> Outcome:
     """Compare what the inputs render with rendered/ and schemas/; with `-e` or `--shard`,
     only the files the run owns (schemas/ belongs to shard 1)."""
     root = options.root
@@ -247,7 +265,13 @@ def check(options: CheckOptions, progress: Progress | None) -> Outcome:
     if cache.names():  # something may be reused: the build needs rendered/'s digests first
         side.read_tree()
     built, found = build(
-        root, options.environments, progress, cache, side.generated(), meanwhile=side
+        root,
+        options.environments,
+        progress,
+        cache,
+        side.generated(),
+        meanwhile=side,
+        record=record,
     )
     diagnostics = sharding.owned_problems(root, found, built.project_files, options.shard)
     _fail_on_errors(diagnostics)

@@ -28,10 +28,8 @@ from manifold.inputs.sources import (
 )
 from manifold.models.platform import Platform
 from manifold.models.project import Project
-from manifold.reuse.incremental import (
-    CacheDisagrees,
-    file_digest,
-)
+from manifold.reuse.fingerprints import InputRecord, input_digest
+from manifold.reuse.incremental import CacheDisagrees
 
 
 @dataclass
@@ -47,8 +45,11 @@ class Inputs:
     """A file under platform/ has errors of its own: references into it are not reported."""
     unreadable_projects: frozenset[str] = frozenset()
     """Names of project files with errors of their own: references to them are not reported."""
-    unparsed: dict[str, tuple[str, bytes]] = field(default_factory=dict)
-    """Projects not parsed yet, by name: their file's path and bytes."""
+    unparsed: dict[str, tuple[str, bytes | None]] = field(default_factory=dict)
+    """Projects not parsed yet, by name: their file's path and bytes (None: not read yet,
+    the input record vouching for its digest)."""
+    root: Path | None = None
+    """Where files not read yet are read from."""
     digests: dict[str, str] = field(default_factory=dict)
     """Every project's file digest, by project name."""
     files: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -63,6 +64,12 @@ class Inputs:
         CacheDisagrees when the file does not read as the cache said (a corrupted cache)."""
         if name not in self.projects:
             path, raw = self.unparsed.pop(name)
+            if raw is None:
+                assert self.root is not None
+                read = read_bytes(self.root, path)
+                if isinstance(read, Diagnostic) or input_digest(read) != self.digests[name]:
+                    raise CacheDisagrees(f"{path} changed while it was being rendered")
+                raw = read
             document = parse_document(path, raw)
             if not isinstance(document, Document):
                 raise CacheDisagrees(f"{path} does not read, as the cache said it did")
@@ -74,16 +81,20 @@ class Inputs:
 
 
 def load_inputs(
-    root: Path, diagnostics: Diagnostics, known: dict[str, tuple[str, str]] | None = None
+    root: Path,
+    diagnostics: Diagnostics,
+    known: dict[str, tuple[str, str]] | None = None,
+    record: InputRecord | None = None,
 ) -> Inputs:
     """Read and check every input file. `known` (path -> digest and project name) lists the
     project files the last render read without errors, in the same context; those that did
-    not change are parsed only if needed."""
+    not change are parsed only if needed, and not even read when `record` (the files' stat
+    and digest, as `reuse.fastpath` has just taken them) vouches for their digest."""
     environments, declared = _environments(
         _documents(root, ENVIRONMENTS_DIR, diagnostics), diagnostics
     )
-    inputs = Inputs({}, environments, declared)
-    paths, unreadable = _read_projects(root, inputs, known, diagnostics)
+    inputs = Inputs({}, environments, declared, root=root)
+    paths, unreadable = _read_projects(root, inputs, known, record, diagnostics)
     platform_documents = _documents(root, PLATFORM_DIR, diagnostics)
     inputs.platforms = _platforms(platform_documents, set(paths), declared, diagnostics)
     inputs.unreadable_platform = len(inputs.platforms) < len(discover(root, PLATFORM_DIR))
@@ -129,6 +140,7 @@ def _read_projects(
     root: Path,
     inputs: Inputs,
     known: dict[str, tuple[str, str]] | None,
+    record: InputRecord | None,
     diagnostics: Diagnostics,
 ) -> tuple[dict[str, str], set[str]]:
     """Every project file into `inputs`: the path of each project by name, and the names
@@ -136,14 +148,18 @@ def _read_projects(
     paths: dict[str, str] = {}
     unreadable: set[str] = set()
     for relative in discover(root, PROJECTS_DIR):
-        raw = read_bytes(root, relative)
-        if isinstance(raw, Diagnostic):
-            diagnostics.add(raw)
-            continue
-        digest = file_digest(raw)
-        parsed: ProjectFile | None = None
-        name = _known_name(known, relative, digest)
+        raw: bytes | None = None
+        digest, name = _vouched(record, known, relative)
         if name is None:
+            bytes_read = read_bytes(root, relative)
+            if isinstance(bytes_read, Diagnostic):
+                diagnostics.add(bytes_read)
+                continue
+            raw, digest = bytes_read, input_digest(bytes_read)
+            name = _known_name(known, relative, digest)
+        parsed: ProjectFile | None = None
+        if name is None:
+            assert raw is not None
             read = parse_document(relative, raw)
             if isinstance(read, Diagnostic):
                 diagnostics.add(read)
@@ -159,6 +175,7 @@ def _read_projects(
         if name in paths:
             if known:  # the cache may have named this file, or the first, wrongly
                 raise CacheDisagrees(f"{relative} and {paths[name]} are both {name!r}")
+            assert raw is not None  # read: without `known`, nothing is vouched for
             diagnostics.add(_defined_twice(relative, raw, name, paths[name]))
             continue
         paths[name] = relative
@@ -171,7 +188,7 @@ def _add_project(
     relative: str,
     digest: str,
     name: str,
-    raw: bytes,
+    raw: bytes | None,
     parsed: ProjectFile | None,
     diagnostics: Diagnostics,
 ) -> None:
@@ -185,6 +202,17 @@ def _add_project(
         diagnostics.extend(
             _unknown_overrides(parsed.document, overrides, inputs.declared_environments)
         )
+
+
+def _vouched(
+    record: InputRecord | None, known: dict[str, tuple[str, str]] | None, relative: str
+) -> tuple[str, str | None]:
+    """A project file the cache knows, by the digest the input record gives it (no bytes
+    read): its digest and its project's name; no name when either does not know it."""
+    entry = record.entries.get(relative) if record is not None else None
+    if entry is None:
+        return "", None
+    return entry[1], _known_name(known, relative, entry[1])
 
 
 def _known_name(known: dict[str, tuple[str, str]] | None, relative: str, digest: str) -> str | None:

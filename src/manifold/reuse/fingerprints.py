@@ -92,6 +92,12 @@ def save_inputs_record(work: Path, record: InputRecord) -> None:
     )
 
 
+def input_digest(raw: bytes) -> str:
+    """The digest of an input file's bytes: the record's, and the project cache's key, so that
+    a file the record vouches for need not be read to be looked up in the cache."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
 def code_fingerprint() -> bytes:
     """manifold's own files by size and time: a new version or an edited checkout differs."""
     package = Path(__file__).parents[1]  # manifold/, this module being in manifold/reuse/
@@ -139,7 +145,7 @@ def _digest(root: Path, relative: str, record: InputRecord | None, fresh: InputR
     read = read_bytes(root, relative)
     if isinstance(read, Diagnostic):
         return b"unreadable: " + read.message.encode()
-    digest = hashlib.blake2b(read, digest_size=16).hexdigest()
+    digest = input_digest(read)
     fresh.read += 1
     # An unsafe name (one that is not UTF-8) would make the saved record refused whole.
     regular = key is not None and info is not None and stat.S_ISREG(info.st_mode)

@@ -38,7 +38,7 @@ from manifold.reuse import cacheforms, workdir
 from manifold.reuse.fingerprints import hash_folders
 
 CACHE_DIR = "cache"
-_FORMAT = 4
+_FORMAT = 5
 ALL = EVERY_PROJECT
 """The dependency of a project that looked at every other project."""
 
