@@ -87,7 +87,30 @@ def test_the_readme_is_a_short_front_page() -> None:
     text = README.read_text()
     assert len(text.splitlines()) < 300
     headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
-    assert headings == ["Set-up", "A five-minute tour", "Documentation"]
+    assert headings == ["Set-up", "A five-minute tour", "Performance", "Documentation"]
+
+
+def _tables(text: str) -> dict[str, str]:
+    """Each Markdown table of `text`, by its header row."""
+    tables: dict[str, str] = {}
+    rows: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|"):
+            rows.append(line)
+        elif rows:
+            tables[rows[0]] = "\n".join(rows)
+            rows = []
+    return tables
+
+
+def test_the_readme_shows_the_benchmarks_latest_tables() -> None:
+    """The README's Performance section is the performance page's latest results and
+    targets, as bench/run.py printed them: both are updated together or this fails."""
+    readme = _tables(README.read_text().split("\n## Performance\n")[1].split("\n## ")[0])
+    page = _tables((DOCS / "performance.md").read_text().split("\n## Latest results\n")[1])
+    assert len(readme) == 2
+    for header, table in readme.items():
+        assert page.get(header) == table, header
 
 
 def test_the_readme_links_to_files_that_exist() -> None:
