@@ -14,7 +14,7 @@ from manifold.compile.validate import object_errors
 from manifold.core.diagnostics import Diagnostic, Diagnostics, by_environment
 from manifold.core.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.core.jsonpath import format_json_path
-from manifold.core.kept import KeptFile
+from manifold.core.kept import KeptFile, ShadowFile
 from manifold.core.modelcheck import did_you_mean
 from manifold.core.options import (
     CheckOptions,
@@ -34,6 +34,7 @@ from manifold.inputs.sources import (
     PLATFORM_DIR,
 )
 from manifold.output import writer
+from manifold.output.shadow import ShadowWriter
 from manifold.pipeline import environment as envbuild
 from manifold.pipeline import sharding
 from manifold.pipeline.envpool import EnvironmentPool
@@ -63,7 +64,7 @@ class Build:
     """Everything a run renders, in memory: the text of each file under rendered/."""
 
     environments: tuple[str, ...]
-    files: dict[str, str | KeptFile] = field(default_factory=dict)
+    files: dict[str, str | KeptFile | ShadowFile] = field(default_factory=dict)
     objects: int = 0
     kubernetes_versions: dict[str, str] = field(default_factory=dict)
     """By top-level folder of rendered/: the Kubernetes version its objects are checked for."""
@@ -76,7 +77,7 @@ class Build:
         """The summary's count: objects and files apart, as files may hold no object."""
         return rendered_tally(len(self.environments), self.objects, len(self.files))
 
-    def encoded(self) -> dict[str, bytes | KeptFile]:
+    def encoded(self) -> dict[str, bytes | KeptFile | ShadowFile]:
         return {
             path: text.encode() if isinstance(text, str) else text
             for path, text in self.files.items()
@@ -98,17 +99,20 @@ def build(
     progress: Progress | None = None,
     cache: ProjectCache | None = None,
     disk: Mapping[str, str] | None = None,
+    shadow: ShadowWriter | None = None,
 ) -> tuple[Build, Diagnostics]:
-    """Render every selected environment in memory; nothing is written. With a cache and the
-    digests of manifold's files on disk (`disk`), the projects whose earlier result is still
-    valid, and still in rendered/, are reused: their files are `KeptFile`s, not texts. A cache
-    that turns out to disagree with the inputs is dropped and everything is rendered again."""
+    """Render every selected environment in memory; nothing is written to rendered/. With a
+    cache and the digests of manifold's files on disk (`disk`), the projects whose earlier
+    result is still valid, and still in rendered/, are reused: their files are `KeptFile`s, not
+    texts. A cache that turns out to disagree with the inputs is dropped and everything is
+    rendered again. With `shadow`, forked workers write the files they render into a fresh
+    shadow tree for the writer: those are `ShadowFile`s."""
     if disk is None or cache is None:
         return _build(root, only, progress, None, {})
     try:
-        return _build(root, only, progress, cache, disk)
+        return _build(root, only, progress, cache, disk, shadow)
     except CacheDisagrees:
-        return _build(root, only, progress, None, {})
+        return _build(root, only, progress, None, {}, shadow)
 
 
 def _build(
@@ -117,6 +121,7 @@ def _build(
     progress: Progress | None,
     cache: ProjectCache | None,
     disk: Mapping[str, str],
+    shadow: ShadowWriter | None = None,
 ) -> tuple[Build, Diagnostics]:
     diagnostics = Diagnostics()
     inputs = load_inputs(root, diagnostics, cache.names() if cache is not None else None)
@@ -130,11 +135,11 @@ def _build(
         )
     names = [name for name in sorted(inputs.environments) if not only or name in only]
     store = SchemaStore(root)
-    files: dict[str, str | KeptFile] = {}
+    files: dict[str, str | KeptFile | ShadowFile] = {}
     objects = 0
     versions = dict.fromkeys(SYNC_FOLDERS, DEFAULT_KUBERNETES_VERSION)
     kept: dict[str, CachedEnvironment] = {}
-    pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk)
+    pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk, shadow)
     rendered_all = pool.render_all(names, fresh_projects=len(inputs.projects))
     found_in = [(name, found) for name, (_, found) in zip(names, rendered_all, strict=True)]
     diagnostics.extend(by_environment(found_in))
@@ -193,7 +198,10 @@ def render(
     with writer.repository_lock(options.root, options.lock_timeout, on_wait):
         writer.recover(options.root)
         current = writer.read_tree(options.root / writer.RENDERED_DIR)
-        built, found = build(options.root, options.environments, progress, cache, current.generated)
+        shadow = writer.shadow_writer(options.root, owned, current)
+        built, found = build(
+            options.root, options.environments, progress, cache, current.generated, shadow
+        )
         diagnostics = sharding.owned_problems(
             options.root, found, built.project_files, options.shard
         )
