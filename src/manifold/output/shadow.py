@@ -22,6 +22,8 @@ import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from manifold.core.kept import KeptFile, ShadowFile
@@ -29,6 +31,10 @@ from manifold.reuse import treestate, workdir
 from manifold.reuse.treestate import digest
 
 SHADOW_DIR = "shadow"
+WRITE_THREADS = 2
+"""Threads a worker writes its files with: the kernel's part of creating a file runs
+without Python's lock, so a second thread uses a CPU the other worker leaves idle (when it
+is done, or between its own steps)."""
 
 Placement = bytes | ShadowFile | None
 """A file of the new tree: bytes to write, already written by a worker (`ShadowFile`), or
@@ -68,24 +74,41 @@ class ShadowWriter:
         reports the error if it fails again)."""
         shadow = os.path.join(self.root, workdir.WORK_DIR, SHADOW_DIR)
         result = dict(files)
-        to_write: dict[str, tuple[bytes, str]] = {}
+        # Texts are encoded twice rather than held as bytes too: that would be some 50 MB
+        # more per worker at 10,000 projects (about 1 KB a file), while encoding costs under
+        # 1 µs a file against the 50-400 µs of writing it.
+        to_write: dict[str, tuple[str, str]] = {}
         for relative, text in files.items():
             if not isinstance(text, str) or not workdir.safe_relative(relative):
                 continue
             if self.owned is not None and not self.owned(relative):
                 continue
-            data = text.encode()
-            known = digest(data)
+            known = digest(text.encode())
             if self.disk.get(relative) == known:
                 result[relative] = KeptFile(known)
             else:
-                to_write[relative] = (data, known)
+                to_write[relative] = (text, known)
         with contextlib.suppress(OSError):
             make_folders(shadow, to_write)
-            for relative, (data, known) in to_write.items():
-                place(shadow, "", relative, data)
-                result[relative] = ShadowFile(known)
+        items = list(to_write.items())
+        with ThreadPoolExecutor(WRITE_THREADS) as threads:
+            shares = [items[start::WRITE_THREADS] for start in range(WRITE_THREADS)]
+            for written in threads.map(partial(_place_texts, shadow), shares):
+                result.update((relative, ShadowFile(known)) for relative, known in written)
         return result
+
+
+def _place_texts(shadow: str, share: list[tuple[str, tuple[str, str]]]) -> list[tuple[str, str]]:
+    """Write `share` (path, (text, digest)) into the shadow: the paths and digests written,
+    up to the first that fails (the main process writes the rest again)."""
+    written = []
+    for relative, (text, known) in share:
+        try:
+            place(shadow, "", relative, text.encode())
+        except OSError:
+            break
+        written.append((relative, known))
+    return written
 
 
 # The loops below run once per file of rendered/: plain string paths, not pathlib, and each

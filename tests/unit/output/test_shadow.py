@@ -149,3 +149,10 @@ def test_a_shadow_begun_with_nothing_written_is_built_afresh(tmp_path: Path) -> 
 def _write_texts(root: Path, files: dict[str, str]) -> None:
     encoded = {p: t.encode() for p, t in files.items()}
     writer.write_tree(root, encoded, None, writer.read_tree(root / writer.RENDERED_DIR))
+
+
+def test_every_file_is_written_whatever_thread_writes_it(tmp_path: Path) -> None:
+    files = {f"dev/p{n % 7}/f{n}.yaml": f"{MINE}{n}\n" for n in range(50)}
+    result = _started(tmp_path).write(files)
+    assert result == {p: ShadowFile(digest(t.encode())) for p, t in files.items()}
+    assert _files(tmp_path / SHADOW) == {p: t.encode() for p, t in files.items()}
