@@ -16,3 +16,11 @@ class KeptFile:
     (the content with this digest), so its text need not be produced again."""
 
     digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShadowFile:
+    """A file a forked worker has already written into the shadow tree that the writer is
+    building (`output.shadow`): only its digest travels back to the main process."""
+
+    digest: str

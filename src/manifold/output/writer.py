@@ -8,8 +8,9 @@ are used, and a tree left parked by a crash is put back on the next run.
 
 The exchanged-out tree stays as the shadow for the next write, which brings it up to date
 by touching only the paths that differ (those this write changes, and those the last one
-did): the cost of a write follows the size of the change, not of the tree. The record of
-what was written (`treestate`) lets a run know the tree without reading it.
+did): the cost of a write follows the size of the change, not of the tree. When there is
+no such tree to start from, forked workers may have begun a fresh one (`output.shadow`). The
+record of what was written (`treestate`) lets a run know the tree without reading it.
 
 A file is manifold's when it starts with manifold's header, or when an index of API
 requests that manifold wrote lists it (`header.split_ownership`: JSON has no comments). Files
@@ -24,22 +25,23 @@ import ctypes
 import errno
 import fcntl
 import os
-import shutil
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from manifold.core.errors import OutputProblem
-from manifold.core.kept import KeptFile
+from manifold.core.kept import KeptFile, ShadowFile
+from manifold.output import shadow as shadowtree
 from manifold.reuse import treestate, workdir
-from manifold.reuse.treestate import TreeState, content_digest, digest
+from manifold.reuse.treestate import TreeState, content_digest
 
 RENDERED_DIR = "rendered"
 WORK_DIR = workdir.WORK_DIR
-SHADOW_DIR = "shadow"
+SHADOW_DIR = shadowtree.SHADOW_DIR
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,9 @@ def _in_scope(relative: str, scope: Scope) -> bool:
     return relative.split("/", 1)[0] in scope
 
 
-def diff_tree(current: TreeState, wanted: Mapping[str, bytes | KeptFile], scope: Scope) -> Changes:
+def diff_tree(
+    current: TreeState, wanted: Mapping[str, bytes | KeptFile | ShadowFile], scope: Scope
+) -> Changes:
     """What writing `wanted` changes, for the environments in `scope` (None: all)."""
     existing = {p: d for p, d in current.generated.items() if _in_scope(p, scope)}
     return Changes(
@@ -87,7 +91,9 @@ def diff_tree(current: TreeState, wanted: Mapping[str, bytes | KeptFile], scope:
     )
 
 
-def blocked_paths(current: TreeState, wanted: Mapping[str, bytes | KeptFile]) -> list[str]:
+def blocked_paths(
+    current: TreeState, wanted: Mapping[str, bytes | KeptFile | ShadowFile]
+) -> list[str]:
     """Where manifold would write over what it did not write: a foreign file at a wanted
     file's path or at one of its folders, or a foreign folder (one holding foreign files) at a
     wanted file's path. Such things are never moved or removed: the user is asked to."""
@@ -119,7 +125,9 @@ def repository_lock(root: Path, timeout: float, on_wait: Callable[[str], None]) 
     lock = work / "lock"
     try:
         if os.path.lexists(lock) and not workdir.is_regular(lock):
-            _clear(lock)  # a link or folder planted in manifold's own folder: not followed
+            shadowtree.clear(
+                lock
+            )  # a link or folder planted in manifold's own folder: not followed
         handle = open(lock, "a+", opener=_no_follow)  # noqa: SIM115 (closed below)
     except OSError as error:
         raise OutputProblem(
@@ -160,9 +168,19 @@ def repository_lock(root: Path, timeout: float, on_wait: Callable[[str], None]) 
 # --------------------------------------------------------------------------- writing
 
 
+def shadow_writer(root: Path, owned: Scope, current: TreeState) -> shadowtree.ShadowWriter | None:
+    """What lets forked workers write into the shadow tree, when the next write is to build it
+    afresh (as `_replace` does: no record that vouches for it, or no shadow); else None."""
+    if current.record.shadow_clean and workdir.child_is_folder(root / WORK_DIR / SHADOW_DIR):
+        return None
+    if owned is not None and not callable(owned):
+        owned = partial(_in_scope, scope=owned)
+    return shadowtree.ShadowWriter(root, owned, current.generated)
+
+
 def write_tree(
     root: Path,
-    wanted: Mapping[str, bytes | KeptFile],
+    wanted: Mapping[str, bytes | KeptFile | ShadowFile],
     scope: Scope,
     current: TreeState,
 ) -> Changes:
@@ -192,7 +210,7 @@ def write_tree(
         if relative not in wanted
         and (relative in current.foreign or not _in_scope(relative, scope))
     }
-    new_tree: dict[str, bytes | None] = dict.fromkeys(kept)  # None: link the current file
+    new_tree: dict[str, shadowtree.Placement] = dict.fromkeys(kept)  # None: link the current file
     for relative, content in wanted.items():
         if current.generated.get(relative) == content_digest(content):
             new_tree[relative] = None
@@ -201,8 +219,12 @@ def write_tree(
         else:
             new_tree[relative] = content
     differing = {*changes.added, *changes.changed, *changes.removed, *current.unverified}
+    # Forked workers wrote their files into a fresh shadow (shadow.ShadowWriter): finish it.
+    # A shadow a worker cleared may be left with no file of theirs: the marker says so.
+    started = any(isinstance(content, ShadowFile) for content in wanted.values())
+    fresh = started or not record.shadow_clean or os.path.lexists(work / treestate.SHADOW_UNCLEAN)
     try:
-        _replace(root, new_tree, differing | record.shadow_differs, fresh=not record.shadow_clean)
+        _replace(root, new_tree, differing | record.shadow_differs, fresh, started)
     except OSError as error:
         with contextlib.suppress(OSError):
             recover(root)  # the three-rename exchange may have parked rendered/
@@ -229,21 +251,28 @@ def _renew_record(work: Path, rendered: Path, current: TreeState) -> None:
     )
 
 
-def _replace(root: Path, new_tree: dict[str, bytes | None], touched: set[str], fresh: bool) -> None:
-    """Bring the shadow tree to `new_tree` and exchange it with rendered/."""
+def _replace(
+    root: Path,
+    new_tree: dict[str, shadowtree.Placement],
+    touched: set[str],
+    fresh: bool,
+    started: bool,
+) -> None:
+    """Bring the shadow tree to `new_tree` and exchange it with rendered/; `started`: workers
+    have begun a fresh shadow."""
     work, rendered = root / WORK_DIR, root / RENDERED_DIR
     shadow = work / SHADOW_DIR
     workdir.folder(root, create=True)
     treestate.mark_shadow_unclean(work)
     if not fresh and workdir.child_is_folder(shadow):
-        _update_shadow(shadow, rendered, new_tree, touched)
+        shadowtree.update(shadow, rendered, new_tree, touched)
     else:
-        _build_shadow(shadow, rendered, new_tree)
+        shadowtree.build(shadow, rendered, new_tree, started)
     _swap(shadow, rendered, work)
 
 
 def _record_written(
-    root: Path, current: TreeState, new_tree: dict[str, bytes | None], differing: set[str]
+    root: Path, current: TreeState, new_tree: dict[str, shadowtree.Placement], differing: set[str]
 ) -> None:
     work, rendered = root / WORK_DIR, root / RENDERED_DIR
     # Files carried over are links to the same inodes: their entries stay true.
@@ -252,7 +281,7 @@ def _record_written(
         if data is not None:
             stat = (rendered / relative).stat()
             entries[relative] = treestate.Entry(
-                stat.st_size, stat.st_mtime_ns, stat.st_ino, digest(data), True
+                stat.st_size, stat.st_mtime_ns, stat.st_ino, content_digest(data), True
             )
     written = treestate.Record(time.time_ns(), entries, True, frozenset(differing))
     treestate.save_record(work, written)
@@ -268,86 +297,8 @@ def _shown_path(error: OSError, root: Path) -> str:
     return repr(relative)[1:-1] if not relative.startswith("..") else repr(path)[1:-1]
 
 
-# The loops below run once per file of rendered/: plain string paths, not pathlib, and each
-# folder made once (here a mkdir that finds its folder costs a tenth of writing a file).
-
-
-def _place(shadow: str, rendered: str, relative: str, data: bytes | None) -> None:
-    """A new file in the shadow: `data`, or the current tree's file linked (never written into:
-    the shadow and rendered/ share the inodes of unchanged files)."""
-    target = os.path.join(shadow, relative)
-    if data is None:
-        _link_or_copy(os.path.join(rendered, relative), target)
-    else:
-        with open(target, "wb") as handle:
-            handle.write(data)
-
-
-def _make_folders(shadow: str, relatives: Iterable[str]) -> None:
-    for folder in sorted({relative.rpartition("/")[0] for relative in relatives} - {""}):
-        os.makedirs(os.path.join(shadow, folder), exist_ok=True)
-
-
-def _build_shadow(shadow: Path, rendered: Path, new_tree: dict[str, bytes | None]) -> None:
-    _clear(shadow)
-    shadow.mkdir()
-    _make_folders(str(shadow), new_tree)
-    for relative, data in new_tree.items():
-        _place(str(shadow), str(rendered), relative, data)
-
-
-def _update_shadow(
-    shadow: Path, rendered: Path, new_tree: dict[str, bytes | None], touched: set[str]
-) -> None:
-    """Make the shadow equal `new_tree`, given that it already does everywhere but `touched`."""
-    emptied: set[str] = set()
-    for relative in touched:
-        _remove(os.path.join(shadow, relative))
-        if relative not in new_tree:
-            emptied.add(relative.rpartition("/")[0])
-    placed = [relative for relative in sorted(touched) if relative in new_tree]
-    _make_folders(str(shadow), placed)
-    for relative in placed:
-        _place(str(shadow), str(rendered), relative, new_tree[relative])
-    for folder in sorted(emptied, key=lambda f: f.count("/"), reverse=True):
-        while folder and os.path.isdir(path := os.path.join(shadow, folder)):
-            if os.listdir(path):
-                break
-            os.rmdir(path)
-            folder = folder.rpartition("/")[0]
-
-
-def _remove(path: str) -> None:
-    """Whatever is at `path`: a file, a link, or a folder where a file is to be."""
-    try:
-        os.unlink(path)
-    except (FileNotFoundError, NotADirectoryError):  # nothing there, or a file on the way
-        pass
-    except (IsADirectoryError, PermissionError):  # Linux says the former, macOS the latter
-        if not os.path.isdir(path) or os.path.islink(path):
-            raise
-        shutil.rmtree(path)
-
-
 def _no_follow(path: str, flags: int) -> int:
     return os.open(path, flags | workdir.NO_FOLLOW, 0o644)
-
-
-def _clear(path: Path) -> None:
-    """Remove what stands at `path` inside .manifold/: a folder with its files, or a file or
-    link itself (a link is removed, never followed)."""
-    if workdir.child_is_folder(path):
-        shutil.rmtree(path)
-    else:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target, follow_symlinks=False)
-    except OSError:
-        shutil.copy2(source, target, follow_symlinks=False)
 
 
 _RENAME_EXCHANGE = 2
@@ -395,6 +346,6 @@ def recover(root: Path) -> None:
         if workdir.child_is_folder(leftover) and not os.path.lexists(rendered):
             leftover.rename(rendered)
         else:
-            _clear(leftover)
+            shadowtree.clear(leftover)
     for leftover in work.glob("staging-*"):
-        _clear(leftover)
+        shadowtree.clear(leftover)

@@ -13,7 +13,7 @@ from manifold.compile.validate import object_errors
 from manifold.core.diagnostics import Diagnostic, Diagnostics, by_environment
 from manifold.core.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.core.jsonpath import format_json_path
-from manifold.core.kept import KeptFile
+from manifold.core.kept import KeptFile, ShadowFile
 from manifold.core.modelcheck import did_you_mean
 from manifold.core.options import (
     CheckOptions,
@@ -33,6 +33,7 @@ from manifold.inputs.sources import (
     PLATFORM_DIR,
 )
 from manifold.output import writer
+from manifold.output.shadow import ShadowWriter
 from manifold.pipeline import environment as envbuild
 from manifold.pipeline import sharding
 from manifold.pipeline.drift import CheckSideWork, rendered_drift, wanted_schemas
@@ -61,7 +62,7 @@ class Build:
     """Everything a run renders, in memory: the text of each file under rendered/."""
 
     environments: tuple[str, ...]
-    files: dict[str, str | KeptFile] = field(default_factory=dict)
+    files: dict[str, str | KeptFile | ShadowFile] = field(default_factory=dict)
     objects: int = 0
     kubernetes_versions: dict[str, str] = field(default_factory=dict)
     """By top-level folder of rendered/: the Kubernetes version its objects are checked for."""
@@ -74,7 +75,7 @@ class Build:
         """The summary's count: objects and files apart, as files may hold no object."""
         return rendered_tally(len(self.environments), self.objects, len(self.files))
 
-    def encoded(self) -> dict[str, bytes | KeptFile]:
+    def encoded(self) -> dict[str, bytes | KeptFile | ShadowFile]:
         return {
             path: text.encode() if isinstance(text, str) else text
             for path, text in self.files.items()
@@ -98,22 +99,25 @@ def build(
     disk: Mapping[str, str] | None = None,
     meanwhile: Callable[[], None] = lambda: None,
     record: InputRecord | None = None,
+    shadow: ShadowWriter | None = None,
 ) -> tuple[Build, Diagnostics]:
-    """Render every selected environment in memory; nothing is written. With a cache and the
-    digests of manifold's files on disk (`disk`), the projects whose earlier result is still
-    valid, and still in rendered/, are reused: their files are `KeptFile`s, not texts. A cache
-    that turns out to disagree with the inputs is dropped and everything is rendered again.
-    `meanwhile`, the caller's work that needs nothing of the build, runs once, while the
-    environments are rendered (`EnvironmentPool.render_all`). `record`: the input files'
-    digests as `reuse.fastpath` has just taken them, so that unchanged projects are not read."""
+    """Render every selected environment in memory; nothing is written to rendered/. With a
+    cache and the digests of manifold's files on disk (`disk`), the projects whose earlier
+    result is still valid, and still in rendered/, are reused: their files are `KeptFile`s, not
+    texts. A cache that turns out to disagree with the inputs is dropped and everything is
+    rendered again. `meanwhile`, the caller's work that needs nothing of the build, runs once,
+    while the environments are rendered (`EnvironmentPool.render_all`). `record`: the input
+    files' digests as `reuse.fastpath` has just taken them, so that unchanged projects are not
+    read. With `shadow`, forked workers write the files they render into a fresh shadow tree
+    for the writer: those are `ShadowFile`s."""
     once = _Once(meanwhile)
     if disk is None or cache is None:
-        built = _build(root, only, progress, None, {}, once)
+        built = _build(root, only, progress, None, {}, once, None, shadow)
     else:
         try:
-            built = _build(root, only, progress, cache, disk, once, record)
+            built = _build(root, only, progress, cache, disk, once, record, shadow)
         except CacheDisagrees:
-            built = _build(root, only, progress, None, {}, once)
+            built = _build(root, only, progress, None, {}, once, None, shadow)
     once()
     return built
 
@@ -138,6 +142,7 @@ def _build(
     disk: Mapping[str, str],
     meanwhile: Callable[[], None],
     record: InputRecord | None = None,
+    shadow: ShadowWriter | None = None,
 ) -> tuple[Build, Diagnostics]:
     diagnostics = Diagnostics()
     known = cache.names() if cache is not None else None
@@ -152,11 +157,11 @@ def _build(
         )
     names = [name for name in sorted(inputs.environments) if not only or name in only]
     store = SchemaStore(root)
-    files: dict[str, str | KeptFile] = {}
+    files: dict[str, str | KeptFile | ShadowFile] = {}
     objects = 0
     versions = dict.fromkeys(SYNC_FOLDERS, DEFAULT_KUBERNETES_VERSION)
     kept: dict[str, CachedEnvironment] = {}
-    pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk)
+    pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk, shadow)
     rendered_all = pool.render_all(names, len(inputs.projects), meanwhile)
     found_in = [(name, found) for name, (_, found) in zip(names, rendered_all, strict=True)]
     diagnostics.extend(by_environment(found_in))
@@ -220,6 +225,7 @@ def render(
     with writer.repository_lock(options.root, options.lock_timeout, on_wait):
         writer.recover(options.root)
         current = writer.read_tree(options.root / writer.RENDERED_DIR)
+        shadow = writer.shadow_writer(options.root, owned, current)
         built, found = build(
             options.root,
             options.environments,
@@ -227,6 +233,7 @@ def render(
             cache,
             current.generated,
             record=record,
+            shadow=shadow,
         )
         diagnostics = sharding.owned_problems(
             options.root, found, built.project_files, options.shard

@@ -4,7 +4,9 @@ when there is enough to do and more than one CPU.
 Once the inputs are read, each environment stands alone: workers inherit the inputs by
 fork() (nothing is pickled on the way in) and send back the environment's files, what to
 keep for the next render and its diagnostics, which are merged in the order of the
-environments, so the output is the same bytes either way.
+environments, so the output is the same bytes either way. Given a `ShadowWriter` (a render
+that builds the shadow tree afresh), a worker writes its environment's files into the shadow
+itself and sends back their digests instead of their text.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 
 from manifold.core.diagnostics import Diagnostic, Diagnostics
 from manifold.inputs.resolved import ResolvedEnvironment
+from manifold.output.shadow import ShadowWriter
 from manifold.pipeline.environment import (
     Progress,
     ProjectSource,
@@ -45,6 +48,8 @@ class EnvironmentPool:
     cache: ProjectCache | None
     disk: Mapping[str, str]
     """Digests of manifold's files under rendered/: what reused files must still be."""
+    shadow: ShadowWriter | None = None
+    """Where forked workers write the files they render (a render building it afresh)."""
 
     def render(self, name: str) -> Rendered:
         cached = (
@@ -85,6 +90,8 @@ class EnvironmentPool:
         # instead of being copied into every worker.
         gc.freeze()
         try:
+            if self.shadow is not None:
+                self.shadow.start()
             context = multiprocessing.get_context("fork")
             # Leaving the block terminates the workers, on an interrupt too; they ignore
             # Ctrl-C themselves, so that only this process reports it.
@@ -110,7 +117,12 @@ _FORKED: EnvironmentPool | None = None
 def _render_forked(job: tuple[int, str]) -> tuple[int, Rendered]:
     assert _FORKED is not None
     index, name = job
-    return index, _FORKED.render(name)
+    rendered, found = _FORKED.render(name)
+    if _FORKED.shadow is not None and not any(d.is_error for d in found):
+        # Written here, in parallel with the other workers' compiling; an environment with
+        # errors is not written at all, as the render will write nothing.
+        rendered.files = _FORKED.shadow.write(rendered.files)
+    return index, (rendered, found)
 
 
 def _ignore_interrupts() -> None:

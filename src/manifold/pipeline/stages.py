@@ -11,7 +11,7 @@ has no valid result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -31,7 +31,7 @@ from manifold.compile.project import (
     validated,
 )
 from manifold.core.diagnostics import Diagnostics
-from manifold.core.kept import KeptFile
+from manifold.core.kept import KeptFile, ShadowFile
 from manifold.core.manifest import Manifest
 from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.pipeline.objects import collisions_reported
@@ -60,7 +60,7 @@ class ProjectSource(Protocol):
 
 @dataclass
 class RenderedEnvironment:
-    files: dict[str, str | KeptFile]
+    files: Mapping[str, str | KeptFile | ShadowFile]
     count: int
     """Objects rendered (or reused)."""
     projects: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -6,16 +6,21 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.errors import DriftFound
+from manifold.core.kept import ShadowFile
 from manifold.core.options import CheckOptions
+from manifold.output import writer
 from manifold.pipeline import commands as pipeline
 from manifold.pipeline import envpool
-from tests.conftest import edit
+from manifold.reuse import treestate
+from tests.conftest import edit, run_cli, tree_bytes
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="environments are forked on Linux only"
@@ -113,3 +118,131 @@ def test_a_cold_check_reads_rendered_while_the_environments_render(
     assert [d.file for d in drift.value.diagnostics] == [
         "schemas/manifold.dev/project_v1alpha1.json"
     ]
+
+
+# --------------------------------------------------------------------------- worker writes
+
+
+_WRITE_TREE = writer.write_tree
+
+
+def _record(root: Path) -> tuple[object, ...]:
+    """What the record says of the tree, less what differs between any two writes: times,
+    inodes, and where the shadow differs (files written within the racy window of the
+    record are read again by the next run, and so counted as differing, or not)."""
+    record = treestate.load_record(root / writer.WORK_DIR)
+    entries = {p: (e.size, e.digest, e.generated) for p, e in record.entries.items()}
+    return entries, record.shadow_clean
+
+
+@dataclass
+class _Rendered:
+    exit_code: int
+    output: str
+    tree: dict[str, bytes]
+    record: tuple[object, ...]
+    workers_wrote: list[bool]
+    """For each call of the writer: whether workers had written into the shadow."""
+
+    def same(self) -> tuple[object, ...]:
+        return self.exit_code, self.output, self.tree, self.record
+
+
+def _render(root: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, *args: str) -> _Rendered:
+    """`manifold render ARGS` with `jobs` processes."""
+    monkeypatch.setenv(envpool.JOBS_VARIABLE, str(jobs))
+    monkeypatch.setattr(envpool, "PARALLEL_FROM", 0)  # the example has four projects
+    seen: list[bool] = []
+
+    def spy(root: Path, wanted: Mapping[str, object], *rest: object) -> object:
+        seen.append(any(isinstance(c, ShadowFile) for c in wanted.values()))
+        return _WRITE_TREE(root, wanted, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writer, "write_tree", spy)
+    result = run_cli("render", "-C", str(root), *args)
+    output = result.stdout + result.stderr
+    return _Rendered(result.exit_code, output, tree_bytes(root / "rendered"), _record(root), seen)
+
+
+def _steps(root: Path) -> list[tuple[tuple[str, ...], Callable[[], None]]]:
+    """Each step's arguments to `render`, and what it does first. Deleting `.manifold/`
+    makes the next render build its shadow afresh."""
+    project = root / "projects/code-assistant.yaml"
+    work = root / writer.WORK_DIR
+    prod_file = root / "rendered/prod/chat-assistant/inferenceservice-chat.yaml"
+
+    def forget() -> None:
+        shutil.rmtree(work, ignore_errors=True)
+
+    def from_nothing() -> None:
+        shutil.rmtree(root / "rendered")
+        forget()
+
+    def a_problem() -> None:
+        edit(project, "model: qwen2-5-coder-7b-instruct", "model: qwen-not-there")
+        forget()
+
+    def mended() -> None:
+        edit(project, "model: qwen-not-there", "model: qwen2-5-coder-7b-instruct")
+
+    def a_foreign_file() -> None:
+        (root / "rendered/dev/NOTES.md").write_text("the team's own\n")
+
+    def an_edit() -> None:
+        edit(project, "cc-5120", "cc-5121")
+        forget()
+
+    def edited_by_hand() -> None:
+        with prod_file.open("a") as handle:
+            handle.write("# edited\n")
+        forget()
+
+    def in_the_way() -> None:
+        prod_file.write_text("no longer manifold's\n")
+        forget()
+
+    def out_of_the_way() -> None:
+        prod_file.unlink()
+        (work / treestate.SHADOW_UNCLEAN).touch()
+
+    return [
+        (("-e", "dev"), from_nothing),
+        (("--shard", "1/2"), forget),
+        ((), a_problem),
+        ((), mended),
+        ((), a_foreign_file),
+        ((), an_edit),
+        ((), forget),
+        ((), edited_by_hand),
+        ((), in_the_way),
+        ((), out_of_the_way),
+        ((), lambda: None),
+    ]
+
+
+def test_workers_writing_the_shadow_give_the_tree_one_process_gives(
+    tmp_path: Path, example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A render whose forked workers write their files into a fresh shadow and a render in
+    one process give the same output, tree and record, step after step (from nothing, `-e`,
+    `--shard`, a problem, foreign and hand-edited files, a foreign file in the way,
+    `.manifold/` deleted, an unclean shadow); and workers did write where they could."""
+    one = tmp_path / "one"
+    shutil.copytree(example_repo, one)
+    worker_wrote: list[bool | None] = []
+    exits = []
+    for (args, change), (_, same_change) in zip(_steps(example_repo), _steps(one), strict=True):
+        change()
+        same_change()
+        forked = _render(example_repo, monkeypatch, 2, *args)
+        alone = _render(one, monkeypatch, 1, *args)
+        assert forked.same() == alone.same(), args
+        assert alone.workers_wrote in ([], [False])
+        worker_wrote.append(forked.workers_wrote[0] if forked.workers_wrote else None)
+        exits.append(forked.exit_code)
+    assert exits == [0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0]
+    # -e: one environment, one process; a problem, or nothing changed at all: no writing; a
+    # shadow to bring up to date: by the main process; .manifold/ deleted but nothing
+    # changed: workers find every file in rendered/ already.
+    expected = [False, True, None, True, False, True, False, True, True, True, None]
+    assert worker_wrote == expected
