@@ -12,7 +12,7 @@ def _instance(name: str, team: str, env_spec: str = "") -> ProjectInstance:
     text = (
         "apiVersion: manifold.dev/v1alpha1\nkind: Project\n"
         f"metadata: {{name: {name}, team: {team}, annotations: {{owner: project}},\n"
-        "  labels: {tier: project, app.kubernetes.io/name: mine}}\n"
+        "  labels: {tier: project}}\n"
         "spec: {platform: ome}\n"
     )
     envs = environments(dev=env_text("dev", env_spec or "labels: {tier: env, env-only: x}"))
