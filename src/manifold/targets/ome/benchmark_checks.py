@@ -44,6 +44,14 @@ TASK_CAPABILITIES = {
 def benchmark_problems(
     instance: ProjectInstance, catalog: Catalog, at: JsonPath, benchmark: Benchmark
 ) -> Iterator[Problem]:
+    yield from benchmark_own_problems(at, benchmark)
+    if isinstance(benchmark.target, ServiceTarget):
+        yield from _benchmark_fits_model(instance, catalog, at, benchmark, benchmark.target)
+
+
+def benchmark_own_problems(at: JsonPath, benchmark: Benchmark) -> Iterator[Problem]:
+    """What the webhook refuses in the benchmark alone, without its project or catalogue
+    (so `manifold import` runs them too)."""
     pattern = SCENARIOS[benchmark.task]
     for position, scenario in enumerate(benchmark.traffic_scenarios or ()):
         if not pattern.fullmatch(scenario):
@@ -64,8 +72,6 @@ def benchmark_problems(
         yield Problem((*at, "requestParams", "temperature"), why)
     if params.get("ignore_eos", "true") not in ("true", "false"):
         yield Problem((*at, "requestParams", "ignore_eos"), "ignore_eos is 'true' or 'false'")
-    if isinstance(benchmark.target, ServiceTarget):
-        yield from _benchmark_fits_model(instance, catalog, at, benchmark, benchmark.target)
 
 
 def _benchmark_fits_model(

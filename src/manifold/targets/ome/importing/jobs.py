@@ -20,6 +20,7 @@ from manifold.core.jsonpath import JsonPath
 from manifold.models.benchmarks import Benchmark
 from manifold.models.lifecycle import Dataset, FineTune
 from manifold.models.project import Model
+from manifold.targets.ome.benchmark_checks import benchmark_own_problems
 from manifold.targets.ome.importing.components import Unsupported, pod_fields, validated
 from manifold.targets.ome.jobs import benchmark_spec, fine_tuned_weight_spec
 
@@ -219,3 +220,15 @@ def render_benchmark(
     instance, catalog = _stand_ins(namespace, [])
     datasets = {} if dataset is None else {benchmark.name: validated(Dataset, dataset)}
     return benchmark_spec(catalog, instance, benchmark, datasets)
+
+
+def benchmark_refusals(entry: dict[str, Any]) -> list[tuple[JsonPath, str]]:
+    """What `manifold render` would refuse in the imported benchmark on its own (OME's
+    webhook rules: scenarios for the task, request parameters), at the BenchmarkJob's field,
+    so the import refuses it rather than write a file the render refuses."""
+    back = {field: key for key, field in _BENCHMARK_AS_IS.items()}
+    benchmark = validated(Benchmark, entry)
+    return [
+        (("spec", back[str(problem.path[0])], *problem.path[1:]), problem.message)
+        for problem in benchmark_own_problems((), benchmark)
+    ]
