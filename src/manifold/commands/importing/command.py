@@ -35,7 +35,7 @@ from manifold.targets.ome.importing.entries import (
     Imported,
     entry_of,
 )
-from manifold.targets.ome.importing.jobs import benchmark_refusals
+from manifold.targets.ome.importing.render_checks import render_refusals
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
 
@@ -86,15 +86,13 @@ def _entry(found: Found, home: str | None) -> Imported | Diagnostic:
 def _render_refuses(found: Found, item: Imported) -> list[Diagnostic]:
     """What `manifold render` would refuse in the entry itself, at the object's field: an
     import never writes a file the render refuses."""
-    if item.kind != "BenchmarkJob":
-        return []
     return [
         found.diagnostic(
             path,
-            f"BenchmarkJob {item.name!r}: {message}",
+            f"{item.kind} {item.name!r}: {message}",
             "manifold render would refuse it: change the object, then import again",
         )
-        for path, message in benchmark_refusals(item.entry)
+        for path, message in render_refusals(item.kind, item.entry)
     ]
 
 

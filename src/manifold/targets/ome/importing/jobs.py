@@ -20,7 +20,6 @@ from manifold.core.jsonpath import JsonPath
 from manifold.models.benchmarks import Benchmark
 from manifold.models.lifecycle import Dataset, FineTune
 from manifold.models.project import Model
-from manifold.targets.ome.benchmark_checks import benchmark_own_problems
 from manifold.targets.ome.importing.components import Unsupported, pod_fields, validated
 from manifold.targets.ome.jobs import benchmark_spec, fine_tuned_weight_spec
 
@@ -129,7 +128,7 @@ def render_fine_tune(entry: dict[str, Any], namespace: str, spec: dict[str, Any]
 
 # --------------------------------------------------------------------------- BenchmarkJob
 
-_BENCHMARK_AS_IS = {
+BENCHMARK_AS_IS = {
     "task": "task",
     "trafficScenarios": "trafficScenarios",
     "numConcurrency": "concurrency",
@@ -167,7 +166,7 @@ def _override(override: Any) -> dict[str, Any]:
 
 def benchmark_entry(name: str, namespace: str, spec: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": name, "target": _target(spec.get("endpoint"), namespace)}
-    for key, field in _BENCHMARK_AS_IS.items():
+    for key, field in BENCHMARK_AS_IS.items():
         if key in spec:
             entry[field] = spec[key]
     entry["output"] = _located(spec.get("outputLocation"), ("spec", "outputLocation"), "uri")
@@ -193,7 +192,7 @@ def benchmark_entry(name: str, namespace: str, spec: dict[str, Any]) -> dict[str
         "huggingFaceSecretReference",
         "serviceMetadata",
         "resultFolderName",
-        *_BENCHMARK_AS_IS,
+        *BENCHMARK_AS_IS,
     }
     for key in spec:
         if key not in known:
@@ -220,15 +219,3 @@ def render_benchmark(
     instance, catalog = _stand_ins(namespace, [])
     datasets = {} if dataset is None else {benchmark.name: validated(Dataset, dataset)}
     return benchmark_spec(catalog, instance, benchmark, datasets)
-
-
-def benchmark_refusals(entry: dict[str, Any]) -> list[tuple[JsonPath, str]]:
-    """What `manifold render` would refuse in the imported benchmark on its own (OME's
-    webhook rules: scenarios for the task, request parameters), at the BenchmarkJob's field,
-    so the import refuses it rather than write a file the render refuses."""
-    back = {field: key for key, field in _BENCHMARK_AS_IS.items()}
-    benchmark = validated(Benchmark, entry)
-    return [
-        (("spec", back[str(problem.path[0])], *problem.path[1:]), problem.message)
-        for problem in benchmark_own_problems((), benchmark)
-    ]
