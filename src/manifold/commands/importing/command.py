@@ -35,6 +35,7 @@ from manifold.targets.ome.importing.entries import (
     Imported,
     entry_of,
 )
+from manifold.targets.ome.importing.render_checks import render_refusals
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
 
@@ -82,6 +83,19 @@ def _entry(found: Found, home: str | None) -> Imported | Diagnostic:
         )
 
 
+def _render_refuses(found: Found, item: Imported) -> list[Diagnostic]:
+    """What `manifold render` would refuse in the entry itself, at the object's field: an
+    import never writes a file the render refuses."""
+    return [
+        found.diagnostic(
+            path,
+            f"{item.kind} {item.name!r}: {message}",
+            "manifold render would refuse it: change the object, then import again",
+        )
+        for path, message in render_refusals(item.kind, item.entry)
+    ]
+
+
 def _one_file(imported: list[tuple[Found, Imported]], home: str | None) -> list[Diagnostic]:
     """One --to file holds cluster-scoped objects (a platform file) or the objects of one
     namespace (a project file), each kind and name once."""
@@ -120,6 +134,8 @@ def _imported(objects: list[Found], home: str | None) -> list[tuple[Found, Impor
         outcome = _entry(found, home)
         if isinstance(outcome, Diagnostic):
             problems.append(outcome)
+        elif refused := _render_refuses(found, outcome):
+            problems.extend(refused)
         else:
             imported.append((found, outcome))
     if imported:

@@ -29,6 +29,10 @@ SCENARIO_EXAMPLES = {
     "image-to-text": "I(512,512), I(1024,512,2)",
     "image-to-embeddings": "I(512,512)",
 }
+# strconv.ParseFloat's syntax without underscores (Go allows them only after a base prefix).
+_GO_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_GO_HEX = re.compile(r"[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+")
+_GO_SPECIAL = ("nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity")
 TASK_CAPABILITIES = {
     "text-to-text": {"TEXT_TO_TEXT", "CHAT", "TEXT_GENERATION", "TEXT_SUMMARIZATION"},
     "text-to-embeddings": {"EMBEDDING", "TEXT_EMBEDDINGS"},
@@ -40,6 +44,14 @@ TASK_CAPABILITIES = {
 def benchmark_problems(
     instance: ProjectInstance, catalog: Catalog, at: JsonPath, benchmark: Benchmark
 ) -> Iterator[Problem]:
+    yield from benchmark_own_problems(at, benchmark)
+    if isinstance(benchmark.target, ServiceTarget):
+        yield from _benchmark_fits_model(instance, catalog, at, benchmark, benchmark.target)
+
+
+def benchmark_own_problems(at: JsonPath, benchmark: Benchmark) -> Iterator[Problem]:
+    """What the webhook refuses in the benchmark alone, without its project or catalogue
+    (so `manifold import` runs them too)."""
     pattern = SCENARIOS[benchmark.task]
     for position, scenario in enumerate(benchmark.traffic_scenarios or ()):
         if not pattern.fullmatch(scenario):
@@ -56,20 +68,10 @@ def benchmark_problems(
             at_key=False,
         )
     params = benchmark.request_params or {}
-    if "temperature" in params:
-        try:
-            valid = math.isfinite(float(params["temperature"]))
-        except ValueError:
-            valid = False
-        if not valid:
-            yield Problem(
-                (*at, "requestParams", "temperature"),
-                f"temperature {params['temperature']!r} is not a number",
-            )
+    if "temperature" in params and (why := temperature_problem(params["temperature"])):
+        yield Problem((*at, "requestParams", "temperature"), why)
     if params.get("ignore_eos", "true") not in ("true", "false"):
         yield Problem((*at, "requestParams", "ignore_eos"), "ignore_eos is 'true' or 'false'")
-    if isinstance(benchmark.target, ServiceTarget):
-        yield from _benchmark_fits_model(instance, catalog, at, benchmark, benchmark.target)
 
 
 def _benchmark_fits_model(
@@ -92,3 +94,27 @@ def _benchmark_fits_model(
             f"task {benchmark.task} does not fit model {found.item.name!r}, whose capabilities "
             f"are {', '.join(sorted(capabilities))}",
         )
+
+
+def temperature_problem(text: str) -> str | None:
+    """Why OME's webhook (strconv.ParseFloat, benchmark_webhook.go:159-163, :177-183) refuses
+    `text` as a temperature, or why manifold does though the webhook would not: NaN and
+    infinities parse, but a sampler cannot use them, and OME passes the value on unread."""
+    if text.lower() in _GO_SPECIAL:
+        return (
+            f"temperature {text!r} is not a finite number: OME's webhook parses it "
+            "(strconv.ParseFloat) but a sampling temperature of NaN or infinity is "
+            "meaningless; give a finite one such as '0.7'"
+        )
+    try:
+        if _GO_DECIMAL.fullmatch(text):
+            value = float(text)
+        elif _GO_HEX.fullmatch(text):
+            value = float.fromhex(text)
+        else:
+            return f"temperature {text!r} is not a number"
+    except OverflowError:
+        value = math.inf
+    if not math.isfinite(value):
+        return f"temperature {text!r} is beyond a 64-bit float: OME's webhook refuses it"
+    return None

@@ -5,7 +5,10 @@ Run:ai 2.24 added `templateId`, `spec.preemptibility`, variables from user crede
 `gpuRequestType`); `../shared/reference/runai/versions.md` lists the differences, read from
 the API's generated OpenAPI at client versions 1.222.0 and 1.224.0. A control plane refuses
 a request with a field its version lacks, so each is refused here at the input line that
-asks for it, naming the environment's level and the setting that changes it.
+asks for it, naming the environment's level and the setting that changes it, and left out
+of the request. The serving port's `authorizationType` is not among them: the 2.22 OpenAPI
+has it on `ServingPortAccess` ("Supported from cluster version 2.19") but not on
+`ExposedUrl`.
 """
 
 from __future__ import annotations
@@ -59,10 +62,13 @@ class Options:
                 local = options.serving_port.cluster_local_access_only
                 spec["servingPort"]["clusterLocalAccessOnly"] = local
         for index, url in enumerate(options.exposed_urls or ()):
+            item: dict[str, Any] = {"container": url.container, **_access(url)}
             if url.authorization_type is not None:
                 where = ("exposedUrls", index, "authorizationType")
-                self.newer(where, "exposedUrls[].authorizationType")
-            item: dict[str, Any] = {"container": url.container, **_access(url)}
+                if not self.newer(where, "exposedUrls[].authorizationType"):
+                    # Refused, so not written either: 2.22's ExposedUrl has no such field,
+                    # though its ServingPortAccess has (since cluster 2.19).
+                    del item["authorizationType"]
             item.update({k: v for k, v in (("url", url.url), ("name", url.name)) if v is not None})
             spec.setdefault("exposedUrls", []).append(item)  # type: ignore[arg-type]
         if options.mig_profile is not None:

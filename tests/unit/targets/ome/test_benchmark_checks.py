@@ -16,6 +16,7 @@ from manifold.targets.ome.benchmark_checks import (
     SCENARIOS,
     TASK_CAPABILITIES,
     benchmark_problems,
+    temperature_problem,
 )
 from tests.unit.helpers import lone_catalog, project_instance
 
@@ -113,3 +114,31 @@ def test_the_task_must_fit_the_benchmarked_models_capabilities(
     scenarios = ", trafficScenarios: ['E(1,1)']" if task == "text-to-embeddings" else ""
     found = _problems(_benchmark(task, scenarios), capability)
     assert found == ([] if fits else [("task",)])
+
+
+@pytest.mark.parametrize(
+    ("text", "refused_because"),
+    [
+        # strconv.ParseFloat's syntax, read by OME's webhook (benchmark_webhook.go:177-183)
+        ("0.7", None),
+        (".5", None),
+        ("1.", None),
+        ("+2e-1", None),
+        ("0x1p-2", None),  # Go's hex floats parse
+        ("1e400", "beyond a 64-bit float"),  # ParseFloat's ErrRange: the webhook refuses
+        ("0x1p2000", "beyond a 64-bit float"),
+        ("warm", "is not a number"),
+        (" 0.5", "is not a number"),  # Python's float() strips blanks, Go does not
+        ("1_0", "is not a number"),  # nor underscores without a base prefix
+        # the webhook lets these through, OME never reads the value: meaningless, refused
+        ("NaN", "NaN or infinity is meaningless"),
+        ("-Inf", "NaN or infinity is meaningless"),
+        ("infinity", "NaN or infinity is meaningless"),
+    ],
+)
+def test_temperature_as_go_parses_it(text: str, refused_because: str | None) -> None:
+    why = temperature_problem(text)
+    if refused_because is None:
+        assert why is None
+    else:
+        assert why is not None and refused_because in why

@@ -79,8 +79,10 @@ def test_what_2_24_added_is_written_at_2_24_and_refused_at_2_22(
     [field] = options
     assert len(refused) == 1 and refused[0].startswith(f"services[0].runai.{field}")
     assert "needs Run:ai API 2.24, and environment 'dev' is at apiLevel '2.22'" in refused[0]
-    if field != "exposedUrls":  # the URL itself is known at 2.22; only its field is not
+    if field != "exposedUrls":
         assert older == REQUEST
+    else:  # the URL itself is known at 2.22; only its authorizationType is not, and is left out
+        assert older["spec"]["exposedUrls"] == [{"container": 9000, "name": "ui"}]
 
 
 def test_refusals_at_2_22_name_the_item_and_the_setting() -> None:

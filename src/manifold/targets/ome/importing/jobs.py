@@ -128,7 +128,7 @@ def render_fine_tune(entry: dict[str, Any], namespace: str, spec: dict[str, Any]
 
 # --------------------------------------------------------------------------- BenchmarkJob
 
-_BENCHMARK_AS_IS = {
+BENCHMARK_AS_IS = {
     "task": "task",
     "trafficScenarios": "trafficScenarios",
     "numConcurrency": "concurrency",
@@ -166,7 +166,7 @@ def _override(override: Any) -> dict[str, Any]:
 
 def benchmark_entry(name: str, namespace: str, spec: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": name, "target": _target(spec.get("endpoint"), namespace)}
-    for key, field in _BENCHMARK_AS_IS.items():
+    for key, field in BENCHMARK_AS_IS.items():
         if key in spec:
             entry[field] = spec[key]
     entry["output"] = _located(spec.get("outputLocation"), ("spec", "outputLocation"), "uri")
@@ -192,7 +192,7 @@ def benchmark_entry(name: str, namespace: str, spec: dict[str, Any]) -> dict[str
         "huggingFaceSecretReference",
         "serviceMetadata",
         "resultFolderName",
-        *_BENCHMARK_AS_IS,
+        *BENCHMARK_AS_IS,
     }
     for key in spec:
         if key not in known:

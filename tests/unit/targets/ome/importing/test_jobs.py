@@ -223,3 +223,30 @@ def test_weights_do_not_go_into_a_platform_file(tmp_path: Path) -> None:
     (problem,) = raised.value.diagnostics
     assert problem.path == ("kind",) and "one file holds" in problem.message
     assert not (tmp_path / "projects").exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "path", "message"),
+    [
+        ({"task": "text-to-embeddings"}, ("spec", "trafficScenarios"), "default scenarios"),
+        ({"trafficScenarios": ["E(64,1)"]}, ("spec", "trafficScenarios", 0), "does not fit"),
+        (
+            {"additionalRequestParams": {"temperature": "nan"}},
+            ("spec", "additionalRequestParams", "temperature"),
+            "not a finite number",
+        ),
+        (
+            {"additionalRequestParams": {"ignore_eos": "yes"}},
+            ("spec", "additionalRequestParams", "ignore_eos"),
+            "'true' or 'false'",
+        ),
+    ],
+)
+def test_what_render_refuses_in_a_benchmark_the_import_refuses_at_its_field(
+    tmp_path: Path, fields: dict[str, Any], path: tuple[Any, ...], message: str
+) -> None:
+    with pytest.raises(ProblemsFound) as raised:
+        _import(tmp_path, _with(BENCHMARK, **fields))
+    (problem,) = raised.value.diagnostics
+    assert problem.path == path and message in problem.message
+    assert not (tmp_path / "projects").exists()
