@@ -125,9 +125,8 @@ def repository_lock(root: Path, timeout: float, on_wait: Callable[[str], None]) 
     lock = work / "lock"
     try:
         if os.path.lexists(lock) and not workdir.is_regular(lock):
-            shadowtree.clear(
-                lock
-            )  # a link or folder planted in manifold's own folder: not followed
+            # A link or folder planted in manifold's own folder: removed, not followed.
+            shadowtree.clear(lock)
         handle = open(lock, "a+", opener=_no_follow)  # noqa: SIM115 (closed below)
     except OSError as error:
         raise OutputProblem(
@@ -168,10 +167,22 @@ def repository_lock(root: Path, timeout: float, on_wait: Callable[[str], None]) 
 # --------------------------------------------------------------------------- writing
 
 
+def _shadow_reusable(root: Path, record: treestate.Record) -> bool:
+    """Whether the next write brings the shadow tree up to date rather than building it
+    afresh: the record vouches for it, nothing has marked it unclean since the record was
+    read (workers starting a fresh one do), and it is there."""
+    work = root / WORK_DIR
+    return (
+        record.shadow_clean
+        and not os.path.lexists(work / treestate.SHADOW_UNCLEAN)
+        and workdir.child_is_folder(work / SHADOW_DIR)
+    )
+
+
 def shadow_writer(root: Path, owned: Scope, current: TreeState) -> shadowtree.ShadowWriter | None:
     """What lets forked workers write into the shadow tree, when the next write is to build it
-    afresh (as `_replace` does: no record that vouches for it, or no shadow); else None."""
-    if current.record.shadow_clean and workdir.child_is_folder(root / WORK_DIR / SHADOW_DIR):
+    afresh; else None."""
+    if _shadow_reusable(root, current.record):
         return None
     if owned is not None and not callable(owned):
         owned = partial(_in_scope, scope=owned)
@@ -222,7 +233,7 @@ def write_tree(
     # Forked workers wrote their files into a fresh shadow (shadow.ShadowWriter): finish it.
     # A shadow a worker cleared may be left with no file of theirs: the marker says so.
     started = any(isinstance(content, ShadowFile) for content in wanted.values())
-    fresh = started or not record.shadow_clean or os.path.lexists(work / treestate.SHADOW_UNCLEAN)
+    fresh = started or not _shadow_reusable(root, record)
     try:
         _replace(root, new_tree, differing | record.shadow_differs, fresh, started)
     except OSError as error:
@@ -264,7 +275,7 @@ def _replace(
     shadow = work / SHADOW_DIR
     workdir.folder(root, create=True)
     treestate.mark_shadow_unclean(work)
-    if not fresh and workdir.child_is_folder(shadow):
+    if not fresh:
         shadowtree.update(shadow, rendered, new_tree, touched)
     else:
         shadowtree.build(shadow, rendered, new_tree, started)
