@@ -21,7 +21,11 @@ from pathlib import Path
 from manifold.core.diagnostics import Diagnostic
 from manifold.inputs.filebytes import read_bytes
 from manifold.reuse import workdir
-from manifold.reuse.treestate import RACY_NS
+from manifold.reuse.treestate import RACY_NS, digest
+
+input_digest = digest
+"""The digest of an input file's bytes, as of a rendered file's: the record's, and the project
+cache's key, so that a file the record vouches for need not be read to be looked up."""
 
 INPUTS_FILE = "inputs.json"
 _FORMAT = 1
@@ -90,12 +94,6 @@ def save_inputs_record(work: Path, record: InputRecord) -> None:
     workdir.write_state(
         work, INPUTS_FILE, {"format": _FORMAT, "written_ns": record.written_ns, "entries": entries}
     )
-
-
-def input_digest(raw: bytes) -> str:
-    """The digest of an input file's bytes: the record's, and the project cache's key, so that
-    a file the record vouches for need not be read to be looked up in the cache."""
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 def code_fingerprint() -> bytes:
