@@ -27,10 +27,14 @@ _RUNTIME_FIELDS = {
 
 
 def _at_spec(problems: Iterable[Problem], fields: dict[str, str]) -> list[tuple[JsonPath, str]]:
-    return [
-        (("spec", fields[str(problem.path[0])], *problem.path[1:]), problem.message)
-        for problem in problems
-    ]
+    """Each problem at the object's spec field its entry field came from; at `spec` itself
+    when the field is not one an import maps (a check added later must not crash import)."""
+    placed: list[tuple[JsonPath, str]] = []
+    for problem in problems:
+        head = str(problem.path[0]) if problem.path else ""
+        path: JsonPath = ("spec", fields[head], *problem.path[1:]) if head in fields else ("spec",)
+        placed.append((path, problem.message))
+    return placed
 
 
 def render_refusals(kind: str, entry: dict[str, Any]) -> list[tuple[JsonPath, str]]:

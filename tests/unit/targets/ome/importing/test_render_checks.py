@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from manifold.core.diagnostics import Problem
+from manifold.targets.ome.importing import render_checks
 from manifold.targets.ome.importing.render_checks import render_refusals
 
 SUPPORTED = {
@@ -53,3 +55,19 @@ def test_refusals_at_the_objects_field(
     kind: str, entry: dict[str, Any], refused: list[tuple[Any, ...]]
 ) -> None:
     assert [path for path, _ in render_refusals(kind, entry)] == refused
+
+
+def test_a_problem_at_a_field_the_import_does_not_map_is_placed_at_spec(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A render check added later, at an entry field the import has no spec field for, must
+    not crash the import: the problem is placed at `spec`."""
+
+    def unmapped(runtime: object, at: tuple[object, ...]) -> list[Problem]:
+        return [Problem(("protocols",), "a new rule"), Problem((), "about the whole entry")]
+
+    monkeypatch.setattr(render_checks, "runtime_problems", unmapped)
+    assert render_refusals("ServingRuntime", RUNTIME) == [
+        (("spec",), "a new rule"),
+        (("spec",), "about the whole entry"),
+    ]
