@@ -1,6 +1,7 @@
 """`manifold render` and `manifold check` as the CLI runs them: answered from the record of
 the last run when nothing they depend on changed (`manifold.reuse.fastpath`), else by the
-pipeline, whose outcome is then recorded. The pipeline is imported only when it is needed."""
+pipeline, whose outcome is then recorded. The pipeline is imported only when it is needed,
+and while it is, a child process may parse the project files (`manifold.inputs.ahead`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from manifold.core.options import CheckOptions, RenderOptions
 from manifold.core.outcome import Outcome
+from manifold.inputs.ahead import read_ahead
+from manifold.reuse import workdir
 from manifold.reuse.fastpath import inputs_digest, remember, unchanged
 
 if TYPE_CHECKING:
@@ -19,26 +22,35 @@ def render(
     options: RenderOptions, on_wait: Callable[[str], None], progress: Progress | None
 ) -> Outcome:
     """`manifold render`, answered from the record when nothing changed."""
-    digest = inputs_digest(options.root, "render", _selection(options))
-    if (outcome := unchanged(options.root, "render", digest)) is not None:
-        return outcome
-    from manifold.pipeline import commands as pipeline
+    with read_ahead(options.root, _nothing_recorded(options)) as ahead:
+        digest = inputs_digest(options.root, "render", _selection(options))
+        if (outcome := unchanged(options.root, "render", digest)) is not None:
+            return outcome
+        from manifold.pipeline import commands as pipeline
 
-    outcome = pipeline.render(options, on_wait, progress, digest.record)
+        outcome = pipeline.render(options, on_wait, progress, digest.record, ahead)
     remember(options.root, "render", digest, outcome)
     return outcome
 
 
 def check(options: CheckOptions, progress: Progress | None) -> Outcome:
     """`manifold check`, answered from the record when nothing changed since it last passed."""
-    digest = inputs_digest(options.root, "check", _selection(options))
-    if (outcome := unchanged(options.root, "check", digest)) is not None:
-        return outcome
-    from manifold.pipeline import commands as pipeline
+    with read_ahead(options.root, _nothing_recorded(options)) as ahead:
+        digest = inputs_digest(options.root, "check", _selection(options))
+        if (outcome := unchanged(options.root, "check", digest)) is not None:
+            return outcome
+        from manifold.pipeline import commands as pipeline
 
-    outcome = pipeline.check(options, progress, digest.record)
+        outcome = pipeline.check(options, progress, digest.record, ahead)
     remember(options.root, "check", digest, outcome)
     return outcome
+
+
+def _nothing_recorded(options: RenderOptions | CheckOptions) -> bool:
+    """No `.manifold/` (a fresh clone, or one deleted): nothing is recorded, so the run cannot
+    be answered from a record and will parse every project file. They are parsed ahead while
+    this process hashes the inputs and imports the compiler (`inputs.ahead`)."""
+    return workdir.existing(options.root) is None
 
 
 def _selection(options: RenderOptions | CheckOptions) -> tuple[str, ...]:

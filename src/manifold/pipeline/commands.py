@@ -28,6 +28,7 @@ from manifold.core.wording import counted, rendered_tally
 from manifold.gitops.location import repository_prefix, root_problems
 from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
 from manifold.gitops.render import sync_layout, sync_objects
+from manifold.inputs.ahead import Documents
 from manifold.inputs.sources import (
     ENVIRONMENTS_DIR,
     PLATFORM_DIR,
@@ -100,6 +101,7 @@ def build(
     meanwhile: Callable[[], None] = lambda: None,
     record: InputRecord | None = None,
     shadow: ShadowWriter | None = None,
+    ahead: Documents | None = None,
 ) -> tuple[Build, Diagnostics]:
     """Render every selected environment in memory; nothing is written to rendered/. With a
     cache and the digests of manifold's files on disk (`disk`), the projects whose earlier
@@ -109,15 +111,16 @@ def build(
     while the environments are rendered (`EnvironmentPool.render_all`). `record`: the input
     files' digests as `reuse.fastpath` has just taken them, so that unchanged projects are not
     read. With `shadow`, forked workers write the files they render into a fresh shadow tree
-    for the writer: those are `ShadowFile`s."""
+    for the writer: those are `ShadowFile`s. `ahead`: project files parsed by a child process
+    meanwhile (`inputs.ahead`)."""
     once = _Once(meanwhile)
     if disk is None or cache is None:
-        built = _build(root, only, progress, None, {}, once, None, shadow)
+        built = _build(root, only, progress, None, {}, once, None, shadow, ahead)
     else:
         try:
-            built = _build(root, only, progress, cache, disk, once, record, shadow)
+            built = _build(root, only, progress, cache, disk, once, record, shadow, ahead)
         except CacheDisagrees:
-            built = _build(root, only, progress, None, {}, once, None, shadow)
+            built = _build(root, only, progress, None, {}, once, None, shadow, ahead)
     once()
     return built
 
@@ -143,10 +146,11 @@ def _build(
     meanwhile: Callable[[], None],
     record: InputRecord | None = None,
     shadow: ShadowWriter | None = None,
+    ahead: Documents | None = None,
 ) -> tuple[Build, Diagnostics]:
     diagnostics = Diagnostics()
     known = cache.names() if cache is not None else None
-    inputs = load_inputs(root, diagnostics, known, record)
+    inputs = load_inputs(root, diagnostics, known, record, ahead)
     unknown = [name for name in only if name not in inputs.declared_environments]
     if unknown:
         hint = did_you_mean(unknown[0], sorted(inputs.declared_environments))
@@ -217,9 +221,10 @@ def render(
     on_wait: Callable[[str], None],
     progress: Progress | None,
     record: InputRecord | None = None,
+    ahead: Documents | None = None,
 ) -> Outcome:
     """Render into rendered/; `record`: the input files as `reuse.fastpath` has just read
-    them (`build`)."""
+    them, `ahead`: project files parsed meanwhile (`build`)."""
     cache = project_cache(options.root)
     owned = sharding.scope(options.environments, options.shard)
     with writer.repository_lock(options.root, options.lock_timeout, on_wait):
@@ -234,6 +239,7 @@ def render(
             current.generated,
             record=record,
             shadow=shadow,
+            ahead=ahead,
         )
         diagnostics = sharding.owned_problems(
             options.root, found, built.project_files, options.shard
@@ -261,7 +267,10 @@ def _tally(built: Build, shard: Shard | None, owned: int) -> str:
 
 
 def check(
-    options: CheckOptions, progress: Progress | None, record: InputRecord | None = None
+    options: CheckOptions,
+    progress: Progress | None,
+    record: InputRecord | None = None,
+    ahead: Documents | None = None,
 ) -> Outcome:
     """Compare what the inputs render with rendered/ and schemas/; with `-e` or `--shard`,
     only the files the run owns (schemas/ belongs to shard 1)."""
@@ -279,6 +288,7 @@ def check(
         side.generated(),
         meanwhile=side,
         record=record,
+        ahead=ahead,
     )
     diagnostics = sharding.owned_problems(root, found, built.project_files, options.shard)
     _fail_on_errors(diagnostics)

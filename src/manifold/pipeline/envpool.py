@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 import signal
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from manifold.core.diagnostics import Diagnostic, Diagnostics
+from manifold.core.jobs import jobs_wanted
 from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.output.shadow import ShadowWriter
 from manifold.pipeline.environment import (
@@ -34,7 +33,6 @@ from manifold.schemas.store import SchemaStore
 PARALLEL_FROM = 200
 """Projects to render from scratch from which environments are rendered in parallel: below
 it, starting processes costs more than it saves."""
-JOBS_VARIABLE = "MANIFOLD_JOBS"
 
 Rendered = tuple[RenderedEnvironment, list[Diagnostic]]
 
@@ -127,16 +125,3 @@ def _render_forked(job: tuple[int, str]) -> tuple[int, Rendered]:
 
 def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def jobs_wanted() -> int:
-    """Processes to render with: MANIFOLD_JOBS, or one per CPU on Linux. Where fork() is not
-    available, or not safe by default (macOS), one."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    configured = os.environ.get(JOBS_VARIABLE, "")
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    if not sys.platform.startswith("linux"):
-        return 1
-    return len(os.sched_getaffinity(0))

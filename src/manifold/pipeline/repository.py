@@ -14,6 +14,7 @@ from manifold.compile.environments import declared_name, resolve_environments, s
 from manifold.compile.instances import PlatformFile, ProjectFile
 from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, problem_diagnostic
 from manifold.core.modelcheck import did_you_mean
+from manifold.inputs.ahead import Documents
 from manifold.inputs.decode import decode
 from manifold.inputs.filebytes import read_bytes
 from manifold.inputs.resolved import EnvironmentFile, ResolvedEnvironment
@@ -85,6 +86,7 @@ def load_inputs(
     diagnostics: Diagnostics,
     known: dict[str, tuple[str, str]] | None = None,
     record: InputRecord | None = None,
+    ahead: Documents | None = None,
 ) -> Inputs:
     """Read and check every input file. `known` (path -> digest and project name) lists the
     project files the last render read without errors, in the same context; those that did
@@ -94,7 +96,7 @@ def load_inputs(
         _documents(root, ENVIRONMENTS_DIR, diagnostics), diagnostics
     )
     inputs = Inputs({}, environments, declared, root=root)
-    paths, unreadable = _read_projects(root, inputs, known, record, diagnostics)
+    paths, unreadable = _read_projects(root, inputs, known, record, ahead, diagnostics)
     platform_documents = _documents(root, PLATFORM_DIR, diagnostics)
     inputs.platforms = _platforms(platform_documents, set(paths), declared, diagnostics)
     inputs.unreadable_platform = len(inputs.platforms) < len(discover(root, PLATFORM_DIR))
@@ -141,17 +143,21 @@ def _read_projects(
     inputs: Inputs,
     known: dict[str, tuple[str, str]] | None,
     record: InputRecord | None,
+    ahead: Documents | None,
     diagnostics: Diagnostics,
 ) -> tuple[dict[str, str], set[str]]:
     """Every project file into `inputs`: the path of each project by name, and the names
-    files that could not be read as projects give themselves."""
+    files that could not be read as projects give themselves. `ahead`: the files a child
+    process read and parsed meanwhile, the same bytes and documents as reading them here."""
     paths: dict[str, str] = {}
     unreadable: set[str] = set()
     for relative in discover(root, PROJECTS_DIR):
         raw: bytes | None = None
+        taken = None
         digest, name = _vouched(record, known, relative)
         if name is None:
-            bytes_read = read_bytes(root, relative)
+            taken = ahead.take(relative) if ahead is not None else None
+            bytes_read = taken[0] if taken is not None else read_bytes(root, relative)
             if isinstance(bytes_read, Diagnostic):
                 diagnostics.add(bytes_read)
                 continue
@@ -160,7 +166,7 @@ def _read_projects(
         parsed: ProjectFile | None = None
         if name is None:
             assert raw is not None
-            read = parse_document(relative, raw)
+            read = taken[1] if taken is not None else parse_document(relative, raw)
             if isinstance(read, Diagnostic):
                 diagnostics.add(read)
                 continue

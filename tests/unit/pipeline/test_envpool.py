@@ -14,6 +14,7 @@ import pytest
 
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.errors import DriftFound
+from manifold.core.jobs import JOBS_VARIABLE
 from manifold.core.kept import ShadowFile
 from manifold.core.options import CheckOptions
 from manifold.output import writer
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.skipif(
 def _build(
     root: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> tuple[dict[str, object], list[Diagnostic]]:
-    monkeypatch.setenv(envpool.JOBS_VARIABLE, str(jobs))
+    monkeypatch.setenv(JOBS_VARIABLE, str(jobs))
     monkeypatch.setattr(envpool, "PARALLEL_FROM", 0)  # the example has four projects
     built, diagnostics = pipeline.build(root)
     return dict(built.files), list(diagnostics)
@@ -54,17 +55,10 @@ def test_forked_builds_report_every_environments_problems_in_order(
     assert _build(example_repo, monkeypatch, 3) == (files, diagnostics)
 
 
-def test_the_number_of_processes_can_be_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(envpool.JOBS_VARIABLE, "3")
-    assert envpool.jobs_wanted() == 3
-    monkeypatch.setenv(envpool.JOBS_VARIABLE, "none")  # not a number: one per CPU
-    assert envpool.jobs_wanted() >= 1
-
-
 def test_a_worker_renders_one_environment_and_exits(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker done with its environment gives its memory back instead of idling until the
     others are done: each environment is rendered by a process of its own."""
-    monkeypatch.setenv(envpool.JOBS_VARIABLE, "2")
+    monkeypatch.setenv(JOBS_VARIABLE, "2")
     monkeypatch.setattr(envpool.EnvironmentPool, "render", lambda self, name: (os.getpid(), []))
     pool = envpool.EnvironmentPool({}, None, None, None, None, {})  # type: ignore[arg-type]
     rendered = pool.render_all(["dev", "staging", "prod"], fresh_projects=envpool.PARALLEL_FROM)
@@ -79,7 +73,7 @@ def test_the_results_keep_the_order_of_the_environments_and_meanwhile_runs_once(
 ) -> None:
     """Workers' results arrive as they finish (the first one back frees a CPU for the main
     process's own work); they are returned in the order asked, whichever finished first."""
-    monkeypatch.setenv(envpool.JOBS_VARIABLE, str(jobs))
+    monkeypatch.setenv(JOBS_VARIABLE, str(jobs))
     delays = {"dev": 0.3, "staging": 0.0, "prod": 0.1}  # dev, asked first, finishes last
 
     def render(self: object, name: str) -> tuple[str, list[Diagnostic]]:
@@ -104,7 +98,7 @@ def test_a_cold_check_reads_rendered_while_the_environments_render(
 ) -> None:
     """With nothing to reuse, `check` reads rendered/ and compares schemas/ as the build's
     `meanwhile`; the answer is the one a check with everything read first gives."""
-    monkeypatch.setenv(envpool.JOBS_VARIABLE, "2")
+    monkeypatch.setenv(JOBS_VARIABLE, "2")
     monkeypatch.setattr(envpool, "PARALLEL_FROM", 0)
     cold = pipeline.check(CheckOptions(example_repo), None)
     assert pipeline.project_cache(example_repo).names(), "the cold check kept its results"
@@ -150,7 +144,7 @@ class _Rendered:
 
 def _render(root: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, *args: str) -> _Rendered:
     """`manifold render ARGS` with `jobs` processes."""
-    monkeypatch.setenv(envpool.JOBS_VARIABLE, str(jobs))
+    monkeypatch.setenv(JOBS_VARIABLE, str(jobs))
     monkeypatch.setattr(envpool, "PARALLEL_FROM", 0)  # the example has four projects
     seen: list[bool] = []
 
