@@ -1,3 +1,3 @@
-from manifold.cli.main import main
+from manifold.cli.main import entry
 
-main()
+entry()
