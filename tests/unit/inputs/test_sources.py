@@ -5,6 +5,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from manifold.core.diagnostics import Diagnostic, Position
 from manifold.inputs.filebytes import MAX_FILE_BYTES
@@ -130,3 +132,51 @@ def test_a_link_inside_the_repository_is_followed(tmp_path: Path) -> None:
     document = read_document(tmp_path, "projects/alias.yaml")
     assert isinstance(document, Document)
     assert document.data == {"a": 1}
+
+
+def _listed_with_pathlib(root: Path, folder: str) -> list[str]:
+    """What `discover` listed when it walked with pathlib: the reference it must agree with."""
+    base = root / folder
+    if not base.is_dir():
+        return []
+    return sorted(
+        path.relative_to(root).as_posix()
+        for path in base.rglob("*")
+        if path.suffix in (".yaml", ".yml")
+        and (path.is_symlink() or not path.is_dir())
+        and not any(part.startswith(".") for part in path.relative_to(base).parts)
+    )
+
+
+_NAMES = st.sampled_from(["a.yaml", "b.yml", "c.txt", ".d.yaml", "e", ".f", "g.yaml.bak", "h.yaml"])
+_KINDS = st.sampled_from(["file", "folder", "link-to-file", "link-to-folder", "broken-link"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.lists(_NAMES, min_size=1, max_size=3), _KINDS), max_size=12))
+def test_discover_lists_what_a_pathlib_walk_lists(
+    tmp_path_factory: pytest.TempPathFactory, entries: list[tuple[list[str], str]]
+) -> None:
+    root = tmp_path_factory.mktemp("repo")
+    (root / "projects").mkdir()
+    (root / "outside").mkdir()
+    (root / "outside/x.yaml").write_text("a: 1\n")
+    for parts, kind in entries:
+        path = root / "projects" / Path(*parts)
+        if path.exists() or path.is_symlink():
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            continue  # a file is where a folder would go
+        if kind == "file":
+            path.write_text("a: 1\n")
+        elif kind == "folder":
+            path.mkdir()
+        elif kind == "link-to-file":
+            path.symlink_to(root / "outside/x.yaml")
+        elif kind == "link-to-folder":
+            path.symlink_to(root / "outside")
+        else:
+            path.symlink_to(root / "nowhere")
+    assert discover(root, "projects") == _listed_with_pathlib(root, "projects")
