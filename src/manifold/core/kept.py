@@ -24,3 +24,15 @@ class ShadowFile:
     building (`output.shadow`): only its digest travels back to the main process."""
 
     digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class ComparedFile:
+    """A file a forked worker rendered for `check`, which compares digests with what
+    rendered/ holds and writes nothing: only its digest travels back to the main process."""
+
+    digest: str
+
+
+ByDigest = KeptFile | ShadowFile | ComparedFile
+"""A file known by its digest rather than its text."""

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
-from manifold.core.kept import KeptFile, ShadowFile
+from manifold.core.kept import ByDigest, KeptFile, ShadowFile
 from manifold.reuse import treestate, workdir
 from manifold.reuse.treestate import digest
 
@@ -65,9 +65,7 @@ class ShadowWriter:
         clear(shadow)
         shadow.mkdir()
 
-    def write(
-        self, files: Mapping[str, str | KeptFile | ShadowFile]
-    ) -> dict[str, str | KeptFile | ShadowFile]:
+    def write(self, files: Mapping[str, str | ByDigest]) -> dict[str, str | ByDigest]:
         """In a worker: write `files` into the shadow; each is returned as a `ShadowFile`
         when written, a `KeptFile` when rendered/ already holds it, else as it came (a file
         the run does not own, or a write that failed: the main process writes it again, and

@@ -34,7 +34,7 @@ from functools import partial
 from pathlib import Path
 
 from manifold.core.errors import OutputProblem
-from manifold.core.kept import KeptFile, ShadowFile
+from manifold.core.kept import ByDigest, ComparedFile, KeptFile, ShadowFile
 from manifold.output import shadow as shadowtree
 from manifold.reuse import treestate, workdir
 from manifold.reuse.treestate import TreeState, content_digest
@@ -77,9 +77,7 @@ def _in_scope(relative: str, scope: Scope) -> bool:
     return relative.split("/", 1)[0] in scope
 
 
-def diff_tree(
-    current: TreeState, wanted: Mapping[str, bytes | KeptFile | ShadowFile], scope: Scope
-) -> Changes:
+def diff_tree(current: TreeState, wanted: Mapping[str, bytes | ByDigest], scope: Scope) -> Changes:
     """What writing `wanted` changes, for the environments in `scope` (None: all)."""
     existing = {p: d for p, d in current.generated.items() if _in_scope(p, scope)}
     return Changes(
@@ -91,9 +89,7 @@ def diff_tree(
     )
 
 
-def blocked_paths(
-    current: TreeState, wanted: Mapping[str, bytes | KeptFile | ShadowFile]
-) -> list[str]:
+def blocked_paths(current: TreeState, wanted: Mapping[str, bytes | ByDigest]) -> list[str]:
     """Where manifold would write over what it did not write: a foreign file at a wanted
     file's path or at one of its folders, or a foreign folder (one holding foreign files) at a
     wanted file's path. Such things are never moved or removed: the user is asked to."""
@@ -191,7 +187,7 @@ def shadow_writer(root: Path, owned: Scope, current: TreeState) -> shadowtree.Sh
 
 def write_tree(
     root: Path,
-    wanted: Mapping[str, bytes | KeptFile | ShadowFile],
+    wanted: Mapping[str, bytes | ByDigest],
     scope: Scope,
     current: TreeState,
 ) -> Changes:
@@ -227,6 +223,8 @@ def write_tree(
             new_tree[relative] = None
         elif isinstance(content, KeptFile):
             raise AssertionError(f"{relative} was to be kept, but it is not what was written")
+        elif isinstance(content, ComparedFile):
+            raise AssertionError(f"{relative} was rendered to be compared, not written")
         else:
             new_tree[relative] = content
     differing = {*changes.added, *changes.changed, *changes.removed, *current.unverified}

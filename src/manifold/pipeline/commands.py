@@ -13,7 +13,7 @@ from manifold.compile.validate import object_errors
 from manifold.core.diagnostics import Diagnostic, Diagnostics, by_environment
 from manifold.core.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.core.jsonpath import format_json_path
-from manifold.core.kept import KeptFile, ShadowFile
+from manifold.core.kept import ByDigest
 from manifold.core.modelcheck import did_you_mean
 from manifold.core.options import (
     CheckOptions,
@@ -34,12 +34,11 @@ from manifold.inputs.sources import (
     PLATFORM_DIR,
 )
 from manifold.output import writer
-from manifold.output.shadow import ShadowWriter
 from manifold.pipeline import environment as envbuild
 from manifold.pipeline import sharding
-from manifold.pipeline.drift import CheckSideWork, rendered_drift, wanted_schemas
+from manifold.pipeline.drift import CheckSideWork, CompareByDigest, rendered_drift, wanted_schemas
 from manifold.pipeline.drift import schema_drift as schema_drift
-from manifold.pipeline.envpool import EnvironmentPool
+from manifold.pipeline.envpool import EnvironmentPool, WorkerFiles
 from manifold.pipeline.repository import Inputs as Inputs
 from manifold.pipeline.repository import load_inputs as load_inputs
 from manifold.reuse import incremental
@@ -63,7 +62,7 @@ class Build:
     """Everything a run renders, in memory: the text of each file under rendered/."""
 
     environments: tuple[str, ...]
-    files: dict[str, str | KeptFile | ShadowFile] = field(default_factory=dict)
+    files: dict[str, str | ByDigest] = field(default_factory=dict)
     objects: int = 0
     kubernetes_versions: dict[str, str] = field(default_factory=dict)
     """By top-level folder of rendered/: the Kubernetes version its objects are checked for."""
@@ -76,7 +75,7 @@ class Build:
         """The summary's count: objects and files apart, as files may hold no object."""
         return rendered_tally(len(self.environments), self.objects, len(self.files))
 
-    def encoded(self) -> dict[str, bytes | KeptFile | ShadowFile]:
+    def encoded(self) -> dict[str, bytes | ByDigest]:
         return {
             path: text.encode() if isinstance(text, str) else text
             for path, text in self.files.items()
@@ -100,7 +99,7 @@ def build(
     disk: Mapping[str, str] | None = None,
     meanwhile: Callable[[], None] = lambda: None,
     record: InputRecord | None = None,
-    shadow: ShadowWriter | None = None,
+    worker_files: WorkerFiles | None = None,
     ahead: Documents | None = None,
 ) -> tuple[Build, Diagnostics]:
     """Render every selected environment in memory; nothing is written to rendered/. With a
@@ -110,17 +109,17 @@ def build(
     rendered again. `meanwhile`, the caller's work that needs nothing of the build, runs once,
     while the environments are rendered (`EnvironmentPool.render_all`). `record`: the input
     files' digests as `reuse.fastpath` has just taken them, so that unchanged projects are not
-    read. With `shadow`, forked workers write the files they render into a fresh shadow tree
-    for the writer: those are `ShadowFile`s. `ahead`: project files parsed by a child process
-    meanwhile (`inputs.ahead`)."""
+    read. With `worker_files`, forked workers hand it the files they render, which come back
+    by digest (`ShadowFile`s written into a fresh shadow tree, `ComparedFile`s for check).
+    `ahead`: project files parsed by a child process meanwhile (`inputs.ahead`)."""
     once = _Once(meanwhile)
     if disk is None or cache is None:
-        built = _build(root, only, progress, None, {}, once, None, shadow, ahead)
+        built = _build(root, only, progress, None, {}, once, None, worker_files, ahead)
     else:
         try:
-            built = _build(root, only, progress, cache, disk, once, record, shadow, ahead)
+            built = _build(root, only, progress, cache, disk, once, record, worker_files, ahead)
         except CacheDisagrees:
-            built = _build(root, only, progress, None, {}, once, None, shadow, ahead)
+            built = _build(root, only, progress, None, {}, once, None, worker_files, ahead)
     once()
     return built
 
@@ -145,7 +144,7 @@ def _build(
     disk: Mapping[str, str],
     meanwhile: Callable[[], None],
     record: InputRecord | None = None,
-    shadow: ShadowWriter | None = None,
+    worker_files: WorkerFiles | None = None,
     ahead: Documents | None = None,
 ) -> tuple[Build, Diagnostics]:
     diagnostics = Diagnostics()
@@ -161,11 +160,11 @@ def _build(
         )
     names = [name for name in sorted(inputs.environments) if not only or name in only]
     store = SchemaStore(root)
-    files: dict[str, str | KeptFile | ShadowFile] = {}
+    files: dict[str, str | ByDigest] = {}
     objects = 0
     versions = dict.fromkeys(SYNC_FOLDERS, DEFAULT_KUBERNETES_VERSION)
     kept: dict[str, CachedEnvironment] = {}
-    pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk, shadow)
+    pool = EnvironmentPool(inputs.environments, inputs, store, progress, cache, disk, worker_files)
     rendered_all = pool.render_all(names, len(inputs.projects), meanwhile)
     found_in = [(name, found) for name, (_, found) in zip(names, rendered_all, strict=True)]
     diagnostics.extend(by_environment(found_in))
@@ -238,7 +237,7 @@ def render(
             cache,
             current.generated,
             record=record,
-            shadow=shadow,
+            worker_files=shadow,
             ahead=ahead,
         )
         diagnostics = sharding.owned_problems(
@@ -288,6 +287,7 @@ def check(
         side.generated(),
         meanwhile=side,
         record=record,
+        worker_files=CompareByDigest(),
         ahead=ahead,
     )
     diagnostics = sharding.owned_problems(root, found, built.project_files, options.shard)

@@ -4,9 +4,10 @@ when there is enough to do and more than one CPU.
 Once the inputs are read, each environment stands alone: workers inherit the inputs by
 fork() (nothing is pickled on the way in) and send back the environment's files, what to
 keep for the next render and its diagnostics, which are merged in the order of the
-environments, so the output is the same bytes either way. Given a `ShadowWriter` (a render
-that builds the shadow tree afresh), a worker writes its environment's files into the shadow
-itself and sends back their digests instead of their text.
+environments, so the output is the same bytes either way. Given `WorkerFiles`, a worker hands
+its environment's files to it before sending them back: a `ShadowWriter` (a render that
+builds the shadow tree afresh) writes them into the shadow, `CompareByDigest` (a check)
+makes each a digest; either way digests travel back instead of texts.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import multiprocessing
 import signal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from manifold.core.diagnostics import Diagnostic, Diagnostics
 from manifold.core.jobs import jobs_wanted
+from manifold.core.kept import ByDigest
 from manifold.inputs.resolved import ResolvedEnvironment
-from manifold.output.shadow import ShadowWriter
 from manifold.pipeline.environment import (
     Progress,
     ProjectSource,
@@ -37,6 +39,19 @@ it, starting processes costs more than it saves."""
 Rendered = tuple[RenderedEnvironment, list[Diagnostic]]
 
 
+class WorkerFiles(Protocol):
+    """What forked workers do with the files of the environment they rendered, so that
+    digests travel back to the main process instead of texts (`output.shadow.ShadowWriter`,
+    `pipeline.drift.CompareByDigest`)."""
+
+    def start(self) -> None:
+        """In the main process, before the workers fork."""
+
+    def write(self, files: Mapping[str, str | ByDigest]) -> dict[str, str | ByDigest]:
+        """In a worker: the files, each given back as it came or known by its digest."""
+        ...
+
+
 @dataclass
 class EnvironmentPool:
     environments: Mapping[str, ResolvedEnvironment]
@@ -46,8 +61,8 @@ class EnvironmentPool:
     cache: ProjectCache | None
     disk: Mapping[str, str]
     """Digests of manifold's files under rendered/: what reused files must still be."""
-    shadow: ShadowWriter | None = None
-    """Where forked workers write the files they render (a render building it afresh)."""
+    worker_files: WorkerFiles | None = None
+    """What forked workers do with the files they render before sending them back."""
 
     def render(self, name: str) -> Rendered:
         cached = (
@@ -88,8 +103,8 @@ class EnvironmentPool:
         # instead of being copied into every worker.
         gc.freeze()
         try:
-            if self.shadow is not None:
-                self.shadow.start()
+            if self.worker_files is not None:
+                self.worker_files.start()
             context = multiprocessing.get_context("fork")
             # Leaving the block terminates the workers, on an interrupt too; they ignore
             # Ctrl-C themselves, so that only this process reports it.
@@ -116,10 +131,10 @@ def _render_forked(job: tuple[int, str]) -> tuple[int, Rendered]:
     assert _FORKED is not None
     index, name = job
     rendered, found = _FORKED.render(name)
-    if _FORKED.shadow is not None and not any(d.is_error for d in found):
-        # Written here, in parallel with the other workers' compiling; an environment with
-        # errors is not written at all, as the render will write nothing.
-        rendered.files = _FORKED.shadow.write(rendered.files)
+    if _FORKED.worker_files is not None and not any(d.is_error for d in found):
+        # Here, in parallel with the other workers' compiling; an environment with errors
+        # keeps its texts, as the run will write and compare nothing.
+        rendered.files = _FORKED.worker_files.write(rendered.files)
     return index, (rendered, found)
 
 

@@ -31,7 +31,7 @@ from manifold.compile.project import (
     validated,
 )
 from manifold.core.diagnostics import Diagnostics
-from manifold.core.kept import KeptFile, ShadowFile
+from manifold.core.kept import ByDigest
 from manifold.core.manifest import Manifest
 from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.pipeline.objects import collisions_reported
@@ -60,7 +60,7 @@ class ProjectSource(Protocol):
 
 @dataclass
 class RenderedEnvironment:
-    files: Mapping[str, str | KeptFile | ShadowFile]
+    files: Mapping[str, str | ByDigest]
     count: int
     """Objects rendered (or reused)."""
     projects: dict[str, dict[str, Any]] = field(default_factory=dict)

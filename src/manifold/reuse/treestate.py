@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from stat import S_ISREG
 
-from manifold.core.kept import KeptFile, ShadowFile
+from manifold.core.kept import ByDigest
 from manifold.output.header import REQUEST_INDEX, indexed_files, is_generated
 from manifold.reuse import workdir
 
@@ -37,7 +37,7 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def content_digest(content: bytes | KeptFile | ShadowFile) -> str:
+def content_digest(content: bytes | ByDigest) -> str:
     return digest(content) if isinstance(content, bytes) else content.digest
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from manifold.core.kept import KeptFile, ShadowFile
+from manifold.core.kept import ByDigest, KeptFile, ShadowFile
 from manifold.output import shadow, writer
 from manifold.output.header import HEADER
 from manifold.reuse import treestate
@@ -77,9 +77,7 @@ def test_a_failed_write_leaves_the_file_to_the_main_process(tmp_path: Path) -> N
     assert result == {"dev/a.yaml": MINE}
 
 
-def _written_by_a_worker(
-    root: Path, files: dict[str, str]
-) -> dict[str, bytes | KeptFile | ShadowFile]:
+def _written_by_a_worker(root: Path, files: dict[str, str]) -> dict[str, bytes | ByDigest]:
     current = writer.read_tree(root / writer.RENDERED_DIR)
     started = writer.shadow_writer(root, None, current)
     assert started is not None
