@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -164,18 +165,31 @@ def manifold_owns(key: str, annotations: dict[str, str] | None = None) -> str | 
     return (labels if annotations is None else annotations).get(key)
 
 
-def _not_owned(annotations: dict[str, str] | None) -> Any:
+def _not_owned(owns: Callable[[str], str | None]) -> Any:
+    """Refuses a key for which `owns` says why manifold sets it itself."""
+
     def check(key: str) -> str:
-        if (why := manifold_owns(key, annotations)) is not None:
+        if (why := owns(key)) is not None:
             raise ValueError(f"{shown(key)} is manifold's own: {why}; remove it here")
         return key
 
     return AfterValidator(check)
 
 
-ObjectLabels = dict[Annotated[LabelKey, _not_owned(None)], LabelValue]
-ObjectAnnotations = dict[Annotated[LabelKey, _not_owned({})], str]
-_ServiceAnnotations = dict[Annotated[LabelKey, _not_owned(SERVICE_ANNOTATIONS)], str]
+ObjectLabels = dict[Annotated[LabelKey, _not_owned(manifold_owns)], LabelValue]
+ObjectAnnotations = dict[Annotated[LabelKey, _not_owned(lambda key: manifold_owns(key, {}))], str]
+_ServiceAnnotations = dict[
+    Annotated[LabelKey, _not_owned(lambda key: manifold_owns(key, SERVICE_ANNOTATIONS))], str
+]
+ServiceReachingAnnotations = dict[Annotated[LabelKey, _not_owned(SERVICE_ANNOTATIONS.get)], str]
+"""Annotations that reach an InferenceService, without the keys manifold derives from a
+service's fields. An environment's and a project's go on every object (`compile.finalize`),
+under the service's own: manifold's keda would silently replace them, and on a service without
+KEDA they would reach OME as written. A component's (a service's or a serving runtime's, which
+OME merges under the service's: pkg/controller/v1beta1/inferenceservice/utils/merging.go:83-143)
+are unioned over the InferenceService's to pick that component's autoscaler (components/
+engine.go:213-222, then reconcilers/autoscaler/autoscaler_reconciler.go:70-76), so they
+would replace manifold's. Other keys, manifold.dev/ ones too, stay allowed as before."""
 
 
 class ObjectMetadata(Strict):

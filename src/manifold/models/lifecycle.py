@@ -103,6 +103,7 @@ class Training(Strict):
         default=None,
         description="Create the training job suspended, so that it does not start yet.",
     )
+    # no key refused: they go on a TrainingJob's pods, and no InferenceService reads them
     annotations: Annotations | None = Field(
         default=None, description="Annotations on the training pods."
     )

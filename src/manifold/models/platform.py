@@ -36,6 +36,10 @@ class PlatformMetadata(Strict):
     labels: ObjectLabels | None = Field(
         default=None, description="Added to every rendered object; manifold's own keys refused."
     )
+    # ome.io/autoscalerClass is allowed here: a platform file renders no InferenceService
+    # (targets/ome/platform.py), and OME picks a component's autoscaler from the
+    # InferenceService's and the components' annotations, not from a ServingRuntime's own
+    # (a runtime's engine annotations are a component's, refused in models.workload)
     annotations: Annotations | None = Field(
         default=None, description="Added to every rendered object."
     )

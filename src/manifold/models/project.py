@@ -11,7 +11,6 @@ from manifold.models.benchmarks import Benchmark
 from manifold.models.blocks import PlatformBlock
 from manifold.models.common import (
     INT32_MAX,
-    Annotations,
     DnsLabel,
     ObjectLabels,
     ObjectMetadata,
@@ -20,6 +19,7 @@ from manifold.models.common import (
     Scope,
     ServiceName,
     ServiceObjectMetadata,
+    ServiceReachingAnnotations,
     Strict,
     entry_metadata,
 )
@@ -54,8 +54,8 @@ class ProjectMetadata(Strict):
     labels: ObjectLabels | None = Field(
         default=None, description="Added to every rendered object; manifold's own keys refused."
     )
-    annotations: Annotations | None = Field(
-        default=None, description="Added to every rendered object."
+    annotations: ServiceReachingAnnotations | None = Field(
+        default=None, description="Added to every rendered object; those manifold derives refused."
     )
 
 

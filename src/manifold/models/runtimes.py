@@ -215,6 +215,7 @@ class TrainingRuntime(Strict):
     schedule_timeout_seconds: int | None = Field(
         default=None, ge=1, description="Gang scheduling: how long all pods may wait together."
     )
+    # no key refused: they go on a TrainingJob's pods, and no InferenceService reads them
     annotations: Annotations | None = Field(
         default=None, description="Annotations on the training pods."
     )

@@ -16,10 +16,10 @@ from pydantic import AfterValidator, Field, model_validator
 
 from manifold.models.common import (
     INT32_MAX,
-    Annotations,
     Labels,
     Replicas,
     Resources,
+    ServiceReachingAnnotations,
     Strict,
     Toleration,
 )
@@ -282,8 +282,9 @@ class Component(Pod):
     """A set of replicas doing one job: one pod each, or a leader and workers each
     (multi-node: a replica is a group of `1 + worker.size` pods)."""
 
-    annotations: Annotations | None = Field(
-        default=None, description="Annotations on the component's pods."
+    annotations: ServiceReachingAnnotations | None = Field(
+        default=None,
+        description="Annotations on the component's pods; those manifold derives refused.",
     )
     labels: Labels | None = Field(default=None, description="Labels on the component's pods.")
     replicas: Replicas | None = Field(
