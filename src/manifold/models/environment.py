@@ -11,15 +11,13 @@ from manifold.core.jsonpath import parse_json_pointer
 from manifold.core.platform_names import PlatformName
 from manifold.models.common import (
     DnsLabel,
-    Labels,
-    ObjectLabels,
     ReplicasDefault,
     ResourceName,
     ResourcesDefault,
-    ServiceReachingAnnotations,
     Strict,
     Toleration,
 )
+from manifold.models.labels import Labels, ObjectLabels, ServiceReachingAnnotations
 
 DEFAULT_NAMESPACE_TEMPLATE = "{{ project }}-{{ environment }}"
 

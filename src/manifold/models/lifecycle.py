@@ -12,16 +12,9 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 
 from manifold.models.blocks import PlatformBlock
-from manifold.models.common import (
-    Annotations,
-    Labels,
-    ObjectMetadata,
-    ResourceName,
-    Resources,
-    Strict,
-    entry_metadata,
-)
+from manifold.models.common import ResourceName, Resources, Strict
 from manifold.models.env import EnvVar
+from manifold.models.labels import Annotations, Labels, ObjectMetadata, entry_metadata
 from manifold.models.runtimes import RuntimeReference
 from manifold.models.storage import STORAGE_URI, ModelStorage, StorageLocation
 from manifold.models.workload import Container

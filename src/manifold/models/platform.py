@@ -17,13 +17,8 @@ from pydantic import Discriminator, Field, Tag, model_validator
 from manifold.core.platform_names import PlatformName
 from manifold.models.accelerators import AcceleratorClass
 from manifold.models.capacity import Capacity
-from manifold.models.common import (
-    Annotations,
-    DnsLabel,
-    ObjectLabels,
-    ResourceName,
-    Strict,
-)
+from manifold.models.common import DnsLabel, ResourceName, Strict
+from manifold.models.labels import Annotations, ObjectLabels
 from manifold.models.project import Model
 from manifold.models.runtimes import SharedServingRuntime, SharedTrainingRuntime
 

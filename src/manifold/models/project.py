@@ -12,18 +12,20 @@ from manifold.models.blocks import PlatformBlock
 from manifold.models.common import (
     INT32_MAX,
     DnsLabel,
-    ObjectLabels,
-    ObjectMetadata,
     ResourceName,
     Resources,
     Scope,
     ServiceName,
-    ServiceObjectMetadata,
-    ServiceReachingAnnotations,
     Strict,
-    entry_metadata,
 )
 from manifold.models.env import EnvVar
+from manifold.models.labels import (
+    ObjectLabels,
+    ObjectMetadata,
+    ServiceObjectMetadata,
+    ServiceReachingAnnotations,
+    entry_metadata,
+)
 from manifold.models.lifecycle import (
     Dataset,
     FineTune,

@@ -10,15 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
-from manifold.models.common import (
-    Annotations,
-    Labels,
-    ObjectMetadata,
-    ResourceName,
-    Scope,
-    Strict,
-    entry_metadata,
-)
+from manifold.models.common import ResourceName, Scope, Strict
+from manifold.models.labels import Annotations, Labels, ObjectMetadata, entry_metadata
 from manifold.models.passthrough import RuntimeOmeSpec, passthrough_field
 from manifold.models.workload import Component, Container, PodSettings, Router
 

@@ -14,16 +14,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from manifold.models.common import (
-    INT32_MAX,
-    Labels,
-    Replicas,
-    Resources,
-    ServiceReachingAnnotations,
-    Strict,
-    Toleration,
-)
+from manifold.models.common import INT32_MAX, Replicas, Resources, Strict, Toleration
 from manifold.models.env import EnvVar
+from manifold.models.labels import Labels, ServiceReachingAnnotations
 
 
 def _named(value: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from manifold.compile.blocks import blocks
 from manifold.core.jsonpath import JsonPath, format_json_path
-from manifold.models.common import SERVICE_ANNOTATIONS
+from manifold.models.labels import SERVICE_ANNOTATIONS
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME, RUNNER_NAME
 from manifold.targets.registry import option_model
 
