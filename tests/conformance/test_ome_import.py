@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from manifold.core import yaml as yamlio
-from manifold.models.common import manifold_owns
+from manifold.models.labels import manifold_owns
 from manifold.models.platform import Platform
 from manifold.targets.ome.importing.entries import (
     CLUSTER_SCOPED_IN_PROJECT,

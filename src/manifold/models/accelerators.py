@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from manifold.models.common import ObjectMetadata, Quantity, ResourceName, Strict, entry_metadata
+from manifold.models.common import Quantity, ResourceName, Strict
+from manifold.models.labels import ObjectMetadata, entry_metadata
 from manifold.models.workload import KubernetesObject
 
 

@@ -14,15 +14,14 @@ from pydantic import Discriminator, Field, Tag
 from manifold.models.blocks import PlatformBlock
 from manifold.models.common import (
     DnsLabel,
-    ObjectMetadata,
     ResourceName,
     Resources,
     ServiceName,
     Strict,
     Toleration,
-    entry_metadata,
 )
 from manifold.models.env import EnvVar
+from manifold.models.labels import ObjectMetadata, entry_metadata
 from manifold.models.storage import StorageLocation
 from manifold.models.workload import KubernetesObject, Volume, VolumeMount
 

@@ -1,4 +1,5 @@
-"""Building blocks shared by manifold's input kinds: names, labels, quantities, resources."""
+"""Building blocks shared by manifold's input kinds: names, quantities, resources (labels and
+annotations are `models.labels`)."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def _starts_with_letter(value: str) -> str:
     return value
 
 
-def _dns_subdomain(value: str, limit: int = 63) -> str:  # 253 for a key's prefix, as Kubernetes
+def dns_subdomain(value: str, limit: int = 63) -> str:  # 253 for a key's prefix, as Kubernetes
     if len(value) > limit:
         raise ValueError(
             f"{shown(value)} is {len(value)} characters long; at most {limit} are allowed"
@@ -89,115 +90,13 @@ ServiceName = Annotated[
 
 ResourceName = Annotated[
     str,
-    AfterValidator(_dns_subdomain),
+    AfterValidator(dns_subdomain),
     WithJsonSchema(
         {"type": "string", "maxLength": 63, "pattern": f"^{_DNS_SUBDOMAIN.pattern[:-2]}$"}
     ),
 ]
 """Names of objects such as models and runtimes; at most 63 characters so that they are
 also valid label values."""
-
-# --------------------------------------------------------------------------- labels
-
-_LABEL_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
-
-
-def _label_key(value: str) -> str:
-    prefix, _, name = value.rpartition("/")
-    if prefix:
-        try:
-            _dns_subdomain(prefix, 253)
-        except ValueError as error:
-            raise ValueError(f"{shown(value)} is not a valid key: its prefix {error}") from None
-    if len(name) > 63 or not _LABEL_NAME.match(name):
-        raise ValueError(
-            f"{shown(value)} is not a valid label or annotation key: an optional DNS prefix "
-            "and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending "
-            "alphanumeric"
-        )
-    return value
-
-
-def _label_value(value: str) -> str:
-    if value and (len(value) > 63 or not _LABEL_NAME.match(value)):
-        raise ValueError(
-            f"{shown(value)} is not a valid label value: at most 63 letters, digits, '-', '_' "
-            "or '.', starting and ending alphanumeric"
-        )
-    return value
-
-
-LabelKey = Annotated[str, AfterValidator(_label_key)]
-LabelValue = Annotated[
-    str,
-    AfterValidator(_label_value),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "maxLength": 63,
-            "pattern": "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$",
-        }
-    ),
-]
-Labels = dict[LabelKey, LabelValue]
-Annotations = dict[LabelKey, str]
-
-MANIFOLD_LABELS = {
-    "app.kubernetes.io/name": "the object's name",
-    "app.kubernetes.io/part-of": "the project or platform it belongs to",
-    "app.kubernetes.io/managed-by": "manifold",
-    "app.kubernetes.io/component": "what the object is (model, runtime, inference...)",
-}
-"""Labels `compile.finalize` gives every object, by what they hold (and manifold.dev/*)."""
-SERVICE_ANNOTATIONS = {
-    "ome.io/autoscalerClass": "manifold sets it to keda exactly when a component scales "
-    "with KEDA (autoscaling.prometheus); without it OME uses HPA",
-}
-"""What OME reads as behaviour and manifold derives (OME pkg/constants/constants.go:92)."""
-
-
-def manifold_owns(key: str, annotations: dict[str, str] | None = None) -> str | None:
-    """Why manifold sets `key` itself (a label, or one of `annotations`), None if it does not."""
-    if key.startswith("manifold.dev/"):
-        return "it keeps the manifold.dev/ prefix for its environment and team labels"
-    labels = {key: f"manifold sets it to {value}" for key, value in MANIFOLD_LABELS.items()}
-    return (labels if annotations is None else annotations).get(key)
-
-
-def _not_owned(annotations: dict[str, str] | None) -> Any:
-    def check(key: str) -> str:
-        if (why := manifold_owns(key, annotations)) is not None:
-            raise ValueError(f"{shown(key)} is manifold's own: {why}; remove it here")
-        return key
-
-    return AfterValidator(check)
-
-
-ObjectLabels = dict[Annotated[LabelKey, _not_owned(None)], LabelValue]
-ObjectAnnotations = dict[Annotated[LabelKey, _not_owned({})], str]
-_ServiceAnnotations = dict[Annotated[LabelKey, _not_owned(SERVICE_ANNOTATIONS)], str]
-
-
-class ObjectMetadata(Strict):
-    """Labels and annotations of an entry's object (not its pods'); manifold's keys refused."""
-
-    labels: ObjectLabels | None = Field(default=None, description="Labels of the object.")
-    annotations: ObjectAnnotations | None = Field(default=None, description="Its annotations.")
-
-
-class ServiceObjectMetadata(ObjectMetadata):
-    """A service's: also without the annotations manifold derives from its fields."""
-
-    annotations: _ServiceAnnotations | None = Field(default=None, description="Its annotations.")
-
-
-def entry_metadata(what: str) -> Any:
-    return Field(
-        default=None,
-        description=f"OME only: labels and annotations of the rendered {what} (not its "
-        "pods'), over the environment's and the file's; keys manifold sets are refused.",
-    )
-
 
 # --------------------------------------------------------------------------- quantities
 

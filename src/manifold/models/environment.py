@@ -10,16 +10,14 @@ from pydantic import AfterValidator, Discriminator, Field, Tag, WithJsonSchema, 
 from manifold.core.jsonpath import parse_json_pointer
 from manifold.core.platform_names import PlatformName
 from manifold.models.common import (
-    Annotations,
     DnsLabel,
-    Labels,
-    ObjectLabels,
     ReplicasDefault,
     ResourceName,
     ResourcesDefault,
     Strict,
     Toleration,
 )
+from manifold.models.labels import Labels, ObjectLabels, ServiceReachingAnnotations
 
 DEFAULT_NAMESPACE_TEMPLATE = "{{ project }}-{{ environment }}"
 
@@ -318,8 +316,9 @@ class EnvironmentSpec(Strict):
         default=None,
         description="Labels added to every rendered object; manifold's own keys refused.",
     )
-    annotations: Annotations | None = Field(
-        default=None, description="Annotations added to every rendered object."
+    annotations: ServiceReachingAnnotations | None = Field(
+        default=None,
+        description="Annotations added to every rendered object; those manifold derives refused.",
     )
     defaults: Defaults | None = Field(
         default=None,

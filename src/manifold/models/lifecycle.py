@@ -12,16 +12,9 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 
 from manifold.models.blocks import PlatformBlock
-from manifold.models.common import (
-    Annotations,
-    Labels,
-    ObjectMetadata,
-    ResourceName,
-    Resources,
-    Strict,
-    entry_metadata,
-)
+from manifold.models.common import ResourceName, Resources, Strict
 from manifold.models.env import EnvVar
+from manifold.models.labels import Annotations, Labels, ObjectMetadata, entry_metadata
 from manifold.models.runtimes import RuntimeReference
 from manifold.models.storage import STORAGE_URI, ModelStorage, StorageLocation
 from manifold.models.workload import Container
@@ -103,6 +96,7 @@ class Training(Strict):
         default=None,
         description="Create the training job suspended, so that it does not start yet.",
     )
+    # no key refused: they go on a TrainingJob's pods, and no InferenceService reads them
     annotations: Annotations | None = Field(
         default=None, description="Annotations on the training pods."
     )

@@ -17,13 +17,8 @@ from pydantic import Discriminator, Field, Tag, model_validator
 from manifold.core.platform_names import PlatformName
 from manifold.models.accelerators import AcceleratorClass
 from manifold.models.capacity import Capacity
-from manifold.models.common import (
-    Annotations,
-    DnsLabel,
-    ObjectLabels,
-    ResourceName,
-    Strict,
-)
+from manifold.models.common import DnsLabel, ResourceName, Strict
+from manifold.models.labels import Annotations, ObjectLabels
 from manifold.models.project import Model
 from manifold.models.runtimes import SharedServingRuntime, SharedTrainingRuntime
 
@@ -36,6 +31,10 @@ class PlatformMetadata(Strict):
     labels: ObjectLabels | None = Field(
         default=None, description="Added to every rendered object; manifold's own keys refused."
     )
+    # ome.io/autoscalerClass is allowed here: a platform file renders no InferenceService
+    # (targets/ome/platform.py), and OME picks a component's autoscaler from the
+    # InferenceService's and the components' annotations, not from a ServingRuntime's own
+    # (a runtime's engine annotations are a component's, refused in models.workload)
     annotations: Annotations | None = Field(
         default=None, description="Added to every rendered object."
     )

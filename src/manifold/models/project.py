@@ -11,19 +11,21 @@ from manifold.models.benchmarks import Benchmark
 from manifold.models.blocks import PlatformBlock
 from manifold.models.common import (
     INT32_MAX,
-    Annotations,
     DnsLabel,
-    ObjectLabels,
-    ObjectMetadata,
     ResourceName,
     Resources,
     Scope,
     ServiceName,
-    ServiceObjectMetadata,
     Strict,
-    entry_metadata,
 )
 from manifold.models.env import EnvVar
+from manifold.models.labels import (
+    ObjectLabels,
+    ObjectMetadata,
+    ServiceObjectMetadata,
+    ServiceReachingAnnotations,
+    entry_metadata,
+)
 from manifold.models.lifecycle import (
     Dataset,
     FineTune,
@@ -54,8 +56,8 @@ class ProjectMetadata(Strict):
     labels: ObjectLabels | None = Field(
         default=None, description="Added to every rendered object; manifold's own keys refused."
     )
-    annotations: Annotations | None = Field(
-        default=None, description="Added to every rendered object."
+    annotations: ServiceReachingAnnotations | None = Field(
+        default=None, description="Added to every rendered object; those manifold derives refused."
     )
 
 

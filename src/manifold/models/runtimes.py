@@ -10,15 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
-from manifold.models.common import (
-    Annotations,
-    Labels,
-    ObjectMetadata,
-    ResourceName,
-    Scope,
-    Strict,
-    entry_metadata,
-)
+from manifold.models.common import ResourceName, Scope, Strict
+from manifold.models.labels import Annotations, Labels, ObjectMetadata, entry_metadata
 from manifold.models.passthrough import RuntimeOmeSpec, passthrough_field
 from manifold.models.workload import Component, Container, PodSettings, Router
 
@@ -215,6 +208,7 @@ class TrainingRuntime(Strict):
     schedule_timeout_seconds: int | None = Field(
         default=None, ge=1, description="Gang scheduling: how long all pods may wait together."
     )
+    # no key refused: they go on a TrainingJob's pods, and no InferenceService reads them
     annotations: Annotations | None = Field(
         default=None, description="Annotations on the training pods."
     )

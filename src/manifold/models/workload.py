@@ -14,16 +14,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from manifold.models.common import (
-    INT32_MAX,
-    Annotations,
-    Labels,
-    Replicas,
-    Resources,
-    Strict,
-    Toleration,
-)
+from manifold.models.common import INT32_MAX, Replicas, Resources, Strict, Toleration
 from manifold.models.env import EnvVar
+from manifold.models.labels import Labels, ServiceReachingAnnotations
 
 
 def _named(value: dict[str, Any]) -> dict[str, Any]:
@@ -282,8 +275,9 @@ class Component(Pod):
     """A set of replicas doing one job: one pod each, or a leader and workers each
     (multi-node: a replica is a group of `1 + worker.size` pods)."""
 
-    annotations: Annotations | None = Field(
-        default=None, description="Annotations on the component's pods."
+    annotations: ServiceReachingAnnotations | None = Field(
+        default=None,
+        description="Annotations on the component's pods; those manifold derives refused.",
     )
     labels: Labels | None = Field(default=None, description="Labels on the component's pods.")
     replicas: Replicas | None = Field(

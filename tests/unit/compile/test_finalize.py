@@ -4,7 +4,7 @@ from manifold.compile.expand import expand
 from manifold.compile.finalize import NamespaceUser, finalize, namespaces
 from manifold.compile.instances import ProjectInstance
 from manifold.core.manifest import Manifest
-from manifold.models.common import MANIFOLD_LABELS
+from manifold.models.labels import MANIFOLD_LABELS
 from tests.unit.helpers import env_text, environments, project_file
 
 
@@ -77,7 +77,7 @@ def test_a_namespace_per_project_or_shared() -> None:
 def test_an_entry_s_labels_and_annotations_win_over_the_file_s_and_the_environment_s() -> None:
     """Merge order, later wins: environment, file (project or platform metadata), the entry's
     own `metadata` (on the rendered body, targets.ome.objects.ome_object), then manifold's own
-    labels, which the entry may not set (models.common.MANIFOLD_LABELS)."""
+    labels, which the entry may not set (models.labels.MANIFOLD_LABELS)."""
     instance = _instance("demo", "ai", "labels: {tier: env, env-only: x}\nannotations: {a: env}")
     entry = {"labels": {"tier": "entry"}, "annotations": {"owner": "entry", "b": "entry"}}
     body = {"apiVersion": "ome.io/v1beta1", "kind": "BaseModel", "metadata": {"name": "m", **entry}}

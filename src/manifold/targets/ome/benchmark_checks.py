@@ -29,9 +29,15 @@ SCENARIO_EXAMPLES = {
     "image-to-text": "I(512,512), I(1024,512,2)",
     "image-to-embeddings": "I(512,512)",
 }
-# strconv.ParseFloat's syntax without underscores (Go allows them only after a base prefix).
-_GO_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_GO_HEX = re.compile(r"[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+")
+# strconv.ParseFloat's syntax as Go's readFloat scans it (src/strconv/atof.go:173-308 at
+# commit 0c9d2ef; OME builds with Go 1.25): a sign, then a mantissa of digits, underscores and
+# at most one '.', holding a digit (:205-251); then an exponent, `e` (`p`, required after 0x:
+# :192-198, :293-296), whose sign is followed by a digit (:279-281), then digits and
+# underscores (:283-287). Where the underscores may sit is `_underscores_ok`'s (:302-304).
+_GO_DECIMAL = re.compile(r"[+-]?(?=[0-9_.]*[0-9])[0-9_]*(?:\.[0-9_]*)?(?:[eE][+-]?[0-9][0-9_]*)?")
+_GO_HEX = re.compile(
+    r"[+-]?0[xX](?=[0-9a-fA-F_.]*[0-9a-fA-F])[0-9a-fA-F_]*(?:\.[0-9a-fA-F_]*)?[pP][+-]?[0-9][0-9_]*"
+)
 _GO_SPECIAL = ("nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity")
 TASK_CAPABILITIES = {
     "text-to-text": {"TEXT_TO_TEXT", "CHAT", "TEXT_GENERATION", "TEXT_SUMMARIZATION"},
@@ -106,15 +112,30 @@ def temperature_problem(text: str) -> str | None:
             "(strconv.ParseFloat) but a sampling temperature of NaN or infinity is "
             "meaningless; give a finite one such as '0.7'"
         )
+    hexadecimal = _GO_HEX.fullmatch(text) is not None
+    if not (hexadecimal or _GO_DECIMAL.fullmatch(text)) or not _underscores_ok(text):
+        return f"temperature {text!r} is not a number"
+    digits = text.replace("_", "")  # placed as Go allows: separators only
     try:
-        if _GO_DECIMAL.fullmatch(text):
-            value = float(text)
-        elif _GO_HEX.fullmatch(text):
-            value = float.fromhex(text)
-        else:
-            return f"temperature {text!r} is not a number"
+        value = float.fromhex(digits) if hexadecimal else float(digits)
     except OverflowError:
         value = math.inf
     if not math.isfinite(value):
         return f"temperature {text!r} is beyond a 64-bit float: OME's webhook refuses it"
     return None
+
+
+def _underscores_ok(text: str) -> bool:
+    """Whether Go's underscoreOK (src/strconv/atoi.go:264-309 at commit 00a5bb1) accepts the
+    underscores of a number readFloat scanned: each one right after a digit or the 0x
+    prefix (:280-284, :293-300) and right before a digit (:301-304, :308), after an optional
+    sign (:273-276); hex digits count as digits after 0x (:289)."""
+    unsigned = text[1:] if text[:1] in ("+", "-") else text
+    prefixed = unsigned[:2] in ("0x", "0X")
+    digits = "0123456789abcdefABCDEF" if prefixed else "0123456789"
+    body = "0" + unsigned[2:] if prefixed else unsigned  # the prefix counts as a digit
+    return all(
+        0 < at < len(body) - 1 and body[at - 1] in digits and body[at + 1] in digits
+        for at, char in enumerate(body)
+        if char == "_"
+    )

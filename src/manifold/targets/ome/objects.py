@@ -8,7 +8,7 @@ from typing import Any
 from manifold.compile.instances import ProjectInstance
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
-from manifold.models.common import ObjectMetadata
+from manifold.models.labels import ObjectMetadata
 from manifold.models.storage import ModelStorage
 from manifold.targets.ome import kinds
 

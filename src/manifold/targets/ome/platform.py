@@ -12,7 +12,7 @@ from manifold.compile.instances import PlatformInstance
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
 from manifold.models.capacity import ClusterShape
-from manifold.models.common import ObjectMetadata
+from manifold.models.labels import ObjectMetadata
 from manifold.models.platform import Reference
 from manifold.targets import kubernetes as k8s
 from manifold.targets.ome import kinds_platform as kinds

@@ -116,6 +116,44 @@ def test_the_task_must_fit_the_benchmarked_models_capabilities(
     assert found == ([] if fits else [("task",)])
 
 
+NOT_A_NUMBER = "is not a number"
+UNDERSCORES = [
+    # Go's src/strconv/atof.go (commit 0c9d2ef) readFloat skips an underscore in the
+    # mantissa (:207-209) and in the exponent's digits (:283-287), then asks
+    # underscoreOK (:302-304; src/strconv/atoi.go:264-309, commit 00a5bb1) where it sits
+    ("1_0", None),  # between digits, with or without a base prefix (atoi.go:293-304)
+    ("1_000.000_1", None),
+    ("1_23.50_0_0e+1_2", None),  # Go's own atof_test.go row: 1.235e+14
+    ("1e1_0", None),  # in the exponent too (atof.go:283-287)
+    ("0_1", None),  # a leading zero is a digit, not a prefix
+    ("0x_1p0", None),  # the 0x prefix counts as a digit (atoi.go:280-284)
+    ("0X_1P0", None),
+    ("0x1_0p0", None),  # hex digits are digits after 0x (atoi.go:289)
+    ("0xa_bp0", None),
+    ("-0x_1.8p1_0", None),  # after a sign (atoi.go:273-276)
+    ("0x1__0p0", NOT_A_NUMBER),  # an underscore after an underscore (atoi.go:293-300)
+    ("1__0", NOT_A_NUMBER),
+    ("_1", NOT_A_NUMBER),  # nothing before it (atoi.go:293-300)
+    ("-_1", NOT_A_NUMBER),
+    ("_0x1p0", NOT_A_NUMBER),
+    ("0x__1p0", NOT_A_NUMBER),
+    ("1_", NOT_A_NUMBER),  # nothing after it (atoi.go:308)
+    ("0x1p0_", NOT_A_NUMBER),
+    ("1_.5", NOT_A_NUMBER),  # a '.' after it (atoi.go:301-304)
+    ("1._5", NOT_A_NUMBER),  # a '.' before it (atoi.go:293-300, saw '!')
+    ("1_e5", NOT_A_NUMBER),
+    ("0x1_p0", NOT_A_NUMBER),
+    ("0x1._8p0", NOT_A_NUMBER),
+    ("1e_5", NOT_A_NUMBER),  # the exponent starts with a digit (atof.go:279-281)
+    ("1e+_5", NOT_A_NUMBER),
+    ("0x1p_1", NOT_A_NUMBER),
+    ("0_x1p0", NOT_A_NUMBER),  # not a prefix: x is no decimal digit (atof.go:192, :247)
+    ("_", NOT_A_NUMBER),  # no digit at all (atof.go:249-251)
+    ("0x_p0", NOT_A_NUMBER),
+    ("1_0e400", "beyond a 64-bit float"),  # read as 10e400: ErrRange
+]
+
+
 @pytest.mark.parametrize(
     ("text", "refused_because"),
     [
@@ -129,11 +167,11 @@ def test_the_task_must_fit_the_benchmarked_models_capabilities(
         ("0x1p2000", "beyond a 64-bit float"),
         ("warm", "is not a number"),
         (" 0.5", "is not a number"),  # Python's float() strips blanks, Go does not
-        ("1_0", "is not a number"),  # nor underscores without a base prefix
         # the webhook lets these through, OME never reads the value: meaningless, refused
         ("NaN", "NaN or infinity is meaningless"),
         ("-Inf", "NaN or infinity is meaningless"),
         ("infinity", "NaN or infinity is meaningless"),
+        *UNDERSCORES,
     ],
 )
 def test_temperature_as_go_parses_it(text: str, refused_because: str | None) -> None:

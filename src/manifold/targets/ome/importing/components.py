@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from manifold.compile.blocks import blocks
 from manifold.core.jsonpath import JsonPath, format_json_path
+from manifold.models.labels import SERVICE_ANNOTATIONS
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME, RUNNER_NAME
 from manifold.targets.registry import option_model
 
@@ -248,6 +249,13 @@ def component(
         }
     if "kedaConfig" in spec:
         fields["autoscaling"] = _keda(spec["kedaConfig"], (*path, "kedaConfig"))
+    for key in SERVICE_ANNOTATIONS.keys() & dict(spec.get("annotations") or {}).keys():
+        # the component's model refuses it: OME would pick the component's autoscaler from it
+        raise Unsupported(
+            (*path, "annotations", key),
+            f"the annotation {key!r} on a component: manifold writes it on the "
+            f"InferenceService only, where {SERVICE_ANNOTATIONS[key]}",
+        )
     for key in ("annotations", "labels", "config"):
         if key in spec:
             fields[key] = dict(spec[key])

@@ -21,7 +21,7 @@ from manifold.compile.validate import object_errors
 from manifold.core.jsonpath import JsonPath, format_json_path
 from manifold.inputs.nulls import PAYLOADS
 from manifold.models.accelerators import AcceleratorClass
-from manifold.models.common import ObjectMetadata
+from manifold.models.labels import ObjectMetadata
 from manifold.models.passthrough import MODEL_FIELDS, RUNTIME_FIELDS
 from manifold.models.platform import SharedModel
 from manifold.models.project import Model

@@ -1,14 +1,14 @@
 """An OME object's own labels and annotations -> its entry's `metadata`, and the proof that
 the entry's render gives them back.
 
-What manifold sets on every object itself (`models.common.manifold_owns`: the
+What manifold sets on every object itself (`models.labels.manifold_owns`: the
 app.kubernetes.io/* labels it derives, anything under manifold.dev/) is left out of the
 entry, where the model would refuse it, and named in the written file's comment, since
 rendering sets it again. kubectl's record of its last client-side apply
 (`kubectl.kubernetes.io/last-applied-configuration`, the whole object as JSON) is left out
 too and named apart: once git holds the object it is stale, and rendered it would put that
 old copy back on every sync. An annotation manifold derives from a service's own fields
-(`models.common.SERVICE_ANNOTATIONS`: ome.io/autoscalerClass) is left out too, but stays in
+(`models.labels.SERVICE_ANNOTATIONS`: ome.io/autoscalerClass) is left out too, but stays in
 the comparison: the import only takes it when the service's fields render it back as it
 was.
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from manifold.core.jsonpath import JsonPath
-from manifold.models.common import SERVICE_ANNOTATIONS, manifold_owns
+from manifold.models.labels import SERVICE_ANNOTATIONS, manifold_owns
 from manifold.targets.ome.importing.components import Unsupported
 from manifold.targets.ome.render import AUTOSCALER_CLASS
 

@@ -104,6 +104,14 @@ REFUSED: list[tuple[str, dict[str, Any], tuple[Any, ...], str]] = [
         ("kedaConfig", "enableKeda"),
         "does not enable",
     ),
+    (
+        # OME picks the component's autoscaler from its annotations over the service's
+        # (pkg/controller/v1beta1/inferenceservice/components/engine.go:213-222)
+        "the autoscaler class in a component's annotations",
+        {"annotations": {"ome.io/autoscalerClass": "hpa", "a": "b"}},
+        ("annotations", "ome.io/autoscalerClass"),
+        "manifold writes it on the InferenceService only",
+    ),
 ]
 
 
