@@ -119,13 +119,51 @@ a path outside rendered/) is discarded, and the tree read as if there were none.
 
 
 def load_record(work: Path) -> Record:
-    data = workdir.read_state(work / STATE_FILE, RECORD_SCHEMA)
+    """The record in `work`, or an empty one when there is none this version can trust.
+
+    A render that the no-op check could not answer loads the record twice (there, and to
+    read rendered/): the second time it is reused when the file's stat is unchanged and older
+    than the racy window, so that a rewrite since could not have kept the same stat."""
+    path = work / STATE_FILE
+    try:
+        info = os.lstat(path)
+    except OSError:
+        info = None
+    key = None
+    if info is not None and info.st_mtime_ns < time.time_ns() - RACY_NS:
+        key = (
+            str(path),
+            info.st_dev,
+            info.st_ino,
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+        )
+    loaded = _last_loaded.get(key) if key is not None else None
+    if loaded is None:
+        loaded = _read_record(path)
+        _last_loaded.clear()
+        if key is not None:
+            _last_loaded[key] = loaded
+    return replace(
+        loaded,
+        entries=dict(loaded.entries),
+        shadow_clean=loaded.shadow_clean and not os.path.lexists(work / SHADOW_UNCLEAN),
+    )
+
+
+_last_loaded: dict[tuple[str, int, int, int, int, int], Record] = {}
+"""The record this process read last, by its file's path and stat (`load_record`)."""
+
+
+def _read_record(path: Path) -> Record:
+    data = workdir.read_state(path, RECORD_SCHEMA)
     if data is None:
         return Record()  # no record, or not one this version can trust: read everything
     return Record(
         data["written_ns"],
-        {path: Entry(*values) for path, values in data["entries"].items()},
-        data["shadow_clean"] and not os.path.lexists(work / SHADOW_UNCLEAN),
+        {relative: Entry(*values) for relative, values in data["entries"].items()},
+        data["shadow_clean"],
         frozenset(data["shadow_differs"]),
     )
 
@@ -150,19 +188,20 @@ def save_record(work: Path, record: Record) -> None:
 def _walk(folder: Path) -> dict[str, os.stat_result]:
     """Every file (and link) below `folder`, by relative path, with its stat."""
     found: dict[str, os.stat_result] = {}
-    stack = [(folder, "")]
+    # Strings, not Path objects: a Path per folder costs more than listing it.
+    stack = [(str(folder), "")]
     while stack:
         directory, prefix = stack.pop()
         try:
-            entries = list(os.scandir(directory))
+            listing = os.scandir(directory)
         except FileNotFoundError:
             continue
-        for entry in entries:
-            relative = f"{prefix}{entry.name}"
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((Path(entry.path), relative + "/"))
-            else:
-                found[relative] = entry.stat(follow_symlinks=False)
+        with listing:
+            for entry in listing:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    found[prefix + entry.name] = entry.stat(follow_symlinks=False)
     return found
 
 
@@ -190,7 +229,7 @@ def scan(rendered: Path, record: Record) -> TreeState:
             state.generated[relative] = entry.digest
         else:
             foreign.add(relative)
-    for owned in _indexed(rendered, state):
+    for owned in _indexed(rendered, state, foreign):
         entry = replace(state.entries[owned], generated=True)
         state.entries[owned] = entry
         state.generated[owned] = entry.digest
@@ -201,14 +240,30 @@ def scan(rendered: Path, record: Record) -> TreeState:
     return state
 
 
-def _indexed(rendered: Path, state: TreeState) -> list[str]:
-    """Files that are manifold's without its header: the JSON an index of requests lists."""
+def _indexed(rendered: Path, state: TreeState, foreign: set[str]) -> list[str]:
+    """Files that are manifold's without its header: the JSON an index of requests lists.
+
+    An index makes manifold's only `.json` files below its own folder
+    (`header.indexed_files`), so it is read only when such a file is not known to be
+    manifold's already: after a write, the record says every listed file is, and the
+    hundreds of indexes of a large tree are not read and parsed on every run."""
+    undecided = {
+        relative[:end]
+        for relative in foreign
+        if relative.endswith(".json")
+        for end in _slashes(relative)
+    }
     owned: list[str] = []
     for relative in state.generated:
-        if relative.rsplit("/", 1)[-1] == REQUEST_INDEX:
+        folder, _, name = relative.rpartition("/")
+        if name == REQUEST_INDEX and folder in undecided:
             listed = indexed_files(relative, (rendered / relative).read_bytes())
             owned.extend(path for path in listed if path in state.entries)
     return owned
+
+
+def _slashes(path: str) -> list[int]:
+    return [index for index, character in enumerate(path) if character == "/"]
 
 
 def _read_entry(path: Path, stat: os.stat_result) -> Entry:
@@ -252,22 +307,44 @@ def record_tree(rendered: Path, digests: dict[str, str], foreign: frozenset[str]
 def unchanged_since(rendered: Path, record: Record) -> bool:
     """Whether rendered/ is exactly as recorded (the no-op check): by stat, and by content
     for the files whose stat cannot vouch for them, written too close to the record (after a
-    render that changed a few files, those are exactly the files it wrote)."""
-    if not record.entries or not workdir.child_is_folder(rendered):
-        return False
-    current = _walk(rendered)
-    if current.keys() != record.entries.keys():
+    render that changed a few files, those are exactly the files it wrote).
+
+    Compared while walking, stopping at the first difference; a folder that vanishes while
+    it is walked is a difference too."""
+    entries = record.entries
+    if not entries or not workdir.child_is_folder(rendered):
         return False
     trusted_before = record.written_ns - RACY_NS
-    for path, entry in record.entries.items():
-        stat = current[path]
-        if (entry.size, entry.mtime_ns, entry.inode) != (
-            stat.st_size,
-            stat.st_mtime_ns,
-            stat.st_ino,
-        ):
+    racy: list[tuple[str, os.stat_result]] = []
+    seen = 0
+    stack = [(str(rendered), "")]
+    while stack:
+        directory, prefix = stack.pop()
+        try:
+            listing = os.scandir(directory)
+        except FileNotFoundError:
             return False
-        racy = stat.st_mtime_ns >= trusted_before
-        if racy and _read_entry(rendered / path, stat).digest != entry.digest:
-            return False
-    return True
+        with listing:
+            for item in listing:
+                if item.is_dir(follow_symlinks=False):
+                    stack.append((item.path, f"{prefix}{item.name}/"))
+                    continue
+                relative = prefix + item.name
+                known = entries.get(relative)
+                if known is None:
+                    return False
+                stat = item.stat(follow_symlinks=False)
+                if (
+                    known.size != stat.st_size
+                    or known.mtime_ns != stat.st_mtime_ns
+                    or known.inode != stat.st_ino
+                ):
+                    return False
+                if stat.st_mtime_ns >= trusted_before:
+                    racy.append((relative, stat))
+                seen += 1
+    if seen != len(entries):  # a recorded file is gone
+        return False
+    return all(
+        _read_entry(rendered / path, stat).digest == entries[path].digest for path, stat in racy
+    )
