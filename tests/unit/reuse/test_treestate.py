@@ -216,3 +216,16 @@ def test_an_empty_record_or_a_missing_tree_is_never_unchanged(tmp_path: Path) ->
     assert not treestate.unchanged_since(tmp_path, Record())
     record = Record(written_ns=1, entries={"a": Entry(1, 1, 1, "", True)})
     assert not treestate.unchanged_since(tmp_path / "absent", record)
+
+
+def test_the_time_of_a_record_just_saved_is_known_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    treestate.save_record(tmp_path, Record(written_ns=7))
+    with monkeypatch.context() as patched:
+        patched.setattr(treestate, "_read_record", lambda path: pytest.fail("read"))
+        assert treestate.recorded_time(tmp_path) == 7
+    other = {"format": 1, "written_ns": 8, "shadow_clean": False, "shadow_differs": []}
+    (tmp_path / "new.json").write_text(json.dumps({**other, "entries": {}}))
+    (tmp_path / "new.json").replace(tmp_path / treestate.STATE_FILE)  # another run's record
+    assert treestate.recorded_time(tmp_path) == 8
