@@ -190,25 +190,51 @@ def test_an_unclean_shadow_marker_overrides_the_record(tmp_path: Path) -> None:
     treestate.mark_shadow_clean(tmp_path)  # twice is fine
 
 
+_TRUSTED = {
+    "format": 2,
+    "written_ns": 1,
+    "shadow_clean": True,
+    "shadow_differs": [],
+    "paths": ["dev/a.yaml"],
+    "sizes": [1],
+    "mtimes": [2],
+    "inodes": [3],
+    "digests": [""],
+    "generated": [True],
+}
+
+
+def test_a_record_is_kept_in_columns(tmp_path: Path) -> None:
+    (tmp_path / treestate.STATE_FILE).write_text(json.dumps(_TRUSTED))
+    expected = Record(1, {"dev/a.yaml": Entry(1, 2, 3, "", True)}, True, frozenset())
+    assert treestate.load_record(tmp_path) == expected
+
+
 @pytest.mark.parametrize(
-    "entries",
+    "change",
     [
-        {"../escape.yaml": [1, 2, 3, "", False]},
-        {"dev/a.yaml": [1, 2, 3, "not-a-digest", True]},
-        {"dev/a.yaml": [1, 2, 3, "", True, "extra"]},
-        {"dev/a.yaml": [-1, 2, 3, "", True]},
+        {"paths": ["../escape.yaml"]},
+        {"digests": ["not-a-digest"]},
+        {"sizes": [1, 2]},
+        {"generated": []},
+        {"sizes": [-1]},
+        {"inodes": [True]},
+        {"format": 1},
+        {"entries": {"dev/a.yaml": [1, 2, 3, "", True]}},
     ],
-    ids=["escaping-path", "bad-digest", "long-entry", "negative-size"],
+    ids=[
+        "escaping-path",
+        "bad-digest",
+        "a-longer-column",
+        "a-shorter-column",
+        "negative-size",
+        "boolean-inode",
+        "format-1",
+        "unknown-field",
+    ],
 )
-def test_a_record_in_doubt_is_as_none(tmp_path: Path, entries: dict[str, object]) -> None:
-    data = {
-        "format": 1,
-        "written_ns": 1,
-        "shadow_clean": True,
-        "shadow_differs": [],
-        "entries": entries,
-    }
-    (tmp_path / treestate.STATE_FILE).write_text(json.dumps(data))
+def test_a_record_in_doubt_is_as_none(tmp_path: Path, change: dict[str, object]) -> None:
+    (tmp_path / treestate.STATE_FILE).write_text(json.dumps({**_TRUSTED, **change}))
     assert treestate.load_record(tmp_path) == Record()
 
 
@@ -225,7 +251,6 @@ def test_the_time_of_a_record_just_saved_is_known_without_reading_it(
     with monkeypatch.context() as patched:
         patched.setattr(treestate, "_read_record", lambda path: pytest.fail("read"))
         assert treestate.recorded_time(tmp_path) == 7
-    other = {"format": 1, "written_ns": 8, "shadow_clean": False, "shadow_differs": []}
-    (tmp_path / "new.json").write_text(json.dumps({**other, "entries": {}}))
+    (tmp_path / "new.json").write_text(json.dumps({**_TRUSTED, "written_ns": 8}))
     (tmp_path / "new.json").replace(tmp_path / treestate.STATE_FILE)  # another run's record
     assert treestate.recorded_time(tmp_path) == 8
