@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from stat import S_ISREG
@@ -202,9 +203,10 @@ def _columns(entries: dict[str, Entry]) -> dict[str, list[Any]]:
     return dict(zip(_COLUMNS, ([path for path, _ in ordered], *map(list, fields)), strict=True))
 
 
-def _walk(folder: Path) -> dict[str, os.stat_result]:
-    """Every file (and link) below `folder`, by relative path, with its stat."""
-    found: dict[str, os.stat_result] = {}
+def _files(folder: Path, *, strict: bool = False) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every file (and link) below `folder`: its relative path and its directory entry. A
+    folder that vanishes while it is walked is passed over, or with `strict` raises
+    FileNotFoundError."""
     # Strings, not Path objects: a Path per folder costs more than listing it.
     stack = [(str(folder), "")]
     while stack:
@@ -212,14 +214,20 @@ def _walk(folder: Path) -> dict[str, os.stat_result]:
         try:
             listing = os.scandir(directory)
         except FileNotFoundError:
+            if strict:
+                raise
             continue
         with listing:
             for entry in listing:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, f"{prefix}{entry.name}/"))
                 else:
-                    found[prefix + entry.name] = entry.stat(follow_symlinks=False)
-    return found
+                    yield prefix + entry.name, entry
+
+
+def _walk(folder: Path) -> dict[str, os.stat_result]:
+    """Every file (and link) below `folder`, by relative path, with its stat."""
+    return {relative: entry.stat(follow_symlinks=False) for relative, entry in _files(folder)}
 
 
 def scan(rendered: Path, record: Record) -> TreeState:
@@ -334,32 +342,23 @@ def unchanged_since(rendered: Path, record: Record) -> bool:
     trusted_before = record.written_ns - RACY_NS
     racy: list[tuple[str, os.stat_result]] = []
     seen = 0
-    stack = [(str(rendered), "")]
-    while stack:
-        directory, prefix = stack.pop()
-        try:
-            listing = os.scandir(directory)
-        except FileNotFoundError:
-            return False
-        with listing:
-            for item in listing:
-                if item.is_dir(follow_symlinks=False):
-                    stack.append((item.path, f"{prefix}{item.name}/"))
-                    continue
-                relative = prefix + item.name
-                known = entries.get(relative)
-                if known is None:
-                    return False
-                stat = item.stat(follow_symlinks=False)
-                if (
-                    known.size != stat.st_size
-                    or known.mtime_ns != stat.st_mtime_ns
-                    or known.inode != stat.st_ino
-                ):
-                    return False
-                if stat.st_mtime_ns >= trusted_before:
-                    racy.append((relative, stat))
-                seen += 1
+    try:
+        for relative, item in _files(rendered, strict=True):
+            known = entries.get(relative)
+            if known is None:
+                return False
+            stat = item.stat(follow_symlinks=False)
+            if (
+                known.size != stat.st_size
+                or known.mtime_ns != stat.st_mtime_ns
+                or known.inode != stat.st_ino
+            ):
+                return False
+            if stat.st_mtime_ns >= trusted_before:
+                racy.append((relative, stat))
+            seen += 1
+    except FileNotFoundError:  # removed while walked
+        return False
     if seen != len(entries):  # a recorded file is gone
         return False
     return all(
