@@ -279,7 +279,7 @@ def _indexed(rendered: Path, state: TreeState, foreign: set[str]) -> list[str]:
         for end in _slashes(relative)
     }
     owned: list[str] = []
-    for relative in state.generated:
+    for relative in state.generated if undecided else ():  # none to decide: no index to find
         folder, _, name = relative.rpartition("/")
         if name == REQUEST_INDEX and folder in undecided:
             listed = indexed_files(relative, (rendered / relative).read_bytes())
