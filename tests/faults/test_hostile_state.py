@@ -106,7 +106,12 @@ def _record_naming(path: str) -> Callable[[Path, Path], None]:
         def change(record: object) -> object:
             assert isinstance(record, dict)
             record["shadow_differs"] = [target]
-            record["entries"][target] = [1, 1, 1, "0" * 32, True]
+            for column, value in zip(
+                ("paths", "sizes", "mtimes", "inodes", "digests", "generated"),
+                (target, 1, 1, 1, "0" * 32, True),
+                strict=True,
+            ):
+                record[column].append(value)
             return record
 
         _edit_json(_state(repo, "tree.json"), change)
@@ -171,7 +176,7 @@ def _swap_environments(repo: Path, outside: Path) -> None:
 
 
 def _wrong_types(repo: Path, outside: Path) -> None:
-    _edit_json(_state(repo, "tree.json"), lambda r: {**r, "entries": {"dev": "x"}})  # type: ignore[dict-item]
+    _edit_json(_state(repo, "tree.json"), lambda r: {**r, "paths": {"dev": "x"}})  # type: ignore[dict-item]
     _edit_json(_state(repo, "outcomes.json"), lambda r: {"render": {"digest": 1}})
     _edit_json(_state(repo, "cache/names.json"), lambda r: {**r, "files": [1, 2]})  # type: ignore[dict-item]
 

@@ -6,15 +6,16 @@ and while it is, a child process may parse the project files (`manifold.inputs.a
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 from manifold.core.options import CheckOptions, RenderOptions
 from manifold.core.outcome import Outcome
-from manifold.inputs.ahead import read_ahead
 from manifold.reuse import workdir
 from manifold.reuse.fastpath import inputs_digest, remember, unchanged
 
 if TYPE_CHECKING:
+    from manifold.inputs.ahead import Documents
     from manifold.pipeline.commands import Progress
 
 
@@ -22,7 +23,7 @@ def render(
     options: RenderOptions, on_wait: Callable[[str], None], progress: Progress | None
 ) -> Outcome:
     """`manifold render`, answered from the record when nothing changed."""
-    with read_ahead(options.root, _nothing_recorded(options)) as ahead:
+    with _read_ahead(options) as ahead:
         digest = inputs_digest(options.root, "render", _selection(options))
         if (outcome := unchanged(options.root, "render", digest)) is not None:
             return outcome
@@ -35,7 +36,7 @@ def render(
 
 def check(options: CheckOptions, progress: Progress | None) -> Outcome:
     """`manifold check`, answered from the record when nothing changed since it last passed."""
-    with read_ahead(options.root, _nothing_recorded(options)) as ahead:
+    with _read_ahead(options) as ahead:
         digest = inputs_digest(options.root, "check", _selection(options))
         if (outcome := unchanged(options.root, "check", digest)) is not None:
             return outcome
@@ -44,6 +45,18 @@ def check(options: CheckOptions, progress: Progress | None) -> Outcome:
         outcome = pipeline.check(options, progress, digest.record, ahead)
     remember(options.root, "check", digest, outcome)
     return outcome
+
+
+def _read_ahead(
+    options: RenderOptions | CheckOptions,
+) -> AbstractContextManager[Documents | None]:
+    """`inputs.ahead.read_ahead`, imported only when it may start (it imports the YAML parser,
+    a sixth of a no-op render's time)."""
+    if not _nothing_recorded(options):
+        return nullcontext()
+    from manifold.inputs.ahead import read_ahead
+
+    return read_ahead(options.root, True)
 
 
 def _nothing_recorded(options: RenderOptions | CheckOptions) -> bool:

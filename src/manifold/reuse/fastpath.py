@@ -106,7 +106,7 @@ def remember(root: Path, command: str, digest: InputsDigest, outcome: Outcome) -
     work = workdir.existing(root)
     records[command] = {
         "digest": digest.digest,
-        "tree": treestate.load_record(work).written_ns if work is not None else 0,
+        "tree": treestate.recorded_time(work) if work is not None else 0,
         # Answered from this record, the run finds nothing to do, and says so.
         "summary": outcome.unchanged_summary or outcome.summary,
         "diagnostics": [d.to_record() for d in outcome.diagnostics],

@@ -119,11 +119,15 @@ def hash_folders(
     be read whole here: it is refused there). A file whose stat `record` vouches for is not
     read. Returns the record of the files as read now."""
     fresh = InputRecord(written_ns=time.time_ns())
+    base = str(root)
+    start = len(base) + 1  # the repository-relative part of a path os.walk gives
     for folder in folders:
-        for directory, subfolders, names in os.walk(root / folder):
+        # Strings, not Path objects: one per file cost as much as the rest of the no-op check.
+        for directory, subfolders, names in os.walk(f"{base}/{folder}"):
             subfolders.sort()
+            inside = directory[start:].replace(os.sep, "/")
             for name in sorted(names):
-                relative = Path(directory, name).relative_to(root).as_posix()
+                relative = f"{inside}/{name}"
                 hasher.update(os.fsencode(relative) + b"\0")  # names need not be UTF-8
                 hasher.update(_digest(root, relative, record, fresh) + b"\0")
     return fresh
@@ -131,7 +135,7 @@ def hash_folders(
 
 def _digest(root: Path, relative: str, record: InputRecord | None, fresh: InputRecord) -> bytes:
     try:
-        info = os.lstat(root / relative)
+        info = os.lstat(f"{root}/{relative}")
     except OSError:
         info = None
     key = (info.st_size, info.st_mtime_ns, info.st_ino) if info is not None else None

@@ -140,3 +140,24 @@ def test_an_outcome_holds_only_for_the_tree_it_was_recorded_with(rendered_repo: 
     treestate.save_record(work, record)
     digest = fastpath.inputs_digest(rendered_repo, "render")
     assert fastpath.unchanged(rendered_repo, "render", digest) is None
+
+
+def test_a_no_op_imports_neither_the_compiler_nor_the_yaml_parser(rendered_repo: Path) -> None:
+    """The no-op answer's cost is mostly imports: it loads only what answers it."""
+    code = (
+        "import sys; from manifold.cli.main import main; sys.argv = ['manifold', 'render']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "loaded = [m for m in ('manifold.core.yaml', 'manifold.pipeline.commands', 'ruamel.yaml')"
+        " if m in sys.modules]\n"
+        "print('LOADED', loaded, file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=rendered_repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "is up to date" in result.stdout
+    assert "LOADED []" in result.stderr

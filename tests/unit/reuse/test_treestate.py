@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from manifold.core.kept import KeptFile
+from manifold.output import header as header_module
 from manifold.output.header import header
 from manifold.reuse import treestate
 from manifold.reuse.treestate import Entry, Record
@@ -113,6 +114,53 @@ def test_files_a_request_index_lists_are_manifolds(tmp_path: Path) -> None:
     assert state.entries["dev/_runai/a.json"].generated
 
 
+def test_an_index_is_read_only_when_a_json_file_below_it_is_not_known_as_ours(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once recorded, the files an index lists are manifold's by the record: the index is not
+    read again, unless a JSON file in its folder (new, or edited since) is not yet known as
+    manifold's, and only then can the index change who owns what."""
+    folder = tmp_path / "dev" / "_runai" / "p"
+    folder.mkdir(parents=True)
+    (folder / "index.yaml").write_bytes(header(["p"]).encode() + b"files:\n  a.json: {}\n")
+    (folder / "a.json").write_bytes(b"{}")
+    for path in folder.iterdir():
+        _aged(path)
+    first = treestate.scan(tmp_path, Record())
+    record = treestate.record_tree(tmp_path, dict(first.generated), first.foreign)
+    read: list[str] = []
+    real = header_module.indexed_files
+
+    def counted(relative: str, data: bytes) -> list[str]:
+        read.append(relative)
+        return real(relative, data)
+
+    monkeypatch.setattr(treestate, "indexed_files", counted)
+    again = treestate.scan(tmp_path, record)
+    assert (again.generated, again.foreign, read) == (first.generated, frozenset(), [])
+    (folder / "a.json").write_bytes(b'{"edited": true}')  # no header: ours by the index alone
+    (tmp_path / "dev" / "_runai" / "other.json").write_bytes(b"{}")  # not below the index
+    edited = treestate.scan(tmp_path, record)
+    assert read == ["dev/_runai/p/index.yaml"]
+    assert "dev/_runai/p/a.json" in edited.generated
+    assert edited.foreign == frozenset({"dev/_runai/other.json"})
+
+
+def test_a_record_read_again_is_reused_only_while_its_file_is_unchanged(tmp_path: Path) -> None:
+    """A render loads the record twice; the second load is served from the first only while
+    the file has the same stat and is older than the racy window."""
+    entries = {"dev/a.yaml": Entry(1, 2, 3, "", True)}
+    treestate.save_record(tmp_path, Record(written_ns=1, entries=entries))
+    _aged(tmp_path / treestate.STATE_FILE)
+    first = treestate.load_record(tmp_path)
+    first.entries.clear()  # a caller's copy: changing it changes no later load
+    assert treestate.load_record(tmp_path).entries == entries
+    treestate.save_record(tmp_path, Record(written_ns=2))  # replaced: read again
+    assert treestate.load_record(tmp_path) == Record(written_ns=2)
+    (tmp_path / treestate.STATE_FILE).write_bytes(b"{}")  # recent: never reused, even in place
+    assert treestate.load_record(tmp_path) == Record()
+
+
 def test_a_link_is_foreign_and_never_followed(rendered: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside.yaml"
     outside.write_bytes(OURS)
@@ -142,25 +190,51 @@ def test_an_unclean_shadow_marker_overrides_the_record(tmp_path: Path) -> None:
     treestate.mark_shadow_clean(tmp_path)  # twice is fine
 
 
+_TRUSTED = {
+    "format": 2,
+    "written_ns": 1,
+    "shadow_clean": True,
+    "shadow_differs": [],
+    "paths": ["dev/a.yaml"],
+    "sizes": [1],
+    "mtimes": [2],
+    "inodes": [3],
+    "digests": [""],
+    "generated": [True],
+}
+
+
+def test_a_record_is_kept_in_columns(tmp_path: Path) -> None:
+    (tmp_path / treestate.STATE_FILE).write_text(json.dumps(_TRUSTED))
+    expected = Record(1, {"dev/a.yaml": Entry(1, 2, 3, "", True)}, True, frozenset())
+    assert treestate.load_record(tmp_path) == expected
+
+
 @pytest.mark.parametrize(
-    "entries",
+    "change",
     [
-        {"../escape.yaml": [1, 2, 3, "", False]},
-        {"dev/a.yaml": [1, 2, 3, "not-a-digest", True]},
-        {"dev/a.yaml": [1, 2, 3, "", True, "extra"]},
-        {"dev/a.yaml": [-1, 2, 3, "", True]},
+        {"paths": ["../escape.yaml"]},
+        {"digests": ["not-a-digest"]},
+        {"sizes": [1, 2]},
+        {"generated": []},
+        {"sizes": [-1]},
+        {"inodes": [True]},
+        {"format": 1},
+        {"entries": {"dev/a.yaml": [1, 2, 3, "", True]}},
     ],
-    ids=["escaping-path", "bad-digest", "long-entry", "negative-size"],
+    ids=[
+        "escaping-path",
+        "bad-digest",
+        "a-longer-column",
+        "a-shorter-column",
+        "negative-size",
+        "boolean-inode",
+        "format-1",
+        "unknown-field",
+    ],
 )
-def test_a_record_in_doubt_is_as_none(tmp_path: Path, entries: dict[str, object]) -> None:
-    data = {
-        "format": 1,
-        "written_ns": 1,
-        "shadow_clean": True,
-        "shadow_differs": [],
-        "entries": entries,
-    }
-    (tmp_path / treestate.STATE_FILE).write_text(json.dumps(data))
+def test_a_record_in_doubt_is_as_none(tmp_path: Path, change: dict[str, object]) -> None:
+    (tmp_path / treestate.STATE_FILE).write_text(json.dumps({**_TRUSTED, **change}))
     assert treestate.load_record(tmp_path) == Record()
 
 
@@ -168,3 +242,15 @@ def test_an_empty_record_or_a_missing_tree_is_never_unchanged(tmp_path: Path) ->
     assert not treestate.unchanged_since(tmp_path, Record())
     record = Record(written_ns=1, entries={"a": Entry(1, 1, 1, "", True)})
     assert not treestate.unchanged_since(tmp_path / "absent", record)
+
+
+def test_the_time_of_a_record_just_saved_is_known_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    treestate.save_record(tmp_path, Record(written_ns=7))
+    with monkeypatch.context() as patched:
+        patched.setattr(treestate, "_read_record", lambda path: pytest.fail("read"))
+        assert treestate.recorded_time(tmp_path) == 7
+    (tmp_path / "new.json").write_text(json.dumps({**_TRUSTED, "written_ns": 8}))
+    (tmp_path / "new.json").replace(tmp_path / treestate.STATE_FILE)  # another run's record
+    assert treestate.recorded_time(tmp_path) == 8
