@@ -50,20 +50,16 @@ def check(options: CheckOptions, progress: Progress | None) -> Outcome:
 def _read_ahead(
     options: RenderOptions | CheckOptions,
 ) -> AbstractContextManager[Documents | None]:
-    """`inputs.ahead.read_ahead`, imported only when it may start (it imports the YAML parser,
-    a sixth of a no-op render's time)."""
-    if not _nothing_recorded(options):
+    """With no `.manifold/` (a fresh clone, or one deleted) nothing is recorded, so the run
+    cannot be answered from a record and will parse every project file: they are parsed
+    ahead while this process hashes the inputs and imports the compiler (`inputs.ahead`).
+    That module is imported only then: it imports the YAML parser, a sixth of a no-op
+    render's time."""
+    if workdir.existing(options.root) is not None:
         return nullcontext()
     from manifold.inputs.ahead import read_ahead
 
-    return read_ahead(options.root, True)
-
-
-def _nothing_recorded(options: RenderOptions | CheckOptions) -> bool:
-    """No `.manifold/` (a fresh clone, or one deleted): nothing is recorded, so the run cannot
-    be answered from a record and will parse every project file. They are parsed ahead while
-    this process hashes the inputs and imports the compiler (`inputs.ahead`)."""
-    return workdir.existing(options.root) is None
+    return read_ahead(options.root)
 
 
 def _selection(options: RenderOptions | CheckOptions) -> tuple[str, ...]:

@@ -98,11 +98,11 @@ class Documents:
 
 
 @contextmanager
-def read_ahead(root: Path, fresh: bool) -> Iterator[Documents | None]:
-    """Start parsing the project files in a child process when it pays: a run that will parse
-    them all (`fresh`: nothing recorded of an earlier run), enough of them, and more than one
-    process allowed (MANIFOLD_JOBS). None otherwise."""
-    files = discover(root, PROJECTS_DIR) if fresh and jobs_wanted() > 1 else []
+def read_ahead(root: Path) -> Iterator[Documents | None]:
+    """Start parsing the project files in a child process when it pays: enough of them, and
+    more than one process allowed (MANIFOLD_JOBS); None otherwise. For a run that will parse
+    them all: the caller knows (`commands.recorded`: nothing recorded of an earlier run)."""
+    files = discover(root, PROJECTS_DIR) if jobs_wanted() > 1 else []
     if len(files) < AHEAD_FROM:
         yield None
         return

@@ -37,7 +37,7 @@ from manifold.core.errors import OutputProblem
 from manifold.core.kept import ByDigest, ComparedFile, KeptFile, ShadowFile
 from manifold.output import shadow as shadowtree
 from manifold.reuse import treestate, workdir
-from manifold.reuse.treestate import TreeState, content_digest
+from manifold.reuse.treestate import TreeState, content_digest, folders_of
 
 RENDERED_DIR = "rendered"
 WORK_DIR = workdir.WORK_DIR
@@ -95,19 +95,13 @@ def blocked_paths(current: TreeState, wanted: Mapping[str, bytes | ByDigest]) ->
     wanted file's path. Such things are never moved or removed: the user is asked to."""
     if not current.foreign:
         return []
-    foreign_folders = {path[:end] for path in current.foreign for end in _slashes(path)}
+    foreign_folders = {folder for path in current.foreign for folder in folders_of(path)}
     blocked = set()
     for relative in wanted:
         if relative in current.foreign or relative in foreign_folders:
             blocked.add(relative)
-        blocked.update(
-            relative[:end] for end in _slashes(relative) if relative[:end] in current.foreign
-        )
+        blocked.update(folder for folder in folders_of(relative) if folder in current.foreign)
     return sorted(blocked)
-
-
-def _slashes(path: str) -> list[int]:
-    return [index for index, character in enumerate(path) if character == "/"]
 
 
 # --------------------------------------------------------------------------- locking

@@ -238,13 +238,7 @@ def scan(rendered: Path, record: Record) -> TreeState:
     trusted_before = record.written_ns - RACY_NS
     for relative, stat in _walk(rendered).items():
         known = record.entries.get(relative)
-        if (
-            known is not None
-            and known.size == stat.st_size
-            and known.mtime_ns == stat.st_mtime_ns
-            and known.inode == stat.st_ino
-            and stat.st_mtime_ns < trusted_before
-        ):
+        if known is not None and _same_stat(known, stat) and stat.st_mtime_ns < trusted_before:
             entry = known
         else:
             unverified.add(relative)
@@ -273,10 +267,10 @@ def _indexed(rendered: Path, state: TreeState, foreign: set[str]) -> list[str]:
     manifold's already: after a write, the record says every listed file is, and the
     hundreds of indexes of a large tree are not read and parsed on every run."""
     undecided = {
-        relative[:end]
+        folder
         for relative in foreign
         if relative.endswith(".json")
-        for end in _slashes(relative)
+        for folder in folders_of(relative)
     }
     owned: list[str] = []
     for relative in state.generated if undecided else ():  # none to decide: no index to find
@@ -287,8 +281,19 @@ def _indexed(rendered: Path, state: TreeState, foreign: set[str]) -> list[str]:
     return owned
 
 
-def _slashes(path: str) -> list[int]:
-    return [index for index, character in enumerate(path) if character == "/"]
+def folders_of(relative: str) -> list[str]:
+    """The folders `relative` is in, outermost first (`a/b/c.yaml`: `a`, `a/b`)."""
+    return [relative[:index] for index, character in enumerate(relative) if character == "/"]
+
+
+def _same_stat(known: Entry, stat: os.stat_result) -> bool:
+    """Whether a file's stat is the recorded one (its content may still differ when it was
+    written within the racy window of the record: the callers check that)."""
+    return (known.size, known.mtime_ns, known.inode) == (
+        stat.st_size,
+        stat.st_mtime_ns,
+        stat.st_ino,
+    )
 
 
 def _read_entry(path: Path, stat: os.stat_result) -> Entry:
@@ -348,11 +353,7 @@ def unchanged_since(rendered: Path, record: Record) -> bool:
             if known is None:
                 return False
             stat = item.stat(follow_symlinks=False)
-            if (
-                known.size != stat.st_size
-                or known.mtime_ns != stat.st_mtime_ns
-                or known.inode != stat.st_ino
-            ):
+            if not _same_stat(known, stat):
                 return False
             if stat.st_mtime_ns >= trusted_before:
                 racy.append((relative, stat))

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from bench import synthetic
+from manifold.commands import recorded as commands_recorded
 from manifold.core.diagnostics import Diagnostics
 from manifold.core.errors import ProblemsFound
 from manifold.core.jobs import JOBS_VARIABLE
-from manifold.core.options import CheckOptions
+from manifold.core.options import CheckOptions, RenderOptions
 from manifold.inputs import ahead
 from manifold.inputs.filebytes import MAX_FILE_BYTES, read_bytes
 from manifold.inputs.sources import PROJECTS_DIR, Document, discover, parse_document
@@ -76,7 +77,7 @@ def _serially(root: Path, relative: str) -> Parsed:
 
 def test_every_file_is_what_reading_it_here_gives(many_projects: Path) -> None:
     files = discover(many_projects, PROJECTS_DIR)
-    with ahead.read_ahead(many_projects, fresh=True) as documents:
+    with ahead.read_ahead(many_projects) as documents:
         assert documents is not None
         taken = {relative: _fields(documents.take(relative)) for relative in files}
         assert documents.marks[0] >= documents.marks[1]  # the two met
@@ -90,14 +91,14 @@ def test_every_file_is_what_reading_it_here_gives(many_projects: Path) -> None:
 
 def test_a_child_that_dies_leaves_its_files_to_this_process(many_projects: Path) -> None:
     files = discover(many_projects, PROJECTS_DIR)
-    with ahead.read_ahead(many_projects, fresh=True) as documents:
+    with ahead.read_ahead(many_projects) as documents:
         assert documents is not None
         os.kill(documents.child, signal.SIGKILL)
         taken = {relative: _fields(documents.take(relative)) for relative in files}
     for relative, value in taken.items():  # each file: parsed here, or left to the caller
         assert value is None or value == _serially(many_projects, relative)
     inputs_ahead = Diagnostics()
-    with ahead.read_ahead(many_projects, fresh=True) as documents:
+    with ahead.read_ahead(many_projects) as documents:
         assert documents is not None
         os.kill(documents.child, signal.SIGKILL)
         loaded = load_inputs(many_projects, inputs_ahead, ahead=documents)
@@ -111,21 +112,23 @@ def test_a_child_that_dies_leaves_its_files_to_this_process(many_projects: Path)
 
 
 @pytest.mark.parametrize(
-    ("fresh", "jobs", "least"), [(False, "2", 1), (True, "1", 1), (True, "2", 1_000)]
+    ("recorded", "jobs", "least"), [(True, "2", 1), (False, "1", 1), (False, "2", 1_000)]
 )
 def test_nothing_is_forked_when_it_would_not_pay(
-    many_projects: Path, monkeypatch: pytest.MonkeyPatch, fresh: bool, jobs: str, least: int
+    many_projects: Path, monkeypatch: pytest.MonkeyPatch, recorded: bool, jobs: str, least: int
 ) -> None:
     """Something recorded (the cache knows most projects), one process asked for, or fewer
     project files than AHEAD_FROM."""
     monkeypatch.setenv(JOBS_VARIABLE, jobs)
     monkeypatch.setattr(ahead, "AHEAD_FROM", least)
-    with ahead.read_ahead(many_projects, fresh=fresh) as documents:
+    if recorded:
+        (many_projects / ".manifold").mkdir(exist_ok=True)
+    with commands_recorded._read_ahead(RenderOptions(many_projects)) as documents:
         assert documents is None
 
 
 def test_a_child_never_asked_for_its_files_is_stopped(many_projects: Path) -> None:
-    with ahead.read_ahead(many_projects, fresh=True) as documents:
+    with ahead.read_ahead(many_projects) as documents:
         assert documents is not None
         child = documents.child
     assert documents.child == 0
@@ -166,7 +169,7 @@ def test_problems_found_ahead_are_reported_as_without_it(
     many_projects: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     options = CheckOptions(root=many_projects)
-    with ahead.read_ahead(many_projects, fresh=True) as documents:
+    with ahead.read_ahead(many_projects) as documents:
         assert documents is not None
         with pytest.raises(ProblemsFound) as forked:
             pipeline.check(options, None, None, documents)

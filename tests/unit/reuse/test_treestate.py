@@ -254,3 +254,15 @@ def test_the_time_of_a_record_just_saved_is_known_without_reading_it(
     (tmp_path / "new.json").write_text(json.dumps({**_TRUSTED, "written_ns": 8}))
     (tmp_path / "new.json").replace(tmp_path / treestate.STATE_FILE)  # another run's record
     assert treestate.recorded_time(tmp_path) == 8
+
+
+@pytest.mark.parametrize(
+    ("relative", "folders"),
+    [
+        ("a.yaml", []),
+        ("dev/a.yaml", ["dev"]),
+        ("dev/_runai/p/x.json", ["dev", "dev/_runai", "dev/_runai/p"]),
+    ],
+)
+def test_the_folders_a_path_is_in_outermost_first(relative: str, folders: list[str]) -> None:
+    assert treestate.folders_of(relative) == folders
