@@ -15,7 +15,7 @@ from bench.host import manifold_command, work_folder
 from bench.measure import CommandFailed
 
 DEFAULT_CACHE = Path(__file__).resolve().parent / ".cache"
-SKIPPABLE = ("kustomize", "kapitan", "floor", "small", "per-project", "validate-peer")
+SKIPPABLE = ("kustomize", "kapitan", "floor", "small", "per-project", "validate-peer", "watch")
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -58,7 +58,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         action="append",
         choices=SKIPPABLE,
         default=[],
-        help="leave out a peer, the floor, the small repository or a layout (repeatable)",
+        help="leave out a peer, the floor, the small repository, a layout or the watch rows "
+        "(repeatable)",
     )
     parser.add_argument(
         "--cache",

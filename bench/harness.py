@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import floor, gate, kapitan_inputs, kustomize_inputs, summary, synthetic
+from bench import floor, gate, kapitan_inputs, kustomize_inputs, summary, synthetic, watching
 from bench.host import clear, kustomize_command, kustomize_version, machine, python_versions, remove
 from bench.measure import Invocation, run
 from bench.objects import (
@@ -68,7 +68,7 @@ class Bench:
     options: argparse.Namespace
     work: Path
     manifold: list[str]
-    steps: list[Step] = field(default_factory=list)
+    steps: list[Step | watching.WatchStep] = field(default_factory=list)
     skipped: dict[str, dict[str, str]] = field(default_factory=dict)
     equivalence: dict[str, str] = field(default_factory=dict)
     workload: dict[str, Any] = field(default_factory=dict)
@@ -102,6 +102,7 @@ class Bench:
         self._describe_workload(rendered)
         self._manifold_steps()
         gate.add_cold_check(self)
+        watching.add_watch_steps(self)
         self._small_step()
         self._per_project_step(rendered)
         self.steps.append(

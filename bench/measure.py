@@ -63,7 +63,7 @@ def run(invocation: Invocation) -> Run:
     ):
         start = time.perf_counter()
         process = subprocess.Popen(invocation.argv, cwd=invocation.cwd, stdout=out, stderr=err)
-        watch = _MemoryWatch(process.pid)
+        watch = MemoryWatch(process.pid)
         watch.start()
         process.wait()
         seconds = time.perf_counter() - start
@@ -77,7 +77,7 @@ def run(invocation: Invocation) -> Run:
     return result
 
 
-class _MemoryWatch(threading.Thread):
+class MemoryWatch(threading.Thread):
     """Polls the resident memory of a process tree until told to stop."""
 
     def __init__(self, pid: int) -> None:

@@ -16,6 +16,8 @@ MANIFOLD_COMMANDS = (
     "check",
     "render_next_change",
     "check_cold",
+    "render_watch_change",
+    "render_watch_next_change",
 )
 LINEAR_GROWTH_AT = 10_000
 """Issue 16 sets the linear-growth target at N = 10,000 against N = 1,000."""
@@ -76,6 +78,8 @@ def ratios(
         "kustomize_over_check_cold": _ratio(seconds("kustomize"), cold),
         "check_cold_over_validate_peer": _ratio(cold, seconds("validate_peer")),
         "next_change_percent_of_full": _ratio(seconds("render_next_change"), full, 100),
+        "watch_change_percent_of_full": _ratio(seconds("render_watch_change"), full, 100),
+        "watch_next_change_percent_of_full": _ratio(seconds("render_watch_next_change"), full, 100),
         "help_milliseconds": _ratio(seconds("help"), 1, 1000),
         "per_project_percent_of_full": _ratio(seconds("render_full_per_project"), full, 100),
         "microseconds_per_object": per_object,
@@ -131,6 +135,11 @@ def _goals(workload: dict[str, Any]) -> list[_Goal]:
               "one_change_percent_of_full", percent, lambda v: v <= 5),
         _Goal("next_change", "then another project changed", "<= 5% of a full render",
               "next_change_percent_of_full", percent, lambda v: v <= 5),
+        _Goal("watch_change", "one project changed, render --watch", "<= 5% of a full render",
+              "watch_change_percent_of_full", percent, lambda v: v <= 5),
+        _Goal("watch_next_change", "then another project changed, render --watch",
+              "<= 5% of a full render", "watch_next_change_percent_of_full", percent,
+              lambda v: v <= 5),
         _Goal("noop", "no-op re-render", "<= 3% of a full render", "noop_percent_of_full",
               percent, lambda v: v <= 3),
         _Goal("linear", f"time per object, {sizes}",
@@ -195,6 +204,8 @@ def _relative(key: str, r: dict[str, float | None]) -> str:
         "check_cold": r["check_cold_percent_of_full"],
         "validate_peer": r["check_cold_over_validate_peer"],
         "render_next_change": r["next_change_percent_of_full"],
+        "render_watch_change": r["watch_change_percent_of_full"],
+        "render_watch_next_change": r["watch_next_change_percent_of_full"],
         "kustomize": r["kustomize_over_full"],
         "kapitan": r["kapitan_over_full"],
         "floor": r["full_over_floor"],

@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 
-from bench import cli, floor, gate, harness, host, synthetic
+from bench import cli, floor, gate, harness, host, synthetic, watching
 from bench.kapitan_inputs import escaped
 from bench.kustomize_inputs import json_patch
 from bench.objects import RenderedFile, applied, count, load_yaml, read_rendered, read_tree_bytes
 from bench.summary import MANIFOLD_COMMANDS
+from bench.watching import WAIT_SECONDS
 from manifold.compile import overlay
 from manifold.targets.registry import platform_names
 from tests.conftest import REPO_ROOT, run_cli
@@ -31,6 +32,8 @@ TARGETS = {
     "noop",
     "one_change",
     "next_change",
+    "watch_change",
+    "watch_next_change",
     "memory",
     "linear",
 }
@@ -335,3 +338,17 @@ def test_a_large_n_leaves_the_peers_out_and_says_so(tmp_path: Path) -> None:
     assert not gate.too_many_projects(
         harness.Bench(cli.parse_arguments(["--projects", "1000"]), tmp_path, []), "kustomize"
     )
+
+
+def test_the_watch_rows_time_changes_a_watching_process_renders(bench_run: BenchRun) -> None:
+    commands = bench_run.result["commands"]
+    for key in ("render_watch_change", "render_watch_next_change"):
+        assert commands[key]["label"].startswith("manifold render --watch")
+        assert 0 < commands[key]["median"] < WAIT_SECONDS
+
+
+def test_skip_watch_leaves_the_watch_rows_out_and_says_so(tmp_path: Path) -> None:
+    bench = harness.Bench(cli.parse_arguments(["--skip", "watch"]), tmp_path, [])
+    watching.add_watch_steps(bench)
+    assert bench.steps == []
+    assert bench.skipped["render_watch_change"] == {"reason": "--skip watch"}

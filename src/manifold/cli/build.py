@@ -14,6 +14,7 @@ import click
 from manifold.cli.params import Seconds, existing_root, format_option, root_option
 from manifold.cli.running import (
     ShardParameter,
+    perform,
     progress,
     run,
     waiting,
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     from manifold.core.outcome import Outcome
     from manifold.core.shards import Shard
 
+
+WATCH_INTERVAL = 0.2
+"""Seconds between two looks at the inputs with `render --watch`: a change waits 0.1 s on
+average before its render starts, and each look at 1,000 project files costs about 5 ms."""
 
 environments_option = click.option(
     "-e",
@@ -61,15 +66,31 @@ shard_option = click.option(
     show_default=True,
     help="Seconds to wait for another manifold run writing rendered/.",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Stay, and render again each time a file of projects/, environments/, platform/ "
+    "or schemas/ changes, until Ctrl-C.",
+)
+@click.option(
+    "--interval",
+    type=Seconds(positive=True, most=3600),
+    default=None,
+    help="With --watch: seconds between two looks at the input files (default 0.2).",
+)
 @format_option
 def render(
     root: Path,
     environments: tuple[str, ...],
     shard: Shard | None,
     lock_timeout: float,
+    watch: bool,
+    interval: float | None,
     fmt: OutputFormat,
 ) -> None:
     """Render every environment into rendered/<env>/ (atomically; nothing on error)."""
+    if interval is not None and not watch:
+        raise click.UsageError("--interval goes with --watch")
     options = RenderOptions(existing_root(root), environments, lock_timeout, shard)
 
     def action() -> Outcome:
@@ -77,7 +98,12 @@ def render(
 
         return recorded.render(options, waiting, progress())
 
-    run(action, fmt)
+    if not watch:
+        run(action, fmt)
+    from manifold.commands import watch as watching
+
+    looks = WATCH_INTERVAL if interval is None else interval
+    sys.exit(watching.watch(lambda: perform(action, fmt), options.root, looks, waiting))
 
 
 @click.command()

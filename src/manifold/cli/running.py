@@ -94,6 +94,12 @@ def emit(
 
 def run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
     """The one place where outcomes and exceptions become exit codes."""
+    sys.exit(perform(action, fmt))
+
+
+def perform(action: Callable[[], Outcome], fmt: OutputFormat) -> int:
+    """Run `action`, report its outcome or the error that ended it, and return the exit code
+    (`run` exits with it; `render --watch` goes on watching after most)."""
     # A run builds a large heap of short-lived objects and ends: the collector's default
     # thresholds, made for long-lived processes, spent a fifth of a small re-render scanning
     # it, while a run leaves little cyclic garbage behind.
@@ -102,15 +108,15 @@ def run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
         outcome = action()
     except ManifoldError as error:
         emit(error.diagnostics, type(error).__name__, error.message, fmt, error.details)
-        sys.exit(error.exit_code)
+        return error.exit_code
     except KeyboardInterrupt:
         click.echo("manifold: interrupted; rendered/ was left as it was", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        return EXIT_INTERRUPTED
     except OSError as error:  # the machine's fault (a full disk, a read-only folder), not a bug
         where = f" ({os.fsdecode(error.filename)!r})" if error.filename else ""
         message = f"{error.strerror or error}{where}; fix that and run again"
         emit([], "OSError", message, fmt, {})
-        sys.exit(EXIT_PROBLEMS)
+        return EXIT_PROBLEMS
     except Exception:
         from manifold.core import secrets
 
@@ -119,12 +125,12 @@ def run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
             "trace below)\n" + secrets.mask_text(traceback.format_exc()),
             err=True,
         )
-        sys.exit(EXIT_INTERNAL)
+        return EXIT_INTERNAL
     if outcome.output is None:
         emit(outcome.diagnostics, "ok", outcome.summary, fmt, outcome.details)
     else:
         emit_beside(outcome)
-    sys.exit(outcome.exit_code)
+    return outcome.exit_code
 
 
 def emit_beside(outcome: Outcome) -> None:

@@ -36,7 +36,8 @@ if TYPE_CHECKING:
     pass
 
 RECORD = "outcomes.json"
-_INPUT_FOLDERS = ("projects", "environments", "platform", "schemas")
+INPUT_FOLDERS = ("projects", "environments", "platform", "schemas")
+"""What a render reads besides manifold's own code: a change below them changes its inputs."""
 _RENDERED_DIR = "rendered"
 _OUTCOMES_SCHEMA = workdir.StateSchema(
     {
@@ -70,7 +71,7 @@ def inputs_digest(root: Path, command: str, options: tuple[str, ...] = ()) -> In
     hasher.update(code_fingerprint())
     hasher.update(json.dumps([command, *options]).encode())
     known = load_inputs_record(workdir.existing(root))
-    record = hash_folders(hasher, root, _INPUT_FOLDERS, known)
+    record = hash_folders(hasher, root, INPUT_FOLDERS, known)
     return InputsDigest(hasher.hexdigest(), record)
 
 

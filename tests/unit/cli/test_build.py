@@ -83,6 +83,9 @@ def test_arguments_become_one_options_object(tmp_path: Path, calls: list[Any], i
         ),
         (["render", "--shard", "4/3"], "is not I/N"),
         (["render", "--lock-timeout", "nan"], "is not a number of seconds"),
+        (["render", "--interval", "0.5"], "--interval goes with --watch"),
+        (["render", "--watch", "--interval", "0"], "is not a number of seconds above 0"),
+        (["render", "--watch", "--interval", "7200"], "is more than 3600 seconds"),
         (["explain", "chat"], "Missing option '-e'"),
     ],
 )
@@ -92,6 +95,19 @@ def test_arguments_that_do_not_go_together_are_a_usage_error(
     result = run_cli(*arguments, "-C", str(tmp_path))
     assert result.exit_code == 2 and message in result.stderr
     assert calls == []
+
+
+def test_render_watch_renders_with_the_same_options_until_ctrl_c(
+    tmp_path: Path, calls: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(seconds: float) -> None:
+        assert seconds == 0.2  # the default interval
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("manifold.commands.watch.time.sleep", interrupted)
+    result = run_cli("render", "--watch", "-C", str(tmp_path), "-e", "dev")
+    assert (result.exit_code, calls) == (0, [RenderOptions(tmp_path, ("dev",))]), result.stderr
+    assert result.stderr.endswith("manifold: stopped watching\n")
 
 
 @pytest.mark.parametrize("command", ["render", "check", "validate", "diff"])

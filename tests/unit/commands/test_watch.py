@@ -1,0 +1,246 @@
+"""`manifold render --watch` (`manifold.commands.watch`): which changes it sees, what it says,
+when it stops, and that a render in a watching process writes what a render from the shell
+writes (the same bytes, after any sequence of edits, broken ones included)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from manifold.cli.running import perform
+from manifold.commands import recorded
+from manifold.commands.watch import InputWatch, describe, watch
+from manifold.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS
+from manifold.core.options import RenderOptions
+from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree
+
+# ------------------------------------------------------------------- which changes it sees
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    (tmp_path / "projects").mkdir()
+    (tmp_path / "environments").mkdir()
+    (tmp_path / "projects" / "a.yaml").write_text("a: 1\n")
+    (tmp_path / "environments" / "dev.yaml").write_text("dev: 1\n")
+    return tmp_path
+
+
+def test_nothing_changed_is_none(inputs: Path) -> None:
+    looking = InputWatch.start(inputs)
+    assert looking.changes() is None
+    assert looking.changes() is None
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda root: (root / "projects/a.yaml").write_text("a: 2\n"), ["projects/a.yaml"]),
+        (lambda root: (root / "projects/b.yaml").write_text("b: 1\n"), ["projects/b.yaml"]),
+        (lambda root: (root / "projects/a.yaml").unlink(), ["projects/a.yaml"]),
+        (lambda root: _write(root / "environments/dev.yaml", "x\n"), ["environments/dev.yaml"]),
+        (lambda root: _write(root / "schemas/x.json", "{}"), ["schemas/x.json"]),
+        (lambda root: _write(root / "platform/ome.yaml", "{}"), ["platform/ome.yaml"]),
+        (lambda root: _write(root / "projects/team/c.yaml", "c: 1\n"), ["projects/team/c.yaml"]),
+    ],
+    ids=["edited", "added", "removed", "environment", "schemas", "platform", "in a subfolder"],
+)
+def test_a_change_names_the_file(
+    inputs: Path, edit: Callable[[Path], object], expected: list[str]
+) -> None:
+    looking = InputWatch.start(inputs)
+    edit(inputs)
+    assert looking.changes() == expected
+    assert looking.changes() is None  # said once
+
+
+def test_files_outside_the_inputs_are_not_watched(inputs: Path) -> None:
+    looking = InputWatch.start(inputs)
+    _write(inputs / "rendered/dev/x.yaml", "x: 1\n")
+    _write(inputs / "README.md", "hello\n")
+    assert looking.changes() is None
+
+
+def test_a_rewrite_with_the_same_size_and_time_is_seen(inputs: Path) -> None:
+    """Within the file system's timestamp granularity a second write of the same size leaves
+    the stat as it was: a file that recent is read again, as the no-op check does."""
+    path = inputs / "projects/a.yaml"
+    looking = InputWatch.start(inputs)
+    before = path.stat()
+    path.write_text("a: 9\n")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert looking.changes() == ["projects/a.yaml"]
+
+
+def test_a_change_the_record_cannot_name_is_seen_all_the_same(inputs: Path) -> None:
+    """A file that is not regular is not in the record; the digest still changes."""
+    looking = InputWatch.start(inputs)
+    (inputs / "projects/link.yaml").symlink_to("a.yaml")
+    assert looking.changes() == []
+    assert describe([]) == "the inputs changed; rendering"
+
+
+@pytest.mark.parametrize(
+    ("changed", "said"),
+    [
+        (["projects/a.yaml"], "projects/a.yaml changed; rendering"),
+        (["a", "b", "c"], "a, b, c changed; rendering"),
+        (["a", "b", "c", "d", "e"], "a, b, c and 2 more changed; rendering"),
+    ],
+)
+def test_describe(changed: list[str], said: str) -> None:
+    assert describe(changed) == said
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+# ------------------------------------------------------------------- the loop
+
+
+class Script:
+    """Stands for time.sleep: each wait runs the next edit; after the last, Ctrl-C."""
+
+    def __init__(self, edits: list[Callable[[], object]]) -> None:
+        self.edits = list(edits)
+        self.waits: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        if not self.edits:
+            raise KeyboardInterrupt
+        self.edits.pop(0)()
+
+
+def test_renders_once_per_change_and_stops_on_ctrl_c_while_waiting(inputs: Path) -> None:
+    codes = iter([0, EXIT_PROBLEMS, 0])
+    said: list[str] = []
+    script = Script(
+        [
+            lambda: None,  # a wait with no change renders nothing
+            lambda: (inputs / "projects/a.yaml").write_text("a: broken\n"),
+            lambda: (inputs / "projects/a.yaml").write_text("a: fixed\n"),
+        ]
+    )
+    assert watch(lambda: next(codes), inputs, 0.25, said.append, sleep=script) == 0
+    assert said == [
+        "watching projects/, environments/, platform/, schemas/ (Ctrl-C stops)",
+        "projects/a.yaml changed; rendering",
+        "watching projects/, environments/, platform/, schemas/ (Ctrl-C stops)",  # after exit 1
+        "projects/a.yaml changed; rendering",
+        "watching projects/, environments/, platform/, schemas/ (Ctrl-C stops)",
+        "stopped watching",
+    ]
+    assert script.waits and all(seconds >= 0.25 for seconds in script.waits)
+
+
+@pytest.mark.parametrize("code", [EXIT_INTERNAL, EXIT_INTERRUPTED])
+def test_a_bug_or_ctrl_c_during_a_render_stops_with_its_code(inputs: Path, code: int) -> None:
+    codes = iter([0, code])
+    script = Script([lambda: (inputs / "projects/a.yaml").write_text("a: 2\n")])
+    assert watch(lambda: next(codes), inputs, 0.1, lambda _: None, sleep=script) == code
+    assert script.edits == []
+
+
+def test_a_slow_look_waits_longer_than_the_interval(inputs: Path) -> None:
+    ticks = iter(float(n) for n in range(1000))  # each reading of the clock: one second on
+    script = Script([lambda: None])
+    watch(lambda: 0, inputs, 0.5, lambda _: None, sleep=script, clock=lambda: next(ticks))
+    assert script.waits[0] == 5.0  # a look of one second is followed by five of waiting
+
+
+# ------------------------------------------------------------------- same bytes as the shell
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    root = tmp_path / "watched"
+    for folder in EXAMPLE_FOLDERS:
+        copy_tree(REPO_ROOT / folder, root / folder)
+    return root
+
+
+def test_a_watching_process_writes_what_a_render_from_the_shell_writes(
+    example: Path, tmp_path: Path
+) -> None:
+    project = example / "projects/faq-answers.yaml"
+    original = project.read_text()
+    edits: list[Callable[[], object]] = [
+        lambda: project.write_text(original.replace("epochs: 1", "epochs: 3")),
+        lambda: project.write_text(original.replace("spec:", "spec: [")),  # broken: nothing written
+        lambda: project.write_text(original.replace("memory: 8Gi", "memory: 12Gi")),
+        lambda: shutil.copy(project, example / "projects/faq-copy.yaml"),  # a duplicate: refused
+        lambda: (example / "projects/faq-copy.yaml").unlink(),
+        lambda: (example / "projects/chat-assistant.yaml").unlink(),
+    ]
+    codes: list[int] = []
+
+    def render() -> int:
+        codes.append(perform(lambda: recorded.render(RenderOptions(example), _quiet, None), "text"))
+        return codes[-1]
+
+    assert watch(render, example, 0.01, _quiet, sleep=Script(edits)) == 0
+    assert codes == [0, 0, EXIT_PROBLEMS, 0, EXIT_PROBLEMS, 0, 0]
+
+    shell = tmp_path / "shell"
+    for folder in ("projects", "environments", "platform", "schemas"):
+        if (example / folder).exists():
+            copy_tree(example / folder, shell / folder)
+    assert perform(lambda: recorded.render(RenderOptions(shell), _quiet, None), "text") == 0
+    assert _tree(example / "rendered") == _tree(shell / "rendered")
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+# ------------------------------------------------------------------- from the shell
+
+
+def test_the_command_renders_each_change_until_ctrl_c(example: Path) -> None:
+    """`manifold render --watch` as a user runs it: a change is rendered without being asked,
+    Ctrl-C while waiting ends it with exit 0."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "manifold", "render", "--watch", "--interval", "0.05"],
+        cwd=example,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CI": "1"},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    try:
+        said = iter(process.stderr.readline, "")
+        assert next(said).startswith("manifold: watching projects/")
+        project = example / "projects/faq-answers.yaml"
+        project.write_text(project.read_text().replace("epochs: 1", "epochs: 2"))
+        assert next(said) == "manifold: projects/faq-answers.yaml changed; rendering\n"
+        assert next(said).startswith("manifold: watching")
+        process.send_signal(signal.SIGINT)
+        assert next(said) == "manifold: stopped watching\n"
+        assert process.wait(timeout=30) == 0
+        out = process.stdout.read().splitlines()
+        assert out[0].startswith("rendered/ is up to date")
+        assert out[1].startswith("rendered ") and out[1].endswith("1 changed, 0 removed")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
