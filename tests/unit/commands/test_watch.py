@@ -4,6 +4,7 @@ writes (the same bytes, after any sequence of edits, broken ones included)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
@@ -20,6 +21,13 @@ from manifold.commands.watch import InputWatch, describe, watch
 from manifold.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS
 from manifold.core.options import RenderOptions
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree
+
+
+@pytest.fixture(autouse=True)
+def _nothing_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A watching process freezes its heap once it has settled; the test process must not."""
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+
 
 # ------------------------------------------------------------------- which changes it sees
 
