@@ -105,17 +105,19 @@ def watch(
     own outcome and returns its exit code; `say` tells the user what the watch does."""
     # Looked at before the render: a file saved while it runs is a change after it.
     inputs = InputWatch.start(root)
-    code = render()
-    _settle()
-    while code not in STOPPING_CODES:
-        say(f"watching {', '.join(f'{name}/' for name in INPUT_FOLDERS)} (Ctrl-C stops)")
-        try:
-            changed = _next_change(inputs, interval, sleep or time.sleep, clock)
-        except KeyboardInterrupt:
-            say("stopped watching")
-            return 0
-        say(describe(changed))
+    # Ctrl-C may come at any point between two renders, even while a message is written
+    # (a render catches its own): every such point stops the watch the same way.
+    try:
         code = render()
+        _settle()
+        while code not in STOPPING_CODES:
+            say(f"watching {', '.join(f'{name}/' for name in INPUT_FOLDERS)} (Ctrl-C stops)")
+            changed = _next_change(inputs, interval, sleep or time.sleep, clock)
+            say(describe(changed))
+            code = render()
+    except KeyboardInterrupt:
+        say("stopped watching")
+        return 0
     return code
 
 

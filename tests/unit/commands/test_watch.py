@@ -160,6 +160,18 @@ def test_a_bug_or_ctrl_c_during_a_render_stops_with_its_code(inputs: Path, code:
     assert script.edits == []
 
 
+def test_ctrl_c_while_a_message_is_written_stops_the_same_way(inputs: Path) -> None:
+    said: list[str] = []
+
+    def say(message: str) -> None:
+        said.append(message)
+        if message.startswith("watching"):
+            raise KeyboardInterrupt  # the signal arrives while the line is being written
+
+    assert watch(lambda: 0, inputs, 0.1, say, sleep=Script([])) == 0
+    assert said[-1] == "stopped watching"
+
+
 def test_a_slow_look_waits_longer_than_the_interval(inputs: Path) -> None:
     ticks = iter(float(n) for n in range(1000))  # each reading of the clock: one second on
     script = Script([lambda: None])
