@@ -5,6 +5,7 @@ docs/architecture.md's table gives) and adds the Flux and Argo CD files; `render
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,15 +114,26 @@ def build(
     by digest (`ShadowFile`s written into a fresh shadow tree, `ComparedFile`s for check).
     `ahead`: project files parsed by a child process meanwhile (`inputs.ahead`)."""
     once = _Once(meanwhile)
+    anew = functools.partial(_build, root, only, progress, once, worker_files, ahead)
     if disk is None or cache is None:
-        built = _build(root, only, progress, None, {}, once, None, worker_files, ahead)
+        built = anew(None)
     else:
         try:
-            built = _build(root, only, progress, cache, disk, once, record, worker_files, ahead)
+            built = anew(_Reuse(cache, disk, record))
         except CacheDisagrees:
-            built = _build(root, only, progress, None, {}, once, None, worker_files, ahead)
+            built = anew(None)
     once()
     return built
+
+
+@dataclass(frozen=True)
+class _Reuse:
+    """What lets a build skip projects (`build`): the project cache, the digests of
+    manifold's files on disk, and the input files' record."""
+
+    cache: ProjectCache
+    disk: Mapping[str, str]
+    record: InputRecord | None
 
 
 class _Once:
@@ -140,15 +152,16 @@ def _build(
     root: Path,
     only: Sequence[str],
     progress: Progress | None,
-    cache: ProjectCache | None,
-    disk: Mapping[str, str],
     meanwhile: Callable[[], None],
-    record: InputRecord | None = None,
-    worker_files: WorkerFiles | None = None,
-    ahead: Documents | None = None,
+    worker_files: WorkerFiles | None,
+    ahead: Documents | None,
+    reuse: _Reuse | None,
 ) -> tuple[Build, Diagnostics]:
     diagnostics = Diagnostics()
+    cache = reuse.cache if reuse is not None else None
+    disk = reuse.disk if reuse is not None else {}
     known = cache.names() if cache is not None else None
+    record = reuse.record if reuse is not None else None
     inputs = load_inputs(root, diagnostics, known, record, ahead)
     unknown = [name for name in only if name not in inputs.declared_environments]
     if unknown:
