@@ -128,8 +128,7 @@ def build(
 
 @dataclass(frozen=True)
 class _Reuse:
-    """What lets a build skip projects (`build`): the project cache, the digests of
-    manifold's files on disk, and the input files' record."""
+    """What lets a build skip projects: the cache, rendered/'s digests, the inputs' record."""
 
     cache: ProjectCache
     disk: Mapping[str, str]
