@@ -25,6 +25,7 @@ from manifold.targets.ome.conflicts import (
     priority_conflicts,
 )
 from manifold.targets.ome.jobs import training_job_name
+from manifold.targets.ome.keda import runtime_keda_problems, service_keda_problems
 from manifold.targets.ome.routers import router_problems
 from manifold.targets.ome.runtimes import inline_supported_format
 from manifold.targets.ome.selection import (
@@ -53,6 +54,7 @@ def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
     for index, service in enumerate(instance.spec.services):
         yield from _service(instance, catalog, index, service)
         yield from _deployment_mode(service, ("services", index))
+        yield from service_keda_problems(service, ("services", index))
         yield from router_problems(
             service, ("services", index), runtime_used(instance, catalog, service)
         )
@@ -96,6 +98,7 @@ def runtime_problems(runtime: ServingRuntime, at: JsonPath) -> Iterator[Problem]
     if size is not None and parameter_count(size.min) > parameter_count(size.max):
         yield Problem((*at, "modelSizeRange"), f"min ({size.min}) is greater than max ({size.max})")
     yield from priorities_within(runtime, at)
+    yield from runtime_keda_problems(runtime, at)
 
 
 def cluster_runtime_problems(runtimes: Sequence[ServingRuntime]) -> Iterator[Problem]:

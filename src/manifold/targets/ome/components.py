@@ -47,28 +47,10 @@ def _worker_pod(worker: Worker, outer: kinds.NodePod) -> kinds.WorkerPod:
 
 
 def _scaling(spec: kinds.ScaledPod, autoscaling: Autoscaling) -> None:
+    """HPA's metric and target; Prometheus settings go on the InferenceService (`keda`)."""
     if autoscaling.metric is not None and autoscaling.target is not None:
         spec["scaleMetric"] = autoscaling.metric
         spec["scaleTarget"] = autoscaling.target
-    prometheus = autoscaling.prometheus
-    if prometheus is None:
-        return
-    keda: kinds.KedaConfig = {
-        "enableKeda": True,
-        "promServerAddress": prometheus.server,
-        "customPromQuery": prometheus.query,
-        "scalingThreshold": prometheus.threshold,
-    }
-    if prometheus.operator is not None:
-        keda["scalingOperator"] = prometheus.operator
-    if (authentication := prometheus.authentication) is not None:
-        reference: kinds.AuthenticationRef = {"name": authentication.name}
-        if authentication.kind is not None:
-            reference["kind"] = authentication.kind
-        keda["authenticationRef"] = reference
-        if authentication.modes is not None:
-            keda["authModes"] = authentication.modes
-    spec["kedaConfig"] = keda
 
 
 def component(
@@ -121,11 +103,3 @@ def router(
     if part.config:
         spec["config"] = dict(part.config)
     return spec
-
-
-def uses_keda(part: Component | None) -> bool:
-    return (
-        part is not None
-        and part.autoscaling is not None
-        and (part.autoscaling.prometheus is not None)
-    )

@@ -145,7 +145,6 @@ class ScaledPod(PodFields, total=False):
     maxReplicas: int
     scaleMetric: Literal["cpu", "memory", "concurrency", "rps"]
     scaleTarget: int
-    kedaConfig: KedaConfig
     runner: Runner
 
 
@@ -274,6 +273,7 @@ class InferenceServiceSpec(TypedDict):
     engine: NotRequired[ComponentSpec]
     decoder: NotRequired[ComponentSpec]
     router: NotRequired[RouterSpec]
+    kedaConfig: NotRequired[KedaConfig]
 
 
 @with_config(STRICT)

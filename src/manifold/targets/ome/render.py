@@ -16,15 +16,14 @@ from manifold.targets import kubernetes as k8s
 from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.given import put_given
 from manifold.targets.ome import jobs, kinds
-from manifold.targets.ome.components import ROUTER_RUNNER_NAME, component, router, uses_keda
+from manifold.targets.ome.components import ROUTER_RUNNER_NAME, component, router
+from manifold.targets.ome.keda import AUTOSCALER_CLASS, keda_scaling
 from manifold.targets.ome.objects import manifest, ome_object, storage
 from manifold.targets.ome.runtimes import (
     inline_runtime_spec,
     serving_runtime_spec,
     training_runtime_spec,
 )
-
-AUTOSCALER_CLASS = "ome.io/autoscalerClass"
 
 
 def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
@@ -196,8 +195,14 @@ def inference_service(
         # to merge into), and Kubernetes needs the container's name
         name = ROUTER_RUNNER_NAME if service.router.image else None
         spec["router"] = router(service.router, name, defaults)
+    keda = keda_scaling(service)
+    if keda is not None:
+        spec["kedaConfig"] = keda.config
+        for name in keda.components or ():
+            part: dict[str, Any] = spec.setdefault(name, {})  # type: ignore[misc]
+            part["annotations"] = {**part.get("annotations", {}), AUTOSCALER_CLASS: "keda"}
     body = ome_object("InferenceService", service.name, spec, service.metadata)
-    if any(uses_keda(part) for part in (service, service.decoder, service.router)):
+    if keda is not None and keda.components is None:
         body["metadata"]["annotations"] = {
             **body["metadata"].get("annotations", {}),
             AUTOSCALER_CLASS: "keda",

@@ -13,7 +13,7 @@ import pytest
 
 from manifold.commands.importing.envelope import check_envelope
 from manifold.commands.importing.reading import read
-from manifold.targets.ome.render import AUTOSCALER_CLASS
+from manifold.targets.ome.keda import AUTOSCALER_CLASS
 
 API = "ome.io/v1beta1"
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from manifold.models.workload import Component, Router
-from manifold.targets.ome.components import RUNNER_NAME, component, router, runner, uses_keda
+from manifold.targets.ome.components import RUNNER_NAME, component, router, runner
 
 
 def _component(data: dict[str, Any]) -> Component:
@@ -84,35 +84,16 @@ def test_workers_without_a_leader_keep_the_components_pod_for_the_leader() -> No
     assert spec["worker"] == {"size": 1, "runner": {"name": RUNNER_NAME, "image": "e:1"}}
 
 
-PROMETHEUS = {
-    "server": "http://prometheus.monitoring:9090",
-    "query": "sum(rate(requests[1m]))",
-    "threshold": "10",
-}
-
-
 @pytest.mark.parametrize(
     ("autoscaling", "expected"),
     [
         ({"metric": "cpu", "target": 80}, {"scaleMetric": "cpu", "scaleTarget": 80}),
-        (
-            {"prometheus": {**PROMETHEUS, "operator": "GreaterThan"}},
-            {
-                "kedaConfig": {
-                    "enableKeda": True,
-                    "promServerAddress": PROMETHEUS["server"],
-                    "customPromQuery": PROMETHEUS["query"],
-                    "scalingThreshold": "10",
-                    "scalingOperator": "GreaterThan",
-                }
-            },
-        ),
+        # on the InferenceService, where OME reads it (targets/ome/keda.py, test_keda.py)
+        ({"prometheus": {"server": "http://p:9090", "query": "up", "threshold": "1"}}, {}),
     ],
 )
 def test_scaling(autoscaling: dict[str, Any], expected: dict[str, Any]) -> None:
-    part = _component({"autoscaling": autoscaling})
-    assert component(part, None) == expected
-    assert uses_keda(part) is ("kedaConfig" in expected)
+    assert component(_component({"autoscaling": autoscaling}), None) == expected
 
 
 def test_a_router_has_its_config_and_one_pod_per_replica() -> None:
@@ -121,4 +102,3 @@ def test_a_router_has_its_config_and_one_pod_per_replica() -> None:
         "runner": {"name": "router", "image": "r:1"},
         "config": {"policy": "cache_aware"},
     }
-    assert uses_keda(None) is False

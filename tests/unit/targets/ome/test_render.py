@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from manifold.core.manifest import Manifest
-from manifold.targets.ome.render import AUTOSCALER_CLASS, base_model, render
+from manifold.targets.ome.keda import AUTOSCALER_CLASS
+from manifold.targets.ome.render import base_model, render
 from tests.unit.helpers import lone_catalog, project_instance
 
 FORMAT = "format: {name: safetensors}, framework: {name: transformers}"
@@ -98,14 +99,16 @@ def test_a_base_model_carries_the_models_identity() -> None:
 
 
 def test_keda_scaling_marks_the_inference_service() -> None:
+    """Where the settings and the class go in every case: test_keda.py."""
     spec = (
         'models: [{name: m, source: "hf://a/b"}]\n'
-        "services: [{name: s, model: m, runtime: {image: i}, autoscaling: {prometheus: "
+        "services: [{name: s, model: m, image: i, autoscaling: {prometheus: "
         "{server: 'http://p:9090', query: 'up', threshold: '1'}}}]"
     )
-    instance = project_instance("ome", spec.replace("runtime: {image: i}", "image: i"))
+    instance = project_instance("ome", spec)
     (isvc,) = [m for m in render(instance, lone_catalog(instance)) if m.kind == "InferenceService"]
     assert isvc.body["metadata"]["annotations"] == {AUTOSCALER_CLASS: "keda"}
+    assert isvc.body["spec"]["kedaConfig"]["customPromQuery"] == "up"
 
 
 def test_a_decoder_on_another_accelerator_overrides_it() -> None:

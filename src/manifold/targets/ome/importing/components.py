@@ -185,7 +185,8 @@ def _pod(
     return fields
 
 
-def _keda(config: dict[str, Any], path: JsonPath) -> dict[str, Any]:
+def keda(config: dict[str, Any], path: JsonPath) -> dict[str, Any]:
+    """An InferenceService's spec.kedaConfig as the `autoscaling` of the components it scales."""
     if config.get("enableKeda") is not True:
         raise Unsupported((*path, "enableKeda"), "a kedaConfig that does not enable KEDA")
     prometheus: dict[str, Any] = {}
@@ -248,13 +249,18 @@ def component(
             "target": spec.get("scaleTarget"),
         }
     if "kedaConfig" in spec:
-        fields["autoscaling"] = _keda(spec["kedaConfig"], (*path, "kedaConfig"))
+        raise Unsupported(
+            (*path, "kedaConfig"),
+            "a component's kedaConfig, which no one reads: OME takes KEDA settings from the "
+            "InferenceService's spec.kedaConfig alone (its deployment reconciler passes no "
+            "other); move it there",
+        )
     for key in SERVICE_ANNOTATIONS.keys() & dict(spec.get("annotations") or {}).keys():
         # the component's model refuses it: OME would pick the component's autoscaler from it
         raise Unsupported(
             (*path, "annotations", key),
-            f"the annotation {key!r} on a component: manifold writes it on the "
-            f"InferenceService only, where {SERVICE_ANNOTATIONS[key]}",
+            f"the annotation {key!r} on a component: manifold derives it, where "
+            f"{SERVICE_ANNOTATIONS[key]}",
         )
     for key in ("annotations", "labels", "config"):
         if key in spec:

@@ -21,7 +21,7 @@ from typing import Any
 from manifold.core.jsonpath import JsonPath
 from manifold.models.labels import SERVICE_ANNOTATIONS, manifold_owns
 from manifold.targets.ome.importing.components import Unsupported
-from manifold.targets.ome.render import AUTOSCALER_CLASS
+from manifold.targets.ome.keda import AUTOSCALER_CLASS
 
 FIELDS = ("labels", "annotations")
 KUBECTL_RECORD = "kubectl.kubernetes.io/last-applied-configuration"

@@ -10,10 +10,12 @@ from manifold.models.common import Scope
 from manifold.models.project import Model, Service
 from manifold.targets.ome import kinds
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME
-from manifold.targets.ome.importing.components import Unsupported, component, validated
+from manifold.targets.ome.importing.components import Unsupported, component, keda, validated
+from manifold.targets.ome.keda import AUTOSCALER_CLASS
 from manifold.targets.ome.render import inference_service
 
-_SPEC = ("model", "runtime", "engine", "decoder", "router", "acceleratorSelector")
+_SPEC = ("model", "runtime", "engine", "decoder", "router", "acceleratorSelector", "kedaConfig")
+_COMPONENTS = ("engine", "decoder", "router")
 
 
 def service_entry(name: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -25,6 +27,7 @@ def service_entry(name: str, spec: dict[str, Any]) -> dict[str, Any]:
     if set(model) - {"name", "kind"} or model.get("kind", "BaseModel") != "BaseModel":
         raise Unsupported(("spec", "model"), "a model reference beyond {name, kind: BaseModel}")
     entry: dict[str, Any] = {"name": name, "model": model.get("name")}
+    spec, scaled = _keda_marks(spec)
     if "engine" in spec:
         entry.update(component(spec["engine"], ("spec", "engine"), runner_name=""))
     if "runtime" in spec:
@@ -39,6 +42,10 @@ def service_entry(name: str, spec: dict[str, Any]) -> dict[str, Any]:
         router = spec["router"]
         named = ROUTER_RUNNER_NAME if "name" in (router.get("runner") or {}) else ""
         entry["router"] = component(router, ("spec", "router"), is_router=True, runner_name=named)
+    if "kedaConfig" in spec:
+        autoscaling = keda(spec["kedaConfig"], ("spec", "kedaConfig"))
+        for part in scaled or [name for name in _COMPONENTS if name in spec or name == "engine"]:
+            (entry if part == "engine" else entry.setdefault(part, {}))["autoscaling"] = autoscaling
     if "acceleratorSelector" in spec:
         selector = spec["acceleratorSelector"]
         if set(selector) != {"acceleratorClass"}:
@@ -48,6 +55,23 @@ def service_entry(name: str, spec: dict[str, Any]) -> dict[str, Any]:
         resources["gpu"] = {"count": 0, **resources.get("gpu", {})}
         resources["gpu"]["type"] = selector["acceleratorClass"]
     return entry
+
+
+def _keda_marks(spec: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """`spec` without the `ome.io/autoscalerClass: keda` of its components, and the names of
+    the components that had it: with spec.kedaConfig, those scale with KEDA (without any,
+    the InferenceService's own annotation marks them all, and `metadata` checks it is there)."""
+    if "kedaConfig" not in spec:
+        return spec, []
+    scaled, cleaned = [], dict(spec)
+    for name in _COMPONENTS:
+        annotations = dict((spec.get(name) or {}).get("annotations") or {})
+        if annotations.get(AUTOSCALER_CLASS) == "keda":
+            scaled.append(name)
+            del annotations[AUTOSCALER_CLASS]
+            part = {key: value for key, value in spec[name].items() if key != "annotations"}
+            cleaned[name] = {**part, **({"annotations": annotations} if annotations else {})}
+    return cleaned, scaled
 
 
 def render_service(entry: dict[str, Any], model_kind: str | None) -> dict[str, Any]:

@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 
 from manifold.models.lifecycle import Replication
-from manifold.targets.ome.importing.components import Unsupported, component, container, validated
+from manifold.targets.ome.importing.components import (
+    Unsupported,
+    component,
+    container,
+    keda,
+    validated,
+)
 
 MAPPED: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     (
@@ -99,10 +105,11 @@ REFUSED: list[tuple[str, dict[str, Any], tuple[Any, ...], str]] = [
     ),
     ("one replica bound", {"minReplicas": 1}, (), "give both"),
     (
-        "a KEDA config that does not enable KEDA",
-        {"kedaConfig": {"enableKeda": False}},
-        ("kedaConfig", "enableKeda"),
-        "does not enable",
+        # OME reads the InferenceService's spec.kedaConfig alone (targets/ome/keda.py)
+        "a component's own KEDA config",
+        {"kedaConfig": {"enableKeda": True}},
+        ("kedaConfig",),
+        "no one reads",
     ),
     (
         # OME picks the component's autoscaler from its annotations over the service's
@@ -110,7 +117,7 @@ REFUSED: list[tuple[str, dict[str, Any], tuple[Any, ...], str]] = [
         "the autoscaler class in a component's annotations",
         {"annotations": {"ome.io/autoscalerClass": "hpa", "a": "b"}},
         ("annotations", "ome.io/autoscalerClass"),
-        "manifold writes it on the InferenceService only",
+        "manifold derives it",
     ),
 ]
 
@@ -140,30 +147,26 @@ def test_a_multi_node_engine_keeps_leader_and_worker_apart() -> None:
     }
 
 
-def test_scaling_on_a_prometheus_query() -> None:
-    spec = {
-        "minReplicas": 1,
-        "maxReplicas": 3,
-        "kedaConfig": {
-            "enableKeda": True,
-            "promServerAddress": "http://prometheus:9090",
-            "customPromQuery": "sum(x)",
-            "scalingThreshold": "0.5",
-            "authenticationRef": {"name": "auth"},
-            "authModes": "bearer",
-        },
+def test_keda_settings_become_scaling_on_a_prometheus_query() -> None:
+    config = {
+        "enableKeda": True,
+        "promServerAddress": "http://prometheus:9090",
+        "customPromQuery": "sum(x)",
+        "scalingThreshold": "0.5",
+        "authenticationRef": {"name": "auth"},
+        "authModes": "bearer",
     }
-    assert component(spec, ()) == {
-        "replicas": {"min": 1, "max": 3},
-        "autoscaling": {
-            "prometheus": {
-                "server": "http://prometheus:9090",
-                "query": "sum(x)",
-                "threshold": "0.5",
-                "authentication": {"name": "auth", "modes": "bearer"},
-            }
-        },
+    assert keda(config, ("spec", "kedaConfig")) == {
+        "prometheus": {
+            "server": "http://prometheus:9090",
+            "query": "sum(x)",
+            "threshold": "0.5",
+            "authentication": {"name": "auth", "modes": "bearer"},
+        }
     }
+    with pytest.raises(Unsupported, match="does not enable") as raised:
+        keda({**config, "enableKeda": False}, ("spec", "kedaConfig"))
+    assert raised.value.path == ("spec", "kedaConfig", "enableKeda")
 
 
 def test_an_entry_is_validated_with_its_platform_blocks() -> None:

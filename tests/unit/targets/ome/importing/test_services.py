@@ -53,12 +53,31 @@ KEDA = {
 }
 
 
-def test_the_keda_annotation_goes_with_keda_scaling_only() -> None:
+PROMETHEUS = {"server": "http://prometheus:9090", "query": "sum(x)", "threshold": "1"}
+KEDA_CLASS = {"ome.io/autoscalerClass": "keda"}
+ROUTER = {"runner": {"name": "router", "image": "r:1"}}
+
+
+def test_keda_settings_scale_every_component_when_the_service_is_marked() -> None:
+    spec = {"model": {"name": "m"}, "kedaConfig": KEDA, "router": ROUTER}
+    entry = entry_of(_service(spec, KEDA_CLASS)).entry
+    assert entry["autoscaling"] == entry["router"]["autoscaling"] == {"prometheus": PROMETHEUS}
+    with pytest.raises(Unsupported, match="exactly when"):  # settings nothing is marked for
+        entry_of(_service(spec))
+
+
+def test_keda_settings_scale_the_components_marked_alone() -> None:
+    router = {**ROUTER, "annotations": KEDA_CLASS}
+    entry = entry_of(_service({"model": {"name": "m"}, "kedaConfig": KEDA, "router": router})).entry
+    assert "autoscaling" not in entry
+    assert entry["router"] == {"image": "r:1", "autoscaling": {"prometheus": PROMETHEUS}}
+
+
+def test_a_components_own_keda_settings_are_refused_as_read_by_no_one() -> None:
     engine = {"minReplicas": 1, "maxReplicas": 3, "kedaConfig": KEDA}
-    annotation = {"ome.io/autoscalerClass": "keda"}
-    assert entry_of(_service({"model": {"name": "m"}, "engine": engine}, annotation))
-    with pytest.raises(Unsupported, match="exactly when"):
-        entry_of(_service({"model": {"name": "m"}, "engine": engine}))
+    with pytest.raises(Unsupported, match="no one reads") as raised:
+        entry_of(_service({"model": {"name": "m"}, "engine": engine}, KEDA_CLASS))
+    assert raised.value.path == ("spec", "engine", "kedaConfig")
 
 
 @pytest.mark.parametrize(
