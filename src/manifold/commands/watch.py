@@ -26,15 +26,23 @@ from __future__ import annotations
 import gc
 import hashlib
 import importlib
+import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from manifold.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED
 from manifold.reuse import workdir
 from manifold.reuse.fastpath import INPUT_FOLDERS
-from manifold.reuse.fingerprints import InputRecord, hash_folders, load_inputs_record
+from manifold.reuse.fingerprints import (
+    InputRecord,
+    code_fingerprint,
+    hash_folders,
+    load_inputs_record,
+)
 
 STOPPING_CODES = frozenset({EXIT_INTERNAL, EXIT_INTERRUPTED})
 """A render that ends so stops the watching: a bug in manifold, or Ctrl-C during a render."""
@@ -99,10 +107,17 @@ def watch(
     *,
     sleep: Callable[[float], None] | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    restart: Callable[[], NoReturn] | None = None,
 ) -> int:
     """Render now, and again after each change to the inputs, until Ctrl-C while waiting
     (0) or a render that ends in a code of STOPPING_CODES (that code). `render` reports its
-    own outcome and returns its exit code; `say` tells the user what the watch does."""
+    own outcome and returns its exit code; `say` tells the user what the watch does.
+    `restart` replaces the process when manifold's own code changes (`_restart`)."""
+    # This process runs the code it started with; the records a render leaves name the
+    # code on disk (`fingerprints.code_fingerprint`). Once the two differ (an upgrade, an
+    # edit of manifold itself), a render here would record the old code's output as the
+    # new code's, which later runs would trust: the watch starts again instead.
+    code_at_start = code_fingerprint()
     # Looked at before the render: a file saved while it runs is a change after it.
     inputs = InputWatch.start(root)
     # Ctrl-C may come at any point between two renders, even while a message is written
@@ -114,11 +129,22 @@ def watch(
             say(f"watching {', '.join(f'{name}/' for name in INPUT_FOLDERS)} (Ctrl-C stops)")
             changed = _next_change(inputs, interval, sleep or time.sleep, clock)
             say(describe(changed))
+            if code_fingerprint() != code_at_start:
+                say("manifold itself changed since watching started; starting again")
+                (restart or _restart)()
             code = render()
     except KeyboardInterrupt:
         say("stopped watching")
         return 0
     return code
+
+
+def _restart() -> NoReturn:
+    """This command again, in a new program image of the same process (same terminal,
+    same process id), running the code now on disk."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "manifold", *sys.argv[1:]])
 
 
 def _settle() -> None:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -170,6 +171,35 @@ def test_ctrl_c_while_a_message_is_written_stops_the_same_way(inputs: Path) -> N
 
     assert watch(lambda: 0, inputs, 0.1, say, sleep=Script([])) == 0
     assert said[-1] == "stopped watching"
+
+
+class Restarted(Exception):
+    pass
+
+
+def test_a_change_of_manifolds_own_code_starts_the_watch_again(
+    inputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendering with the code this process started with would record its output as the
+    new code's; the watch is started again instead, before rendering."""
+    renders: list[int] = []
+    prints = iter(["v1", "v1", "v2"])  # at the start, at the first change, at the second
+    monkeypatch.setattr("manifold.commands.watch.code_fingerprint", lambda: next(prints))
+
+    def restart() -> NoReturn:
+        raise Restarted
+
+    def render() -> int:
+        renders.append(0)
+        return 0
+
+    said: list[str] = []
+    project = inputs / "projects/a.yaml"
+    edits = Script([lambda: project.write_text("a: 2\n"), lambda: project.write_text("a: 3\n")])
+    with pytest.raises(Restarted):
+        watch(render, inputs, 0.1, said.append, sleep=edits, restart=restart)
+    assert len(renders) == 2  # the first, and the first change; not the second
+    assert said[-1] == "manifold itself changed since watching started; starting again"
 
 
 def test_a_slow_look_waits_longer_than_the_interval(inputs: Path) -> None:
