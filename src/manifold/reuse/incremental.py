@@ -23,12 +23,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from manifold.compile.catalog import EVERY_PROJECT
+from manifold.compile.finalize import NamespaceUser
 from manifold.compile.layout import PlacedFile
 from manifold.compile.project import ProjectResult
 from manifold.core.diagnostics import Diagnostic
@@ -85,7 +86,7 @@ class CachedObject:
     @classmethod
     def decoded(cls, data: dict[str, Any]) -> CachedObject:
         return cls(
-            tuple(cacheforms.decoded_file(f) for f in data["files"]),
+            cacheforms.decoded_files(data["files"]),
             tuple((g, k, n, m) for g, k, n, m in data["identities"]),
             frozenset(data["selecting"]),
             tuple(Diagnostic.from_record(d) for d in data["diagnostics"]),
@@ -111,9 +112,23 @@ def object_key(manifest: Any) -> str:
     return file_digest(repr(facts).encode())
 
 
+def namespace_key(
+    namespace: str, sharing: Sequence[NamespaceUser], environment: tuple[Any, ...]
+) -> str:
+    """A Namespace of the environment by what `compile.finalize.namespace_object` builds it
+    from (`environment`: the environment's name, files, labels and annotations), so that a
+    reused one is never built: building and keying every Namespace took 35 ms of a
+    one-change render at N = 1,000 x 3."""
+    users = [(user.name, user.team, user.path) for user in sharing]  # a dataclass's repr is slow
+    return file_digest(repr(("Namespace", namespace, users, environment)).encode())
+
+
 def on_disk(files: tuple[PlacedFile, ...], disk: Mapping[str, str]) -> bool:
     """Whether rendered/ holds these kept files as they were written."""
-    return all(isinstance(f.text, KeptFile) and disk.get(f.path) == f.text.digest for f in files)
+    for f in files:
+        if not isinstance(f.text, KeptFile) or disk.get(f.path) != f.text.digest:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
