@@ -120,6 +120,18 @@ def namespaces(
     source file) of `others` (the platform's), except Kubernetes' own. A namespace that
     several owners share belongs to the environment (project None) and carries only the
     labels they agree on."""
+    return [
+        namespace_object(namespace, sharing, environment)
+        for namespace, sharing in namespace_users(users, others)
+    ]
+
+
+def namespace_users(
+    users: Sequence[NamespaceUser], others: Iterable[tuple[str, Owner, str]] = ()
+) -> list[tuple[str, tuple[NamespaceUser, ...]]]:
+    """Each namespace to render (`namespaces`), in order, with what it is rendered from: its
+    Namespace object is `namespace_object` of these alone (and the environment), so a
+    render that reuses it need not build it."""
     by_namespace: dict[str, list[NamespaceUser]] = defaultdict(list)
     for user in users:
         by_namespace[user.namespace].append(user)
@@ -127,32 +139,35 @@ def namespaces(
         other = NamespaceUser(owner.name, namespace, owner.metadata.team, path)
         if other not in by_namespace[namespace]:
             by_namespace[namespace].append(other)
-    manifests = []
-    for namespace, sharing in sorted(by_namespace.items()):
-        if namespace in BUILT_IN_NAMESPACES:
-            continue
-        labels = {
-            **(environment.spec.labels or {}),
-            "app.kubernetes.io/name": namespace,
-            "app.kubernetes.io/managed-by": MANAGED_BY,
-            ENVIRONMENT_LABEL: environment.name,
-        }
-        teams = {user.team for user in sharing}
-        if len(teams) == 1:
-            labels[TEAM_LABEL] = teams.pop()
-        single = sharing[0].name if len(sharing) == 1 else None
-        if single is not None:
-            labels["app.kubernetes.io/part-of"] = single
-        body = {
-            "apiVersion": "v1",
-            "kind": "Namespace",
-            "metadata": _metadata(
-                namespace, None, labels, dict(environment.spec.annotations or {})
-            ),
-        }
-        sources = (
-            *sorted(user.path for user in sharing),
-            *environment.source_paths,
-        )
-        manifests.append(Manifest(body, False, single, sources, None))
-    return manifests
+    return [
+        (namespace, tuple(sharing))
+        for namespace, sharing in sorted(by_namespace.items())
+        if namespace not in BUILT_IN_NAMESPACES
+    ]
+
+
+def namespace_object(
+    namespace: str, sharing: Sequence[NamespaceUser], environment: ResolvedEnvironment
+) -> Manifest:
+    labels = {
+        **(environment.spec.labels or {}),
+        "app.kubernetes.io/name": namespace,
+        "app.kubernetes.io/managed-by": MANAGED_BY,
+        ENVIRONMENT_LABEL: environment.name,
+    }
+    teams = {user.team for user in sharing}
+    if len(teams) == 1:
+        labels[TEAM_LABEL] = teams.pop()
+    single = sharing[0].name if len(sharing) == 1 else None
+    if single is not None:
+        labels["app.kubernetes.io/part-of"] = single
+    body = {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": _metadata(namespace, None, labels, dict(environment.spec.annotations or {})),
+    }
+    sources = (
+        *sorted(user.path for user in sharing),
+        *environment.source_paths,
+    )
+    return Manifest(body, False, single, sources, None)

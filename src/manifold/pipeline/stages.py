@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from manifold.compile import layout
 from manifold.compile.catalog import Catalog
 from manifold.compile.expand import expand
-from manifold.compile.finalize import finalize, namespaces
+from manifold.compile.finalize import finalize, namespace_object, namespace_users
 from manifold.compile.instances import PlatformFile, PlatformInstance, ProjectFile, ProjectInstance
 from manifold.compile.patches import patch_objects, unused_patches
 from manifold.compile.platform_files import expand_platforms
@@ -235,19 +235,25 @@ def _compile_platforms(state: _Build) -> None:
 
 def _environment_objects(state: _Build) -> None:
     """The environment's own objects (Namespaces, platform objects), each by itself so that
-    each can be reused."""
+    each can be reused; a reused Namespace is known by what it is built from, not built."""
     results = [*state.reused.values(), *state.fresh.values()]
     users = [r.namespace_user for r in results if r.namespace_user is not None]
-    namespace_objects = namespaces(users, state.environment, state.platform_namespaces)
-    for index, manifest in enumerate([*namespace_objects, *state.platform_objects]):
+    environment = state.environment
+    spec = environment.spec
+    facts = (environment.name, environment.source_paths, spec.labels, spec.annotations)
+    for namespace, sharing in namespace_users(users, state.platform_namespaces):
+        key = incremental.namespace_key(namespace, sharing, facts)
+        if (hit := state.cached_objects.get(key)) is not None:
+            state.reused_objects[key] = hit
+        else:
+            manifest = namespace_object(namespace, sharing, environment)
+            state.namespace_objects.append(_OwnObject(manifest, key))
+    for manifest in state.platform_objects:
         key = incremental.object_key(manifest)
         if (hit := state.cached_objects.get(key)) is not None:
             state.reused_objects[key] = hit
         else:
-            own = (
-                state.namespace_objects if index < len(namespace_objects) else state.platform_units
-            )
-            own.append(_OwnObject(manifest, key))
+            state.platform_units.append(_OwnObject(manifest, key))
 
 
 def _patch(state: _Build) -> None:

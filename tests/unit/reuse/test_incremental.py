@@ -108,6 +108,8 @@ def _digests(root: Path, reuse: bool) -> tuple[dict[str, str], int]:
 EDITS = {
     "nothing": None,
     "a project": ("projects/faq-answers.yaml", "batchSize: 8", "batchSize: 16"),
+    # Its Namespace, reused by what it is built from, changes with it.
+    "a project's team": ("projects/faq-answers.yaml", "team: support", "team: helpdesk"),
     "the platform": ("platform/ml-platform.yaml", "team: ml-platform", "team: ml-infra"),
     "an environment": ("environments/prod.yaml", "production", "live"),
 }
@@ -124,8 +126,33 @@ def test_reusing_gives_the_bytes_of_rendering_from_nothing(example_repo: Path, e
     reused, kept = _digests(example_repo, reuse=True)
     fresh, _ = _digests(example_repo, reuse=False)
     assert reused == fresh
-    if edited in ("nothing", "a project"):  # the other projects' results are reused
+    if edited in ("nothing", "a project", "a project's team"):  # the others are reused
         assert kept > 0
+
+
+USER = NamespaceUser("demo", "demo-dev", "ai", "projects/demo.yaml")
+ENVIRONMENT = ("dev", ("environments/dev.yaml",), {"tier": "dev"}, None)
+
+
+@pytest.mark.parametrize(
+    ("namespace", "sharing", "environment"),
+    [
+        ("other-dev", [USER], ENVIRONMENT),
+        ("demo-dev", [dataclasses.replace(USER, team="ml")], ENVIRONMENT),
+        ("demo-dev", [dataclasses.replace(USER, name="demo2")], ENVIRONMENT),
+        ("demo-dev", [dataclasses.replace(USER, path="projects/demo2.yaml")], ENVIRONMENT),
+        ("demo-dev", [USER, dataclasses.replace(USER, name="b")], ENVIRONMENT),
+        ("demo-dev", [USER], ("prod", *ENVIRONMENT[1:])),
+        ("demo-dev", [USER], (*ENVIRONMENT[:2], {"tier": "test"}, None)),
+        ("demo-dev", [USER], (*ENVIRONMENT[:3], {"note": "x"})),
+    ],
+)
+def test_a_namespace_key_changes_with_anything_its_namespace_is_built_from(
+    namespace: str, sharing: list[NamespaceUser], environment: tuple[Any, ...]
+) -> None:
+    before = incremental.namespace_key("demo-dev", [USER], ENVIRONMENT)
+    assert incremental.namespace_key("demo-dev", [USER], ENVIRONMENT) == before
+    assert incremental.namespace_key(namespace, sharing, environment) != before
 
 
 # --------------------------------------------------------------------------- the store
