@@ -37,7 +37,7 @@ from manifold.core.errors import OutputProblem
 from manifold.core.kept import ByDigest, ComparedFile, KeptFile, ShadowFile
 from manifold.output import shadow as shadowtree
 from manifold.reuse import treestate, workdir
-from manifold.reuse.treestate import TreeState, content_digest, folders_of
+from manifold.reuse.treestate import TreeState, content_digest, digest, folders_of
 
 RENDERED_DIR = "rendered"
 WORK_DIR = workdir.WORK_DIR
@@ -92,12 +92,12 @@ def diff_tree(current: TreeState, wanted: Mapping[str, bytes | ByDigest], scope:
         known = existing.get(relative)
         if known is None:
             added.append(relative)
-        elif known != content_digest(content):
-            changed.append(relative)
+        elif known != (digest(content) if isinstance(content, bytes) else content.digest):
+            changed.append(relative)  # (content_digest, inlined: a call per file costs more)
     return Changes(
         added=tuple(sorted(added)),
         changed=tuple(sorted(changed)),
-        removed=tuple(sorted(p for p in existing if p not in wanted)),
+        removed=tuple(sorted(existing.keys() - wanted.keys())),
     )
 
 
@@ -228,7 +228,7 @@ def write_tree(
     touched = differing | record.shadow_differs
     # Forked workers wrote their files into a fresh shadow (shadow.ShadowWriter): finish it.
     # A shadow a worker cleared may be left with no file of theirs: the marker says so.
-    started = any(isinstance(content, ShadowFile) for content in wanted.values())
+    started = ShadowFile in set(map(type, wanted.values()))  # no Python call per file
     fresh = started or not _shadow_reusable(root, record)
     # A shadow brought up to date needs the new tree only where it differs: elsewhere it
     # holds it already, and the record's entries hold true.

@@ -198,9 +198,11 @@ def save_record(work: Path, record: Record) -> None:
 
 
 def _columns(entries: dict[str, Entry]) -> dict[str, list[Any]]:
-    ordered = sorted(entries.items())
-    fields = zip(*(entry for _, entry in ordered), strict=True) if ordered else ((),) * 5
-    return dict(zip(_COLUMNS, ([path for path, _ in ordered], *map(list, fields)), strict=True))
+    paths = list(entries)
+    ordered = sorted(paths)  # entries kept in the record's order mostly are: little to sort
+    values = entries.values() if ordered == paths else [entries[path] for path in ordered]
+    fields = zip(*values, strict=True) if ordered else ((),) * 5
+    return dict(zip(_COLUMNS, (ordered, *map(list, fields)), strict=True))
 
 
 def _files(folder: Path, *, strict: bool = False) -> Iterator[tuple[str, os.DirEntry[str]]]:
