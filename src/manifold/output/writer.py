@@ -207,14 +207,10 @@ def write_tree(
             with contextlib.suppress(OSError):
                 _renew_record(work, rendered, current)
         return changes
-    # Validation refuses such names first; this is the last line of defence. A path the
-    # record holds was checked with it (`treestate.RECORD_SCHEMA`): only the others are here.
-    vouched = record.entries
-    unsafe = sorted(
-        relative
-        for relative in wanted
-        if relative not in vouched and not workdir.safe_relative(relative)
-    )
+    # Validation refuses such names first; this is the last line of defence. The paths the
+    # record holds passed it when the record was read (`treestate.RECORD_SCHEMA`).
+    unvouched = wanted.keys() - record.entries.keys()
+    unsafe = sorted(relative for relative in unvouched if not workdir.safe_relative(relative))
     if unsafe:
         raise OutputProblem(f"refusing to write outside {RENDERED_DIR}/: {unsafe[0]!r}")
     blocked = blocked_paths(current, wanted)
@@ -249,10 +245,7 @@ def write_tree(
 
 
 def _new_tree(
-    current: TreeState,
-    wanted: Mapping[str, bytes | ByDigest],
-    scope: Scope,
-    only: set[str] | None,
+    current: TreeState, wanted: Mapping[str, bytes | ByDigest], scope: Scope, only: set[str] | None
 ) -> dict[str, shadowtree.Placement]:
     """The files of rendered/ after the write (restricted to `only`, when given): what to
     write, or None to link the file rendered/ holds now."""
