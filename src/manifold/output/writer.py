@@ -37,7 +37,7 @@ from manifold.core.errors import OutputProblem
 from manifold.core.kept import ByDigest, ComparedFile, KeptFile, ShadowFile
 from manifold.output import shadow as shadowtree
 from manifold.reuse import treestate, workdir
-from manifold.reuse.treestate import TreeState, content_digest, folders_of
+from manifold.reuse.treestate import TreeState, content_digest, digest, folders_of
 
 RENDERED_DIR = "rendered"
 WORK_DIR = workdir.WORK_DIR
@@ -79,13 +79,25 @@ def _in_scope(relative: str, scope: Scope) -> bool:
 
 def diff_tree(current: TreeState, wanted: Mapping[str, bytes | ByDigest], scope: Scope) -> Changes:
     """What writing `wanted` changes, for the environments in `scope` (None: all)."""
-    existing = {p: d for p, d in current.generated.items() if _in_scope(p, scope)}
+    existing = (
+        current.generated
+        if scope is None
+        else {p: d for p, d in current.generated.items() if _in_scope(p, scope)}
+    )
+    added: list[str] = []
+    changed: list[str] = []
+    # One pass, comparing digests in place: a one-change render wants some 17,000 files, all
+    # but a few known by the digest rendered/ holds.
+    for relative, content in wanted.items():
+        known = existing.get(relative)
+        if known is None:
+            added.append(relative)
+        elif known != (digest(content) if isinstance(content, bytes) else content.digest):
+            changed.append(relative)  # (content_digest, inlined: a call per file costs more)
     return Changes(
-        added=tuple(sorted(p for p in wanted if p not in existing)),
-        changed=tuple(
-            sorted(p for p in wanted if p in existing and existing[p] != content_digest(wanted[p]))
-        ),
-        removed=tuple(sorted(p for p in existing if p not in wanted)),
+        added=tuple(sorted(added)),
+        changed=tuple(sorted(changed)),
+        removed=tuple(sorted(existing.keys() - wanted.keys())),
     )
 
 
@@ -195,8 +207,11 @@ def write_tree(
             with contextlib.suppress(OSError):
                 _renew_record(work, rendered, current)
         return changes
-    unsafe = sorted(relative for relative in wanted if not workdir.safe_relative(relative))
-    if unsafe:  # validation refuses such names first; this is the last line of defence
+    # Validation refuses such names first; this is the last line of defence. The paths the
+    # record holds passed it when the record was read (`treestate.RECORD_SCHEMA`).
+    unvouched = wanted.keys() - record.entries.keys()
+    unsafe = sorted(relative for relative in unvouched if not workdir.safe_relative(relative))
+    if unsafe:
         raise OutputProblem(f"refusing to write outside {RENDERED_DIR}/: {unsafe[0]!r}")
     blocked = blocked_paths(current, wanted)
     if blocked:
@@ -205,29 +220,17 @@ def write_tree(
             + ", ".join(f"{RENDERED_DIR}/{p}" for p in blocked)
             + "; move them out of rendered/ or rename the objects"
         )
-    kept = {
-        relative
-        for relative in (*current.foreign, *current.generated)
-        if relative not in wanted
-        and (relative in current.foreign or not _in_scope(relative, scope))
-    }
-    new_tree: dict[str, shadowtree.Placement] = dict.fromkeys(kept)  # None: link the current file
-    for relative, content in wanted.items():
-        if current.generated.get(relative) == content_digest(content):
-            new_tree[relative] = None
-        elif isinstance(content, KeptFile):
-            raise AssertionError(f"{relative} was to be kept, but it is not what was written")
-        elif isinstance(content, ComparedFile):
-            raise AssertionError(f"{relative} was rendered to be compared, not written")
-        else:
-            new_tree[relative] = content
     differing = {*changes.added, *changes.changed, *changes.removed, *current.unverified}
+    touched = differing | record.shadow_differs
     # Forked workers wrote their files into a fresh shadow (shadow.ShadowWriter): finish it.
     # A shadow a worker cleared may be left with no file of theirs: the marker says so.
-    started = any(isinstance(content, ShadowFile) for content in wanted.values())
+    started = ShadowFile in set(map(type, wanted.values()))  # no Python call per file
     fresh = started or not _shadow_reusable(root, record)
+    # A shadow brought up to date needs the new tree only where it differs: elsewhere it
+    # holds it already, and the record's entries hold true.
+    new_tree = _new_tree(current, wanted, scope, None if fresh else touched)
     try:
-        _replace(root, new_tree, differing | record.shadow_differs, fresh, started)
+        _replace(root, new_tree, touched, fresh, started)
     except OSError as error:
         with contextlib.suppress(OSError):
             recover(root)  # the three-rename exchange may have parked rendered/
@@ -237,8 +240,38 @@ def write_tree(
         ) from error
     # The tree is complete now; the record only saves the next run reading it.
     with contextlib.suppress(OSError):
-        _record_written(root, current, new_tree, differing)
+        _record_written(root, current, new_tree, differing, None if fresh else touched)
     return changes
+
+
+def _new_tree(
+    current: TreeState, wanted: Mapping[str, bytes | ByDigest], scope: Scope, only: set[str] | None
+) -> dict[str, shadowtree.Placement]:
+    """The files of rendered/ after the write (restricted to `only`, when given): what to
+    write, or None to link the file rendered/ holds now."""
+    new_tree: dict[str, shadowtree.Placement] = {}
+    if only is None:
+        candidates = (*current.foreign, *current.generated)
+        placed: Iterator[tuple[str, bytes | ByDigest]] = iter(wanted.items())
+    else:
+        candidates = tuple(only)
+        placed = ((relative, wanted[relative]) for relative in only if relative in wanted)
+    for relative in candidates:  # kept as they are: not manifold's, or outside the scope
+        if relative not in wanted and (
+            relative in current.foreign
+            or (relative in current.generated and not _in_scope(relative, scope))
+        ):
+            new_tree[relative] = None
+    for relative, content in placed:
+        if current.generated.get(relative) == content_digest(content):
+            new_tree[relative] = None
+        elif isinstance(content, KeptFile):
+            raise AssertionError(f"{relative} was to be kept, but it is not what was written")
+        elif isinstance(content, ComparedFile):
+            raise AssertionError(f"{relative} was rendered to be compared, not written")
+        else:
+            new_tree[relative] = content
+    return new_tree
 
 
 def _renew_record(work: Path, rendered: Path, current: TreeState) -> None:
@@ -275,11 +308,22 @@ def _replace(
 
 
 def _record_written(
-    root: Path, current: TreeState, new_tree: dict[str, shadowtree.Placement], differing: set[str]
+    root: Path,
+    current: TreeState,
+    new_tree: dict[str, shadowtree.Placement],
+    differing: set[str],
+    only: set[str] | None,
 ) -> None:
+    """Save the record of the tree just swapped in; `new_tree` is the whole tree, or only the
+    paths in `only` (elsewhere the tree is as read, and so are its entries)."""
     work, rendered = root / WORK_DIR, root / RENDERED_DIR
     # Files carried over are links to the same inodes: their entries stay true.
-    entries = {p: current.entries[p] for p, data in new_tree.items() if data is None}
+    if only is None:
+        entries = {p: current.entries[p] for p, data in new_tree.items() if data is None}
+    else:
+        entries = dict(current.entries)
+        for relative in only.difference(new_tree):  # removed, or gone since the last write
+            entries.pop(relative, None)
     for relative, data in new_tree.items():
         if data is not None:
             stat = (rendered / relative).stat()

@@ -8,6 +8,7 @@ import pytest
 from manifold.core.errors import OutputProblem
 from manifold.output import writer
 from manifold.output.header import HEADER
+from manifold.reuse import treestate
 from manifold.reuse.treestate import TreeState
 
 MINE = f"{HEADER}\n# Sources: x\n".encode()
@@ -168,3 +169,36 @@ def test_a_fifo_under_rendered_is_never_opened(tmp_path: Path) -> None:
     changes = _write(tmp_path, {"dev/a.yaml": MINE + b"2"})
     assert changes.changed == ("dev/a.yaml",)
     assert (tmp_path / "rendered/dev/pipe").exists()
+
+
+def _recorded_as_read(root: Path) -> None:
+    """The record the writer updated in place says what reading the tree afresh finds."""
+    recorded = treestate.load_record(root / writer.WORK_DIR).entries
+    fresh = treestate.scan(root / writer.RENDERED_DIR, treestate.Record()).entries
+    assert recorded == fresh
+
+
+def test_the_record_updated_in_place_is_the_tree_as_read_afresh(tmp_path: Path) -> None:
+    steps: list[tuple[dict[str, bytes], frozenset[str] | None]] = [
+        ({"dev/a.yaml": MINE + b"1", "dev/b.yaml": MINE, "prod/a.yaml": MINE}, None),
+        ({"dev/a.yaml": MINE + b"2", "dev/b.yaml": MINE, "prod/a.yaml": MINE}, None),
+        ({"dev/a.yaml": MINE + b"2", "prod/a.yaml": MINE, "prod/n/c.yaml": MINE}, None),
+        ({"dev/a.yaml": MINE + b"3"}, frozenset({"dev"})),  # prod/ is kept as it is
+        ({"dev/a.yaml": MINE + b"3", "dev/b.yaml": MINE + b"b"}, None),
+    ]
+    for index, (files, scope) in enumerate(steps):
+        if index == 2:  # a hand edit, a foreign file and a deletion the record does not know
+            (tmp_path / "rendered/dev/b.yaml").write_bytes(MINE + b"edited")
+            (tmp_path / "rendered/dev/notes.md").write_text("mine\n")
+            (tmp_path / "rendered/prod/a.yaml").unlink()
+        _write(tmp_path, files, scope)
+        _recorded_as_read(tmp_path)
+
+
+def test_a_path_outside_the_record_is_checked_when_the_record_holds_others(
+    tmp_path: Path,
+) -> None:
+    _write(tmp_path, {"dev/a.yaml": MINE})
+    with pytest.raises(OutputProblem, match="refusing to write outside rendered/"):
+        _write(tmp_path, {"dev/a.yaml": MINE + b"2", "dev/../../x.yaml": MINE})
+    assert _files(tmp_path) == {"dev/a.yaml": MINE}

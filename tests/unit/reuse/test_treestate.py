@@ -81,6 +81,22 @@ def test_a_change_since_the_record_is_seen(rendered: Path, change: str) -> None:
     assert expected.get(change, "dev/a.yaml") in state.unverified
 
 
+def test_a_scan_leaves_the_record_as_it_was_read(rendered: Path) -> None:
+    record = treestate.record_tree(
+        rendered, {"dev/a.yaml": treestate.digest(OURS)}, frozenset({"dev/notes.md"})
+    )
+    as_read = dict(record.entries)
+    (rendered / "dev" / "a.yaml").unlink()
+    (rendered / "dev" / "notes.md").write_bytes(b"edited\n")
+    state = treestate.scan(rendered, record)
+    assert record.entries == as_read  # the writer tells what changed by it
+    assert state.unverified == frozenset({"dev/a.yaml", "dev/notes.md"})
+    assert set(state.entries) == {"dev/notes.md"}
+    assert state.entries["dev/notes.md"].digest == treestate.digest(b"edited\n")
+    assert state.foreign == frozenset({"dev/notes.md"})
+    assert state.generated == {}
+
+
 def _restamp_as_recorded(target: Path, record: Record) -> None:
     """Give `target` the record's time, and the record `target`'s stat, keeping its digest:
     a second write within the timestamp granularity that the stat alone cannot tell."""
