@@ -3,7 +3,8 @@ while a watching process runs, then another.
 
 Each is timed from the moment the edited project file is written to the moment the watcher
 prints the render's summary: the time includes noticing the change (the watcher looks every
-0.2 s by default, so half of that on average), not only rendering it. A round starts one
+0.1 s by default, so half of that on average), not only rendering it. Each change is made
+once the watcher has said it is watching again, as a user edits once it is ready. A round starts one
 watching process, as a user does, on a repository that `manifold render` has just brought up
 to date (untimed: the watcher's own first render then has nothing to do), times the first
 change and the next, and stops it with SIGINT, as Ctrl-C does. Its peak memory is the
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from bench.harness import Bench
 
 WAIT_SECONDS = 600.0
+READY = "manifold: watching "
+"""How the watcher says it waits for the next change (on stderr)."""
 """How long a summary may take before the round is given up as broken."""
 
 
@@ -73,6 +76,7 @@ class _Session:
         self.memory: MemoryWatch | None = None
         self.errors: IO[bytes] | None = None
         self.pending = b""
+        self.renders = 0
 
     def first_change(self) -> float:
         run(self.bench.render(self.bench.repo))  # up to date, as when a user starts watching
@@ -93,9 +97,11 @@ class _Session:
         self.memory = MemoryWatch(self.process.pid)
         self.memory.start()
         self.pending = b""
+        self.renders = 0
         self._summary()  # its first render
 
     def _timed(self, change: Callable[[], None]) -> float:
+        self._ready()
         change()
         started = time.perf_counter()
         line = self._summary()
@@ -117,7 +123,17 @@ class _Session:
                 raise RuntimeError(f"the watcher stopped or hung: {self._stderr()}")
             self.pending += chunk
         line, _, self.pending = self.pending.partition(b"\n")
+        self.renders += 1
         return line.decode("utf-8", "replace")
+
+    def _ready(self) -> None:
+        """Wait for the watcher to say it watches again after its last render, as a user
+        sees it do before editing (it may first do work that needs no change: the shadow)."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while self._stderr().count(READY) < self.renders:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the watcher did not get ready: {self._stderr()}")
+            time.sleep(0.01)
 
     def _stderr(self) -> str:
         if self.errors is None:

@@ -108,11 +108,13 @@ def watch(
     sleep: Callable[[float], None] | None = None,
     clock: Callable[[], float] = time.perf_counter,
     restart: Callable[[], NoReturn] | None = None,
+    between: Callable[[], object] = lambda: None,
 ) -> int:
     """Render now, and again after each change to the inputs, until Ctrl-C while waiting
     (0) or a render that ends in a code of STOPPING_CODES (that code). `render` reports its
     own outcome and returns its exit code; `say` tells the user what the watch does.
-    `restart` replaces the process when manifold's own code changes (`_restart`)."""
+    `restart` replaces the process when manifold's own code changes (`_restart`); `between`
+    is work for the time after a render, before waiting (`output.idle.level_shadow`)."""
     # This process runs the code it started with; the records a render leaves name the
     # code on disk (`fingerprints.code_fingerprint`). Once the two differ (an upgrade, an
     # edit of manifold itself), a render here would record the old code's output as the
@@ -126,6 +128,7 @@ def watch(
         code = render()
         _settle()
         while code not in STOPPING_CODES:
+            between()
             say(f"watching {', '.join(f'{name}/' for name in INPUT_FOLDERS)} (Ctrl-C stops)")
             changed = _next_change(inputs, interval, sleep or time.sleep, clock)
             say(describe(changed))

@@ -169,7 +169,7 @@ def repository_lock(root: Path, timeout: float, on_wait: Callable[[str], None]) 
 # --------------------------------------------------------------------------- writing
 
 
-def _shadow_reusable(root: Path, record: treestate.Record) -> bool:
+def shadow_reusable(root: Path, record: treestate.Record) -> bool:
     """Whether the next write brings the shadow tree up to date rather than building it
     afresh: the record vouches for it, nothing has marked it unclean since the record was
     read (workers starting a fresh one do), and it is there."""
@@ -184,7 +184,7 @@ def _shadow_reusable(root: Path, record: treestate.Record) -> bool:
 def shadow_writer(root: Path, owned: Scope, current: TreeState) -> shadowtree.ShadowWriter | None:
     """What lets forked workers write into the shadow tree, when the next write is to build it
     afresh; else None."""
-    if _shadow_reusable(root, current.record):
+    if shadow_reusable(root, current.record):
         return None
     if owned is not None and not callable(owned):
         owned = partial(_in_scope, scope=owned)
@@ -225,7 +225,7 @@ def write_tree(
     # Forked workers wrote their files into a fresh shadow (shadow.ShadowWriter): finish it.
     # A shadow a worker cleared may be left with no file of theirs: the marker says so.
     started = ShadowFile in set(map(type, wanted.values()))  # no Python call per file
-    fresh = started or not _shadow_reusable(root, record)
+    fresh = started or not shadow_reusable(root, record)
     # A shadow brought up to date needs the new tree only where it differs: elsewhere it
     # holds it already, and the record's entries hold true.
     new_tree = _new_tree(current, wanted, scope, None if fresh else touched)

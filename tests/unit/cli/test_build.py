@@ -101,7 +101,7 @@ def test_render_watch_renders_with_the_same_options_until_ctrl_c(
     tmp_path: Path, calls: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def interrupted(seconds: float) -> None:
-        assert seconds == 0.2  # the default interval
+        assert seconds == 0.1  # the default interval
         raise KeyboardInterrupt
 
     monkeypatch.setattr("manifold.commands.watch.time.sleep", interrupted)
