@@ -94,7 +94,16 @@ def emit(
 
 def run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
     """The one place where outcomes and exceptions become exit codes."""
-    sys.exit(perform(action, fmt))
+    # A command runs once and ends, and what it drops is freed by reference counting: with
+    # the cycle collector off, a cold check of the benchmark repository (one process) took
+    # 4.65 s instead of 4.93 s, 0.29 s of which the collector spent traversing the heap, at
+    # the same peak memory (199 MB). A watching process collects (`perform` alone).
+    gc.disable()
+    try:
+        code = perform(action, fmt)
+    finally:
+        gc.enable()  # for in-process callers (the tests); the CLI exits next
+    sys.exit(code)
 
 
 def perform(action: Callable[[], Outcome], fmt: OutputFormat) -> int:

@@ -134,3 +134,19 @@ def test_a_shard_is_i_of_n(given: object, expected: Shard) -> None:
 def test_other_shards_are_refused(given: str) -> None:
     with pytest.raises(click.BadParameter, match="is not I/N with 1 <= I <= N"):
         ShardParameter().convert(given, None, None)
+
+
+@pytest.mark.parametrize("outcome", [lambda: Outcome("done"), _raises(RuntimeError("boom"))])
+def test_a_command_runs_without_the_cycle_collector_and_gives_it_back(
+    outcome: Callable[[], Outcome],
+) -> None:
+    seen: list[bool] = []
+
+    def action() -> Outcome:
+        seen.append(gc.isenabled())
+        return outcome()
+
+    with pytest.raises(SystemExit):
+        run(action, "text")
+    assert seen == [False]
+    assert gc.isenabled()  # in-process callers keep theirs
