@@ -104,10 +104,9 @@ def render(
     if not watch:
         run(action, fmt)
     from manifold.commands import watch as watching
-
-    looks = WATCH_INTERVAL if interval is None else interval
     from manifold.output.idle import level_shadow
 
+    looks = WATCH_INTERVAL if interval is None else interval
     render_once = functools.partial(perform, action, fmt)
     between = functools.partial(level_shadow, options.root)
     sys.exit(watching.watch(render_once, options.root, looks, waiting, between=between))

@@ -109,9 +109,9 @@ def run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
 def perform(action: Callable[[], Outcome], fmt: OutputFormat) -> int:
     """Run `action`, report its outcome or the error that ended it, and return the exit code
     (`run` exits with it; `render --watch` goes on watching after most)."""
-    # A run builds a large heap of short-lived objects and ends: the collector's default
-    # thresholds, made for long-lived processes, spent a fifth of a small re-render scanning
-    # it, while a run leaves little cyclic garbage behind.
+    # Where the collector runs (a watching process; `run` turns it off): a render builds a
+    # large heap of short-lived objects and leaves little cyclic garbage, and the default
+    # thresholds spent a fifth of a small re-render scanning it.
     gc.set_threshold(100_000, 50, 50)
     try:
         outcome = action()

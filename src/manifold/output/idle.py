@@ -44,12 +44,9 @@ def level_shadow(root: Path) -> int:
             level: dict[str, shadowtree.Placement] = dict.fromkeys(
                 (path for path in paths if path in record.entries), None
             )
-            shadow, rendered = work / writer.SHADOW_DIR, root / writer.RENDERED_DIR
-            treestate.mark_shadow_unclean(work)
-            if reusable:
-                shadowtree.update(shadow, rendered, level, set(record.shadow_differs))
-            else:  # none yet (a record made by reading rendered/), or one not to trust
-                shadowtree.build(shadow, rendered, level, started=False)
+            # without a shadow to trust (a record made by reading rendered/), one afresh
+            rendered, differs = root / writer.RENDERED_DIR, set(record.shadow_differs)
+            shadowtree.bring(work, rendered, level, differs, fresh=not reusable)
             settled = replace(record, shadow_clean=True, shadow_differs=frozenset())
             treestate.save_record(work, settled)
             treestate.mark_shadow_clean(work)

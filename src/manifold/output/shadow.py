@@ -129,6 +129,23 @@ def make_folders(shadow: str, relatives: Iterable[str]) -> None:
         os.makedirs(os.path.join(shadow, folder), exist_ok=True)
 
 
+def bring(
+    work: Path,
+    rendered: Path,
+    new_tree: dict[str, Placement],
+    touched: set[str],
+    fresh: bool,
+    started: bool = False,
+) -> None:
+    """Make the shadow in `work` equal `new_tree` (`update` where only `touched` differs, else
+    `build`), marked unclean until its caller records it (the writer, `idle.level_shadow`)."""
+    treestate.mark_shadow_unclean(work)
+    if fresh:
+        build(work / SHADOW_DIR, rendered, new_tree, started)
+    else:
+        update(work / SHADOW_DIR, rendered, new_tree, touched)
+
+
 def build(shadow: Path, rendered: Path, new_tree: dict[str, Placement], started: bool) -> None:
     """The shadow afresh; `started`: workers have written its `ShadowFile`s already."""
     if not started:

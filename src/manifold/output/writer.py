@@ -296,15 +296,10 @@ def _replace(
 ) -> None:
     """Bring the shadow tree to `new_tree` and exchange it with rendered/; `started`: workers
     have begun a fresh shadow."""
-    work, rendered = root / WORK_DIR, root / RENDERED_DIR
-    shadow = work / SHADOW_DIR
+    work = root / WORK_DIR
     workdir.folder(root, create=True)
-    treestate.mark_shadow_unclean(work)
-    if not fresh:
-        shadowtree.update(shadow, rendered, new_tree, touched)
-    else:
-        shadowtree.build(shadow, rendered, new_tree, started)
-    _swap(shadow, rendered, work)
+    shadowtree.bring(work, root / RENDERED_DIR, new_tree, touched, fresh, started)
+    _swap(work / SHADOW_DIR, root / RENDERED_DIR, work)
 
 
 def _record_written(

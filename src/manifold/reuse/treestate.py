@@ -252,13 +252,7 @@ def scan(rendered: Path, record: Record) -> TreeState:
         stat = item.stat(follow_symlinks=False)
         walked.append(relative)
         known = entries.get(relative)
-        if (
-            known is None
-            or known[0] != stat.st_size
-            or known[1] != stat.st_mtime_ns
-            or known[2] != stat.st_ino
-            or stat.st_mtime_ns >= trusted_before
-        ):
+        if known is None or not _same_stat(known, stat) or stat.st_mtime_ns >= trusted_before:
             to_read.append((relative, stat))
     unverified = {relative for relative, _ in to_read}
     if len(walked) != len(entries) + len(unverified.difference(entries)):  # some are gone

@@ -59,10 +59,8 @@ def _prometheus(part: Component | None) -> PrometheusScaling | None:
     return part.autoscaling.prometheus if part is not None and part.autoscaling else None
 
 
-def _path(at: JsonPath, name: str) -> JsonPath:
-    """Where a component's Prometheus settings are written in a service (or a runtime)."""
-    own = () if name == "engine" and at and at[0] == "services" else (name,)
-    return (*at, *own, "autoscaling", "prometheus")
+_SCALING = ("autoscaling", "prometheus")
+"""Where a component writes its Prometheus settings, below the component."""
 
 
 def keda_scaling(service: Service) -> KedaScaling | None:
@@ -105,8 +103,9 @@ def service_keda_problems(service: Service, at: JsonPath) -> Iterator[Problem]:
     ]
     for name, found in settings[1:]:
         if found != settings[0][1]:
+            below = _SCALING if name == "engine" else (name, *_SCALING)  # the service is its engine
             yield Problem(
-                _path(at, name),
+                (*at, *below),
                 f"the {name} scales on other Prometheus settings than the {settings[0][0]}; "
                 f"{_READ_WHERE}",
                 hint=f"give the {name} the same autoscaling.prometheus, or scale it on "
@@ -120,7 +119,7 @@ def runtime_keda_problems(runtime: ServingRuntime, at: JsonPath) -> Iterator[Pro
     for name, part in parts.items():
         if _prometheus(part) is not None:
             yield Problem(
-                _path(at, name),
+                (*at, name, *_SCALING),
                 f"a runtime's Prometheus scaling is read by no one: {_READ_WHERE}",
                 hint="set autoscaling.prometheus on the services that use this runtime",
             )
