@@ -139,8 +139,10 @@ def _service(
     low = rng.choice((1, 1, 2))
     service["replicas"] = {"min": low, "max": low * rng.choice((1, 2, 4))}
     if service["replicas"]["max"] > low:
-        metric = rng.choice(["concurrency", "rps", "cpu"])
-        target = {"concurrency": 16, "rps": 200, "cpu": 70}[metric]
+        # OME scales a Deployment with an HPA on a resource (targets/ome/scaling.py): cpu or
+        # memory; three choices keep the generator's random stream as it was
+        metric = rng.choice(["cpu", "memory", "cpu"])
+        target = {"memory": 80, "cpu": 70}[metric]
         service["autoscaling"] = {"metric": metric, "target": target}
     if not choice.embedding and chance(rng, 0.4):
         service["router"] = {"replicas": {"min": 1, "max": rng.choice((1, 2))}}
@@ -312,7 +314,7 @@ def _overrides(
             low = service["replicas"]["min"] * 2
             change = {"name": service["name"], "replicas": {"min": low, "max": low * 4}}
             if "autoscaling" not in service:
-                change["autoscaling"] = {"metric": "concurrency", "target": 32}
+                change["autoscaling"] = {"metric": "cpu", "target": 80}
             if "router" in service:
                 change["router"] = {"replicas": {"min": 2, "max": 2}}
             prod.append(change)

@@ -28,6 +28,7 @@ from manifold.targets.ome.jobs import training_job_name
 from manifold.targets.ome.keda import runtime_keda_problems, service_keda_problems
 from manifold.targets.ome.routers import router_problems
 from manifold.targets.ome.runtimes import inline_supported_format
+from manifold.targets.ome.scaling import runtime_scaling_problems, service_scaling_problems
 from manifold.targets.ome.selection import (
     auto_select,
     format_mismatch,
@@ -55,9 +56,9 @@ def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
         yield from _service(instance, catalog, index, service)
         yield from _deployment_mode(service, ("services", index))
         yield from service_keda_problems(service, ("services", index))
-        yield from router_problems(
-            service, ("services", index), runtime_used(instance, catalog, service)
-        )
+        used = runtime_used(instance, catalog, service)
+        yield from service_scaling_problems(service, ("services", index), used)
+        yield from router_problems(service, ("services", index), used)
     yield from _fine_tunes(instance)
     for index, benchmark in enumerate(instance.spec.benchmarks):
         yield from benchmark_problems(instance, catalog, ("benchmarks", index), benchmark)
@@ -99,6 +100,7 @@ def runtime_problems(runtime: ServingRuntime, at: JsonPath) -> Iterator[Problem]
         yield Problem((*at, "modelSizeRange"), f"min ({size.min}) is greater than max ({size.max})")
     yield from priorities_within(runtime, at)
     yield from runtime_keda_problems(runtime, at)
+    yield from runtime_scaling_problems(runtime, at)
 
 
 def cluster_runtime_problems(runtimes: Sequence[ServingRuntime]) -> Iterator[Problem]:
