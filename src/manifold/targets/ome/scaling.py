@@ -101,7 +101,7 @@ def _engine_mode(
         return "MultiNode", "it has a leader and workers"
     if _min(service) == 0:
         if service.decoder is not None:
-            return "RawDeployment", "OME never deploys an engine beside a decoder with Knative"
+            return "RawDeployment", "an engine beside a decoder never runs on Knative"
         return "Serverless", "its replicas.min is 0"
     return "RawDeployment", "its replicas.min is not 0"
 
@@ -124,7 +124,7 @@ def placed_components(
                 )
             )
         else:
-            why = "OME deploys a decoder as a Deployment, never with Knative"
+            why = "a decoder never runs on Knative"
             placed.append(Placed("decoder", decoder, (*at, "decoder"), "RawDeployment", why))
     if (router := service.router) is not None:
         zero = _min(router) == 0
@@ -209,7 +209,7 @@ def _raw_problems(placed: Placed) -> Iterator[Problem]:
             (*placed.at, "replicas", "min"),
             f"{head}, whose autoscaler keeps at least 1 replica: it never scales to zero",
             hint="set replicas.min to 1 or more"
-            + (", or remove the decoder" if "decoder" in placed.why else ""),
+            + (", or remove the decoder" if isinstance(part, Service) and part.decoder else ""),
         )
     autoscaling = part.autoscaling
     if autoscaling is None or autoscaling.metric is None or autoscaling.metric in _HPA_METRICS:

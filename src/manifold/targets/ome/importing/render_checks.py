@@ -1,7 +1,8 @@
 """What `manifold render` would refuse in an imported entry by itself, at the OME object's
 field: an import must not write a file the render then refuses. Only the checks that need
-nothing but the entry run here (a benchmark's webhook rules, a runtime's own definition);
-those that compare it with the catalogue or the environment run at render."""
+nothing but the entry run here (a benchmark's webhook rules, a runtime's own definition, how
+OME deploys and scales a service's components as far as the service alone decides it); those
+that compare it with the catalogue or the environment run at render."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from typing import Any
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.models.benchmarks import Benchmark
+from manifold.models.project import Service
 from manifold.models.runtimes import ProjectServingRuntime, SharedServingRuntime
 from manifold.targets.ome.benchmark_checks import benchmark_own_problems
 from manifold.targets.ome.checks import runtime_problems
 from manifold.targets.ome.importing.components import validated
 from manifold.targets.ome.importing.jobs import BENCHMARK_AS_IS
+from manifold.targets.ome.scaling import service_scaling_problems
 
 _RUNTIME_FIELDS = {
     "supports": "supportedModelFormats",
@@ -24,6 +27,20 @@ _RUNTIME_FIELDS = {
     "engine": "engineConfig",
 }
 """An imported runtime entry's fields by the spec field each came from (entries.py)."""
+_COMPONENT_FIELDS = {
+    ("replicas", "min"): ("minReplicas",),
+    ("replicas", "max"): ("maxReplicas",),
+    ("replicas",): ("minReplicas",),
+    ("autoscaling", "metric"): ("scaleMetric",),
+    ("autoscaling", "target"): ("scaleTarget",),
+    ("autoscaling",): ("scaleMetric",),
+}
+"""A component entry's scaling fields by the OME component field each came from
+(importing/components.py, `component`)."""
+
+
+def _component_field(tail: JsonPath) -> JsonPath:
+    return _COMPONENT_FIELDS.get(tuple(str(step) for step in tail), tail)
 
 
 def _at_spec(problems: Iterable[Problem], fields: dict[str, str]) -> list[tuple[JsonPath, str]]:
@@ -32,7 +49,8 @@ def _at_spec(problems: Iterable[Problem], fields: dict[str, str]) -> list[tuple[
     placed: list[tuple[JsonPath, str]] = []
     for problem in problems:
         head = str(problem.path[0]) if problem.path else ""
-        path: JsonPath = ("spec", fields[head], *problem.path[1:]) if head in fields else ("spec",)
+        tail = _component_field(problem.path[1:])
+        path: JsonPath = ("spec", fields[head], *tail) if head in fields else ("spec",)
         placed.append((path, problem.message))
     return placed
 
@@ -47,4 +65,24 @@ def render_refusals(kind: str, entry: dict[str, Any]) -> list[tuple[JsonPath, st
         model = SharedServingRuntime if kind == "ClusterServingRuntime" else ProjectServingRuntime
         runtime = validated(model, entry)
         return _at_spec(runtime_problems(runtime, ()), _RUNTIME_FIELDS)
+    if kind == "InferenceService":
+        service = validated(Service, entry)
+        return [
+            (_service_field(p.path), p.message) for p in service_scaling_problems(service, (), None)
+        ]
     return []
+
+
+def _service_field(path: JsonPath) -> JsonPath:
+    """A service entry's path as the InferenceService's (importing/services.py): its own
+    fields the engine's, Prometheus settings the InferenceService's spec.kedaConfig."""
+    if path[:1] == ("metadata",):
+        return path
+    component, tail = (
+        ("engine", path)
+        if path[:1] not in (("decoder",), ("router",))
+        else (str(path[0]), path[1:])
+    )
+    if tail[:2] == ("autoscaling", "prometheus"):
+        return ("spec", "kedaConfig")
+    return ("spec", component, *_component_field(tail))

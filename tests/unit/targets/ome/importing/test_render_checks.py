@@ -27,6 +27,10 @@ BENCHMARK: dict[str, Any] = {
     "output": {"uri": "s3://b/p"},
 }
 
+SERVICE: dict[str, Any] = {"name": "s", "model": "m"}
+RPS = {"metric": "rps", "target": 10}
+KEDA = {"prometheus": {"server": "http://p:9090", "query": "up", "threshold": "1"}}
+
 
 @pytest.mark.parametrize(
     ("kind", "entry", "refused"),
@@ -49,6 +53,34 @@ BENCHMARK: dict[str, Any] = {
             [("spec", "additionalRequestParams", "temperature")],
         ),
         ("AcceleratorClass", {"name": "a"}, []),
+        # how OME deploys and scales the components (targets/ome/scaling.py), at the field
+        # of the InferenceService each came from (importing/services.py)
+        ("InferenceService", SERVICE, []),
+        (
+            "InferenceService",
+            {**SERVICE, "replicas": {"min": 1, "max": 2}, "autoscaling": RPS},
+            [("spec", "engine", "scaleMetric")],
+        ),
+        (
+            "InferenceService",
+            {**SERVICE, "decoder": {"replicas": {"min": 0, "max": 2}}},
+            [("spec", "decoder", "minReplicas")],
+        ),
+        (
+            "InferenceService",
+            {**SERVICE, "replicas": {"min": 0, "max": 2}, "autoscaling": KEDA},
+            [("spec", "kedaConfig")],
+        ),
+        (
+            "InferenceService",
+            {**SERVICE, "metadata": {"annotations": {"ome.io/deploymentMode": "Serverless"}}},
+            [("metadata", "annotations", "ome.io/deploymentMode")],
+        ),
+        (
+            "ServingRuntime",
+            {**RUNTIME, "engine": {"image": "i", "replicas": {"min": 1, "max": 2}}},
+            [("spec", "engineConfig", "minReplicas")],
+        ),
     ],
 )
 def test_refusals_at_the_objects_field(
