@@ -227,7 +227,13 @@ class PrometheusScaling(Strict):
     server: Annotated[str, AfterValidator(_http_address)] = Field(
         description="Prometheus server address (http or https)."
     )
-    query: str = Field(min_length=1, description="PromQL; its value is compared to threshold.")
+    query: str = Field(
+        min_length=1,
+        description=(
+            "PromQL, its value compared to threshold; OME puts the scaled deployment's name "
+            "where it says %s (write %% for a literal %)."
+        ),
+    )
     threshold: Annotated[str, AfterValidator(_number)] = Field(
         description='A number, as a string (for example "0.07").'
     )

@@ -12,6 +12,14 @@ What OME does (sgl-project/ome at 17b77eda, pkg/controller/v1beta1/inferenceserv
   which is all the KEDA reconciler reads (reconcilers/keda/keda_reconciler.go,
   getScaledObjectTriggers; without it, OME's default query and threshold "10").
 
+OME reads `customPromQuery` as a Go format string: it asks Prometheus for
+fmt.Sprintf(customPromQuery, <the component's deployment name>) (reconcilers/keda/
+keda_reconciler.go:188-194). The name is the deployment's, `<service>-engine`
+(components/engine.go:246-265), not the InferenceService's, which OME's own KEDA sample
+seems to expect. A query without one `%s` gets `%!(EXTRA string=<name>)` appended, and a
+second verb, or a `%` not doubled, is replaced by an error mark: Prometheus parses none of
+them, so such a query is an error at its line.
+
 A component's own `kedaConfig`, or a runtime's, which the CRDs accept (and OME's KEDA
 sample writes on its engine), is read by no one: the component would scale on the default
 query. So manifold writes the settings once, in `spec.kedaConfig`, and marks the components
@@ -24,6 +32,7 @@ cannot be written for OME, and neither can a runtime's: both are errors.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -111,6 +120,38 @@ def service_keda_problems(service: Service, at: JsonPath) -> Iterator[Problem]:
                 hint=f"give the {name} the same autoscaling.prometheus, or scale it on "
                 "metric and target",
             )
+    yield from _query_problems(service, at)
+
+
+_FORMAT_MARK = re.compile(r"%(?:%|[-+# 0]*(?:\[\d+\])?[\d*]*(?:\.[\d*]*)?(?:\[\d+\])?.?)")
+"""A Go fmt mark: `%%`, or a verb with its flags, width, precision and argument index."""
+
+
+def query_problem(query: str) -> str | None:
+    """Why OME's fmt.Sprintf(query, name) would not give the query with the name in it."""
+    verbs = [mark for mark in _FORMAT_MARK.findall(query) if mark != "%%"]
+    if verbs == ["%s"] or verbs == ["%v"]:
+        return None
+    if not verbs:
+        return "has no %s, so OME appends %!(EXTRA string=<name>) to it"
+    return (
+        f"has {', '.join(repr(v) for v in verbs)} where OME expects one %s (a % of its own is %%)"
+    )
+
+
+def _query_problems(service: Service, at: JsonPath) -> Iterator[Problem]:
+    for name, part in _parts(service).items():
+        prometheus = _prometheus(part)
+        if prometheus is None or (why := query_problem(prometheus.query)) is None:
+            continue
+        below = _SCALING if name == "engine" else (name, *_SCALING)
+        yield Problem(
+            (*at, *below, "query"),
+            f"OME asks Prometheus for fmt.Sprintf(query, <the {name}'s deployment name>), and "
+            f"this query {why}: Prometheus would refuse what OME sends",
+            hint='write %s where the name goes, for example {pod=~"%s-.*"} (or in a comment '
+            "at the end, # %s, to leave it out), and %% for a literal %",
+        )
 
 
 def runtime_keda_problems(runtime: ServingRuntime, at: JsonPath) -> Iterator[Problem]:

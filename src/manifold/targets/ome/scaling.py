@@ -238,8 +238,9 @@ def _service_annotation(
         return
     yield Problem(
         (*at, "metadata", "annotations", DEPLOYMENT_MODE),
-        f"OME decides the engine's deployment from the engine alone, not from the "
-        f"InferenceService's annotation: it deploys it as {mode} ({why})",
+        f"the InferenceService's {DEPLOYMENT_MODE}: {asked} is not read for its engine: "
+        f"OME decides the engine's deployment from the engine alone and deploys it as "
+        f"{mode} ({why})",
         hint="remove the annotation; an engine is Serverless exactly when its replicas.min "
         "is 0 (and it has no decoder)",
     )

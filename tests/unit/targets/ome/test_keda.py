@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from manifold.models.workload import PrometheusScaling
-from manifold.targets.ome.keda import AUTOSCALER_CLASS, keda_config
+from manifold.targets.ome.keda import AUTOSCALER_CLASS, keda_config, query_problem
 from manifold.targets.ome.render import render
 from tests.unit.helpers import lone_catalog, project_instance
 
@@ -121,3 +121,23 @@ def test_other_settings_for_another_component_are_not_rendered_silently() -> Non
         f"decoder: {{image: d, autoscaling: {{prometheus: {OTHER}}}}}"
     )
     assert isvc["spec"]["kedaConfig"]["customPromQuery"] == "up"
+
+
+@pytest.mark.parametrize(
+    ("query", "refused"),
+    [
+        # OME's own sample (site/content/en/docs/concepts/inference_service.md:357-362)
+        ('rate(sglang_time_per_output_token_seconds_bucket{ome_io_inferenceservice="%s"}[5m])',
+         False),
+        ("sum(x{pod=~'%v-.*'})", False),
+        ("sum(x) # %s", False),  # the name in a PromQL comment: left out of the query
+        ("sum(x{a='%s'}) * 100 %% 7", False),
+        # fmt.Sprintf("up", name) is "up%!(EXTRA string=name)" (keda_reconciler.go:193-194)
+        ("up", True),
+        ("sum(x{a='%s'}) * 100 % 7", True),
+        ("x{a='%s', b='%s'}", True),
+        ("x{a='%d'}", True),
+    ],
+)  # fmt: skip
+def test_a_query_is_a_go_format_string_with_one_name(query: str, refused: bool) -> None:
+    assert (query_problem(query) is not None) == refused

@@ -130,7 +130,7 @@ services:
   runtime: rt
   metadata: {{annotations: {{example.com/note: n}}}}
   replicas: {{min: 1, max: 2}}
-  autoscaling: {{prometheus: {{server: "http://p:9090", query: "sum(x)", threshold: "1"}}}}
+  autoscaling: {{prometheus: {{server: "http://p:9090", query: "sum(x) # %s", threshold: "1"}}}}
 """
 
 
@@ -163,7 +163,9 @@ WORKERS = "\n  leader: {}\n  worker: {size: 2}"
     ("mode", "fields", "problem"),
     [
         ("RawDeployment", "", None),
-        ("Serverless", "", None),
+        # replicas.min 1 (the platform's default) keeps the engine a Deployment whatever the
+        # InferenceService's annotation says (targets/ome/scaling.py)
+        ("Serverless", "", "is not read for its engine"),
         ("PDDisaggregated", "", "neither a decoder nor a leader and workers"),
         ("MultiNode", "", "neither a decoder nor a leader and workers"),
         ("PDDisaggregated", DECODER, None),

@@ -18,6 +18,7 @@ from manifold.targets.ome.benchmark_checks import benchmark_own_problems
 from manifold.targets.ome.checks import runtime_problems
 from manifold.targets.ome.importing.components import validated
 from manifold.targets.ome.importing.jobs import BENCHMARK_AS_IS
+from manifold.targets.ome.keda import service_keda_problems
 from manifold.targets.ome.scaling import service_scaling_problems
 
 _RUNTIME_FIELDS = {
@@ -67,9 +68,11 @@ def render_refusals(kind: str, entry: dict[str, Any]) -> list[tuple[JsonPath, st
         return _at_spec(runtime_problems(runtime, ()), _RUNTIME_FIELDS)
     if kind == "InferenceService":
         service = validated(Service, entry)
-        return [
-            (_service_field(p.path), p.message) for p in service_scaling_problems(service, (), None)
+        problems = [
+            *service_keda_problems(service, ()),
+            *service_scaling_problems(service, (), None),
         ]
+        return [(_service_field(problem.path), problem.message) for problem in problems]
     return []
 
 
@@ -83,6 +86,8 @@ def _service_field(path: JsonPath) -> JsonPath:
         if path[:1] not in (("decoder",), ("router",))
         else (str(path[0]), path[1:])
     )
+    if tail[:3] == ("autoscaling", "prometheus", "query"):
+        return ("spec", "kedaConfig", "customPromQuery")
     if tail[:2] == ("autoscaling", "prometheus"):
         return ("spec", "kedaConfig")
     return ("spec", component, *_component_field(tail))

@@ -29,7 +29,7 @@ BENCHMARK: dict[str, Any] = {
 
 SERVICE: dict[str, Any] = {"name": "s", "model": "m"}
 RPS = {"metric": "rps", "target": 10}
-KEDA = {"prometheus": {"server": "http://p:9090", "query": "up", "threshold": "1"}}
+KEDA = {"prometheus": {"server": "http://p:9090", "query": "up{pod=~'%s.*'}", "threshold": "1"}}
 
 
 @pytest.mark.parametrize(
@@ -70,6 +70,11 @@ KEDA = {"prometheus": {"server": "http://p:9090", "query": "up", "threshold": "1
             "InferenceService",
             {**SERVICE, "replicas": {"min": 0, "max": 2}, "autoscaling": KEDA},
             [("spec", "kedaConfig")],
+        ),
+        (  # OME formats the query with the component's name (keda_reconciler.go:193-194)
+            "InferenceService",
+            {**SERVICE, "autoscaling": {"prometheus": {**KEDA["prometheus"], "query": "up"}}},
+            [("spec", "kedaConfig", "customPromQuery")],
         ),
         (
             "InferenceService",
