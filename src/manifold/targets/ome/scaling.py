@@ -34,17 +34,18 @@ Then, by mode:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.models.project import InlineRuntime, Service
 from manifold.models.runtimes import ServingRuntime
-from manifold.models.workload import Component
+from manifold.models.workload import Autoscaling, Component
 
 Mode = Literal["RawDeployment", "Serverless", "MultiNode", "MultiNodeRayVLLM", "other"]
 DEPLOYMENT_MODE = "ome.io/deploymentMode"
+TARGET_UTILIZATION = "ome.io/targetUtilizationPercentage"
 _ANNOTATED_MODES = {"RawDeployment", "Serverless", "MultiNode", "MultiNodeRayVLLM"}
 """The valid modes (pkg/constants/constants.go:450-457) the engine can be deployed in;
 VirtualDeployment makes the engine reconciler fail (components/engine.go:152-164)."""
@@ -63,6 +64,9 @@ class Placed:
     why: str
     knative: bool = False
     """Whether replicas.min 0 would deploy it with Knative (an engine alone, a router)."""
+    outer: tuple[tuple[str, str], ...] = ()
+    """The InferenceService's annotations, which OME unions under the component's own
+    (components/engine.go:212-232; the decoder's and router's do the same)."""
 
 
 def _runtime_part(runtime: ServingRuntime | InlineRuntime | None, name: str) -> Component | None:
@@ -145,14 +149,47 @@ def service_scaling_problems(
     service: Service, at: JsonPath, runtime: ServingRuntime | InlineRuntime | None
 ) -> Iterator[Problem]:
     """Replicas and autoscaling of the service's components that OME would not honour."""
+    outer = tuple(((service.metadata.annotations if service.metadata else None) or {}).items())
     for placed in placed_components(service, at, runtime):
-        if placed.mode in ("MultiNode", "MultiNodeRayVLLM"):
-            yield from _multi_node_problems(placed)
-        elif placed.mode == "Serverless":
-            yield from _knative_problems(placed)
-        elif placed.mode == "RawDeployment":
-            yield from _raw_problems(placed)
+        placed = replace(placed, outer=outer)
+        inherited = _inherited_scaling(placed, runtime)
+        if inherited is not None:
+            placed = replace(placed, part=placed.part.model_copy(update={"autoscaling": inherited}))
+        for problem in _mode_problems(placed):
+            if inherited is not None and problem.path[len(placed.at) :][:1] == ("autoscaling",):
+                assert isinstance(runtime, ServingRuntime)
+                problem = replace(
+                    problem,
+                    path=(*at, "runtime"),
+                    message=f"the autoscaling of runtime {runtime.name!r}, which OME merges "
+                    f"under the {placed.name}'s: {problem.message}",
+                    hint=f"give the {placed.name} autoscaling of its own: {problem.hint}",
+                )
+            yield problem
     yield from _service_annotation(service, at, runtime)
+
+
+def _inherited_scaling(
+    placed: Placed, runtime: ServingRuntime | InlineRuntime | None
+) -> Autoscaling | None:
+    """The runtime's metric and target where the component has no autoscaling: OME merges
+    them in (utils/merging.go:105-143); its Prometheus settings are refused on the runtime."""
+    runtime_part = _runtime_part(runtime, placed.name)
+    if placed.part.autoscaling is not None or runtime_part is None:
+        return None
+    if runtime_part.leader is not None or runtime_part.worker is not None:
+        return None  # refused on the runtime itself (runtime_scaling_problems)
+    scaling = runtime_part.autoscaling
+    return scaling if scaling is not None and scaling.metric is not None else None
+
+
+def _mode_problems(placed: Placed) -> Iterator[Problem]:
+    if placed.mode in ("MultiNode", "MultiNodeRayVLLM"):
+        yield from _multi_node_problems(placed)
+    elif placed.mode == "Serverless":
+        yield from _knative_problems(placed)
+    elif placed.mode == "RawDeployment":
+        yield from _raw_problems(placed)
 
 
 def _multi_node_problems(placed: Placed) -> Iterator[Problem]:
@@ -212,7 +249,10 @@ def _raw_problems(placed: Placed) -> Iterator[Problem]:
             + (", or remove the decoder" if isinstance(part, Service) and part.decoder else ""),
         )
     autoscaling = part.autoscaling
-    if autoscaling is None or autoscaling.metric is None or autoscaling.metric in _HPA_METRICS:
+    if autoscaling is None or autoscaling.metric is None:
+        return
+    if autoscaling.metric in _HPA_METRICS:
+        yield from _target_replaced(placed)
         return
     yield Problem(
         (*placed.at, "autoscaling", "metric"),
@@ -222,6 +262,20 @@ def _raw_problems(placed: Placed) -> Iterator[Problem]:
         + (f", or let it scale to zero (replicas.min 0) to scale on {autoscaling.metric} "
            "with Knative" if placed.knative else ""),
     )  # fmt: skip
+
+
+def _target_replaced(placed: Placed) -> Iterator[Problem]:
+    """The HPA takes its target from `ome.io/targetUtilizationPercentage` when the
+    component's annotations have it, before scaleTarget (hpa_reconciler.go:103-112)."""
+    merged = {**dict(placed.outer), **(placed.part.annotations or {})}
+    if (value := merged.get(TARGET_UTILIZATION)) is None:
+        return
+    yield Problem(
+        (*placed.at, "autoscaling", "target"),
+        f"the {placed.name}'s HorizontalPodAutoscaler takes its target from the annotation "
+        f"{TARGET_UTILIZATION}: {value!r} before this one",
+        hint=f"remove the annotation {TARGET_UTILIZATION}; autoscaling.target says it",
+    )
 
 
 def _service_annotation(

@@ -82,6 +82,15 @@ KEDA = {"prometheus": {"server": "http://p:9090", "query": "up{pod=~'%s.*'}", "t
             [("metadata", "annotations", "ome.io/deploymentMode")],
         ),
         (
+            "InferenceService",
+            {
+                **SERVICE,
+                "metadata": {"annotations": {"ome.io/targetUtilizationPercentage": "50"}},
+                "autoscaling": {"metric": "cpu", "target": 70},
+            },
+            [("spec", "engine", "scaleTarget")],
+        ),
+        (
             "ServingRuntime",
             {**RUNTIME, "engine": {"image": "i", "replicas": {"min": 1, "max": 2}}},
             [("spec", "engineConfig", "minReplicas")],
