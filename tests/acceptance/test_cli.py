@@ -86,7 +86,7 @@ class TestDrift:
 
     def test_edited_project_without_rendering(self, example_repo: Path) -> None:
         project = example_repo / "projects/semantic-search.yaml"
-        project.write_text(project.read_text().replace("target: 200", "target: 300"))
+        project.write_text(project.read_text().replace("target: 70", "target: 75"))
         result = run_cli("check", "-C", str(example_repo), "--format", "json")
         assert result.exit_code == 3
         files = {d["file"] for d in json.loads(result.stdout)["diagnostics"]}

@@ -56,7 +56,7 @@ def _compare(tmp_path: Path, make: Callable[[Path], Path], change: Edit) -> int:
 
 
 def _value(repo: Path) -> None:
-    edit(repo / "projects/semantic-search.yaml", "target: 200", "target: 300")
+    edit(repo / "projects/semantic-search.yaml", "target: 70", "target: 75")
 
 
 def _service_renamed(repo: Path) -> None:
@@ -163,7 +163,7 @@ def test_reused_projects_are_not_parsed_again(
 ) -> None:
     repo = _example(tmp_path / "repo")
     assert run_cli("render", "-C", str(repo)).exit_code == 0
-    edit(repo / "projects/semantic-search.yaml", "target: 200", "target: 300")
+    edit(repo / "projects/semantic-search.yaml", "target: 70", "target: 75")
 
     from manifold.inputs import sources
     from manifold.pipeline import repository
