@@ -31,6 +31,10 @@ class EntryTexts:
         if isinstance(entry, dict | list):  # what a render could change in place, or replace
             self._by_id[id(entry)] = (entry, text)
 
+    def absorb(self, other: EntryTexts) -> None:
+        """Also know the texts `other` knows (entries read by an earlier render)."""
+        self._by_id.update(other._by_id)
+
     def text(self, entry: Any) -> str:
         """The entry's JSON text: as read when `entry` is the object read from it."""
         kept = self._by_id.get(id(entry))
