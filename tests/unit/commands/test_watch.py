@@ -244,13 +244,7 @@ def test_a_watching_process_writes_what_a_render_from_the_shell_writes(
 
     assert watch(render, example, 0.01, _quiet, sleep=Script(edits)) == 0
     assert codes == [0, 0, EXIT_PROBLEMS, 0, EXIT_PROBLEMS, 0, 0]
-
-    shell = tmp_path / "shell"
-    for folder in ("projects", "environments", "platform", "schemas"):
-        if (example / folder).exists():
-            copy_tree(example / folder, shell / folder)
-    assert perform(lambda: recorded.render(RenderOptions(shell), _quiet, None), "text") == 0
-    assert _tree(example / "rendered") == _tree(shell / "rendered")
+    _same_as_from_the_shell(example, tmp_path / "shell")
 
 
 def test_with_its_idle_work_and_hands_on_its_files_a_watching_process_writes_the_same(
@@ -311,8 +305,11 @@ def test_with_its_idle_work_and_hands_on_its_files_a_watching_process_writes_the
     assert watch(render, example, 0.01, _quiet, sleep=Script(edits), between=idle) == 0
     assert codes == [0] * (len(edits) + 1)
     assert any(recalled)  # the renders did use what was decoded ahead
+    _same_as_from_the_shell(example, tmp_path / "shell")
 
-    shell = tmp_path / "shell"
+
+def _same_as_from_the_shell(example: Path, shell: Path) -> None:
+    """rendered/ is what a render from the shell of the same inputs, from nothing, writes."""
     for folder in ("projects", "environments", "platform", "schemas"):
         if (example / folder).exists():
             copy_tree(example / folder, shell / folder)
