@@ -244,7 +244,7 @@ class ProjectCache:
         workdir.write_state_text(self.folder, name, _joined_seal(digest, body))
         # Decoded in idle time, from the text written, if this process waits (`output.idle`)
         known = readback.KnownFile(digest, body, schema.accepts, prepare)
-        readback.remember(str(self.folder / name), known)
+        readback.remember_written(str(self.folder / name), known)
 
 
 MOST_AHEAD = 256
@@ -256,6 +256,7 @@ def decode_ahead(root: Path) -> int:
     """Idle work of a waiting process: the repository's cache files decoded (`readback`),
     those it wrote from the text it wrote, the others (after a first render with nothing to
     do, which reads none) from their bytes; returns how many were decoded."""
+    readback.waiting()
     done = readback.decode_pending()
     folder = root / workdir.WORK_DIR / CACHE_DIR
     if workdir.existing(root) is None or not workdir.child_is_folder(folder):

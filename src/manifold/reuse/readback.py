@@ -14,7 +14,8 @@ by anyone in any way has another digest and is decoded from its bytes as before;
 or hostile file is refused by its seal or its form as before. Nothing kept is ever changed in
 place (entries read are never changed: `entrytext`), so a render cannot alter what the next
 one is given. Only the last version of each file is kept: the memory is that of one render's
-caches.
+caches; and the text of what is written is kept only by a process that waits between
+renders (a render from the shell, at N = 10,000, would hold some 45 MB of text to no use).
 """
 
 from __future__ import annotations
@@ -76,8 +77,29 @@ def remember(path: str, known: KnownFile) -> None:
     _known[path] = known
 
 
+def remember_written(path: str, known: KnownFile) -> None:
+    """What this process wrote, to decode while it waits: only once it has said it waits
+    between renders (`waiting`); a single render keeps no text it will never read."""
+    if _waiting:
+        _known[path] = known
+    else:
+        _known.pop(path, None)
+
+
+def waiting() -> None:
+    """This process waits between renders (`render --watch`): keep what it writes."""
+    global _waiting
+    _waiting = True
+
+
+_waiting = False
+
+
 def forget() -> None:
+    """Nothing kept, and nothing written kept until `waiting` is said again."""
+    global _waiting
     _known.clear()
+    _waiting = False
 
 
 def decode_pending() -> int:

@@ -56,6 +56,19 @@ def test_what_is_decoded_ahead_is_what_reading_the_bytes_gives(rendered: Path) -
         assert environment.objects == ahead[name].objects
 
 
+def test_a_single_render_keeps_no_text_a_waiting_one_decodes_what_it_wrote(
+    rendered: Path,
+) -> None:
+    assert readback.decode_pending() == 0  # a render from the shell kept nothing to decode
+    incremental.decode_ahead(rendered)  # (and says the process waits between renders)
+    (rendered / "projects/faq-answers.yaml").write_text(
+        (rendered / "projects/faq-answers.yaml").read_text().replace("epochs: 1", "epochs: 4")
+    )
+    commands.render(RenderOptions(rendered), lambda _: None, None)
+    written = len(list((rendered / WORK_DIR / "cache").iterdir()))
+    assert readback.decode_pending() == written
+
+
 def test_the_same_bytes_are_decoded_once(rendered: Path) -> None:
     incremental.decode_ahead(rendered)
     first, again = _environments(rendered), _environments(rendered)
