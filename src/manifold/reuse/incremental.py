@@ -37,6 +37,7 @@ from manifold.core.errors import OutputProblem
 from manifold.core.kept import KeptFile
 from manifold.reuse import cacheforms, entrytext, readback, workdir
 from manifold.reuse.fingerprints import hash_folders
+from manifold.reuse.seal import file_digest, joined_seal, seal_checked, sealed_parts
 
 CACHE_DIR = "cache"
 _FORMAT = 5
@@ -49,10 +50,6 @@ def context_digest(root: Path, folders: tuple[str, ...], code: bytes) -> str:
     hasher = hashlib.blake2b(code, digest_size=20)
     hash_folders(hasher, root, folders)
     return hasher.hexdigest()
-
-
-def file_digest(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 
 class CacheDisagrees(Exception):
@@ -219,7 +216,7 @@ class ProjectCache:
         if workdir.existing(self.root) is None or not workdir.child_is_folder(self.folder):
             return None
         path = str(self.folder / name)
-        opened = _opened(workdir.read_state_bytes(self.folder / name))
+        opened = seal_checked(workdir.read_state_bytes(self.folder / name))
         if opened is None:
             return None
         digest, body = opened
@@ -240,8 +237,8 @@ class ProjectCache:
         schema: workdir.StateSchema,
         prepare: readback.Prepare | None = None,
     ) -> None:
-        digest, body = _sealed_parts(data, self._texts)
-        workdir.write_state_text(self.folder, name, _joined_seal(digest, body))
+        digest, body = sealed_parts(data, self._texts)
+        workdir.write_state_text(self.folder, name, joined_seal(digest, body))
         # Decoded in idle time, from the text written, if this process waits (`output.idle`)
         known = readback.KnownFile(digest, body, schema.accepts, prepare)
         readback.remember_written(str(self.folder / name), known)
@@ -263,7 +260,7 @@ def decode_ahead(root: Path) -> int:
         return done
     for path in sorted(folder.iterdir())[:MOST_AHEAD]:
         schema, prepare = _form_of(path.name)
-        opened = _opened(workdir.read_state_bytes(path)) if schema is not None else None
+        opened = seal_checked(workdir.read_state_bytes(path)) if schema is not None else None
         if schema is None or opened is None or readback.recall(str(path), opened[0]):
             continue
         data, texts = readback.decode_body(opened[1], schema.accepts)
@@ -295,51 +292,6 @@ def _prepare_environment(known: readback.KnownFile, every_project: bool = True) 
     if every_project:
         decoded = {name: cacheforms.decoded_project(item) for name, item in projects.items()}
     known.derived["environment"] = CachedEnvironment(projects, objects, "", decoded)
-
-
-_SEAL = b'{"seal":"'
-_BODY = b'","body":'
-
-
-def sealed(data: dict[str, Any], texts: entrytext.EntryTexts | None = None) -> str:
-    """A cache file's text: `{"seal": digest, "body": data}`, the digest taken of the body's
-    bytes as written, so that reading checks it without writing the JSON out again (which
-    took as long as parsing it: 14 ms for an environment of 1,000 projects). Entries read
-    before are written as `texts` holds them (`entrytext`)."""
-    return _joined_seal(*_sealed_parts(data, texts or entrytext.EntryTexts()))
-
-
-def _sealed_parts(data: dict[str, Any], texts: entrytext.EntryTexts) -> tuple[str, str]:
-    body = entrytext.encoded(data, texts)
-    return file_digest(body.encode()), body
-
-
-def _joined_seal(digest: str, body: str) -> str:
-    return f"{_SEAL.decode()}{digest}{_BODY.decode()}{body}}}"
-
-
-def _opened(raw: bytes | None) -> tuple[str, bytes] | None:
-    """The digest and bytes of a cache file's body when its seal matches it; else None."""
-    if raw is None or not raw.startswith(_SEAL) or not raw.endswith(b"}"):
-        return None
-    end = raw.find(_BODY, len(_SEAL))
-    body = raw[end + len(_BODY) : -1]
-    digest = file_digest(body)
-    if end < 0 or raw[len(_SEAL) : end].decode("ascii", "replace") != digest:
-        return None
-    return digest, body
-
-
-def unsealed(raw: bytes | None, texts: entrytext.EntryTexts | None = None) -> Any | None:
-    """The body of a cache file's text when its seal matches it, its entries' texts noted
-    in `texts`; else None."""
-    opened = _opened(raw)
-    if opened is None:
-        return None
-    data, found = readback.decode_body(opened[1], lambda _: True)
-    if texts is not None:
-        texts.absorb(found)
-    return data
 
 
 # --------------------------------------------------------------------------- dependencies

@@ -7,7 +7,7 @@ process. That process wrote those very files itself, and has time to spare while
 (`output.idle`): it decodes then what it wrote, and the next render finds it ready.
 
 Why the answer cannot change: every render still reads each cache file's bytes and checks
-its seal (`incremental.unsealed`, a digest of the body); what is kept is used only for a
+its seal (`seal.unsealed`, a digest of the body); what is kept is used only for a
 body whose digest is the one kept, and it is exactly what decoding that body gives
 (`decode_body`, the same function the reading path runs, over the same text). A file changed
 by anyone in any way has another digest and is decoded from its bytes as before; a corrupt

@@ -11,7 +11,7 @@ import pytest
 
 from manifold.core.options import RenderOptions
 from manifold.pipeline import commands
-from manifold.reuse import incremental, readback, treestate
+from manifold.reuse import incremental, readback, seal, treestate
 from manifold.reuse.workdir import WORK_DIR
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree
 
@@ -90,7 +90,7 @@ def test_a_file_changed_since_is_read_from_its_bytes(rendered: Path, change: obj
     name = path.name[4:-5]
     body = json.loads(path.read_text())["body"]
     changed = change(body)  # type: ignore[operator]
-    path.write_text(incremental.sealed(changed))
+    path.write_text(seal.sealed(changed))
     now = _environments(rendered)[name]
     if changed["environment"] == name:
         assert [p["name"] for p in body["projects"][1:]] == list(now.projects)
