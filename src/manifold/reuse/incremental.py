@@ -36,7 +36,7 @@ from manifold.core.diagnostics import Diagnostic
 from manifold.core.errors import OutputProblem
 from manifold.core.kept import KeptFile
 from manifold.reuse import cacheforms, entrytext, readback, workdir
-from manifold.reuse.fingerprints import hash_folders
+from manifold.reuse.fingerprints import InputRecord, hash_folders
 from manifold.reuse.seal import file_digest, joined_seal, seal_checked, sealed_parts
 
 CACHE_DIR = "cache"
@@ -46,10 +46,17 @@ ALL = EVERY_PROJECT
 
 
 def context_digest(root: Path, folders: tuple[str, ...], code: bytes) -> str:
-    """Everything a project's render depends on besides projects: these folders' files."""
+    """Everything a project's render depends on besides projects: these folders' files,
+    each read again only when the stat this process last saw does not vouch for it (the
+    no-op check's rule, `fingerprints.InputRecord`): a watching process does not read the
+    2.6 MB of schemas/ of the benchmark repository on every change."""
     hasher = hashlib.blake2b(code, digest_size=20)
-    hash_folders(hasher, root, folders)
+    looked = (str(root), folders)
+    _context_seen[looked] = hash_folders(hasher, root, folders, _context_seen.get(looked))
     return hasher.hexdigest()
+
+
+_context_seen: dict[tuple[str, tuple[str, ...]], InputRecord] = {}
 
 
 class CacheDisagrees(Exception):
