@@ -104,11 +104,11 @@ def render(
     if not watch:
         run(action, fmt)
     from manifold.commands import watch as watching
-    from manifold.output.idle import level_shadow
+    from manifold.output.idle import between_renders
 
     looks = WATCH_INTERVAL if interval is None else interval
     render_once = functools.partial(perform, action, fmt)
-    between = functools.partial(level_shadow, options.root)
+    between = functools.partial(between_renders, options.root)
     sys.exit(watching.watch(render_once, options.root, looks, waiting, between=between))
 
 

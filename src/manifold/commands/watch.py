@@ -153,11 +153,17 @@ def _restart() -> NoReturn:
 def _settle() -> None:
     """Before the first wait: a first render with nothing to do never imports the compiler
     (`commands.recorded`); imported now, it does not delay the first change by half a
-    second. What is alive then (modules, their caches) lives as long as the process: moved
-    to the collector's permanent generation, it is not traversed again by the collections
+    second. The platforms' modules too, which the compiler imports on first use (some 50
+    modules: 30 to 40 ms of CPU that only the first change paid, on the benchmark
+    repository). What is alive then (modules, their caches) lives as long as the process:
+    moved to the collector's permanent generation, it is not traversed again by the collections
     each render makes (on the benchmark repository they took 25 ms of a 0.55 s render
     before, 19 ms after)."""
     importlib.import_module("manifold.pipeline.commands")
+    from manifold.targets import registry
+
+    registry.all_targets()
+    registry.settings_models()
     gc.collect()
     gc.freeze()
 

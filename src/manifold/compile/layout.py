@@ -203,20 +203,34 @@ def _kustomizations(
     for platform in request_platforms:
         folders.setdefault(requests_dir(environment, platform), [])
     files: dict[str, str | KeptFile] = {}
+    known, texts = _kustomization_texts.get(environment, {}), {}
     for folder, members in folders.items():
-        kustomization = {
-            "apiVersion": "kustomize.config.k8s.io/v1beta1",
-            "kind": "Kustomization",
-            "resources": sorted(item.path.rpartition("/")[2] for item in members),
-        }
-        sources = sorted({source for item in members for source in item.sources})
+        resources = tuple(sorted(item.path.rpartition("/")[2] for item in members))
+        sources = tuple(sorted({source for item in members for source in item.sources}))
         if not members or folder.endswith(f"/{SHARED_DIR}"):
             # The environment's folders (requests, shared namespaces) name the environment's
             # files only: a list of projects there is a line every added project edits.
-            sources = list(environment_sources)
-        text = header(sources) + yamlio.emit(kustomization)
-        files[f"{folder}/{KUSTOMIZATION}"] = text
+            sources = tuple(environment_sources)
+        text = known.get((resources, sources)) or _kustomization(resources, sources)
+        texts[resources, sources] = files[f"{folder}/{KUSTOMIZATION}"] = text
+    _kustomization_texts[environment] = texts
     return files
+
+
+def _kustomization(resources: tuple[str, ...], sources: tuple[str, ...]) -> str:
+    kustomization = {
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "resources": list(resources),
+    }
+    return header(sources) + yamlio.emit(kustomization)
+
+
+_kustomization_texts: dict[str, dict[tuple[tuple[str, ...], tuple[str, ...]], str]] = {}
+"""The texts of an environment's kustomization.yaml files the last layout made, by all they
+are made of (the files listed and their sources): a process that lays the environment out
+again (`render --watch`) makes only those of folders that changed. 3,000 of them were 45 ms
+of a one-change render at N = 1,000 x 3."""
 
 
 def _request_index(environment: str, platform: str, listed: dict[str, list[str]]) -> str:

@@ -36,11 +36,26 @@ class Document:
 
     @functools.cached_property
     def _positions(self) -> yamlio.PositionIndex:
-        # Parsed again only when a diagnostic needs a position: most files never are.
-        return yamlio.PositionIndex(self.text)
+        # Parsed again only when a position is needed: for a diagnostic, or where an
+        # environment's patch changed an object (`compile.patches`, which names it), so for
+        # the environment files on every render; a process that renders again
+        # (`render --watch`) parses each text once (`_POSITIONS`).
+        index = _POSITIONS.get(self.text)
+        if index is None:
+            index = yamlio.PositionIndex(self.text)
+            while len(_POSITIONS) >= _POSITIONS_KEPT:
+                del _POSITIONS[next(iter(_POSITIONS))]
+            _POSITIONS[self.text] = index
+        return index
 
     def locate(self, path: JsonPath, *, key: bool = False) -> Position:
         return self._positions.locate(path, key=key)
+
+
+_POSITIONS: dict[str, yamlio.PositionIndex] = {}
+"""Position indexes by the text parsed: the same text has the same positions (an index is
+only read). The last `_POSITIONS_KEPT` texts, the oldest dropped first."""
+_POSITIONS_KEPT = 64
 
 
 def discover(root: Path, folder: str) -> list[str]:

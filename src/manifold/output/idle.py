@@ -10,6 +10,10 @@ that time while it waits: `level_shadow` makes the shadow a copy of rendered/ no
 repository lock, and records that it differs nowhere. The next write then touches only what
 it changes, as after any other write; what the record says of rendered/ itself is not
 changed, so no answer is.
+
+`between_renders` is all the work a watching process does while it waits: that, and decoding
+the cache files the render just wrote (`reuse.readback`), which the next render would
+otherwise decode from their bytes.
 """
 
 from __future__ import annotations
@@ -21,7 +25,17 @@ from pathlib import Path
 from manifold.core.errors import OutputProblem
 from manifold.output import shadow as shadowtree
 from manifold.output import writer
-from manifold.reuse import treestate, workdir
+from manifold.reuse import incremental, treestate, workdir
+
+
+def between_renders(root: Path) -> None:
+    """What a watching process does after a render, before it waits for the next change."""
+    level_shadow(root)
+    incremental.decode_ahead(root)
+    work = workdir.existing(root)
+    if work is not None:
+        with contextlib.suppress(OSError):
+            treestate.load_ahead(work)
 
 
 def level_shadow(root: Path) -> int:

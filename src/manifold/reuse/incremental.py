@@ -24,7 +24,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -35,8 +35,9 @@ from manifold.compile.project import ProjectResult
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.errors import OutputProblem
 from manifold.core.kept import KeptFile
-from manifold.reuse import cacheforms, entrytext, workdir
-from manifold.reuse.fingerprints import hash_folders
+from manifold.reuse import cacheforms, entrytext, readback, workdir
+from manifold.reuse.fingerprints import InputRecord, hash_folders
+from manifold.reuse.seal import file_digest, joined_seal, seal_checked, sealed_parts
 
 CACHE_DIR = "cache"
 _FORMAT = 5
@@ -45,14 +46,17 @@ ALL = EVERY_PROJECT
 
 
 def context_digest(root: Path, folders: tuple[str, ...], code: bytes) -> str:
-    """Everything a project's render depends on besides projects: these folders' files."""
+    """Everything a project's render depends on besides projects: these folders' files,
+    each read again only when the stat this process last saw does not vouch for it (the
+    no-op check's rule, `fingerprints.InputRecord`): a watching process does not read the
+    2.6 MB of schemas/ of the benchmark repository on every change."""
     hasher = hashlib.blake2b(code, digest_size=20)
-    hash_folders(hasher, root, folders)
+    looked = (str(root), folders)
+    _context_seen[looked] = hash_folders(hasher, root, folders, _context_seen.get(looked))
     return hasher.hexdigest()
 
 
-def file_digest(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+_context_seen: dict[tuple[str, tuple[str, ...]], InputRecord] = {}
 
 
 class CacheDisagrees(Exception):
@@ -138,6 +142,9 @@ class CachedEnvironment:
     objects: dict[str, CachedObject]
     context: str = ""
     """The context digest the entries were made in."""
+    decoded: dict[str, cacheforms.Decoded | None] = field(default_factory=dict)
+    """The entries of `projects` decoded so far, by name (shared by the renders of a process
+    that read the same file: `readback`)."""
 
 
 class ProjectCache:
@@ -155,8 +162,8 @@ class ProjectCache:
     def names(self) -> dict[str, tuple[str, str]]:
         """Project files last seen, by path: their digest and the project's name."""
         if self._names is None:
-            data = self._read("names.json", cacheforms.names_schema(_FORMAT))
-            entries = data["files"] if data is not None else {}
+            known = self._read("names.json", cacheforms.names_schema(_FORMAT))
+            entries = known.data["files"] if known is not None else {}
             self._names = {path: (digest, name) for path, (digest, name) in entries.items()}
         return self._names
 
@@ -164,13 +171,14 @@ class ProjectCache:
         """What an environment rendered in the same context: its projects by name, its own
         objects by content."""
         if name not in self._loaded:
-            data = self._read(f"env-{name}.json", cacheforms.environment_schema(name, _FORMAT))
-            projects: dict[str, dict[str, Any]] = {}
-            objects: dict[str, CachedObject] = {}
-            if data is not None:
-                projects = {item["name"]: item for item in data["projects"]}
-                objects = {k: CachedObject.decoded(v) for k, v in data["objects"].items()}
-            self._loaded[name] = CachedEnvironment(projects, objects, self.context)
+            schema = cacheforms.environment_schema(name, _FORMAT)
+            known = self._read(f"env-{name}.json", schema)
+            if known is None:
+                self._loaded[name] = CachedEnvironment({}, {}, self.context)
+            else:
+                if "environment" not in known.derived:
+                    _prepare_environment(known, every_project=False)
+                self._loaded[name] = replace(known.derived["environment"], context=self.context)
         return self._loaded[name]
 
     def save(
@@ -191,7 +199,8 @@ class ProjectCache:
         if not workdir.child_is_folder(self.folder):
             self.folder.unlink(missing_ok=True)  # a file or link in its place: not followed
             self.folder.mkdir()
-        self._write("names.json", {"format": _FORMAT, "context": self.context, "files": names})
+        names_data = {"format": _FORMAT, "context": self.context, "files": names}
+        self._write("names.json", names_data, cacheforms.names_schema(_FORMAT))
         for name, kept in environments.items():
             self._write(
                 f"env-{name}.json",
@@ -202,49 +211,94 @@ class ProjectCache:
                     "projects": [p for _, p in sorted(kept.projects.items())],
                     "objects": {k: o.encoded() for k, o in sorted(kept.objects.items())},
                 },
+                cacheforms.environment_schema(name, _FORMAT),
+                _prepare_environment,
             )
 
-    def _read(self, name: str, schema: workdir.StateSchema) -> Any:
+    def _read(self, name: str, schema: workdir.StateSchema) -> readback.KnownFile | None:
         """The cache file `name` when its form is right, its seal matches its content (bytes
         changed in place can leave valid JSON that names the wrong project) and it was made
-        in this context."""
+        in this context: decoded from its bytes, or as this process decoded the same bytes
+        before (`readback`)."""
         if workdir.existing(self.root) is None or not workdir.child_is_folder(self.folder):
             return None
-        data = unsealed(workdir.read_state_bytes(self.folder / name), self._texts)
-        if data is None or not schema.accepts(data):
+        path = str(self.folder / name)
+        opened = seal_checked(workdir.read_state_bytes(self.folder / name))
+        if opened is None:
             return None
-        return data if data["context"] == self.context else None
+        digest, body = opened
+        known = readback.recall(path, digest)
+        if known is None:
+            data, texts = readback.decode_body(body, schema.accepts)
+            known = readback.KnownFile(digest, None, schema.accepts, data=data, texts=texts)
+            readback.remember(path, known)
+        if known.data is None or known.data["context"] != self.context:
+            return None
+        self._texts.absorb(known.texts)
+        return known
 
-    def _write(self, name: str, data: dict[str, Any]) -> None:
-        workdir.write_state_text(self.folder, name, sealed(data, self._texts))
+    def _write(
+        self,
+        name: str,
+        data: dict[str, Any],
+        schema: workdir.StateSchema,
+        prepare: readback.Prepare | None = None,
+    ) -> None:
+        digest, body = sealed_parts(data, self._texts)
+        workdir.write_state_text(self.folder, name, joined_seal(digest, body))
+        # Decoded in idle time, from the text written, if this process waits (`output.idle`)
+        known = readback.KnownFile(digest, body, schema.accepts, prepare)
+        readback.remember_written(str(self.folder / name), known)
 
 
-_SEAL = b'{"seal":"'
-_BODY = b'","body":'
+MOST_AHEAD = 256
+"""At most so many cache files are decoded ahead (one per environment, and names.json): a
+folder filled with others costs a waiting process no more than that."""
 
 
-def sealed(data: dict[str, Any], texts: entrytext.EntryTexts | None = None) -> str:
-    """A cache file's text: `{"seal": digest, "body": data}`, the digest taken of the body's
-    bytes as written, so that reading checks it without writing the JSON out again (which
-    took as long as parsing it: 14 ms for an environment of 1,000 projects). Entries read
-    before are written as `texts` holds them (`entrytext`)."""
-    body = entrytext.encoded(data, texts or entrytext.EntryTexts())
-    return f"{_SEAL.decode()}{file_digest(body.encode())}{_BODY.decode()}{body}}}"
+def decode_ahead(root: Path) -> int:
+    """Idle work of a waiting process: the repository's cache files decoded (`readback`),
+    those it wrote from the text it wrote, the others (after a first render with nothing to
+    do, which reads none) from their bytes; returns how many were decoded."""
+    readback.waiting()
+    done = readback.decode_pending()
+    folder = root / workdir.WORK_DIR / CACHE_DIR
+    if workdir.existing(root) is None or not workdir.child_is_folder(folder):
+        return done
+    for path in sorted(folder.iterdir())[:MOST_AHEAD]:
+        schema, prepare = _form_of(path.name)
+        opened = seal_checked(workdir.read_state_bytes(path)) if schema is not None else None
+        if schema is None or opened is None or readback.recall(str(path), opened[0]):
+            continue
+        data, texts = readback.decode_body(opened[1], schema.accepts)
+        known = readback.KnownFile(opened[0], None, schema.accepts, data=data, texts=texts)
+        if data is not None and prepare is not None:
+            prepare(known)
+        readback.remember(str(path), known)
+        done += 1
+    return done
 
 
-def unsealed(raw: bytes | None, texts: entrytext.EntryTexts | None = None) -> Any | None:
-    """The body of a cache file's text when its seal matches it, its entries' texts noted
-    in `texts`; else None."""
-    if raw is None or not raw.startswith(_SEAL) or not raw.endswith(b"}"):
-        return None
-    end = raw.find(_BODY, len(_SEAL))
-    body = raw[end + len(_BODY) : -1]
-    if end < 0 or raw[len(_SEAL) : end].decode("ascii", "replace") != file_digest(body):
-        return None
-    try:
-        return entrytext.decoded(body.decode(), texts or entrytext.EntryTexts())
-    except (ValueError, RecursionError, MemoryError):
-        return None
+def _form_of(file: str) -> tuple[workdir.StateSchema | None, readback.Prepare | None]:
+    """The form of the cache file named `file` and what a render builds from it."""
+    if file == "names.json":
+        return cacheforms.names_schema(_FORMAT), None
+    environment = file.removeprefix("env-").removesuffix(".json")
+    if f"env-{environment}.json" != file or not environment:
+        return None, None
+    return cacheforms.environment_schema(environment, _FORMAT), _prepare_environment
+
+
+def _prepare_environment(known: readback.KnownFile, every_project: bool = True) -> None:
+    """What an environment's cache file gives a render, built from its decoded data once
+    (and, `every_project`, each project entry decoded ahead: idle work)."""
+    data = known.data
+    projects = {item["name"]: item for item in data["projects"]}
+    objects = {k: CachedObject.decoded(v) for k, v in data["objects"].items()}
+    decoded: dict[str, cacheforms.Decoded | None] = {}
+    if every_project:
+        decoded = {name: cacheforms.decoded_project(item) for name, item in projects.items()}
+    known.derived["environment"] = CachedEnvironment(projects, objects, "", decoded)
 
 
 # --------------------------------------------------------------------------- dependencies
@@ -309,6 +363,7 @@ class KeptResults:
 
     def __init__(self, cached: CachedEnvironment, disk: Mapping[str, str]) -> None:
         self.entries = cached.projects
+        self.decoded = cached.decoded
         self.context = cached.context
         self.disk = disk
         self.kept: dict[str, dict[str, Any]] = {}
@@ -317,7 +372,9 @@ class KeptResults:
         entry = self.entries.get(key.name)
         if entry is None or key.context != self.context:
             return None
-        decoded = cacheforms.decoded_project(entry)
+        decoded: cacheforms.Decoded | None = self.decoded.get(key.name, _NOT_YET)
+        if decoded is _NOT_YET:
+            decoded = self.decoded[key.name] = cacheforms.decoded_project(entry)
         if decoded is None:
             return None
         result, digest, depends_on = decoded
@@ -331,3 +388,7 @@ class KeptResults:
     def put(self, key: ProjectKey, result: ProjectResult) -> None:
         depends_on = dependencies(result.looked_up, key.neighbours)
         self.kept[key.name] = cacheforms.encoded_project(result, key.digest, depends_on)
+
+
+_NOT_YET: Any = object()
+"""A project entry not decoded yet (`CachedEnvironment.decoded`)."""

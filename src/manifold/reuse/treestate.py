@@ -141,6 +141,20 @@ def load_record(work: Path) -> Record:
     )
 
 
+def load_ahead(work: Path, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Idle work of a waiting process: the record read now, so that the next render's
+    `load_record` finds it parsed. A record just written is younger than the racy window,
+    and `load_record` trusts a stat only once it is older: this waits that long first (at
+    most RACY_NS), rather than keep what another write in the same tick could change."""
+    key = _file_key(work / STATE_FILE)
+    if key is None:
+        return
+    wait_ns = key[4] + RACY_NS - time.time_ns()
+    if wait_ns > 0:
+        sleep(min(wait_ns, RACY_NS) / 1e9 + 0.001)
+    load_record(work)
+
+
 _FileKey = tuple[str, int, int, int, int, int]
 _last_loaded: dict[_FileKey, Record] = {}
 """The record this process read last, by its file's path and stat (`load_record`)."""

@@ -4,6 +4,7 @@ writes (the same bytes, after any sequence of edits, broken ones included)."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import shutil
@@ -21,6 +22,8 @@ from manifold.commands import recorded
 from manifold.commands.watch import InputWatch, describe, watch
 from manifold.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS
 from manifold.core.options import RenderOptions
+from manifold.output.idle import between_renders
+from manifold.reuse import readback
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree
 
 
@@ -241,13 +244,84 @@ def test_a_watching_process_writes_what_a_render_from_the_shell_writes(
 
     assert watch(render, example, 0.01, _quiet, sleep=Script(edits)) == 0
     assert codes == [0, 0, EXIT_PROBLEMS, 0, EXIT_PROBLEMS, 0, 0]
+    _same_as_from_the_shell(example, tmp_path / "shell")
 
-    shell = tmp_path / "shell"
+
+def test_with_its_idle_work_and_hands_on_its_files_a_watching_process_writes_the_same(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a watching process keeps between renders (`output.idle.between_renders`: the
+    shadow levelled, the caches decoded ahead, the record read) never changes the answer,
+    whatever is done to rendered/ and .manifold/ between two renders: a rendered file edited
+    or removed, rendered/ put back as an earlier commit had it, a cache file rewritten with
+    another valid seal, cut short or removed."""
+    project = example / "projects/faq-answers.yaml"
+    original = project.read_text()
+    rendered, cache = example / "rendered", example / ".manifold/cache"
+    earlier: dict[str, bytes] = {}
+
+    def edit(value: str, *also: Callable[[], object]) -> Callable[[], None]:
+        def run() -> None:
+            for step in also:
+                step()
+            project.write_text(original.replace("epochs: 1", f"epochs: {value}"))
+
+        return run
+
+    def first_rendered() -> Path:
+        return sorted(rendered.rglob("*.yaml"))[0]
+
+    def swap_caches() -> None:  # each environment's cache holds another environment's entries
+        files = sorted(cache.glob("env-*.json"))
+        texts = [path.read_bytes() for path in files]
+        for path, text in zip(files, texts[1:] + texts[:1], strict=True):
+            path.write_bytes(text)
+
+    edits: list[Callable[[], object]] = [
+        edit("2", lambda: earlier.update(_tree(rendered))),
+        edit("3", lambda: first_rendered().write_text(first_rendered().read_text() + "# x\n")),
+        edit("4", lambda: first_rendered().unlink()),
+        edit("5", lambda: _put_back(rendered, earlier)),
+        edit("6", swap_caches),
+        edit("7", lambda: (cache / "names.json").write_bytes(b'{"seal":"')),
+        edit("8", lambda: shutil.rmtree(cache)),
+        edit("9"),
+    ]
+    codes: list[int] = []
+
+    def render() -> int:
+        codes.append(perform(lambda: recorded.render(RenderOptions(example), _quiet, None), "text"))
+        return codes[-1]
+
+    recalled: list[readback.KnownFile | None] = []
+    recall = readback.recall
+
+    def spied(path: str, digest: str) -> readback.KnownFile | None:
+        recalled.append(recall(path, digest))
+        return recalled[-1]
+
+    monkeypatch.setattr(readback, "recall", spied)
+    idle = functools.partial(between_renders, example)
+    assert watch(render, example, 0.01, _quiet, sleep=Script(edits), between=idle) == 0
+    assert codes == [0] * (len(edits) + 1)
+    assert any(recalled)  # the renders did use what was decoded ahead
+    _same_as_from_the_shell(example, tmp_path / "shell")
+
+
+def _same_as_from_the_shell(example: Path, shell: Path) -> None:
+    """rendered/ is what a render from the shell of the same inputs, from nothing, writes."""
     for folder in ("projects", "environments", "platform", "schemas"):
         if (example / folder).exists():
             copy_tree(example / folder, shell / folder)
     assert perform(lambda: recorded.render(RenderOptions(shell), _quiet, None), "text") == 0
     assert _tree(example / "rendered") == _tree(shell / "rendered")
+
+
+def _put_back(rendered: Path, files: dict[str, bytes]) -> None:
+    """rendered/ as `files` (as `git checkout` of an earlier commit leaves it)."""
+    shutil.rmtree(rendered)
+    for relative, data in files.items():
+        _write(rendered / relative, data.decode())
 
 
 def _quiet(_: str) -> None:

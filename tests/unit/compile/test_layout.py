@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from manifold.compile import layout as layout_module
 from manifold.compile.layout import assemble, collisions, layout, manifest_path, place_together
 from manifold.core import yaml as yamlio
 from manifold.core.manifest import Manifest
@@ -89,3 +90,19 @@ def test_files_of_one_folder_placed_apart_are_joined_in_file_order() -> None:
     assert isinstance(joined, str)
     names = [doc["metadata"]["name"] for doc in yamlio.load_all(joined)]
     assert names == ["y", "z"]
+
+
+def test_a_layout_made_again_gives_each_kustomization_as_made_from_nothing() -> None:
+    """The texts kept from the last layout of an environment (`_kustomization_texts`) are
+    used only for a folder that lists the same files from the same sources."""
+    before = [_manifest("BaseModel", "a", "p"), _manifest("BaseModel", "c", "q")]
+    after = [_manifest("BaseModel", "a", "p"), _manifest("BaseModel", "b", "p")]
+    for manifests in (before, after, before):
+        again = layout("dev", manifests, ("environments/dev.yaml",))
+        layout_module._kustomization_texts.clear()
+        assert again == layout("dev", manifests, ("environments/dev.yaml",))
+        layout("dev", before, ("environments/dev.yaml",))  # what the next one may reuse
+    moved = [_manifest("BaseModel", "a", "p"), _manifest("BaseModel", "c", "p")]
+    text = layout("dev", moved, ("environments/dev.yaml",))["dev/p/kustomization.yaml"]
+    assert yamlio.load_one(text)["resources"] == ["basemodel-a.yaml", "basemodel-c.yaml"]
+    assert "projects/p.yaml" in text.splitlines()[1]

@@ -180,3 +180,13 @@ def test_discover_lists_what_a_pathlib_walk_lists(
         else:
             path.symlink_to(root / "nowhere")
     assert discover(root, "projects") == _listed_with_pathlib(root, "projects")
+
+
+def test_a_text_located_again_is_parsed_once_and_located_the_same() -> None:
+    text = "a:\n  b: 1\n"
+    first = Document("environments/dev.yaml", text, {"a": {"b": 1}})
+    again = Document("environments/other.yaml", text, {"a": {"b": 1}})
+    assert first.locate(("a", "b")) == again.locate(("a", "b")) == Position(2, 6)
+    assert again._positions is first._positions
+    changed = Document("environments/dev.yaml", "a:\n    b: 1\n", {"a": {"b": 1}})
+    assert changed.locate(("a", "b")) == Position(2, 8)

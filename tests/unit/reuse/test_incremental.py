@@ -233,3 +233,26 @@ def test_a_malformed_entry_is_ignored_not_crashed_on(malformed: dict[str, Any]) 
     damaged = _entry()
     del damaged["team"]
     assert _store({"demo": damaged}).get(KEY) is None
+
+
+def test_the_context_seen_again_is_the_context_computed_afresh(tmp_path: Path) -> None:
+    """`context_digest` reads again only what the stat it saw last cannot vouch for: a file
+    rewritten at once with the same size (within the racy window), one added, one removed."""
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "a.json").write_text('{"a": 1}')
+
+    def both() -> tuple[str, str]:
+        seen = incremental.context_digest(tmp_path, ("schemas",), b"code")
+        incremental._context_seen.clear()
+        return seen, incremental.context_digest(tmp_path, ("schemas",), b"code")
+
+    digests = [both()]
+    (schemas / "a.json").write_text('{"a": 2}')  # same size, at once
+    digests.append(both())
+    (schemas / "b.json").write_text("{}")
+    digests.append(both())
+    (schemas / "a.json").unlink()
+    digests.append(both())
+    assert all(seen == afresh for seen, afresh in digests)
+    assert len({seen for seen, _ in digests}) == len(digests)

@@ -1,0 +1,114 @@
+"""What a process keeps of the cache files it read or wrote (`reuse.readback`): given back
+only for the very bytes it was decoded from, and equal to what decoding those bytes gives."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from manifold.core.options import RenderOptions
+from manifold.pipeline import commands
+from manifold.reuse import incremental, readback, seal, treestate
+from manifold.reuse.workdir import WORK_DIR
+from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept() -> Iterator[None]:
+    readback.forget()
+    yield
+    readback.forget()
+
+
+@pytest.fixture
+def rendered(tmp_path: Path) -> Path:
+    for folder in EXAMPLE_FOLDERS:
+        copy_tree(REPO_ROOT / folder, tmp_path / folder)
+    commands.render(RenderOptions(tmp_path), lambda _: None, None)
+    return tmp_path
+
+
+def _environments(root: Path) -> dict[str, incremental.CachedEnvironment]:
+    cache = commands.project_cache(root)
+    names = sorted(p.name[4:-5] for p in (root / WORK_DIR / "cache").glob("env-*.json"))
+    return {name: cache.environment(name) for name in names}
+
+
+def test_what_is_decoded_ahead_is_what_reading_the_bytes_gives(rendered: Path) -> None:
+    written = len(list((rendered / WORK_DIR / "cache").iterdir()))
+    assert incremental.decode_ahead(rendered) == written  # from the text the render wrote
+    assert incremental.decode_ahead(rendered) == 0  # and once only
+    ahead = _environments(rendered)
+    for environment in ahead.values():
+        assert len(environment.decoded) == len(environment.projects)  # each entry decoded too
+        assert environment.decoded  # the example has projects in every environment
+    readback.forget()
+    assert _environments(rendered) == {
+        name: environment.__class__(environment.projects, environment.objects, environment.context)
+        for name, environment in ahead.items()
+    }
+    fresh = _environments(rendered)
+    for name, environment in fresh.items():
+        assert environment.projects == ahead[name].projects
+        assert environment.objects == ahead[name].objects
+
+
+def test_a_single_render_keeps_no_text_a_waiting_one_decodes_what_it_wrote(
+    rendered: Path,
+) -> None:
+    assert readback.decode_pending() == 0  # a render from the shell kept nothing to decode
+    incremental.decode_ahead(rendered)  # (and says the process waits between renders)
+    (rendered / "projects/faq-answers.yaml").write_text(
+        (rendered / "projects/faq-answers.yaml").read_text().replace("epochs: 1", "epochs: 4")
+    )
+    commands.render(RenderOptions(rendered), lambda _: None, None)
+    written = len(list((rendered / WORK_DIR / "cache").iterdir()))
+    assert readback.decode_pending() == written
+
+
+def test_the_same_bytes_are_decoded_once(rendered: Path) -> None:
+    incremental.decode_ahead(rendered)
+    first, again = _environments(rendered), _environments(rendered)
+    assert all(first[name].projects is again[name].projects for name in first)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda body: {**body, "projects": body["projects"][1:]},  # validly sealed, other data
+        lambda body: {**body, "environment": "elsewhere"},  # sealed, but not of the form
+    ],
+    ids=["other data", "not of the form"],
+)
+def test_a_file_changed_since_is_read_from_its_bytes(rendered: Path, change: object) -> None:
+    incremental.decode_ahead(rendered)
+    kept = _environments(rendered)
+    path = sorted((rendered / WORK_DIR / "cache").glob("env-*.json"))[0]
+    name = path.name[4:-5]
+    body = json.loads(path.read_text())["body"]
+    changed = change(body)  # type: ignore[operator]
+    path.write_text(seal.sealed(changed))
+    now = _environments(rendered)[name]
+    if changed["environment"] == name:
+        assert [p["name"] for p in body["projects"][1:]] == list(now.projects)
+        assert list(now.projects) != list(kept[name].projects)
+    else:
+        assert now.projects == {}  # refused, as from any other process
+
+
+def test_a_cut_file_is_not_recalled(rendered: Path) -> None:
+    incremental.decode_ahead(rendered)
+    path = sorted((rendered / WORK_DIR / "cache").glob("env-*.json"))[0]
+    path.write_bytes(path.read_bytes()[:-10])
+    assert _environments(rendered)[path.name[4:-5]].projects == {}
+
+
+def test_the_record_is_read_ahead_once_older_than_the_racy_window(rendered: Path) -> None:
+    work = rendered / WORK_DIR
+    waits: list[float] = []
+    treestate.load_ahead(work, sleep=waits.append)
+    # just written: waited for (at most the racy window), never trusted younger
+    assert waits and 0 < waits[0] <= treestate.RACY_NS / 1e9 + 0.001
