@@ -278,7 +278,12 @@ def secret_values(data: Any, path: JsonPath = ()) -> Iterator[SecretValue]:
             yield found
     elif isinstance(data, list):
         for index, item in enumerate(data):
-            yield from secret_values(item, (*path, index))
+            # Leaves are looked at here, without a generator each (most nodes are leaves).
+            if isinstance(item, str):
+                if found := _text_finding(item, (*path, index)):
+                    yield found
+            elif isinstance(item, dict | list):
+                yield from secret_values(item, (*path, index))
     elif isinstance(data, dict):
         for key, value in data.items():
             here = (*path, key)
@@ -291,7 +296,10 @@ def secret_values(data: Any, path: JsonPath = ()) -> Iterator[SecretValue]:
                 yield from _argument_values(value, here)
             elif key in _NAMED_VALUE_LISTS and isinstance(value, list):
                 yield from _env_values(value, here, env=key == "env")
-            else:
+            elif isinstance(value, str):
+                if found := _text_finding(value, here):
+                    yield found
+            elif isinstance(value, dict | list):
                 yield from secret_values(value, here)
 
 
