@@ -108,9 +108,15 @@ _ANY_FORMAT = re.compile(
 )
 
 
+def _may_hold(text: str) -> bool:
+    """Whether `text` may hold a credential of a known format: the shortest format has 16
+    characters, and every format holds something `_ANY_FORMAT` finds."""
+    return len(text) >= 16 and _ANY_FORMAT.search(text) is not None
+
+
 def find(text: str) -> list[Finding]:
     """The credentials of known formats in `text`, in order, not overlapping."""
-    if len(text) < 16 or not _ANY_FORMAT.search(text):  # the shortest format has 16 characters
+    if not _may_hold(text):
         return []
     found: list[Finding] = []
     for kind, pattern in _FORMATS:
@@ -278,11 +284,17 @@ def secret_values(data: Any, path: JsonPath = ()) -> Iterator[SecretValue]:
             yield found
     elif isinstance(data, list):
         for index, item in enumerate(data):
-            yield from secret_values(item, (*path, index))
+            # Leaves are looked at here, without a generator each (most nodes are leaves),
+            # and most texts are ruled out without a call (`_may_hold`, as `find` does).
+            if isinstance(item, str):
+                if _may_hold(item) and (found := _text_finding(item, (*path, index))):
+                    yield found
+            elif isinstance(item, dict | list):
+                yield from secret_values(item, (*path, index))
     elif isinstance(data, dict):
         for key, value in data.items():
             here = (*path, key)
-            key_finding = _text_finding(key, here)
+            key_finding = _may_hold(key) and _text_finding(key, here)
             if key_finding:
                 yield SecretValue(here, key_finding.why, MASK, at_key=True)
             if key in _FREE_FORM_MAPS and isinstance(value, dict):
@@ -291,7 +303,10 @@ def secret_values(data: Any, path: JsonPath = ()) -> Iterator[SecretValue]:
                 yield from _argument_values(value, here)
             elif key in _NAMED_VALUE_LISTS and isinstance(value, list):
                 yield from _env_values(value, here, env=key == "env")
-            else:
+            elif isinstance(value, str):
+                if _may_hold(value) and (found := _text_finding(value, here)):
+                    yield found
+            elif isinstance(value, dict | list):
                 yield from secret_values(value, here)
 
 

