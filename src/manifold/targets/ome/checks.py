@@ -54,7 +54,6 @@ def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
     yield from _cluster_runtime_conflicts(instance, catalog)
     for index, service in enumerate(instance.spec.services):
         yield from _service(instance, catalog, index, service)
-        yield from _deployment_mode(service, ("services", index))
         yield from service_keda_problems(service, ("services", index))
         used = runtime_used(instance, catalog, service)
         yield from service_scaling_problems(service, ("services", index), used)
@@ -190,40 +189,6 @@ def _service(
             f"model {model.name!r}" + (f" ({reasons})" if reasons else " (no runtimes known)"),
             hint="name a runtime, or mark a fitting runtime's supported format autoSelect: true",
         )
-
-
-DEPLOYMENT_MODE = "ome.io/deploymentMode"
-
-
-def _deployment_mode(service: Service, at: JsonPath) -> Iterator[Problem]:
-    """A deployment mode annotation that contradicts what the service's fields make it: OME's
-    webhook derives PDDisaggregated from a decoder and MultiNode from a leader and workers
-    (pkg/webhook/admission/isvc/inference_service_defaults.go:72-92) only when the annotation
-    is absent, and a given one wins (controller/v1beta1/inferenceservice/utils/annotations.go:
-    20), so a contradicting one would deploy the service as its fields do not say."""
-    annotations = service.metadata.annotations if service.metadata is not None else None
-    mode = (annotations or {}).get(DEPLOYMENT_MODE)
-    if mode is None:
-        return
-    multi_node = service.leader is not None and bool(service.worker and service.worker.size)
-    allowed: set[str]
-    if service.decoder is not None:
-        allowed, why = {"PDDisaggregated"}, "it has a decoder"
-    elif multi_node:
-        allowed, why = {"MultiNode", "MultiNodeRayVLLM"}, "it has a leader and workers"
-    elif mode in ("PDDisaggregated", "MultiNode"):
-        allowed, why = set(), "it has neither a decoder nor a leader and workers"
-    else:
-        return  # RawDeployment, Serverless...: the fields do not choose between them
-    if mode in allowed:
-        return
-    yield Problem(
-        (*at, "metadata", "annotations", DEPLOYMENT_MODE),
-        f"{DEPLOYMENT_MODE}: {mode} contradicts service {service.name!r}'s fields: {why}",
-        hint="remove the annotation: OME's webhook sets the mode the fields give"
-        if allowed
-        else "remove the annotation, or give the service the decoder or leader and workers",
-    )
 
 
 def _named_runtime(

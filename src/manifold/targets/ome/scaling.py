@@ -281,22 +281,57 @@ def _target_replaced(placed: Placed) -> Iterator[Problem]:
 def _service_annotation(
     service: Service, at: JsonPath, runtime: ServingRuntime | InlineRuntime | None
 ) -> Iterator[Problem]:
-    """The InferenceService's own deployment mode annotation, which no component reads:
-    RawDeployment or Serverless there that the engine's own settings contradict."""
+    """The InferenceService's own deployment mode annotation, where it would deploy the service
+    otherwise than it asks or is not read at all.
+
+    OME's webhook derives PDDisaggregated from a decoder and MultiNode from a leader and
+    workers only when the annotation is absent (pkg/webhook/admission/isvc/
+    inference_service_defaults.go:72-92), and a given one wins (controller/v1beta1/
+    inferenceservice/utils/annotations.go:20): one that contradicts those fields is refused.
+    RawDeployment or Serverless there is read by no component (see the module's docstring):
+    refused where the engine's own settings deploy it otherwise."""
     annotations = (service.metadata.annotations if service.metadata else None) or {}
     asked = annotations.get(DEPLOYMENT_MODE)
+    if asked is None:
+        return
+    at_annotation = (*at, "metadata", "annotations", DEPLOYMENT_MODE)
+    multi_node = service.leader is not None and bool(service.worker and service.worker.size)
+    if service.decoder is not None or multi_node or asked in ("PDDisaggregated", "MultiNode"):
+        yield from _fields_mode(service, asked, multi_node, at_annotation)
+        return
     if asked not in ("RawDeployment", "Serverless"):
-        return  # the others are checked against the fields in checks._deployment_mode
+        return
     mode, why = _engine_mode(service, runtime)
     if mode == asked or mode not in ("RawDeployment", "Serverless"):
         return
     yield Problem(
-        (*at, "metadata", "annotations", DEPLOYMENT_MODE),
+        at_annotation,
         f"the InferenceService's {DEPLOYMENT_MODE}: {asked} is not read for its engine: "
         f"OME decides the engine's deployment from the engine alone and deploys it as "
         f"{mode} ({why})",
         hint="remove the annotation; an engine is Serverless exactly when its replicas.min "
         "is 0 (and it has no decoder)",
+    )
+
+
+def _fields_mode(service: Service, asked: str, multi_node: bool, at: JsonPath) -> Iterator[Problem]:
+    """PDDisaggregated or MultiNode asked, or a service with a decoder or a leader and
+    workers: the annotation must name the mode those fields give."""
+    allowed: set[str]
+    if service.decoder is not None:
+        allowed, why = {"PDDisaggregated"}, "it has a decoder"
+    elif multi_node:
+        allowed, why = {"MultiNode", "MultiNodeRayVLLM"}, "it has a leader and workers"
+    else:
+        allowed, why = set(), "it has neither a decoder nor a leader and workers"
+    if asked in allowed:
+        return
+    yield Problem(
+        at,
+        f"{DEPLOYMENT_MODE}: {asked} contradicts service {service.name!r}'s fields: {why}",
+        hint="remove the annotation: OME's webhook sets the mode the fields give"
+        if allowed
+        else "remove the annotation, or give the service the decoder or leader and workers",
     )
 
 

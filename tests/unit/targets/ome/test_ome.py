@@ -170,6 +170,8 @@ WORKERS = "\n  leader: {}\n  worker: {size: 2}"
         ("MultiNode", "", "neither a decoder nor a leader and workers"),
         ("PDDisaggregated", DECODER, None),
         ("RawDeployment", DECODER, "it has a decoder"),
+        # one problem, not two: the engine beside a decoder is never Serverless either
+        ("Serverless", DECODER, "it has a decoder"),
         ("MultiNode", WORKERS, None),
         ("RawDeployment", WORKERS, "it has a leader and workers"),
     ],
