@@ -40,7 +40,7 @@ def block_problems(model: type[BaseModel], data: Any) -> list[Problem]:
 def file_block_diagnostics(document: Document, model: type[BaseModel]) -> list[Diagnostic]:
     """The blocks of a file read as `model`, checked as the file is on its own (without its
     nulls, as `manifold.inputs.decode` checks the rest of it)."""
-    problems = block_problems(model, without_nulls(document.data, document.null_free_parts))
+    problems = block_problems(model, without_nulls(document.data))
     return [problem_diagnostic(document, problem) for problem in problems]
 
 

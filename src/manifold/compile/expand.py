@@ -57,12 +57,7 @@ def expand(
         base=("spec",),
     )
     overrides = override_layers(file.document, file.raw_spec, environment)
-    # The layers' data are parts of these documents (or made of them): what they add is
-    # known to be null-free or not without walking it again, in every environment.
-    free = file.document.null_free_parts.union(
-        *(link.document.null_free_parts for link in environment.chain)
-    )
-    names = _service_names(overlay.merge_all([own.data, *(o.data for o in overrides)], free))
+    names = _service_names(overlay.merge_all([own.data, *(o.data for o in overrides)]))
     defaults = (
         _service_defaults_layer(dict(target.service_defaults), names, None),
         *(
@@ -71,7 +66,7 @@ def expand(
         ),
     )
     layers = (*defaults, own, *overrides)
-    merged = overlay.merge_all([layer.data for layer in layers], free)
+    merged = overlay.merge_all([layer.data for layer in layers])
     spec, problems = modelcheck.validate(ProjectSpec, merged)
     if own_problems := block_problems(ProjectSpec, merged):
         spec, problems = None, [*problems, *own_problems]

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import copy
 from collections.abc import Mapping, Sequence
-from collections.abc import Set as AbstractSet
 from typing import Any
 
 from manifold.core.jsonpath import parse_json_pointer
@@ -39,29 +38,24 @@ def is_named_list(value: Any) -> bool:
     )
 
 
-def merge(base: Any, override: Any, free: AbstractSet[int] = frozenset()) -> Any:
-    """`override` layered over `base`, with the semantics in the module docstring. `free`
-    holds identities of containers known to hold no null (see `merge_all`)."""
+def merge(base: Any, override: Any) -> Any:
+    """`override` layered over `base`, with the semantics in the module docstring."""
     if isinstance(base, dict) and isinstance(override, dict):
         merged = dict(base)
         for key, value in override.items():
             if value is None:
                 merged.pop(key, None)
             elif key in base:
-                merged[key] = merge(base[key], value, free)
-            elif isinstance(value, dict | list):
-                merged[key] = without_nulls(value, free)
+                merged[key] = merge(base[key], value)
             else:
-                merged[key] = value
+                merged[key] = without_nulls(value)
         return merged
     if is_named_list(base) and is_named_list(override):
-        return _merge_by_name(base, override, free)
-    return without_nulls(override, free)
+        return _merge_by_name(base, override)
+    return without_nulls(override)
 
 
-def _merge_by_name(
-    base: list[dict[str, Any]], override: list[dict[str, Any]], free: AbstractSet[int]
-) -> list[Any]:
+def _merge_by_name(base: list[dict[str, Any]], override: list[dict[str, Any]]) -> list[Any]:
     """The k-th item of a name in `override` merges into the k-th item of that name in
     `base`, so a name written twice stays twice and validation can say so."""
     merged: list[Any] = list(base)
@@ -72,19 +66,16 @@ def _merge_by_name(
         positions = unmatched.get(item["name"])
         if positions:
             found = positions.pop(0)
-            merged[found] = merge(merged[found], item, free)
+            merged[found] = merge(merged[found], item)
         else:
-            merged.append(without_nulls(item, free))
+            merged.append(without_nulls(item))
     return merged
 
 
-def merge_all(layers: Sequence[Any], free: AbstractSet[int] = frozenset()) -> Any:
-    """The layers merged in order. `free` may hold the identities of the layers' containers
-    that hold no null (`inputs.nulls.null_free_parts` of their documents, found once per file
-    instead of once per environment): what a layer adds from them is taken without a walk."""
+def merge_all(layers: Sequence[Any]) -> Any:
     result: Any = {}
     for layer in layers:
-        result = merge(result, layer, free)
+        result = merge(result, layer)
     return result
 
 

@@ -64,8 +64,7 @@ def decode(
         ]
     # A file is a layer over what it extends: `null` there removes an inherited value, so the
     # file on its own is checked without its nulls.
-    checked = without_nulls(data, document.null_free_parts)
-    model, problems = modelcheck.validate(INPUT_KINDS[kind], checked)
+    model, problems = modelcheck.validate(INPUT_KINDS[kind], without_nulls(data))
     credentials = credential_problems(data)
     if credentials:
         # Other problems at the same place could quote the credential: only its own is told.

@@ -18,7 +18,6 @@ from manifold.core import yaml as yamlio
 from manifold.core.diagnostics import Diagnostic, Position
 from manifold.core.jsonpath import JsonPath
 from manifold.inputs.filebytes import MAX_FILE_BYTES, read_bytes
-from manifold.inputs.nulls import null_free_parts
 
 """Largest input file accepted. Hand-written project files are a few kilobytes."""
 
@@ -51,17 +50,6 @@ class Document:
 
     def locate(self, path: JsonPath, *, key: bool = False) -> Position:
         return self._positions.locate(path, key=key)
-
-    @functools.cached_property
-    def null_free_parts(self) -> frozenset[int]:
-        """Its containers that hold no null (`inputs.nulls`): most of them."""
-        if not isinstance(self.data, dict | list):
-            return frozenset()
-        return null_free_parts(self.data)
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Identities mean nothing in another process or copy: they are found again there.
-        return {k: v for k, v in self.__dict__.items() if k != "null_free_parts"}
 
 
 _POSITIONS: dict[str, yamlio.PositionIndex] = {}

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from manifold.compile.overlay import json_patch, merge, merge_all, merge_patch
 from manifold.core.jsonpath import JsonPath, to_json_pointer
-from manifold.inputs.nulls import null_free_parts, without_nulls
+from manifold.inputs.nulls import without_nulls
 
 # Keys include what JSON pointers must escape ('/', '~') and what YAML finds tricky.
 keys = st.text(alphabet="abn/~0-", min_size=1, max_size=4)
@@ -220,11 +220,3 @@ def test_a_json_patch_followed_by_its_inverse_restores_the_document(
     patched = json_patch(document, [patch])
     assert json_patch(patched, inverse) == frozen
     assert document == frozen  # copy-on-write: the original is untouched
-
-
-@given(st.lists(layers, max_size=4))
-def test_knowing_the_null_free_parts_of_layers_changes_no_merge(
-    chain: list[dict[str, Any]],
-) -> None:
-    free = frozenset().union(*(null_free_parts(layer) for layer in chain))
-    assert merge_all(chain, free) == merge_all(chain)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from manifold.inputs.nulls import PAYLOADS, null_free_parts, without_nulls
+from manifold.inputs.nulls import PAYLOADS, without_nulls
 
 KEYS = st.sampled_from(["a", "b", "spec", "mergePatch", "jsonPatch", "configuration"])
 DOCUMENTS = st.recursive(
@@ -76,50 +76,3 @@ def test_a_value_without_nulls_is_returned_as_is_and_the_input_is_not_changed(va
     assert repr(value) == snapshot
     if not _has_null_outside_payloads(value):
         assert cleaned is value
-
-
-def _any_null(value: Any) -> bool:
-    if isinstance(value, dict):
-        return any(_any_null(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_any_null(item) for item in value)
-    return value is None
-
-
-def _containers(value: Any) -> list[Any]:
-    if isinstance(value, dict):
-        return [value, *(c for item in value.values() for c in _containers(item))]
-    if isinstance(value, list):
-        return [value, *(c for item in value for c in _containers(item))]
-    return []
-
-
-@pytest.mark.parametrize(
-    ("given_value", "free_paths"),
-    [
-        ({}, [()]),
-        ({"a": [1, {"b": "c"}]}, [(), ("a",), ("a", 1)]),
-        ({"a": [1, {"b": None}], "c": {"d": 1}}, [("c",)]),
-        ({"mergePatch": {"a": None}}, []),
-        ([[], [None]], [(0,)]),
-    ],
-)
-def test_null_free_parts_are_the_containers_without_a_null_payloads_included(
-    given_value: Any, free_paths: list[tuple[Any, ...]]
-) -> None:
-    def at(path: tuple[Any, ...]) -> Any:
-        node = given_value
-        for step in path:
-            node = node[step]
-        return node
-
-    assert null_free_parts(given_value) == {id(at(path)) for path in free_paths}
-
-
-@given(DOCUMENTS)
-def test_knowing_the_null_free_parts_changes_no_result(value: Any) -> None:
-    parts = null_free_parts(value) if isinstance(value, dict | list) else frozenset()
-    for container in _containers(value):
-        assert (id(container) in parts) is not _any_null(container)
-        assert without_nulls(container, parts) == without_nulls(container)
-    assert without_nulls(value, parts) == without_nulls(value)

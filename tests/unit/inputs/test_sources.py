@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import pickle
 import threading
 from pathlib import Path
 
@@ -191,14 +190,3 @@ def test_a_text_located_again_is_parsed_once_and_located_the_same() -> None:
     assert again._positions is first._positions
     changed = Document("environments/dev.yaml", "a:\n    b: 1\n", {"a": {"b": 1}})
     assert changed.locate(("a", "b")) == Position(2, 8)
-
-
-def test_a_copied_document_finds_its_null_free_parts_again() -> None:
-    # The parts are identities of containers: a pickled copy has containers of its own.
-    document = parse_document("projects/a.yaml", b"spec:\n  a: {b: 1}\n  c: null\n")
-    assert isinstance(document, Document)
-    assert id(document.data["spec"]["a"]) in document.null_free_parts
-    assert id(document.data) not in document.null_free_parts
-    copied = pickle.loads(pickle.dumps(document))
-    assert id(copied.data["spec"]["a"]) in copied.null_free_parts
-    assert id(document.data["spec"]["a"]) not in copied.null_free_parts
