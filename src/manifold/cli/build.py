@@ -33,6 +33,7 @@ from manifold.core.options import (
 if TYPE_CHECKING:
     from manifold.core.outcome import Outcome
     from manifold.core.shards import Shard
+    from manifold.reuse.fastpath import InputsDigest
 
 
 WATCH_INTERVAL = 0.1
@@ -96,10 +97,10 @@ def render(
         raise click.UsageError("--interval goes with --watch")
     options = RenderOptions(existing_root(root), environments, lock_timeout, shard)
 
-    def action() -> Outcome:
+    def action(looked: Callable[[InputsDigest], None] | None = None) -> Outcome:
         from manifold.commands import recorded
 
-        return recorded.render(options, waiting, progress())
+        return recorded.render(options, waiting, progress(), looked)
 
     if not watch:
         run(action, fmt)
@@ -107,9 +108,14 @@ def render(
     from manifold.output.idle import between_renders
 
     looks = WATCH_INTERVAL if interval is None else interval
-    render_once = functools.partial(perform, action, fmt)
+    renders_look = watching.RendersLook()
+    render_once = functools.partial(perform, functools.partial(action, renders_look.put), fmt)
     between = functools.partial(between_renders, options.root)
-    sys.exit(watching.watch(render_once, options.root, looks, waiting, between=between))
+    sys.exit(
+        watching.watch(
+            render_once, options.root, looks, waiting, between=between, renders_look=renders_look
+        )
+    )
 
 
 @click.command()

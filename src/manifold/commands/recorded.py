@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from manifold.core.options import CheckOptions, RenderOptions
 from manifold.core.outcome import Outcome
 from manifold.reuse import workdir
-from manifold.reuse.fastpath import inputs_digest, remember, unchanged
+from manifold.reuse.fastpath import InputsDigest, inputs_digest, remember, unchanged
 
 if TYPE_CHECKING:
     from manifold.inputs.ahead import Documents
@@ -20,11 +20,18 @@ if TYPE_CHECKING:
 
 
 def render(
-    options: RenderOptions, on_wait: Callable[[str], None], progress: Progress | None
+    options: RenderOptions,
+    on_wait: Callable[[str], None],
+    progress: Progress | None,
+    looked: Callable[[InputsDigest], None] | None = None,
 ) -> Outcome:
-    """`manifold render`, answered from the record when nothing changed."""
+    """`manifold render`, answered from the record when nothing changed. `looked` is given
+    the look at the inputs this render takes before it reads them (none when a child process
+    parses them meanwhile: `_read_ahead`)."""
     with _read_ahead(options) as ahead:
         digest = inputs_digest(options.root, "render", _selection(options))
+        if looked is not None and ahead is None:
+            looked(digest)
         if (outcome := unchanged(options.root, "render", digest)) is not None:
             return outcome
         from manifold.pipeline import commands as pipeline

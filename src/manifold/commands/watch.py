@@ -6,11 +6,12 @@ Python starting and importing the compiler (pydantic building its models is most
 watching process pays that once; each change then costs what the render itself costs.
 
 Why polling, and why this test of "changed": the inputs are looked at as the no-op check
-looks at them (`reuse.fingerprints.hash_folders` over `reuse.fastpath.INPUT_FOLDERS`): a
+looks at them (`reuse.fastpath.look_at_inputs`, the very look a render takes): a
 file is read again only when its size, time or inode differs from the last look, or when it
 was modified too recently for its stat to be trusted (a second write within the file
 system's timestamp granularity, same size, would change nothing else). So the watcher renders
-again exactly when a `render` of the same inputs would have something new to do, and it
+again exactly when a `render` of the same inputs would have something new to do (the next
+look is compared with what the last render read, `RendersLook`), and it
 needs no file-notification library, which would behave differently on each system and inside
 containers' shared folders. A look at the 1,006 input files of the benchmark repository
 costs about 6 ms; the wait between looks is at least `_BUSY_RATIO` times the last look, so
@@ -24,7 +25,6 @@ process (a test holds the two to the same bytes).
 from __future__ import annotations
 
 import gc
-import hashlib
 import importlib
 import os
 import sys
@@ -36,13 +36,8 @@ from typing import NoReturn
 
 from manifold.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED
 from manifold.reuse import workdir
-from manifold.reuse.fastpath import INPUT_FOLDERS
-from manifold.reuse.fingerprints import (
-    InputRecord,
-    code_fingerprint,
-    hash_folders,
-    load_inputs_record,
-)
+from manifold.reuse.fastpath import INPUT_FOLDERS, InputsDigest, look_at_inputs
+from manifold.reuse.fingerprints import InputRecord, code_fingerprint, load_inputs_record
 
 STOPPING_CODES = frozenset({EXIT_INTERNAL, EXIT_INTERRUPTED})
 """A render that ends so stops the watching: a bug in manifold, or Ctrl-C during a render."""
@@ -69,14 +64,14 @@ class InputWatch:
         """The inputs as they are now; the record of the last run (if any) spares reading
         the files it vouches for."""
         known = load_inputs_record(workdir.existing(root))
-        digest, record = _look(root, known)
+        digest, record = look_at_inputs(root, known)
         return cls(root, digest, record)
 
     def changes(self) -> list[str] | None:
         """None when nothing changed since the last look; else the repository-relative paths
         of the files added, removed or changed, sorted (empty when what changed is not a
         file the record can name, such as an unreadable one: the digest still tells)."""
-        digest, record = _look(self.root, self.record)
+        digest, record = look_at_inputs(self.root, self.record)
         before, self.record = self.record, record
         if digest == self.digest:
             return None
@@ -88,10 +83,28 @@ class InputWatch:
         )
 
 
-def _look(root: Path, known: InputRecord) -> tuple[str, InputRecord]:
-    hasher = hashlib.blake2b(digest_size=20)
-    record = hash_folders(hasher, root, INPUT_FOLDERS, known)
-    return hasher.hexdigest(), record
+@dataclass
+class RendersLook:
+    """The look at the inputs a render took before it read them (`fastpath.inputs_digest`),
+    handed to the watch in this process (never read back from `.manifold/`: a failed render
+    saves none, and what is on disk is not to be trusted).
+
+    Why: the watch's own look may land between an editor's truncate and its write and see
+    an empty file; the render a moment later reads the whole file and is right, but against
+    the watch's look the next one would find the file changed again and render once more.
+    Compared with what the render read, it finds nothing; and a change made after the
+    render's look is still a change. A render that parsed files in another process while
+    it looked (`inputs.ahead`, with no `.manifold/`) gives no look: its parse is not known
+    to come after it."""
+
+    seen: tuple[str, InputRecord] | None = None
+
+    def put(self, digest: InputsDigest) -> None:
+        self.seen = (digest.inputs, digest.record)
+
+    def take(self) -> tuple[str, InputRecord] | None:
+        seen, self.seen = self.seen, None
+        return seen
 
 
 def _file_digest(record: InputRecord, path: str) -> str | None:
@@ -109,12 +122,14 @@ def watch(
     clock: Callable[[], float] = time.perf_counter,
     restart: Callable[[], NoReturn] | None = None,
     between: Callable[[], object] = lambda: None,
+    renders_look: RendersLook | None = None,
 ) -> int:
     """Render now, and again after each change to the inputs, until Ctrl-C while waiting
     (0) or a render that ends in a code of STOPPING_CODES (that code). `render` reports its
     own outcome and returns its exit code; `say` tells the user what the watch does.
     `restart` replaces the process when manifold's own code changes (`_restart`); `between`
-    is work for the time after a render, before waiting (`output.idle.level_shadow`)."""
+    is work for the time after a render, before waiting (`output.idle.level_shadow`);
+    `renders_look` is where `render` leaves the look it took at the inputs, if it does."""
     # This process runs the code it started with; the records a render leaves name the
     # code on disk (`fingerprints.code_fingerprint`). Once the two differ (an upgrade, an
     # edit of manifold itself), a render here would record the old code's output as the
@@ -125,7 +140,7 @@ def watch(
     # Ctrl-C may come at any point between two renders, even while a message is written
     # (a render catches its own): every such point stops the watch the same way.
     try:
-        code = render()
+        code = _render(render, inputs, renders_look)
         _settle()
         while code not in STOPPING_CODES:
             between()
@@ -135,10 +150,19 @@ def watch(
             if code_fingerprint() != code_at_start:
                 say("manifold itself changed since watching started; starting again")
                 (restart or _restart)()
-            code = render()
+            code = _render(render, inputs, renders_look)
     except KeyboardInterrupt:
         say("stopped watching")
         return 0
+    return code
+
+
+def _render(render: Callable[[], int], inputs: InputWatch, look: RendersLook | None) -> int:
+    """Render; from then on, changes are told against what the render read, when it says."""
+    code = render()
+    seen = look.take() if look is not None else None
+    if seen is not None:
+        inputs.digest, inputs.record = seen
     return code
 
 

@@ -64,15 +64,26 @@ class InputsDigest:
 
     digest: str
     record: InputRecord = field(compare=False, repr=False)
+    inputs: str = field(default="", compare=False)
+    """The digest of the input files alone (`look_at_inputs`), as a watching process
+    compares them between renders."""
 
 
 def inputs_digest(root: Path, command: str, options: tuple[str, ...] = ()) -> InputsDigest:
+    inputs, record = look_at_inputs(root, load_inputs_record(workdir.existing(root)))
     hasher = hashlib.blake2b(digest_size=20)
     hasher.update(code_fingerprint())
     hasher.update(json.dumps([command, *options]).encode())
-    known = load_inputs_record(workdir.existing(root))
+    hasher.update(inputs.encode())
+    return InputsDigest(hasher.hexdigest(), record, inputs)
+
+
+def look_at_inputs(root: Path, known: InputRecord | None) -> tuple[str, InputRecord]:
+    """The digest of the input files (their paths and bytes) and the record of them as read
+    now; a file whose stat `known` vouches for is not read."""
+    hasher = hashlib.blake2b(digest_size=20)
     record = hash_folders(hasher, root, INPUT_FOLDERS, known)
-    return InputsDigest(hasher.hexdigest(), record)
+    return hasher.hexdigest(), record
 
 
 def _records(root: Path) -> dict[str, Any]:

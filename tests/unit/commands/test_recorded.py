@@ -5,6 +5,7 @@ holds for the selection (`-e`, `--shard`) it was made for only."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,10 @@ import pytest
 from manifold.commands import recorded
 from manifold.core.errors import DriftFound
 from manifold.core.options import CheckOptions, RenderOptions
+from manifold.core.outcome import Outcome
 from manifold.core.shards import Shard
 from manifold.pipeline import commands as pipeline
+from manifold.reuse.fastpath import InputsDigest, look_at_inputs
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch, name: str) -> list[Any]:
@@ -92,3 +95,26 @@ def test_a_changed_rendered_tree_is_checked_again(
     with pytest.raises(DriftFound):
         recorded.check(CheckOptions(example_repo), None)
     assert len(checks) == 2
+
+
+def test_a_render_gives_the_look_it_read_the_inputs_by(example_repo: Path) -> None:
+    """The look a watching process compares the next one with (`commands.watch.RendersLook`):
+    the inputs' digest as a look from outside the render makes it (`fastpath.look_at_inputs`),
+    whether the render did the work or answered from the record."""
+    looks: list[InputsDigest] = []
+    for _ in range(2):
+        recorded.render(RenderOptions(example_repo), lambda _: None, None, looks.append)
+    assert [look.inputs for look in looks] == [look_at_inputs(example_repo, None)[0]] * 2
+    assert "projects/faq-answers.yaml" in looks[-1].record.entries
+
+
+def test_no_look_from_a_render_whose_files_a_child_parsed_meanwhile(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no `.manifold/` a child process may parse the project files while the render
+    looks (`inputs.ahead`): what it parsed is not known to come after the look."""
+    monkeypatch.setattr(recorded, "_read_ahead", lambda options: nullcontext(object()))
+    monkeypatch.setattr(pipeline, "render", lambda *args: Outcome("rendered", []))
+    looks: list[InputsDigest] = []
+    recorded.render(RenderOptions(example_repo), lambda _: None, None, looks.append)
+    assert looks == []

@@ -19,11 +19,11 @@ import pytest
 
 from manifold.cli.running import perform
 from manifold.commands import recorded
-from manifold.commands.watch import InputWatch, describe, watch
+from manifold.commands.watch import InputWatch, RendersLook, describe, watch
 from manifold.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS
 from manifold.core.options import RenderOptions
 from manifold.output.idle import between_renders
-from manifold.reuse import readback
+from manifold.reuse import fastpath, readback
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree
 
 
@@ -212,6 +212,42 @@ def test_a_slow_look_waits_longer_than_the_interval(inputs: Path) -> None:
     assert script.waits[0] == 5.0  # a look of one second is followed by five of waiting
 
 
+@pytest.mark.parametrize(
+    ("told", "rest_lands", "renders"),
+    [
+        # told what the render read: the rest of the write it read is no change
+        (True, "before the render looks", 2),
+        # a change made after the render's look is one all the same
+        (True, "after the render looks", 3),
+        # not told: the watch's own look, the empty file, is compared with
+        (False, "before the render looks", 3),
+    ],
+)
+def test_changes_are_told_against_what_the_render_read(
+    inputs: Path, told: bool, rest_lands: str, renders: int
+) -> None:
+    """An editor truncates, then writes: the watch's look may see the empty file between the
+    two, and the render a moment later the whole one (`commands.watch.RendersLook`)."""
+    project = inputs / "projects/a.yaml"
+    look = RendersLook()
+    rendered: list[int] = []
+
+    def render() -> int:
+        if rendered and rest_lands == "before the render looks":
+            project.write_text("a: 2\n")
+        look.put(fastpath.inputs_digest(inputs, "render"))
+        if rendered and rest_lands == "after the render looks":
+            project.write_text("a: 2\n")
+        rendered.append(0)
+        return 0
+
+    truncated = Script([lambda: project.write_text(""), lambda: None, lambda: None])
+    watch(
+        render, inputs, 0.01, lambda _: None, sleep=truncated, renders_look=look if told else None
+    )
+    assert len(rendered) == renders
+
+
 # ------------------------------------------------------------------- same bytes as the shell
 
 
@@ -238,11 +274,14 @@ def test_a_watching_process_writes_what_a_render_from_the_shell_writes(
     ]
     codes: list[int] = []
 
+    look = RendersLook()  # as the CLI passes it: a look unlike the watch's would render again
+
     def render() -> int:
-        codes.append(perform(lambda: recorded.render(RenderOptions(example), _quiet, None), "text"))
+        options = RenderOptions(example)
+        codes.append(perform(lambda: recorded.render(options, _quiet, None, look.put), "text"))
         return codes[-1]
 
-    assert watch(render, example, 0.01, _quiet, sleep=Script(edits)) == 0
+    assert watch(render, example, 0.01, _quiet, sleep=Script(edits), renders_look=look) == 0
     assert codes == [0, 0, EXIT_PROBLEMS, 0, EXIT_PROBLEMS, 0, 0]
     _same_as_from_the_shell(example, tmp_path / "shell")
 
