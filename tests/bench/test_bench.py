@@ -84,8 +84,8 @@ def test_writes_every_section_of_the_results(bench_run: BenchRun) -> None:
         assert record["status"] == "ok", key
         assert len(record["seconds"]) == (3 if key == "help" else 1)
         assert record["min"] <= record["median"] <= record["max"]
-        assert record["peak_rss_mib"] > 0
-        assert record["peak_pss_mib"] > 0
+        assert record["peak_rss_mib"] > 0, key
+        assert record["peak_pss_mib"] > 0, key
     assert commands["kapitan"] == {"status": "skipped", "reason": "--skip kapitan"}
     assert commands["kustomize"]["status"] in ("ok", "skipped")
     assert {target["key"] for target in result["targets"]} == TARGETS
