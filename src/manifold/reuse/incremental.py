@@ -226,12 +226,7 @@ class ProjectCache:
         opened = seal_checked(workdir.read_state_bytes(self.folder / name))
         if opened is None:
             return None
-        digest, body = opened
-        known = readback.recall(path, digest)
-        if known is None:
-            data, texts = readback.decode_body(body, schema.accepts)
-            known = readback.KnownFile(digest, None, schema.accepts, data=data, texts=texts)
-            readback.remember(path, known)
+        known = readback.read(path, *opened, schema.accepts)
         if known.data is None or known.data["context"] != self.context:
             return None
         self._texts.absorb(known.texts)
@@ -270,11 +265,7 @@ def decode_ahead(root: Path) -> int:
         opened = seal_checked(workdir.read_state_bytes(path)) if schema is not None else None
         if schema is None or opened is None or readback.recall(str(path), opened[0]):
             continue
-        data, texts = readback.decode_body(opened[1], schema.accepts)
-        known = readback.KnownFile(opened[0], None, schema.accepts, data=data, texts=texts)
-        if data is not None and prepare is not None:
-            prepare(known)
-        readback.remember(str(path), known)
+        readback.read(str(path), *opened, schema.accepts, prepare)
         done += 1
     return done
 

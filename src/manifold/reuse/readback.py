@@ -73,8 +73,20 @@ def recall(path: str, digest: str) -> KnownFile | None:
     return known
 
 
-def remember(path: str, known: KnownFile) -> None:
-    _known[path] = known
+def read(
+    path: str, digest: str, body: bytes, accepts: Accepts, prepare: Prepare | None = None
+) -> KnownFile:
+    """What is known of the file at `path` whose body, of digest `digest`, was just read and
+    its seal checked: as decoded before, else decoded now (what `prepare` builds from it
+    built) and remembered."""
+    known = recall(path, digest)
+    if known is None:
+        data, texts = decode_body(body, accepts)
+        known = KnownFile(digest, None, accepts, data=data, texts=texts)
+        if data is not None and prepare is not None:
+            prepare(known)
+        _known[path] = known
+    return known
 
 
 def remember_written(path: str, known: KnownFile) -> None:
