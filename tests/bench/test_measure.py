@@ -1,0 +1,53 @@
+"""The benchmark's child-process measurements: wall time, peak memory, exit status."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import measure
+from bench.measure import CommandFailed, Invocation, run
+
+linux_proc = pytest.mark.skipif(
+    not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux /proc smaps_rollup"
+)
+
+
+@linux_proc
+def test_a_short_command_gets_both_peaks() -> None:
+    result = run(Invocation([sys.executable, "-c", "pass"]))
+    assert result.exit_code == 0
+    assert result.peak_rss > 0
+    assert result.peak_pss > 0
+
+
+@linux_proc
+def test_a_proportional_set_missed_at_first_is_read_at_the_next_poll(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first reading of every process fails (as for one that was still starting or was
+    read while the machine was loaded): the next 10 ms poll reads it, not the 5th."""
+    real = measure._field_kib
+    failed: set[str] = set()
+
+    def first_smaps_read_fails(path: str, field: str) -> int:
+        if path.endswith("smaps_rollup") and path not in failed:
+            failed.add(path)
+            return 0
+        return real(path, field)
+
+    monkeypatch.setattr(measure, "_field_kib", first_smaps_read_fails)
+    result = run(Invocation([sys.executable, "-c", "import time; time.sleep(0.03)"]))
+    assert failed
+    assert result.peak_pss > 0
+
+
+def test_a_failing_command_raises_with_its_stderr() -> None:
+    with pytest.raises(CommandFailed, match="exited with 3:\nboom"):
+        run(
+            Invocation(
+                [sys.executable, "-c", "import sys; print('boom', file=sys.stderr); sys.exit(3)"]
+            )
+        )
