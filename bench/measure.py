@@ -8,8 +8,8 @@ Peak memory is read from /proc while the command runs, two ways:
   process, so this overstates a tree of forked workers.
 - proportional set (PSS, from /proc/<pid>/smaps_rollup): a shared page counts a share per
   process that maps it, so the sum over the tree is what the tree takes from the machine.
-  The kernel walks the page tables to compute it, so it is polled every 50 ms once read;
-  a peak shorter than that may be missed, the high-water mark above never is.
+  The kernel walks the page tables to compute it, so after the first 0.2 s it is polled
+  every 50 ms; a peak shorter than that may be missed, the high-water mark above never is.
 
 The kernel's `ru_maxrss` cannot serve: a child's counts the resident set of the process it
 was forked from, here the benchmark itself with every object in memory.
@@ -94,9 +94,10 @@ class MemoryWatch(threading.Thread):
             processes = _tree(self.pid)
             tree = sum(_status_kib(pid, "VmRSS:") for pid in processes)
             self.peak = max(self.peak, high_water * 1024, tree * 1024)
-            # Every poll until one reading succeeds: a command that ends within a few polls
-            # of a late first one (a loaded machine delays this thread) is still read once.
-            if self.peak_pss == 0 or polls % _PSS_EVERY == 0:
+            # Every poll while the command is young: the first reading may come as it starts
+            # (a Python process's PSS is then a few KiB), and a command of 50 ms would have
+            # no other.
+            if polls < _PSS_EVERY_POLL_FOR or polls % _PSS_EVERY == 0:
                 pss = sum(_field_kib(f"/proc/{pid}/smaps_rollup", "Pss:") for pid in processes)
                 self.peak_pss = max(self.peak_pss, pss * 1024)
             polls += 1
@@ -105,7 +106,9 @@ class MemoryWatch(threading.Thread):
 
 
 _PSS_EVERY = 5
-"""Polls of the resident set per poll of the proportional set (10 ms each)."""
+"""Polls of the resident set per poll of the proportional set (10 ms each)..."""
+_PSS_EVERY_POLL_FOR = 20
+"""...after the first 20 polls (0.2 s), during which both are read every time."""
 
 
 def _status_kib(pid: int, field: str) -> int:

@@ -24,24 +24,24 @@ def test_a_short_command_gets_both_peaks() -> None:
 
 
 @linux_proc
-def test_a_proportional_set_missed_at_first_is_read_at_the_next_poll(
+def test_a_proportional_set_read_as_the_command_starts_is_read_again_soon(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The first reading of every process fails (as for one that was still starting or was
-    read while the machine was loaded): the next 10 ms poll reads it, not the 5th."""
+    """The first reading of every process is 1 KiB (as for a process read as it starts): the
+    next 10 ms poll reads it again, not the 5th, so a 30 ms command gets its real peak."""
     real = measure._field_kib
-    failed: set[str] = set()
+    read: set[str] = set()
 
-    def first_smaps_read_fails(path: str, field: str) -> int:
-        if path.endswith("smaps_rollup") and path not in failed:
-            failed.add(path)
-            return 0
+    def first_smaps_read_tiny(path: str, field: str) -> int:
+        if path.endswith("smaps_rollup") and path not in read:
+            read.add(path)
+            return 1
         return real(path, field)
 
-    monkeypatch.setattr(measure, "_field_kib", first_smaps_read_fails)
+    monkeypatch.setattr(measure, "_field_kib", first_smaps_read_tiny)
     result = run(Invocation([sys.executable, "-c", "import time; time.sleep(0.03)"]))
-    assert failed
-    assert result.peak_pss > 0
+    assert read
+    assert result.peak_pss > 1024 * 1024
 
 
 def test_a_failing_command_raises_with_its_stderr() -> None:
