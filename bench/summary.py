@@ -26,9 +26,19 @@ ISSUE = "issue 16"
 
 
 def command_record(
-    label: str, seconds: list[float], peak_rss: int, peak_pss: int
+    label: str,
+    seconds: list[float],
+    peak_rss: int,
+    peak_pss: int,
+    cpu_seconds: list[float] | None = None,
 ) -> dict[str, Any]:
     stats = Stats.of(seconds)
+    cpu: dict[str, Any] = {}
+    if cpu_seconds:
+        cpu = {
+            "cpu_seconds": [round(value, 4) for value in cpu_seconds],
+            "cpu_median": Stats.of(cpu_seconds).median,
+        }
     return {
         "label": label,
         "status": "ok",
@@ -40,6 +50,7 @@ def command_record(
         "q3": stats.q3,
         "peak_rss_mib": round(peak_rss / MIB, 1),
         "peak_pss_mib": round(peak_pss / MIB, 1),
+        **cpu,
     }
 
 
@@ -221,7 +232,30 @@ def _relative(key: str, r: dict[str, float | None]) -> str:
         return f"full render is {value:.1f}x this"
     if key == "validate_peer":
         return f"cold check is {value:.2f}x this"
+    return _percent(value)
+
+
+def _percent(value: float) -> str:
     return f"{value:.1f}%" if value < 10 else f"{value:.0f}%"
+
+
+def _cpu(key: str, commands: dict[str, Any]) -> str:
+    """The command's median CPU time, and for a command measured against the full render
+    (a "%" row) its share of the full render's CPU time, steadier than wall time's share."""
+    cpu = commands[key].get("cpu_median")
+    if cpu is None:
+        return ""
+    shown = _seconds(cpu)
+    full = commands.get("render_full", {}).get("cpu_median")
+    if key in _SHARE_OF_FULL and full:
+        shown += f" ({_percent(cpu / full * 100)})"
+    return shown
+
+
+_SHARE_OF_FULL = frozenset(
+    {"render_noop", "render_one_change", "check", "check_cold", "render_next_change",
+     "render_watch_change", "render_watch_next_change", "render_full_per_project"}
+)  # fmt: skip
 
 
 def _breakdown(workload: dict[str, Any]) -> str:
@@ -251,8 +285,9 @@ def table(result: dict[str, Any]) -> str:
         f"{machine['memory_bytes'] / 1024**3:.0f} GiB, {machine['system']}; "
         + ", ".join(f"{name} {version}" for name, version in sorted(versions.items())),
         "",
-        "| command | median | min - max | peak RSS | peak PSS | relative to the full render |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| command | median | min - max | CPU (median) | peak RSS | peak PSS "
+        "| relative to the full render |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for key, record in result["commands"].items():
         if record["status"] != "ok":
@@ -260,11 +295,12 @@ def table(result: dict[str, Any]) -> str:
         lines.append(
             f"| {record['label']} | {_seconds(record['median'])} | "
             f"{_seconds(record['min'])} - {_seconds(record['max'])} | "
+            f"{_cpu(key, result['commands'])} | "
             f"{record['peak_rss_mib']:.0f} MiB | {_pss(record)} | {_relative(key, r)} |"
         )
     for key, record in result["commands"].items():
         if record["status"] != "ok":
-            lines.append(f"| {key}: skipped ({record['reason']}) | | | | | |")
+            lines.append(f"| {key}: skipped ({record['reason']}) | | | | | | |")
     if r["microseconds_per_object"] is not None:
         per_object = f"Time per object (full render): {r['microseconds_per_object']:.0f} µs"
         if r["microseconds_per_object_small"] is not None:

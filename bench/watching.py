@@ -23,15 +23,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
-from bench.measure import MemoryWatch, run
+from bench.measure import MemoryWatch, process_cpu_seconds, run
 
 if TYPE_CHECKING:
     from bench.harness import Bench
 
 WAIT_SECONDS = 600.0
+"""How long a summary may take before the round is given up as broken."""
 READY = "manifold: watching "
 """How the watcher says it waits for the next change (on stderr)."""
-"""How long a summary may take before the round is given up as broken."""
 
 
 @dataclass
@@ -40,14 +40,18 @@ class WatchStep:
 
     key: str
     label: str
-    timed: Callable[[], float]
+    timed: Callable[[], tuple[float, float]]
+    """One change: its wall seconds and the watcher's CPU seconds meanwhile."""
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
     peak_rss: int = 0
     peak_pss: int = 0
 
     def measure(self) -> float:
-        self.seconds.append(self.timed())
-        return self.seconds[-1]
+        seconds, cpu_seconds = self.timed()
+        self.seconds.append(seconds)
+        self.cpu_seconds.append(cpu_seconds)
+        return seconds
 
 
 def add_watch_steps(bench: Bench) -> None:
@@ -78,12 +82,12 @@ class _Session:
         self.pending = b""
         self.renders = 0
 
-    def first_change(self) -> float:
+    def first_change(self) -> tuple[float, float]:
         run(self.bench.render(self.bench.repo))  # up to date, as when a user starts watching
         self._start()
         return self._timed(self.bench.change_one_project)
 
-    def next_change(self) -> float:
+    def next_change(self) -> tuple[float, float]:
         try:
             return self._timed(self.bench.change_another_project)
         finally:
@@ -100,15 +104,18 @@ class _Session:
         self.renders = 0
         self._summary()  # its first render
 
-    def _timed(self, change: Callable[[], None]) -> float:
+    def _timed(self, change: Callable[[], None]) -> tuple[float, float]:
+        assert self.process is not None
         self._ready()
+        used_before = process_cpu_seconds(self.process.pid)
         change()
         started = time.perf_counter()
         line = self._summary()
         seconds = time.perf_counter() - started
+        cpu_seconds = process_cpu_seconds(self.process.pid) - used_before
         if not line.startswith("rendered "):
             raise RuntimeError(f"the watcher did not render the change: {line!r}")
-        return seconds
+        return seconds, cpu_seconds
 
     def _summary(self) -> str:
         """The next line the watcher prints on stdout (a render's summary)."""
