@@ -19,12 +19,12 @@ from manifold.compile.finalize import NamespaceUser, finalize
 from manifold.compile.instances import PlatformInstance, ProjectFile, ProjectInstance
 from manifold.compile.patches import patch_objects
 from manifold.compile.validate import object_errors
-from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, shown
+from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, problem_diagnostic, shown
 from manifold.core.jsonpath import format_json_path
 from manifold.core.manifest import Manifest
 from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.schemas.store import DEFAULT_KUBERNETES_VERSION, SchemaStore
-from manifold.targets.base import Target
+from manifold.targets.base import Refusal, Target
 from manifold.targets.registry import get_target
 
 Identity = tuple[str, str, str, str]
@@ -101,18 +101,21 @@ def compile_project(
         path = source.document.path
         return ProjectResult(source.name, path, (), (), frozenset(), tuple(own), *_NOTHING)
     target = get_target(instance.spec.platform)
-    problems, compiled = target.compile(instance, replace(catalog, recorder=seen))
+    recording = replace(catalog, recorder=seen)
+    problems, compiled = target.compile(instance, recording)
     own.extend(instance.diagnostic(problem) for problem in problems)
     if compiled is None:
         return ProjectResult(
             instance.name, instance.project_path, (), (), frozenset(), tuple(own), *_NOTHING
         )
-    manifests = finalize(compiled, instance)
+    annotated = finalize(compiled, instance)
     own.extend(
-        instance.diagnostic(p) for p in unavailable_kinds(target, manifests, environment, store)
+        instance.diagnostic(p) for p in unavailable_kinds(target, annotated, environment, store)
     )
-    manifests, patch_problems, selecting = patch_objects(manifests, environment)
+    manifests, patch_problems, selecting = patch_objects(annotated, environment)
     own.extend(patch_problems)
+    for steps in zip(compiled, annotated, manifests, strict=True):
+        own.extend(_refused_after(target, instance, recording, source, *steps))
     own.extend(validated(manifests, environment, store, {instance.name: instance}))
     return ProjectResult(
         instance.name,
@@ -126,6 +129,58 @@ def compile_project(
         tuple(manifests),
         instance,
     )
+
+
+_ANNOTATION_HINT = (
+    "the {owner} gives this annotation to every object it renders: remove it here, or "
+    "give it to the objects it holds for (a service's or a component's own annotations)"
+)
+
+
+def _refused_after(
+    target: Target,
+    instance: ProjectInstance,
+    catalog: Catalog,
+    source: ProjectFile,
+    rendered: Manifest,
+    annotated: Manifest,
+    patched: Manifest,
+) -> list[Diagnostic]:
+    """The platform's refusals owed to the annotations `finalize` gave the object, then to
+    the environment's patches: each at what it is owed to, none reported twice."""
+    refusals = target.final_refusals(instance, catalog, rendered, annotated)
+    found = [refused(instance, source, annotated, refusal) for refusal in refusals]
+    if patched is not annotated:
+        refusals = target.final_refusals(instance, catalog, annotated, patched)
+        found += [refused(instance, source, patched, refusal) for refusal in refusals]
+    return found
+
+
+def refused(
+    instance: ProjectInstance, source: ProjectFile, final: Manifest, refusal: Refusal
+) -> Diagnostic:
+    """A platform's refusal of an object as the environment leaves it: at the last patch
+    that changed the object, else at the annotation it is owed to (the project's or the
+    environment's that sets it)."""
+    message = (
+        f"{final.kind} {shown(final.name)} as the environment leaves it, at "
+        f"{format_json_path(refusal.path)}: {refusal.message}"
+    )
+    key = refusal.annotation
+    if key is None:
+        return object_diagnostic(final, {instance.name: instance}, Problem((), message))
+    hint = _ANNOTATION_HINT.format(owner="project")
+    if key in (instance.metadata.annotations or {}):
+        return problem_diagnostic(
+            source.document, Problem(("metadata", "annotations", key), message, hint=hint)
+        )
+    for file in reversed(instance.environment.chain):  # its own file first, then parents'
+        annotations = file.raw_spec.get("annotations")
+        if isinstance(annotations, dict) and key in annotations:
+            hint = _ANNOTATION_HINT.format(owner="environment")
+            problem = Problem(("spec", "annotations", key), message, hint=hint)
+            return problem_diagnostic(file.document, problem)
+    return object_diagnostic(final, {instance.name: instance}, Problem((), message))
 
 
 def _namespace_user(instance: ProjectInstance, target: Target) -> NamespaceUser | None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from manifold.core.diagnostics import Problem
+from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest, OutputKind
 
 if TYPE_CHECKING:
@@ -28,8 +29,26 @@ objects, or None when it is not rendered (a problem is an error, or something it
 is broken). `targets.checked` makes one."""
 
 
+class Refusal(NamedTuple):
+    """What a platform would run otherwise than an object says, found once the environment
+    has annotated and patched it."""
+
+    path: JsonPath
+    """In the object."""
+    message: str
+    annotation: str | None = None
+    """The annotation (the environment's or the project's, `compile.finalize`) it is owed
+    to when no patch changed the object; None when a patch did."""
+
+
 def _always_available(manifest: Manifest, environment: ResolvedEnvironment) -> str | None:
     return None
+
+
+def _nothing_refused(
+    instance: ProjectInstance, catalog: Catalog, rendered: Manifest, final: Manifest
+) -> list[Refusal]:
+    return []
 
 
 @dataclass(frozen=True)
@@ -58,3 +77,9 @@ class Target:
     unavailable: Callable[[Manifest, ResolvedEnvironment], str | None] = _always_available
     """Why the environment's cluster cannot take a manifest (its kind is not part of the API
     level the environment says the cluster runs), as a message; None when it can."""
+    final_refusals: Callable[[ProjectInstance, Catalog, Manifest, Manifest], list[Refusal]] = (
+        _nothing_refused
+    )
+    """The platform's own rules on a project's object after a step of the environment
+    (`compile.project`: the annotations `finalize` gives it, then the patches), where the
+    object before the step (`rendered`) passed them."""

@@ -193,6 +193,14 @@ _KINDS: dict[
 """How each kind becomes an entry, the model that validates it, and how it renders."""
 
 
+def plain_entry(kind: str, name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """The entry of an InferenceService or a kind of `_KINDS`, without the proof that it
+    renders back (`entry_of` gives that) and without metadata; raises Unsupported."""
+    if kind == "InferenceService":
+        return service_entry(name, spec)
+    return _KINDS[kind][0](name, spec)
+
+
 def first_difference(original: Any, rendered: Any, path: JsonPath = ()) -> JsonPath | None:
     """Where two plain values first differ (types count: 10 is not "10"); None if equal."""
     if isinstance(original, dict) and isinstance(rendered, dict):

@@ -12,8 +12,12 @@ from typing import Any
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.models.benchmarks import Benchmark
-from manifold.models.project import Service
-from manifold.models.runtimes import ProjectServingRuntime, SharedServingRuntime
+from manifold.models.project import InlineRuntime, Service
+from manifold.models.runtimes import (
+    ProjectServingRuntime,
+    ServingRuntime,
+    SharedServingRuntime,
+)
 from manifold.targets.ome.benchmark_checks import benchmark_own_problems
 from manifold.targets.ome.checks import runtime_problems
 from manifold.targets.ome.importing.components import validated
@@ -67,13 +71,20 @@ def render_refusals(kind: str, entry: dict[str, Any]) -> list[tuple[JsonPath, st
         runtime = validated(model, entry)
         return _at_spec(runtime_problems(runtime, ()), _RUNTIME_FIELDS)
     if kind == "InferenceService":
-        service = validated(Service, entry)
-        problems = [
-            *service_keda_problems(service, ()),
-            *service_scaling_problems(service, (), None),
-        ]
-        return [(_service_field(problem.path), problem.message) for problem in problems]
+        return service_refusals(validated(Service, entry), None)
     return []
+
+
+def service_refusals(
+    service: Service, runtime: ServingRuntime | InlineRuntime | None
+) -> list[tuple[JsonPath, str]]:
+    """How OME would deploy and scale the service otherwise than it says, at the
+    InferenceService's fields; `runtime`, the one it runs with where known."""
+    problems = [
+        *service_keda_problems(service, ()),
+        *service_scaling_problems(service, (), runtime),
+    ]
+    return [(_service_field(problem.path), problem.message) for problem in problems]
 
 
 def _service_field(path: JsonPath) -> JsonPath:
