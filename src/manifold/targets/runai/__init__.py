@@ -11,17 +11,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from manifold.compile.catalog import Catalog
-from manifold.compile.instances import PlatformInstance
+from manifold.compile.instances import PlatformInstance, ProjectInstance
 from manifold.core.manifest import OutputKind
 from manifold.targets.base import Compiled, Target
-from manifold.targets.checked import check_then_render, platform_compiled
-from manifold.targets.runai import checks, render
+from manifold.targets.checked import platform_compiled, project_compiled
+from manifold.targets.runai import checks, kinds, render
 from manifold.targets.runai.form import FORM
 from manifold.targets.runai.option_models import SITE_MODELS
 
 
 def _output_kinds() -> Iterable[OutputKind]:
     yield FORM.output
+
+
+def _compile(instance: ProjectInstance, catalog: Catalog) -> Compiled:
+    """Each service's request is built once, by the checks, and rendered from there: it is
+    most of the work (0.16 s of a cold check at N = 1,000, built twice before)."""
+    requests: list[kinds.InferenceCreationRequest | None] = []
+    return project_compiled(
+        instance,
+        catalog,
+        lambda: checks.check(instance, catalog, requests),
+        lambda: render.rendered(instance, requests),
+    )
 
 
 def _compile_platform(instance: PlatformInstance, catalog: Catalog) -> Compiled:
@@ -35,7 +47,7 @@ TARGET = Target(
     name="runai",
     accelerators="gpuTypes",
     output_kinds=_output_kinds,
-    compile=check_then_render(checks.check, render.render),
+    compile=_compile,
     compile_platform=_compile_platform,
     options=SITE_MODELS,
     service_defaults={"replicas": {"min": 1, "max": 1}},

@@ -17,6 +17,7 @@ from manifold.compile.instances import PlatformInstance, ProjectInstance
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.models.project import Model
+from manifold.targets.runai import kinds
 from manifold.targets.runai.fields import PASSED_THROUGH
 from manifold.targets.runai.render import request, settings_of
 
@@ -27,7 +28,13 @@ PLATFORM_FIELDS = ("platform", "namespace", "models", "servingRuntimes", "gpuTyp
 refer to."""
 
 
-def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
+def check(
+    instance: ProjectInstance,
+    catalog: Catalog,
+    requests: list[kinds.InferenceCreationRequest | None] | None = None,
+) -> Iterator[Problem]:
+    """What Run:ai cannot do with the project; each service's request, built on the way,
+    appended to `requests` when given (the render takes them from there)."""
     if settings_of(instance) is None:
         files = " or ".join(instance.environment.source_paths)
         yield Problem(
@@ -45,7 +52,10 @@ def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
                 else ("models", instance.spec.models.index(found.item))
             )
             yield from _model(found.item, model_path, at_reference=found.shared)
-        yield from request(instance, catalog, index, service)[1]
+        body, problems = request(instance, catalog, index, service)
+        if requests is not None:
+            requests.append(body)
+        yield from problems
 
 
 def check_platform(platform: PlatformInstance) -> Iterator[Problem]:

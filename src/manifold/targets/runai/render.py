@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Sequence
 
 from manifold.compile.catalog import Catalog, find_model
 from manifold.compile.instances import ProjectInstance
@@ -57,10 +58,18 @@ def settings_of(instance: ProjectInstance) -> RunaiSettings | None:
 
 
 def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
+    requests = [request(instance, catalog, i, s) for i, s in enumerate(instance.spec.services)]
+    assert not any(problems for _, problems in requests), "refused by the checks"
+    return rendered(instance, [body for body, _ in requests])
+
+
+def rendered(
+    instance: ProjectInstance, bodies: Sequence[kinds.InferenceCreationRequest | None]
+) -> list[Manifest]:
+    """The services' requests (`request`, one per service, in order) as manifests."""
     manifests = []
-    for index, service in enumerate(instance.spec.services):
-        body, problems = request(instance, catalog, index, service)
-        assert body is not None and not problems, "refused by the checks"
+    for index, body in enumerate(bodies):
+        assert body is not None, "refused by the checks"
         origin = ("services", index)
         level = settings.api_level if (settings := settings_of(instance)) else None
         manifests.append(
