@@ -53,9 +53,9 @@ def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
     yield from _runtime_definitions(instance)
     yield from _cluster_runtime_conflicts(instance, catalog)
     for index, service in enumerate(instance.spec.services):
-        yield from _service(instance, catalog, index, service)
-        yield from service_keda_problems(service, ("services", index))
         used = runtime_used(instance, catalog, service)
+        yield from _service(instance, catalog, index, service, used)
+        yield from service_keda_problems(service, ("services", index))
         yield from service_scaling_problems(service, ("services", index), used)
         yield from router_problems(service, ("services", index), used)
     yield from _fine_tunes(instance)
@@ -136,8 +136,14 @@ def _cluster_runtime_conflicts(instance: ProjectInstance, catalog: Catalog) -> I
 
 
 def _service(
-    instance: ProjectInstance, catalog: Catalog, index: int, service: Service
+    instance: ProjectInstance,
+    catalog: Catalog,
+    index: int,
+    service: Service,
+    used: ServingRuntime | InlineRuntime | None,
 ) -> Iterator[Problem]:
+    """`used`: the runtime OME runs the service with, where manifold knows it
+    (`runtime_used`): an auto-selection it made is not made again here."""
     at: JsonPath = ("services", index)
     if service.decoder is not None and not component(service, None):
         yield Problem(
@@ -178,8 +184,9 @@ def _service(
         return
     if component(service, None).get("runner", {}).get("image") or multi_node_images(service):
         return  # a complete runner needs no runtime
-    if not auto_selectable(instance, catalog, model):
-        return  # OME fills the format in after download / the cluster's runtimes are unknown
+    if used is not None or not auto_selectable(instance, catalog, model):
+        # selected; or OME fills the format in after download / the runtimes are unknown
+        return
     chosen, passed_over = auto_select(candidates(instance, catalog), model, accelerators(service))
     if chosen is None:
         reasons = "; ".join(f"{name}: {why}" for name, why in sorted(passed_over.items()))
