@@ -119,6 +119,10 @@ class ServingRuntime(Strict):
     ome_spec: RuntimeOmeSpec | None = passthrough_field("runtime")
     metadata: ObjectMetadata | None = entry_metadata("(Cluster)ServingRuntime")
 
+    def components(self) -> dict[str, Component | None]:
+        """The engine, decoder and router, by the name of the field that holds each."""
+        return {"engine": self.engine, "decoder": self.decoder, "router": self.router}
+
 
 class ProjectServingRuntime(ServingRuntime):
     scope: Scope = Field(

@@ -156,8 +156,7 @@ def _query_problems(service: Service, at: JsonPath) -> Iterator[Problem]:
 
 def runtime_keda_problems(runtime: ServingRuntime, at: JsonPath) -> Iterator[Problem]:
     """Prometheus settings on a runtime: no ScaledObject would ever read them."""
-    parts = {"engine": runtime.engine, "decoder": runtime.decoder, "router": runtime.router}
-    for name, part in parts.items():
+    for name, part in runtime.components().items():
         if _prometheus(part) is not None:
             yield Problem(
                 (*at, name, *_SCALING),

@@ -338,8 +338,7 @@ def _fields_mode(service: Service, asked: str, multi_node: bool, at: JsonPath) -
 def runtime_scaling_problems(runtime: ServingRuntime, at: JsonPath) -> Iterator[Problem]:
     """A runtime's replicas, which OME's webhook always overrides, and autoscaling on a
     runtime component that runs on several nodes, which nothing reads."""
-    parts = {"engine": runtime.engine, "decoder": runtime.decoder, "router": runtime.router}
-    for name, part in parts.items():
+    for name, part in runtime.components().items():
         if part is None:
             continue
         if part.replicas is not None:

@@ -13,6 +13,7 @@ import yaml
 
 from manifold.models.project import Service
 from manifold.models.runtimes import ProjectServingRuntime
+from manifold.targets.ome.keda import runtime_keda_problems
 from manifold.targets.ome.scaling import (
     placed_components,
     runtime_scaling_problems,
@@ -142,3 +143,21 @@ def test_a_hint_offers_knative_only_where_min_zero_would_give_it() -> None:
 )
 def test_runtime_problems(engine: str, paths: list[tuple[Any, ...]]) -> None:
     assert [p.path for p in runtime_scaling_problems(_runtime(engine), ())] == paths
+
+
+def test_a_multi_node_runtime_component_with_prometheus_settings_has_two_true_problems() -> None:
+    """Both hold and each says what to do at its own path: the runtime's Prometheus settings
+    reach no ScaledObject (OME reads kedaConfig from the InferenceService alone,
+    keda_reconciler.go), and a component on several nodes has no autoscaler at all
+    (lws_reconciler.go:71-77), so its whole autoscaling is never read. Removing the latter
+    removes both; neither message is the other's."""
+    runtime = _runtime(
+        "{image: i, worker: {size: 1}, autoscaling: {prometheus: "
+        "{server: 'http://p:9090', query: 'q{d=\"%s\"}', threshold: '5'}}}"
+    )
+    keda = [(p.path, p.message) for p in runtime_keda_problems(runtime, ())]
+    scaling = [(p.path, p.message) for p in runtime_scaling_problems(runtime, ())]
+    assert [path for path, _ in keda] == [("engine", "autoscaling", "prometheus")]
+    assert [path for path, _ in scaling] == [("engine", "autoscaling")]
+    assert "read by no one" in keda[0][1]
+    assert "with no autoscaler" in scaling[0][1]
