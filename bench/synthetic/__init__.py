@@ -122,9 +122,16 @@ def to_yaml(data: Any, schema: str | None = None) -> str:
 def write_project(
     root: Path, index: int, environments: tuple[str, ...], revision: int, seed: str = SEED
 ) -> Path:
+    """The project's file, saved as most editors save: a new file renamed over the old one.
+    A process watching the repository then sees the old text or the new, never a file cut
+    short: written in place, a look between the truncation and the write sees a change the
+    render's own look may miss, and the watcher renders once more ("up to date"), which
+    bench/watching.py would time as the next change."""
     document = project_document(index, environments, revision, seed)
     path = root / "projects" / f"{document['metadata']['name']}.yaml"
-    path.write_text(to_yaml(document, "project_v1alpha1.json"), encoding="utf-8")
+    saving = path.with_name(f".{path.name}.saving")  # not a .yaml file: never read as one
+    saving.write_text(to_yaml(document, "project_v1alpha1.json"), encoding="utf-8")
+    saving.replace(path)
     return path
 
 

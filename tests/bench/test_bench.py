@@ -355,3 +355,16 @@ def test_skip_watch_leaves_the_watch_rows_out_and_says_so(tmp_path: Path) -> Non
     watching.add_watch_steps(bench)
     assert bench.steps == []
     assert bench.skipped["render_watch_change"] == {"reason": "--skip watch"}
+
+
+def test_a_changed_project_replaces_its_file_whole(tmp_path: Path) -> None:
+    """Saved by rename, as editors save: a watcher never sees a file cut short (its look
+    between a truncation and the write would render once more and take the next change's
+    place in bench/watching.py)."""
+    synthetic.write_repository(tmp_path, 2, 1)
+    environments = synthetic.environment_names(1)
+    path = synthetic.write_project(tmp_path, 0, environments, 1)
+    before = path.stat().st_ino
+    assert synthetic.write_project(tmp_path, 0, environments, 2) == path
+    assert path.stat().st_ino != before
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []
