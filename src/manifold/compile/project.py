@@ -162,10 +162,7 @@ def refused(
     """A platform's refusal of an object as the environment leaves it: at the last patch
     that changed the object, else at the annotation it is owed to (the project's or the
     environment's that sets it)."""
-    message = (
-        f"{final.kind} {shown(final.name)} as the environment leaves it, at "
-        f"{format_json_path(refusal.path)}: {refusal.message}"
-    )
+    message = refusal_message(final, refusal)
     key = refusal.annotation
     if key is None:
         return object_diagnostic(final, {instance.name: instance}, Problem((), message))
@@ -181,6 +178,13 @@ def refused(
             problem = Problem(("spec", "annotations", key), message, hint=hint)
             return problem_diagnostic(file.document, problem)
     return object_diagnostic(final, {instance.name: instance}, Problem((), message))
+
+
+def refusal_message(final: Manifest, refusal: Refusal) -> str:
+    return (
+        f"{final.kind} {shown(final.name)} as the environment leaves it, at "
+        f"{format_json_path(refusal.path)}: {refusal.message}"
+    )
 
 
 def _namespace_user(instance: ProjectInstance, target: Target) -> NamespaceUser | None:

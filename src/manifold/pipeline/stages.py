@@ -26,11 +26,13 @@ from manifold.compile.project import (
     Expansion,
     ProjectResult,
     compile_project,
+    object_diagnostic,
     placed,
+    refusal_message,
     unavailable_kinds,
     validated,
 )
-from manifold.core.diagnostics import Diagnostics
+from manifold.core.diagnostics import Diagnostics, Problem
 from manifold.core.kept import ByDigest
 from manifold.core.manifest import Manifest
 from manifold.inputs.resolved import ResolvedEnvironment
@@ -257,10 +259,19 @@ def _environment_objects(state: _Build) -> None:
 
 
 def _patch(state: _Build) -> None:
-    """The environment's patches on its own objects (a project's are in its result)."""
+    """The environment's patches on its own objects (a project's are in its result), and
+    the platform's rules on a platform object a patch changed."""
     for item in state.own_objects:
-        [item.manifest], found, item.selecting = patch_objects([item.manifest], state.environment)
+        before = item.manifest
+        [item.manifest], found, item.selecting = patch_objects([before], state.environment)
         item.own.extend(found)
+        owner = state.owners.get(before.project or "")
+        if item.manifest is not before and isinstance(owner, PlatformInstance):
+            assert state.catalog is not None
+            target = get_target(owner.spec.platform)
+            for refusal in target.final_refusals(owner, state.catalog, before, item.manifest):
+                problem = Problem((), refusal_message(item.manifest, refusal))
+                item.own.add(object_diagnostic(item.manifest, state.owners, problem))
 
 
 def _validate(state: _Build) -> None:

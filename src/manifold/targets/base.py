@@ -46,7 +46,10 @@ def _always_available(manifest: Manifest, environment: ResolvedEnvironment) -> s
 
 
 def _nothing_refused(
-    instance: ProjectInstance, catalog: Catalog, rendered: Manifest, final: Manifest
+    instance: ProjectInstance | PlatformInstance,
+    catalog: Catalog,
+    rendered: Manifest,
+    final: Manifest,
 ) -> list[Refusal]:
     return []
 
@@ -77,9 +80,10 @@ class Target:
     unavailable: Callable[[Manifest, ResolvedEnvironment], str | None] = _always_available
     """Why the environment's cluster cannot take a manifest (its kind is not part of the API
     level the environment says the cluster runs), as a message; None when it can."""
-    final_refusals: Callable[[ProjectInstance, Catalog, Manifest, Manifest], list[Refusal]] = (
-        _nothing_refused
-    )
-    """The platform's own rules on a project's object after a step of the environment
-    (`compile.project`: the annotations `finalize` gives it, then the patches), where the
-    object before the step (`rendered`) passed them."""
+    final_refusals: Callable[
+        [ProjectInstance | PlatformInstance, Catalog, Manifest, Manifest], list[Refusal]
+    ] = _nothing_refused
+    """The platform's own rules on an object after a step of the environment, where the
+    object before the step (`rendered`) passed them: a project's after the annotations
+    `finalize` gives it and after the patches (`compile.project`), a platform file's after
+    the patches (`pipeline.stages`)."""

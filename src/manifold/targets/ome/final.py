@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from manifold.compile.catalog import Catalog
-from manifold.compile.instances import ProjectInstance
+from manifold.compile.instances import PlatformInstance, ProjectInstance
 from manifold.core.diagnostics import shown
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
@@ -45,7 +45,10 @@ _CHECKED = frozenset({"InferenceService", "ServingRuntime", "ClusterServingRunti
 
 
 def final_refusals(
-    instance: ProjectInstance, catalog: Catalog, rendered: Manifest, final: Manifest
+    instance: ProjectInstance | PlatformInstance,
+    catalog: Catalog,
+    rendered: Manifest,
+    final: Manifest,
 ) -> list[Refusal]:
     """What OME would run otherwise than `final` says (the object after the environment's
     annotations, or after its patches) and would not for `rendered` (the object before)."""
@@ -141,7 +144,7 @@ def _derived_changed(rendered: dict[str, Any], final: dict[str, Any]) -> list[tu
 
 
 def _refusals(
-    instance: ProjectInstance, catalog: Catalog, body: dict[str, Any]
+    instance: ProjectInstance | PlatformInstance, catalog: Catalog, body: dict[str, Any]
 ) -> list[tuple[JsonPath, str]]:
     """The rules' refusals of the object as an entry, at its fields; none when the object
     holds what an entry cannot say (its schema still checks it)."""
@@ -158,4 +161,8 @@ def _refusals(
         service = validated(Service, entry)
     except Unsupported:
         return []
-    return service_refusals(service, runtime_used(instance, catalog, service))
+    # An InferenceService is always a project's: a platform file has none.
+    used = (
+        runtime_used(instance, catalog, service) if isinstance(instance, ProjectInstance) else None
+    )
+    return service_refusals(service, used)
