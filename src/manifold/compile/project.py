@@ -149,19 +149,19 @@ def _refused_after(
     """The platform's refusals owed to the annotations `finalize` gave the object, then to
     the environment's patches: each at what it is owed to, none reported twice."""
     refusals = target.final_refusals(instance, catalog, rendered, annotated)
-    found = [refused(instance, source, annotated, refusal) for refusal in refusals]
+    found = [_refused(instance, source, annotated, refusal) for refusal in refusals]
     if patched is not annotated:
         refusals = target.final_refusals(instance, catalog, annotated, patched)
-        found += [refused(instance, source, patched, refusal) for refusal in refusals]
+        found += [_refused(instance, source, patched, refusal) for refusal in refusals]
     return found
 
 
-def refused(
+def _refused(
     instance: ProjectInstance, source: ProjectFile, final: Manifest, refusal: Refusal
 ) -> Diagnostic:
-    """A platform's refusal of an object as the environment leaves it: at the last patch
-    that changed the object, else at the annotation it is owed to (the project's or the
-    environment's that sets it)."""
+    """A platform's refusal of an object as the environment leaves it, at what it is owed
+    to: the last patch that changed the object, or the annotation (the project's, else
+    that of the environment file that sets it)."""
     message = refusal_message(final, refusal)
     key = refusal.annotation
     if key is None:
