@@ -30,6 +30,7 @@ _RUNTIME_FIELDS = {
     "modelSizeRange": "modelSizeRange",
     "decoder": "decoderConfig",
     "engine": "engineConfig",
+    "router": "routerConfig",
 }
 """An imported runtime entry's fields by the spec field each came from (entries.py)."""
 _COMPONENT_FIELDS = {
