@@ -136,11 +136,15 @@ def _derived_changed(rendered: dict[str, Any], final: dict[str, Any]) -> list[tu
     return [
         (
             ("metadata", "annotations", AUTOSCALER_CLASS),
-            f"{AUTOSCALER_CLASS} is {shown(got)} where the service's fields make it "
-            f"{shown(wanted) if wanted is not None else 'absent'}: "
+            f"{AUTOSCALER_CLASS} is {_shown_or_absent(got)} where the service's fields make "
+            f"it {_shown_or_absent(wanted)}: "
             f"{SERVICE_ANNOTATIONS[AUTOSCALER_CLASS]}",
         )
     ]
+
+
+def _shown_or_absent(value: Any) -> str:
+    return "absent" if value is None else shown(value)
 
 
 def _refusals(
