@@ -164,20 +164,7 @@ def _service(
         )
     runtime = service.runtime
     if isinstance(runtime, InlineRuntime):
-        missing = [f for f in ("format", "framework") if getattr(model, f) is None]
-        if missing:
-            yield Problem(
-                (*at, "runtime"),
-                f"an inline OME runtime lists the model formats it serves; model "
-                f"{model.name!r} needs {' and '.join(missing)} "
-                "(for example format: {name: safetensors}, framework: {name: transformers})",
-            )
-        elif unserved := format_mismatch(inline_supported_format(model), model):
-            yield Problem(
-                (*at, "runtime"),
-                f"OME will not serve model {model.name!r} with the inline runtime written for "
-                f"it: {', '.join(unserved)}",
-            )
+        yield from _inline_runtime(model, at)
         return
     if runtime is not None:
         yield from _named_runtime(instance, catalog, service, runtime, model, at)
@@ -195,6 +182,24 @@ def _service(
             f"service {service.name!r} names no runtime and none can be auto-selected for "
             f"model {model.name!r}" + (f" ({reasons})" if reasons else " (no runtimes known)"),
             hint="name a runtime, or mark a fitting runtime's supported format autoSelect: true",
+        )
+
+
+def _inline_runtime(model: Model, at: JsonPath) -> Iterator[Problem]:
+    """An inline runtime serves the format it is written for: the model must name one."""
+    missing = [f for f in ("format", "framework") if getattr(model, f) is None]
+    if missing:
+        yield Problem(
+            (*at, "runtime"),
+            f"an inline OME runtime lists the model formats it serves; model "
+            f"{model.name!r} needs {' and '.join(missing)} "
+            "(for example format: {name: safetensors}, framework: {name: transformers})",
+        )
+    elif unserved := format_mismatch(inline_supported_format(model), model):
+        yield Problem(
+            (*at, "runtime"),
+            f"OME will not serve model {model.name!r} with the inline runtime written for "
+            f"it: {', '.join(unserved)}",
         )
 
 
