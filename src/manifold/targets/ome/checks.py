@@ -186,7 +186,7 @@ def _service(
 
 
 def _inline_runtime(model: Model, at: JsonPath) -> Iterator[Problem]:
-    """A runtime written inline for the service serves the model's format and framework."""
+    """An inline runtime serves the format it is written for: the model must name one."""
     missing = [f for f in ("format", "framework") if getattr(model, f) is None]
     if missing:
         yield Problem(

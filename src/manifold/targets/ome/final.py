@@ -36,8 +36,13 @@ from manifold.targets.base import Refusal
 from manifold.targets.ome.importing.components import Unsupported, validated
 from manifold.targets.ome.importing.entries import plain_entry
 from manifold.targets.ome.importing.metadata import carried
-from manifold.targets.ome.importing.render_checks import render_refusals, service_refusals
+from manifold.targets.ome.importing.render_checks import (
+    RUNTIME_COMPONENT_FIELDS,
+    render_refusals,
+    service_refusals,
+)
 from manifold.targets.ome.keda import AUTOSCALER_CLASS
+from manifold.targets.ome.scaling import RUNTIME_REPLICAS_UNREAD
 from manifold.targets.ome.service_runtime import runtime_used
 
 OME_ANNOTATIONS = "ome.io/"
@@ -67,7 +72,11 @@ def final_refusals(
         for path, message in _refusals(instance, catalog, final.body)
         if (path, message) not in before
     ]
-    derived = _derived_changed(rendered.body, final.body)
+    lone_before = _lone_runtime_replicas(rendered.body)
+    derived = [
+        *_derived_changed(rendered.body, final.body),
+        *(lone for lone in _lone_runtime_replicas(final.body) if lone not in lone_before),
+    ]
     return [*(Refusal(path, message, cause) for path, message in derived), *refusals]
 
 
@@ -136,11 +145,31 @@ def _derived_changed(rendered: dict[str, Any], final: dict[str, Any]) -> list[tu
     return [
         (
             ("metadata", "annotations", AUTOSCALER_CLASS),
-            f"{AUTOSCALER_CLASS} is {shown(got)} where the service's fields make it "
-            f"{shown(wanted) if wanted is not None else 'absent'}: "
+            f"{AUTOSCALER_CLASS} is {_shown_or_absent(got)} where the service's fields make "
+            f"it {_shown_or_absent(wanted)}: "
             f"{SERVICE_ANNOTATIONS[AUTOSCALER_CLASS]}",
         )
     ]
+
+
+def _lone_runtime_replicas(final: dict[str, Any]) -> list[tuple[JsonPath, str]]:
+    """A runtime component's minReplicas or maxReplicas without the other: an entry cannot
+    say it, so `_refusals` cannot read the object back, yet OME ignores it as it ignores
+    both (its webhook gives the InferenceService's component both)."""
+    spec = final.get("spec")
+    if final.get("kind") == "InferenceService" or not isinstance(spec, dict):
+        return []
+    lone: list[tuple[JsonPath, str]] = []
+    for field in RUNTIME_COMPONENT_FIELDS.values():
+        part = _mapping(spec.get(field))
+        given = [key for key in ("minReplicas", "maxReplicas") if key in part]
+        if len(given) == 1:
+            lone.append((("spec", field, given[0]), RUNTIME_REPLICAS_UNREAD))
+    return lone
+
+
+def _shown_or_absent(value: Any) -> str:
+    return "absent" if value is None else shown(value)
 
 
 def _refusals(

@@ -51,6 +51,12 @@ _ANNOTATED_MODES = {"RawDeployment", "Serverless", "MultiNode", "MultiNodeRayVLL
 VirtualDeployment makes the engine reconciler fail (components/engine.go:152-164)."""
 _VALID_MODES = {*_ANNOTATED_MODES, "VirtualDeployment"}
 _HPA_METRICS = ("cpu", "memory")
+RUNTIME_REPLICAS_UNREAD = (
+    "a runtime's replicas are never read: OME's webhook gives every "
+    "InferenceService component minReplicas and maxReplicas when it has none "
+    "(1 and 3, a router's 1 and 2), and the InferenceService's win the merge"
+)
+RUNTIME_REPLICAS_HINT = "set replicas on the services that use this runtime"
 
 
 @dataclass(frozen=True)
@@ -343,11 +349,7 @@ def runtime_scaling_problems(runtime: ServingRuntime, at: JsonPath) -> Iterator[
             continue
         if part.replicas is not None:
             yield Problem(
-                (*at, name, "replicas"),
-                "a runtime's replicas are never read: OME's webhook gives every "
-                "InferenceService component minReplicas and maxReplicas when it has none "
-                "(1 and 3, a router's 1 and 2), and the InferenceService's win the merge",
-                hint="set replicas on the services that use this runtime",
+                (*at, name, "replicas"), RUNTIME_REPLICAS_UNREAD, hint=RUNTIME_REPLICAS_HINT
             )
         if part.autoscaling is not None and (part.leader is not None or part.worker is not None):
             yield Problem(

@@ -26,24 +26,30 @@ PATCH = ("environments/dev.yaml", Position(8, 7))
 def _cases() -> list[Any]:
     return [
         pytest.param(
-            case["services"], case["patched"], case["change"], case["refusals"], id=case["rule"]
+            case["services"],
+            case.get("object", "InferenceService"),
+            case["patched"],
+            case["change"],
+            case["refusals"],
+            id=case["rule"],
         )
         for case in RULES["cases"]
     ]
 
 
-def _service_object(services: str) -> tuple[Any, Any, Manifest]:
+def _rendered_object(services: str, kind: str = "InferenceService") -> tuple[Any, Any, Manifest]:
     instance = project_instance("ome", RULES["common"] + f"services: {services}")
     catalog = lone_catalog(instance)
     problems, compiled = TARGET.compile(instance, catalog)
     assert not problems and compiled is not None, problems
-    service = next(m for m in compiled if m.kind == "InferenceService")
-    return instance, catalog, service
+    return instance, catalog, next(m for m in compiled if m.kind == kind)
 
 
-@pytest.mark.parametrize(("services", "patched", "change", "expected"), _cases())
-def test_rule(services: str, patched: bool, change: Any, expected: list[dict[str, str]]) -> None:
-    instance, catalog, rendered = _service_object(services)
+@pytest.mark.parametrize(("services", "kind", "patched", "change", "expected"), _cases())
+def test_rule(
+    services: str, kind: str, patched: bool, change: Any, expected: list[dict[str, str]]
+) -> None:
+    instance, catalog, rendered = _rendered_object(services, kind)
     final = rendered.with_body(merge_patch(rendered.body, change), PATCH if patched else None)
     found = final_refusals(instance, catalog, rendered, final)
     assert len(found) == len(expected), found
@@ -55,7 +61,7 @@ def test_rule(services: str, patched: bool, change: Any, expected: list[dict[str
 
 def test_an_unchanged_object_is_not_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """Most objects: neither patched nor given an OME annotation. The rules do not run."""
-    instance, catalog, rendered = _service_object("[{name: s, model: m, runtime: rt}]")
+    instance, catalog, rendered = _rendered_object("[{name: s, model: m, runtime: rt}]")
 
     def fail(*args: object) -> object:
         raise AssertionError("read again")
@@ -67,7 +73,7 @@ def test_an_unchanged_object_is_not_read_again(monkeypatch: pytest.MonkeyPatch) 
 def test_a_refusal_the_object_had_before_the_step_is_not_the_steps() -> None:
     """Annotations first, then patches: what the annotations made wrong is theirs, and the
     patch after them is not blamed for it again."""
-    instance, catalog, rendered = _service_object(
+    instance, catalog, rendered = _rendered_object(
         "[{name: s, model: m, runtime: rt, replicas: {min: 1, max: 3}, "
         "autoscaling: {metric: cpu, target: 70}}]"
     )

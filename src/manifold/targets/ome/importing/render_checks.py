@@ -25,11 +25,16 @@ from manifold.targets.ome.importing.jobs import BENCHMARK_AS_IS
 from manifold.targets.ome.keda import service_keda_problems
 from manifold.targets.ome.scaling import service_scaling_problems
 
+RUNTIME_COMPONENT_FIELDS = {
+    "engine": "engineConfig",
+    "decoder": "decoderConfig",
+    "router": "routerConfig",
+}
+"""A runtime's components (`ServingRuntime.components`) by the spec field that holds each."""
 _RUNTIME_FIELDS = {
     "supports": "supportedModelFormats",
     "modelSizeRange": "modelSizeRange",
-    "decoder": "decoderConfig",
-    "engine": "engineConfig",
+    **RUNTIME_COMPONENT_FIELDS,
 }
 """An imported runtime entry's fields by the spec field each came from (entries.py)."""
 _COMPONENT_FIELDS = {
