@@ -50,7 +50,7 @@ class Step:
     prepare: Callable[[], None] = lambda: None
     runs: int = 1
     seconds: list[float] = field(default_factory=list)
-    cpu_seconds: list[float] = field(default_factory=list)
+    user_seconds: list[float] = field(default_factory=list)
     peak_rss: int = 0
     peak_pss: int = 0
 
@@ -59,7 +59,7 @@ class Step:
             self.prepare()
             results = [run(invocation) for invocation in self.invocations]
             self.seconds.append(sum(result.seconds for result in results))
-            self.cpu_seconds.append(sum(result.cpu_seconds for result in results))
+            self.user_seconds.append(sum(result.user_seconds for result in results))
             self.peak_rss = max(self.peak_rss, *(result.peak_rss for result in results))
             self.peak_pss = max(self.peak_pss, *(result.peak_pss for result in results))
         return self.seconds[-1]
@@ -344,7 +344,7 @@ class Bench:
         }
         for step in self.steps:
             commands[step.key] = summary.command_record(
-                step.label, step.seconds, step.peak_rss, step.peak_pss, step.cpu_seconds
+                step.label, step.seconds, step.peak_rss, step.peak_pss, step.user_seconds
             )
         result: dict[str, Any] = {
             "machine": machine(),

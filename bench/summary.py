@@ -30,14 +30,14 @@ def command_record(
     seconds: list[float],
     peak_rss: int,
     peak_pss: int,
-    cpu_seconds: list[float] | None = None,
+    user_seconds: list[float] | None = None,
 ) -> dict[str, Any]:
     stats = Stats.of(seconds)
-    cpu: dict[str, Any] = {}
-    if cpu_seconds:
-        cpu = {
-            "cpu_seconds": [round(value, 4) for value in cpu_seconds],
-            "cpu_median": Stats.of(cpu_seconds).median,
+    user: dict[str, Any] = {}
+    if user_seconds:
+        user = {
+            "user_seconds": [round(value, 4) for value in user_seconds],
+            "user_median": Stats.of(user_seconds).median,
         }
     return {
         "label": label,
@@ -50,7 +50,7 @@ def command_record(
         "q3": stats.q3,
         "peak_rss_mib": round(peak_rss / MIB, 1),
         "peak_pss_mib": round(peak_pss / MIB, 1),
-        **cpu,
+        **user,
     }
 
 
@@ -239,16 +239,17 @@ def _percent(value: float) -> str:
     return f"{value:.1f}%" if value < 10 else f"{value:.0f}%"
 
 
-def _cpu(key: str, commands: dict[str, Any]) -> str:
-    """The command's median CPU time, and for a command measured against the full render
-    (a "%" row) its share of the full render's CPU time, steadier than wall time's share."""
-    cpu = commands[key].get("cpu_median")
-    if cpu is None:
+def _user(key: str, commands: dict[str, Any]) -> str:
+    """The command's median user CPU time, and for a command measured against the full
+    render (a "%" row) its share of the full render's: the code's share, which the file
+    system's speed does not move."""
+    user = commands[key].get("user_median")
+    if user is None:
         return ""
-    shown = _seconds(cpu)
-    full = commands.get("render_full", {}).get("cpu_median")
+    shown = _seconds(user)
+    full = commands.get("render_full", {}).get("user_median")
     if key in _SHARE_OF_FULL and full:
-        shown += f" ({_percent(cpu / full * 100)})"
+        shown += f" ({_percent(user / full * 100)})"
     return shown
 
 
@@ -285,7 +286,7 @@ def table(result: dict[str, Any]) -> str:
         f"{machine['memory_bytes'] / 1024**3:.0f} GiB, {machine['system']}; "
         + ", ".join(f"{name} {version}" for name, version in sorted(versions.items())),
         "",
-        "| command | median | min - max | CPU (median) | peak RSS | peak PSS "
+        "| command | median | min - max | user CPU (median) | peak RSS | peak PSS "
         "| relative to the full render |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
@@ -295,7 +296,7 @@ def table(result: dict[str, Any]) -> str:
         lines.append(
             f"| {record['label']} | {_seconds(record['median'])} | "
             f"{_seconds(record['min'])} - {_seconds(record['max'])} | "
-            f"{_cpu(key, result['commands'])} | "
+            f"{_user(key, result['commands'])} | "
             f"{record['peak_rss_mib']:.0f} MiB | {_pss(record)} | {_relative(key, r)} |"
         )
     for key, record in result["commands"].items():

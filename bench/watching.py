@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
-from bench.measure import MemoryWatch, process_cpu_seconds, run
+from bench.measure import MemoryWatch, process_user_seconds, run
 
 if TYPE_CHECKING:
     from bench.harness import Bench
@@ -41,16 +41,16 @@ class WatchStep:
     key: str
     label: str
     timed: Callable[[], tuple[float, float]]
-    """One change: its wall seconds and the watcher's CPU seconds meanwhile."""
+    """One change: its wall seconds and the watcher's user CPU seconds meanwhile."""
     seconds: list[float] = field(default_factory=list)
-    cpu_seconds: list[float] = field(default_factory=list)
+    user_seconds: list[float] = field(default_factory=list)
     peak_rss: int = 0
     peak_pss: int = 0
 
     def measure(self) -> float:
-        seconds, cpu_seconds = self.timed()
+        seconds, user_seconds = self.timed()
         self.seconds.append(seconds)
-        self.cpu_seconds.append(cpu_seconds)
+        self.user_seconds.append(user_seconds)
         return seconds
 
 
@@ -107,15 +107,15 @@ class _Session:
     def _timed(self, change: Callable[[], None]) -> tuple[float, float]:
         assert self.process is not None
         self._ready()
-        used_before = process_cpu_seconds(self.process.pid)
+        used_before = process_user_seconds(self.process.pid)
         change()
         started = time.perf_counter()
         line = self._summary()
         seconds = time.perf_counter() - started
-        cpu_seconds = process_cpu_seconds(self.process.pid) - used_before
+        user_seconds = process_user_seconds(self.process.pid) - used_before
         if not line.startswith("rendered "):
             raise RuntimeError(f"the watcher did not render the change: {line!r}")
-        return seconds, cpu_seconds
+        return seconds, user_seconds
 
     def _summary(self) -> str:
         """The next line the watcher prints on stdout (a render's summary)."""
