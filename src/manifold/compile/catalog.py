@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from manifold.compile.instances import PlatformInstance, ProjectInstance
+from manifold.core.manifest import Manifest
 from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.models.common import Scope
 from manifold.models.project import InlineRuntime, Model
@@ -49,6 +50,11 @@ class Catalog:
     recorder: LookupRecorder | None = None
     failed: set[str] = field(default_factory=set)
     """Projects of the environment that did not expand."""
+    patched: Mapping[tuple[str, str], tuple[Manifest, Manifest]] = field(default_factory=dict)
+    """Objects the environment's patches change, by kind and name: each before the patches
+    and after. The platform files' (`pipeline.stages`, before any project compiles) and,
+    while a project compiles, its own (`compile.project`): what a platform's rules need to
+    hold an object to what the cluster will have of those it uses (`Target.dependency_refusals`)."""
 
     def project(self, name: str) -> ProjectInstance | None:
         """The environment's project of that name, None if it has none (or it is broken)."""

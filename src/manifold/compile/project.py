@@ -116,6 +116,7 @@ def compile_project(
     own.extend(patch_problems)
     for steps in zip(compiled, annotated, manifests, strict=True):
         own.extend(_refused_after(target, instance, recording, source, *steps))
+    own.extend(_refused_by_dependencies(target, instance, recording, annotated, manifests))
     own.extend(validated(manifests, environment, store, {instance.name: instance}))
     return ProjectResult(
         instance.name,
@@ -153,6 +154,33 @@ def _refused_after(
     if patched is not annotated:
         refusals = target.final_refusals(instance, catalog, annotated, patched)
         found += [_refused(instance, source, patched, refusal) for refusal in refusals]
+    return found
+
+
+def _refused_by_dependencies(
+    target: Target,
+    instance: ProjectInstance,
+    catalog: Catalog,
+    annotated: list[Manifest],
+    patched: list[Manifest],
+) -> list[Diagnostic]:
+    """The platform's refusals of the project's objects owed to what the environment's
+    patches make of the objects they use (its own and the platform file's), each at the
+    patch of the object it is owed to."""
+    own = {
+        (after.kind, after.name): (before, after)
+        for before, after in zip(annotated, patched, strict=True)
+        if after is not before
+    }
+    if not own and not catalog.patched:
+        return []
+    leaving = replace(catalog, patched={**catalog.patched, **own})
+    owners: dict[str, ProjectInstance | PlatformInstance] = {instance.name: instance}
+    found = []
+    for final in patched:
+        for refusal in target.dependency_refusals(instance, leaving, final):
+            problem = Problem((), refusal_message(final, refusal))
+            found.append(object_diagnostic(refusal.owed_to or final, owners, problem))
     return found
 
 

@@ -12,7 +12,7 @@ has no valid result.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from manifold.compile import layout
@@ -209,10 +209,13 @@ def _compile_projects(state: _Build) -> None:
         state.fresh[name] = result
         if result.owner is not None and not result.has_errors:
             state.results.put(_key(state, name), result.kept())
+    state.owners.update((n, r.owner) for n, r in state.fresh.items() if r.owner is not None)
 
 
 def _compile_platforms(state: _Build) -> None:
-    """Each platform file checked and, without errors, rendered (`Target.compile_platform`)."""
+    """Each platform file checked and, without errors, rendered (`Target.compile_platform`),
+    before the projects: what the environment's patches make of its objects is in the
+    catalog the projects compile with (`Catalog.patched`)."""
     assert state.catalog is not None
     environment = state.environment
     for platform in state.platforms.values():
@@ -232,7 +235,15 @@ def _compile_platforms(state: _Build) -> None:
             (namespace, platform, platform.sources[0]) for namespace in used
         )
         state.platform_objects.extend(objects)
-    state.owners.update((n, r.owner) for n, r in state.fresh.items() if r.owner is not None)
+    # Patched once more, without reports, in `_patch`: a few objects per environment.
+    patched, _, _ = patch_objects(state.platform_objects, environment)
+    changed = {
+        (after.kind, after.name): (before, after)
+        for before, after in zip(state.platform_objects, patched, strict=True)
+        if after is not before
+    }
+    if changed:
+        state.catalog = replace(state.catalog, patched=changed)
 
 
 def _environment_objects(state: _Build) -> None:
@@ -348,8 +359,8 @@ class Stage:
 STAGES: tuple[Stage, ...] = (
     Stage("compile.expand", _expand_projects),
     Stage("compile.platform_files", _expand_platforms),
-    Stage("Target.compile", _compile_projects),
     Stage("Target.compile_platform", _compile_platforms),
+    Stage("Target.compile", _compile_projects),
     Stage("compile.finalize", _environment_objects),
     Stage("compile.patches", _patch),
     Stage("compile.validate", _validate),

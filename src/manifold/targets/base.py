@@ -39,6 +39,9 @@ class Refusal(NamedTuple):
     annotation: str | None = None
     """The annotation (the environment's or the project's, `compile.finalize`) it is owed
     to when no patch changed the object; None when a patch did."""
+    owed_to: Manifest | None = None
+    """Another object, as the environment's patches leave it, whose patch the refusal is
+    owed to (the runtime an InferenceService runs); None: the object's own step."""
 
 
 def _always_available(manifest: Manifest, environment: ResolvedEnvironment) -> str | None:
@@ -50,6 +53,12 @@ def _nothing_refused(
     catalog: Catalog,
     rendered: Manifest,
     final: Manifest,
+) -> list[Refusal]:
+    return []
+
+
+def _no_dependency_refused(
+    instance: ProjectInstance, catalog: Catalog, final: Manifest
 ) -> list[Refusal]:
     return []
 
@@ -87,3 +96,10 @@ class Target:
     object before the step (`rendered`) passed them: a project's after the annotations
     `finalize` gives it and after the patches (`compile.project`), a platform file's after
     the patches (`pipeline.stages`)."""
+    dependency_refusals: Callable[[ProjectInstance, Catalog, Manifest], list[Refusal]] = (
+        _no_dependency_refused
+    )
+    """The platform's rules on a project's object (as the environment leaves it) against
+    the objects it depends on as the environment's patches leave them (`Catalog.patched`),
+    where those differ from how they were rendered: each refusal `owed_to` the patched one.
+    Called by `compile.project` for every object of a project, after the patches."""

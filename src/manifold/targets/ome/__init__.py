@@ -17,7 +17,16 @@ from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.schemas.generate import typed_dict_schema
 from manifold.targets.base import Compiled, Target
 from manifold.targets.checked import check_then_render, platform_compiled
-from manifold.targets.ome import checks, final, kinds, kinds_jobs, kinds_platform, platform, render
+from manifold.targets.ome import (
+    checks,
+    final,
+    kinds,
+    kinds_jobs,
+    kinds_platform,
+    patched_runtimes,
+    platform,
+    render,
+)
 from manifold.targets.ome.objects import CLUSTER_SCOPED
 from manifold.targets.ome.option_models import SITE_MODELS
 from manifold.targets.ome.settings import DEFAULT, OmeSettings, level_lacks
@@ -86,4 +95,5 @@ TARGET = Target(
     service_defaults={"replicas": {"min": 1, "max": 1}},
     unavailable=_unavailable,
     final_refusals=final.final_refusals,
+    dependency_refusals=patched_runtimes.dependency_refusals,
 )

@@ -167,7 +167,7 @@ def _service(
         yield from _inline_runtime(model, at)
         return
     if runtime is not None:
-        yield from _named_runtime(instance, catalog, service, runtime, model, at)
+        yield from named_runtime_problems(instance, catalog, service, runtime, model, at)
         return
     if component(service, None).get("runner", {}).get("image") or multi_node_images(service):
         return  # a complete runner needs no runtime
@@ -203,7 +203,7 @@ def _inline_runtime(model: Model, at: JsonPath) -> Iterator[Problem]:
         )
 
 
-def _named_runtime(
+def named_runtime_problems(
     instance: ProjectInstance,
     catalog: Catalog,
     service: Service,
@@ -211,6 +211,8 @@ def _named_runtime(
     model: Model,
     at: JsonPath,
 ) -> Iterator[Problem]:
+    """What OME refuses of the runtime a service names: disabled, or unable to serve the
+    model on the service's accelerators (pkg/runtimeselector/selector.go, ValidateRuntime)."""
     found: Found[ServingRuntime] | None = find_serving_runtime(instance, catalog, reference)
     if found is None:
         return  # unknown without a platform file; reported with the references otherwise

@@ -23,7 +23,9 @@ InferenceService of two environments is patched, the whole check costs ~1% of a 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from manifold.compile.catalog import Catalog
 from manifold.compile.instances import PlatformInstance, ProjectInstance
@@ -45,6 +47,7 @@ from manifold.targets.ome.keda import AUTOSCALER_CLASS
 from manifold.targets.ome.scaling import RUNTIME_REPLICAS_UNREAD
 from manifold.targets.ome.service_runtime import runtime_used
 
+T = TypeVar("T", bound=BaseModel)
 OME_ANNOTATIONS = "ome.io/"
 _CHECKED = frozenset({"InferenceService", "ServingRuntime", "ClusterServingRuntime"})
 
@@ -172,23 +175,48 @@ def _shown_or_absent(value: Any) -> str:
     return "absent" if value is None else shown(value)
 
 
+def entry_of(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The object as the entry an import makes of it (`importing`); None when it holds what
+    an entry cannot say (its schema still checks it). Raises nothing."""
+    kind, metadata, spec = body.get("kind"), body.get("metadata"), body.get("spec")
+    if not isinstance(metadata, dict) or not isinstance(spec, dict):
+        return None
+    try:
+        entry = plain_entry(str(kind), str(metadata.get("name")), spec)
+        own = carried(str(kind), metadata).entry
+    except Unsupported:
+        return None
+    if own:
+        entry["metadata"] = own
+    return entry
+
+
+def read_back(model: type[T], body: dict[str, Any]) -> T | None:
+    """The object read by `model` as an imported entry of it; None where it cannot be."""
+    entry = entry_of(body)
+    if entry is None:
+        return None
+    try:
+        read: T = validated(model, entry)
+    except Unsupported:
+        return None
+    return read
+
+
 def _refusals(
     instance: ProjectInstance | PlatformInstance, catalog: Catalog, body: dict[str, Any]
 ) -> list[tuple[JsonPath, str]]:
     """The rules' refusals of the object as an entry, at its fields; none when the object
     holds what an entry cannot say (its schema still checks it)."""
-    kind, metadata, spec = body.get("kind"), body.get("metadata"), body.get("spec")
-    if not isinstance(metadata, dict) or not isinstance(spec, dict):
-        return []
-    try:
-        entry = plain_entry(str(kind), str(metadata.get("name")), spec)
-        own = carried(str(kind), metadata).entry
-        if own:
-            entry["metadata"] = own
-        if kind != "InferenceService":
-            return render_refusals(str(kind), entry)
-        service = validated(Service, entry)
-    except Unsupported:
+    kind = str(body.get("kind"))
+    if kind != "InferenceService":
+        entry = entry_of(body)
+        try:
+            return [] if entry is None else render_refusals(kind, entry)
+        except Unsupported:
+            return []
+    service = read_back(Service, body)
+    if service is None:
         return []
     # An InferenceService is always a project's: a platform file has none.
     used = (

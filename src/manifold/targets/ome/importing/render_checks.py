@@ -94,9 +94,12 @@ def service_refusals(
 
 def _service_field(path: JsonPath) -> JsonPath:
     """A service entry's path as the InferenceService's (importing/services.py): its own
-    fields the engine's, Prometheus settings the InferenceService's spec.kedaConfig."""
+    fields the engine's, its runtime the InferenceService's, Prometheus settings the
+    InferenceService's spec.kedaConfig."""
     if path[:1] == ("metadata",):
         return path
+    if path[:1] == ("runtime",):
+        return ("spec", *path)
     component, tail = (
         ("engine", path)
         if path[:1] not in (("decoder",), ("router",))

@@ -1,0 +1,81 @@
+"""OME's rules on an InferenceService against its runtimes as the environment's patches leave
+them (`manifold.targets.ome.patched_runtimes`): one rule a row in patched_runtimes.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from manifold.compile.catalog import Catalog
+from manifold.compile.instances import ProjectInstance
+from manifold.compile.overlay import merge_patch
+from manifold.core.diagnostics import Position
+from manifold.core.jsonpath import format_json_path
+from manifold.core.manifest import Manifest
+from manifold.targets.ome import TARGET, patched_runtimes
+from tests.unit.helpers import catalog_with_platform, platform_text, project_instance
+
+RULES = yaml.safe_load(
+    Path(__file__).with_name("patched_runtimes.yaml").read_text(encoding="utf-8")
+)
+PATCH = ("environments/dev.yaml", Position(8, 7))
+
+
+def _compiled(runtimes: str, services: str) -> tuple[ProjectInstance, Catalog, list[Manifest]]:
+    spec = RULES["project"] + f"runtimes: {runtimes}\nservices: {services}"
+    instance = project_instance("ome", spec)
+    catalog = catalog_with_platform(instance, platform_text(RULES["platform"]))
+    problems, compiled = TARGET.compile(instance, catalog)
+    assert not problems and compiled is not None, problems
+    platform = catalog.platform("ome")
+    assert platform is not None
+    problems, shared = TARGET.compile_platform(platform, catalog)
+    assert not problems and shared is not None, problems
+    return instance, catalog, [*compiled, *shared]
+
+
+def _patched(objects: list[Manifest], patch: dict[str, Any]) -> tuple[Manifest, Manifest]:
+    rendered = next(m for m in objects if (m.kind, m.name) == (patch["kind"], patch["name"]))
+    return rendered, rendered.with_body(merge_patch(rendered.body, patch["change"]), PATCH)
+
+
+@pytest.mark.parametrize(
+    ("runtimes", "services", "patch", "expected"),
+    [
+        pytest.param(c["runtimes"], c["services"], c["patch"], c["refusals"], id=c["rule"])
+        for c in RULES["cases"]
+    ],
+)
+def test_rule(
+    runtimes: str, services: str, patch: dict[str, Any], expected: list[dict[str, str]]
+) -> None:
+    instance, catalog, objects = _compiled(runtimes, services)
+    rendered, final = _patched(objects, patch)
+    leaving = replace(catalog, patched={(final.kind, final.name): (rendered, final)})
+    found = [
+        refusal
+        for service in objects
+        if service.kind == "InferenceService"
+        for refusal in patched_runtimes.dependency_refusals(instance, leaving, service)
+    ]
+    assert len(found) == len(expected), found
+    for refusal, want in zip(found, expected, strict=True):
+        assert format_json_path(refusal.path) == want["path"]
+        assert refusal.message.startswith(want["starts"]), refusal.message
+        assert refusal.owed_to is final
+
+
+def test_nothing_patched_reads_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An environment that patches no runtime: the rules do not run."""
+    instance, catalog, objects = _compiled("[]", "[{name: s, model: m}]")
+
+    def fail(*args: object) -> object:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(patched_runtimes, "_views", fail)
+    for service in objects:
+        assert patched_runtimes.dependency_refusals(instance, catalog, service) == []
