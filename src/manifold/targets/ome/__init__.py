@@ -18,12 +18,12 @@ from manifold.schemas.generate import typed_dict_schema
 from manifold.targets.base import Compiled, Target
 from manifold.targets.checked import check_then_render, platform_compiled
 from manifold.targets.ome import (
+    as_patched,
     checks,
     final,
     kinds,
     kinds_jobs,
     kinds_platform,
-    patched_runtimes,
     platform,
     render,
 )
@@ -95,5 +95,5 @@ TARGET = Target(
     service_defaults={"replicas": {"min": 1, "max": 1}},
     unavailable=_unavailable,
     final_refusals=final.final_refusals,
-    dependency_refusals=patched_runtimes.dependency_refusals,
+    dependency_refusals=as_patched.dependency_refusals,
 )

@@ -1,5 +1,5 @@
 """OME's rules on an InferenceService against its runtimes as the environment's patches leave
-them (`manifold.targets.ome.patched_runtimes`): one rule a row in patched_runtimes.yaml."""
+them (`manifold.targets.ome.as_patched`): one rule a row in as_patched.yaml."""
 
 from __future__ import annotations
 
@@ -16,12 +16,10 @@ from manifold.compile.overlay import merge_patch
 from manifold.core.diagnostics import Position
 from manifold.core.jsonpath import format_json_path
 from manifold.core.manifest import Manifest
-from manifold.targets.ome import TARGET, patched_runtimes
+from manifold.targets.ome import TARGET, as_patched
 from tests.unit.helpers import catalog_with_platform, platform_text, project_instance
 
-RULES = yaml.safe_load(
-    Path(__file__).with_name("patched_runtimes.yaml").read_text(encoding="utf-8")
-)
+RULES = yaml.safe_load(Path(__file__).with_name("as_patched.yaml").read_text(encoding="utf-8"))
 PATCH = ("environments/dev.yaml", Position(8, 7))
 
 
@@ -60,7 +58,7 @@ def test_rule(
         refusal
         for service in objects
         if service.kind == "InferenceService"
-        for refusal in patched_runtimes.dependency_refusals(instance, leaving, service)
+        for refusal in as_patched.dependency_refusals(instance, leaving, service)
     ]
     assert len(found) == len(expected), found
     for refusal, want in zip(found, expected, strict=True):
@@ -76,6 +74,6 @@ def test_nothing_patched_reads_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*args: object) -> object:
         raise AssertionError("read again")
 
-    monkeypatch.setattr(patched_runtimes, "_views", fail)
+    monkeypatch.setattr(as_patched, "_views", fail)
     for service in objects:
-        assert patched_runtimes.dependency_refusals(instance, catalog, service) == []
+        assert as_patched.dependency_refusals(instance, catalog, service) == []
