@@ -12,8 +12,9 @@ ValidateRuntime), refuses a disabled model, and merges the runtime's component s
 under the service's (inferenceservice/utils/merging.go:105-143). So each InferenceService of
 a project is checked again with the runtimes and models as the environment leaves them, and
 what OME would do otherwise than with them as written is an error at the patch it is owed
-to: another runtime selected or none, a named runtime refused, a model disabled, or a
-deployment mode or autoscaling the patched runtime brings.
+to: another runtime selected or none, a named runtime refused, a model disabled, a
+deployment mode or autoscaling the patched runtime brings, or resources it gives that the
+service's own runner overrides (so that the patch never reaches the pods).
 
 Only an environment that patches a runtime or a model pays anything: for every other one the
 check stops at its first line. An object an import could not read back (fields manifold does
@@ -36,7 +37,10 @@ from manifold.models.runtimes import ServingRuntime
 from manifold.targets.base import Refusal
 from manifold.targets.ome.checks import named_runtime_problems
 from manifold.targets.ome.final import read_back
-from manifold.targets.ome.importing.render_checks import service_refusals
+from manifold.targets.ome.importing.render_checks import (
+    RUNTIME_COMPONENT_FIELDS,
+    service_refusals,
+)
 from manifold.targets.ome.service_runtime import runtime_used
 
 _KINDS = frozenset({"ServingRuntime", "ClusterServingRuntime", "BaseModel", "ClusterBaseModel"})
@@ -93,6 +97,10 @@ def dependency_refusals(
     if not isinstance(after, ServingRuntime) or owed is None:
         return []  # neither the runtime it runs nor its model is one a patch changed
     found = [*_named_refusals(views, service), *_scaling(service, before, after)]
+    runtime = views.owed_to(after)
+    if runtime is not None:
+        rendered, _ = catalog.patched[(runtime.kind, runtime.name)]
+        found += _resources_overridden(rendered.body, runtime.body, final.body, after.name)
     return [Refusal(path, message, owed_to=owed) for path, message in found]
 
 
@@ -151,6 +159,45 @@ def _scaling(
         for path, message in service_refusals(service, after)
         if (path, message) not in earlier
     ]
+
+
+def _resources_overridden(
+    rendered: dict[str, Any], patched: dict[str, Any], service: dict[str, Any], name: str
+) -> list[tuple[JsonPath, str]]:
+    """Resources a patch gives a runtime's component that the InferenceService's own runner
+    sets otherwise: OME merges the service's runner over the runtime's key by key
+    (utils/merging.go:20-54, MergeRuntimeContainers, a strategic merge), so the patch
+    never reaches the pods."""
+    found: list[tuple[JsonPath, str]] = []
+    for component, field in RUNTIME_COMPONENT_FIELDS.items():
+        given = _resources(patched, field)
+        before, own = _resources(rendered, field), _resources(service, component)
+        for side, values in given.items():
+            for resource, value in values.items():
+                mine = own.get(side, {}).get(resource)
+                if before.get(side, {}).get(resource) == value or mine in (None, value):
+                    continue
+                found.append(
+                    (
+                        ("spec", component, "runner", "resources", side, resource),
+                        f"this patch sets {field}.runner.resources.{side}.{resource} of "
+                        f"runtime {name!r} to {value}, but the InferenceService's {component} "
+                        f"sets {mine}, and OME merges the service's runner over the runtime's, "
+                        "key by key: the patch would never reach the pods; patch the "
+                        "InferenceService, or set the resources on the service",
+                    )
+                )
+    return found
+
+
+def _resources(body: dict[str, Any], field: str) -> dict[str, dict[str, Any]]:
+    """A component's runner resources (requests, limits) in an object's spec."""
+    part: Any = body.get("spec")
+    for step in (field, "runner", "resources"):
+        part = part.get(step) if isinstance(part, dict) else None
+    if not isinstance(part, dict):
+        return {}
+    return {side: v for side in ("requests", "limits") if isinstance(v := part.get(side), dict)}
 
 
 def _views(instance: ProjectInstance, catalog: Catalog) -> _Views | None:
