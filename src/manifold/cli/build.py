@@ -20,7 +20,6 @@ from manifold.cli.running import (
     run,
     waiting,
 )
-from manifold.core import memo
 from manifold.core.options import (
     CheckOptions,
     DiffFormat,
@@ -112,12 +111,11 @@ def render(
     renders_look = watching.RendersLook()
     render_once = functools.partial(perform, functools.partial(action, renders_look.put), fmt)
     between = functools.partial(between_renders, options.root)
-    # What a render may keep for the next lives as long as the watch (`core.memo`).
-    with memo.keeping(memo.Memo()):
-        code = watching.watch(
+    sys.exit(
+        watching.watch(
             render_once, options.root, looks, waiting, between=between, renders_look=renders_look
         )
-    sys.exit(code)
+    )
 
 
 @click.command()

@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from manifold.core import jsontext, memo
+from manifold.core import jsontext
 from manifold.core import yaml as yamlio
 from manifold.core.kept import KeptFile
 from manifold.core.manifest import Manifest
@@ -203,9 +203,7 @@ def _kustomizations(
     for platform in request_platforms:
         folders.setdefault(requests_dir(environment, platform), [])
     files: dict[str, str | KeptFile] = {}
-    kept = memo.current()
-    known = (kept.get(KUSTOMIZATIONS, environment) if kept is not None else None) or {}
-    texts: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
+    known, texts = _kustomization_texts.get(environment, {}), {}
     for folder, members in folders.items():
         resources = tuple(sorted(item.path.rpartition("/")[2] for item in members))
         sources = tuple(sorted({source for item in members for source in item.sources}))
@@ -215,8 +213,7 @@ def _kustomizations(
             sources = tuple(environment_sources)
         text = known.get((resources, sources)) or _kustomization(resources, sources)
         texts[resources, sources] = files[f"{folder}/{KUSTOMIZATION}"] = text
-    if kept is not None:
-        kept.put(KUSTOMIZATIONS, environment, texts)
+    _kustomization_texts[environment] = texts
     return files
 
 
@@ -229,11 +226,11 @@ def _kustomization(resources: tuple[str, ...], sources: tuple[str, ...]) -> str:
     return header(sources) + yamlio.emit(kustomization)
 
 
-KUSTOMIZATIONS = "kustomization texts"
-"""Kept by environment (`core.memo`): the texts of its kustomization.yaml files the last layout
-made, by all they are made of (the files listed and their sources). A process that lays the
-environment out again (`render --watch`) makes only those of folders that changed: 3,000 of
-them were 45 ms of a one-change render at N = 1,000 x 3."""
+_kustomization_texts: dict[str, dict[tuple[tuple[str, ...], tuple[str, ...]], str]] = {}
+"""The texts of an environment's kustomization.yaml files the last layout made, by all they
+are made of (the files listed and their sources): a process that lays the environment out
+again (`render --watch`) makes only those of folders that changed. 3,000 of them were 45 ms
+of a one-change render at N = 1,000 x 3."""
 
 
 def _request_index(environment: str, platform: str, listed: dict[str, list[str]]) -> str:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from manifold.core import memo
 from manifold.core import yaml as yamlio
 from manifold.core.diagnostics import Diagnostic, Position
 from manifold.core.jsonpath import JsonPath
@@ -40,20 +39,23 @@ class Document:
         # Parsed again only when a position is needed: for a diagnostic, or where an
         # environment's patch changed an object (`compile.patches`, which names it), so for
         # the environment files on every render; a process that renders again
-        # (`render --watch`) parses each text once (`core.memo`).
-        text = self.text
-        return memo.recall(
-            POSITIONS, text, lambda: yamlio.PositionIndex(text), limit=POSITIONS_KEPT
-        )
+        # (`render --watch`) parses each text once (`_POSITIONS`).
+        index = _POSITIONS.get(self.text)
+        if index is None:
+            index = yamlio.PositionIndex(self.text)
+            while len(_POSITIONS) >= _POSITIONS_KEPT:
+                del _POSITIONS[next(iter(_POSITIONS))]
+            _POSITIONS[self.text] = index
+        return index
 
     def locate(self, path: JsonPath, *, key: bool = False) -> Position:
         return self._positions.locate(path, key=key)
 
 
-POSITIONS = "position indexes"
-"""Kept by the text parsed: the same text has the same positions (an index is only read)."""
-POSITIONS_KEPT = 64
-"""Texts whose positions a watching process keeps, the least recently used dropped first."""
+_POSITIONS: dict[str, yamlio.PositionIndex] = {}
+"""Position indexes by the text parsed: the same text has the same positions (an index is
+only read). The last `_POSITIONS_KEPT` texts, the oldest dropped first."""
+_POSITIONS_KEPT = 64
 
 
 def discover(root: Path, folder: str) -> list[str]:

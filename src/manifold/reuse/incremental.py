@@ -32,12 +32,11 @@ from manifold.compile.catalog import EVERY_PROJECT
 from manifold.compile.finalize import NamespaceUser
 from manifold.compile.layout import PlacedFile
 from manifold.compile.project import ProjectResult
-from manifold.core import memo
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.errors import OutputProblem
 from manifold.core.kept import KeptFile
 from manifold.reuse import cacheforms, entrytext, readback, workdir
-from manifold.reuse.fingerprints import hash_folders
+from manifold.reuse.fingerprints import InputRecord, hash_folders
 from manifold.reuse.seal import file_digest, joined_seal, seal_checked, sealed_parts
 
 CACHE_DIR = "cache"
@@ -53,17 +52,11 @@ def context_digest(root: Path, folders: tuple[str, ...], code: bytes) -> str:
     2.6 MB of schemas/ of the benchmark repository on every change."""
     hasher = hashlib.blake2b(code, digest_size=20)
     looked = (str(root), folders)
-    kept = memo.current()
-    seen = kept.get(CONTEXT_RECORDS, looked) if kept is not None else None
-    record = hash_folders(hasher, root, folders, seen)
-    if kept is not None:
-        kept.put(CONTEXT_RECORDS, looked, record)
+    _context_seen[looked] = hash_folders(hasher, root, folders, _context_seen.get(looked))
     return hasher.hexdigest()
 
 
-CONTEXT_RECORDS = "context records"
-"""Kept by repository and folders (`core.memo`): the stat record of the context's files as
-this process last hashed them."""
+_context_seen: dict[tuple[str, tuple[str, ...]], InputRecord] = {}
 
 
 class CacheDisagrees(Exception):
@@ -262,6 +255,7 @@ def decode_ahead(root: Path) -> int:
     """Idle work of a waiting process: the repository's cache files decoded (`readback`),
     those it wrote from the text it wrote, the others (after a first render with nothing to
     do, which reads none) from their bytes; returns how many were decoded."""
+    readback.waiting()
     done = readback.decode_pending()
     folder = root / workdir.WORK_DIR / CACHE_DIR
     if workdir.existing(root) is None or not workdir.child_is_folder(folder):

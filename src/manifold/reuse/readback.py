@@ -14,9 +14,8 @@ by anyone in any way has another digest and is decoded from its bytes as before;
 or hostile file is refused by its seal or its form as before. Nothing kept is ever changed in
 place (entries read are never changed: `entrytext`), so a render cannot alter what the next
 one is given. Only the last version of each file is kept: the memory is that of one render's
-caches; and all of it only by a process that renders again (`render --watch`, which makes
-the memo, `core.memo`): a render from the shell keeps nothing (at N = 10,000 it would hold
-some 45 MB of text to no use).
+caches; and the text of what is written is kept only by a process that waits between
+renders (a render from the shell, at N = 10,000, would hold some 45 MB of text to no use).
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from manifold.core import memo
 from manifold.reuse import entrytext
 
 Accepts = Callable[[Any], bool]
@@ -50,8 +48,8 @@ class KnownFile:
     """What callers built from `data` alone, by what it is (decoded entries)."""
 
 
-CACHE_FILES = "cache files"
-"""Kept by the file's path (`core.memo`): only the last version of each file."""
+_known: dict[str, KnownFile] = {}
+"""By the file's path."""
 
 
 def decode_body(body: str | bytes, accepts: Accepts) -> tuple[Any | None, entrytext.EntryTexts]:
@@ -69,8 +67,7 @@ def decode_body(body: str | bytes, accepts: Accepts) -> tuple[Any | None, entryt
 def recall(path: str, digest: str) -> KnownFile | None:
     """What is known of the file at `path` when its body's digest is `digest` and it is
     decoded; else None (decode it from the bytes read)."""
-    kept = memo.current()
-    known: KnownFile | None = kept.get(CACHE_FILES, path) if kept is not None else None
+    known = _known.get(path)
     if known is None or known.digest != digest or known.data is None:
         return None
     return known
@@ -88,24 +85,40 @@ def read(
         known = KnownFile(digest, None, accepts, data=data, texts=texts)
         if data is not None and prepare is not None:
             prepare(known)
-        if (kept := memo.current()) is not None:
-            kept.put(CACHE_FILES, path, known)
+        _known[path] = known
     return known
 
 
 def remember_written(path: str, known: KnownFile) -> None:
-    """What this process wrote, to decode while it waits: only in a process that renders
-    again (it has a memo); a single render keeps no text it will never read."""
-    if (kept := memo.current()) is not None:
-        kept.put(CACHE_FILES, path, known)
+    """What this process wrote, to decode while it waits: only once it has said it waits
+    between renders (`waiting`); a single render keeps no text it will never read."""
+    if _waiting:
+        _known[path] = known
+    else:
+        _known.pop(path, None)
+
+
+def waiting() -> None:
+    """This process waits between renders (`render --watch`): keep what it writes."""
+    global _waiting
+    _waiting = True
+
+
+_waiting = False
+
+
+def forget() -> None:
+    """Nothing kept, and nothing written kept until `waiting` is said again."""
+    global _waiting
+    _known.clear()
+    _waiting = False
 
 
 def decode_pending() -> int:
     """Decode what this process wrote and has not decoded yet (idle work), and build from it
     what the next render needs (`KnownFile.prepare`); returns how many files were decoded."""
     done = 0
-    kept = memo.current()
-    for known in kept.values(CACHE_FILES) if kept is not None else ():
+    for known in list(_known.values()):
         if known.body is None:
             continue
         known.data, known.texts = decode_body(known.body, known.accepts)

@@ -20,7 +20,6 @@ import pytest
 from manifold.cli.running import perform
 from manifold.commands import recorded
 from manifold.commands.watch import InputWatch, RendersLook, describe, watch
-from manifold.core import memo
 from manifold.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS
 from manifold.core.options import RenderOptions
 from manifold.output.idle import between_renders
@@ -342,8 +341,7 @@ def test_with_its_idle_work_and_hands_on_its_files_a_watching_process_writes_the
 
     monkeypatch.setattr(readback, "recall", spied)
     idle = functools.partial(between_renders, example)
-    with memo.keeping(memo.Memo()):  # as the CLI gives a watching process (cli.build)
-        assert watch(render, example, 0.01, _quiet, sleep=Script(edits), between=idle) == 0
+    assert watch(render, example, 0.01, _quiet, sleep=Script(edits), between=idle) == 0
     assert codes == [0] * (len(edits) + 1)
     assert any(recalled)  # the renders did use what was decoded ahead
     _same_as_from_the_shell(example, tmp_path / "shell")

@@ -4,7 +4,6 @@ from typing import Any
 
 from manifold.compile import layout as layout_module
 from manifold.compile.layout import assemble, collisions, layout, manifest_path, place_together
-from manifold.core import memo
 from manifold.core import yaml as yamlio
 from manifold.core.manifest import Manifest
 from manifold.output.header import HEADER, is_generated
@@ -94,21 +93,16 @@ def test_files_of_one_folder_placed_apart_are_joined_in_file_order() -> None:
 
 
 def test_a_layout_made_again_gives_each_kustomization_as_made_from_nothing() -> None:
-    """The texts kept from the last layout of an environment (`layout.KUSTOMIZATIONS`, in a
-    watching process's memo) are used only for a folder that lists the same files from the
-    same sources."""
+    """The texts kept from the last layout of an environment (`_kustomization_texts`) are
+    used only for a folder that lists the same files from the same sources."""
     before = [_manifest("BaseModel", "a", "p"), _manifest("BaseModel", "c", "q")]
     after = [_manifest("BaseModel", "a", "p"), _manifest("BaseModel", "b", "p")]
-    watching = memo.Memo()
     for manifests in (before, after, before):
-        with memo.keeping(watching):
-            again = layout("dev", manifests, ("environments/dev.yaml",))
+        again = layout("dev", manifests, ("environments/dev.yaml",))
+        layout_module._kustomization_texts.clear()
         assert again == layout("dev", manifests, ("environments/dev.yaml",))
-        with memo.keeping(watching):
-            layout("dev", before, ("environments/dev.yaml",))  # what the next one may reuse
+        layout("dev", before, ("environments/dev.yaml",))  # what the next one may reuse
     moved = [_manifest("BaseModel", "a", "p"), _manifest("BaseModel", "c", "p")]
-    with memo.keeping(watching):
-        text = layout("dev", moved, ("environments/dev.yaml",))["dev/p/kustomization.yaml"]
-    assert watching.get(layout_module.KUSTOMIZATIONS, "dev")  # kept
+    text = layout("dev", moved, ("environments/dev.yaml",))["dev/p/kustomization.yaml"]
     assert yamlio.load_one(text)["resources"] == ["basemodel-a.yaml", "basemodel-c.yaml"]
     assert "projects/p.yaml" in text.splitlines()[1]

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from manifold.core import memo
 from manifold.core.diagnostics import Diagnostic, Position
 from manifold.inputs.filebytes import MAX_FILE_BYTES
 from manifold.inputs.sources import Document, discover, parse_document, read_document
@@ -184,14 +183,10 @@ def test_discover_lists_what_a_pathlib_walk_lists(
 
 
 def test_a_text_located_again_is_parsed_once_and_located_the_same() -> None:
-    """In a process that renders again (its memo, `core.memo`)."""
     text = "a:\n  b: 1\n"
-    with memo.keeping(memo.Memo()):
-        first = Document("environments/dev.yaml", text, {"a": {"b": 1}})
-        again = Document("environments/other.yaml", text, {"a": {"b": 1}})
-        assert first.locate(("a", "b")) == again.locate(("a", "b")) == Position(2, 6)
-        assert again._positions is first._positions
-        changed = Document("environments/dev.yaml", "a:\n    b: 1\n", {"a": {"b": 1}})
-        assert changed.locate(("a", "b")) == Position(2, 8)
-    alone = Document("environments/dev.yaml", text, {"a": {"b": 1}})
-    assert alone._positions is not first._positions  # a one-shot command keeps nothing
+    first = Document("environments/dev.yaml", text, {"a": {"b": 1}})
+    again = Document("environments/other.yaml", text, {"a": {"b": 1}})
+    assert first.locate(("a", "b")) == again.locate(("a", "b")) == Position(2, 6)
+    assert again._positions is first._positions
+    changed = Document("environments/dev.yaml", "a:\n    b: 1\n", {"a": {"b": 1}})
+    assert changed.locate(("a", "b")) == Position(2, 8)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from manifold.core import memo
 from manifold.core.options import RenderOptions
 from manifold.pipeline import commands
 from manifold.reuse import incremental, readback, seal, treestate
@@ -18,10 +17,10 @@ from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree
 
 
 @pytest.fixture(autouse=True)
-def _kept() -> Iterator[None]:
-    """Each test a watching process of its own, with a memo of its own (`core.memo`)."""
-    with memo.keeping(memo.Memo()):
-        yield
+def _nothing_kept() -> Iterator[None]:
+    readback.forget()
+    yield
+    readback.forget()
 
 
 @pytest.fixture
@@ -46,14 +45,12 @@ def test_what_is_decoded_ahead_is_what_reading_the_bytes_gives(rendered: Path) -
     for environment in ahead.values():
         assert len(environment.decoded) == len(environment.projects)  # each entry decoded too
         assert environment.decoded  # the example has projects in every environment
-    with memo.keeping(memo.Memo()):  # another process: nothing kept
-        assert _environments(rendered) == {
-            name: environment.__class__(
-                environment.projects, environment.objects, environment.context
-            )
-            for name, environment in ahead.items()
-        }
-        fresh = _environments(rendered)
+    readback.forget()
+    assert _environments(rendered) == {
+        name: environment.__class__(environment.projects, environment.objects, environment.context)
+        for name, environment in ahead.items()
+    }
+    fresh = _environments(rendered)
     for name, environment in fresh.items():
         assert environment.projects == ahead[name].projects
         assert environment.objects == ahead[name].objects
@@ -62,13 +59,8 @@ def test_what_is_decoded_ahead_is_what_reading_the_bytes_gives(rendered: Path) -
 def test_a_single_render_keeps_no_text_a_waiting_one_decodes_what_it_wrote(
     rendered: Path,
 ) -> None:
-    with memo.keeping(None):  # a render from the shell: no memo
-        (rendered / "projects/faq-answers.yaml").write_text(
-            (rendered / "projects/faq-answers.yaml").read_text().replace("epochs: 1", "epochs: 2")
-        )
-        commands.render(RenderOptions(rendered), lambda _: None, None)
-        assert readback.decode_pending() == 0  # kept nothing to decode
-    incremental.decode_ahead(rendered)
+    assert readback.decode_pending() == 0  # a render from the shell kept nothing to decode
+    incremental.decode_ahead(rendered)  # (and says the process waits between renders)
     (rendered / "projects/faq-answers.yaml").write_text(
         (rendered / "projects/faq-answers.yaml").read_text().replace("epochs: 1", "epochs: 4")
     )
