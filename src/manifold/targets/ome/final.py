@@ -177,14 +177,19 @@ def _shown_or_absent(value: Any) -> str:
 
 def entry_of(body: dict[str, Any]) -> dict[str, Any] | None:
     """The object as the entry an import makes of it (`importing`); None when it holds what
-    an entry cannot say (its schema still checks it). Raises nothing."""
+    an entry cannot say (its schema still checks it). Raises nothing.
+
+    An import reads objects its CRD accepts; here the object is read before its schema is
+    checked, and a patch may have left any shape where the CRD wants another (`engineConfig:
+    5`): the reading then fails as it will, and the object is one an entry cannot say. The
+    schema reports it at the patch (`compile.project.validated`)."""
     kind, metadata, spec = body.get("kind"), body.get("metadata"), body.get("spec")
     if not isinstance(metadata, dict) or not isinstance(spec, dict):
         return None
     try:
         entry = plain_entry(str(kind), str(metadata.get("name")), spec)
         own = carried(str(kind), metadata).entry
-    except Unsupported:
+    except (Unsupported, AttributeError, TypeError, KeyError, IndexError, ValueError):
         return None
     if own:
         entry["metadata"] = own
