@@ -18,7 +18,7 @@ import click
 from manifold import __version__
 from manifold.cli import build, repository
 from manifold.cli.running import run
-from manifold.targets.registry import command_groups
+from manifold.targets.registry import command_groups, command_summaries
 
 
 class _Main(click.Group):
@@ -35,6 +35,23 @@ class _Main(click.Group):
             group: click.Group = module.group(run)
             return group
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with the first line of its help; a platform's group by the line the
+        registry holds, not imported: importing it builds the platform's compiler, which was
+        0.25 s of the 0.3 s `manifold --help` took."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        summaries = command_summaries()
+        rows = [
+            (name, click.Group(name, help=summaries[name]).get_short_help_str(limit))
+            if name in summaries
+            else (name, self.commands[name].get_short_help_str(limit))
+            for name in names
+            if name in summaries or not self.commands[name].hidden
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})

@@ -30,18 +30,27 @@ _SETTINGS: dict[str, str] = {
     "substratus": "manifold.targets.substratus.settings",
 }
 
-_COMMANDS: dict[str, str] = {
-    "runai": "manifold.targets.runai.commands",
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "runai": (
+        "manifold.targets.runai.commands",
+        "NVIDIA Run:ai: send rendered/<env>/_runai/ to the control plane, and watch it.",
+    ),
 }
 """Platforms with commands of their own: the module whose `group(run)` gives the click group
-the CLI mounts as `manifold <platform> ...`."""
+the CLI mounts as `manifold <platform> ...`, and the first line of that group's help, which
+`manifold --help` lists without importing the platform (a test holds the two equal)."""
 
 assert set(_SETTINGS) <= set(_MODULES), "settings for a platform the registry does not know"
 
 
 def command_groups() -> dict[str, str]:
     """The module of each platform's command group, by the group's name."""
-    return dict(_COMMANDS)
+    return {name: module for name, (module, _) in _COMMANDS.items()}
+
+
+def command_summaries() -> dict[str, str]:
+    """The first line of each platform's command group's help, by the group's name."""
+    return {name: summary for name, (_, summary) in _COMMANDS.items()}
 
 
 def platform_names() -> tuple[str, ...]:
