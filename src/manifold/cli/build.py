@@ -20,6 +20,7 @@ from manifold.cli.running import (
     run,
     waiting,
 )
+from manifold.core.memo import Memo
 from manifold.core.options import (
     CheckOptions,
     DiffFormat,
@@ -96,11 +97,14 @@ def render(
     if interval is not None and not watch:
         raise click.UsageError("--interval goes with --watch")
     options = RenderOptions(existing_root(root), environments, lock_timeout, shard)
+    # What the command keeps between renders (`core.memo`): a watching process keeps one
+    # for all of them, and what it writes is worth keeping while it waits.
+    memo = Memo(waits=watch)
 
     def action(looked: Callable[[InputsDigest], None] | None = None) -> Outcome:
         from manifold.commands import recorded
 
-        return recorded.render(options, waiting, progress(), looked)
+        return recorded.render(options, waiting, progress(), looked, memo)
 
     if not watch:
         run(action, fmt)
@@ -110,7 +114,7 @@ def render(
     looks = WATCH_INTERVAL if interval is None else interval
     renders_look = watching.RendersLook()
     render_once = functools.partial(perform, functools.partial(action, renders_look.put), fmt)
-    between = functools.partial(between_renders, options.root)
+    between = functools.partial(between_renders, options.root, memo)
     sys.exit(
         watching.watch(
             render_once, options.root, looks, waiting, between=between, renders_look=renders_look
@@ -132,7 +136,7 @@ def check(
     def action() -> Outcome:
         from manifold.commands import recorded
 
-        return recorded.check(options, progress())
+        return recorded.check(options, progress(), Memo())
 
     run(action, fmt)
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
+from manifold.core.memo import Memo
 from manifold.core.options import CheckOptions, RenderOptions
 from manifold.core.outcome import Outcome
 from manifold.reuse import workdir
@@ -24,10 +25,12 @@ def render(
     on_wait: Callable[[str], None],
     progress: Progress | None,
     looked: Callable[[InputsDigest], None] | None = None,
+    memo: Memo | None = None,
 ) -> Outcome:
     """`manifold render`, answered from the record when nothing changed. `looked` is given
     the look at the inputs this render takes before it reads them (none when a child process
-    parses them meanwhile: `_read_ahead`)."""
+    parses them meanwhile: `_read_ahead`); `memo` is what the command keeps between the
+    renders it runs (`core.memo`; none: this render keeps its own)."""
     with _read_ahead(options) as ahead:
         digest = inputs_digest(options.root, "render", _selection(options))
         if looked is not None and ahead is None:
@@ -36,20 +39,21 @@ def render(
             return outcome
         from manifold.pipeline import commands as pipeline
 
-        outcome = pipeline.render(options, on_wait, progress, digest.record, ahead)
+        outcome = pipeline.render(options, on_wait, progress, digest.record, ahead, memo)
     remember(options.root, "render", digest, outcome)
     return outcome
 
 
-def check(options: CheckOptions, progress: Progress | None) -> Outcome:
-    """`manifold check`, answered from the record when nothing changed since it last passed."""
+def check(options: CheckOptions, progress: Progress | None, memo: Memo | None = None) -> Outcome:
+    """`manifold check`, answered from the record when nothing changed since it last passed;
+    `memo` as for `render`."""
     with _read_ahead(options) as ahead:
         digest = inputs_digest(options.root, "check", _selection(options))
         if (outcome := unchanged(options.root, "check", digest)) is not None:
             return outcome
         from manifold.pipeline import commands as pipeline
 
-        outcome = pipeline.check(options, progress, digest.record, ahead)
+        outcome = pipeline.check(options, progress, digest.record, ahead, memo)
     remember(options.root, "check", digest, outcome)
     return outcome
 

@@ -25,6 +25,7 @@ from manifold.core import jsontext
 from manifold.core import yaml as yamlio
 from manifold.core.kept import KeptFile
 from manifold.core.manifest import Manifest
+from manifold.core.memo import Memo, Shelf
 from manifold.output.header import REQUEST_INDEX, header
 
 SHARED_DIR = "_shared"
@@ -143,20 +144,26 @@ def layout(
     manifests: list[Manifest],
     environment_sources: tuple[str, ...],
     per_project: bool = False,
+    memo: Memo | None = None,
 ) -> dict[str, str]:
-    """The files of one environment; `manifests` must be free of collisions."""
+    """The files of one environment; `manifests` must be free of collisions. `memo`: as
+    for `assemble`."""
     if per_project:
         placed = place_together(environment, manifests)
     else:
         placed = [place(environment, manifest) for manifest in manifests]
-    files = assemble(environment, placed, environment_sources)
+    files = assemble(environment, placed, environment_sources, memo)
     return {path: text for path, text in files.items() if isinstance(text, str)}
 
 
 def assemble(
-    environment: str, placed: list[PlacedFile], environment_sources: tuple[str, ...]
+    environment: str,
+    placed: list[PlacedFile],
+    environment_sources: tuple[str, ...],
+    memo: Memo | None = None,
 ) -> dict[str, str | KeptFile]:
-    """The objects' files with each folder's kustomization.yaml and the request indexes."""
+    """The objects' files with each folder's kustomization.yaml and the request indexes;
+    `memo`: where the kustomization texts of the environment's last layout are kept."""
     files: dict[str, str | KeptFile] = {}
     requests: dict[str, dict[str, list[str]]] = defaultdict(dict)
     """By the folder of one project's requests: its files' names and their sources."""
@@ -170,7 +177,7 @@ def assemble(
             folder, _, name = item.path.rpartition("/")
             requests[folder][name] = list(item.sources)
     platforms = sorted({item.request_platform for item in placed if item.request_platform})
-    files.update(_kustomizations(environment, placed, platforms, environment_sources))
+    files.update(_kustomizations(environment, placed, platforms, environment_sources, memo))
     for folder, listed in requests.items():
         platform = folder.split("/")[1].removeprefix("_")
         files[f"{folder}/{REQUEST_INDEX}"] = _request_index(environment, platform, listed)
@@ -182,6 +189,7 @@ def _kustomizations(
     placed: list[PlacedFile],
     request_platforms: list[str],
     environment_sources: tuple[str, ...],
+    memo: Memo | None = None,
 ) -> dict[str, str | KeptFile]:
     """A kustomization.yaml in each folder of the environment, listing that folder's objects.
 
@@ -203,7 +211,8 @@ def _kustomizations(
     for platform in request_platforms:
         folders.setdefault(requests_dir(environment, platform), [])
     files: dict[str, str | KeptFile] = {}
-    known, texts = _kustomization_texts.get(environment, {}), {}
+    known = (memo.get(KUSTOMIZATIONS, environment) if memo is not None else None) or {}
+    texts: KustomizationTexts = {}
     for folder, members in folders.items():
         resources = tuple(sorted(item.path.rpartition("/")[2] for item in members))
         sources = tuple(sorted({source for item in members for source in item.sources}))
@@ -213,7 +222,8 @@ def _kustomizations(
             sources = tuple(environment_sources)
         text = known.get((resources, sources)) or _kustomization(resources, sources)
         texts[resources, sources] = files[f"{folder}/{KUSTOMIZATION}"] = text
-    _kustomization_texts[environment] = texts
+    if memo is not None:
+        memo.put(KUSTOMIZATIONS, environment, texts)
     return files
 
 
@@ -226,11 +236,12 @@ def _kustomization(resources: tuple[str, ...], sources: tuple[str, ...]) -> str:
     return header(sources) + yamlio.emit(kustomization)
 
 
-_kustomization_texts: dict[str, dict[tuple[tuple[str, ...], tuple[str, ...]], str]] = {}
-"""The texts of an environment's kustomization.yaml files the last layout made, by all they
-are made of (the files listed and their sources): a process that lays the environment out
-again (`render --watch`) makes only those of folders that changed. 3,000 of them were 45 ms
-of a one-change render at N = 1,000 x 3."""
+KustomizationTexts = dict[tuple[tuple[str, ...], tuple[str, ...]], str]
+"""Kustomization texts by all they are made of: the files listed and their sources."""
+KUSTOMIZATIONS: Shelf[KustomizationTexts] = Shelf("kustomizations")
+"""By environment, the texts of its kustomization.yaml files the last layout made: a process
+that lays the environment out again (`render --watch`) makes only those of folders that
+changed. 3,000 of them were 45 ms of a one-change render at N = 1,000 x 3."""
 
 
 def _request_index(environment: str, platform: str, listed: dict[str, list[str]]) -> str:

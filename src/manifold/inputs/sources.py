@@ -2,7 +2,9 @@
 platform/) into `Document`s.
 
 A `Document` is one YAML file as plain data, plus a way back from a path inside that data to
-the line and column it came from.
+the line and column it came from. Finding that way parses the text again; a process that
+renders again (`render --watch`) does it once per text, through the memo its reader gives
+(`core.memo`: the reader takes it as a parameter and keeps nothing of its own).
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from manifold.core import yaml as yamlio
 from manifold.core.diagnostics import Diagnostic, Position
 from manifold.core.jsonpath import JsonPath
+from manifold.core.memo import Memo, Shelf
 from manifold.inputs.filebytes import MAX_FILE_BYTES, read_bytes
 
 """Largest input file accepted. Hand-written project files are a few kilobytes."""
@@ -27,35 +30,40 @@ PLATFORM_DIR = "platform"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
+POSITIONS: Shelf[yamlio.PositionIndex] = Shelf("positions", most=64)
+"""Position indexes by the text parsed: the same text has the same positions (an index is
+only read). The last 64 texts, the oldest dropped first."""
+
+
 @dataclass(frozen=True, eq=False)
 class Document:
     path: str
     """Path relative to the repository root, with forward slashes."""
     text: str
     data: Any
+    memo: Memo | None = field(default=None, repr=False)
+    """Where the positions of texts parsed before are kept (None: nowhere). Not pickled."""
 
     @functools.cached_property
     def _positions(self) -> yamlio.PositionIndex:
         # Parsed again only when a position is needed: for a diagnostic, or where an
         # environment's patch changed an object (`compile.patches`, which names it), so for
         # the environment files on every render; a process that renders again
-        # (`render --watch`) parses each text once (`_POSITIONS`).
-        index = _POSITIONS.get(self.text)
-        if index is None:
-            index = yamlio.PositionIndex(self.text)
-            while len(_POSITIONS) >= _POSITIONS_KEPT:
-                del _POSITIONS[next(iter(_POSITIONS))]
-            _POSITIONS[self.text] = index
-        return index
+        # (`render --watch`) parses each text once (`POSITIONS`).
+        if self.memo is None:
+            return yamlio.PositionIndex(self.text)
+        text = self.text
+        return self.memo.get_or_compute(POSITIONS, text, lambda: yamlio.PositionIndex(text))
 
     def locate(self, path: JsonPath, *, key: bool = False) -> Position:
         return self._positions.locate(path, key=key)
 
-
-_POSITIONS: dict[str, yamlio.PositionIndex] = {}
-"""Position indexes by the text parsed: the same text has the same positions (an index is
-only read). The last `_POSITIONS_KEPT` texts, the oldest dropped first."""
-_POSITIONS_KEPT = 64
+    def __getstate__(self) -> dict[str, Any]:
+        # A document sent to or from another process (`inputs.ahead`, forked workers) does
+        # not carry this process's memo with it.
+        state = dict(self.__dict__)
+        state.pop("memo", None)
+        return state
 
 
 def discover(root: Path, folder: str) -> list[str]:
@@ -95,15 +103,15 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def read_document(root: Path, relative: str) -> Document | Diagnostic:
+def read_document(root: Path, relative: str, memo: Memo | None = None) -> Document | Diagnostic:
     """Read and parse one input file; a Diagnostic says why it could not be."""
     read = read_bytes(root, relative)
     if isinstance(read, Diagnostic):
         return read
-    return parse_document(relative, read)
+    return parse_document(relative, read, memo)
 
 
-def parse_document(relative: str, raw: bytes) -> Document | Diagnostic:
+def parse_document(relative: str, raw: bytes, memo: Memo | None = None) -> Document | Diagnostic:
     problem = _encoding_problem(raw)
     if problem is not None:
         message, position = problem
@@ -124,7 +132,7 @@ def parse_document(relative: str, raw: bytes) -> Document | Diagnostic:
         return Diagnostic(
             error.message, file=relative, position=error.position, path=error.path, hint=error.hint
         )
-    return Document(relative, text, data)
+    return Document(relative, text, data, memo)
 
 
 _BYTE_ORDER_MARKS = (

@@ -23,15 +23,17 @@ from dataclasses import replace
 from pathlib import Path
 
 from manifold.core.errors import OutputProblem
+from manifold.core.memo import Memo
 from manifold.output import shadow as shadowtree
 from manifold.output import writer
 from manifold.reuse import incremental, treestate, workdir
 
 
-def between_renders(root: Path) -> None:
-    """What a watching process does after a render, before it waits for the next change."""
+def between_renders(root: Path, memo: Memo) -> None:
+    """What a watching process does after a render, before it waits for the next change;
+    `memo` is what it keeps for all its renders."""
     level_shadow(root)
-    incremental.decode_ahead(root)
+    incremental.decode_ahead(root, memo)
     work = workdir.existing(root)
     if work is not None:
         with contextlib.suppress(OSError):

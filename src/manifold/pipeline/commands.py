@@ -15,6 +15,7 @@ from manifold.core.diagnostics import Diagnostic, Diagnostics, by_environment
 from manifold.core.errors import EXIT_DIFFERENCES, EXIT_OK, DriftFound, ProblemsFound, UsageProblem
 from manifold.core.jsonpath import format_json_path
 from manifold.core.kept import ByDigest
+from manifold.core.memo import Memo
 from manifold.core.modelcheck import did_you_mean
 from manifold.core.options import (
     CheckOptions,
@@ -161,7 +162,8 @@ def _build(
     disk = reuse.disk if reuse is not None else {}
     known = cache.names() if cache is not None else None
     record = reuse.record if reuse is not None else None
-    inputs = load_inputs(root, diagnostics, known, record, ahead)
+    memo = cache.memo if cache is not None else None
+    inputs = load_inputs(root, diagnostics, known, record, ahead, memo)
     unknown = [name for name in only if name not in inputs.declared_environments]
     if unknown:
         hint = did_you_mean(unknown[0], sorted(inputs.declared_environments))
@@ -220,11 +222,14 @@ def _warnings(diagnostics: Diagnostics) -> list[Diagnostic]:
 # --------------------------------------------------------------------------- commands
 
 
-def project_cache(root: Path) -> ProjectCache:
+def project_cache(root: Path, memo: Memo | None = None) -> ProjectCache:
+    """The repository's project cache; `memo`: what the command keeps between the renders
+    it runs (`core.memo`; none given: this render's alone)."""
+    memo = memo if memo is not None else Memo()
     context = incremental.context_digest(
-        root, (ENVIRONMENTS_DIR, PLATFORM_DIR, SCHEMAS_DIR), code_fingerprint()
+        root, (ENVIRONMENTS_DIR, PLATFORM_DIR, SCHEMAS_DIR), code_fingerprint(), memo
     )
-    return ProjectCache(root, context)
+    return ProjectCache(root, context, memo)
 
 
 def render(
@@ -233,10 +238,12 @@ def render(
     progress: Progress | None,
     record: InputRecord | None = None,
     ahead: Documents | None = None,
+    memo: Memo | None = None,
 ) -> Outcome:
     """Render into rendered/; `record`: the input files as `reuse.fastpath` has just read
-    them, `ahead`: project files parsed meanwhile (`build`)."""
-    cache = project_cache(options.root)
+    them, `ahead`: project files parsed meanwhile (`build`), `memo`: what the command keeps
+    between its renders (`project_cache`)."""
+    cache = project_cache(options.root, memo)
     owned = sharding.scope(options.environments, options.shard)
     with writer.repository_lock(options.root, options.lock_timeout, on_wait):
         writer.recover(options.root)
@@ -282,11 +289,12 @@ def check(
     progress: Progress | None,
     record: InputRecord | None = None,
     ahead: Documents | None = None,
+    memo: Memo | None = None,
 ) -> Outcome:
     """Compare what the inputs render with rendered/ and schemas/; with `-e` or `--shard`,
     only the files the run owns (schemas/ belongs to shard 1)."""
     root = options.root
-    cache = project_cache(root)
+    cache = project_cache(root, memo)
     owned = sharding.scope(options.environments, options.shard)
     side = CheckSideWork(root, options.shard is None or options.shard.first)
     if cache.names():  # something may be reused: the build needs rendered/'s digests first

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from manifold.compile.expand import includes
 from manifold.core.diagnostics import Diagnostics
+from manifold.core.memo import Memo
 from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.pipeline.stages import Progress as Progress
 from manifold.pipeline.stages import ProjectSource as ProjectSource
@@ -25,9 +26,11 @@ def render_environment(
     progress: Progress | None,
     cached: incremental.CachedEnvironment,
     disk: Mapping[str, str],
+    memo: Memo | None = None,
 ) -> RenderedEnvironment:
     """Render one environment; `cached` is what may be reused, `disk` the digests of
-    manifold's files under rendered/ (a reused object's file must be there unchanged)."""
+    manifold's files under rendered/ (a reused object's file must be there unchanged),
+    `memo` what the command keeps between renders, for the compiler (`core.memo`)."""
     selected = sorted(name for name in inputs.names if includes(environment, name))
     results = incremental.KeptResults(cached, disk)
     objects = {k: o for k, o in cached.objects.items() if incremental.on_disk(o.files, disk)}
@@ -37,12 +40,12 @@ def render_environment(
         objects = {}
     context = cached.context
     rendered = run(
-        environment, inputs, store, diagnostics, progress, selected, results, context, objects
+        environment, inputs, store, diagnostics, progress, selected, results, context, objects, memo
     )
     if rendered is None:  # objects collide, one of them reused: render all to say where
         results = incremental.KeptResults(incremental.CachedEnvironment({}, {}, context), {})
         rendered = run(
-            environment, inputs, store, diagnostics, progress, selected, results, context, {}
+            environment, inputs, store, diagnostics, progress, selected, results, context, {}, memo
         )
         assert rendered is not None
     rendered.projects = results.kept

@@ -77,6 +77,7 @@ class EnvironmentPool:
             self.progress,
             cached,
             self.disk,
+            self.cache.memo if self.cache is not None else None,
         )
         return rendered, list(found)
 

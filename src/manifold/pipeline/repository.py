@@ -13,6 +13,7 @@ from manifold.compile.blocks import file_block_diagnostics
 from manifold.compile.environments import declared_name, resolve_environments, selection_problems
 from manifold.compile.instances import PlatformFile, ProjectFile
 from manifold.core.diagnostics import Diagnostic, Diagnostics, Problem, problem_diagnostic
+from manifold.core.memo import Memo
 from manifold.core.modelcheck import did_you_mean
 from manifold.inputs.ahead import Documents
 from manifold.inputs.decode import decode
@@ -55,6 +56,8 @@ class Inputs:
     """Every project's file digest, by project name."""
     files: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Every project file: its digest and the project's name, by path."""
+    memo: Memo | None = None
+    """What the command keeps between renders, given to the documents read (`core.memo`)."""
 
     @property
     def names(self) -> frozenset[str]:
@@ -71,7 +74,7 @@ class Inputs:
                 if isinstance(read, Diagnostic) or input_digest(read) != self.digests[name]:
                     raise CacheDisagrees(f"{path} changed while it was being rendered")
                 raw = read
-            document = parse_document(path, raw)
+            document = parse_document(path, raw, self.memo)
             if not isinstance(document, Document):
                 raise CacheDisagrees(f"{path} does not read, as the cache said it did")
             project = decode(document, "Project")[0]
@@ -87,17 +90,19 @@ def load_inputs(
     known: dict[str, tuple[str, str]] | None = None,
     record: InputRecord | None = None,
     ahead: Documents | None = None,
+    memo: Memo | None = None,
 ) -> Inputs:
     """Read and check every input file. `known` (path -> digest and project name) lists the
     project files the last render read without errors, in the same context; those that did
     not change are parsed only if needed, and not even read when `record` (the files' stat
-    and digest, as `reuse.fastpath` has just taken them) vouches for their digest."""
+    and digest, as `reuse.fastpath` has just taken them) vouches for their digest. `memo`:
+    where the documents keep what they parse again for positions (`inputs.sources`)."""
     environments, declared = _environments(
-        _documents(root, ENVIRONMENTS_DIR, diagnostics), diagnostics
+        _documents(root, ENVIRONMENTS_DIR, diagnostics, memo), diagnostics
     )
-    inputs = Inputs({}, environments, declared, root=root)
+    inputs = Inputs({}, environments, declared, root=root, memo=memo)
     paths, unreadable = _read_projects(root, inputs, known, record, ahead, diagnostics)
-    platform_documents = _documents(root, PLATFORM_DIR, diagnostics)
+    platform_documents = _documents(root, PLATFORM_DIR, diagnostics, memo)
     inputs.platforms = _platforms(platform_documents, set(paths), declared, diagnostics)
     inputs.unreadable_platform = len(inputs.platforms) < len(discover(root, PLATFORM_DIR))
     inputs.unreadable_projects = frozenset(unreadable - set(paths) - {""})
@@ -109,10 +114,12 @@ def load_inputs(
     return inputs
 
 
-def _documents(root: Path, folder: str, diagnostics: Diagnostics) -> list[Document]:
+def _documents(
+    root: Path, folder: str, diagnostics: Diagnostics, memo: Memo | None
+) -> list[Document]:
     documents = []
     for relative in discover(root, folder):
-        read = read_document(root, relative)
+        read = read_document(root, relative, memo)
         if isinstance(read, Diagnostic):
             diagnostics.add(read)
         else:
@@ -166,7 +173,7 @@ def _read_projects(
         parsed: ProjectFile | None = None
         if name is None:
             assert raw is not None
-            read = taken[1] if taken is not None else parse_document(relative, raw)
+            read = taken[1] if taken is not None else parse_document(relative, raw, inputs.memo)
             if isinstance(read, Diagnostic):
                 diagnostics.add(read)
                 continue

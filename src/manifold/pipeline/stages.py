@@ -35,6 +35,7 @@ from manifold.compile.project import (
 from manifold.core.diagnostics import Diagnostics, Problem
 from manifold.core.kept import ByDigest
 from manifold.core.manifest import Manifest
+from manifold.core.memo import Memo
 from manifold.inputs.resolved import ResolvedEnvironment
 from manifold.pipeline.objects import collisions_reported
 from manifold.reuse import incremental
@@ -98,6 +99,8 @@ class _Build:
     results: ProjectResults
     context: str
     cached_objects: dict[str, CachedObject]
+    memo: Memo | None = None
+    """What the command keeps between renders, passed to the compiler (`core.memo`)."""
     reused: dict[str, ProjectResult] = field(default_factory=dict)
     """Projects the store gave, by name."""
     expanded: dict[str, Expansion] = field(default_factory=dict)
@@ -135,6 +138,7 @@ def run(
     results: ProjectResults,
     context: str,
     cached_objects: dict[str, CachedObject],
+    memo: Memo | None = None,
 ) -> RenderedEnvironment | None:
     state = _Build(
         environment,
@@ -146,6 +150,7 @@ def run(
         results,
         context,
         cached_objects,
+        memo,
     )
     for stage in STAGES:
         stage.run(state)
@@ -312,7 +317,7 @@ def _layout(state: _Build) -> None:
         *(f for item in state.platform_units for f in item.placed),
         *(f for item in earlier for f in item.files),
     ]
-    assembled = layout.assemble(environment.name, files, environment.source_paths)
+    assembled = layout.assemble(environment.name, files, environment.source_paths, state.memo)
     count = len(fresh) + sum(len(item.files) for item in earlier)
     state.result = RenderedEnvironment(assembled, count, objects=_objects_to_keep(state))
 

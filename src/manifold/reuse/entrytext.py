@@ -5,7 +5,7 @@ After one project changed, nearly every entry of an environment's cache file is 
 unchanged, and encoding them all took as long as the rest of saving (json.dumps of three
 environments of 1,000 projects: 40 ms of a ~0.85 s render). The text is written exactly as
 `json.dumps(data, separators=(",", ":"))` would write it, so the file's form and its seal
-(`seal.sealed`) are unchanged. An entry's text is used only for that very object (by
+(`seal.sealed_parts`) are unchanged. An entry's text is used only for that very object (by
 identity), which was decoded from that text: a new entry is encoded afresh. Entries read
 are never changed in place (a render that changes one makes a new one).
 """

@@ -35,6 +35,7 @@ from manifold.compile.project import ProjectResult
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.errors import OutputProblem
 from manifold.core.kept import KeptFile
+from manifold.core.memo import Memo, Shelf
 from manifold.reuse import cacheforms, entrytext, readback, workdir
 from manifold.reuse.fingerprints import InputRecord, hash_folders
 from manifold.reuse.seal import file_digest, joined_seal, seal_checked, sealed_parts
@@ -45,18 +46,21 @@ ALL = EVERY_PROJECT
 """The dependency of a project that looked at every other project."""
 
 
-def context_digest(root: Path, folders: tuple[str, ...], code: bytes) -> str:
+def context_digest(root: Path, folders: tuple[str, ...], code: bytes, memo: Memo) -> str:
     """Everything a project's render depends on besides projects: these folders' files,
-    each read again only when the stat this process last saw does not vouch for it (the
-    no-op check's rule, `fingerprints.InputRecord`): a watching process does not read the
-    2.6 MB of schemas/ of the benchmark repository on every change."""
+    each read again only when the stat this process last saw (kept in `memo`) does not
+    vouch for it (the no-op check's rule, `fingerprints.InputRecord`): a watching process
+    does not read the 2.6 MB of schemas/ of the benchmark repository on every change."""
     hasher = hashlib.blake2b(code, digest_size=20)
     looked = (str(root), folders)
-    _context_seen[looked] = hash_folders(hasher, root, folders, _context_seen.get(looked))
+    seen = hash_folders(hasher, root, folders, memo.get(CONTEXT_SEEN, looked))
+    memo.put(CONTEXT_SEEN, looked, seen)
     return hasher.hexdigest()
 
 
-_context_seen: dict[tuple[str, tuple[str, ...]], InputRecord] = {}
+CONTEXT_SEEN: Shelf[InputRecord] = Shelf("context files seen")
+"""By the repository and folders: their files as last read (a record only vouches for a
+file's digest by its stat; the digest is the same whether it is read or not)."""
 
 
 class CacheDisagrees(Exception):
@@ -150,8 +154,11 @@ class CachedEnvironment:
 class ProjectCache:
     """The cache of one repository: per environment, the projects it rendered."""
 
-    def __init__(self, root: Path, context: str) -> None:
+    def __init__(self, root: Path, context: str, memo: Memo | None = None) -> None:
         self.root = root
+        self.memo = memo if memo is not None else Memo()
+        """What this process keeps between renders (`core.memo`): the cache files as
+        decoded before (`readback`), and what the build passes on to the compiler."""
         self.folder = root / workdir.WORK_DIR / CACHE_DIR
         self.context = context
         self._loaded: dict[str, CachedEnvironment] = {}
@@ -226,7 +233,7 @@ class ProjectCache:
         opened = seal_checked(workdir.read_state_bytes(self.folder / name))
         if opened is None:
             return None
-        known = readback.read(path, *opened, schema.accepts)
+        known = readback.read(self.memo, path, *opened, schema.accepts)
         if known.data is None or known.data["context"] != self.context:
             return None
         self._texts.absorb(known.texts)
@@ -243,7 +250,7 @@ class ProjectCache:
         workdir.write_state_text(self.folder, name, joined_seal(digest, body))
         # Decoded in idle time, from the text written, if this process waits (`output.idle`)
         known = readback.KnownFile(digest, body, schema.accepts, prepare)
-        readback.remember_written(str(self.folder / name), known)
+        readback.remember_written(self.memo, str(self.folder / name), known)
 
 
 MOST_AHEAD = 256
@@ -251,21 +258,20 @@ MOST_AHEAD = 256
 folder filled with others costs a waiting process no more than that."""
 
 
-def decode_ahead(root: Path) -> int:
-    """Idle work of a waiting process: the repository's cache files decoded (`readback`),
-    those it wrote from the text it wrote, the others (after a first render with nothing to
-    do, which reads none) from their bytes; returns how many were decoded."""
-    readback.waiting()
-    done = readback.decode_pending()
+def decode_ahead(root: Path, memo: Memo) -> int:
+    """Idle work of a waiting process: the repository's cache files decoded (`readback`)
+    into its memo, those it wrote from the text it wrote, the others (after a first render
+    with nothing to do, which reads none) from their bytes; returns how many were decoded."""
+    done = readback.decode_pending(memo)
     folder = root / workdir.WORK_DIR / CACHE_DIR
     if workdir.existing(root) is None or not workdir.child_is_folder(folder):
         return done
     for path in sorted(folder.iterdir())[:MOST_AHEAD]:
         schema, prepare = _form_of(path.name)
         opened = seal_checked(workdir.read_state_bytes(path)) if schema is not None else None
-        if schema is None or opened is None or readback.recall(str(path), opened[0]):
+        if schema is None or opened is None or readback.recall(memo, str(path), opened[0]):
             continue
-        readback.read(str(path), *opened, schema.accepts, prepare)
+        readback.read(memo, str(path), *opened, schema.accepts, prepare)
         done += 1
     return done
 

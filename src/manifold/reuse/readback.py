@@ -6,8 +6,12 @@ entries and the environments' own objects), a quarter of a one-change render in 
 process. That process wrote those very files itself, and has time to spare while it waits
 (`output.idle`): it decodes then what it wrote, and the next render finds it ready.
 
+Where it is kept: in the memo the command made (`core.memo`, shelf `KNOWN`, by the file's
+path), the one a watching process keeps for all its renders; a render from the shell has its
+own, gone when it ends.
+
 Why the answer cannot change: every render still reads each cache file's bytes and checks
-its seal (`seal.unsealed`, a digest of the body); what is kept is used only for a
+its seal (`seal.seal_checked`, a digest of the body); what is kept is used only for a
 body whose digest is the one kept, and it is exactly what decoding that body gives
 (`decode_body`, the same function the reading path runs, over the same text). A file changed
 by anyone in any way has another digest and is decoded from its bytes as before; a corrupt
@@ -15,7 +19,8 @@ or hostile file is refused by its seal or its form as before. Nothing kept is ev
 place (entries read are never changed: `entrytext`), so a render cannot alter what the next
 one is given. Only the last version of each file is kept: the memory is that of one render's
 caches; and the text of what is written is kept only by a process that waits between
-renders (a render from the shell, at N = 10,000, would hold some 45 MB of text to no use).
+renders (`Memo.waits`; a render from the shell, at N = 10,000, would hold some 45 MB of text
+to no use).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from manifold.core.memo import Memo, Shelf
 from manifold.reuse import entrytext
 
 Accepts = Callable[[Any], bool]
@@ -48,8 +54,8 @@ class KnownFile:
     """What callers built from `data` alone, by what it is (decoded entries)."""
 
 
-_known: dict[str, KnownFile] = {}
-"""By the file's path."""
+KNOWN: Shelf[KnownFile] = Shelf("cache files")
+"""By the file's path: only its last version."""
 
 
 def decode_body(body: str | bytes, accepts: Accepts) -> tuple[Any | None, entrytext.EntryTexts]:
@@ -64,61 +70,48 @@ def decode_body(body: str | bytes, accepts: Accepts) -> tuple[Any | None, entryt
     return (data if accepts(data) else None), texts
 
 
-def recall(path: str, digest: str) -> KnownFile | None:
+def recall(memo: Memo, path: str, digest: str) -> KnownFile | None:
     """What is known of the file at `path` when its body's digest is `digest` and it is
     decoded; else None (decode it from the bytes read)."""
-    known = _known.get(path)
+    known = memo.get(KNOWN, path)
     if known is None or known.digest != digest or known.data is None:
         return None
     return known
 
 
 def read(
-    path: str, digest: str, body: bytes, accepts: Accepts, prepare: Prepare | None = None
+    memo: Memo,
+    path: str,
+    digest: str,
+    body: bytes,
+    accepts: Accepts,
+    prepare: Prepare | None = None,
 ) -> KnownFile:
     """What is known of the file at `path` whose body, of digest `digest`, was just read and
     its seal checked: as decoded before, else decoded now (what `prepare` builds from it
     built) and remembered."""
-    known = recall(path, digest)
+    known = recall(memo, path, digest)
     if known is None:
         data, texts = decode_body(body, accepts)
         known = KnownFile(digest, None, accepts, data=data, texts=texts)
         if data is not None and prepare is not None:
             prepare(known)
-        _known[path] = known
+        memo.put(KNOWN, path, known)
     return known
 
 
-def remember_written(path: str, known: KnownFile) -> None:
-    """What this process wrote, to decode while it waits: only once it has said it waits
-    between renders (`waiting`); a single render keeps no text it will never read."""
-    if _waiting:
-        _known[path] = known
-    else:
-        _known.pop(path, None)
+def remember_written(memo: Memo, path: str, known: KnownFile) -> None:
+    """What this process wrote, to decode while it waits: only when it waits between
+    renders (`Memo.waits`); a single render keeps no text it will never read."""
+    if memo.waits:
+        memo.put(KNOWN, path, known)
 
 
-def waiting() -> None:
-    """This process waits between renders (`render --watch`): keep what it writes."""
-    global _waiting
-    _waiting = True
-
-
-_waiting = False
-
-
-def forget() -> None:
-    """Nothing kept, and nothing written kept until `waiting` is said again."""
-    global _waiting
-    _known.clear()
-    _waiting = False
-
-
-def decode_pending() -> int:
+def decode_pending(memo: Memo) -> int:
     """Decode what this process wrote and has not decoded yet (idle work), and build from it
     what the next render needs (`KnownFile.prepare`); returns how many files were decoded."""
     done = 0
-    for known in list(_known.values()):
+    for known in memo.answers(KNOWN):
         if known.body is None:
             continue
         known.data, known.texts = decode_body(known.body, known.accepts)

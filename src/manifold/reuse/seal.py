@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from manifold.reuse import entrytext, readback
+from manifold.reuse import entrytext
 
 
 def file_digest(raw: bytes) -> str:
@@ -21,20 +21,17 @@ _SEAL = b'{"seal":"'
 _BODY = b'","body":'
 
 
-def sealed(data: dict[str, Any], texts: entrytext.EntryTexts | None = None) -> str:
-    """A cache file's text: `{"seal": digest, "body": data}`, the digest taken of the body's
-    bytes as written, so that reading checks it without writing the JSON out again (which
-    took as long as parsing it: 14 ms for an environment of 1,000 projects). Entries read
-    before are written as `texts` holds them (`entrytext`)."""
-    return joined_seal(*sealed_parts(data, texts or entrytext.EntryTexts()))
-
-
 def sealed_parts(data: dict[str, Any], texts: entrytext.EntryTexts) -> tuple[str, str]:
+    """A cache file's body as written and its digest, taken of the body's bytes as written,
+    so that reading checks it without writing the JSON out again (which took as long as
+    parsing it: 14 ms for an environment of 1,000 projects). Entries read before are
+    written as `texts` holds them (`entrytext`)."""
     body = entrytext.encoded(data, texts)
     return file_digest(body.encode()), body
 
 
 def joined_seal(digest: str, body: str) -> str:
+    """A cache file's text: `{"seal": digest, "body": body}`."""
     return f"{_SEAL.decode()}{digest}{_BODY.decode()}{body}}}"
 
 
@@ -48,15 +45,3 @@ def seal_checked(raw: bytes | None) -> tuple[str, bytes] | None:
     if end < 0 or raw[len(_SEAL) : end].decode("ascii", "replace") != digest:
         return None
     return digest, body
-
-
-def unsealed(raw: bytes | None, texts: entrytext.EntryTexts | None = None) -> Any | None:
-    """The body of a cache file's text when its seal matches it, its entries' texts noted
-    in `texts`; else None."""
-    opened = seal_checked(raw)
-    if opened is None:
-        return None
-    data, found = readback.decode_body(opened[1], lambda _: True)
-    if texts is not None:
-        texts.absorb(found)
-    return data

@@ -21,6 +21,7 @@ from manifold.cli.running import perform
 from manifold.commands import recorded
 from manifold.commands.watch import InputWatch, RendersLook, describe, watch
 from manifold.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS
+from manifold.core.memo import Memo
 from manifold.core.options import RenderOptions
 from manifold.output.idle import between_renders
 from manifold.reuse import fastpath, readback
@@ -275,10 +276,13 @@ def test_a_watching_process_writes_what_a_render_from_the_shell_writes(
     codes: list[int] = []
 
     look = RendersLook()  # as the CLI passes it: a look unlike the watch's would render again
+    memo = Memo(waits=True)  # and one memo for all the renders
 
     def render() -> int:
         options = RenderOptions(example)
-        codes.append(perform(lambda: recorded.render(options, _quiet, None, look.put), "text"))
+        codes.append(
+            perform(lambda: recorded.render(options, _quiet, None, look.put, memo), "text")
+        )
         return codes[-1]
 
     assert watch(render, example, 0.01, _quiet, sleep=Script(edits), renders_look=look) == 0
@@ -327,20 +331,22 @@ def test_with_its_idle_work_and_hands_on_its_files_a_watching_process_writes_the
         edit("9"),
     ]
     codes: list[int] = []
+    memo = Memo(waits=True)  # the watching process's, as the CLI makes it
 
     def render() -> int:
-        codes.append(perform(lambda: recorded.render(RenderOptions(example), _quiet, None), "text"))
+        options = RenderOptions(example)
+        codes.append(perform(lambda: recorded.render(options, _quiet, None, None, memo), "text"))
         return codes[-1]
 
     recalled: list[readback.KnownFile | None] = []
     recall = readback.recall
 
-    def spied(path: str, digest: str) -> readback.KnownFile | None:
-        recalled.append(recall(path, digest))
+    def spied(kept: Memo, path: str, digest: str) -> readback.KnownFile | None:
+        recalled.append(recall(kept, path, digest))
         return recalled[-1]
 
     monkeypatch.setattr(readback, "recall", spied)
-    idle = functools.partial(between_renders, example)
+    idle = functools.partial(between_renders, example, memo)
     assert watch(render, example, 0.01, _quiet, sleep=Script(edits), between=idle) == 0
     assert codes == [0] * (len(edits) + 1)
     assert any(recalled)  # the renders did use what was decoded ahead

@@ -2,10 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from manifold.compile import layout as layout_module
-from manifold.compile.layout import assemble, collisions, layout, manifest_path, place_together
+from manifold.compile.layout import (
+    KUSTOMIZATIONS,
+    assemble,
+    collisions,
+    layout,
+    manifest_path,
+    place_together,
+)
 from manifold.core import yaml as yamlio
 from manifold.core.manifest import Manifest
+from manifold.core.memo import Memo
 from manifold.output.header import HEADER, is_generated
 
 
@@ -93,16 +100,19 @@ def test_files_of_one_folder_placed_apart_are_joined_in_file_order() -> None:
 
 
 def test_a_layout_made_again_gives_each_kustomization_as_made_from_nothing() -> None:
-    """The texts kept from the last layout of an environment (`_kustomization_texts`) are
-    used only for a folder that lists the same files from the same sources."""
+    """The texts kept from the last layout of an environment (`KUSTOMIZATIONS`, in the memo
+    the caller passes) are used only for a folder that lists the same files from the same
+    sources."""
+    sources = ("environments/dev.yaml",)
+    memo = Memo()
     before = [_manifest("BaseModel", "a", "p"), _manifest("BaseModel", "c", "q")]
     after = [_manifest("BaseModel", "a", "p"), _manifest("BaseModel", "b", "p")]
     for manifests in (before, after, before):
-        again = layout("dev", manifests, ("environments/dev.yaml",))
-        layout_module._kustomization_texts.clear()
-        assert again == layout("dev", manifests, ("environments/dev.yaml",))
-        layout("dev", before, ("environments/dev.yaml",))  # what the next one may reuse
+        again = layout("dev", manifests, sources, memo=memo)
+        assert memo.get(KUSTOMIZATIONS, "dev")
+        assert again == layout("dev", manifests, sources)
+        layout("dev", before, sources, memo=memo)  # what the next one may reuse
     moved = [_manifest("BaseModel", "a", "p"), _manifest("BaseModel", "c", "p")]
-    text = layout("dev", moved, ("environments/dev.yaml",))["dev/p/kustomization.yaml"]
+    text = layout("dev", moved, sources, memo=memo)["dev/p/kustomization.yaml"]
     assert yamlio.load_one(text)["resources"] == ["basemodel-a.yaml", "basemodel-c.yaml"]
     assert "projects/p.yaml" in text.splitlines()[1]

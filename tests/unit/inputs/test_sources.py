@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import threading
 from pathlib import Path
 
@@ -9,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from manifold.core.diagnostics import Diagnostic, Position
+from manifold.core.memo import Memo
 from manifold.inputs.filebytes import MAX_FILE_BYTES
-from manifold.inputs.sources import Document, discover, parse_document, read_document
+from manifold.inputs.sources import POSITIONS, Document, discover, parse_document, read_document
 
 
 def test_discover_is_sorted_recursive_and_skips_hidden(tmp_path: Path) -> None:
@@ -183,10 +185,34 @@ def test_discover_lists_what_a_pathlib_walk_lists(
 
 
 def test_a_text_located_again_is_parsed_once_and_located_the_same() -> None:
+    """Through the memo the reader gives (`POSITIONS`); with none, nothing is kept."""
     text = "a:\n  b: 1\n"
-    first = Document("environments/dev.yaml", text, {"a": {"b": 1}})
-    again = Document("environments/other.yaml", text, {"a": {"b": 1}})
+    memo = Memo()
+    first = Document("environments/dev.yaml", text, {"a": {"b": 1}}, memo)
+    again = Document("environments/other.yaml", text, {"a": {"b": 1}}, memo)
+    alone = Document("environments/other.yaml", text, {"a": {"b": 1}})
     assert first.locate(("a", "b")) == again.locate(("a", "b")) == Position(2, 6)
-    assert again._positions is first._positions
-    changed = Document("environments/dev.yaml", "a:\n    b: 1\n", {"a": {"b": 1}})
+    assert alone.locate(("a", "b")) == Position(2, 6)
+    assert again._positions is first._positions is memo.get(POSITIONS, text)
+    assert alone._positions is not first._positions
+    changed = Document("environments/dev.yaml", "a:\n    b: 1\n", {"a": {"b": 1}}, memo)
     assert changed.locate(("a", "b")) == Position(2, 8)
+
+
+def test_a_document_sent_to_another_process_leaves_the_memo_behind() -> None:
+    text = "a: 1\n"
+    document = parse_document("projects/a.yaml", text.encode(), Memo())
+    assert isinstance(document, Document) and document.memo is not None
+    copied = pickle.loads(pickle.dumps(document))
+    assert copied.memo is None
+    assert (copied.path, copied.text, copied.data) == (document.path, text, {"a": 1})
+
+
+def test_the_memo_keeps_the_last_texts_asked_for() -> None:
+    memo = Memo()
+    for number in range(POSITIONS.most or 0):
+        Document("p.yaml", f"a: {number}\n", {"a": number}, memo).locate(("a",))
+    Document("p.yaml", "a: 0\n", {"a": 0}, memo).locate(("a",))  # asked for again: kept
+    Document("p.yaml", "b: 0\n", {"b": 0}, memo).locate(("b",))  # the oldest other dropped
+    assert memo.get(POSITIONS, "a: 0\n") is not None
+    assert memo.get(POSITIONS, "a: 1\n") is None

@@ -11,8 +11,9 @@ import pytest
 
 from manifold.core.options import RenderOptions
 from manifold.pipeline import commands
-from manifold.reuse import cacheforms, incremental, seal
+from manifold.reuse import cacheforms, incremental
 from manifold.reuse.workdir import WORK_DIR
+from tests.cachefiles import unsealed
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree
 
 FORMAT = 2
@@ -30,19 +31,19 @@ def cache_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _read(folder: Path, name: str) -> Any:
     """A cache file's body, its seal checked."""
-    body = seal.unsealed((folder / name).read_bytes())
+    body = unsealed((folder / name).read_bytes())
     assert body is not None, f"{name} is not sealed as the cache writes it"
     return body
 
 
 def test_a_seal_that_does_not_match_the_body_is_refused(cache_files: Path) -> None:
     raw = (cache_files / "names.json").read_bytes()
-    assert seal.unsealed(raw) is not None
-    assert json.loads(raw)["body"] == seal.unsealed(raw)  # still one JSON document
+    assert unsealed(raw) is not None
+    assert json.loads(raw)["body"] == unsealed(raw)  # still one JSON document
     changed = raw.replace(b'"format":', b'"format" :', 1)  # the same data, other bytes
-    assert seal.unsealed(changed) is None
+    assert unsealed(changed) is None
     for broken in (raw[:-1], raw[1:], b"", raw.replace(b'"body":', b'"data":', 1)):
-        assert seal.unsealed(broken) is None
+        assert unsealed(broken) is None
 
 
 def test_what_a_render_writes_is_accepted(cache_files: Path) -> None:

@@ -16,6 +16,7 @@ from manifold.compile.layout import PlacedFile
 from manifold.compile.project import ProjectResult
 from manifold.core.diagnostics import Diagnostic, Severity
 from manifold.core.kept import KeptFile
+from manifold.core.memo import Memo
 from manifold.core.options import RenderOptions
 from manifold.output import writer
 from manifold.pipeline import commands
@@ -85,11 +86,12 @@ def test_the_store_is_read_back_only_in_its_own_context(tmp_path: Path) -> None:
 
 def test_the_context_digest_follows_the_folders_and_the_code(tmp_path: Path) -> None:
     (tmp_path / "environments").mkdir()
-    first = incremental.context_digest(tmp_path, ("environments",), b"code")
-    assert first == incremental.context_digest(tmp_path, ("environments",), b"code")
-    assert first != incremental.context_digest(tmp_path, ("environments",), b"other code")
+    memo = Memo()
+    first = incremental.context_digest(tmp_path, ("environments",), b"code", memo)
+    assert first == incremental.context_digest(tmp_path, ("environments",), b"code", memo)
+    assert first != incremental.context_digest(tmp_path, ("environments",), b"other", memo)
     (tmp_path / "environments" / "dev.yaml").write_text("x")
-    assert first != incremental.context_digest(tmp_path, ("environments",), b"code")
+    assert first != incremental.context_digest(tmp_path, ("environments",), b"code", memo)
 
 
 def _digests(root: Path, reuse: bool) -> tuple[dict[str, str], int]:
@@ -242,10 +244,11 @@ def test_the_context_seen_again_is_the_context_computed_afresh(tmp_path: Path) -
     schemas.mkdir()
     (schemas / "a.json").write_text('{"a": 1}')
 
+    memo = Memo()  # what this process saw, kept from one digest to the next
+
     def both() -> tuple[str, str]:
-        seen = incremental.context_digest(tmp_path, ("schemas",), b"code")
-        incremental._context_seen.clear()
-        return seen, incremental.context_digest(tmp_path, ("schemas",), b"code")
+        seen = incremental.context_digest(tmp_path, ("schemas",), b"code", memo)
+        return seen, incremental.context_digest(tmp_path, ("schemas",), b"code", Memo())
 
     digests = [both()]
     (schemas / "a.json").write_text('{"a": 2}')  # same size, at once

@@ -1,26 +1,27 @@
-"""What a process keeps of the cache files it read or wrote (`reuse.readback`): given back
-only for the very bytes it was decoded from, and equal to what decoding those bytes gives."""
+"""What a process keeps of the cache files it read or wrote (`reuse.readback`, in the memo
+the command gives it): given back only for the very bytes it was decoded from, and equal to
+what decoding those bytes gives."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from manifold.core.memo import Memo
 from manifold.core.options import RenderOptions
 from manifold.pipeline import commands
-from manifold.reuse import incremental, readback, seal, treestate
+from manifold.reuse import incremental, readback, treestate
 from manifold.reuse.workdir import WORK_DIR
+from tests.cachefiles import sealed
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree
 
 
-@pytest.fixture(autouse=True)
-def _nothing_kept() -> Iterator[None]:
-    readback.forget()
-    yield
-    readback.forget()
+@pytest.fixture
+def memo() -> Memo:
+    """What a watching process keeps for all its renders."""
+    return Memo(waits=True)
 
 
 @pytest.fixture
@@ -31,47 +32,48 @@ def rendered(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _environments(root: Path) -> dict[str, incremental.CachedEnvironment]:
-    cache = commands.project_cache(root)
+def _environments(root: Path, memo: Memo) -> dict[str, incremental.CachedEnvironment]:
+    cache = commands.project_cache(root, memo)
     names = sorted(p.name[4:-5] for p in (root / WORK_DIR / "cache").glob("env-*.json"))
     return {name: cache.environment(name) for name in names}
 
 
-def test_what_is_decoded_ahead_is_what_reading_the_bytes_gives(rendered: Path) -> None:
+def test_what_is_decoded_ahead_is_what_reading_the_bytes_gives(rendered: Path, memo: Memo) -> None:
     written = len(list((rendered / WORK_DIR / "cache").iterdir()))
-    assert incremental.decode_ahead(rendered) == written  # from the text the render wrote
-    assert incremental.decode_ahead(rendered) == 0  # and once only
-    ahead = _environments(rendered)
+    assert incremental.decode_ahead(rendered, memo) == written  # from the bytes on disk
+    assert incremental.decode_ahead(rendered, memo) == 0  # and once only
+    ahead = _environments(rendered, memo)
     for environment in ahead.values():
         assert len(environment.decoded) == len(environment.projects)  # each entry decoded too
         assert environment.decoded  # the example has projects in every environment
-    readback.forget()
-    assert _environments(rendered) == {
+    assert _environments(rendered, Memo()) == {
         name: environment.__class__(environment.projects, environment.objects, environment.context)
         for name, environment in ahead.items()
     }
-    fresh = _environments(rendered)
+    fresh = _environments(rendered, Memo())
     for name, environment in fresh.items():
         assert environment.projects == ahead[name].projects
         assert environment.objects == ahead[name].objects
 
 
 def test_a_single_render_keeps_no_text_a_waiting_one_decodes_what_it_wrote(
-    rendered: Path,
+    rendered: Path, memo: Memo
 ) -> None:
-    assert readback.decode_pending() == 0  # a render from the shell kept nothing to decode
-    incremental.decode_ahead(rendered)  # (and says the process waits between renders)
-    (rendered / "projects/faq-answers.yaml").write_text(
-        (rendered / "projects/faq-answers.yaml").read_text().replace("epochs: 1", "epochs: 4")
-    )
-    commands.render(RenderOptions(rendered), lambda _: None, None)
+    faq = rendered / "projects/faq-answers.yaml"
+    once = Memo()  # a render from the shell's
+    faq.write_text(faq.read_text().replace("epochs: 1", "epochs: 2"))
+    commands.render(RenderOptions(rendered), lambda _: None, None, memo=once)
+    assert readback.decode_pending(once) == 0  # it kept nothing to decode
+    incremental.decode_ahead(rendered, memo)
+    faq.write_text(faq.read_text().replace("epochs: 2", "epochs: 4"))
+    commands.render(RenderOptions(rendered), lambda _: None, None, memo=memo)
     written = len(list((rendered / WORK_DIR / "cache").iterdir()))
-    assert readback.decode_pending() == written
+    assert readback.decode_pending(memo) == written
 
 
-def test_the_same_bytes_are_decoded_once(rendered: Path) -> None:
-    incremental.decode_ahead(rendered)
-    first, again = _environments(rendered), _environments(rendered)
+def test_the_same_bytes_are_decoded_once(rendered: Path, memo: Memo) -> None:
+    incremental.decode_ahead(rendered, memo)
+    first, again = _environments(rendered, memo), _environments(rendered, memo)
     assert all(first[name].projects is again[name].projects for name in first)
 
 
@@ -83,15 +85,17 @@ def test_the_same_bytes_are_decoded_once(rendered: Path) -> None:
     ],
     ids=["other data", "not of the form"],
 )
-def test_a_file_changed_since_is_read_from_its_bytes(rendered: Path, change: object) -> None:
-    incremental.decode_ahead(rendered)
-    kept = _environments(rendered)
+def test_a_file_changed_since_is_read_from_its_bytes(
+    rendered: Path, change: object, memo: Memo
+) -> None:
+    incremental.decode_ahead(rendered, memo)
+    kept = _environments(rendered, memo)
     path = sorted((rendered / WORK_DIR / "cache").glob("env-*.json"))[0]
     name = path.name[4:-5]
     body = json.loads(path.read_text())["body"]
     changed = change(body)  # type: ignore[operator]
-    path.write_text(seal.sealed(changed))
-    now = _environments(rendered)[name]
+    path.write_text(sealed(changed))
+    now = _environments(rendered, memo)[name]
     if changed["environment"] == name:
         assert [p["name"] for p in body["projects"][1:]] == list(now.projects)
         assert list(now.projects) != list(kept[name].projects)
@@ -99,11 +103,11 @@ def test_a_file_changed_since_is_read_from_its_bytes(rendered: Path, change: obj
         assert now.projects == {}  # refused, as from any other process
 
 
-def test_a_cut_file_is_not_recalled(rendered: Path) -> None:
-    incremental.decode_ahead(rendered)
+def test_a_cut_file_is_not_recalled(rendered: Path, memo: Memo) -> None:
+    incremental.decode_ahead(rendered, memo)
     path = sorted((rendered / WORK_DIR / "cache").glob("env-*.json"))[0]
     path.write_bytes(path.read_bytes()[:-10])
-    assert _environments(rendered)[path.name[4:-5]].projects == {}
+    assert _environments(rendered, memo)[path.name[4:-5]].projects == {}
 
 
 def test_the_record_is_read_ahead_once_older_than_the_racy_window(rendered: Path) -> None:

@@ -1,0 +1,72 @@
+"""What a process keeps between the renders it runs: one object, made by the command and
+passed down to whatever remembers an answer.
+
+Why one object: a memo beside the code it serves (a module's dictionary) lives as long as the
+process, is shared by every render in it, and is found only by reading that module. The
+house rule is kubeconform's cache: one object injected at one boundary, asked at one point
+(`get_or_compute`, over `get` and `put`), never changing an answer. The command makes it:
+the CLI one per run, `render --watch` one for all its renders (`waits`). The compiler and
+the input readers take it as a parameter and import no cache module; `None` there means
+that nothing is kept.
+
+Why the answer cannot change: each shelf's key is everything its answer is made of (a text
+for the positions in it, the files a kustomization lists and their sources), or the answer
+carries what it was made from and the caller checks it (a cache file's digest: `readback`).
+Answers are never changed in place once put.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Shelf(Generic[T]):
+    """One kind of answer a memo keeps: its name, and how many it keeps at most (the least
+    recently asked for dropped first; None: one per key, as many keys as are asked for)."""
+
+    name: str
+    most: int | None = None
+
+
+@dataclass
+class Memo:
+    """Answers kept by shelf and key."""
+
+    waits: bool = False
+    """The process waits between renders (`render --watch`): what it writes is worth keeping
+    for the next one (a single render keeps no text it will never read again)."""
+    _shelves: dict[str, dict[Hashable, Any]] = field(default_factory=dict, repr=False)
+
+    def get(self, shelf: Shelf[T], key: Hashable) -> T | None:
+        answers = self._shelves.get(shelf.name)
+        if answers is None or key not in answers:
+            return None
+        if shelf.most is not None:  # most recently asked for last
+            answers[key] = answers.pop(key)
+        answer: T = answers[key]
+        return answer
+
+    def put(self, shelf: Shelf[T], key: Hashable, answer: T) -> None:
+        answers = self._shelves.setdefault(shelf.name, {})
+        answers.pop(key, None)
+        if shelf.most is not None:
+            while len(answers) >= shelf.most:
+                del answers[next(iter(answers))]
+        answers[key] = answer
+
+    def get_or_compute(self, shelf: Shelf[T], key: Hashable, compute: Callable[[], T]) -> T:
+        """The answer kept for `key`, else `compute()` kept and returned."""
+        answer = self.get(shelf, key)
+        if answer is None:
+            answer = compute()
+            self.put(shelf, key, answer)
+        return answer
+
+    def answers(self, shelf: Shelf[T]) -> Iterator[T]:
+        """Every answer the shelf holds (a snapshot: the caller may put while it iterates)."""
+        return iter(list(self._shelves.get(shelf.name, {}).values()))

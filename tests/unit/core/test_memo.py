@@ -1,0 +1,47 @@
+"""The memo a command keeps between its renders (`core.memo`): one get-or-compute point,
+an answer computed once per key, the least recently asked for dropped from a bounded shelf,
+shelves apart."""
+
+from __future__ import annotations
+
+import functools
+
+from manifold.core.memo import Memo, Shelf
+
+SQUARES: Shelf[int] = Shelf("squares")
+FEW: Shelf[int] = Shelf("few", most=2)
+
+
+def test_an_answer_is_computed_once_per_key() -> None:
+    memo, computed = Memo(), []
+
+    def square(number: int) -> int:
+        computed.append(number)
+        return number * number
+
+    answers = [memo.get_or_compute(SQUARES, n, functools.partial(square, n)) for n in (2, 3, 2)]
+    assert answers == [4, 9, 4]
+    assert computed == [2, 3]
+    assert memo.get(SQUARES, 3) == 9 and memo.get(SQUARES, 4) is None
+
+
+def test_shelves_are_apart_and_a_put_replaces() -> None:
+    memo = Memo()
+    memo.put(SQUARES, "k", 1)
+    assert memo.get(FEW, "k") is None
+    memo.put(SQUARES, "k", 2)
+    assert memo.get(SQUARES, "k") == 2
+    assert list(memo.answers(SQUARES)) == [2]
+
+
+def test_a_bounded_shelf_drops_the_least_recently_asked_for() -> None:
+    memo = Memo()
+    memo.put(FEW, "a", 1)
+    memo.put(FEW, "b", 2)
+    assert memo.get(FEW, "a") == 1  # now the most recent
+    memo.put(FEW, "c", 3)
+    assert (memo.get(FEW, "a"), memo.get(FEW, "b"), memo.get(FEW, "c")) == (1, None, 3)
+
+
+def test_a_memo_made_for_one_render_keeps_nothing_it_writes() -> None:
+    assert not Memo().waits and Memo(waits=True).waits
