@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from manifold.core.memo import Memo
 from manifold.output import writer
 from tests.casefolders import cases
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree, edit, run_cli, tree_bytes
@@ -171,9 +172,9 @@ def test_reused_projects_are_not_parsed_again(
     parsed: list[str] = []
     original = sources.parse_document
 
-    def counting(relative: str, raw: bytes) -> Any:
+    def counting(relative: str, raw: bytes, memo: Memo | None = None) -> Any:
         parsed.append(relative)
-        return original(relative, raw)
+        return original(relative, raw, memo)
 
     monkeypatch.setattr(repository, "parse_document", counting)
     assert run_cli("render", "-C", str(repo)).exit_code == 0

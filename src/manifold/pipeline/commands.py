@@ -31,10 +31,7 @@ from manifold.gitops.location import repository_prefix, root_problems
 from manifold.gitops.render import FOLDERS as SYNC_FOLDERS
 from manifold.gitops.render import sync_layout, sync_objects
 from manifold.inputs.ahead import Documents
-from manifold.inputs.sources import (
-    ENVIRONMENTS_DIR,
-    PLATFORM_DIR,
-)
+from manifold.inputs.sources import ENVIRONMENTS_DIR, PLATFORM_DIR
 from manifold.output import writer
 from manifold.pipeline import environment as envbuild
 from manifold.pipeline import sharding
@@ -45,11 +42,7 @@ from manifold.pipeline.repository import Inputs as Inputs
 from manifold.pipeline.repository import load_inputs as load_inputs
 from manifold.reuse import incremental
 from manifold.reuse.fingerprints import InputRecord, code_fingerprint
-from manifold.reuse.incremental import (
-    CachedEnvironment,
-    CacheDisagrees,
-    ProjectCache,
-)
+from manifold.reuse.incremental import CachedEnvironment, CacheDisagrees, ProjectCache
 from manifold.schemas.store import (
     DEFAULT_KUBERNETES_VERSION,
     SCHEMAS_DIR,
@@ -162,8 +155,7 @@ def _build(
     disk = reuse.disk if reuse is not None else {}
     known = cache.names() if cache is not None else None
     record = reuse.record if reuse is not None else None
-    memo = cache.memo if cache is not None else None
-    inputs = load_inputs(root, diagnostics, known, record, ahead, memo)
+    inputs = load_inputs(root, diagnostics, known, record, ahead, cache.memo if cache else None)
     unknown = [name for name in only if name not in inputs.declared_environments]
     if unknown:
         hint = did_you_mean(unknown[0], sorted(inputs.declared_environments))
@@ -223,9 +215,7 @@ def _warnings(diagnostics: Diagnostics) -> list[Diagnostic]:
 
 
 def project_cache(root: Path, memo: Memo | None = None) -> ProjectCache:
-    """The repository's project cache; `memo`: what the command keeps between the renders
-    it runs (`core.memo`; none given: this render's alone)."""
-    memo = memo if memo is not None else Memo()
+    memo = memo or Memo()  # what the command keeps between its renders (`core.memo`)
     context = incremental.context_digest(
         root, (ENVIRONMENTS_DIR, PLATFORM_DIR, SCHEMAS_DIR), code_fingerprint(), memo
     )
@@ -241,8 +231,7 @@ def render(
     memo: Memo | None = None,
 ) -> Outcome:
     """Render into rendered/; `record`: the input files as `reuse.fastpath` has just read
-    them, `ahead`: project files parsed meanwhile (`build`), `memo`: what the command keeps
-    between its renders (`project_cache`)."""
+    them, `ahead`: project files parsed meanwhile (`build`), `memo`: see `project_cache`."""
     cache = project_cache(options.root, memo)
     owned = sharding.scope(options.environments, options.shard)
     with writer.repository_lock(options.root, options.lock_timeout, on_wait):
