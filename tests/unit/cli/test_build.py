@@ -12,9 +12,11 @@ import pytest
 from manifold.commands import explain as explain_command
 from manifold.commands import recorded
 from manifold.commands.explain import ExplainOptions
+from manifold.core.memo import Memo
 from manifold.core.options import CheckOptions, DiffOptions, RenderOptions, ValidateOptions
 from manifold.core.outcome import Outcome
 from manifold.core.shards import Shard
+from manifold.output import idle
 from manifold.pipeline import commands as pipeline
 from tests.conftest import run_cli
 
@@ -117,3 +119,28 @@ def test_a_root_that_is_not_a_folder_is_a_usage_error(
     result = run_cli(command, "-C", str(tmp_path / "missing"))
     assert result.exit_code == 2 and "is not a folder" in result.stderr
     assert calls == []
+
+
+def test_a_watching_render_keeps_one_memo_for_its_renders_and_its_idle_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command makes the memo (`core.memo`): one per run from the shell, one for all
+    the renders of `render --watch` and the work it does while it waits."""
+    memos: list[tuple[str, Memo]] = []
+
+    def rendering(*arguments: Any) -> Outcome:
+        memos.append(("render", arguments[-1]))
+        return Outcome("done")
+
+    def interrupted(_: float) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(recorded, "render", rendering)
+    monkeypatch.setattr(idle, "between_renders", lambda _, memo: memos.append(("idle", memo)))
+    monkeypatch.setattr("manifold.commands.watch.time.sleep", interrupted)
+    assert run_cli("render", "-C", str(tmp_path)).exit_code == 0
+    assert run_cli("render", "--watch", "-C", str(tmp_path)).exit_code == 0
+    (_, alone), *watching = memos
+    assert [kind for kind, _ in watching] == ["render", "idle"]
+    assert watching[0][1] is watching[1][1] and watching[0][1].waits
+    assert alone is not watching[0][1] and not alone.waits
