@@ -43,6 +43,7 @@ class Memo:
     _shelves: dict[str, dict[Hashable, Any]] = field(default_factory=dict, repr=False)
 
     def get(self, shelf: Shelf[T], key: Hashable) -> T | None:
+        """The answer kept for `key` (None: none; no shelf keeps None as an answer)."""
         answers = self._shelves.get(shelf.name)
         if answers is None or key not in answers:
             return None
