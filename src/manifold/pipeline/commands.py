@@ -215,7 +215,7 @@ def _warnings(diagnostics: Diagnostics) -> list[Diagnostic]:
 
 
 def project_cache(root: Path, memo: Memo | None = None) -> ProjectCache:
-    memo = memo or Memo()  # what the command keeps between its renders (`core.memo`)
+    # `memo`: what the command keeps between its renders (`core.memo`; None: nothing)
     context = incremental.context_digest(
         root, (ENVIRONMENTS_DIR, PLATFORM_DIR, SCHEMAS_DIR), code_fingerprint(), memo
     )

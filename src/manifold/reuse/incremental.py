@@ -46,15 +46,18 @@ ALL = EVERY_PROJECT
 """The dependency of a project that looked at every other project."""
 
 
-def context_digest(root: Path, folders: tuple[str, ...], code: bytes, memo: Memo) -> str:
+def context_digest(
+    root: Path, folders: tuple[str, ...], code: bytes, memo: Memo | None = None
+) -> str:
     """Everything a project's render depends on besides projects: these folders' files,
     each read again only when the stat this process last saw (kept in `memo`) does not
     vouch for it (the no-op check's rule, `fingerprints.InputRecord`): a watching process
     does not read the 2.6 MB of schemas/ of the benchmark repository on every change."""
     hasher = hashlib.blake2b(code, digest_size=20)
     looked = (str(root), folders)
-    seen = hash_folders(hasher, root, folders, memo.get(CONTEXT_SEEN, looked))
-    memo.put(CONTEXT_SEEN, looked, seen)
+    seen = hash_folders(hasher, root, folders, memo.get(CONTEXT_SEEN, looked) if memo else None)
+    if memo is not None:
+        memo.put(CONTEXT_SEEN, looked, seen)
     return hasher.hexdigest()
 
 
@@ -156,7 +159,7 @@ class ProjectCache:
 
     def __init__(self, root: Path, context: str, memo: Memo | None = None) -> None:
         self.root = root
-        self.memo = memo if memo is not None else Memo()
+        self.memo = memo
         """What this process keeps between renders (`core.memo`): the cache files as
         decoded before (`readback`), and what the build passes on to the compiler."""
         self.folder = root / workdir.WORK_DIR / CACHE_DIR

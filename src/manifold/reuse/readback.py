@@ -70,17 +70,17 @@ def decode_body(body: str | bytes, accepts: Accepts) -> tuple[Any | None, entryt
     return (data if accepts(data) else None), texts
 
 
-def recall(memo: Memo, path: str, digest: str) -> KnownFile | None:
+def recall(memo: Memo | None, path: str, digest: str) -> KnownFile | None:
     """What is known of the file at `path` when its body's digest is `digest` and it is
-    decoded; else None (decode it from the bytes read)."""
-    known = memo.get(KNOWN, path)
+    decoded; else None (decode it from the bytes read). No memo: nothing is known."""
+    known = memo.get(KNOWN, path) if memo is not None else None
     if known is None or known.digest != digest or known.data is None:
         return None
     return known
 
 
 def read(
-    memo: Memo,
+    memo: Memo | None,
     path: str,
     digest: str,
     body: bytes,
@@ -96,14 +96,15 @@ def read(
         known = KnownFile(digest, None, accepts, data=data, texts=texts)
         if data is not None and prepare is not None:
             prepare(known)
-        memo.put(KNOWN, path, known)
+        if memo is not None:
+            memo.put(KNOWN, path, known)
     return known
 
 
-def remember_written(memo: Memo, path: str, known: KnownFile) -> None:
+def remember_written(memo: Memo | None, path: str, known: KnownFile) -> None:
     """What this process wrote, to decode while it waits: only when it waits between
     renders (`Memo.waits`); a single render keeps no text it will never read."""
-    if memo.waits:
+    if memo is not None and memo.waits:
         memo.put(KNOWN, path, known)
 
 

@@ -1,11 +1,14 @@
-"""The memo a command keeps between its renders (`core.memo`): one get-or-compute point,
-an answer computed once per key, the least recently asked for dropped from a bounded shelf,
-shelves apart."""
+"""The memo a command keeps between its renders (`core.memo`): made by the CLI alone, one
+get-or-compute point, an answer computed once per key, the least recently asked for dropped
+from a bounded shelf, shelves apart."""
 
 from __future__ import annotations
 
+import ast
 import functools
+from pathlib import Path
 
+import manifold
 from manifold.core.memo import Memo, Shelf
 
 SQUARES: Shelf[int] = Shelf("squares")
@@ -45,3 +48,17 @@ def test_a_bounded_shelf_drops_the_least_recently_asked_for() -> None:
 
 def test_a_memo_made_for_one_render_keeps_nothing_it_writes() -> None:
     assert not Memo().waits and Memo(waits=True).waits
+
+
+def test_only_the_cli_makes_a_memo() -> None:
+    """One boundary: the command a process runs decides what it keeps (`cli/build.py`: one
+    per run, one for all the renders of `render --watch`); below it a memo is passed down,
+    and None keeps nothing."""
+    source = Path(manifold.__file__).parent
+    makers = {
+        path.relative_to(source).as_posix()
+        for path in source.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and ast.unparse(node.func).split(".")[-1] == "Memo"
+    }
+    assert makers == {"cli/build.py"}
