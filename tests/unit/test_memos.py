@@ -20,7 +20,10 @@ WITHOUT_MEMOS = sorted(
     [
         *(SOURCE / "compile").rglob("*.py"),
         *(SOURCE / "inputs").rglob("*.py"),
-        *(SOURCE / "reuse" / name for name in ("readback.py", "incremental.py", "seal.py")),
+        *(
+            SOURCE / "reuse" / name
+            for name in ("readback.py", "incremental.py", "seal.py", "treestate.py")
+        ),
     ]
 )
 _EMPTY_CALLS = frozenset({"dict", "list", "set", "OrderedDict", "defaultdict"})

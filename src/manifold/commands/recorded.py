@@ -35,12 +35,12 @@ def render(
         digest = inputs_digest(options.root, "render", _selection(options))
         if looked is not None and ahead is None:
             looked(digest)
-        if (outcome := unchanged(options.root, "render", digest)) is not None:
+        if (outcome := unchanged(options.root, "render", digest, memo)) is not None:
             return outcome
         from manifold.pipeline import commands as pipeline
 
         outcome = pipeline.render(options, on_wait, progress, digest.record, ahead, memo)
-    remember(options.root, "render", digest, outcome)
+    remember(options.root, "render", digest, outcome, memo)
     return outcome
 
 
@@ -49,12 +49,12 @@ def check(options: CheckOptions, progress: Progress | None, memo: Memo | None = 
     `memo` as for `render`."""
     with _read_ahead(options) as ahead:
         digest = inputs_digest(options.root, "check", _selection(options))
-        if (outcome := unchanged(options.root, "check", digest)) is not None:
+        if (outcome := unchanged(options.root, "check", digest, memo)) is not None:
             return outcome
         from manifold.pipeline import commands as pipeline
 
         outcome = pipeline.check(options, progress, digest.record, ahead, memo)
-    remember(options.root, "check", digest, outcome)
+    remember(options.root, "check", digest, outcome, memo)
     return outcome
 
 

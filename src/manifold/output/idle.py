@@ -32,15 +32,15 @@ from manifold.reuse import incremental, treestate, workdir
 def between_renders(root: Path, memo: Memo) -> None:
     """What a watching process does after a render, before it waits for the next change;
     `memo` is what it keeps for all its renders."""
-    level_shadow(root)
+    level_shadow(root, memo)
     incremental.decode_ahead(root, memo)
     work = workdir.existing(root)
     if work is not None:
         with contextlib.suppress(OSError):
-            treestate.load_ahead(work)
+            treestate.load_ahead(work, memo)
 
 
-def level_shadow(root: Path) -> int:
+def level_shadow(root: Path, memo: Memo | None = None) -> int:
     """Make the shadow a copy of rendered/ (links) as the record knows it, where it is not one
     already; returns how many files it linked (0 when there was nothing to do, no record,
     or another run holds the repository: the next write then does it, as before)."""
@@ -50,7 +50,7 @@ def level_shadow(root: Path) -> int:
             return 0
         with writer.repository_lock(root, 0, lambda _: None):
             writer.recover(root)
-            record = treestate.load_record(work)
+            record = treestate.load_record(work, memo)
             reusable = writer.shadow_reusable(root, record)
             if reusable and not record.shadow_differs:
                 return 0
@@ -64,7 +64,7 @@ def level_shadow(root: Path) -> int:
             rendered, differs = root / writer.RENDERED_DIR, set(record.shadow_differs)
             shadowtree.bring(work, rendered, level, differs, fresh=not reusable)
             settled = replace(record, shadow_clean=True, shadow_differs=frozenset())
-            treestate.save_record(work, settled)
+            treestate.save_record(work, settled, memo)
             treestate.mark_shadow_clean(work)
             return len(level)
     return 0

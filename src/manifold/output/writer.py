@@ -35,6 +35,7 @@ from pathlib import Path
 
 from manifold.core.errors import OutputProblem
 from manifold.core.kept import ByDigest, ComparedFile, KeptFile, ShadowFile
+from manifold.core.memo import Memo
 from manifold.output import shadow as shadowtree
 from manifold.reuse import treestate, workdir
 from manifold.reuse.treestate import TreeState, content_digest, digest, folders_of
@@ -54,10 +55,10 @@ class Changes:
         return bool(self.added or self.changed or self.removed)
 
 
-def read_tree(rendered: Path) -> TreeState:
+def read_tree(rendered: Path, memo: Memo | None = None) -> TreeState:
     """rendered/ as it is, reading only the files the record of the last write cannot vouch for."""
     workdir.refuse_link(rendered, f"{RENDERED_DIR}/")
-    return treestate.scan(rendered, treestate.load_record(rendered.parent / WORK_DIR))
+    return treestate.scan(rendered, treestate.load_record(rendered.parent / WORK_DIR, memo))
 
 
 def generated_files(rendered: Path) -> dict[str, bytes]:
@@ -196,8 +197,10 @@ def write_tree(
     wanted: Mapping[str, bytes | ByDigest],
     scope: Scope,
     current: TreeState,
+    memo: Memo | None = None,
 ) -> Changes:
-    """Replace manifold's files of `scope` under rendered/ by `wanted`; keep everything else."""
+    """Replace manifold's files of `scope` under rendered/ by `wanted`; keep everything else.
+    `memo`: the command's (`core.memo`), which keeps the record saved."""
     rendered = root / RENDERED_DIR
     work = root / WORK_DIR
     changes = diff_tree(current, wanted, scope)
@@ -205,7 +208,7 @@ def write_tree(
     if not changes:
         if current.unverified:  # the tree is right, but the record is not: renew it
             with contextlib.suppress(OSError):
-                _renew_record(work, rendered, current)
+                _renew_record(work, rendered, current, memo)
         return changes
     # Validation refuses such names first; this is the last line of defence. The paths the
     # record holds passed it when the record was read (`treestate.RECORD_SCHEMA`).
@@ -240,7 +243,7 @@ def write_tree(
         ) from error
     # The tree is complete now; the record only saves the next run reading it.
     with contextlib.suppress(OSError):
-        _record_written(root, current, new_tree, differing, None if fresh else touched)
+        _record_written(root, current, new_tree, differing, None if fresh else touched, memo)
     return changes
 
 
@@ -274,7 +277,7 @@ def _new_tree(
     return new_tree
 
 
-def _renew_record(work: Path, rendered: Path, current: TreeState) -> None:
+def _renew_record(work: Path, rendered: Path, current: TreeState, memo: Memo | None) -> None:
     record = current.record
     renewed = treestate.record_tree(rendered, dict(current.generated), current.foreign)
     treestate.save_record(
@@ -284,6 +287,7 @@ def _renew_record(work: Path, rendered: Path, current: TreeState) -> None:
             shadow_clean=record.shadow_clean,
             shadow_differs=record.shadow_differs | current.unverified,
         ),
+        memo,
     )
 
 
@@ -308,6 +312,7 @@ def _record_written(
     new_tree: dict[str, shadowtree.Placement],
     differing: set[str],
     only: set[str] | None,
+    memo: Memo | None,
 ) -> None:
     """Save the record of the tree just swapped in; `new_tree` is the whole tree, or only the
     paths in `only` (elsewhere the tree is as read, and so are its entries)."""
@@ -326,7 +331,7 @@ def _record_written(
                 stat.st_size, stat.st_mtime_ns, stat.st_ino, content_digest(data), True
             )
     written = treestate.Record(time.time_ns(), entries, True, frozenset(differing))
-    treestate.save_record(work, written)
+    treestate.save_record(work, written, memo)
     treestate.mark_shadow_clean(work)
 
 

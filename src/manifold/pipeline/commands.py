@@ -236,7 +236,7 @@ def render(
     owned = sharding.scope(options.environments, options.shard)
     with writer.repository_lock(options.root, options.lock_timeout, on_wait):
         writer.recover(options.root)
-        current = writer.read_tree(options.root / writer.RENDERED_DIR)
+        current = writer.read_tree(options.root / writer.RENDERED_DIR, memo)
         shadow = writer.shadow_writer(options.root, owned, current)
         built, found = build(
             options.root,
@@ -253,7 +253,7 @@ def render(
         )
         _fail_on_errors(diagnostics)
         wanted = sharding.owned_files(built.encoded(), owned)
-        changes = writer.write_tree(options.root, wanted, owned, current)
+        changes = writer.write_tree(options.root, wanted, owned, current, memo)
         cache.save(built.project_files, built.kept)
     tally = _tally(built, options.shard, len(wanted))
     up_to_date = f"rendered/ is up to date ({tally})"
@@ -285,7 +285,7 @@ def check(
     root = options.root
     cache = project_cache(root, memo)
     owned = sharding.scope(options.environments, options.shard)
-    side = CheckSideWork(root, options.shard is None or options.shard.first)
+    side = CheckSideWork(root, options.shard is None or options.shard.first, memo)
     if cache.names():  # something may be reused: the build needs rendered/'s digests first
         side.read_tree()
     built, found = build(

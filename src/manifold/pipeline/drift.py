@@ -13,6 +13,7 @@ from pathlib import Path
 
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.kept import ByDigest, ComparedFile
+from manifold.core.memo import Memo
 from manifold.output import writer
 from manifold.reuse.treestate import TreeState, digest
 from manifold.schemas.store import SCHEMAS_DIR, generated_files, imported_files, imported_paths
@@ -44,12 +45,14 @@ class CheckSideWork:
 
     root: Path
     schemas_owned: bool
+    memo: Memo | None = None
+    """The command's (`core.memo`): the record of rendered/ it read."""
     current: TreeState | None = None
     schemas: list[Diagnostic] = field(default_factory=list)
 
     def read_tree(self) -> None:
         if self.current is None:
-            self.current = writer.read_tree(self.root / writer.RENDERED_DIR)
+            self.current = writer.read_tree(self.root / writer.RENDERED_DIR, self.memo)
 
     def generated(self) -> Mapping[str, str]:
         return self.current.generated if self.current is not None else {}

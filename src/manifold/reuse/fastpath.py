@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from manifold.core.diagnostics import DIAGNOSTIC_RECORD, Diagnostic
 from manifold.core.errors import OutputProblem
+from manifold.core.memo import Memo
 from manifold.core.outcome import Outcome
 from manifold.reuse import treestate, workdir
 from manifold.reuse.fingerprints import (
@@ -92,7 +93,9 @@ def _records(root: Path) -> dict[str, Any]:
     return data if data is not None else {}
 
 
-def unchanged(root: Path, command: str, digest: InputsDigest) -> Outcome | None:
+def unchanged(
+    root: Path, command: str, digest: InputsDigest, memo: Memo | None = None
+) -> Outcome | None:
     """The recorded outcome of `command`, when nothing it depends on has changed since."""
     recorded = _records(root).get(command)
     if not isinstance(recorded, dict) or recorded.get("digest") != digest.digest:
@@ -100,7 +103,7 @@ def unchanged(root: Path, command: str, digest: InputsDigest) -> Outcome | None:
     work = workdir.existing(root)
     if work is None:
         return None
-    record = treestate.load_record(work)
+    record = treestate.load_record(work, memo)
     # The outcome holds for the tree it was recorded with: a render killed after recording
     # rendered/ but before its outcome leaves a record of another tree, whatever its stat.
     if recorded["tree"] != record.written_ns:
@@ -113,12 +116,14 @@ def unchanged(root: Path, command: str, digest: InputsDigest) -> Outcome | None:
     return Outcome(recorded["summary"], diagnostics)
 
 
-def remember(root: Path, command: str, digest: InputsDigest, outcome: Outcome) -> None:
+def remember(
+    root: Path, command: str, digest: InputsDigest, outcome: Outcome, memo: Memo | None = None
+) -> None:
     records = _records(root)
     work = workdir.existing(root)
     records[command] = {
         "digest": digest.digest,
-        "tree": treestate.recorded_time(work) if work is not None else 0,
+        "tree": treestate.recorded_time(work, memo) if work is not None else 0,
         # Answered from this record, the run finds nothing to do, and says so.
         "summary": outcome.unchanged_summary or outcome.summary,
         "diagnostics": [d.to_record() for d in outcome.diagnostics],

@@ -22,6 +22,7 @@ from stat import S_ISREG
 from typing import Any, NamedTuple
 
 from manifold.core.kept import ByDigest
+from manifold.core.memo import Memo, Shelf
 from manifold.output.header import REQUEST_INDEX, indexed_files, is_generated
 from manifold.reuse import workdir
 
@@ -118,22 +119,22 @@ a path outside rendered/, columns of different lengths) is discarded, and the tr
 there were none."""
 
 
-def load_record(work: Path) -> Record:
+def load_record(work: Path, memo: Memo | None = None) -> Record:
     """The record in `work`, or an empty one when there is none this version can trust.
 
     A render that the no-op check could not answer loads the record twice (there, and to
-    read rendered/): the second time it is reused when the file's stat is unchanged and older
-    than the racy window, so that a rewrite since could not have kept the same stat."""
+    read rendered/): the second time it is reused from the command's memo (`LOADED`) when the
+    file's stat is unchanged and older than the racy window, so that a rewrite since could
+    not have kept the same stat."""
     path = work / STATE_FILE
     key = _file_key(path)
     if key is not None and key[4] >= time.time_ns() - RACY_NS:
         key = None
-    loaded = _last_loaded.get(key) if key is not None else None
+    loaded = memo.get(LOADED, key) if memo is not None and key is not None else None
     if loaded is None:
         loaded = _read_record(path)
-        _last_loaded.clear()
-        if key is not None:
-            _last_loaded[key] = loaded
+        if memo is not None and key is not None:
+            memo.put(LOADED, key, loaded)
     return replace(
         loaded,
         entries=dict(loaded.entries),
@@ -141,7 +142,7 @@ def load_record(work: Path) -> Record:
     )
 
 
-def load_ahead(work: Path, sleep: Callable[[float], None] = time.sleep) -> None:
+def load_ahead(work: Path, memo: Memo, sleep: Callable[[float], None] = time.sleep) -> None:
     """Idle work of a waiting process: the record read now, so that the next render's
     `load_record` finds it parsed. A record just written is younger than the racy window,
     and `load_record` trusts a stat only once it is older: this waits that long first (at
@@ -152,14 +153,14 @@ def load_ahead(work: Path, sleep: Callable[[float], None] = time.sleep) -> None:
     wait_ns = key[4] + RACY_NS - time.time_ns()
     if wait_ns > 0:
         sleep(min(wait_ns, RACY_NS) / 1e9 + 0.001)
-    load_record(work)
+    load_record(work, memo)
 
 
 _FileKey = tuple[str, int, int, int, int, int]
-_last_loaded: dict[_FileKey, Record] = {}
-"""The record this process read last, by its file's path and stat (`load_record`)."""
-_last_saved: dict[_FileKey, int] = {}
-"""When the record this process saved last was taken, by its file's path and stat."""
+LOADED: Shelf[Record] = Shelf("record of rendered/ read", most=1)
+"""The record the command read last, by its file's path and stat (`load_record`)."""
+SAVED: Shelf[int] = Shelf("record of rendered/ saved", most=1)
+"""When the record the command saved last was taken, by its file's path and stat."""
 
 
 def _file_key(path: Path) -> _FileKey | None:
@@ -170,14 +171,14 @@ def _file_key(path: Path) -> _FileKey | None:
     return (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
-def recorded_time(work: Path) -> int:
+def recorded_time(work: Path, memo: Memo | None = None) -> int:
     """`written_ns` of the record in `work`, without reading it when it is the one this process
     has just saved (its file's stat unchanged since). Were another run to replace it with the
     same stat, the time kept with an outcome would name the wrong tree, and the next run would
     do the work rather than trust that outcome."""
     key = _file_key(work / STATE_FILE)
-    saved = _last_saved.get(key) if key is not None else None
-    return saved if saved is not None else load_record(work).written_ns
+    saved = memo.get(SAVED, key) if memo is not None and key is not None else None
+    return saved if saved is not None else load_record(work, memo).written_ns
 
 
 def _read_record(path: Path) -> Record:
@@ -199,7 +200,7 @@ _as_entry: Callable[[tuple[Any, ...]], Entry] = partial(tuple.__new__, Entry)
 17,475 of them in 4 ms rather than 6.5."""
 
 
-def save_record(work: Path, record: Record) -> None:
+def save_record(work: Path, record: Record, memo: Memo | None = None) -> None:
     workdir.write_state(
         work,
         STATE_FILE,
@@ -211,10 +212,9 @@ def save_record(work: Path, record: Record) -> None:
             **_columns(record.entries),
         },
     )
-    _last_saved.clear()
     key = _file_key(work / STATE_FILE)
-    if key is not None:
-        _last_saved[key] = record.written_ns
+    if memo is not None and key is not None:
+        memo.put(SAVED, key, record.written_ns)
 
 
 def _columns(entries: dict[str, Entry]) -> dict[str, list[Any]]:

@@ -113,6 +113,6 @@ def test_a_cut_file_is_not_recalled(rendered: Path, memo: Memo) -> None:
 def test_the_record_is_read_ahead_once_older_than_the_racy_window(rendered: Path) -> None:
     work = rendered / WORK_DIR
     waits: list[float] = []
-    treestate.load_ahead(work, sleep=waits.append)
+    treestate.load_ahead(work, Memo(waits=True), sleep=waits.append)
     # just written: waited for (at most the racy window), never trusted younger
     assert waits and 0 < waits[0] <= treestate.RACY_NS / 1e9 + 0.001

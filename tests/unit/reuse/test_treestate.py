@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from manifold.core.kept import KeptFile
+from manifold.core.memo import Memo
 from manifold.output import header as header_module
 from manifold.output.header import header
 from manifold.reuse import treestate
@@ -163,17 +164,22 @@ def test_an_index_is_read_only_when_a_json_file_below_it_is_not_known_as_ours(
 
 
 def test_a_record_read_again_is_reused_only_while_its_file_is_unchanged(tmp_path: Path) -> None:
-    """A render loads the record twice; the second load is served from the first only while
-    the file has the same stat and is older than the racy window."""
+    """A render loads the record twice; the second load is served from the first (the
+    command's memo, `core.memo`) only while the file has the same stat and is older than the
+    racy window. Without a memo, each load reads the file."""
+    memo = Memo()
     entries = {"dev/a.yaml": Entry(1, 2, 3, "", True)}
-    treestate.save_record(tmp_path, Record(written_ns=1, entries=entries))
+    treestate.save_record(tmp_path, Record(written_ns=1, entries=entries), memo)
     _aged(tmp_path / treestate.STATE_FILE)
-    first = treestate.load_record(tmp_path)
+    first = treestate.load_record(tmp_path, memo)
     first.entries.clear()  # a caller's copy: changing it changes no later load
-    assert treestate.load_record(tmp_path).entries == entries
-    treestate.save_record(tmp_path, Record(written_ns=2))  # replaced: read again
-    assert treestate.load_record(tmp_path) == Record(written_ns=2)
+    assert treestate.load_record(tmp_path, memo).entries == entries
+    assert memo.get(treestate.LOADED, treestate._file_key(tmp_path / treestate.STATE_FILE))
+    treestate.save_record(tmp_path, Record(written_ns=2), memo)  # replaced: read again
+    assert treestate.load_record(tmp_path, memo) == Record(written_ns=2)
+    assert treestate.recorded_time(tmp_path, memo) == 2  # as saved, not read
     (tmp_path / treestate.STATE_FILE).write_bytes(b"{}")  # recent: never reused, even in place
+    assert treestate.load_record(tmp_path, memo) == Record()
     assert treestate.load_record(tmp_path) == Record()
 
 
@@ -263,13 +269,15 @@ def test_an_empty_record_or_a_missing_tree_is_never_unchanged(tmp_path: Path) ->
 def test_the_time_of_a_record_just_saved_is_known_without_reading_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    treestate.save_record(tmp_path, Record(written_ns=7))
+    """Within one command (its memo, `core.memo`)."""
+    memo = Memo()
+    treestate.save_record(tmp_path, Record(written_ns=7), memo)
     with monkeypatch.context() as patched:
         patched.setattr(treestate, "_read_record", lambda path: pytest.fail("read"))
-        assert treestate.recorded_time(tmp_path) == 7
+        assert treestate.recorded_time(tmp_path, memo) == 7
     (tmp_path / "new.json").write_text(json.dumps({**_TRUSTED, "written_ns": 8}))
     (tmp_path / "new.json").replace(tmp_path / treestate.STATE_FILE)  # another run's record
-    assert treestate.recorded_time(tmp_path) == 8
+    assert treestate.recorded_time(tmp_path, memo) == 8
 
 
 @pytest.mark.parametrize(
