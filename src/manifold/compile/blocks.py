@@ -20,7 +20,6 @@ from pydantic.alias_generators import to_camel
 from manifold.core import modelcheck
 from manifold.core.diagnostics import Diagnostic, Problem, problem_diagnostic
 from manifold.core.jsonpath import JsonPath
-from manifold.inputs.nulls import without_nulls
 from manifold.inputs.sources import Document
 from manifold.models.blocks import PlatformBlock, block_of
 from manifold.targets.registry import option_model
@@ -40,7 +39,7 @@ def block_problems(model: type[BaseModel], data: Any) -> list[Problem]:
 def file_block_diagnostics(document: Document, model: type[BaseModel]) -> list[Diagnostic]:
     """The blocks of a file read as `model`, checked as the file is on its own (without its
     nulls, as `manifold.inputs.decode` checks the rest of it)."""
-    problems = block_problems(model, without_nulls(document.data))
+    problems = block_problems(model, document.layer)
     return [problem_diagnostic(document, problem) for problem in problems]
 
 

@@ -13,12 +13,14 @@ how far it has come, and each stops where the other's mark is. A mark read late 
 further from the meeting point than it really is, so no file is left to nobody; at most one
 is parsed by both, and then this process's own result is used.
 
-What comes back is plain data, not pickled objects: per file its bytes and the document
-`marshal`led (dicts, lists and scalars, exact to the bit; unmarshalling ~14,000 files takes
-~0.1 s where unpickling the same as objects took 0.55 s). A file the child could not read or
-parse is not sent at all: this process reads it itself, so every diagnostic is the one the
-serial path gives. If the child dies, whatever it did not send is done here, so the result
-never depends on it: `Documents.take` is exactly `read_bytes` and `parse_document`.
+What comes back is plain data, not pickled objects: per file its bytes, whether it holds no
+credential (this process then need not look again: ~0.1 s at N = 1,000, while the child has
+long finished) and the document `marshal`led (dicts, lists and scalars, exact to the bit;
+unmarshalling ~14,000 files takes ~0.1 s where unpickling the same as objects took 0.55 s).
+A file the child could not read or parse is not sent at all: this process reads it itself,
+so every diagnostic is the one the serial path gives. If the child dies, whatever it did
+not send is done here, so the result never depends on it: `Documents.take` is exactly
+`read_bytes` and `parse_document`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any
 
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.jobs import jobs_wanted
+from manifold.core.secrets import secret_values
 from manifold.inputs.filebytes import read_bytes
 from manifold.inputs.sources import PROJECTS_DIR, Document, discover, parse_document
 
@@ -81,8 +84,10 @@ class Documents:
             if index in mine:
                 parsed[relative] = mine[index]
             elif index in sent:
-                raw, data = sent[index]
-                parsed[relative] = (raw, Document(relative, raw.decode("utf-8"), data))
+                raw, data, credential_free = sent[index]
+                text = raw.decode("utf-8")
+                document = Document(relative, text, data, credential_free=credential_free is True)
+                parsed[relative] = (raw, document)
         return parsed
 
     def close(self) -> None:
@@ -132,11 +137,12 @@ def _child(root: Path, files: list[str], marks: memoryview, pipe: int) -> None: 
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report
-        sent: dict[int, tuple[bytes, Any]] = {}
+        sent: dict[int, tuple[bytes, Any, bool]] = {}
         while (index := marks[0]) < marks[1]:
             marks[0] = index + 1
             if (done := _parse(root, files[index])) is not None:
-                sent[index] = (done[0], done[1].data)
+                data = done[1].data
+                sent[index] = (done[0], data, next(secret_values(data), None) is None)
         blob = marshal.dumps(sent)
         message = memoryview(len(blob).to_bytes(8, "big") + blob)
         del blob
@@ -155,7 +161,7 @@ def _parse(root: Path, relative: str) -> _Parsed | None:
     return (raw, document) if isinstance(document, Document) else None
 
 
-def _received(pipe: int) -> dict[int, tuple[bytes, Any]]:
+def _received(pipe: int) -> dict[int, tuple[bytes, Any, bool]]:
     """What the child sent: nothing if it died before it had sent it whole.
 
     The message says its length first, so that it is read into one buffer of that size: one

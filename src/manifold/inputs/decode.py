@@ -7,7 +7,6 @@ from typing import Any, Literal, overload
 
 from manifold.core import modelcheck, secrets
 from manifold.core.diagnostics import Diagnostic, Position, Problem, problem_diagnostic
-from manifold.inputs.nulls import without_nulls
 from manifold.inputs.sources import ENVIRONMENTS_DIR, PLATFORM_DIR, PROJECTS_DIR, Document
 from manifold.models import INPUT_KINDS, Environment, Platform, Project
 from manifold.models.common import API_VERSION
@@ -64,8 +63,8 @@ def decode(
         ]
     # A file is a layer over what it extends: `null` there removes an inherited value, so the
     # file on its own is checked without its nulls.
-    model, problems = modelcheck.validate(INPUT_KINDS[kind], without_nulls(data))
-    credentials = credential_problems(data)
+    model, problems = modelcheck.validate(INPUT_KINDS[kind], document.layer)
+    credentials = [] if document.credential_free else credential_problems(data)
     if credentials:
         # Other problems at the same place could quote the credential: only its own is told.
         places = {problem.path for problem in credentials}

@@ -21,6 +21,7 @@ from manifold.core.diagnostics import Diagnostic, Position
 from manifold.core.jsonpath import JsonPath
 from manifold.core.memo import Memo, Shelf
 from manifold.inputs.filebytes import MAX_FILE_BYTES, read_bytes
+from manifold.inputs.nulls import without_nulls
 
 """Largest input file accepted. Hand-written project files are a few kilobytes."""
 
@@ -43,6 +44,10 @@ class Document:
     data: Any
     memo: Memo | None = field(default=None, repr=False)
     """Where the positions of texts parsed before are kept (None: nowhere). Not pickled."""
+    credential_free: bool = False
+    """Known to hold no credential (`core.secrets.secret_values` finds none), so decoding
+    need not look again. Only a process that parsed the file ahead says so
+    (`inputs.ahead`); False promises nothing."""
 
     @functools.cached_property
     def _positions(self) -> yamlio.PositionIndex:
@@ -55,6 +60,12 @@ class Document:
         text = self.text
         return self.memo.get_or_compute(POSITIONS, text, lambda: yamlio.PositionIndex(text))
 
+    @functools.cached_property
+    def layer(self) -> Any:
+        """The data without its nulls (`inputs.nulls`): the file as a layer over what it
+        extends, which decoding and the platform blocks' checks both read."""
+        return without_nulls(self.data)
+
     def locate(self, path: JsonPath, *, key: bool = False) -> Position:
         return self._positions.locate(path, key=key)
 
@@ -63,6 +74,7 @@ class Document:
         # not carry this process's memo with it.
         state = dict(self.__dict__)
         state.pop("memo", None)
+        state.pop("layer", None)  # derived from the data, and a copy of it where it has nulls
         return state
 
 

@@ -17,6 +17,7 @@ from manifold.core.diagnostics import Diagnostics
 from manifold.core.errors import ProblemsFound
 from manifold.core.jobs import JOBS_VARIABLE
 from manifold.core.options import CheckOptions, RenderOptions
+from manifold.core.secrets import secret_values
 from manifold.inputs import ahead
 from manifold.inputs.filebytes import MAX_FILE_BYTES, read_bytes
 from manifold.inputs.sources import PROJECTS_DIR, Document, discover, parse_document
@@ -53,7 +54,18 @@ def many_projects(example_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for relative, raw in BROKEN.items():
         (example_repo / relative).write_bytes(raw)
     (projects / "zz-link.yaml").symlink_to("/etc/hostname")
+    (projects / "zz-leaky.yaml").write_text(LEAKY)
     return example_repo
+
+
+LEAKY = """\
+apiVersion: manifold.dev/v1alpha1
+kind: Project
+metadata: {name: zz-leaky}
+spec:
+  token: hf_abcdefghijklmnopqrstuvwxyz0123456789
+"""
+"""A file that parses, holding a credential: decoding must report it, whoever parsed it."""
 
 
 Parsed = tuple[bytes, str, str, object] | None
@@ -87,6 +99,32 @@ def test_every_file_is_what_reading_it_here_gives(many_projects: Path) -> None:
     assert sum(value is None for value in taken.values()) == len(BROKEN)
     assert taken["projects/zz-empty.yaml"] is not None
     assert taken[files[0]] is not None
+
+
+def test_a_file_parsed_ahead_is_said_to_hold_no_credential_only_when_it_holds_none(
+    many_projects: Path,
+) -> None:
+    files = discover(many_projects, PROJECTS_DIR)
+    with ahead.read_ahead(many_projects) as documents:
+        assert documents is not None
+        taken = {relative: documents.take(relative) for relative in files}
+        child_parsed = range(documents.marks[0])  # the files the child took, from the front
+    said = {
+        relative: parsed[1].credential_free
+        for relative, parsed in taken.items()
+        if parsed is not None
+    }
+    for relative, credential_free in said.items():
+        data = parse_document(relative, (many_projects / relative).read_bytes())
+        assert isinstance(data, Document)
+        if credential_free:  # said only by the child (one file parsed by both is this one's)
+            assert files.index(relative) in child_parsed and not _leaks(data.data)
+    assert said["projects/zz-leaky.yaml"] is False
+    assert any(said.values())
+
+
+def _leaks(data: object) -> bool:
+    return next(secret_values(data), None) is not None
 
 
 def test_a_child_that_dies_leaves_its_files_to_this_process(many_projects: Path) -> None:
@@ -178,3 +216,5 @@ def test_problems_found_ahead_are_reported_as_without_it(
         pipeline.check(options, None)
     assert len(forked.value.diagnostics) > len(BROKEN)
     assert forked.value.diagnostics == alone.value.diagnostics
+    leaked = [d for d in alone.value.diagnostics if d.file == "projects/zz-leaky.yaml"]
+    assert any("Hugging Face token" in d.message for d in leaked)
