@@ -92,7 +92,7 @@ def build(
     progress: Progress | None = None,
     cache: ProjectCache | None = None,
     disk: Mapping[str, str] | None = None,
-    meanwhile: Callable[[], None] = lambda: None,
+    meanwhile: Callable[[], None] | None = None,
     record: InputRecord | None = None,
     worker_files: WorkerFiles | None = None,
     ahead: Documents | None = None,
@@ -107,7 +107,7 @@ def build(
     read. With `worker_files`, forked workers hand it the files they render, which come back
     by digest (`ShadowFile`s written into a fresh shadow tree, `ComparedFile`s for check).
     `ahead`: project files parsed by a child process meanwhile (`inputs.ahead`)."""
-    once = _Once(meanwhile)
+    once = _Once(meanwhile) if meanwhile is not None else None
     anew = functools.partial(_build, root, only, progress, once, worker_files, ahead)
     if disk is None or cache is None:
         built = anew(None)
@@ -116,7 +116,8 @@ def build(
             built = anew(_Reuse(cache, disk, record))
         except CacheDisagrees:
             built = anew(None)
-    once()
+    if once is not None:
+        once()
     return built
 
 
@@ -145,7 +146,7 @@ def _build(
     root: Path,
     only: Sequence[str],
     progress: Progress | None,
-    meanwhile: Callable[[], None],
+    meanwhile: Callable[[], None] | None,
     worker_files: WorkerFiles | None,
     ahead: Documents | None,
     reuse: _Reuse | None,

@@ -40,8 +40,9 @@ class CheckSideWork:
     """What `check` does besides building, given to the build as its `meanwhile`: reading
     rendered/ (0.4 s at 17,000 files when nothing is recorded) and comparing schemas/ with
     what `schemas generate` writes (0.4 s). Done while the environments render, it takes the
-    CPU that three environments on two workers leave idle. rendered/ is read first only when
-    the cache may reuse projects, as the build then needs its digests."""
+    CPU that three environments on two workers leave idle (with one environment, from the
+    start: its worker takes one CPU). rendered/ is read first only when the cache may reuse
+    projects, as the build then needs its digests."""
 
     root: Path
     schemas_owned: bool

@@ -85,17 +85,22 @@ class EnvironmentPool:
         self,
         names: list[str],
         fresh_projects: int,
-        meanwhile: Callable[[], None] = lambda: None,
+        meanwhile: Callable[[], None] | None = None,
     ) -> list[Rendered]:
         """Each environment of `names`, in that order; `fresh_projects` is how many projects
         are to be rendered from scratch (the others may be reused). `meanwhile` is work of
-        this process that needs nothing rendered: with workers, it runs once the first
-        environment is back, on the CPU that worker leaves (for the last of three environments
-        on two CPUs, one is idle); without, after the environments."""
-        jobs = min(len(names), jobs_wanted())
-        if jobs < 2 or fresh_projects < PARALLEL_FROM:
+        this process that needs nothing rendered. With workers, it runs on a CPU no worker
+        takes: at once when there are fewer environments than CPUs (one environment on two
+        CPUs: a worker renders it while this process does its own work, as `check -e ENV`
+        does in CI), else once the first environment is back (for the last of three
+        environments on two CPUs, one is idle). Without workers, after the environments."""
+        cpus = jobs_wanted()
+        jobs = min(len(names), cpus)
+        alongside = meanwhile is not None and 0 < jobs < cpus
+        if cpus < 2 or fresh_projects < PARALLEL_FROM or (jobs < 2 and not alongside):
             rendered = [self.render(name) for name in names]
-            meanwhile()
+            if meanwhile is not None:
+                meanwhile()
             return rendered
         global _FORKED
         _FORKED = self
@@ -114,9 +119,12 @@ class EnvironmentPool:
             # last environment is done; the next environment gets a fresh fork.
             with context.Pool(jobs, initializer=_ignore_interrupts, maxtasksperchild=1) as pool:
                 arriving = pool.imap_unordered(_render_forked, enumerate(names), chunksize=1)
+                if alongside and meanwhile is not None:
+                    meanwhile()
                 done = dict([next(arriving)])
-                # Now, not before: while every CPU renders, work here would only slow them.
-                meanwhile()
+                if not alongside and meanwhile is not None:
+                    # Now, not before: while every CPU renders, work here would only slow them.
+                    meanwhile()
                 done.update(arriving)
                 return [done[index] for index in range(len(names))]
         finally:

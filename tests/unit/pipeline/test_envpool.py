@@ -93,6 +93,38 @@ def test_the_results_keep_the_order_of_the_environments_and_meanwhile_runs_once(
     assert calls == [os.getpid()]  # once, in this process
 
 
+def test_one_environment_renders_in_a_worker_while_this_process_does_its_own_work(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With fewer environments than CPUs (`check -e ENV` in CI), a worker renders while this
+    process does its `meanwhile` at once: the worker waits for a mark `meanwhile` leaves,
+    which it would never see if `meanwhile` ran only after the environment was back."""
+    monkeypatch.setenv(JOBS_VARIABLE, "2")
+    mark = tmp_path / "meanwhile-ran"
+
+    def render(self: object, name: str) -> tuple[tuple[str, int, bool], list[Diagnostic]]:
+        deadline = time.monotonic() + 10
+        while not mark.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return (name, os.getpid(), mark.exists()), []
+
+    monkeypatch.setattr(envpool.EnvironmentPool, "render", render)
+    pool = envpool.EnvironmentPool({}, None, None, None, None, {})  # type: ignore[arg-type]
+    calls: list[int] = []
+
+    def meanwhile() -> None:
+        calls.append(os.getpid())
+        mark.touch()
+
+    [(rendered, _)] = pool.render_all(["dev"], envpool.PARALLEL_FROM, meanwhile)
+    assert rendered == ("dev", rendered[1], True)  # type: ignore[index]
+    assert rendered[1] != os.getpid()  # type: ignore[index]
+    assert calls == [os.getpid()]
+    # Without work of its own, one environment is not worth a process.
+    [(alone, _)] = pool.render_all(["dev"], envpool.PARALLEL_FROM)
+    assert alone[1] == os.getpid()  # type: ignore[index]
+
+
 def test_a_cold_check_reads_rendered_while_the_environments_render(
     example_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
