@@ -35,6 +35,7 @@ from manifold.core.manifest import Manifest
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import ServingRuntime
 from manifold.targets.base import Refusal
+from manifold.targets.ome.accelerators_as_patched import accelerator_refusals
 from manifold.targets.ome.checks import named_runtime_problems
 from manifold.targets.ome.final import read_back
 from manifold.targets.ome.importing.render_checks import (
@@ -69,9 +70,21 @@ class _Views:
 def dependency_refusals(
     instance: ProjectInstance, catalog: Catalog, final: Manifest
 ) -> list[Refusal]:
-    """What OME would run otherwise for the InferenceService `final` with its runtimes and
-    models as the environment's patches leave them than with them as written."""
-    if final.kind != "InferenceService" or not any(kind in _KINDS for kind, _ in catalog.patched):
+    """What OME would run otherwise for the InferenceService `final` with its runtimes,
+    models and accelerator classes as the environment's patches leave them than with them
+    as written (the classes: `accelerators_as_patched`)."""
+    if final.kind != "InferenceService" or not catalog.patched:
+        return []
+    return [
+        *_runtime_refusals(instance, catalog, final),
+        *accelerator_refusals(catalog, final),
+    ]
+
+
+def _runtime_refusals(
+    instance: ProjectInstance, catalog: Catalog, final: Manifest
+) -> list[Refusal]:
+    if not any(kind in _KINDS for kind, _ in catalog.patched):
         return []
     service = _service(instance, final)
     if service is None or isinstance(service.runtime, InlineRuntime):

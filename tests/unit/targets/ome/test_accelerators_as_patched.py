@@ -1,0 +1,125 @@
+"""OME's rules on an InferenceService against its accelerator classes as the environment's
+patches leave them (`manifold.targets.ome.accelerators_as_patched`), on objects as the
+pipeline could leave them. The rules themselves, on rendered projects, are rows of
+as_patched.yaml (test_as_patched.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from manifold.compile.catalog import Catalog
+from manifold.core.diagnostics import Position
+from manifold.core.jsonpath import format_json_path
+from manifold.core.manifest import Manifest
+from manifold.targets.ome.accelerators_as_patched import accelerator_refusals
+from tests.unit.helpers import env_text, environments
+
+DEV = environments(dev=env_text("dev"))["dev"]
+GPU = "nvidia.com/gpu"
+
+
+def _object(kind: str, name: str, spec: Any) -> Manifest:
+    body = {"apiVersion": "ome.io/v1beta1", "kind": kind, "metadata": {"name": name}}
+    return Manifest({**body, "spec": spec}, kind != "AcceleratorClass", "demo", ())
+
+
+def _class(spec: Any, name: str = "a100") -> Manifest:
+    return _object("AcceleratorClass", name, spec)
+
+
+def _service(**spec: Any) -> Manifest:
+    return _object(
+        "InferenceService", "s", {"acceleratorSelector": {"acceleratorClass": "a100"}, **spec}
+    )
+
+
+def _refusals(before: Manifest, after: Manifest, service: Manifest) -> list[tuple[str, str]]:
+    patched = after.with_body(after.body, ("environments/dev.yaml", Position(8, 7)))
+    catalog = Catalog(DEV, patched={(patched.kind, patched.name): (before, patched)})
+    found = accelerator_refusals(catalog, service)
+    assert all(refusal.owed_to is patched for refusal in found)
+    return [(format_json_path(refusal.path), refusal.message) for refusal in found]
+
+
+WRITTEN = _class({"resources": [{"name": GPU, "quantity": 1}]})
+MORE_GPUS = _class({"resources": [{"name": GPU, "quantity": 2}]})
+
+
+@pytest.mark.parametrize(
+    ("resources", "own"),
+    [
+        pytest.param({"claims": [{"name": "gpu"}]}, True, id="claims alone"),
+        pytest.param({"requests": {}}, True, id="an empty requests map (not nil in Go)"),
+        pytest.param({"claims": []}, False, id="no claims"),
+        pytest.param({}, False, id="nothing"),
+    ],
+)
+def test_what_counts_as_resources_of_its_own(resources: dict[str, Any], own: bool) -> None:
+    """OME adds none of the class's resources to a runner with requests, limits or claims
+    (components/base.go:308-311): the patch's GPUs then never reach the pods."""
+    service = _service(engine={"runner": {"resources": resources}})
+    found = _refusals(WRITTEN, MORE_GPUS, service)
+    if own:
+        assert [path for path, _ in found] == ["spec.engine.runner.resources"]
+        assert f"sets resources of its own, none of them {GPU}" in found[0][1]
+    else:
+        assert found == []
+
+
+def test_a_quantity_as_text_or_left_out_is_the_same() -> None:
+    """`quantity: "1"`, `quantity: 1` and no quantity (OME's default) are one value."""
+    service = _service(engine={"runner": {"resources": {"limits": {GPU: 1}}}})
+    implicit = _class({"resources": [{"name": GPU}]})
+    assert (
+        _refusals(implicit, _class({"resources": [{"name": GPU, "quantity": "1"}]}), service) == []
+    )
+    assert _refusals(WRITTEN, implicit, service) == []
+
+
+def test_a_rename_under_the_engine_and_the_decoder_is_one_refusal() -> None:
+    """Both components use the service's class: one name, one place to fix it."""
+    service = _service(engine={}, decoder={})
+    renamed = _class(WRITTEN.body["spec"], name="a100-sxm")
+    found = _refusals(WRITTEN, renamed, service)
+    assert [path for path, _ in found] == ["spec.acceleratorSelector.acceleratorClass"]
+
+
+def test_a_decoder_override_is_its_own_class() -> None:
+    """A decoder that overrides the class is not held to the service's."""
+    service = _service(
+        engine={"runner": {"resources": {"limits": {GPU: 1}}}},
+        decoder={
+            "acceleratorOverride": {"acceleratorClass": "h100"},
+            "runner": {"resources": {"limits": {GPU: 1}}},
+        },
+    )
+    found = _refusals(WRITTEN, MORE_GPUS, service)
+    assert [path for path, _ in found] == ['spec.engine.runner.resources.limits["nvidia.com/gpu"]']
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        pytest.param("not a map", id="spec"),
+        pytest.param({"resources": "not a list", "discovery": []}, id="fields"),
+    ],
+)
+def test_a_class_a_patch_leaves_malformed_is_the_schemas_to_report(spec: Any) -> None:
+    service = _service(
+        engine={"runner": {"resources": {"limits": {GPU: 1}}}, "nodeSelector": {"pool": "a"}}
+    )
+    assert _refusals(WRITTEN, _class(spec), service) == []
+
+
+def test_nothing_but_classes_is_read() -> None:
+    """A patched runtime or model is as_patched's: here it is no class."""
+    runtime = _object("ServingRuntime", "a100", {"disabled": True})
+    service = _service(engine={"runner": {"resources": {"limits": {GPU: 1}}}})
+    assert _refusals(runtime, runtime, service) == []
+
+
+def test_a_service_without_a_class_is_not_held() -> None:
+    service = _object("InferenceService", "s", {"engine": {"runner": {"resources": {}}}})
+    assert _refusals(WRITTEN, MORE_GPUS, service) == []
