@@ -94,13 +94,13 @@ class EnvironmentPool:
         CPUs: a worker renders it while this process does its own work, as `check -e ENV`
         does in CI), else once the first environment is back (for the last of three
         environments on two CPUs, one is idle). Without workers, after the environments."""
+        own_work = meanwhile if meanwhile is not None else _nothing
         cpus = jobs_wanted()
         jobs = min(len(names), cpus)
         alongside = meanwhile is not None and 0 < jobs < cpus
         if cpus < 2 or fresh_projects < PARALLEL_FROM or (jobs < 2 and not alongside):
             rendered = [self.render(name) for name in names]
-            if meanwhile is not None:
-                meanwhile()
+            own_work()
             return rendered
         global _FORKED
         _FORKED = self
@@ -119,12 +119,12 @@ class EnvironmentPool:
             # last environment is done; the next environment gets a fresh fork.
             with context.Pool(jobs, initializer=_ignore_interrupts, maxtasksperchild=1) as pool:
                 arriving = pool.imap_unordered(_render_forked, enumerate(names), chunksize=1)
-                if alongside and meanwhile is not None:
-                    meanwhile()
+                if alongside:
+                    own_work()
                 done = dict([next(arriving)])
-                if not alongside and meanwhile is not None:
+                if not alongside:
                     # Now, not before: while every CPU renders, work here would only slow them.
-                    meanwhile()
+                    own_work()
                 done.update(arriving)
                 return [done[index] for index in range(len(names))]
         finally:
@@ -145,6 +145,10 @@ def _render_forked(job: tuple[int, str]) -> tuple[int, Rendered]:
         # keeps its texts, as the run will write and compare nothing.
         rendered.files = _FORKED.worker_files.write(rendered.files)
     return index, (rendered, found)
+
+
+def _nothing() -> None:
+    """No work of this process's own to do while the environments render."""
 
 
 def _ignore_interrupts() -> None:
