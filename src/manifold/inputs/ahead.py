@@ -16,7 +16,8 @@ is parsed by both, and then this process's own result is used.
 What comes back is plain data, not pickled objects: per file its bytes, whether it holds no
 credential (this process then need not look again: ~0.1 s at N = 1,000, while the child has
 long finished) and the document `marshal`led (dicts, lists and scalars, exact to the bit;
-unmarshalling ~14,000 files takes ~0.1 s where unpickling the same as objects took 0.55 s).
+unmarshalling ~14,000 files takes ~0.1 s where unpickling the same as objects took 0.55 s;
+`core.forked` sends and receives it).
 A file the child could not read or parse is not sent at all: this process reads it itself,
 so every diagnostic is the one the serial path gives. If the child dies, whatever it did
 not send is done here, so the result never depends on it: `Documents.take` is exactly
@@ -25,16 +26,14 @@ not send is done here, so the result never depends on it: `Documents.take` is ex
 
 from __future__ import annotations
 
-import marshal
 import mmap
-import os
-import signal
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from manifold.core import forked
 from manifold.core.diagnostics import Diagnostic
 from manifold.core.jobs import jobs_wanted
 from manifold.core.secrets import secret_values
@@ -55,8 +54,7 @@ class Documents:
 
     root: Path
     files: list[str]
-    child: int
-    pipe: int
+    child: forked.Child
     marks: memoryview
     """[files taken from the front by the child, first file taken here from the back]."""
     parsed: dict[str, _Parsed] | None = field(default=None, repr=False)
@@ -77,8 +75,7 @@ class Documents:
             self.marks[1] = index
             if (done := _parse(self.root, self.files[index])) is not None:
                 mine[index] = done
-        sent = _received(self.pipe)
-        self.close()
+        sent = _received(self.child)
         parsed: dict[str, _Parsed] = {}
         for index, relative in enumerate(self.files):
             if index in mine:
@@ -92,14 +89,7 @@ class Documents:
 
     def close(self) -> None:
         """Stop the child (if it has not finished) and reap it; safe to call twice."""
-        if self.child:
-            with suppress(ProcessLookupError):
-                os.kill(self.child, signal.SIGKILL)
-            os.waitpid(self.child, 0)
-            self.child = 0
-        if self.pipe >= 0:
-            os.close(self.pipe)
-            self.pipe = -1
+        self.child.close()
 
 
 @contextmanager
@@ -122,35 +112,18 @@ def _start(root: Path, files: list[str]) -> Documents:
     shared = mmap.mmap(-1, 8)  # anonymous and MAP_SHARED: the child writes, this process reads
     marks = memoryview(shared).cast("i")
     marks[0], marks[1] = 0, len(files)
-    readable, writable = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child, which never returns
-        os.close(readable)
-        _child(root, files, marks, writable)
-    os.close(writable)
-    return Documents(root, files, child, readable, marks)
+    return Documents(root, files, forked.Child.start(lambda: _front(root, files, marks)), marks)
 
 
-def _child(root: Path, files: list[str], marks: memoryview, pipe: int) -> None:  # pragma: no cover
-    """Parse from the front until this process's mark; send the results; exit at once (no
-    clean-up of the parent's state: atexit handlers, buffered output are not the child's)."""
-    status = 1
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report
-        sent: dict[int, tuple[bytes, Any, bool]] = {}
-        while (index := marks[0]) < marks[1]:
-            marks[0] = index + 1
-            if (done := _parse(root, files[index])) is not None:
-                data = done[1].data
-                sent[index] = (done[0], data, next(secret_values(data), None) is None)
-        blob = marshal.dumps(sent)
-        message = memoryview(len(blob).to_bytes(8, "big") + blob)
-        del blob
-        while message:
-            message = message[os.write(pipe, message) :]
-        status = 0
-    finally:
-        os._exit(status)
+def _front(root: Path, files: list[str], marks: memoryview) -> dict[int, tuple[bytes, Any, bool]]:
+    """In the child: parse from the front until this process's mark; what to send back."""
+    sent: dict[int, tuple[bytes, Any, bool]] = {}
+    while (index := marks[0]) < marks[1]:
+        marks[0] = index + 1
+        if (done := _parse(root, files[index])) is not None:
+            data = done[1].data
+            sent[index] = (done[0], data, next(secret_values(data), None) is None)
+    return sent
 
 
 def _parse(root: Path, relative: str) -> _Parsed | None:
@@ -161,34 +134,7 @@ def _parse(root: Path, relative: str) -> _Parsed | None:
     return (raw, document) if isinstance(document, Document) else None
 
 
-def _received(pipe: int) -> dict[int, tuple[bytes, Any, bool]]:
-    """What the child sent: nothing if it died before it had sent it whole.
-
-    The message says its length first, so that it is read into one buffer of that size: one
-    large allocation, given back to the system when freed. Read in pieces and joined, the
-    pieces (tens of MiB at 10,000 projects) stayed in this process's heap, and so in the
-    memory of every worker forked from it later."""
-    header = _read_exactly(pipe, 8)
-    if header is None:
-        return {}
-    body = _read_exactly(pipe, int.from_bytes(header, "big"))
-    if body is None:
-        return {}
-    try:
-        sent = marshal.loads(body)
-    except (EOFError, ValueError, TypeError):
-        return {}
+def _received(child: forked.Child) -> dict[int, tuple[bytes, Any, bool]]:
+    """What the child sent: nothing if it died before it had sent it whole."""
+    sent = child.result()
     return sent if isinstance(sent, dict) else {}
-
-
-def _read_exactly(pipe: int, size: int) -> bytearray | None:
-    """`size` bytes from the pipe, or None when it ends first."""
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    done = 0
-    while done < size:
-        got = os.readv(pipe, [view[done:]])
-        if got == 0:
-            return None
-        done += got
-    return buffer

@@ -37,7 +37,7 @@ from manifold.core.errors import OutputProblem
 from manifold.core.kept import ByDigest, ComparedFile, KeptFile, ShadowFile
 from manifold.core.memo import Memo
 from manifold.output import shadow as shadowtree
-from manifold.reuse import treestate, workdir
+from manifold.reuse import treescan, treestate, workdir
 from manifold.reuse.treestate import TreeState, content_digest, digest, folders_of
 
 RENDERED_DIR = "rendered"
@@ -57,8 +57,7 @@ class Changes:
 
 def read_tree(rendered: Path, memo: Memo | None = None) -> TreeState:
     """rendered/ as it is, reading only the files the record of the last write cannot vouch for."""
-    workdir.refuse_link(rendered, f"{RENDERED_DIR}/")
-    return treestate.scan(rendered, treestate.load_record(rendered.parent / WORK_DIR, memo))
+    return treescan.scan(rendered, treescan.tree_record(rendered, memo))
 
 
 def generated_files(rendered: Path) -> dict[str, bytes]:

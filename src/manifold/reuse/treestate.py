@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from manifold.core.kept import ByDigest
 from manifold.core.memo import Memo, Shelf
-from manifold.output.header import REQUEST_INDEX, indexed_files, is_generated
+from manifold.output.header import is_generated
 from manifold.reuse import workdir
 
 STATE_FILE = "tree.json"
@@ -225,7 +225,7 @@ def _columns(entries: dict[str, Entry]) -> dict[str, list[Any]]:
     return dict(zip(_COLUMNS, (ordered, *map(list, fields)), strict=True))
 
 
-def _files(folder: Path, *, strict: bool = False) -> Iterator[tuple[str, os.DirEntry[str]]]:
+def files_below(folder: Path, *, strict: bool = False) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Every file (and link) below `folder`: its relative path and its directory entry. A
     folder that vanishes while it is walked is passed over, or with `strict` raises
     FileNotFoundError."""
@@ -249,69 +249,7 @@ def _files(folder: Path, *, strict: bool = False) -> Iterator[tuple[str, os.DirE
 
 def _walk(folder: Path) -> dict[str, os.stat_result]:
     """Every file (and link) below `folder`, by relative path, with its stat."""
-    return {relative: entry.stat(follow_symlinks=False) for relative, entry in _files(folder)}
-
-
-def scan(rendered: Path, record: Record) -> TreeState:
-    """The tree as it is now, reading only what the record cannot vouch for.
-
-    A file the record vouches for keeps the record's entry as it is: its stat is compared
-    with the entry's columns in place, and nothing is built for it (a one-change render
-    finds some 17,000 such files and a handful of others)."""
-    entries = dict(record.entries)  # the record stays as read: the writer compares with it
-    trusted_before = record.written_ns - RACY_NS
-    walked: list[str] = []
-    to_read: list[tuple[str, os.stat_result]] = []
-    for relative, item in _files(rendered):
-        stat = item.stat(follow_symlinks=False)
-        walked.append(relative)
-        known = entries.get(relative)
-        if known is None or not _same_stat(known, stat) or stat.st_mtime_ns >= trusted_before:
-            to_read.append((relative, stat))
-    unverified = {relative for relative, _ in to_read}
-    if len(walked) != len(entries) + len(unverified.difference(entries)):  # some are gone
-        gone = entries.keys() - set(walked)
-        unverified.update(gone)
-        for relative in gone:
-            del entries[relative]
-    for relative, stat in to_read:
-        entries[relative] = _read_entry(rendered / relative, stat)
-    state = TreeState(
-        generated={relative: entry[3] for relative, entry in entries.items() if entry[4]},
-        entries=entries,
-        unverified=frozenset(unverified),
-        record=record,
-    )
-    foreign = {relative for relative, entry in entries.items() if not entry[4]}
-    for owned in _indexed(rendered, state, foreign):
-        entry = entries[owned]._replace(generated=True)
-        entries[owned] = entry
-        state.generated[owned] = entry.digest
-        foreign.discard(owned)
-    state.foreign = frozenset(foreign)
-    return state
-
-
-def _indexed(rendered: Path, state: TreeState, foreign: set[str]) -> list[str]:
-    """Files that are manifold's without its header: the JSON an index of requests lists.
-
-    An index makes manifold's only `.json` files below its own folder
-    (`header.indexed_files`), so it is read only when such a file is not known to be
-    manifold's already: after a write, the record says every listed file is, and the
-    hundreds of indexes of a large tree are not read and parsed on every run."""
-    undecided = {
-        folder
-        for relative in foreign
-        if relative.endswith(".json")
-        for folder in folders_of(relative)
-    }
-    owned: list[str] = []
-    for relative in state.generated if undecided else ():  # none to decide: no index to find
-        folder, _, name = relative.rpartition("/")
-        if name == REQUEST_INDEX and folder in undecided:
-            listed = indexed_files(relative, (rendered / relative).read_bytes())
-            owned.extend(path for path in listed if path in state.entries)
-    return owned
+    return {relative: entry.stat(follow_symlinks=False) for relative, entry in files_below(folder)}
 
 
 def folders_of(relative: str) -> list[str]:
@@ -319,7 +257,7 @@ def folders_of(relative: str) -> list[str]:
     return [relative[:index] for index, character in enumerate(relative) if character == "/"]
 
 
-def _same_stat(known: Entry, stat: os.stat_result) -> bool:
+def same_stat(known: Entry, stat: os.stat_result) -> bool:
     """Whether a file's stat is the recorded one (its content may still differ when it was
     written within the racy window of the record: the callers check that)."""
     return (known.size, known.mtime_ns, known.inode) == (
@@ -329,7 +267,7 @@ def _same_stat(known: Entry, stat: os.stat_result) -> bool:
     )
 
 
-def _read_entry(path: Path, stat: os.stat_result) -> Entry:
+def read_entry(path: Path, stat: os.stat_result) -> Entry:
     if not S_ISREG(stat.st_mode):  # a link is never followed, a FIFO never opened: not ours
         return Entry(stat.st_size, stat.st_mtime_ns, stat.st_ino, "", False)
     hasher = hashlib.blake2b(digest_size=16)
@@ -363,7 +301,7 @@ def record_tree(rendered: Path, digests: dict[str, str], foreign: frozenset[str]
                 stat.st_size, stat.st_mtime_ns, stat.st_ino, digests[relative], True
             )
         elif relative in foreign:
-            record.entries[relative] = _read_entry(rendered / relative, stat)
+            record.entries[relative] = read_entry(rendered / relative, stat)
     return record
 
 
@@ -381,12 +319,12 @@ def unchanged_since(rendered: Path, record: Record) -> bool:
     racy: list[tuple[str, os.stat_result]] = []
     seen = 0
     try:
-        for relative, item in _files(rendered, strict=True):
+        for relative, item in files_below(rendered, strict=True):
             known = entries.get(relative)
             if known is None:
                 return False
             stat = item.stat(follow_symlinks=False)
-            if not _same_stat(known, stat):
+            if not same_stat(known, stat):
                 return False
             if stat.st_mtime_ns >= trusted_before:
                 racy.append((relative, stat))
@@ -396,5 +334,5 @@ def unchanged_since(rendered: Path, record: Record) -> bool:
     if seen != len(entries):  # a recorded file is gone
         return False
     return all(
-        _read_entry(rendered / path, stat).digest == entries[path].digest for path, stat in racy
+        read_entry(rendered / path, stat).digest == entries[path].digest for path, stat in racy
     )

@@ -131,14 +131,14 @@ def test_a_child_that_dies_leaves_its_files_to_this_process(many_projects: Path)
     files = discover(many_projects, PROJECTS_DIR)
     with ahead.read_ahead(many_projects) as documents:
         assert documents is not None
-        os.kill(documents.child, signal.SIGKILL)
+        os.kill(documents.child.pid, signal.SIGKILL)
         taken = {relative: _fields(documents.take(relative)) for relative in files}
     for relative, value in taken.items():  # each file: parsed here, or left to the caller
         assert value is None or value == _serially(many_projects, relative)
     inputs_ahead = Diagnostics()
     with ahead.read_ahead(many_projects) as documents:
         assert documents is not None
-        os.kill(documents.child, signal.SIGKILL)
+        os.kill(documents.child.pid, signal.SIGKILL)
         loaded = load_inputs(many_projects, inputs_ahead, ahead=documents)
     alone = Diagnostics()
     serial = load_inputs(many_projects, alone).projects
@@ -168,8 +168,8 @@ def test_nothing_is_forked_when_it_would_not_pay(
 def test_a_child_never_asked_for_its_files_is_stopped(many_projects: Path) -> None:
     with ahead.read_ahead(many_projects) as documents:
         assert documents is not None
-        child = documents.child
-    assert documents.child == 0
+        child = documents.child.pid
+    assert documents.child.pid == 0
     with pytest.raises(ChildProcessError):
         os.waitpid(child, os.WNOHANG)  # reaped
 

@@ -8,7 +8,7 @@ import pytest
 from manifold.core.errors import OutputProblem
 from manifold.output import writer
 from manifold.output.header import HEADER
-from manifold.reuse import treestate
+from manifold.reuse import treescan, treestate
 from manifold.reuse.treestate import TreeState
 
 MINE = f"{HEADER}\n# Sources: x\n".encode()
@@ -174,7 +174,7 @@ def test_a_fifo_under_rendered_is_never_opened(tmp_path: Path) -> None:
 def _recorded_as_read(root: Path) -> None:
     """The record the writer updated in place says what reading the tree afresh finds."""
     recorded = treestate.load_record(root / writer.WORK_DIR).entries
-    fresh = treestate.scan(root / writer.RENDERED_DIR, treestate.Record()).entries
+    fresh = treescan.scan(root / writer.RENDERED_DIR, treestate.Record()).entries
     assert recorded == fresh
 
 

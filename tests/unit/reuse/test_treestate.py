@@ -15,7 +15,7 @@ from manifold.core.kept import KeptFile
 from manifold.core.memo import Memo
 from manifold.output import header as header_module
 from manifold.output.header import header
-from manifold.reuse import treestate
+from manifold.reuse import treescan, treestate
 from manifold.reuse.treestate import Entry, Record
 
 OURS = header(["projects/a.yaml"]).encode() + b"kind: ConfigMap\n"
@@ -45,7 +45,7 @@ def test_digest_and_kept_files_agree() -> None:
 
 
 def test_without_a_record_every_file_is_read_and_sorted_by_owner(rendered: Path) -> None:
-    state = treestate.scan(rendered, Record())
+    state = treescan.scan(rendered, Record())
     assert state.generated == {"dev/a.yaml": treestate.digest(OURS)}
     assert state.foreign == frozenset({"dev/notes.md"})
     assert state.unverified == frozenset({"dev/a.yaml", "dev/notes.md"})
@@ -53,7 +53,7 @@ def test_without_a_record_every_file_is_read_and_sorted_by_owner(rendered: Path)
 
 def test_a_recorded_tree_is_trusted_by_stat(rendered: Path) -> None:
     record = treestate.record_tree(rendered, {"dev/a.yaml": "f" * 32}, frozenset({"dev/notes.md"}))
-    state = treestate.scan(rendered, record)
+    state = treescan.scan(rendered, record)
     assert state.unverified == frozenset()
     assert state.generated == {"dev/a.yaml": "f" * 32}  # the record's digest, not re-read
     assert treestate.unchanged_since(rendered, record)
@@ -77,7 +77,7 @@ def test_a_change_since_the_record_is_seen(rendered: Path, change: str) -> None:
         target.write_bytes(OURS.replace(b"ConfigMap", b"ConfigMaq"))
         _restamp_as_recorded(target, record)
     assert not treestate.unchanged_since(rendered, record)
-    state = treestate.scan(rendered, record)
+    state = treescan.scan(rendered, record)
     expected = {"edited": "dev/a.yaml", "added": "dev/b.yaml", "removed": "dev/a.yaml"}
     assert expected.get(change, "dev/a.yaml") in state.unverified
 
@@ -89,7 +89,7 @@ def test_a_scan_leaves_the_record_as_it_was_read(rendered: Path) -> None:
     as_read = dict(record.entries)
     (rendered / "dev" / "a.yaml").unlink()
     (rendered / "dev" / "notes.md").write_bytes(b"edited\n")
-    state = treestate.scan(rendered, record)
+    state = treescan.scan(rendered, record)
     assert record.entries == as_read  # the writer tells what changed by it
     assert state.unverified == frozenset({"dev/a.yaml", "dev/notes.md"})
     assert set(state.entries) == {"dev/notes.md"}
@@ -125,7 +125,7 @@ def test_files_a_request_index_lists_are_manifolds(tmp_path: Path) -> None:
     (folder / "index.yaml").write_bytes(header(["p"]).encode() + b"files:\n  a.json: {}\n")
     (folder / "a.json").write_bytes(b"{}")
     (folder / "b.json").write_bytes(b"{}")
-    state = treestate.scan(tmp_path, Record())
+    state = treescan.scan(tmp_path, Record())
     assert set(state.generated) == {"dev/_runai/index.yaml", "dev/_runai/a.json"}
     assert state.foreign == frozenset({"dev/_runai/b.json"})
     assert state.entries["dev/_runai/a.json"].generated
@@ -143,7 +143,7 @@ def test_an_index_is_read_only_when_a_json_file_below_it_is_not_known_as_ours(
     (folder / "a.json").write_bytes(b"{}")
     for path in folder.iterdir():
         _aged(path)
-    first = treestate.scan(tmp_path, Record())
+    first = treescan.scan(tmp_path, Record())
     record = treestate.record_tree(tmp_path, dict(first.generated), first.foreign)
     read: list[str] = []
     real = header_module.indexed_files
@@ -152,12 +152,12 @@ def test_an_index_is_read_only_when_a_json_file_below_it_is_not_known_as_ours(
         read.append(relative)
         return real(relative, data)
 
-    monkeypatch.setattr(treestate, "indexed_files", counted)
-    again = treestate.scan(tmp_path, record)
+    monkeypatch.setattr(treescan, "indexed_files", counted)
+    again = treescan.scan(tmp_path, record)
     assert (again.generated, again.foreign, read) == (first.generated, frozenset(), [])
     (folder / "a.json").write_bytes(b'{"edited": true}')  # no header: ours by the index alone
     (tmp_path / "dev" / "_runai" / "other.json").write_bytes(b"{}")  # not below the index
-    edited = treestate.scan(tmp_path, record)
+    edited = treescan.scan(tmp_path, record)
     assert read == ["dev/_runai/p/index.yaml"]
     assert "dev/_runai/p/a.json" in edited.generated
     assert edited.foreign == frozenset({"dev/_runai/other.json"})
@@ -187,7 +187,7 @@ def test_a_link_is_foreign_and_never_followed(rendered: Path, tmp_path: Path) ->
     outside = tmp_path / "outside.yaml"
     outside.write_bytes(OURS)
     (rendered / "dev" / "link.yaml").symlink_to(outside)
-    state = treestate.scan(rendered, Record())
+    state = treescan.scan(rendered, Record())
     assert "dev/link.yaml" in state.foreign
     assert state.entries["dev/link.yaml"].digest == ""
 
