@@ -13,6 +13,11 @@ Why the answer cannot change: each shelf's key is everything its answer is made 
 for the positions in it, the files a kustomization lists and their sources), or the answer
 carries what it was made from and the caller checks it (a cache file's digest: `readback`).
 Answers are never changed in place once put.
+
+A process that waits between renders also keeps work a render leaves for the wait
+(`when_waiting`): saving what only later renders read (the project cache, about 25 ms of a
+one-change render at N = 1,000 x 3), done before anything else once the render has been
+reported (`output.idle.between_renders`), so that the next render finds it done.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ class Memo:
     """The process waits between renders (`render --watch`): what it writes is worth keeping
     for the next one (a single render keeps no text it will never read again)."""
     _shelves: dict[str, dict[Hashable, Any]] = field(default_factory=dict, repr=False)
+    _pending: list[Callable[[], object]] = field(default_factory=list, repr=False)
 
     def get(self, shelf: Shelf[T], key: Hashable) -> T | None:
         """The answer kept for `key` (None: none; no shelf keeps None as an answer)."""
@@ -71,3 +77,18 @@ class Memo:
     def answers(self, shelf: Shelf[T]) -> Iterator[T]:
         """Every answer the shelf holds (a snapshot: the caller may put while it iterates)."""
         return iter(list(self._shelves.get(shelf.name, {}).values()))
+
+    def when_waiting(self, work: Callable[[], object]) -> None:
+        """`work` now; in a process that waits between renders (`waits`), once it waits
+        (`do_pending`, first thing then). For work no answer of the render depends on, whose
+        result only later renders read, so that a watching process tells the user sooner."""
+        if self.waits:
+            self._pending.append(work)
+        else:
+            work()
+
+    def do_pending(self) -> None:
+        """The work left for the time the process waits, in the order it was left."""
+        pending, self._pending = self._pending, []
+        for work in pending:
+            work()

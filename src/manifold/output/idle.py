@@ -32,6 +32,7 @@ from manifold.reuse import incremental, treestate, workdir
 def between_renders(root: Path, memo: Memo) -> None:
     """What a watching process does after a render, before it waits for the next change;
     `memo` is what it keeps for all its renders."""
+    memo.do_pending()  # what the render left for now (the project cache): first, read next
     level_shadow(root, memo)
     incremental.decode_ahead(root, memo)
     work = workdir.existing(root)

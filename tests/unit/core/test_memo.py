@@ -1,6 +1,6 @@
 """The memo a command keeps between its renders (`core.memo`): made by the CLI alone, one
 get-or-compute point, an answer computed once per key, the least recently asked for dropped
-from a bounded shelf, shelves apart."""
+from a bounded shelf, shelves apart; work left for a waiting process done when it waits."""
 
 from __future__ import annotations
 
@@ -48,6 +48,20 @@ def test_a_bounded_shelf_drops_the_least_recently_asked_for() -> None:
 
 def test_a_memo_made_for_one_render_keeps_nothing_it_writes() -> None:
     assert not Memo().waits and Memo(waits=True).waits
+
+
+def test_work_left_for_waiting_is_done_at_once_unless_the_process_waits() -> None:
+    done: list[str] = []
+    Memo().when_waiting(lambda: done.append("now"))
+    assert done == ["now"]
+    waiting = Memo(waits=True)
+    waiting.when_waiting(lambda: done.append("first"))
+    waiting.when_waiting(lambda: done.append("second"))
+    assert done == ["now"]
+    waiting.do_pending()
+    assert done == ["now", "first", "second"]
+    waiting.do_pending()  # done once
+    assert done == ["now", "first", "second"]
 
 
 def test_only_the_cli_makes_a_memo() -> None:

@@ -10,11 +10,15 @@ from pathlib import Path
 import pytest
 
 from manifold.commands import recorded
+from manifold.core.kept import KeptFile
+from manifold.core.memo import Memo
 from manifold.core.options import RenderOptions
 from manifold.output import writer
-from manifold.output.idle import level_shadow
-from manifold.reuse import treestate
-from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree
+from manifold.output.idle import between_renders, level_shadow
+from manifold.pipeline.building import build
+from manifold.pipeline.commands import project_cache
+from manifold.reuse import incremental, treestate
+from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree, edit
 
 PROJECT = "projects/faq-answers.yaml"
 
@@ -96,3 +100,22 @@ def test_a_shadow_that_is_not_there_is_built(repo: Path) -> None:
     assert writer.shadow_reusable(repo, _record(repo))
     shadow = repo / ".manifold" / writer.SHADOW_DIR
     assert _files(shadow) == _files(repo / "rendered")
+
+
+def test_a_watching_render_saves_the_project_cache_once_it_waits(repo: Path) -> None:
+    """The cache is for the renders after this one: a watching process writes it after it
+    has told the user, before the next change can be rendered; the next render reuses it."""
+    memo = Memo(waits=True)
+    cache_dir = repo / ".manifold" / incremental.CACHE_DIR
+    before = {path.name: path.read_bytes() for path in cache_dir.iterdir()}
+    edit(repo / PROJECT, "batchSize: 8", "batchSize: 16")
+    recorded.render(RenderOptions(repo), lambda _: None, None, None, memo)
+    assert {path.name: path.read_bytes() for path in cache_dir.iterdir()} == before
+    between_renders(repo, memo)
+    after = {path.name: path.read_bytes() for path in cache_dir.iterdir()}
+    assert after != before
+    edit(repo / PROJECT, "batchSize: 16", "batchSize: 32")
+    built, _ = build(
+        repo, cache=project_cache(repo, memo), disk=writer.read_tree(repo / "rendered").generated
+    )
+    assert any(isinstance(content, KeptFile) for content in built.files.values())

@@ -67,6 +67,7 @@ def test_a_single_render_keeps_no_text_a_waiting_one_decodes_what_it_wrote(
     incremental.decode_ahead(rendered, memo)
     faq.write_text(faq.read_text().replace("epochs: 2", "epochs: 4"))
     commands.render(RenderOptions(rendered), lambda _: None, None, memo=memo)
+    memo.do_pending()  # a waiting process saves the cache once it waits
     written = len(list((rendered / WORK_DIR / "cache").iterdir()))
     assert readback.decode_pending(memo) == written
 
