@@ -38,10 +38,10 @@ if TYPE_CHECKING:
 
 
 WATCH_INTERVAL = 0.1
-"""Seconds between two looks at the inputs with `render --watch`: a change waits 0.05 s on
-average before its render starts, and each look at 1,000 project files costs about 5 ms (a
-twentieth of one CPU while nothing changes; `commands.watch` waits longer when looks cost
-more)."""
+"""Seconds between two looks at the inputs with `render --watch`; each look at 1,000 project
+files costs about 5 ms (a twentieth of one CPU while nothing changes; `commands.watch` waits
+longer when looks cost more). On Linux a saved file ends the wait at once
+(`commands.wakeup`); elsewhere a change waits 0.05 s on average before its render starts."""
 
 environments_option = click.option(
     "-e",

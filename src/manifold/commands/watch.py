@@ -5,17 +5,18 @@ Why a process that stays: of a one-project-changed render started from the shell
 Python starting and importing the compiler (pydantic building its models is most of it). A
 watching process pays that once; each change then costs what the render itself costs.
 
-Why polling, and why this test of "changed": the inputs are looked at as the no-op check
+Why looks, and why this test of "changed": the inputs are looked at as the no-op check
 looks at them (`reuse.fastpath.look_at_inputs`, the very look a render takes): a
 file is read again only when its size, time or inode differs from the last look, or when it
 was modified too recently for its stat to be trusted (a second write within the file
 system's timestamp granularity, same size, would change nothing else). So the watcher renders
 again exactly when a `render` of the same inputs would have something new to do (the next
-look is compared with what the last render read, `RendersLook`), and it
-needs no file-notification library, which would behave differently on each system and inside
-containers' shared folders. A look at the 1,006 input files of the benchmark repository
-costs about 6 ms; the wait between looks is at least `_BUSY_RATIO` times the last look, so
-that watching 10,000 projects does not keep a CPU busy.
+look is compared with what the last render read, `RendersLook`), and no answer depends on
+file notifications, which behave differently on each system and inside containers' shared
+folders: they only end a wait early (`commands.wakeup`: inotify on Linux), so that a saved
+file is rendered at once rather than at the next look. A look at the 1,006 input files of
+the benchmark repository costs about 6 ms; the wait between looks is at least `_BUSY_RATIO`
+times the last look, so that watching 10,000 projects does not keep a CPU busy.
 
 Each render is the CLI's own (`commands.recorded.render`, through `cli.running.perform`): the
 answer is the same as a render run from the shell, whatever was rendered before in this
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
+from manifold.commands.wakeup import Wakeup
 from manifold.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED
 from manifold.reuse import workdir
 from manifold.reuse.fastpath import INPUT_FOLDERS, InputsDigest, look_at_inputs
@@ -129,12 +131,17 @@ def watch(
     own outcome and returns its exit code; `say` tells the user what the watch does.
     `restart` replaces the process when manifold's own code changes (`_restart`); `between`
     is work for the time after a render, before waiting (`output.idle.level_shadow`);
-    `renders_look` is where `render` leaves the look it took at the inputs, if it does."""
+    `renders_look` is where `render` leaves the look it took at the inputs, if it does;
+    `sleep` is the wait between looks (default: one a change in the input folders ends,
+    `wakeup.Wakeup`)."""
     # This process runs the code it started with; the records a render leaves name the
     # code on disk (`fingerprints.code_fingerprint`). Once the two differ (an upgrade, an
     # edit of manifold itself), a render here would record the old code's output as the
     # new code's, which later runs would trust: the watch starts again instead.
     code_at_start = code_fingerprint()
+    folders = [root / folder for folder in INPUT_FOLDERS]
+    # Watching before the first look: a file saved between the two still ends a wait.
+    wakeup = Wakeup() if sleep is not None else Wakeup.start(folders)
     # Looked at before the render: a file saved while it runs is a change after it.
     inputs = InputWatch.start(root)
     # Ctrl-C may come at any point between two renders, even while a message is written
@@ -145,7 +152,8 @@ def watch(
         while code not in STOPPING_CODES:
             between()
             say(f"watching {', '.join(f'{name}/' for name in INPUT_FOLDERS)} (Ctrl-C stops)")
-            changed = _next_change(inputs, interval, sleep or time.sleep, clock)
+            changed = _next_change(inputs, interval, sleep or wakeup.wait, clock)
+            wakeup.follow(folders)  # folders added since are watched from now on
             say(describe(changed))
             if code_fingerprint() != code_at_start:
                 say("manifold itself changed since watching started; starting again")
@@ -154,6 +162,8 @@ def watch(
     except KeyboardInterrupt:
         say("stopped watching")
         return 0
+    finally:
+        wakeup.close()
     return code
 
 

@@ -12,6 +12,7 @@ import pytest
 from manifold.commands import explain as explain_command
 from manifold.commands import recorded
 from manifold.commands.explain import ExplainOptions
+from manifold.commands.wakeup import Wakeup
 from manifold.core.memo import Memo
 from manifold.core.options import CheckOptions, DiffOptions, RenderOptions, ValidateOptions
 from manifold.core.outcome import Outcome
@@ -106,7 +107,7 @@ def test_render_watch_renders_with_the_same_options_until_ctrl_c(
         assert seconds == 0.1  # the default interval
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("manifold.commands.watch.time.sleep", interrupted)
+    monkeypatch.setattr(Wakeup, "wait", lambda _, seconds: interrupted(seconds))
     result = run_cli("render", "--watch", "-C", str(tmp_path), "-e", "dev")
     assert (result.exit_code, calls) == (0, [RenderOptions(tmp_path, ("dev",))]), result.stderr
     assert result.stderr.endswith("manifold: stopped watching\n")
@@ -137,7 +138,7 @@ def test_a_watching_render_keeps_one_memo_for_its_renders_and_its_idle_work(
 
     monkeypatch.setattr(recorded, "render", rendering)
     monkeypatch.setattr(idle, "between_renders", lambda _, memo: memos.append(("idle", memo)))
-    monkeypatch.setattr("manifold.commands.watch.time.sleep", interrupted)
+    monkeypatch.setattr(Wakeup, "wait", lambda _, seconds: interrupted(seconds))
     assert run_cli("render", "-C", str(tmp_path)).exit_code == 0
     assert run_cli("render", "--watch", "-C", str(tmp_path)).exit_code == 0
     (_, alone), *watching = memos
