@@ -54,8 +54,9 @@ class Wakeup:
         self._libc = libc
 
     @classmethod
-    def start(cls, folders: Iterable[Path]) -> Wakeup:
-        """A wakeup watching `folders` and the folders below them (those that exist)."""
+    def start(cls, folders: Iterable[Path] = ()) -> Wakeup:
+        """A wakeup watching `folders` and the folders below them (those that exist; more
+        with `follow`)."""
         if not sys.platform.startswith("linux"):
             return cls()
         try:

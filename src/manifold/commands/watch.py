@@ -140,8 +140,7 @@ def watch(
     # new code's, which later runs would trust: the watch starts again instead.
     code_at_start = code_fingerprint()
     folders = [root / folder for folder in INPUT_FOLDERS]
-    # Watching before the first look: a file saved between the two still ends a wait.
-    wakeup = Wakeup() if sleep is not None else Wakeup.start(folders)
+    wakeup = Wakeup() if sleep is not None else Wakeup.start()
     # Looked at before the render: a file saved while it runs is a change after it.
     inputs = InputWatch.start(root)
     # Ctrl-C may come at any point between two renders, even while a message is written
@@ -151,9 +150,11 @@ def watch(
         _settle()
         while code not in STOPPING_CODES:
             between()
+            # Before each wait, not on the way to a render: folders added since are watched
+            # (a change made before is found by the look, which compares with the render's).
+            wakeup.follow(folders)
             say(f"watching {', '.join(f'{name}/' for name in INPUT_FOLDERS)} (Ctrl-C stops)")
             changed = _next_change(inputs, interval, sleep or wakeup.wait, clock)
-            wakeup.follow(folders)  # folders added since are watched from now on
             say(describe(changed))
             if code_fingerprint() != code_at_start:
                 say("manifold itself changed since watching started; starting again")

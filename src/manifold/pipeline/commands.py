@@ -83,12 +83,13 @@ def render(
         _fail_on_errors(diagnostics)
         wanted = sharding.owned_files(built.encoded(), owned)
         changes = writer.write_tree(options.root, wanted, owned, current, memo)
-    # For the renders after this one: a watching process saves it once it has told the user.
-    save = functools.partial(cache.save, built.project_files, built.kept)
-    if memo is not None:
-        memo.when_waiting(save)
-    else:
-        save()
+        # For the renders after this one: a watching process saves it once it has told the
+        # user (outside the lock then: each cache file is replaced by one rename).
+        save = functools.partial(cache.save, built.project_files, built.kept)
+        if memo is not None:
+            memo.when_waiting(save)
+        else:
+            save()
     tally = _tally(built, options.shard, len(wanted))
     up_to_date = f"rendered/ is up to date ({tally})"
     if not changes:

@@ -147,7 +147,7 @@ def reused_as_found(files: Mapping[str, str | ByDigest], tree: TreeState) -> boo
 
 @contextmanager
 def survey_ahead(rendered: Path, record: Record) -> Iterator[Callable[[], TreeState]]:
-    """A function that gives rendered/'s state (`treestate.scan`), surveyed by a child process
+    """A function that gives rendered/'s state (as `scan` does), surveyed by a child process
     started now when it pays; the child is stopped when the block ends."""
     if len(record.entries) < SURVEY_AHEAD_FROM or jobs_wanted() < 2:
         yield lambda: scan(rendered, record)
