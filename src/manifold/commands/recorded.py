@@ -35,7 +35,7 @@ def render(
         digest = inputs_digest(options.root, "render", _selection(options))
         if looked is not None and ahead is None:
             looked(digest)
-        if (outcome := unchanged(options.root, "render", digest, memo)) is not None:
+        if (outcome := unchanged(options.root, "render", digest)) is not None:
             return outcome
         from manifold.pipeline import commands as pipeline
 
@@ -49,7 +49,7 @@ def check(options: CheckOptions, progress: Progress | None, memo: Memo | None = 
     `memo` as for `render`."""
     with _read_ahead(options) as ahead:
         digest = inputs_digest(options.root, "check", _selection(options))
-        if (outcome := unchanged(options.root, "check", digest, memo)) is not None:
+        if (outcome := unchanged(options.root, "check", digest)) is not None:
             return outcome
         from manifold.pipeline import commands as pipeline
 

@@ -24,7 +24,7 @@ from manifold.core.diagnostics import DIAGNOSTIC_RECORD, Diagnostic
 from manifold.core.errors import OutputProblem
 from manifold.core.memo import Memo
 from manifold.core.outcome import Outcome
-from manifold.reuse import treestate, workdir
+from manifold.reuse import treestamp, treestate, workdir
 from manifold.reuse.fingerprints import (
     InputRecord,
     code_fingerprint,
@@ -93,9 +93,7 @@ def _records(root: Path) -> dict[str, Any]:
     return data if data is not None else {}
 
 
-def unchanged(
-    root: Path, command: str, digest: InputsDigest, memo: Memo | None = None
-) -> Outcome | None:
+def unchanged(root: Path, command: str, digest: InputsDigest) -> Outcome | None:
     """The recorded outcome of `command`, when nothing it depends on has changed since."""
     recorded = _records(root).get(command)
     if not isinstance(recorded, dict) or recorded.get("digest") != digest.digest:
@@ -103,12 +101,12 @@ def unchanged(
     work = workdir.existing(root)
     if work is None:
         return None
-    record = treestate.load_record(work, memo)
+    stamp = treestamp.load_stamp(work)
     # The outcome holds for the tree it was recorded with: a render killed after recording
     # rendered/ but before its outcome leaves a record of another tree, whatever its stat.
-    if recorded["tree"] != record.written_ns:
+    if stamp is None or recorded["tree"] != stamp.written_ns:
         return None
-    if not treestate.unchanged_since(root / _RENDERED_DIR, record):
+    if not treestate.unchanged_since(root / _RENDERED_DIR, stamp):
         return None
     if digest.record.read:  # files read again (touched, checked out): not next time
         _save_inputs(root, digest.record)
@@ -134,6 +132,7 @@ def remember(
         assert work is not None
         workdir.write_state(work, RECORD, records)
         save_inputs_record(work, digest.record)
+        treestate.stamp_again(work, records[command]["tree"], memo)
 
 
 def _save_inputs(root: Path, record: InputRecord) -> None:

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from manifold.core.kept import ByDigest
 from manifold.core.memo import Memo, Shelf
 from manifold.output.header import is_generated
-from manifold.reuse import workdir
+from manifold.reuse import treestamp, workdir
 
 STATE_FILE = "tree.json"
 SHADOW_UNCLEAN = "shadow.unclean"
@@ -215,6 +215,32 @@ def save_record(work: Path, record: Record, memo: Memo | None = None) -> None:
     key = _file_key(work / STATE_FILE)
     if memo is not None and key is not None:
         memo.put(SAVED, key, record.written_ns)
+    # After the record: a run killed in between leaves an older stamp, which names another
+    # record's time, and the no-op check then gives way to a render.
+    treestamp.save_stamp(work, stamp_of(record))
+
+
+def stamp_again(work: Path, written_ns: int, memo: Memo | None = None) -> None:
+    """Save the stamp of the record taken at `written_ns` when the stamp in `work` is of
+    another (a `.manifold/` kept from a version before stamps, or a run killed between the
+    two): else no-op checks would give way to renders, which write nothing to stamp again."""
+    stamp = treestamp.load_stamp(work)
+    if written_ns and (stamp is None or stamp.written_ns != written_ns):
+        record = load_record(work, memo)
+        if record.written_ns == written_ns:
+            treestamp.save_stamp(work, stamp_of(record))
+
+
+def stamp_of(record: Record) -> treestamp.Stamp:
+    """The record's stamp: its files' stats in one digest, and its racy files' digests."""
+    trusted_before = record.written_ns - RACY_NS
+    lines = [treestamp.stat_line(path, *entry[:3]) for path, entry in record.entries.items()]
+    racy = {
+        path: entry.digest
+        for path, entry in record.entries.items()
+        if entry.mtime_ns >= trusted_before
+    }
+    return treestamp.Stamp(record.written_ns, treestamp.stats_digest(lines), racy)
 
 
 def _columns(entries: dict[str, Entry]) -> dict[str, list[Any]]:
@@ -305,34 +331,27 @@ def record_tree(rendered: Path, digests: dict[str, str], foreign: frozenset[str]
     return record
 
 
-def unchanged_since(rendered: Path, record: Record) -> bool:
-    """Whether rendered/ is exactly as recorded (the no-op check): by stat, and by content
-    for the files whose stat cannot vouch for them, written too close to the record (after a
-    render that changed a few files, those are exactly the files it wrote).
-
-    Compared while walking, stopping at the first difference; a folder that vanishes while
-    it is walked is a difference too."""
-    entries = record.entries
-    if not entries or not workdir.child_is_folder(rendered):
+def unchanged_since(rendered: Path, stamp: treestamp.Stamp | None) -> bool:
+    """Whether rendered/ is exactly as stamped (the no-op check): by stat, and by content for
+    the files whose stat cannot vouch for them, written too close to the record (after a
+    render that changed a few files, those are exactly the files it wrote). A folder that
+    vanishes while it is walked is a difference too."""
+    if stamp is None or not workdir.child_is_folder(rendered):
         return False
-    trusted_before = record.written_ns - RACY_NS
+    trusted_before = stamp.written_ns - RACY_NS
+    lines: list[str] = []
     racy: list[tuple[str, os.stat_result]] = []
-    seen = 0
     try:
         for relative, item in files_below(rendered, strict=True):
-            known = entries.get(relative)
-            if known is None:
-                return False
             stat = item.stat(follow_symlinks=False)
-            if not same_stat(known, stat):
-                return False
+            lines.append(treestamp.stat_line(relative, stat.st_size, stat.st_mtime_ns, stat.st_ino))
             if stat.st_mtime_ns >= trusted_before:
                 racy.append((relative, stat))
-            seen += 1
     except FileNotFoundError:  # removed while walked
         return False
-    if seen != len(entries):  # a recorded file is gone
+    if not lines or treestamp.stats_digest(lines) != stamp.stats:
         return False
     return all(
-        read_entry(rendered / path, stat).digest == entries[path].digest for path, stat in racy
+        path in stamp.racy and read_entry(rendered / path, stat).digest == stamp.racy[path]
+        for path, stat in racy
     )

@@ -15,7 +15,7 @@ from manifold.commands import recorded
 from manifold.core.options import CheckOptions, RenderOptions
 from manifold.core.outcome import Outcome
 from manifold.pipeline import commands as pipeline
-from manifold.reuse import fastpath, treestate
+from manifold.reuse import fastpath, treestamp, treestate
 
 
 def _render(repo: Path) -> Outcome:
@@ -140,6 +140,16 @@ def test_an_outcome_holds_only_for_the_tree_it_was_recorded_with(rendered_repo: 
     treestate.save_record(work, record)
     digest = fastpath.inputs_digest(rendered_repo, "render")
     assert fastpath.unchanged(rendered_repo, "render", digest) is None
+
+
+def test_a_record_without_its_stamp_is_stamped_by_the_next_render(rendered_repo: Path) -> None:
+    """A `.manifold/` from a version before stamps: the render that the no-op check gave way
+    to writes nothing, yet leaves the stamp, so that the run after it is answered at once."""
+    (rendered_repo / ".manifold" / treestamp.STAMP_FILE).unlink()
+    digest = fastpath.inputs_digest(rendered_repo, "render")
+    assert fastpath.unchanged(rendered_repo, "render", digest) is None
+    assert "up to date" in _render(rendered_repo).summary
+    assert fastpath.unchanged(rendered_repo, "render", digest) is not None
 
 
 def test_a_no_op_imports_neither_the_compiler_nor_the_yaml_parser(rendered_repo: Path) -> None:
