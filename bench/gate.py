@@ -19,7 +19,6 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench.host import remove
 from bench.measure import Invocation, run
 from bench.objects import read_rendered
 
@@ -44,7 +43,7 @@ def add_cold_check(bench: Bench) -> None:
             "check_cold",
             "manifold check (cold: fresh clone, rendered/ present, no .manifold/)",
             [bench.check(repo)],
-            lambda: remove(repo / ".manifold"),
+            lambda: bench.trash.take(repo / ".manifold"),
         )
     )
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import floor, gate, kapitan_inputs, kustomize_inputs, summary, synthetic, watching
+from bench import floor, gate, host, kapitan_inputs, kustomize_inputs, summary, synthetic, watching
 from bench.host import clear, kustomize_command, kustomize_version, machine, python_versions, remove
 from bench.measure import Invocation, run
 from bench.objects import (
@@ -77,10 +77,15 @@ class Bench:
     versions: dict[str, str] = field(default_factory=dict)
     floor_emitters: dict[str, Any] = field(default_factory=dict)
     revision: int = 0
+    trash: host.Trash = field(init=False)
+    """What the timed runs' preparations clear away (`host.Trash`)."""
 
     @property
     def repo(self) -> Path:
         return self.work / "repo"
+
+    def __post_init__(self) -> None:
+        self.trash = host.Trash(self.work / "trash")
 
     def say(self, message: str) -> None:
         if not self.options.quiet:
@@ -146,7 +151,7 @@ class Bench:
                 "render_full",
                 "manifold render (full: no rendered/, no .manifold/)",
                 [self.render(repo)],
-                lambda: clear(repo),
+                lambda: clear(repo, self.trash),
             ),
             Step("render_noop", "manifold render (no-op: nothing changed)", [self.render(repo)]),
             Step(
@@ -184,7 +189,7 @@ class Bench:
                 "render_full_small",
                 f"manifold render (full, N={small})",
                 [self.render(repo)],
-                lambda: clear(repo),
+                lambda: clear(repo, self.trash),
             )
         )
 
@@ -224,7 +229,7 @@ class Bench:
                 "render_full_per_project",
                 f"manifold render (full, files: perProject, {files:,} files)",
                 [self.render(repo)],
-                lambda: clear(repo),
+                lambda: clear(repo, self.trash),
             )
         )
 
@@ -318,7 +323,7 @@ class Bench:
             self._void(key, difference)
             return
         self.equivalence[key] = "same files, same objects"
-        self.steps.append(Step(key, label, [invocation], lambda: remove(output)))
+        self.steps.append(Step(key, label, [invocation], lambda: self.trash.take(output)))
 
     def _void(self, key: str, difference: str) -> None:
         self.equivalence[key] = f"differs: {difference}"
@@ -333,6 +338,7 @@ class Bench:
             for step in self.steps:
                 seconds = step.measure()
                 self.say(f"round {number}/{rounds}  {seconds:8.3f} s  {step.label}")
+        self.trash.empty()
 
     def cache_identity(self) -> dict[str, bool]:
         self.say("comparing cached and uncached renders")

@@ -368,3 +368,27 @@ def test_a_changed_project_replaces_its_file_whole(tmp_path: Path) -> None:
     assert synthetic.write_project(tmp_path, 0, environments, 2) == path
     assert path.stat().st_ino != before
     assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_timed_run_is_prepared_by_moving_the_last_output_aside(tmp_path: Path) -> None:
+    """Deleting 17,000 files right before a timed render makes the render's own file creation
+    slower on some file systems (host.Trash): the preparation renames instead."""
+    repo = tmp_path / "repo"
+    (repo / "rendered" / "dev").mkdir(parents=True)
+    (repo / "rendered" / "dev" / "a.yaml").write_text("kind: A\n")
+    (repo / ".manifold").mkdir()
+    trash = host.Trash(tmp_path / "trash")
+    inode = (repo / "rendered" / "dev" / "a.yaml").stat().st_ino
+    host.clear(repo, trash)
+    host.clear(repo, trash)  # nothing left to move: no error
+    assert not (repo / "rendered").exists() and not (repo / ".manifold").exists()
+    moved = sorted(path.name for path in trash.folder.iterdir())
+    assert moved == ["1", "2"]
+    assert (trash.folder / "1" / "dev" / "a.yaml").stat().st_ino == inode  # not copied
+    trash.empty()
+    assert not trash.folder.exists()
+
+
+def test_the_rounds_leave_no_trash_behind(bench_run: BenchRun) -> None:
+    assert (bench_run.work / "repo" / "rendered").is_dir()
+    assert not (bench_run.work / "trash").exists()
