@@ -122,10 +122,11 @@ there were none."""
 def load_record(work: Path, memo: Memo | None = None) -> Record:
     """The record in `work`, or an empty one when there is none this version can trust.
 
-    A render that the no-op check could not answer loads the record twice (there, and to
-    read rendered/): the second time it is reused from the command's memo (`LOADED`) when the
-    file's stat is unchanged and older than the racy window, so that a rewrite since could
-    not have kept the same stat."""
+    A command may ask for it more than once (to read rendered/, to write it, to stamp it
+    again: `stamp_again`; the no-op check reads the stamp, not the record): after the first
+    time it is reused from the command's memo (`LOADED`) when the file's stat is unchanged
+    and older than the racy window, so that a rewrite since could not have kept the same
+    stat."""
     path = work / STATE_FILE
     key = _file_key(path)
     if key is not None and key[4] >= time.time_ns() - RACY_NS:
