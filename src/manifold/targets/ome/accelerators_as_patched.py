@@ -15,8 +15,12 @@ decoder.go:264-345):
 
 - its `resources`, as both requests and limits, over what the merged runner has, but only
   when the InferenceService's component sets no resources of its own on its runner
-  (components/base.go:308-344, utils/merging.go:221-281): a leader's or worker's own
-  resources are not such a setting, so the class's replace them;
+  (components/base.go:308-344, utils/merging.go:221-281). A leader's or worker's own
+  resources are not such a setting, so manifold writes resources on the component's runner
+  beside a leader whose pods ask for some (`components.component`): a patch of the class's
+  resources then reaches none of its pods, as for a single-node component that sets its
+  own. Only where the InferenceService, as the environment's patches leave it, has no such
+  runner do the class's replace the leader's and worker's;
 - its `discovery.nodeSelector`, under the component's own node selector and over the
   leader's and worker's (utils/merging.go:181-219), for a service of a base model that does
   not load merged fine-tuned weights (components/base.go:192-226);

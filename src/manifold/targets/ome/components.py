@@ -54,18 +54,48 @@ def _scaling(spec: kinds.ScaledPod, autoscaling: Autoscaling) -> None:
 
 
 def component(
-    part: Component, runner_name: str | None, defaults: k8s.Placed = k8s.NOWHERE
+    part: Component,
+    runner_name: str | None,
+    defaults: k8s.Placed = k8s.NOWHERE,
+    *,
+    of_service: bool = False,
 ) -> kinds.ComponentSpec:
     """One engine or decoder; `runner_name` names its main container (runtimes name it,
     services leave it to the runtime's). Leaders and workers always name theirs.
-    `defaults` is the environment's placement for what the part leaves out."""
+    `defaults` is the environment's placement for what the part leaves out; `of_service`:
+    the component is an InferenceService's (not a runtime's)."""
     spec: kinds.ComponentSpec = {}
     pod = _fill_component(spec, part, runner_name, defaults)
+    nodes: kinds.ComponentSpec = {}
     if part.leader is not None:
-        spec["leader"] = _node_pod(part.leader, pod)
+        nodes["leader"] = _node_pod(part.leader, pod)
     if part.worker is not None:
-        spec["worker"] = _worker_pod(part.worker, pod)
+        nodes["worker"] = _worker_pod(part.worker, pod)
+    if of_service and part.leader is not None and (resources := _node_resources(pod, nodes)):
+        spec["runner"] = {"resources": resources}
+    spec.update(nodes)
     return spec
+
+
+def _node_resources(
+    pod: kinds.NodePod, nodes: kinds.ComponentSpec
+) -> k8s.ResourceRequirements | None:
+    """What the InferenceService's component runner sets beside a leader: OME builds the
+    leader's and the workers' pods from their own runners alone (engine.go:268-347,
+    decoder.go:264-345), but gives them the accelerator class's resources, each replacing
+    theirs, whenever the component's own runner sets none (base.go:308-344 reads
+    `spec.engine.runner` or `spec.decoder.runner`, never the leader's; merging.go:221-281).
+    So where the leader or the workers ask for resources, the component sets some too: its
+    own, else the leader's (else the workers'), which no pod reads; only that it sets any
+    counts. None: the nodes ask for none, and the class's are what the project means."""
+    asked = [
+        node["runner"]["resources"]
+        for node in (nodes.get("leader"), nodes.get("worker"))
+        if node is not None and "resources" in node.get("runner", {})
+    ]
+    if not asked:
+        return None
+    return pod.get("runner", {}).get("resources") or asked[0]
 
 
 def _fill_component(

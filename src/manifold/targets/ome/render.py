@@ -182,10 +182,10 @@ def inference_service(
     gpu = service.resources.gpu if service.resources else None
     if gpu is not None and gpu.type is not None:
         spec["acceleratorSelector"] = {"acceleratorClass": gpu.type}
-    if engine := component(service, None):
+    if engine := component(service, None, of_service=True):
         spec["engine"] = engine
     if service.decoder is not None:
-        decoder = component(service.decoder, None, defaults)
+        decoder = component(service.decoder, None, defaults, of_service=True)
         decoder_gpu = service.decoder.resources.gpu if service.decoder.resources else None
         if decoder_gpu is not None and decoder_gpu.type not in (None, gpu.type if gpu else None):
             decoder["acceleratorOverride"] = {"acceleratorClass": decoder_gpu.type}

@@ -102,3 +102,39 @@ def test_a_router_has_its_config_and_one_pod_per_replica() -> None:
         "runner": {"name": "router", "image": "r:1"},
         "config": {"policy": "cache_aware"},
     }
+
+
+GPUS = {"requests": {"nvidia.com/gpu": 8}, "limits": {"nvidia.com/gpu": 8}}
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(
+            {"resources": {"gpu": {"count": 8}}, "leader": {}, "worker": {"size": 1}},
+            GPUS,
+            id="the component's own",
+        ),
+        pytest.param(
+            {"leader": {"resources": {"gpu": {"count": 8}}}, "worker": {"size": 1}},
+            GPUS,
+            id="the leader's, when the component sets none",
+        ),
+        pytest.param(
+            {"image": "i:1", "leader": {}, "worker": {"size": 1, "image": "w:1"}},
+            None,
+            id="none when no pod asks for any",
+        ),
+    ],
+)
+def test_a_services_component_with_a_leader_sets_resources_when_its_pods_do(
+    data: dict[str, Any], expected: dict[str, Any] | None
+) -> None:
+    """OME gives the leader's and workers' runners the accelerator class's resources, each
+    replacing theirs, whenever the InferenceService's own component runner sets none
+    (ome 17b77edad23b, components/engine.go:295 and :329 call MergeEngineResources, which
+    reads spec.engine.runner alone: components/base.go:323-330; utils/merging.go:221-281;
+    utils/merging.go:105-122 merges no component runner into the leader's)."""
+    spec = component(_component(data), None, of_service=True)
+    assert spec.get("runner", {}).get("resources") == expected
+    assert "runner" not in component(_component(data), RUNNER_NAME)  # a runtime's: not read
