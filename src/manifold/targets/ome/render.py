@@ -16,6 +16,7 @@ from manifold.targets import kubernetes as k8s
 from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.given import put_given
 from manifold.targets.ome import jobs, kinds
+from manifold.targets.ome.class_resources import with_class_resources
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME, component, router
 from manifold.targets.ome.keda import AUTOSCALER_CLASS, keda_scaling
 from manifold.targets.ome.objects import manifest, ome_object, storage
@@ -45,7 +46,7 @@ def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
         found = find_model(instance, catalog, service.model)
         assert found is not None  # references are checked before rendering
         runtime_ref: kinds.RuntimeRef | None = None
-        service = _under_runtime(instance, catalog, service)
+        service = under_runtime(instance, catalog, service)
         if isinstance(service.runtime, InlineRuntime):
             inline = service.runtime
             kind = "ClusterServingRuntime" if inline.scope == "cluster" else "ServingRuntime"
@@ -59,12 +60,13 @@ def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
         elif service.runtime is not None:
             runtime_ref = _referenced_runtime(instance, catalog, service.runtime)
         isvc = inference_service(service, found.item, runtime_ref, placement(instance))
+        with_class_resources(isvc, service, instance, catalog)
         manifests.append(manifest(instance, isvc, "inference", origin))
     manifests.extend(jobs.render(instance, catalog))
     return manifests
 
 
-def _under_runtime(instance: ProjectInstance, catalog: Catalog, service: Service) -> Service:
+def under_runtime(instance: ProjectInstance, catalog: Catalog, service: Service) -> Service:
     """The service without the environment's default resources its runtime gives itself:
     OME merges the InferenceService's runner over the runtime's, key by key
     (inferenceservice/utils/merging.go, MergeRuntimeContainers), so a default would win."""

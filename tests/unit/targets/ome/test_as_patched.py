@@ -23,16 +23,25 @@ RULES = yaml.safe_load(Path(__file__).with_name("as_patched.yaml").read_text(enc
 PATCH = ("environments/dev.yaml", Position(8, 7))
 
 
-def _compiled(runtimes: str, services: str) -> tuple[ProjectInstance, Catalog, list[Manifest]]:
+def _compiled(
+    runtimes: str, services: str, patch: dict[str, Any] | None = None
+) -> tuple[ProjectInstance, Catalog, list[Manifest]]:
+    """The project and the platform file compiled; a patch of the platform file's objects is
+    known to the project's compilation, as the pipeline knows it (`Catalog.patched`)."""
     spec = RULES["project"] + f"runtimes: {runtimes}\nservices: {services}"
     instance = project_instance("ome", spec)
     catalog = catalog_with_platform(instance, platform_text(RULES["platform"]))
-    problems, compiled = TARGET.compile(instance, catalog)
-    assert not problems and compiled is not None, problems
     platform = catalog.platform("ome")
     assert platform is not None
     problems, shared = TARGET.compile_platform(platform, catalog)
     assert not problems and shared is not None, problems
+    if patch is not None and any(
+        (m.kind, m.name) == (patch["kind"], patch["name"]) for m in shared
+    ):
+        rendered, final = _patched(shared, patch)
+        catalog = replace(catalog, patched={(final.kind, final.name): (rendered, final)})
+    problems, compiled = TARGET.compile(instance, catalog)
+    assert not problems and compiled is not None, problems
     return instance, catalog, [*compiled, *shared]
 
 
@@ -51,7 +60,7 @@ def _patched(objects: list[Manifest], patch: dict[str, Any]) -> tuple[Manifest, 
 def test_rule(
     runtimes: str, services: str, patch: dict[str, Any], expected: list[dict[str, str]]
 ) -> None:
-    instance, catalog, objects = _compiled(runtimes, services)
+    instance, catalog, objects = _compiled(runtimes, services, patch)
     rendered, final = _patched(objects, patch)
     leaving = replace(catalog, patched={(final.kind, final.name): (rendered, final)})
     found = [

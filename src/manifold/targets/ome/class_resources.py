@@ -1,0 +1,181 @@
+"""The resources of a service's accelerator class, where OME would give its pods none.
+
+Followed from sgl-project/ome at 17b77edad23bae262e0c9adb7f12039397a5d33d. OME gives the
+runner of each pod of an engine or a decoder its class's `resources`, each replacing the
+runner's value in requests and limits (utils/merging.go:221-281), but only when the
+InferenceService's own `spec.engine.runner` (`spec.decoder.runner`) sets no resources
+(components/base.go:308-344); the leader's and workers' runners of a multi-node component are
+held to that same test (components/engine.go:268-347, decoder.go:264-345), so
+`components.component` writes resources on the component's runner beside a leader whose pods
+ask for some. A pod whose runner sets resources of its own therefore gets nothing from the
+class: a service that sets cpu and memory and leaves the GPU count to its class (`gpu.count:
+0` with a `type`, or a decoder without a `gpu` on the service's class) would run without
+GPUs. What such a project means is the class's resources where it sets none, so:
+
+- where manifold knows the class (the platform file's, not `external`, as the environment's
+  patches leave it), each pod's runner gets the class's resources it sets on neither side,
+  as both request and limit (what OME would have given it), and OME's skipped merge then
+  changes nothing;
+- where it does not, `unknown_class_warnings` warns at the resources the pods would run with.
+
+A runtime's own resources (its `engineConfig`, or containers) are not weighed: OME merges
+them under the class's, and they reach the pods the same way with or without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from manifold.compile.catalog import Catalog
+from manifold.compile.instances import ProjectInstance
+from manifold.core.diagnostics import Problem, Severity
+from manifold.core.jsonpath import JsonPath
+from manifold.models.project import Service
+from manifold.models.workload import Component
+from manifold.targets import kubernetes as k8s
+from manifold.targets.ome.components import RUNNER_NAME, component
+
+Quantities = dict[str, k8s.QuantityValue]
+_ROLES = ("leader", "worker")
+
+
+def known_resources(instance: ProjectInstance, catalog: Catalog, name: str) -> Quantities | None:
+    """The resources of the class `name` as the environment's cluster will have it, by
+    resource name (a quantity left out is the CRD's default, 1: accelerator_class.go:173);
+    None when manifold does not know the class (no platform file defines it, or it is
+    installed by other means)."""
+    platform = catalog.platform(instance.spec.platform)
+    classes = platform.spec.accelerator_classes if platform is not None else []
+    declared = next((c for c in classes if c.name == name), None)
+    if declared is None or declared.external:
+        return None
+    patched = catalog.patched.get(("AcceleratorClass", name))
+    if patched is not None:
+        spec = patched[1].body.get("spec")
+        listed = spec.get("resources") if isinstance(spec, dict) else None
+        return {
+            str(item["name"]): item.get("quantity", 1)
+            for item in (listed if isinstance(listed, list) else [])
+            if isinstance(item, dict) and "name" in item
+        }
+    return {
+        item.name: item.quantity if item.quantity is not None else 1
+        for item in declared.resources or []
+    }
+
+
+def selected_classes(service: Service) -> Iterator[tuple[str, Component, str]]:
+    """Each component of the service that uses an accelerator class: its name (engine,
+    decoder), the component and the class's name (a decoder's own `gpu.type`, else the
+    service's: render.inference_service)."""
+    gpu = service.resources.gpu if service.resources else None
+    chosen = gpu.type if gpu is not None else None
+    if chosen is not None:
+        yield "engine", service, chosen
+    decoder = service.decoder
+    if decoder is not None:
+        own = decoder.resources.gpu if decoder.resources else None
+        if (decoder_class := own.type if own is not None else None) or chosen:
+            yield "decoder", decoder, str(decoder_class or chosen)
+
+
+def _pods(spec: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]:
+    """Where the runner of each kind of pod of the component is written: the component
+    itself for a single pod, or for a leader pod without a `leader` (engine.go:276-291,
+    decoder.go:271-286), else the leader; the worker."""
+    found: list[tuple[str | None, dict[str, Any]]] = []
+    leader = spec.get("leader")
+    found.append(("leader", leader) if isinstance(leader, dict) else (None, spec))
+    if isinstance(worker := spec.get("worker"), dict):
+        found.append(("worker", worker))
+    return found
+
+
+def _resources(holder: dict[str, Any]) -> dict[str, Any]:
+    runner = holder.get("runner")
+    resources = runner.get("resources") if isinstance(runner, dict) else None
+    return resources if isinstance(resources, dict) else {}
+
+
+def _unset(resources: dict[str, Any], names: list[str]) -> list[str]:
+    sides = [resources.get(side) or {} for side in ("requests", "limits")]
+    return [name for name in names if not any(name in side for side in sides)]
+
+
+def complete(spec: dict[str, Any], given: Quantities) -> None:
+    """Write the class's resources `given` into each pod's runner of the InferenceService's
+    component `spec`, for those it sets on neither side, where some pod's runner sets
+    resources (OME then gives none of them the class's, or, for workers without a leader
+    whose component sets none, replaces the workers' with them: the leader pod's runner,
+    the component's, then sets them and OME does neither)."""
+    pods = _pods(spec)
+    if not given or not any(_resources(holder) for _, holder in pods):
+        return
+    if "leader" in spec:  # the component's own, beside it: what the project asks of them
+        pods.append((None, spec))
+    for role, holder in pods:
+        runner: dict[str, Any] = holder.setdefault("runner", {})
+        if role is not None and "name" not in runner:
+            holder["runner"] = runner = {"name": RUNNER_NAME, **runner}
+        resources: dict[str, Any] = runner.setdefault("resources", {})
+        for name in _unset(resources, list(given)):
+            for side in ("requests", "limits"):
+                resources.setdefault(side, {})[name] = given[name]
+
+
+def with_class_resources(
+    isvc: dict[str, Any], service: Service, instance: ProjectInstance, catalog: Catalog
+) -> None:
+    """The InferenceService `isvc` rendered for `service`, with the resources of the classes
+    manifold knows written where OME would give the pods none (`complete`)."""
+    spec = isvc["spec"]
+    for name, _, class_name in selected_classes(service):
+        given = known_resources(instance, catalog, class_name)
+        if given is not None and isinstance(spec.get(name), dict):
+            complete(spec[name], given)
+
+
+def unknown_class_warnings(
+    instance: ProjectInstance, catalog: Catalog, service: Service, at: JsonPath
+) -> Iterator[Problem]:
+    """A warning for each kind of pod of `service` (at `at`) that sets resources of its own
+    but no GPUs where manifold does not know the component's class: OME gives it none of
+    the class's, whose GPUs the project leaves the count to."""
+    engine_gpu = service.resources.gpu if service.resources else None
+    for name, part, class_name in selected_classes(service):
+        if known_resources(instance, catalog, class_name) is not None:
+            continue
+        spec: dict[str, Any] = dict(component(part, None, of_service=True))
+        if not _resources(spec):
+            continue  # OME gives every pod the class's resources
+        gpu = part.resources.gpu if part.resources and part.resources.gpu else engine_gpu
+        resource = gpu.resource if gpu is not None else "nvidia.com/gpu"
+        where: JsonPath = at if name == "engine" else (*at, "decoder")
+        for role, holder in _pods(spec):
+            if _unset(_resources(holder), [resource]):
+                yield _no_gpus(_resources_at(part, where, role), name, role, class_name, resource)
+
+
+def _resources_at(part: Component, at: JsonPath, role: str | None) -> JsonPath:
+    """Where the project sets the resources a pod's runner has (the leader's or worker's
+    own, else the component's), or the leader or worker that sets none."""
+    node = getattr(part, role) if role is not None else None
+    if node is not None and node.resources is not None:
+        return (*at, str(role), "resources")
+    if part.resources is not None or role is None:
+        return (*at, "resources")
+    return (*at, role)
+
+
+def _no_gpus(at: JsonPath, name: str, role: str | None, class_name: str, gpu: str) -> Problem:
+    pods = f"the {name}'s pods" if role is None else f"the {name}'s {role} pods"
+    return Problem(
+        at,
+        f"{pods} get no {gpu} from accelerator class {class_name!r}: OME gives a pod none "
+        f"of its class's resources when the {name}'s own runner sets resources, as here, and "
+        "manifold cannot write them in, since it does not know the class (no platform file "
+        "defines it, or it is installed by other means)",
+        hint=f"set resources.gpu.count (or {gpu} in requests and limits)",
+        severity=Severity.WARNING,
+    )

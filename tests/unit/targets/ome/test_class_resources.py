@@ -1,0 +1,164 @@
+"""The resources of a service's accelerator class where OME would give its pods none
+(`manifold.targets.ome.class_resources`). Followed from sgl-project/ome at 17b77edad23b:
+OME gives a pod's runner the class's resources only when the InferenceService's own
+component runner sets none (pkg/controller/v1beta1/inferenceservice/components/
+base.go:308-344), each replacing the runner's value (utils/merging.go:221-281), leaders'
+and workers' runners held to the same test (components/engine.go:268-347). The warnings for
+classes manifold does not know are rows of checks.yaml (test_checks.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from manifold.compile.catalog import Catalog
+from manifold.core.diagnostics import Severity
+from manifold.core.manifest import Manifest
+from manifold.models.common import Resources
+from manifold.targets.ome.class_resources import complete, known_resources, unknown_class_warnings
+from manifold.targets.ome.render import render
+from tests.unit.helpers import catalog_with_platform, platform_text, project_instance
+
+GPU = "nvidia.com/gpu"
+PLATFORM = platform_text(
+    """
+acceleratorClasses:
+  - name: a100
+    discovery: {}
+    capabilities: {}
+    resources: [{name: nvidia.com/gpu, quantity: 2}, {name: rdma/hca}]
+  - {name: bare, discovery: {}, capabilities: {}}
+  - {name: theirs, external: true, resources: [{name: nvidia.com/gpu, quantity: 4}]}
+"""
+)
+MODEL = "models: [{name: m, source: 'hf://a/b'}]\n"
+
+
+def _catalog(services: str) -> tuple[Any, Catalog]:
+    instance = project_instance("ome", MODEL + f"services: {services}")
+    return instance, catalog_with_platform(instance, PLATFORM)
+
+
+def _engine(services: str) -> dict[str, Any]:
+    instance, catalog = _catalog(services)
+    (isvc,) = [m for m in render(instance, catalog) if m.kind == "InferenceService"]
+    return dict(isvc.body["spec"]["engine"])
+
+
+def test_a_class_manifold_knows_gives_its_resources_with_the_crds_default() -> None:
+    instance, catalog = _catalog("[]")
+    assert known_resources(instance, catalog, "a100") == {GPU: 2, "rdma/hca": 1}
+    assert known_resources(instance, catalog, "bare") == {}
+
+
+@pytest.mark.parametrize("name", ["theirs", "nowhere"])
+def test_a_class_installed_by_other_means_or_undeclared_is_unknown(name: str) -> None:
+    instance, catalog = _catalog("[]")
+    assert known_resources(instance, catalog, name) is None
+
+
+def test_the_class_is_read_as_the_environments_patches_leave_it() -> None:
+    instance, catalog = _catalog("[]")
+    body = {"apiVersion": "ome.io/v1beta1", "kind": "AcceleratorClass", "metadata": {}}
+    before = Manifest({**body, "spec": {}}, False, "shared", ())
+    after = Manifest({**body, "spec": {"resources": [{"name": GPU, "quantity": 8}]}}, False, "", ())
+    patched = replace(catalog, patched={("AcceleratorClass", "a100"): (before, after)})
+    assert known_resources(instance, patched, "a100") == {GPU: 8}
+
+
+def test_an_engine_with_cpu_but_no_gpu_count_gets_the_classs_gpus() -> None:
+    """Without them OME would run the pods without GPUs (base.go:323-330)."""
+    engine = _engine(
+        "[{name: s, model: m, image: i, resources: {cpu: 4, gpu: {count: 0, type: a100}}}]"
+    )
+    both = {"cpu": 4, GPU: 2, "rdma/hca": 1}
+    assert engine["runner"]["resources"] == {"requests": both, "limits": both}
+
+
+def test_an_engine_that_sets_no_resources_is_left_to_ome() -> None:
+    engine = _engine("[{name: s, model: m, image: i, resources: {gpu: {count: 0, type: a100}}}]")
+    assert "resources" not in engine["runner"]
+
+
+def test_a_resource_set_on_one_side_is_the_projects() -> None:
+    engine = _engine(
+        "[{name: s, model: m, image: i, resources: {gpu: {count: 1, type: a100}, "
+        "limits: {rdma/hca: 2}}}]"
+    )
+    assert engine["runner"]["resources"] == {
+        "requests": {GPU: 1},
+        "limits": {GPU: 1, "rdma/hca": 2},
+    }
+
+
+def test_a_class_without_resources_or_unknown_adds_nothing() -> None:
+    for name in ("bare", "theirs"):
+        gpu = f"{{count: 0, type: {name}}}"
+        engine = _engine(f"[{{name: s, model: m, image: i, resources: {{cpu: 4, gpu: {gpu}}}}}]")
+        assert engine["runner"]["resources"] == {"requests": {"cpu": 4}, "limits": {"cpu": 4}}
+
+
+def test_a_decoder_without_gpus_on_the_services_class_gets_them() -> None:
+    instance, catalog = _catalog(
+        "[{name: s, model: m, image: i, resources: {gpu: {count: 1, type: a100}}, "
+        "decoder: {image: d, resources: {memory: 64Gi}}}]"
+    )
+    (isvc,) = [m for m in render(instance, catalog) if m.kind == "InferenceService"]
+    both = {"memory": "64Gi", GPU: 2, "rdma/hca": 1}
+    assert isvc.body["spec"]["decoder"]["runner"]["resources"] == {"requests": both, "limits": both}
+
+
+def test_a_multi_node_decoder_without_gpus_keeps_its_own_with_the_classs() -> None:
+    """Its runner beside the leader (components.py) and the class's GPUs in every pod."""
+    instance, catalog = _catalog(
+        "[{name: s, model: m, image: i, resources: {gpu: {count: 0, type: a100}}, decoder: "
+        "{image: d, replicas: {min: 1, max: 1}, resources: {memory: 64Gi}, leader: {}, "
+        "worker: {size: 2}}}]"
+    )
+    (isvc,) = [m for m in render(instance, catalog) if m.kind == "InferenceService"]
+    decoder = isvc.body["spec"]["decoder"]
+    both = {"memory": "64Gi", GPU: 2, "rdma/hca": 1}
+    for pod in (decoder, decoder["leader"], decoder["worker"]):
+        assert pod["runner"]["resources"] == {"requests": both, "limits": both}
+    assert "resources" not in isvc.body["spec"]["engine"].get("runner", {})
+
+
+def test_a_worker_that_sets_none_beside_a_leader_that_does_gets_the_classs() -> None:
+    """The leader's resources make the engine's runner set some (components.py), so OME
+    gives the workers none of the class's: manifold writes them in."""
+    spec: dict[str, Any] = {
+        "runner": {"resources": {"limits": {GPU: 8}}},
+        "leader": {"runner": {"name": "ome-container", "resources": {"limits": {GPU: 8}}}},
+        "worker": {"size": 1},
+    }
+    complete(spec, {GPU: 1})
+    assert spec["worker"]["runner"] == {
+        "name": "ome-container",
+        "resources": {"requests": {GPU: 1}, "limits": {GPU: 1}},
+    }
+    assert spec["leader"]["runner"]["resources"] == {"limits": {GPU: 8}}
+    assert spec["runner"]["resources"] == {"limits": {GPU: 8}}
+
+
+def test_workers_without_a_leader_keep_theirs_when_the_leader_pod_takes_the_classs() -> None:
+    """The component's runner is the leader pod's (engine.go:282-286): once it sets the
+    class's resources, OME no longer replaces the workers' with them."""
+    worker = {"name": "ome-container", "resources": {"limits": {GPU: 8}}}
+    spec: dict[str, Any] = {"worker": {"size": 1, "runner": worker}}
+    complete(spec, {GPU: 1})
+    assert spec["runner"] == {"resources": {"requests": {GPU: 1}, "limits": {GPU: 1}}}
+    assert spec["worker"]["runner"]["resources"] == {"limits": {GPU: 8}}
+
+
+def test_a_pod_without_gpus_from_an_unknown_class_is_a_warning_not_an_error() -> None:
+    instance, catalog = _catalog("[{name: s, model: m, image: i, resources: {cpu: 4}}]")
+    service = instance.spec.services[0].model_copy(
+        update={
+            "resources": Resources.model_validate({"cpu": 4, "gpu": {"count": 0, "type": "theirs"}})
+        }
+    )
+    (found,) = unknown_class_warnings(instance, catalog, service, ("services", 0))
+    assert found.severity is Severity.WARNING
+    assert found.path == ("services", 0, "resources")
