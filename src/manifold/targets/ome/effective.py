@@ -15,6 +15,12 @@ Followed from sgl-project/ome at 17b77edad23bae262e0c9adb7f12039397a5d33d:
 - utils/merging.go:181-219 (`MergeNodeSelector`) via components/base.go:212: runtime, then
   AcceleratorClass discovery, then the component's own node selector, for engine and
   decoder pods (leader and worker included), never for the router.
+- components/base.go:192-226 (`UpdatePodSpecNodeSelector`) with utils/utils.go:18-37: a
+  service that loads one fine-tuned weight whose configuration says `merged_weights: true`
+  gets none of that merged node selector (nor the class's, nor the component's own).
+- components/base.go:346-368 (`UpdateEngineAffinity`, `UpdateDecoderAffinity`): the
+  class's `discovery.affinity` replaces the pod's when the InferenceService's component
+  sets no affinity of its own (leaders' and workers' pods included).
 - pkg/runtimeselector/matcher.go:133 and scorer.go:44: with no runtime named, a runtime
   whose supported format enables auto-selection is chosen, the highest priority first.
 
@@ -64,12 +70,14 @@ def workloads(objects: Objects) -> list[EffectiveWorkload]:
 def _inference_service(isvc: RenderedObject, objects: Objects) -> EffectiveWorkload:
     spec = isvc.body.get("spec") or {}
     runtime, notes = _runtime(isvc, objects)
+    placed, note = _node_selector_merged(isvc, objects)
+    notes.extend([note] if note else [])
     roles: list[PodRole] = []
     for component in ("engine", "decoder", "router"):
         own = spec.get(component)
         if not isinstance(own, dict):
             continue  # not deployed, even when the runtime configures it
-        roles.extend(_component_roles(isvc, component, own, runtime, objects))
+        roles.extend(_component_roles(isvc, component, own, runtime, objects, placed))
     return EffectiveWorkload(
         PLATFORM,
         objects.environment,
@@ -81,6 +89,25 @@ def _inference_service(isvc: RenderedObject, objects: Objects) -> EffectiveWorkl
         tuple(notes),
         frozenset() if runtime is not None else _FROM_RUNTIME,
     )
+
+
+def _node_selector_merged(isvc: RenderedObject, objects: Objects) -> tuple[bool, str | None]:
+    """Whether OME merges node selectors into the pods (not for a service that loads one
+    fine-tuned weight configured with `merged_weights: true`), and a note where it depends
+    on a weight that is not rendered."""
+    model = (isvc.body.get("spec") or {}).get("model") or {}
+    weights = model.get("fineTunedWeights") or []
+    if len(weights) != 1:
+        return True, None  # OME reads only the first, and needs it alone
+    weight = objects.find(("FineTunedWeight",), str(weights[0]))
+    if weight is None:
+        return True, (
+            f"fine-tuned weight {weights[0]} is not in rendered/: if its configuration says "
+            "merged_weights: true, OME merges no node selector into these pods (the class's, the "
+            "runtime's, the component's own)"
+        )
+    configuration = (weight.body.get("spec") or {}).get("configuration") or {}
+    return configuration.get("merged_weights") is not True, None
 
 
 def _runtime(isvc: RenderedObject, objects: Objects) -> tuple[RenderedObject | None, list[str]]:
@@ -186,8 +213,10 @@ def _component_roles(
     own: dict[str, Any],
     runtime: RenderedObject | None,
     objects: Objects,
+    placed: bool,
 ) -> list[PodRole]:
-    """The pods of one component: one role, or a leader and a worker when multi-node."""
+    """The pods of one component: one role, or a leader and a worker when multi-node;
+    `placed`: OME merges node selectors into them (`_node_selector_merged`)."""
     at: JsonPath = ("spec", component)
     base_at: JsonPath = ("spec", _CONFIG[component])
     runtime_part: dict[str, Any] = {}
@@ -211,11 +240,13 @@ def _component_roles(
     )
     # `MergeNodeSelector` adds the component's own node selector to every pod of it.
     selector = {
-        k: v for k, v in pod_fields(own, own_source, at).items() if k.startswith("nodeSelector.")
+        k: v
+        for k, v in pod_fields(own, own_source, at).items()
+        if k.startswith("nodeSelector.") and placed
     }
     if not multi_node:
         fields = {**merged(()), **replicas}
-        return [PodRole(component, _finish(fields, component, accelerator, own, selector))]
+        return [PodRole(component, _finish(fields, component, accelerator, own, selector, placed))]
     roles = []
     for part in ("leader", "worker"):
         fields = {**merged((part,)), **replicas}
@@ -223,7 +254,7 @@ def _component_roles(
         if part == "worker" and "size" in worker:
             fields["size"] = Value(worker["size"], own_source((*at, "worker", "size")))
         name = part if component == "engine" else f"{component}-{part}"
-        roles.append(PodRole(name, _finish(fields, component, accelerator, own, selector)))
+        roles.append(PodRole(name, _finish(fields, component, accelerator, own, selector, placed)))
     return roles
 
 
@@ -294,10 +325,12 @@ def _finish(
     accelerator: tuple[Value, RenderedObject | None] | None,
     own: dict[str, Any],
     selector: Fields,
+    placed: bool,
 ) -> Fields:
     """What the controller adds after the merge: the AcceleratorClass's resources (when
-    the component sets none), its discovery node selector, then the component's own node
-    selector (engine and decoder only)."""
+    the component sets none), its discovery node selector (unless `placed` is False), then
+    the component's own node selector (engine and decoder only), and the class's affinity
+    when the component sets none."""
     if component == "router" or accelerator is None:
         return dict(sorted({**fields, **selector}.items()))
     value, accelerator_class = accelerator
@@ -313,7 +346,11 @@ def _finish(
                 fields[f"{kind}.{resource['name']}"] = Value(
                     resource.get("quantity"), Source(source_object, path)
                 )
-    discovered = (spec.get("discovery") or {}).get("nodeSelector") or {}
+    discovery = spec.get("discovery") or {}
+    if discovery.get("affinity") and own.get("affinity") is None:
+        where_affinity: JsonPath = ("spec", "discovery", "affinity")
+        fields["affinity"] = Value(discovery["affinity"], Source(source_object, where_affinity))
+    discovered = (discovery.get("nodeSelector") or {}) if placed else {}
     for key, selected in discovered.items():
         where: JsonPath = ("spec", "discovery", "nodeSelector", key)
         fields[f"nodeSelector.{key}"] = Value(selected, Source(source_object, where))

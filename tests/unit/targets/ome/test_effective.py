@@ -11,6 +11,9 @@ from manifold.targets.effective import Objects, RenderedObject
 from manifold.targets.ome.effective import workloads
 
 GPU = "nvidia.com/gpu"
+AFFINITY: dict[str, Any] = {
+    "podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": []}
+}
 
 
 def _runtime(**configs: Any) -> RenderedObject:
@@ -41,7 +44,10 @@ _ACCELERATOR = RenderedObject(
         "kind": "AcceleratorClass",
         "metadata": {"name": "h100"},
         "spec": {
-            "discovery": {"nodeSelector": {"gpu": "h100", "pool": "accel"}},
+            "discovery": {
+                "nodeSelector": {"gpu": "h100", "pool": "accel"},
+                "affinity": AFFINITY,
+            },
             "resources": [{"name": GPU, "quantity": 1}],
         },
     },
@@ -164,6 +170,35 @@ CASES = [
         f"limits.{GPU}",
         None,
     ),
+    # components/base.go:346-368: the class's affinity replaces the pod's when the
+    # InferenceService's component sets none, a multi-node leader's included.
+    (
+        "class affinity when the component sets none",
+        {"engine": {}, "acceleratorSelector": {"acceleratorClass": "h100"}},
+        {"engineConfig": _ENGINE},
+        "engine",
+        "affinity",
+        AFFINITY,
+    ),
+    (
+        "own affinity keeps the class's out",
+        {"engine": {"affinity": {}}, "acceleratorSelector": {"acceleratorClass": "h100"}},
+        {"engineConfig": _ENGINE},
+        "engine",
+        "affinity",
+        None,
+    ),
+    (
+        "class affinity replaces the leader's",
+        {
+            "engine": {"leader": {"affinity": {"nodeAffinity": {}}}, "worker": {"size": 1}},
+            "acceleratorSelector": {"acceleratorClass": "h100"},
+        },
+        {"engineConfig": {}},
+        "leader",
+        "affinity",
+        AFFINITY,
+    ),
     (
         "component selector reaches the workers",
         {"engine": {"nodeSelector": {"zone": "a"}, "worker": {"size": 2}}},
@@ -233,3 +268,40 @@ def test_auto_selection_takes_the_highest_priority() -> None:
     (workload,) = workloads(objects)
     assert workload.roles[0].get("image") == "high"
     assert workload.notes == ("runtime high chosen by OME's auto-selection",)
+
+
+def _weight(configuration: dict[str, Any]) -> RenderedObject:
+    body = {
+        "apiVersion": "ome.io/v1beta1",
+        "kind": "FineTunedWeight",
+        "metadata": {"name": "ft"},
+        "spec": {"baseModelRef": {"name": "m"}, "configuration": configuration},
+    }
+    return RenderedObject("dev/demo/finetunedweight-ft.yaml", body)
+
+
+@pytest.mark.parametrize(("merged", "selected"), [(True, None), (False, "h100")])
+def test_merged_fine_tuned_weights_get_no_class_node_selector(
+    merged: bool, selected: str | None
+) -> None:
+    """components/base.go:199-205 with utils/utils.go:18-37: one weight whose configuration
+    says merged_weights: true, and OME merges no node selector into the pods."""
+    isvc = _isvc(engine={"nodeSelector": {"zone": "a"}, "worker": {"size": 1}})
+    isvc.body["spec"]["acceleratorSelector"] = {"acceleratorClass": "h100"}
+    isvc.body["spec"]["model"]["fineTunedWeights"] = ["ft"]
+    objects = Objects("dev", [isvc, _ACCELERATOR, _runtime(), _weight({"merged_weights": merged})])
+    (workload,) = workloads(objects)
+    worker = {role.role: role for role in workload.roles}["worker"]
+    assert worker.get("nodeSelector.gpu") == selected
+    assert worker.get("nodeSelector.zone") == (None if merged else "a")
+
+
+def test_an_unrendered_weight_is_noted() -> None:
+    isvc = _isvc(engine={})
+    isvc.body["spec"]["model"]["fineTunedWeights"] = ["ft"]
+    (workload,) = workloads(Objects("dev", [isvc, _runtime()]))
+    assert workload.notes == (
+        "fine-tuned weight ft is not in rendered/: if its configuration says merged_weights: "
+        "true, OME merges no node selector into these pods (the class's, the runtime's, the "
+        "component's own)",
+    )
