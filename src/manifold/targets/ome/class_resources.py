@@ -37,7 +37,6 @@ from manifold.targets import kubernetes as k8s
 from manifold.targets.ome.components import RUNNER_NAME, component
 
 Quantities = dict[str, k8s.QuantityValue]
-_ROLES = ("leader", "worker")
 
 
 def known_resources(instance: ProjectInstance, catalog: Catalog, name: str) -> Quantities | None:
@@ -118,10 +117,15 @@ def complete(spec: dict[str, Any], given: Quantities) -> None:
         runner: dict[str, Any] = holder.setdefault("runner", {})
         if role is not None and "name" not in runner:
             holder["runner"] = runner = {"name": RUNNER_NAME, **runner}
-        resources: dict[str, Any] = runner.setdefault("resources", {})
+        # the pods' runners may share one resources mapping (components._folded): copied
+        resources = {
+            side: dict(v) if isinstance(v, dict) else v
+            for side, v in runner.get("resources", {}).items()
+        }
         for name in _unset(resources, list(given)):
             for side in ("requests", "limits"):
                 resources.setdefault(side, {})[name] = given[name]
+        runner["resources"] = resources
 
 
 def with_class_resources(
