@@ -42,6 +42,7 @@ from manifold.targets.ome.importing.render_checks import (
     RUNTIME_COMPONENT_FIELDS,
     service_refusals,
 )
+from manifold.targets.ome.renamed import renamed_refusals
 from manifold.targets.ome.service_runtime import runtime_used
 
 _KINDS = frozenset({"ServingRuntime", "ClusterServingRuntime", "BaseModel", "ClusterBaseModel"})
@@ -72,10 +73,14 @@ def dependency_refusals(
 ) -> list[Refusal]:
     """What OME would run otherwise for the InferenceService `final` with its runtimes,
     models and accelerator classes as the environment's patches leave them than with them
-    as written (the classes: `accelerators_as_patched`)."""
-    if final.kind != "InferenceService" or not catalog.patched:
+    as written (the classes: `accelerators_as_patched`), and whether it finds what an
+    InferenceService or a BenchmarkJob names under the names the patches leave (`renamed`)."""
+    if final.kind not in ("InferenceService", "BenchmarkJob") or not catalog.patched:
         return []
+    if final.kind == "BenchmarkJob":
+        return renamed_refusals(instance, catalog, final)
     return [
+        *renamed_refusals(instance, catalog, final),
         *_runtime_refusals(instance, catalog, final),
         *accelerator_refusals(catalog, final),
     ]
