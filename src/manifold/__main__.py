@@ -1,3 +1,3 @@
-from manifold.cli.main import entry
+from manifold.cli.launch import entry
 
 entry()

@@ -269,4 +269,4 @@ class TestPreCommitHooks:
 
     def test_the_entry_point_is_installed_by_the_package(self) -> None:
         pyproject = (REPO_ROOT / "pyproject.toml").read_text()
-        assert 'manifold = "manifold.cli.main:entry"' in pyproject
+        assert 'manifold = "manifold.cli.launch:entry"' in pyproject

@@ -74,7 +74,8 @@ for command in (
 
 
 def entry() -> NoReturn:
-    """The console script (and `python -m manifold`): `main`, then the process ends at once.
+    """What the console script and `python -m manifold` run after `cli.launch`: `main`, then
+    the process ends at once.
 
     A render or check at N = 1,000 leaves a heap of a few hundred MiB that Python would free
     object by object on the way out (about 0.1 s, measured on the benchmark repository) only

@@ -18,13 +18,13 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from manifold.core.diagnostics import DIAGNOSTIC_RECORD, Diagnostic
 from manifold.core.errors import OutputProblem
 from manifold.core.memo import Memo
 from manifold.core.outcome import Outcome
-from manifold.reuse import treestamp, treestate, workdir
+from manifold.reuse import lookahead, stampcheck, treestamp, treestate, workdir
 from manifold.reuse.fingerprints import (
     InputRecord,
     code_fingerprint,
@@ -32,9 +32,6 @@ from manifold.reuse.fingerprints import (
     load_inputs_record,
     save_inputs_record,
 )
-
-if TYPE_CHECKING:
-    pass
 
 RECORD = "outcomes.json"
 INPUT_FOLDERS = ("projects", "environments", "platform", "schemas")
@@ -94,7 +91,19 @@ def _records(root: Path) -> dict[str, Any]:
 
 
 def unchanged(root: Path, command: str, digest: InputsDigest) -> Outcome | None:
-    """The recorded outcome of `command`, when nothing it depends on has changed since."""
+    """The recorded outcome of `command`, when nothing it depends on has changed since. A
+    survey of rendered/ started ahead (`reuse.lookahead`) is used, or stopped, here."""
+    ahead = lookahead.take(root)
+    try:
+        return _unchanged(root, command, digest, ahead)
+    finally:
+        if ahead is not None:
+            ahead.close()
+
+
+def _unchanged(
+    root: Path, command: str, digest: InputsDigest, ahead: lookahead.Ahead | None
+) -> Outcome | None:
     recorded = _records(root).get(command)
     if not isinstance(recorded, dict) or recorded.get("digest") != digest.digest:
         return None
@@ -106,7 +115,8 @@ def unchanged(root: Path, command: str, digest: InputsDigest) -> Outcome | None:
     # rendered/ but before its outcome leaves a record of another tree, whatever its stat.
     if stamp is None or recorded["tree"] != stamp.written_ns:
         return None
-    if not treestate.unchanged_since(root / _RENDERED_DIR, stamp):
+    found = ahead.survey(stampcheck.racy_since(stamp)) if ahead is not None else None
+    if not stampcheck.unchanged_since(root / _RENDERED_DIR, stamp, found):
         return None
     if digest.record.read:  # files read again (touched, checked out): not next time
         _save_inputs(root, digest.record)

@@ -21,7 +21,8 @@ from pathlib import Path
 from manifold.core.diagnostics import Diagnostic
 from manifold.inputs.filebytes import read_bytes
 from manifold.reuse import workdir
-from manifold.reuse.treestate import RACY_NS, digest
+from manifold.reuse.treestate import digest
+from manifold.reuse.treesurvey import RACY_NS
 
 input_digest = digest
 """The digest of an input file's bytes, as of a rendered file's: the record's, and the project

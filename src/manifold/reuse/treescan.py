@@ -32,15 +32,14 @@ from manifold.core.memo import Memo
 from manifold.output.header import REQUEST_INDEX, indexed_files
 from manifold.reuse import treestate, workdir
 from manifold.reuse.treestate import (
-    RACY_NS,
     Entry,
     Record,
     TreeState,
-    files_below,
     folders_of,
     read_entry,
     same_stat,
 )
+from manifold.reuse.treesurvey import RACY_NS, files_below
 
 SURVEY_AHEAD_FROM = 2_000
 """Recorded files from which the survey is worth a process (2,000 stats take about 7 ms)."""

@@ -4,7 +4,7 @@ The record of rendered/ (`treestate`, `.manifold/tree.json`) keeps five values p
 17,475 files it is 3.4 MB, and reading it (parse, form check, entries) takes 25 ms, a sixth
 of a no-op render. The no-op check needs no single entry of it: only whether the stats of
 all the files are, together, the recorded ones, and the content of the few files written too
-close to the record for their stat to vouch for them (`treestate.RACY_NS`). The stamp is
+close to the record for their stat to vouch for them (`treesurvey.RACY_NS`). The stamp is
 exactly that, saved beside the record each time the record is (`treestate.save_record`): a
 digest of every file's path, size, modification time and inode, the racy files' content
 digests, and the record's time, which ties the stamp to the record and to the outcomes kept
@@ -17,8 +17,6 @@ compiler is imported.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,22 +51,9 @@ class Stamp:
     written_ns: int
     """The time of the record this stamp was saved with."""
     stats: str
-    """`stats_digest` of every file under rendered/."""
+    """`treesurvey.stats_digest` of every file under rendered/."""
     racy: dict[str, str] = field(default_factory=dict)
     """The content digests of the files modified within the racy window of `written_ns`."""
-
-
-def stat_line(relative: str, size: int, mtime_ns: int, inode: int) -> str:
-    """One file's share of `stats_digest`. A path holds no NUL and the numbers no newline,
-    so the lines of two different trees never join into the same text."""
-    return f"{relative}\0{size}\0{mtime_ns}\0{inode}\n"
-
-
-def stats_digest(lines: Iterable[str]) -> str:
-    """The digest of a tree's `stat_line`s, in any order (they are sorted first: the order
-    a folder lists its files in is the file system's)."""
-    text = "".join(sorted(lines)).encode("utf-8", "surrogateescape")
-    return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
 def save_stamp(work: Path, stamp: Stamp) -> None:

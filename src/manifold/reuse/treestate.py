@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -25,16 +25,12 @@ from manifold.core.kept import ByDigest
 from manifold.core.memo import Memo, Shelf
 from manifold.output.header import is_generated
 from manifold.reuse import treestamp, workdir
+from manifold.reuse.treesurvey import RACY_NS, files_below, read_digest, stat_line, stats_digest
 
 STATE_FILE = "tree.json"
 SHADOW_UNCLEAN = "shadow.unclean"
 """Present while a write changes the shadow tree: the record cannot vouch for it then."""
 _FORMAT = 2
-_HEADER_PROBE = 128
-_PIECE = 1 << 20
-RACY_NS = 50_000_000
-"""Files modified this close to (or after) the record are read anyway: a second write within
-the file system's timestamp granularity would not change their stat."""
 
 
 def digest(data: bytes) -> str:
@@ -235,13 +231,13 @@ def stamp_again(work: Path, written_ns: int, memo: Memo | None = None) -> None:
 def stamp_of(record: Record) -> treestamp.Stamp:
     """The record's stamp: its files' stats in one digest, and its racy files' digests."""
     trusted_before = record.written_ns - RACY_NS
-    lines = [treestamp.stat_line(path, *entry[:3]) for path, entry in record.entries.items()]
+    lines = [stat_line(path, *entry[:3]) for path, entry in record.entries.items()]
     racy = {
         path: entry.digest
         for path, entry in record.entries.items()
         if entry.mtime_ns >= trusted_before
     }
-    return treestamp.Stamp(record.written_ns, treestamp.stats_digest(lines), racy)
+    return treestamp.Stamp(record.written_ns, stats_digest(lines), racy)
 
 
 def _columns(entries: dict[str, Entry]) -> dict[str, list[Any]]:
@@ -250,28 +246,6 @@ def _columns(entries: dict[str, Entry]) -> dict[str, list[Any]]:
     values = entries.values() if ordered == paths else [entries[path] for path in ordered]
     fields = zip(*values, strict=True) if ordered else ((),) * 5
     return dict(zip(_COLUMNS, (ordered, *map(list, fields)), strict=True))
-
-
-def files_below(folder: Path, *, strict: bool = False) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Every file (and link) below `folder`: its relative path and its directory entry. A
-    folder that vanishes while it is walked is passed over, or with `strict` raises
-    FileNotFoundError."""
-    # Strings, not Path objects: a Path per folder costs more than listing it.
-    stack = [(str(folder), "")]
-    while stack:
-        directory, prefix = stack.pop()
-        try:
-            listing = os.scandir(directory)
-        except FileNotFoundError:
-            if strict:
-                raise
-            continue
-        with listing:
-            for entry in listing:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, f"{prefix}{entry.name}/"))
-                else:
-                    yield prefix + entry.name, entry
 
 
 def _walk(folder: Path) -> dict[str, os.stat_result]:
@@ -297,26 +271,8 @@ def same_stat(known: Entry, stat: os.stat_result) -> bool:
 def read_entry(path: Path, stat: os.stat_result) -> Entry:
     if not S_ISREG(stat.st_mode):  # a link is never followed, a FIFO never opened: not ours
         return Entry(stat.st_size, stat.st_mtime_ns, stat.st_ino, "", False)
-    hasher = hashlib.blake2b(digest_size=16)
-    # os.read rather than a file object: a cold `check` reads every file of rendered/, and
-    # the buffered reader's set-up and the read that finds the end cost more than the reading.
-    # In pieces: a foreign file may be larger than memory.
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        wanted = min(stat.st_size + 1, _PIECE)
-        piece = os.read(descriptor, wanted)
-        head = piece[:_HEADER_PROBE]
-        while piece:
-            hasher.update(piece)
-            if len(piece) < wanted:
-                break  # a regular file reads short only at its end
-            piece = os.read(descriptor, _PIECE)
-            wanted = _PIECE
-    finally:
-        os.close(descriptor)
-    return Entry(
-        stat.st_size, stat.st_mtime_ns, stat.st_ino, hasher.hexdigest(), is_generated(head)
-    )
+    content, head = read_digest(str(path), stat.st_size)
+    return Entry(stat.st_size, stat.st_mtime_ns, stat.st_ino, content, is_generated(head))
 
 
 def record_tree(rendered: Path, digests: dict[str, str], foreign: frozenset[str]) -> Record:
@@ -330,29 +286,3 @@ def record_tree(rendered: Path, digests: dict[str, str], foreign: frozenset[str]
         elif relative in foreign:
             record.entries[relative] = read_entry(rendered / relative, stat)
     return record
-
-
-def unchanged_since(rendered: Path, stamp: treestamp.Stamp | None) -> bool:
-    """Whether rendered/ is exactly as stamped (the no-op check): by stat, and by content for
-    the files whose stat cannot vouch for them, written too close to the record (after a
-    render that changed a few files, those are exactly the files it wrote). A folder that
-    vanishes while it is walked is a difference too."""
-    if stamp is None or not workdir.child_is_folder(rendered):
-        return False
-    trusted_before = stamp.written_ns - RACY_NS
-    lines: list[str] = []
-    racy: list[tuple[str, os.stat_result]] = []
-    try:
-        for relative, item in files_below(rendered, strict=True):
-            stat = item.stat(follow_symlinks=False)
-            lines.append(treestamp.stat_line(relative, stat.st_size, stat.st_mtime_ns, stat.st_ino))
-            if stat.st_mtime_ns >= trusted_before:
-                racy.append((relative, stat))
-    except FileNotFoundError:  # removed while walked
-        return False
-    if not lines or treestamp.stats_digest(lines) != stamp.stats:
-        return False
-    return all(
-        path in stamp.racy and read_entry(rendered / path, stat).digest == stamp.racy[path]
-        for path, stat in racy
-    )

@@ -11,7 +11,7 @@ import pytest
 from manifold.core.kept import ByDigest, KeptFile, ShadowFile
 from manifold.output import shadow, writer
 from manifold.output.header import HEADER
-from manifold.reuse import treestate
+from manifold.reuse import treestate, treesurvey
 from manifold.reuse.treestate import digest
 
 MINE = f"{HEADER}\n# Sources: x\n"
@@ -127,7 +127,7 @@ def test_a_shadow_begun_with_nothing_written_is_built_afresh(tmp_path: Path) -> 
     # racy window, renews the record so that it vouches for every file.
     for state in (first, first | {"dev/b.yaml": MINE + "2"}, first, first):
         _write_texts(tmp_path, state)
-        time.sleep(treestate.RACY_NS / 1e9)
+        time.sleep(treesurvey.RACY_NS / 1e9)
     shadow.clear(tmp_path / SHADOW)
     current = writer.read_tree(tmp_path / "rendered")
     assert not current.unverified

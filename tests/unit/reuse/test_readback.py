@@ -12,7 +12,7 @@ import pytest
 from manifold.core.memo import Memo
 from manifold.core.options import RenderOptions
 from manifold.pipeline import commands
-from manifold.reuse import incremental, readback, treestate
+from manifold.reuse import incremental, readback, treestate, treesurvey
 from manifold.reuse.workdir import WORK_DIR
 from tests.cachefiles import sealed
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree
@@ -116,4 +116,4 @@ def test_the_record_is_read_ahead_once_older_than_the_racy_window(rendered: Path
     waits: list[float] = []
     treestate.load_ahead(work, Memo(waits=True), sleep=waits.append)
     # just written: waited for (at most the racy window), never trusted younger
-    assert waits and 0 < waits[0] <= treestate.RACY_NS / 1e9 + 0.001
+    assert waits and 0 < waits[0] <= treesurvey.RACY_NS / 1e9 + 0.001

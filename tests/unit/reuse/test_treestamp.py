@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from manifold.core.memo import Memo
-from manifold.reuse import treestamp, treestate
+from manifold.reuse import treestamp, treestate, treesurvey
 from manifold.reuse.treestamp import Stamp
 from manifold.reuse.treestate import Entry, Record
 
@@ -18,12 +18,12 @@ _DIGEST = "0123456789abcdef" * 2
 
 
 def _lines(*rows: tuple[str, int, int, int]) -> list[str]:
-    return [treestamp.stat_line(*row) for row in rows]
+    return [treesurvey.stat_line(*row) for row in rows]
 
 
 def test_the_digest_does_not_depend_on_the_order_files_are_listed_in() -> None:
     rows = [("dev/a.yaml", 10, 5, 7), ("dev/b.yaml", 11, 6, 8), ("prod/a.yaml", 12, 7, 9)]
-    assert treestamp.stats_digest(_lines(*rows)) == treestamp.stats_digest(_lines(*rows[::-1]))
+    assert treesurvey.stats_digest(_lines(*rows)) == treesurvey.stats_digest(_lines(*rows[::-1]))
 
 
 @pytest.mark.parametrize(
@@ -37,19 +37,19 @@ def test_the_digest_does_not_depend_on_the_order_files_are_listed_in() -> None:
 )
 def test_any_stat_of_any_file_changes_the_digest(changed: tuple[str, int, int, int]) -> None:
     kept = ("dev/b.yaml", 11, 6, 8)
-    before = treestamp.stats_digest(_lines(("dev/a.yaml", 10, 5, 7), kept))
-    assert treestamp.stats_digest(_lines(changed, kept)) != before
+    before = treesurvey.stats_digest(_lines(("dev/a.yaml", 10, 5, 7), kept))
+    assert treesurvey.stats_digest(_lines(changed, kept)) != before
 
 
 def test_a_file_more_or_less_changes_the_digest() -> None:
     one = _lines(("dev/a.yaml", 10, 5, 7))
-    assert treestamp.stats_digest(one) != treestamp.stats_digest([*one, *one])
-    assert treestamp.stats_digest(one) != treestamp.stats_digest([])
+    assert treesurvey.stats_digest(one) != treesurvey.stats_digest([*one, *one])
+    assert treesurvey.stats_digest(one) != treesurvey.stats_digest([])
 
 
 def test_a_name_that_is_not_utf8_is_digested_too() -> None:
     name = os.fsdecode(b"dev/\xff.yaml")
-    assert len(treestamp.stats_digest(_lines((name, 1, 1, 1)))) == 32
+    assert len(treesurvey.stats_digest(_lines((name, 1, 1, 1)))) == 32
 
 
 def test_a_stamp_survives_a_round_trip(tmp_path: Path) -> None:
@@ -87,14 +87,14 @@ def test_no_stamp_file_or_a_broken_one_is_none(tmp_path: Path) -> None:
 def test_saving_the_record_saves_its_stamp(tmp_path: Path) -> None:
     now = 10_000_000_000
     entries = {
-        "dev/old.yaml": Entry(3, now - treestate.RACY_NS - 1, 5, _DIGEST, True),
-        "dev/new.yaml": Entry(4, now - treestate.RACY_NS, 6, "f" * 32, True),
+        "dev/old.yaml": Entry(3, now - treesurvey.RACY_NS - 1, 5, _DIGEST, True),
+        "dev/new.yaml": Entry(4, now - treesurvey.RACY_NS, 6, "f" * 32, True),
     }
     treestate.save_record(tmp_path, Record(written_ns=now, entries=entries))
     stamp = treestamp.load_stamp(tmp_path)
     assert stamp == Stamp(
         now,
-        treestamp.stats_digest(
+        treesurvey.stats_digest(
             _lines(
                 ("dev/old.yaml", 3, now - 50_000_001, 5), ("dev/new.yaml", 4, now - 50_000_000, 6)
             )

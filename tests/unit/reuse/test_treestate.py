@@ -15,7 +15,7 @@ from manifold.core.kept import KeptFile
 from manifold.core.memo import Memo
 from manifold.output import header as header_module
 from manifold.output.header import header
-from manifold.reuse import treescan, treestate
+from manifold.reuse import stampcheck, treescan, treestate
 from manifold.reuse.treestate import Entry, Record
 
 OURS = header(["projects/a.yaml"]).encode() + b"kind: ConfigMap\n"
@@ -56,7 +56,7 @@ def test_a_recorded_tree_is_trusted_by_stat(rendered: Path) -> None:
     state = treescan.scan(rendered, record)
     assert state.unverified == frozenset()
     assert state.generated == {"dev/a.yaml": "f" * 32}  # the record's digest, not re-read
-    assert treestate.unchanged_since(rendered, treestate.stamp_of(record))
+    assert stampcheck.unchanged_since(rendered, treestate.stamp_of(record))
 
 
 @pytest.mark.parametrize("change", ["edited", "added", "removed", "fresh"])
@@ -76,7 +76,7 @@ def test_a_change_since_the_record_is_seen(rendered: Path, change: str) -> None:
     else:  # same stat, but written within the racy window: its content is read
         target.write_bytes(OURS.replace(b"ConfigMap", b"ConfigMaq"))
         _restamp_as_recorded(target, record)
-    assert not treestate.unchanged_since(rendered, treestate.stamp_of(record))
+    assert not stampcheck.unchanged_since(rendered, treestate.stamp_of(record))
     state = treescan.scan(rendered, record)
     expected = {"edited": "dev/a.yaml", "added": "dev/b.yaml", "removed": "dev/a.yaml"}
     assert expected.get(change, "dev/a.yaml") in state.unverified
@@ -116,7 +116,7 @@ def test_a_file_in_the_racy_window_is_vouched_for_by_its_content(rendered: Path)
         rendered, {"dev/a.yaml": treestate.digest(OURS)}, frozenset({"dev/notes.md"})
     )
     _restamp_as_recorded(rendered / "dev" / "a.yaml", record)
-    assert treestate.unchanged_since(rendered, treestate.stamp_of(record))
+    assert stampcheck.unchanged_since(rendered, treestate.stamp_of(record))
 
 
 def test_files_a_request_index_lists_are_manifolds(tmp_path: Path) -> None:
@@ -261,10 +261,10 @@ def test_a_record_in_doubt_is_as_none(tmp_path: Path, change: dict[str, object])
 
 
 def test_no_stamp_an_empty_tree_or_a_missing_one_is_never_unchanged(tmp_path: Path) -> None:
-    assert not treestate.unchanged_since(tmp_path, None)
-    assert not treestate.unchanged_since(tmp_path, treestate.stamp_of(Record()))
+    assert not stampcheck.unchanged_since(tmp_path, None)
+    assert not stampcheck.unchanged_since(tmp_path, treestate.stamp_of(Record()))
     record = Record(written_ns=1, entries={"a": Entry(1, 1, 1, "", True)})
-    assert not treestate.unchanged_since(tmp_path / "absent", treestate.stamp_of(record))
+    assert not stampcheck.unchanged_since(tmp_path / "absent", treestate.stamp_of(record))
 
 
 def test_the_time_of_a_record_just_saved_is_known_without_reading_it(
