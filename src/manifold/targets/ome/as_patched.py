@@ -42,7 +42,7 @@ from manifold.targets.ome.importing.render_checks import (
     RUNTIME_COMPONENT_FIELDS,
     service_refusals,
 )
-from manifold.targets.ome.renamed import renamed_refusals
+from manifold.targets.ome.renamed import renamed_refusals, unresolved_refusals
 from manifold.targets.ome.service_runtime import runtime_used
 
 _KINDS = frozenset({"ServingRuntime", "ClusterServingRuntime", "BaseModel", "ClusterBaseModel"})
@@ -81,6 +81,7 @@ def dependency_refusals(
         return renamed_refusals(instance, catalog, final)
     return [
         *renamed_refusals(instance, catalog, final),
+        *unresolved_refusals(instance, catalog, final),
         *_runtime_refusals(instance, catalog, final),
         *accelerator_refusals(catalog, final),
     ]

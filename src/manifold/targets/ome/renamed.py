@@ -20,16 +20,23 @@ against its own patched objects and the platform file's.)
 Accelerator classes are held to the same rule in `accelerators_as_patched`. The reference
 is judged as the environment leaves the InferenceService: a patch that also points the
 service at the new name is silent.
+
+A patch of the InferenceService itself may point it at a name nothing has: a runtime, model
+or fine-tuned weight that neither the project nor the platform file defines, nor a patch
+gives an object (`unresolved_refusals`). That is an error at the patch too, as the same
+name is when the project writes it (`compile.references`): only where a platform file
+describes the cluster, since without one the name may be installed by other means.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from manifold.compile.catalog import Catalog
+from manifold.compile.catalog import Catalog, project_runtimes
 from manifold.compile.instances import ProjectInstance
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
+from manifold.core.modelcheck import did_you_mean
 from manifold.targets.base import Refusal
 
 _CLUSTER_SCOPED = frozenset({"ClusterServingRuntime", "ClusterBaseModel", "FineTunedWeight"})
@@ -77,6 +84,61 @@ def renamed_refusals(instance: ProjectInstance, catalog: Catalog, final: Manifes
             found.append(Refusal(at, _message(kinds, before, after), owed_to=after))
             break
     return found
+
+
+def unresolved_refusals(
+    instance: ProjectInstance, catalog: Catalog, final: Manifest
+) -> list[Refusal]:
+    """The references of the InferenceService `final`, as the environment's patches leave
+    them, to a name that neither the project nor the platform file defines, nor a patch
+    gives an object. Only where a platform file describes the cluster: without one, a
+    runtime or model may be installed by other means."""
+    target = instance.spec.platform
+    if not catalog.describes_platform(target) or catalog.platform_broken(target):
+        return []
+    renamed_away = {
+        (before.kind, before.name)
+        for before, after in catalog.patched.values()
+        if before.name != after.name
+    }
+    found = []
+    for at, kinds, name, _ in _references(final):
+        defined = _defined(instance, catalog, kinds)
+        if name in defined or any((kind, name) in renamed_away for kind in kinds):
+            continue  # found, or renamed away: the rename is to blame (`renamed_refusals`)
+        what, lookup, _ = _HOW[kinds]
+        close = did_you_mean(name, sorted(defined))
+        found.append(
+            Refusal(
+                at,
+                f"the environment's patches leave this InferenceService naming {what} "
+                f"{name!r}, which neither the project nor the platform file defines"
+                f"{f' ({close})' if close else ''}: OME looks the {what} up by its name "
+                f"({lookup}), finds none and does not run the service; name one they "
+                "define, or define it (in the platform file, with external: true if it is "
+                "installed by other means)",
+            )
+        )
+    return found
+
+
+def _defined(instance: ProjectInstance, catalog: Catalog, kinds: tuple[str, ...]) -> set[str]:
+    """The names objects of `kinds` have in the environment: defined by the project or the
+    platform file, or given by a patch."""
+    spec = instance.spec
+    platform = catalog.platform(spec.platform)
+    shared = platform.spec if platform is not None else None
+    names: set[str]
+    if kinds == _RUNTIMES:
+        names = {name for name, *_ in project_runtimes(instance)}
+        names |= {r.name for r in shared.serving_runtimes} if shared else set()
+    elif kinds == _MODELS:
+        names = {m.name for m in spec.models} | (
+            {m.name for m in shared.models} if shared else set()
+        )
+    else:
+        names = {fine_tune.name for fine_tune in spec.fine_tunes}
+    return names | {after.name for _, after in catalog.patched.values() if after.kind in kinds}
 
 
 _KINDS = frozenset(kind for kinds in _HOW for kind in kinds)

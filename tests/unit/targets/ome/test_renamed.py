@@ -1,4 +1,4 @@
-"""References to objects an environment's patch renames or moves
+"""References to objects an environment's patch renames or moves, or to names nothing has
 (`manifold.targets.ome.renamed`), with the namespaces the pipeline gives objects: OME finds
 a runtime or model from the service's namespace first, then the cluster's
 (runtimeselector/fetcher.go:62-95, inferenceservice/utils/reconciliation.go:17-36), and a
@@ -15,8 +15,8 @@ import pytest
 from manifold.core.diagnostics import Position
 from manifold.core.jsonpath import format_json_path
 from manifold.core.manifest import Manifest
-from manifold.targets.ome.renamed import renamed_refusals
-from tests.unit.helpers import lone_catalog, project_instance
+from manifold.targets.ome.renamed import renamed_refusals, unresolved_refusals
+from tests.unit.helpers import catalog_with_platform, lone_catalog, platform_text, project_instance
 
 FORMAT = "{format: {name: safetensors}, framework: {name: transformers}}"
 INSTANCE = project_instance(
@@ -146,3 +146,75 @@ def test_refused(
 def test_silent(referrer: Manifest, patched: tuple[Manifest, Manifest]) -> None:
     catalog = replace(lone_catalog(INSTANCE), patched={("any", "key"): patched})
     assert renamed_refusals(INSTANCE, catalog, referrer) == []
+
+
+# --------------------------------------------------------------------------- unresolved
+
+PLATFORM = platform_text(
+    f"servingRuntimes: [{{name: shared, supports: [{FORMAT}], engine: {{image: i}}}}]\n"
+    f"models: [{{name: base, source: 'hf://c/d', {FORMAT[1:-1]}}}]"
+)
+FINE_TUNED = project_instance(
+    "ome",
+    f"runtimes: [{{name: own, supports: [{FORMAT}], engine: {{image: i}}}}]\n"
+    f"models: [{{name: m, source: 'hf://a/b', {FORMAT[1:-1]}}}]\n"
+    "fineTunes: [{name: lora, baseModel: m, type: LoRA, source: 's3://w/lora'}]",
+)
+
+
+def _service(runtime: str, model: str = "m", weights: tuple[str, ...] = ()) -> Manifest:
+    named = {"name": model, "kind": "BaseModel", "fineTunedWeights": list(weights)}
+    return _object(
+        "InferenceService", "chat", "team", {"runtime": {"name": runtime}, "model": named}
+    )
+
+
+@pytest.mark.parametrize(
+    ("service", "path", "says"),
+    [
+        pytest.param(
+            _service("onw"),
+            "spec.runtime.name",
+            "runtime 'onw', which neither the project nor the platform file defines "
+            "(did you mean 'own'?)",
+            id="a runtime no one defines",
+        ),
+        pytest.param(
+            _service("own", "nope"),
+            "spec.model.name",
+            "model 'nope', which",
+            id="a model no one defines",
+        ),
+        pytest.param(
+            _service("own", "m", ("lora", "lora-x")),
+            "spec.model.fineTunedWeights[1]",
+            "fine-tuned weight 'lora-x', which",
+            id="a fine-tuned weight no one defines",
+        ),
+    ],
+)
+def test_a_name_nothing_defines_is_refused(service: Manifest, path: str, says: str) -> None:
+    catalog = catalog_with_platform(FINE_TUNED, PLATFORM)
+    [refusal] = unresolved_refusals(FINE_TUNED, catalog, service)
+    assert format_json_path(refusal.path) == path
+    assert says in refusal.message, refusal.message
+    assert refusal.owed_to is None  # the service's own patch
+
+
+@pytest.mark.parametrize(
+    "service",
+    [
+        pytest.param(_service("own", "m", ("lora",)), id="the project's own"),
+        pytest.param(_service("shared", "base"), id="the platform file's"),
+        pytest.param(_service("given"), id="a name a patch gives an object"),
+        pytest.param(_service("rt"), id="a name a patch takes away (renamed_refusals says so)"),
+    ],
+)
+def test_a_name_something_has_is_silent(service: Manifest) -> None:
+    given = _patched(_object("ServingRuntime", "rt", "team", {}), name="given")
+    catalog = replace(catalog_with_platform(FINE_TUNED, PLATFORM), patched={("k", "n"): given})
+    assert unresolved_refusals(FINE_TUNED, catalog, service) == []
+
+
+def test_without_a_platform_file_a_name_may_be_installed_by_other_means() -> None:
+    assert unresolved_refusals(FINE_TUNED, lone_catalog(FINE_TUNED), _service("onw")) == []
