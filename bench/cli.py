@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -87,6 +88,16 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     return options
 
 
+def interruptible_children() -> None:
+    """Let the commands it runs be stopped with SIGINT, as Ctrl-C stops them in a terminal
+    (the watch rows stop their watcher so). A shell that starts the benchmark in the
+    background (`&`) ignores SIGINT for it, and an ignored signal stays ignored across exec:
+    the watcher would never stop and the round would wait for it forever. A handler does not
+    cross exec, so with Python's own here the commands start with the default."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse_arguments(argv)
     if options.report is not None:
@@ -96,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     # Every command runs as on a user's machine, where Python keeps the bytecode of what it
     # imports: a shell that forbids it would time compiling manifold (or Kapitan) each run.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    interruptible_children()
     with work_folder(options.workdir) as work:
         bench = Bench(options, work, manifold_command())
         try:
