@@ -71,10 +71,43 @@ def component(
         nodes["leader"] = _node_pod(part.leader, pod)
     if part.worker is not None:
         nodes["worker"] = _worker_pod(part.worker, pod)
-    if of_service and part.leader is not None and (resources := _node_resources(pod, nodes)):
-        spec["runner"] = {"resources": resources}
+    if of_service and part.leader is not None:
+        if resources := _node_resources(pod, nodes):
+            spec["runner"] = {"resources": resources}
+        _node_placement(spec, pod, nodes)
     spec.update(nodes)
     return spec
+
+
+def _shared_node_selector(nodes: kinds.ComponentSpec) -> dict[str, str]:
+    """The node labels the leader's and the workers' pods both select, with the same value."""
+    leader = nodes.get("leader", {}).get("nodeSelector", {})
+    worker = nodes.get("worker", {}).get("nodeSelector", {})
+    return {key: value for key, value in leader.items() if worker.get(key) == value}
+
+
+def _node_placement(
+    spec: kinds.ComponentSpec, pod: kinds.NodePod, nodes: kinds.ComponentSpec
+) -> None:
+    """What the InferenceService's component says of placement beside a leader. OME puts the
+    accelerator class's `discovery.nodeSelector` over every pod's own, leader's and workers'
+    included, and only the component's own `nodeSelector` over the class's
+    (components/base.go:192-226, utils/merging.go:181-219); it gives every pod the class's
+    `discovery.affinity` in place of its own unless the component's own `affinity` is set
+    (base.go:346-368). So the labels both kinds of pod select alike are written on the
+    component too (which changes no pod: they carry them already), and so is an affinity
+    wherever the pods have one: the component's own, else the leader's (else the workers'),
+    which no pod is built from; only that it is set counts. Labels the two select otherwise
+    cannot be written there (`class_placement` holds them to the class)."""
+    if shared := _shared_node_selector(nodes):
+        spec["nodeSelector"] = shared
+    placed = [
+        node["affinity"]
+        for node in (nodes.get("leader"), nodes.get("worker"))
+        if node is not None and "affinity" in node
+    ]
+    if placed:
+        spec["affinity"] = pod.get("affinity") or placed[0]
 
 
 def _node_resources(

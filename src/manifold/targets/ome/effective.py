@@ -269,6 +269,8 @@ def _part_fields(
 ) -> Fields:
     runner = part.get("runner")
     fields = pod_fields(part, source, at)
+    if part.get("affinity") is not None:  # the pod's own, unless the class's replaces it
+        fields["affinity"] = Value(part["affinity"], source((*at, "affinity")))
     if isinstance(runner, dict):
         fields.update(container_fields(runner, source, (*at, "runner")))
     return fields
@@ -347,7 +349,7 @@ def _finish(
                     resource.get("quantity"), Source(source_object, path)
                 )
     discovery = spec.get("discovery") or {}
-    if discovery.get("affinity") and own.get("affinity") is None:
+    if discovery.get("affinity") is not None and own.get("affinity") is None:
         where_affinity: JsonPath = ("spec", "discovery", "affinity")
         fields["affinity"] = Value(discovery["affinity"], Source(source_object, where_affinity))
     discovered = (discovery.get("nodeSelector") or {}) if placed else {}
