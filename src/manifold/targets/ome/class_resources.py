@@ -164,7 +164,10 @@ def unknown_class_warnings(
         where: JsonPath = at if name == "engine" else (*at, "decoder")
         for role, holder in _pods(spec):
             if _unset(_resources(holder), [resource]):
-                yield _no_gpus(_resources_at(part, where, role), name, role, class_name, resource)
+                at_resources = _resources_at(part, where, role)
+                # workers without a leader: the component's own pod is their group's leader
+                shown = role or ("leader" if "worker" in spec else None)
+                yield _no_gpus(at_resources, name, shown, class_name, resource)
 
 
 def _resources_at(part: Component, at: JsonPath, role: str | None) -> JsonPath:
