@@ -26,11 +26,17 @@ def _folded(outer: kinds.Runner, own: kinds.Runner) -> kinds.Runner:
     return merged if len(merged) > 1 else {}
 
 
+def _labels_under(outer: kinds.NodePod) -> k8s.Placement:
+    """The component's node labels, for a leader's or worker's own to go over key by key
+    (as the environment's go under a pod's own: `kubernetes.add_placement`)."""
+    return k8s.Placement(node_selector=outer.get("nodeSelector"))
+
+
 def _node_pod(pod: Pod, outer: kinds.NodePod) -> kinds.NodePod:
     """The leader: OME builds it from the leader's pod spec and runner alone, not from the
     component's (engine.go, reconcilePodSpec), so the component's fields are folded in."""
     spec: kinds.NodePod = {**outer}
-    k8s.add_pod_fields(spec, pod)
+    k8s.add_pod_fields(spec, pod, _labels_under(outer))
     if container := _folded(outer.get("runner", {}), runner(pod, RUNNER_NAME)):
         spec["runner"] = container
     return spec
@@ -40,7 +46,7 @@ def _worker_pod(worker: Worker, outer: kinds.NodePod) -> kinds.WorkerPod:
     """A worker group: OME builds its pods from the worker's spec alone (engine.go,
     reconcileWorkerPodSpec), so the component's fields are folded in too."""
     spec: kinds.WorkerPod = {"size": worker.size, **outer}
-    k8s.add_pod_fields(spec, worker)
+    k8s.add_pod_fields(spec, worker, _labels_under(outer))
     if container := _folded(outer.get("runner", {}), runner(worker, RUNNER_NAME)):
         spec["runner"] = container
     return spec

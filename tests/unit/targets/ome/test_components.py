@@ -204,3 +204,20 @@ def test_a_services_component_with_a_leader_places_what_its_class_would_replace(
     assert spec["worker"].get("affinity") == worker.get("affinity", data.get("affinity"))
     runtime = component(_component(data), RUNNER_NAME)  # a runtime's: not read by OME
     assert "nodeSelector" not in runtime and "affinity" not in runtime
+
+
+def test_a_leaders_and_a_workers_own_labels_go_over_the_components_key_by_key() -> None:
+    """The component's pod fields are folded into the leader and the workers, under what
+    those say themselves (docs/precedence.md); the environment's defaults likewise."""
+    spec = component(
+        _component(
+            {
+                "nodeSelector": {"pool": "gpu", "rack": "any"},
+                "leader": {"nodeSelector": {"rack": "a"}},
+                "worker": {"size": 1, "nodeSelector": {"rack": "b"}},
+            }
+        ),
+        None,
+    )
+    assert spec["leader"]["nodeSelector"] == {"pool": "gpu", "rack": "a"}
+    assert spec["worker"]["nodeSelector"] == {"pool": "gpu", "rack": "b"}
