@@ -163,6 +163,14 @@ CASES = [
         "leader:1",
     ),
     (
+        "without a leader, the leader pod runs the component's runner",
+        {"engine": {"runner": {"resources": {"limits": {GPU: 8}}}, "worker": {"size": 2}}},
+        {"engineConfig": {"runner": {"image": "engine:1"}, "worker": {}}},
+        "leader",
+        f"limits.{GPU}",
+        8,
+    ),
+    (
         "engine runner does not reach the leader",
         {"engine": {"runner": {"resources": {"limits": {GPU: 8}}}, "worker": {"size": 2}}},
         {"engineConfig": {"leader": {"runner": {"image": "leader:1"}}}},
