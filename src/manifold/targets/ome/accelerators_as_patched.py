@@ -308,27 +308,18 @@ def _affinity(use: _Use) -> list[Said]:
 
 def _affinity_ignored(use: _Use, change: str, after: object) -> list[Said]:
     """The pods the class's new affinity never reaches, where the component sets one of its
-    own: all of a single-node component's; of a multi-node one's (whose affinity beside a
-    leader no pod is built from: `components.component`), the leader's or workers' with
-    an affinity of their own, not those given the class's as the patch leaves it
-    (`class_placement.with_class_affinity`)."""
-    roles = use.roles() if "leader" in use.own else []
+    own: all of a single-node component's; of a multi-node one's, those with an affinity of
+    their own other than the patch's, not those manifold gave the class's as patched
+    (`class_placement.with_class_affinity`: a leader or workers that set none beside a
+    leader, or the component's own pod, which leads workers without a leader)."""
+    roles: list[tuple[str | None, Mapping[str, Any]]] = [*use.roles()]
+    if "leader" not in use.own:
+        roles.insert(0, (None, use.own))  # the component's own pod is the (leader) pod
     missed = [role for role, part in roles if part.get("affinity") != after]
-    if roles and len(missed) < len(roles):
-        return [
-            (
-                ("spec", use.component, role, "affinity"),
-                f"{change}, but the InferenceService's {use.component} {role} sets an "
-                f"affinity of its own, and OME gives a class's affinity to no pod of a "
-                f"component that sets one (manifold writes the {role}'s on the "
-                f"{use.component}, so that it is kept): the patch would never reach the "
-                f"{role} pods; patch the InferenceService, or leave the {role}'s affinity "
-                "to the class",
-            )
-            for role in missed
-        ]
-    if not roles and use.own.get("affinity") == after:
+    if not missed:
         return []
+    if len(missed) < len(roles):
+        return [_affinity_missed(use, change, role) for role in missed]
     message = (
         f"{change}, but the InferenceService's {use.component} sets an affinity of its "
         "own, and OME gives a class's affinity only to a component that sets none: the "
@@ -336,3 +327,15 @@ def _affinity_ignored(use: _Use, change: str, after: object) -> list[Said]:
         "affinity to the class"
     )
     return [(("spec", use.component, "affinity"), message)]
+
+
+def _affinity_missed(use: _Use, change: str, role: str | None) -> Said:
+    who = f"{use.component} {role}" if role else use.component
+    pods = f"{role} pods" if role else "leader pods"
+    at: JsonPath = ("spec", use.component, *((role,) if role else ()), "affinity")
+    return at, (
+        f"{change}, but the InferenceService's {who} sets an affinity of its own, and OME "
+        f"gives a class's affinity to no pod of a component that sets one (manifold writes "
+        f"it on the {use.component}, so that it is kept): the patch would never reach the "
+        f"{pods}; patch the InferenceService, or leave that affinity to the class"
+    )

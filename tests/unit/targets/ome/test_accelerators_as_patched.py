@@ -185,3 +185,16 @@ def test_a_multi_node_engine_whose_pods_all_have_the_patchs_affinity_is_silent()
     )
     patched = _class({"discovery": {"affinity": CLASS_AFFINITY}})
     assert _refusals(_class({}), patched, service) == []
+
+
+def test_workers_without_a_leader_keep_their_own_affinity_from_the_patch() -> None:
+    """Without a leader, the component's own pod is the leader pod: manifold gave it the
+    class's affinity (as patched), which keeps the workers' own (base.go:346-356); the
+    patch reaches the leader pod, not the workers."""
+    service = _service(
+        engine={"affinity": CLASS_AFFINITY, "worker": {"size": 1, "affinity": LEADER_AFFINITY}}
+    )
+    patched = _class({"discovery": {"affinity": CLASS_AFFINITY}})
+    ((path, message),) = _refusals(_class({}), patched, service)
+    assert path == "spec.engine.worker.affinity"
+    assert "the patch would never reach the worker pods" in message

@@ -235,3 +235,44 @@ def test_a_decoders_leader_is_held_to_its_own_class_through_the_targets_checks()
         ("services", 0, "decoder", "leader", "nodeSelector", PRODUCT)
     ]
     assert errors[0].hint is not None and f"select {PRODUCT}: A for both" in errors[0].hint
+
+
+# Workers without a leader: the leader pod is built from the component's own pod spec
+# (components/engine.go:276-291), the workers from the worker's (engine.go:322-338).
+WORKERS = "name: s, model: m, image: i, replicas: {min: 1, max: 1}"
+
+
+def test_workers_without_a_leader_keep_their_affinity_by_the_classs_on_the_component() -> None:
+    """Unset on the component, OME would give every pod the class's, the workers' own
+    replaced; set to the class's, the leader pod gets what OME would give it."""
+    engine = _engine(
+        f"[{{{WORKERS}, resources: {{gpu: {{count: 8, type: h100}}}}, "
+        f"worker: {{size: 1, affinity: {A}}}}}]"
+    )
+    assert engine["affinity"] == CLASS_AFFINITY
+    assert engine["worker"]["affinity"] == A
+    assert list(engine).index("affinity") < list(engine).index("worker")
+
+
+def test_workers_without_a_leader_and_a_component_affinity_are_left_alone() -> None:
+    engine = _engine(
+        f"[{{{WORKERS}, affinity: {A}, resources: {{gpu: {{count: 8, type: h100}}}}, "
+        "worker: {size: 1}}]"
+    )
+    assert engine["affinity"] == A and engine["worker"]["affinity"] == A
+
+
+def test_a_label_the_class_would_replace_on_workers_without_a_leader_is_an_error() -> None:
+    services = (
+        f"[{{{WORKERS}, resources: {{gpu: {{count: 8, type: h100}}}}, "
+        f"worker: {{size: 1, nodeSelector: {{{PRODUCT}: H100-NVL}}}}}}]"
+    )
+    instance, catalog = _catalog(services)
+    (service,) = instance.spec.services
+    (problem,) = placement_problems(instance, catalog, service, ("services", 0), k8s.NOWHERE)
+    assert problem.path == ("services", 0, "worker", "nodeSelector", PRODUCT)
+    assert "it would reach the engine's own pod, which leads the workers" in problem.message
+    assert (
+        problem.hint
+        == f"select {PRODUCT}: H100-NVL on the engine too, or leave {PRODUCT} to the class"
+    )
