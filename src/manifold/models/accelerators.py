@@ -88,7 +88,11 @@ class AcceleratorCapabilities(Strict):
 class AcceleratorResource(Strict):
     name: str = Field(min_length=1, description="Extended resource, for example nvidia.com/gpu.")
     quantity: Quantity | None = Field(
-        default=None, description="How many a node offers, for example 8."
+        default=None,
+        description=(
+            "How many of it each pod of an engine or decoder on the class gets, as both "
+            "request and limit, unless the service sets it itself (default 1), for example 8."
+        ),
     )
     divisible: bool | None = Field(
         default=None, description="Whether a workload may take a fraction of a device."

@@ -23,9 +23,16 @@ decoder.go:264-345):
   runner do the class's replace the leader's and worker's;
 - its `discovery.nodeSelector`, under the component's own node selector and over the
   leader's and worker's (utils/merging.go:181-219), for a service of a base model that does
-  not load merged fine-tuned weights (components/base.go:192-226);
+  not load merged fine-tuned weights (components/base.go:192-226). Beside a leader,
+  manifold writes on the component the labels the leader and the workers select alike
+  (`components.component`): a patch of one of those never reaches the pods, as for a
+  single-node component; a label they select otherwise is checked when the service renders
+  (`class_placement`), against the class as patched;
 - its `discovery.affinity`, in place of the pod's, only when the component sets no affinity
-  of its own (components/base.go:346-368).
+  of its own (components/base.go:346-368). Beside a leader whose pods have one, manifold
+  writes one on the component, so a patch of the class's never reaches the leader or
+  workers that set their own; those that set none were given the class's as patched
+  (`class_placement.with_class_affinity`).
 
 A patch of a class is therefore an error at the patch, for each service it is owed to, where
 it renames the class the service selects, or where, for a component of the service, a
@@ -283,17 +290,8 @@ def _affinity(use: _Use) -> list[Said]:
     if before == after or after is None:
         return []  # unchanged, or removed: the pods' own affinity is theirs again
     change = f"this patch changes discovery.affinity of accelerator class {use.name!r}"
-    own = use.own.get("affinity")
-    if own is not None:
-        if own == after:
-            return []
-        message = (
-            f"{change}, but the InferenceService's {use.component} sets an affinity of its "
-            "own, and OME gives a class's affinity only to a component that sets none: the "
-            "patch would never reach the pods; patch the InferenceService, or leave the "
-            "affinity to the class"
-        )
-        return [(("spec", use.component, "affinity"), message)]
+    if use.own.get("affinity") is not None:
+        return _affinity_ignored(use, change, after)
     found: list[Said] = []
     for role, part in use.roles():
         mine = part.get("affinity")
@@ -306,3 +304,38 @@ def _affinity(use: _Use) -> list[Said]:
             )
             found.append((("spec", use.component, role, "affinity"), message))
     return found
+
+
+def _affinity_ignored(use: _Use, change: str, after: object) -> list[Said]:
+    """The pods the class's new affinity never reaches, where the component sets one of its
+    own: all of a single-node component's; of a multi-node one's, those with an affinity of
+    their own other than the patch's, not those manifold gave the class's as patched
+    (`class_placement.with_class_affinity`: a leader or workers that set none beside a
+    leader, or the component's own pod, which leads workers without a leader)."""
+    roles: list[tuple[str | None, Mapping[str, Any]]] = [*use.roles()]
+    if "leader" not in use.own:
+        roles.insert(0, (None, use.own))  # the component's own pod is the (leader) pod
+    missed = [role for role, part in roles if part.get("affinity") != after]
+    if not missed:
+        return []
+    if len(missed) < len(roles):
+        return [_affinity_missed(use, change, role) for role in missed]
+    message = (
+        f"{change}, but the InferenceService's {use.component} sets an affinity of its "
+        "own, and OME gives a class's affinity only to a component that sets none: the "
+        "patch would never reach the pods; patch the InferenceService, or leave the "
+        "affinity to the class"
+    )
+    return [(("spec", use.component, "affinity"), message)]
+
+
+def _affinity_missed(use: _Use, change: str, role: str | None) -> Said:
+    who = f"{use.component} {role}" if role else use.component
+    pods = f"{role} pods" if role else "leader pods"
+    at: JsonPath = ("spec", use.component, *((role,) if role else ()), "affinity")
+    return at, (
+        f"{change}, but the InferenceService's {who} sets an affinity of its own, and OME "
+        f"gives a class's affinity to no pod of a component that sets one (manifold writes "
+        f"it on the {use.component}, so that it is kept): the patch would never reach the "
+        f"{pods}; patch the InferenceService, or leave that affinity to the class"
+    )

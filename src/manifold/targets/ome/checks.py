@@ -18,6 +18,7 @@ from manifold.core.jsonpath import JsonPath
 from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import RuntimeRef, ServingRuntime
 from manifold.targets.ome.benchmark_checks import benchmark_problems
+from manifold.targets.ome.class_placement import placement_problems
 from manifold.targets.ome.class_resources import unknown_class_warnings
 from manifold.targets.ome.components import component
 from manifold.targets.ome.conflicts import (
@@ -27,7 +28,7 @@ from manifold.targets.ome.conflicts import (
 )
 from manifold.targets.ome.jobs import training_job_name
 from manifold.targets.ome.keda import runtime_keda_problems, service_keda_problems
-from manifold.targets.ome.render import under_runtime
+from manifold.targets.ome.render import placement, under_runtime
 from manifold.targets.ome.routers import router_problems
 from manifold.targets.ome.runtimes import inline_supported_format
 from manifold.targets.ome.scaling import runtime_scaling_problems, service_scaling_problems
@@ -62,6 +63,9 @@ def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
         yield from router_problems(service, ("services", index), used)
         below = under_runtime(instance, catalog, service)
         yield from unknown_class_warnings(instance, catalog, below, ("services", index))
+        yield from placement_problems(
+            instance, catalog, below, ("services", index), placement(instance)
+        )
     yield from _fine_tunes(instance)
     for index, benchmark in enumerate(instance.spec.benchmarks):
         yield from benchmark_problems(instance, catalog, ("benchmarks", index), benchmark)

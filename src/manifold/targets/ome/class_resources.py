@@ -39,28 +39,34 @@ from manifold.targets.ome.components import RUNNER_NAME, component
 Quantities = dict[str, k8s.QuantityValue]
 
 
-def known_resources(instance: ProjectInstance, catalog: Catalog, name: str) -> Quantities | None:
-    """The resources of the class `name` as the environment's cluster will have it, by
-    resource name (a quantity left out is the CRD's default, 1: accelerator_class.go:173);
-    None when manifold does not know the class (no platform file defines it, or it is
-    installed by other means)."""
+def known_class(instance: ProjectInstance, catalog: Catalog, name: str) -> dict[str, Any] | None:
+    """The spec of the class `name` as the environment's cluster will have it, in OME's
+    field names; None when manifold does not know the class (no platform file defines it,
+    or it is installed by other means)."""
     platform = catalog.platform(instance.spec.platform)
     classes = platform.spec.accelerator_classes if platform is not None else []
     declared = next((c for c in classes if c.name == name), None)
     if declared is None or declared.external:
         return None
     patched = catalog.patched.get(("AcceleratorClass", name))
-    if patched is not None:
-        spec = patched[1].body.get("spec")
-        listed = spec.get("resources") if isinstance(spec, dict) else None
-        return {
-            str(item["name"]): item.get("quantity", 1)
-            for item in (listed if isinstance(listed, list) else [])
-            if isinstance(item, dict) and "name" in item
-        }
+    if patched is None:
+        return dict(declared.model_dump(by_alias=True, exclude_none=True))
+    spec = patched[1].body.get("spec")
+    return spec if isinstance(spec, dict) else {}
+
+
+def known_resources(instance: ProjectInstance, catalog: Catalog, name: str) -> Quantities | None:
+    """The resources of the class `name` as the environment's cluster will have it, by
+    resource name (a quantity left out is the CRD's default, 1: accelerator_class.go:173);
+    None when manifold does not know the class (`known_class`)."""
+    spec = known_class(instance, catalog, name)
+    if spec is None:
+        return None
+    listed = spec.get("resources")
     return {
-        item.name: item.quantity if item.quantity is not None else 1
-        for item in declared.resources or []
+        str(item["name"]): item.get("quantity", 1)
+        for item in (listed if isinstance(listed, list) else [])
+        if isinstance(item, dict) and "name" in item
     }
 
 
@@ -158,7 +164,10 @@ def unknown_class_warnings(
         where: JsonPath = at if name == "engine" else (*at, "decoder")
         for role, holder in _pods(spec):
             if _unset(_resources(holder), [resource]):
-                yield _no_gpus(_resources_at(part, where, role), name, role, class_name, resource)
+                at_resources = _resources_at(part, where, role)
+                # workers without a leader: the component's own pod is their group's leader
+                shown = role or ("leader" if "worker" in spec else None)
+                yield _no_gpus(at_resources, name, shown, class_name, resource)
 
 
 def _resources_at(part: Component, at: JsonPath, role: str | None) -> JsonPath:

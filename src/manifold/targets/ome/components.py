@@ -26,11 +26,17 @@ def _folded(outer: kinds.Runner, own: kinds.Runner) -> kinds.Runner:
     return merged if len(merged) > 1 else {}
 
 
+def _labels_under(outer: kinds.NodePod) -> k8s.Placement:
+    """The component's node labels, for a leader's or worker's own to go over key by key
+    (as the environment's go under a pod's own: `kubernetes.add_placement`)."""
+    return k8s.Placement(node_selector=outer.get("nodeSelector"))
+
+
 def _node_pod(pod: Pod, outer: kinds.NodePod) -> kinds.NodePod:
     """The leader: OME builds it from the leader's pod spec and runner alone, not from the
     component's (engine.go, reconcilePodSpec), so the component's fields are folded in."""
     spec: kinds.NodePod = {**outer}
-    k8s.add_pod_fields(spec, pod)
+    k8s.add_pod_fields(spec, pod, _labels_under(outer))
     if container := _folded(outer.get("runner", {}), runner(pod, RUNNER_NAME)):
         spec["runner"] = container
     return spec
@@ -40,7 +46,7 @@ def _worker_pod(worker: Worker, outer: kinds.NodePod) -> kinds.WorkerPod:
     """A worker group: OME builds its pods from the worker's spec alone (engine.go,
     reconcileWorkerPodSpec), so the component's fields are folded in too."""
     spec: kinds.WorkerPod = {"size": worker.size, **outer}
-    k8s.add_pod_fields(spec, worker)
+    k8s.add_pod_fields(spec, worker, _labels_under(outer))
     if container := _folded(outer.get("runner", {}), runner(worker, RUNNER_NAME)):
         spec["runner"] = container
     return spec
@@ -71,10 +77,43 @@ def component(
         nodes["leader"] = _node_pod(part.leader, pod)
     if part.worker is not None:
         nodes["worker"] = _worker_pod(part.worker, pod)
-    if of_service and part.leader is not None and (resources := _node_resources(pod, nodes)):
-        spec["runner"] = {"resources": resources}
+    if of_service and part.leader is not None:
+        if resources := _node_resources(pod, nodes):
+            spec["runner"] = {"resources": resources}
+        _node_placement(spec, pod, nodes)
     spec.update(nodes)
     return spec
+
+
+def _shared_node_selector(nodes: kinds.ComponentSpec) -> dict[str, str]:
+    """The node labels the leader's and the workers' pods both select, with the same value."""
+    leader = nodes.get("leader", {}).get("nodeSelector", {})
+    worker = nodes.get("worker", {}).get("nodeSelector", {})
+    return {key: value for key, value in leader.items() if worker.get(key) == value}
+
+
+def _node_placement(
+    spec: kinds.ComponentSpec, pod: kinds.NodePod, nodes: kinds.ComponentSpec
+) -> None:
+    """What the InferenceService's component says of placement beside a leader. OME puts the
+    accelerator class's `discovery.nodeSelector` over every pod's own, leader's and workers'
+    included, and only the component's own `nodeSelector` over the class's
+    (components/base.go:192-226, utils/merging.go:181-219); it gives every pod the class's
+    `discovery.affinity` in place of its own unless the component's own `affinity` is set
+    (base.go:346-368). So the labels both kinds of pod select alike are written on the
+    component too (which changes no pod: they carry them already), and so is an affinity
+    wherever the pods have one: the component's own, else the leader's (else the workers'),
+    which no pod is built from; only that it is set counts. Labels the two select otherwise
+    cannot be written there (`class_placement` holds them to the class)."""
+    if shared := _shared_node_selector(nodes):
+        spec["nodeSelector"] = shared
+    placed = [
+        node["affinity"]
+        for node in (nodes.get("leader"), nodes.get("worker"))
+        if node is not None and "affinity" in node
+    ]
+    if placed:
+        spec["affinity"] = pod.get("affinity") or placed[0]
 
 
 def _node_resources(

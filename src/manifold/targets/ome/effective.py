@@ -7,8 +7,8 @@ Followed from sgl-project/ome at 17b77edad23bae262e0c9adb7f12039397a5d33d:
   component the InferenceService leaves out is not deployed, whatever the runtime says.
 - pkg/controller/v1beta1/inferenceservice/utils/deployment.go:22-25: a component with a
   `leader` or `worker` runs multi-node; components/engine.go:276-291 then takes the leader's
-  pod and runner (not the component's) for the leader pod, and engine.go:322-338 the
-  worker's for the worker pods.
+  pod and runner (not the component's) for the leader pod, the component's own when it has
+  no leader, and engine.go:322-338 the worker's for the worker pods.
 - components/base.go:323-344 (`MergeEngineResources`) with utils/merging.go:224-281
   (`MergeResource`): the AcceleratorClass's resources are added only when the
   InferenceService's component sets no resources of its own.
@@ -248,8 +248,10 @@ def _component_roles(
         fields = {**merged(()), **replicas}
         return [PodRole(component, _finish(fields, component, accelerator, own, selector, placed))]
     roles = []
+    led = "leader" in own or "leader" in runtime_part
     for part in ("leader", "worker"):
-        fields = {**merged((part,)), **replicas}
+        # without a leader, the leader pod is the component's own (engine.go:276-291)
+        fields = {**merged((part,) if part == "worker" or led else ()), **replicas}
         worker = _dig(own, ("worker",)) or _dig(runtime_part, ("worker",))
         if part == "worker" and "size" in worker:
             fields["size"] = Value(worker["size"], own_source((*at, "worker", "size")))
@@ -269,6 +271,8 @@ def _part_fields(
 ) -> Fields:
     runner = part.get("runner")
     fields = pod_fields(part, source, at)
+    if part.get("affinity") is not None:  # the pod's own, unless the class's replaces it
+        fields["affinity"] = Value(part["affinity"], source((*at, "affinity")))
     if isinstance(runner, dict):
         fields.update(container_fields(runner, source, (*at, "runner")))
     return fields
@@ -347,7 +351,7 @@ def _finish(
                     resource.get("quantity"), Source(source_object, path)
                 )
     discovery = spec.get("discovery") or {}
-    if discovery.get("affinity") and own.get("affinity") is None:
+    if discovery.get("affinity") is not None and own.get("affinity") is None:
         where_affinity: JsonPath = ("spec", "discovery", "affinity")
         fields["affinity"] = Value(discovery["affinity"], Source(source_object, where_affinity))
     discovered = (discovery.get("nodeSelector") or {}) if placed else {}

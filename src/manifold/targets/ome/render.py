@@ -16,6 +16,7 @@ from manifold.targets import kubernetes as k8s
 from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.given import put_given
 from manifold.targets.ome import jobs, kinds
+from manifold.targets.ome.class_placement import with_class_affinity
 from manifold.targets.ome.class_resources import with_class_resources
 from manifold.targets.ome.components import ROUTER_RUNNER_NAME, component, router
 from manifold.targets.ome.keda import AUTOSCALER_CLASS, keda_scaling
@@ -61,6 +62,7 @@ def render(instance: ProjectInstance, catalog: Catalog) -> list[Manifest]:
             runtime_ref = _referenced_runtime(instance, catalog, service.runtime)
         isvc = inference_service(service, found.item, runtime_ref, placement(instance))
         with_class_resources(isvc, service, instance, catalog)
+        with_class_affinity(isvc, service, instance, catalog)
         manifests.append(manifest(instance, isvc, "inference", origin))
     manifests.extend(jobs.render(instance, catalog))
     return manifests

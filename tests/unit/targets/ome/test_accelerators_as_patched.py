@@ -123,3 +123,78 @@ def test_nothing_but_classes_is_read() -> None:
 def test_a_service_without_a_class_is_not_held() -> None:
     service = _object("InferenceService", "s", {"engine": {"runner": {"resources": {}}}})
     assert _refusals(WRITTEN, MORE_GPUS, service) == []
+
+
+PRODUCT = "nvidia.com/gpu.product"
+LEADER_AFFINITY: dict[str, Any] = {"podAffinity": {}}
+CLASS_AFFINITY: dict[str, Any] = {"podAntiAffinity": {}}
+
+
+def test_a_label_replaced_on_a_leader_the_service_itself_no_longer_holds() -> None:
+    """manifold writes on the engine the labels its leader and workers select alike
+    (components.component); where the service's own patch leaves none there, OME puts the
+    class's over the leader's and workers' (utils/merging.go:181-219), so a patch of the
+    class's that the leader's agreed with sends those pods elsewhere."""
+    service = _service(
+        engine={
+            "leader": {"nodeSelector": {PRODUCT: "H100"}},
+            "worker": {"size": 1, "nodeSelector": {PRODUCT: "H100"}},
+        }
+    )
+    written = _class({"discovery": {"nodeSelector": {PRODUCT: "H100"}}})
+    patched = _class({"discovery": {"nodeSelector": {PRODUCT: "H100-NVL"}}})
+    assert [path for path, _ in _refusals(written, patched, service)] == [
+        f'spec.engine.leader.nodeSelector["{PRODUCT}"]',
+        f'spec.engine.worker.nodeSelector["{PRODUCT}"]',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("worker", "expected"),
+    [
+        pytest.param(
+            CLASS_AFFINITY, ["spec.engine.leader.affinity"], id="the workers have the patch's"
+        ),
+        pytest.param(None, ["spec.engine.affinity"], id="no pod has the patch's"),
+    ],
+)
+def test_a_multi_node_engines_affinity_keeps_the_classs_from_pods_with_their_own(
+    worker: dict[str, Any] | None, expected: list[str]
+) -> None:
+    """The engine's affinity beside its leader (components.component) keeps OME from giving
+    any of its pods the class's (components/base.go:346-356): the patch reaches only the
+    pods manifold gave the class's as patched (class_placement.with_class_affinity)."""
+    workers: dict[str, Any] = {"size": 1}
+    if worker is not None:
+        workers["affinity"] = worker
+    service = _service(
+        engine={
+            "affinity": LEADER_AFFINITY,
+            "leader": {"affinity": LEADER_AFFINITY},
+            "worker": workers,
+        }
+    )
+    patched = _class({"discovery": {"affinity": CLASS_AFFINITY}})
+    assert [path for path, _ in _refusals(_class({}), patched, service)] == expected
+
+
+def test_a_multi_node_engine_whose_pods_all_have_the_patchs_affinity_is_silent() -> None:
+    both = {"affinity": CLASS_AFFINITY}
+    service = _service(
+        engine={"affinity": CLASS_AFFINITY, "leader": both, "worker": {"size": 1, **both}}
+    )
+    patched = _class({"discovery": {"affinity": CLASS_AFFINITY}})
+    assert _refusals(_class({}), patched, service) == []
+
+
+def test_workers_without_a_leader_keep_their_own_affinity_from_the_patch() -> None:
+    """Without a leader, the component's own pod is the leader pod: manifold gave it the
+    class's affinity (as patched), which keeps the workers' own (base.go:346-356); the
+    patch reaches the leader pod, not the workers."""
+    service = _service(
+        engine={"affinity": CLASS_AFFINITY, "worker": {"size": 1, "affinity": LEADER_AFFINITY}}
+    )
+    patched = _class({"discovery": {"affinity": CLASS_AFFINITY}})
+    ((path, message),) = _refusals(_class({}), patched, service)
+    assert path == "spec.engine.worker.affinity"
+    assert "the patch would never reach the worker pods" in message

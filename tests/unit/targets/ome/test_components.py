@@ -138,3 +138,86 @@ def test_a_services_component_with_a_leader_sets_resources_when_its_pods_do(
     spec = component(_component(data), None, of_service=True)
     assert spec.get("runner", {}).get("resources") == expected
     assert "runner" not in component(_component(data), RUNNER_NAME)  # a runtime's: not read
+
+
+A: dict[str, Any] = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {}}}
+B: dict[str, Any] = {"podAntiAffinity": {}}
+
+
+@pytest.mark.parametrize(
+    ("data", "selector", "affinity"),
+    [
+        pytest.param(
+            {"nodeSelector": {"pool": "gpu"}, "leader": {}, "worker": {"size": 1}},
+            {"pool": "gpu"},
+            None,
+            id="the component's labels, which both kinds of pod carry",
+        ),
+        pytest.param(
+            {
+                "leader": {"nodeSelector": {"pool": "gpu", "rack": "a"}},
+                "worker": {"size": 1, "nodeSelector": {"pool": "gpu", "rack": "b", "zone": "z"}},
+            },
+            {"pool": "gpu"},
+            None,
+            id="only the labels the leader and the workers select alike",
+        ),
+        pytest.param(
+            {"leader": {"nodeSelector": {"rack": "a"}}, "worker": {"size": 1}},
+            None,
+            None,
+            id="no label when none is shared",
+        ),
+        pytest.param(
+            {"affinity": A, "leader": {}, "worker": {"size": 1}},
+            None,
+            A,
+            id="the component's own affinity",
+        ),
+        pytest.param(
+            {"leader": {"affinity": B}, "worker": {"size": 1, "affinity": A}},
+            None,
+            B,
+            id="the leader's affinity, when the component sets none",
+        ),
+        pytest.param(
+            {"leader": {}, "worker": {"size": 1, "affinity": A}},
+            None,
+            A,
+            id="the workers' affinity, when only they set one",
+        ),
+    ],
+)
+def test_a_services_component_with_a_leader_places_what_its_class_would_replace(
+    data: dict[str, Any], selector: dict[str, str] | None, affinity: dict[str, Any] | None
+) -> None:
+    """OME puts the accelerator class's node labels over every pod's own, leader's and
+    workers' included, and only the InferenceService's component's own over the class's
+    (ome 17b77edad23b, components/base.go:192-226, utils/merging.go:181-219); it replaces
+    every pod's affinity with the class's unless the component's own is set
+    (base.go:346-368). The leader's and workers' own stay as they are."""
+    spec = component(_component(data), None, of_service=True)
+    assert spec.get("nodeSelector") == selector
+    assert spec.get("affinity") == affinity
+    leader, worker = data["leader"], data["worker"]
+    assert spec["leader"].get("affinity") == leader.get("affinity", data.get("affinity"))
+    assert spec["worker"].get("affinity") == worker.get("affinity", data.get("affinity"))
+    runtime = component(_component(data), RUNNER_NAME)  # a runtime's: not read by OME
+    assert "nodeSelector" not in runtime and "affinity" not in runtime
+
+
+def test_a_leaders_and_a_workers_own_labels_go_over_the_components_key_by_key() -> None:
+    """The component's pod fields are folded into the leader and the workers, under what
+    those say themselves (docs/precedence.md); the environment's defaults likewise."""
+    spec = component(
+        _component(
+            {
+                "nodeSelector": {"pool": "gpu", "rack": "any"},
+                "leader": {"nodeSelector": {"rack": "a"}},
+                "worker": {"size": 1, "nodeSelector": {"rack": "b"}},
+            }
+        ),
+        None,
+    )
+    assert spec["leader"]["nodeSelector"] == {"pool": "gpu", "rack": "a"}
+    assert spec["worker"]["nodeSelector"] == {"pool": "gpu", "rack": "b"}

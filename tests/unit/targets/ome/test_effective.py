@@ -163,6 +163,14 @@ CASES = [
         "leader:1",
     ),
     (
+        "without a leader, the leader pod runs the component's runner",
+        {"engine": {"runner": {"resources": {"limits": {GPU: 8}}}, "worker": {"size": 2}}},
+        {"engineConfig": {"runner": {"image": "engine:1"}, "worker": {}}},
+        "leader",
+        f"limits.{GPU}",
+        8,
+    ),
+    (
         "engine runner does not reach the leader",
         {"engine": {"runner": {"resources": {"limits": {GPU: 8}}}, "worker": {"size": 2}}},
         {"engineConfig": {"leader": {"runner": {"image": "leader:1"}}}},
@@ -186,7 +194,54 @@ CASES = [
         {"engineConfig": _ENGINE},
         "engine",
         "affinity",
+        {},
+    ),
+    # What manifold writes beside a leader (targets/ome/components.py): the component's
+    # affinity keeps the class's from every pod, its node selector goes over the class's.
+    (
+        "the component's affinity beside a leader keeps the leader's own",
+        {
+            "engine": {
+                "affinity": {"podAffinity": {}},
+                "leader": {"affinity": {"podAffinity": {}}},
+                "worker": {"size": 1},
+            },
+            "acceleratorSelector": {"acceleratorClass": "h100"},
+        },
+        {"engineConfig": {}},
+        "leader",
+        "affinity",
+        {"podAffinity": {}},
+    ),
+    (
+        "the component's affinity beside a leader gives a worker without one none",
+        {
+            "engine": {
+                "affinity": {"podAffinity": {}},
+                "leader": {"affinity": {"podAffinity": {}}},
+                "worker": {"size": 1},
+            },
+            "acceleratorSelector": {"acceleratorClass": "h100"},
+        },
+        {"engineConfig": {}},
+        "worker",
+        "affinity",
         None,
+    ),
+    (
+        "the component's label beside a leader goes over the class's",
+        {
+            "engine": {
+                "nodeSelector": {"gpu": "h100-nvl"},
+                "leader": {"nodeSelector": {"gpu": "h100-nvl"}},
+                "worker": {"size": 1, "nodeSelector": {"gpu": "h100-nvl"}},
+            },
+            "acceleratorSelector": {"acceleratorClass": "h100"},
+        },
+        {"engineConfig": {}},
+        "worker",
+        "nodeSelector.gpu",
+        "h100-nvl",
     ),
     (
         "class affinity replaces the leader's",

@@ -297,12 +297,37 @@ def entry_of(body: dict[str, Any], namespace: str | None = None) -> Imported:
     _check_schema(kind, name, rendered)
     difference = first_difference(spec, rendered)
     if difference is not None:
-        raise Unsupported(
-            ("spec", *difference),
-            "manifold would not render this field back exactly as written",
-        )
+        raise Unsupported(("spec", *difference), _not_rendered_back(kind, spec, difference))
     verbatim = tuple(sorted(entry.get("omeSpec", {})))
     return Imported(kind, name, entry, verbatim, own.dropped, own.stale, companions)
+
+
+_BESIDE_LEADER = {
+    "runner": "resources",
+    "nodeSelector": "the node labels its leader's and workers' pods share",
+    "affinity": "an affinity",
+}
+"""What manifold writes on a multi-node component beside its leader (`components.component`)."""
+
+
+def _not_rendered_back(kind: str, spec: dict[str, Any], difference: JsonPath) -> str:
+    """Why the field at `difference` of `spec` would not render back: for a multi-node
+    InferenceService without what manifold writes beside its leader, what that is for."""
+    said = "manifold would not render this field back exactly as written"
+    name, field = (*difference, "", "")[:2]
+    part = spec.get(str(name)) if kind == "InferenceService" and len(difference) == 2 else None
+    if not isinstance(part, dict) or "leader" not in part or field in part:
+        return said
+    what = _BESIDE_LEADER.get(str(field))
+    if what is None:
+        return said
+    return (
+        f"{said}: beside a leader, manifold writes {what} on spec.{name} too, because OME "
+        f"gives the accelerator class's in place of the leader's and workers' where the "
+        f"{name} itself sets none (sgl-project/ome components/base.go); this object sets "
+        f"none, so its pods may run with the class's: write on spec.{name} what its leader and "
+        "workers have"
+    )
 
 
 def _with(entry: dict[str, Any], entry_metadata: dict[str, Any]) -> dict[str, Any]:

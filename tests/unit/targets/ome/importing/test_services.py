@@ -96,3 +96,49 @@ def test_what_a_service_cannot_take_is_refused(spec: dict[str, Any], path: tuple
     with pytest.raises(Unsupported) as raised:
         entry_of(_service(spec))
     assert raised.value.path == path
+
+
+MULTI_NODE_GPUS = {"requests": {"nvidia.com/gpu": 8}, "limits": {"nvidia.com/gpu": 8}}
+
+
+@pytest.mark.parametrize(
+    ("leader", "worker", "path"),
+    [
+        pytest.param(
+            {"nodeSelector": {"pool": "a"}},
+            {"size": 1, "nodeSelector": {"pool": "a"}},
+            ("spec", "engine", "nodeSelector"),
+            id="shared node labels",
+        ),
+        pytest.param(
+            {"runner": {"name": "ome-container", "resources": MULTI_NODE_GPUS}},
+            {"size": 1, "runner": {"name": "ome-container", "resources": MULTI_NODE_GPUS}},
+            ("spec", "engine", "runner"),
+            id="resources",
+        ),
+    ],
+)
+def test_a_multi_node_service_without_what_manifold_writes_beside_its_leader_says_why(
+    leader: dict[str, Any], worker: dict[str, Any], path: tuple[str, ...]
+) -> None:
+    """Beside a leader, manifold writes the component's resources and shared node labels,
+    which OME reads instead of the leader's and workers' when it applies the accelerator
+    class (ome 17b77edad23b, components/base.go:192-226 and :308-344): an object without
+    them runs otherwise than manifold would render it, and the refusal says so."""
+    engine = {"minReplicas": 1, "maxReplicas": 1, "leader": leader, "worker": worker}
+    with pytest.raises(Unsupported, match="beside a leader, manifold writes") as raised:
+        entry_of(_service({"model": {"name": "m"}, "engine": engine}))
+    assert raised.value.path == path
+
+
+def test_a_multi_node_service_with_them_is_imported() -> None:
+    selector = {"pool": "a"}
+    engine = {
+        "minReplicas": 1,
+        "maxReplicas": 1,
+        "nodeSelector": selector,
+        "leader": {"nodeSelector": selector},
+        "worker": {"size": 1, "nodeSelector": selector},
+    }
+    imported = entry_of(_service({"model": {"name": "m"}, "engine": engine}))
+    assert imported.entry["nodeSelector"] == selector
