@@ -102,8 +102,11 @@ def unresolved_refusals(
         if before.name != after.name
     }
     found = []
+    names: dict[tuple[str, ...], set[str]] = {}
     for at, kinds, name, _ in _references(final):
-        defined = _defined(instance, catalog, kinds)
+        if kinds not in names:
+            names[kinds] = _defined(instance, catalog, kinds)
+        defined = names[kinds]
         if name in defined or any((kind, name) in renamed_away for kind in kinds):
             continue  # found, or renamed away: the rename is to blame (`renamed_refusals`)
         what, lookup, _ = _HOW[kinds]

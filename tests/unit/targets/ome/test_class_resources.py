@@ -17,7 +17,12 @@ from manifold.compile.catalog import Catalog
 from manifold.core.diagnostics import Severity
 from manifold.core.manifest import Manifest
 from manifold.models.common import Resources
-from manifold.targets.ome.class_resources import complete, known_resources, unknown_class_warnings
+from manifold.targets.ome.class_resources import (
+    complete,
+    known_class,
+    known_resources,
+    unknown_class_warnings,
+)
 from manifold.targets.ome.render import render
 from tests.unit.helpers import catalog_with_platform, platform_text, project_instance
 
@@ -162,3 +167,15 @@ def test_a_pod_without_gpus_from_an_unknown_class_is_a_warning_not_an_error() ->
     (found,) = unknown_class_warnings(instance, catalog, service, ("services", 0))
     assert found.severity is Severity.WARNING
     assert found.path == ("services", 0, "resources")
+
+
+def test_a_declared_class_is_read_once_and_each_class_as_itself() -> None:
+    """The spec of a class is made once per class (`_spec_of`), never another's."""
+    instance, catalog = _catalog("[]")
+    first = known_class(instance, catalog, "a100")
+    assert first is not None and first["resources"][0]["quantity"] == 2
+    assert known_class(instance, catalog, "a100") is first
+    bare = known_class(instance, catalog, "bare")
+    assert bare is not None and bare["name"] == "bare" and "resources" not in bare
+    again, other = _catalog("[]")  # the same platform file read again: other objects
+    assert known_class(again, other, "a100") == first
