@@ -75,7 +75,7 @@ class _Use:
     patched: Mapping[str, Any]
     """The class's spec before and after the patches."""
     merged_weights_possible: bool
-    """The service serves fine-tuned weights, which may be merged ones: OME then gives its
+    """The service serves one fine-tuned weight, which may be a merged one: OME then gives its
     pods no node selector of the class."""
 
     def changed(self, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
@@ -113,8 +113,10 @@ def accelerator_refusals(catalog: Catalog, final: Manifest) -> list[Refusal]:
             found[at] = Refusal(at, _renamed(name, patched.name), owed_to=patched)
             continue
         model = spec.get("model")
-        weights = isinstance(model, dict) and bool(model.get("fineTunedWeights"))
-        use = _Use(component, own, name, _spec(rendered), _spec(patched), weights)
+        weights = model.get("fineTunedWeights") if isinstance(model, dict) else None
+        # OME loads merged weights only for exactly one (utils/utils.go:18-26)
+        merged_possible = isinstance(weights, list) and len(weights) == 1
+        use = _Use(component, own, name, _spec(rendered), _spec(patched), merged_possible)
         for path, message in (*_resources(use), *_node_selector(use), *_affinity(use)):
             found[path] = Refusal(path, message, owed_to=patched)
     return list(found.values())

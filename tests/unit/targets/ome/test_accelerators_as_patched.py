@@ -198,3 +198,30 @@ def test_workers_without_a_leader_keep_their_own_affinity_from_the_patch() -> No
     ((path, message),) = _refusals(_class({}), patched, service)
     assert path == "spec.engine.worker.affinity"
     assert "the patch would never reach the worker pods" in message
+
+
+@pytest.mark.parametrize(
+    ("weights", "refused"),
+    [
+        pytest.param([], True, id="no fine-tuned weight"),
+        pytest.param(["ft"], False, id="one, which may be merged: no class's label at all"),
+        pytest.param(["ft", "ft2"], True, id="two, never loaded merged"),
+    ],
+)
+def test_only_one_fine_tuned_weight_may_keep_the_class_s_labels_off(
+    weights: list[str], refused: bool
+) -> None:
+    """OME loads merged weights only for exactly one fine-tuned weight (utils/utils.go:18-26;
+    components/base.go:199-205 then merges no node selector): with two, a patch of a label
+    the leader and workers select replaces theirs as with none."""
+    labels = {"nvidia.com/gpu.product": "A100"}
+    written = _class({"discovery": {"nodeSelector": labels}})
+    patched = _class({"discovery": {"nodeSelector": {"nvidia.com/gpu.product": "A100-40GB"}}})
+    leader, worker = {"nodeSelector": dict(labels)}, {"size": 1, "nodeSelector": dict(labels)}
+    service = _service(
+        model={"name": "m", "fineTunedWeights": weights},
+        engine={"leader": leader, "worker": worker},
+    )
+    found = _refusals(written, patched, service)
+    assert bool(found) is refused, found
+    assert all("leader" in path or "worker" in path for path, _ in found)
