@@ -69,12 +69,7 @@ def test_markdown_escapes_and_caps_the_names() -> None:
 
 
 def test_an_object_not_shaped_as_manifold_writes_it_is_left_to_the_object_diff() -> None:
-    spec = {
-        "model": {"name": "m"},
-        "runtime": {"name": "rt"},
-        "engine": {},
-        "acceleratorSelector": "not-a-map",
-    }
+    spec = {"model": "not-a-map", "runtime": {"name": "rt"}, "engine": {}}
     odd = Resource(
         "prod/demo/inferenceservice-a.yaml",
         {

@@ -56,6 +56,7 @@ from manifold.compile.catalog import Catalog
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
 from manifold.targets.base import Refusal
+from manifold.targets.ome.class_choice import selected_class
 
 _KIND = "AcceleratorClass"
 _ROLES = ("leader", "worker")
@@ -104,7 +105,7 @@ def accelerator_refusals(catalog: Catalog, final: Manifest) -> list[Refusal]:
     found: dict[JsonPath, Refusal] = {}
     for component in ("engine", "decoder"):
         own = spec.get(component)
-        selected = _selected(spec, component)
+        selected = selected_class(spec, component)
         if not isinstance(own, dict) or selected is None or selected[1] not in classes:
             continue  # not deployed (the router never has a class), or its class not patched
         at, name = selected
@@ -120,22 +121,6 @@ def accelerator_refusals(catalog: Catalog, final: Manifest) -> list[Refusal]:
         for path, message in (*_resources(use), *_node_selector(use), *_affinity(use)):
             found[path] = Refusal(path, message, owed_to=patched)
     return list(found.values())
-
-
-def _selected(spec: Mapping[str, Any], component: str) -> tuple[JsonPath, str] | None:
-    """Where the InferenceService names the component's class, and the name."""
-    own = spec.get(component)
-    override = own.get("acceleratorOverride") if isinstance(own, dict) else None
-    if isinstance(override, dict) and isinstance(override.get("acceleratorClass"), str):
-        return ("spec", component, "acceleratorOverride", "acceleratorClass"), str(
-            override["acceleratorClass"]
-        )
-    selector = spec.get("acceleratorSelector")
-    if isinstance(selector, dict) and isinstance(selector.get("acceleratorClass"), str):
-        return ("spec", "acceleratorSelector", "acceleratorClass"), str(
-            selector["acceleratorClass"]
-        )
-    return None
 
 
 def _spec(manifest: Manifest) -> Mapping[str, Any]:

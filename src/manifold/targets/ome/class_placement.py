@@ -48,7 +48,8 @@ from manifold.core.jsonpath import JsonPath
 from manifold.models.project import Service
 from manifold.models.workload import Component
 from manifold.targets import kubernetes as k8s
-from manifold.targets.ome.class_resources import known_class, selected_classes
+from manifold.targets.ome.class_choice import selected_classes
+from manifold.targets.ome.class_resources import known_class
 from manifold.targets.ome.components import component
 
 _ROLES = ("leader", "worker")

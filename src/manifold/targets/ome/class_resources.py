@@ -35,6 +35,7 @@ from manifold.models.accelerators import AcceleratorClass
 from manifold.models.project import Service
 from manifold.models.workload import Component
 from manifold.targets import kubernetes as k8s
+from manifold.targets.ome.class_choice import selected_classes
 from manifold.targets.ome.components import RUNNER_NAME, component
 
 Quantities = dict[str, k8s.QuantityValue]
@@ -90,21 +91,6 @@ def known_resources(instance: ProjectInstance, catalog: Catalog, name: str) -> Q
         for item in (listed if isinstance(listed, list) else [])
         if isinstance(item, dict) and "name" in item
     }
-
-
-def selected_classes(service: Service) -> Iterator[tuple[str, Component, str]]:
-    """Each component of the service that uses an accelerator class: its name (engine,
-    decoder), the component and the class's name (a decoder's own `gpu.type`, else the
-    service's: render.inference_service)."""
-    gpu = service.resources.gpu if service.resources else None
-    chosen = gpu.type if gpu is not None else None
-    if chosen is not None:
-        yield "engine", service, chosen
-    decoder = service.decoder
-    if decoder is not None:
-        own = decoder.resources.gpu if decoder.resources else None
-        if (decoder_class := own.type if own is not None else None) or chosen:
-            yield "decoder", decoder, str(decoder_class or chosen)
 
 
 def _pods(spec: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]:

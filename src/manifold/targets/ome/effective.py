@@ -49,6 +49,7 @@ from manifold.targets.effective import (
     overlay,
     pod_fields,
 )
+from manifold.targets.ome.class_choice import selected_class
 from manifold.targets.ome.effective_jobs import benchmarks
 
 PLATFORM = "ome"
@@ -300,19 +301,11 @@ def _replicas(
 def _accelerator(
     isvc: RenderedObject, component: str, objects: Objects
 ) -> tuple[Value, RenderedObject | None] | None:
-    spec = isvc.body.get("spec") or {}
-    override = (spec.get(component) or {}).get("acceleratorOverride") or {}
-    selector = spec.get("acceleratorSelector") or {}
-    if override.get("acceleratorClass"):
-        path: JsonPath = ("spec", component, "acceleratorOverride", "acceleratorClass")
-        name = str(override["acceleratorClass"])
-    elif selector.get("acceleratorClass"):
-        path, name = (
-            ("spec", "acceleratorSelector", "acceleratorClass"),
-            str(selector["acceleratorClass"]),
-        )
-    else:
+    spec = isvc.body.get("spec")
+    selected = selected_class(spec, component) if isinstance(spec, dict) else None
+    if selected is None:
         return None
+    path, name = selected
     hint_path = (
         (component, "resources", "gpu", "type")
         if component != "engine"
