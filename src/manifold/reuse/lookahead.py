@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 
 from manifold.core import forked
+from manifold.core.jobs import jobs_wanted
 
 TYPE_CHECKING = False  # `typing`, `json`, `pathlib`: imported after the fork, as they delay it
 if TYPE_CHECKING:
@@ -67,11 +68,12 @@ _AHEAD: Ahead | None = None
 
 def start(arguments: list[str]) -> None:
     """Start a survey of rendered/ when `arguments` (the command line after the program)
-    look like a render or check of a repository with a stamp."""
+    look like a render or check of a repository with a stamp, and manifold may use more
+    than one process (`core.jobs`: MANIFOLD_JOBS, one per CPU on Linux)."""
     global _AHEAD
     root = _root(arguments)
-    if root is None or not os.path.isfile(os.path.join(root, _STAMP)):
-        return
+    if root is None or not os.path.isfile(os.path.join(root, _STAMP)) or jobs_wanted() < 2:
+        return  # not a no-op candidate, or no other CPU (or no fork) to look with
     _AHEAD = Ahead(os.path.abspath(root), forked.Child.start(lambda: _survey(root)))
 
 

@@ -15,9 +15,9 @@ whole is as none: this process looks at its folders itself.
 
 A survey needs no stamp, only the time from which a file's stat cannot vouch for it, so it
 can start before the stamp is read and trusted: `reuse.lookahead` runs one (unsplit) in a
-child forked before the CLI is imported. That is why this module imports only `os`, `hashlib` and
-`core.forked`: every import here is paid by that child before it starts looking (the record
-and stamp modules import the schema validator, 20 ms).
+child forked before the CLI is imported. That is why this module imports only `os`,
+`hashlib`, `core.forked` and `core.jobs`: every import here is paid by that child before it
+starts looking (the record and stamp modules import the schema validator, 20 ms).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from stat import S_ISREG
 from typing import NamedTuple
 
 from manifold.core import forked
+from manifold.core.jobs import jobs_wanted
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -116,14 +117,16 @@ def read_digest(path: str, size: int) -> tuple[str, bytes]:
 
 def survey(rendered: str | os.PathLike[str], since_ns: int, *, split: bool = True) -> Survey | None:
     """rendered/ looked at, with the content of the files modified since `since_ns`; None
-    when a folder vanished while it was walked. `split`: a large tree is looked at half in a
-    child (not by a child itself, while its parent imports: three processes on two CPUs)."""
+        when a folder vanished while it was walked. `split`: a large tree is looked at half in a
+        child (not by a child itself, while its parent imports: three processes on two CPUs), where
+    manifold may use more than one process (`core.jobs`)."""
     rendered = os.fspath(rendered)
     try:
         near, folders = _two_levels(rendered)
     except FileNotFoundError:
         return None
-    theirs = folders[1::2] if split and len(folders) >= SPLIT_FROM else []
+    split = split and len(folders) >= SPLIT_FROM and jobs_wanted() > 1
+    theirs = folders[1::2] if split else []
     ours = folders[0::2] if theirs else folders
     child = forked.Child.start(lambda: _look(rendered, theirs, since_ns)) if theirs else None
     try:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from manifold.core.jobs import JOBS_VARIABLE
 from manifold.reuse import fastpath, lookahead, stampcheck, treestamp, treesurvey, workdir
 from tests.conftest import run_cli
 
@@ -51,6 +52,12 @@ def test_the_stamp_and_rendered_are_where_the_rest_of_manifold_puts_them() -> No
 )
 def test_the_repository_a_command_line_names(arguments: list[str], root: str | None) -> None:
     assert lookahead._root(arguments) == root
+
+
+def test_one_process_allowed_no_child(rendered_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(JOBS_VARIABLE, "1")
+    lookahead.start(["render", "-C", str(rendered_repo)])
+    assert lookahead.take(rendered_repo) is None
 
 
 def test_no_stamp_no_child(example_repo: Path) -> None:

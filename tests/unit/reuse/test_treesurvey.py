@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from manifold.core import forked
+from manifold.core.jobs import JOBS_VARIABLE
 from manifold.reuse import treesurvey
 from manifold.reuse.treesurvey import Survey
 
@@ -127,6 +128,13 @@ def test_unsplit_it_is_the_same_survey_without_a_child(
     split = treesurvey.survey(rendered, 0)
     monkeypatch.setattr(forked.Child, "start", lambda work: pytest.fail("forked"))
     assert treesurvey.survey(rendered, 0, split=False) == split
+
+
+def test_one_process_allowed_never_forks(rendered: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    split = treesurvey.survey(rendered, 0)
+    monkeypatch.setenv(JOBS_VARIABLE, "1")
+    monkeypatch.setattr(forked.Child, "start", lambda work: pytest.fail("forked"))
+    assert treesurvey.survey(rendered, 0) == split
 
 
 def test_an_empty_tree_has_no_stats_and_a_missing_one_no_survey(tmp_path: Path) -> None:
