@@ -79,7 +79,14 @@ class Record:
 
 
 def mark_shadow_unclean(work: Path) -> None:
-    workdir.create_file(work / SHADOW_UNCLEAN)
+    """Mark the shadow tree unclean; a marker already there is kept. Making it anew would
+    remove it first: a run killed in between would leave a shadow that an earlier run left
+    half-built unmarked, and the next write, trusting it, would swap a mixed tree in (seen
+    in tests/acceptance/test_atomicity.py, where a kill soon after the marker appears can
+    land there)."""
+    marker = work / SHADOW_UNCLEAN
+    if not workdir.is_regular(marker):
+        workdir.create_file(marker)
 
 
 def mark_shadow_clean(work: Path) -> None:

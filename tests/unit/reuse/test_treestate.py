@@ -212,6 +212,20 @@ def test_an_unclean_shadow_marker_overrides_the_record(tmp_path: Path) -> None:
     treestate.mark_shadow_clean(tmp_path)  # twice is fine
 
 
+def test_a_marked_shadow_is_never_unmarked_by_marking_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Marking anew would remove the marker first: a kill in between would leave a shadow
+    some earlier run left half-built looking clean (the cause of a rare mixed tree in the
+    kill test)."""
+    treestate.mark_shadow_unclean(tmp_path)
+    marker = tmp_path / treestate.SHADOW_UNCLEAN
+    inode = marker.stat().st_ino
+    monkeypatch.setattr(Path, "unlink", lambda *args, **kwargs: pytest.fail("unmarked"))
+    treestate.mark_shadow_unclean(tmp_path)
+    assert marker.stat().st_ino == inode
+
+
 _TRUSTED = {
     "format": 2,
     "written_ns": 1,
