@@ -22,7 +22,8 @@ from manifold.targets import kubernetes as k8s
 from manifold.targets.ome import TARGET
 from manifold.targets.ome.class_placement import placement_problems
 from manifold.targets.ome.render import render
-from tests.unit.helpers import catalog_with_platform, platform_text, project_instance
+from tests.unit.helpers import platform_text
+from tests.unit.targets.ome.rendering import project_and_catalog, rendered_engine
 
 PRODUCT = "nvidia.com/gpu.product"
 A: dict[str, Any] = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {}}}
@@ -48,14 +49,11 @@ MULTI = "name: s, model: m, image: i, replicas: {min: 1, max: 1}"
 
 
 def _catalog(services: str) -> tuple[Any, Catalog]:
-    instance = project_instance("ome", MODEL + f"services: {services}")
-    return instance, catalog_with_platform(instance, PLATFORM)
+    return project_and_catalog(MODEL + f"services: {services}", PLATFORM)
 
 
 def _engine(services: str) -> dict[str, Any]:
-    instance, catalog = _catalog(services)
-    (isvc,) = [m for m in render(instance, catalog) if m.kind == "InferenceService"]
-    return dict(isvc.body["spec"]["engine"])
+    return rendered_engine(*_catalog(services))
 
 
 def _problems(services: str, catalog: Catalog | None = None) -> list[tuple[str, str]]:

@@ -24,7 +24,8 @@ from manifold.targets.ome.class_resources import (
     unknown_class_warnings,
 )
 from manifold.targets.ome.render import render
-from tests.unit.helpers import catalog_with_platform, platform_text, project_instance
+from tests.unit.helpers import platform_text
+from tests.unit.targets.ome.rendering import project_and_catalog, rendered_engine
 
 GPU = "nvidia.com/gpu"
 PLATFORM = platform_text(
@@ -42,14 +43,11 @@ MODEL = "models: [{name: m, source: 'hf://a/b'}]\n"
 
 
 def _catalog(services: str) -> tuple[Any, Catalog]:
-    instance = project_instance("ome", MODEL + f"services: {services}")
-    return instance, catalog_with_platform(instance, PLATFORM)
+    return project_and_catalog(MODEL + f"services: {services}", PLATFORM)
 
 
 def _engine(services: str) -> dict[str, Any]:
-    instance, catalog = _catalog(services)
-    (isvc,) = [m for m in render(instance, catalog) if m.kind == "InferenceService"]
-    return dict(isvc.body["spec"]["engine"])
+    return rendered_engine(*_catalog(services))
 
 
 def test_a_class_manifold_knows_gives_its_resources_with_the_crds_default() -> None:

@@ -52,6 +52,17 @@ _ACCELERATOR = RenderedObject(
         },
     },
 )
+
+_AFFINITY_BESIDE_LEADER = {
+    "engine": {
+        "affinity": {"podAffinity": {}},
+        "leader": {"affinity": {"podAffinity": {}}},
+        "worker": {"size": 1},
+    },
+    "acceleratorSelector": {"acceleratorClass": "h100"},
+}
+"""A multi-node engine as manifold writes it beside a leader whose pods have an affinity."""
+
 _ENGINE = {
     "runner": {
         "image": "engine:1",
@@ -200,14 +211,7 @@ CASES = [
     # affinity keeps the class's from every pod, its node selector goes over the class's.
     (
         "the component's affinity beside a leader keeps the leader's own",
-        {
-            "engine": {
-                "affinity": {"podAffinity": {}},
-                "leader": {"affinity": {"podAffinity": {}}},
-                "worker": {"size": 1},
-            },
-            "acceleratorSelector": {"acceleratorClass": "h100"},
-        },
+        _AFFINITY_BESIDE_LEADER,
         {"engineConfig": {}},
         "leader",
         "affinity",
@@ -215,14 +219,7 @@ CASES = [
     ),
     (
         "the component's affinity beside a leader gives a worker without one none",
-        {
-            "engine": {
-                "affinity": {"podAffinity": {}},
-                "leader": {"affinity": {"podAffinity": {}}},
-                "worker": {"size": 1},
-            },
-            "acceleratorSelector": {"acceleratorClass": "h100"},
-        },
+        _AFFINITY_BESIDE_LEADER,
         {"engineConfig": {}},
         "worker",
         "affinity",
