@@ -117,9 +117,9 @@ def read_digest(path: str, size: int) -> tuple[str, bytes]:
 
 def survey(rendered: str | os.PathLike[str], since_ns: int, *, split: bool = True) -> Survey | None:
     """rendered/ looked at, with the content of the files modified since `since_ns`; None
-        when a folder vanished while it was walked. `split`: a large tree is looked at half in a
-        child (not by a child itself, while its parent imports: three processes on two CPUs), where
-    manifold may use more than one process (`core.jobs`)."""
+    when a folder vanished while it was walked. `split`: a large tree is looked at half in a
+    child where manifold may use more than one process (`core.jobs`); not by a child itself,
+    while its parent imports (three processes on two CPUs)."""
     rendered = os.fspath(rendered)
     try:
         near, folders = _two_levels(rendered)

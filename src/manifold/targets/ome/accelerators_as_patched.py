@@ -56,7 +56,8 @@ from manifold.compile.catalog import Catalog
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
 from manifold.targets.base import Refusal
-from manifold.targets.ome.class_choice import selected_class
+from manifold.targets.ome.class_choice import mapping_at, selected_class
+from manifold.targets.ome.class_resources import runner_resources
 
 _KIND = "AcceleratorClass"
 _ROLES = ("leader", "worker")
@@ -149,17 +150,6 @@ def _quantities(spec: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def _runner_resources(part: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The resources a runner sets, or None when it sets none (no requests, no limits, no
-    claims: what OME tests before it adds a class's, components/base.go:308-311)."""
-    runner = part.get("runner")
-    resources = runner.get("resources") if isinstance(runner, dict) else None
-    if not isinstance(resources, dict):
-        return None
-    given = resources.get("requests") is not None or resources.get("limits") is not None
-    return resources if given or resources.get("claims") else None
-
-
 def _asked(resources: Mapping[str, Any] | None, name: str) -> tuple[str, str] | None:
     """Which side (limits before requests) of `resources` sets `name`, and to what."""
     for side in ("limits", "requests"):
@@ -172,14 +162,14 @@ def _asked(resources: Mapping[str, Any] | None, name: str) -> tuple[str, str] | 
 def _resources(use: _Use) -> list[Said]:
     before, after = _quantities(use.written), _quantities(use.patched)
     changed = use.changed(before, after)
-    own = _runner_resources(use.own)
+    own = runner_resources(use.own)
     if own is not None:
         ignored = [_resource_ignored(use, own, name, after.get(name)) for name in changed]
         return [said for said in ignored if said is not None]
     found: list[Said] = []
     for role, part in use.roles():
         for name in changed:
-            asked = _asked(_runner_resources(part), name)
+            asked = _asked(runner_resources(part), name)
             if asked is None:
                 continue  # the role asks for none: the class's is what the pods get
             side, value = asked
@@ -224,17 +214,10 @@ def _resource_replaced(use: _Use, role: str, name: str, asked: str, value: str) 
 # --------------------------------------------------------------------------- placement
 
 
-def _mapping(part: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
-    for key in keys:
-        value = part.get(key)
-        part = value if isinstance(value, dict) else {}
-    return part
-
-
 def _node_selector(use: _Use) -> list[Said]:
-    before = _mapping(use.written, "discovery", "nodeSelector")
-    after = _mapping(use.patched, "discovery", "nodeSelector")
-    own = _mapping(use.own, "nodeSelector")
+    before = mapping_at(use.written, "discovery", "nodeSelector")
+    after = mapping_at(use.patched, "discovery", "nodeSelector")
+    own = mapping_at(use.own, "nodeSelector")
     found: list[Said] = []
     for key in use.changed(before, after):
         value = after.get(key)
@@ -247,7 +230,7 @@ def _node_selector(use: _Use) -> list[Said]:
         if use.merged_weights_possible:
             continue  # OME may give these pods no class's node selector at all
         for role, part in use.roles():
-            mine = _mapping(part, "nodeSelector").get(key)
+            mine = mapping_at(part, "nodeSelector").get(key)
             if mine is not None and before.get(key, mine) == mine != after.get(key, mine):
                 path = ("spec", use.component, role, "nodeSelector", key)
                 found.append((path, _label_replaced(use, change, role, key, mine)))
@@ -272,8 +255,8 @@ def _label_replaced(use: _Use, change: str, role: str, key: str, own: object) ->
 
 
 def _affinity(use: _Use) -> list[Said]:
-    before = _mapping(use.written, "discovery").get("affinity")
-    after = _mapping(use.patched, "discovery").get("affinity")
+    before = mapping_at(use.written, "discovery").get("affinity")
+    after = mapping_at(use.patched, "discovery").get("affinity")
     if before == after or after is None:
         return []  # unchanged, or removed: the pods' own affinity is theirs again
     change = f"this patch changes discovery.affinity of accelerator class {use.name!r}"

@@ -52,3 +52,12 @@ def selected_classes(service: Service) -> Iterator[tuple[str, Component, str]]:
         own = decoder.resources.gpu if decoder.resources else None
         if (decoder_class := own.type if own is not None else None) or chosen:
             yield "decoder", decoder, str(decoder_class or chosen)
+
+
+def mapping_at(data: Mapping[str, Any] | None, *keys: str) -> Mapping[str, Any]:
+    """The mapping under `keys` in an object's `data` (a class's spec, a component), or an
+    empty one where any step is missing or not a mapping: patches may leave any shape."""
+    for key in keys:
+        value = (data or {}).get(key)
+        data = value if isinstance(value, dict) else {}
+    return data or {}

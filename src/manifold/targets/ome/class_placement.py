@@ -48,18 +48,11 @@ from manifold.core.jsonpath import JsonPath
 from manifold.models.project import Service
 from manifold.models.workload import Component
 from manifold.targets import kubernetes as k8s
-from manifold.targets.ome.class_choice import selected_classes
+from manifold.targets.ome.class_choice import mapping_at, selected_classes
 from manifold.targets.ome.class_resources import known_class
 from manifold.targets.ome.components import component
 
 _ROLES = ("leader", "worker")
-
-
-def _mapping(data: Mapping[str, Any] | None, *keys: str) -> Mapping[str, Any]:
-    for key in keys:
-        value = (data or {}).get(key)
-        data = value if isinstance(value, dict) else {}
-    return data or {}
 
 
 def with_class_affinity(
@@ -73,7 +66,7 @@ def with_class_affinity(
     spec = isvc["spec"]
     for name, _, class_name in selected_classes(service):
         part = spec.get(name)
-        given = _mapping(known_class(instance, catalog, class_name), "discovery").get("affinity")
+        given = mapping_at(known_class(instance, catalog, class_name), "discovery").get("affinity")
         if not isinstance(part, dict) or given is None:
             continue  # unknown, or no affinity: the pods that set none get none from OME either
         if "leader" in part and "affinity" in part:
@@ -84,7 +77,7 @@ def with_class_affinity(
         elif (
             "leader" not in part
             and "affinity" not in part
-            and "affinity" in _mapping(part, "worker")
+            and "affinity" in mapping_at(part, "worker")
         ):
             spec[name] = _with_affinity(part, copy.deepcopy(given), "worker")
 
@@ -123,7 +116,7 @@ def placement_problems(
         if known is None:
             yield from _affinity_unknown(spec, where, name, class_name)
         elif not merged_possible:
-            labels = _mapping(known, "discovery", "nodeSelector")
+            labels = mapping_at(known, "discovery", "nodeSelector")
             patched = _patched_labels(catalog, class_name)
             for role, key, value in _replaced(spec, labels):
                 note = " (as this environment's patch leaves it)" if key in patched else ""
@@ -144,8 +137,8 @@ def _rendered(part: Component, name: str, defaults: k8s.Placed) -> dict[str, Any
 def _workers_overridden(spec: Mapping[str, Any], at: JsonPath, name: str) -> Iterator[Problem]:
     """Workers without a leader that select a label otherwise than the component, whose own
     pod spec is their leader pod's: OME puts the component's labels over every pod's."""
-    own = _mapping(spec, "nodeSelector")
-    for key, value in _mapping(spec, "worker", "nodeSelector").items():
+    own = mapping_at(spec, "nodeSelector")
+    for key, value in mapping_at(spec, "worker", "nodeSelector").items():
         if key in own and own[key] != value:
             yield Problem(
                 (*at, "worker", "nodeSelector", key),
@@ -160,9 +153,9 @@ def _workers_overridden(spec: Mapping[str, Any], at: JsonPath, name: str) -> Ite
 def _replaced(spec: Mapping[str, Any], labels: Mapping[str, Any]) -> Iterator[tuple[str, str, Any]]:
     """Each label a leader or worker selects, not written on the component, that the class
     selects otherwise: OME puts the class's over it."""
-    own = _mapping(spec, "nodeSelector")
+    own = mapping_at(spec, "nodeSelector")
     for role in _ROLES:
-        for key, value in _mapping(spec, role, "nodeSelector").items():
+        for key, value in mapping_at(spec, role, "nodeSelector").items():
             if key not in own and key in labels and labels[key] != value:
                 yield role, key, value
 
@@ -172,7 +165,7 @@ def _patched_labels(catalog: Catalog, name: str) -> set[str]:
     patched = catalog.patched.get(("AcceleratorClass", name))
     if patched is None:
         return set()
-    before, after = (_mapping(m.body, "spec", "discovery", "nodeSelector") for m in patched)
+    before, after = (mapping_at(m.body, "spec", "discovery", "nodeSelector") for m in patched)
     return {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
 
 
@@ -231,7 +224,7 @@ def _affinity_unknown(
         f"{class_name!r} (no platform file defines it, or it is installed by other means)"
     )
     if "leader" not in spec:
-        if "affinity" not in spec and "affinity" in _mapping(spec, "worker"):
+        if "affinity" not in spec and "affinity" in mapping_at(spec, "worker"):
             yield Problem(
                 (*at, "worker", "affinity"),
                 f"the {name}'s worker pods may not be placed by their own affinity: OME "
@@ -245,7 +238,7 @@ def _affinity_unknown(
     if "affinity" not in spec:
         return
     for role in _ROLES:
-        if "affinity" not in _mapping(spec, role):
+        if "affinity" not in mapping_at(spec, role):
             other = "workers'" if role == "leader" else "leader's"
             yield Problem(
                 (*at, role),

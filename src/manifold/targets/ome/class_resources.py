@@ -24,7 +24,7 @@ them under the class's, and they reach the pods the same way with or without it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from manifold.compile.catalog import Catalog
@@ -105,13 +105,23 @@ def _pods(spec: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]:
     return found
 
 
-def _resources(holder: dict[str, Any]) -> dict[str, Any]:
-    runner = holder.get("runner")
+def runner_resources(part: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The resources a runner sets, or None when it sets none (no requests, no limits, no
+    claims: what OME tests before it adds a class's, components/base.go:308-311)."""
+    runner = part.get("runner")
     resources = runner.get("resources") if isinstance(runner, dict) else None
-    return resources if isinstance(resources, dict) else {}
+    if not isinstance(resources, dict):
+        return None
+    given = resources.get("requests") is not None or resources.get("limits") is not None
+    return resources if given or resources.get("claims") else None
 
 
-def _unset(resources: dict[str, Any], names: list[str]) -> list[str]:
+def _resources(holder: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The resources a pod's runner sets, empty where it sets none (`runner_resources`)."""
+    return runner_resources(holder) or {}
+
+
+def _unset(resources: Mapping[str, Any], names: list[str]) -> list[str]:
     sides = [resources.get(side) or {} for side in ("requests", "limits")]
     return [name for name in names if not any(name in side for side in sides)]
 
