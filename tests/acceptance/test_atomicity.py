@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from manifold.cli.main import main
+from manifold.output import exchange as swapping
 from manifold.output import writer
 from manifold.pipeline.commands import build
 from manifold.reuse import treestate
@@ -46,7 +47,7 @@ def _render_child(repo: Path, exchange: bool) -> None:
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
         if not exchange:
-            writer._exchange = lambda a, b: False
+            swapping.exchange = lambda a, b: False
         main(["render", "-C", str(repo), "--lock-timeout", "30"], standalone_mode=False)
         code = 0
     except SystemExit as exit_:

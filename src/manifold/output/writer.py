@@ -21,13 +21,9 @@ produced disappear.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import errno
 import fcntl
 import os
-import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
@@ -36,6 +32,7 @@ from pathlib import Path
 from manifold.core.errors import OutputProblem
 from manifold.core.kept import ByDigest, ComparedFile, KeptFile, ShadowFile
 from manifold.core.memo import Memo
+from manifold.output import exchange
 from manifold.output import shadow as shadowtree
 from manifold.reuse import treescan, treestate, workdir
 from manifold.reuse.treestate import TreeState, content_digest, digest, folders_of
@@ -302,7 +299,7 @@ def _replace(
     work = root / WORK_DIR
     workdir.folder(root, create=True)
     shadowtree.bring(work, root / RENDERED_DIR, new_tree, touched, fresh, started)
-    _swap(work / SHADOW_DIR, root / RENDERED_DIR, work)
+    exchange.swap(work / SHADOW_DIR, root / RENDERED_DIR, work)
 
 
 def _record_written(
@@ -345,41 +342,6 @@ def _shown_path(error: OSError, root: Path) -> str:
 
 def _no_follow(path: str, flags: int) -> int:
     return os.open(path, flags | workdir.NO_FOLLOW, 0o644)
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths (Linux renameat2). False when the system cannot."""
-    if not sys.platform.startswith("linux"):
-        return False
-    libc = ctypes.CDLL(None, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
-        return False
-    raise OSError(code, os.strerror(code), str(b))
-
-
-def _swap(staging: Path, rendered: Path, work: Path) -> None:
-    """Put `staging` in place of `rendered`; afterwards `staging` holds the old tree."""
-    if not rendered.exists():
-        staging.rename(rendered)
-        staging.mkdir()  # the old tree was empty
-        return
-    if _exchange(staging, rendered):
-        return
-    parked = work / f"previous-{uuid.uuid4().hex}"
-    rendered.rename(parked)
-    staging.rename(rendered)
-    parked.rename(staging)
 
 
 def recover(root: Path) -> None:

@@ -74,17 +74,6 @@ def test_no_staging_folders_are_left_behind(tmp_path: Path) -> None:
     assert not list((tmp_path / writer.WORK_DIR).glob("staging-*"))
 
 
-def test_exchange_swaps_two_directories(tmp_path: Path) -> None:
-    (tmp_path / "a").mkdir()
-    (tmp_path / "a/x").write_text("a")
-    (tmp_path / "b").mkdir()
-    (tmp_path / "b/x").write_text("b")
-    if not writer._exchange(tmp_path / "a", tmp_path / "b"):
-        pytest.skip("renameat2(RENAME_EXCHANGE) is not available here")
-    assert (tmp_path / "a/x").read_text() == "b"
-    assert (tmp_path / "b/x").read_text() == "a"
-
-
 @pytest.mark.parametrize(
     "relative",
     ["../outside.yaml", "dev/../../x.yaml", "/etc/x.yaml", "dev//x.yaml", "a\x00b", "dev\\x"],
