@@ -5,6 +5,7 @@ and while it is, a child process may parse the project files (`manifold.inputs.a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
@@ -31,6 +32,8 @@ def render(
     the look at the inputs this render takes before it reads them (none when a child process
     parses them meanwhile: `_read_ahead`); `memo` is what the command keeps between the
     renders it runs (`core.memo`; none: this render keeps its own)."""
+    if memo is not None:
+        memo.do_pending()  # what the last render left for later is done before this one
     with _read_ahead(options) as ahead:
         digest = inputs_digest(options.root, "render", _selection(options))
         if looked is not None and ahead is None:
@@ -40,7 +43,13 @@ def render(
         from manifold.pipeline import commands as pipeline
 
         outcome = pipeline.render(options, on_wait, progress, digest.record, ahead, memo)
-    remember(options.root, "render", digest, outcome, memo)
+    # After the record of the tree, which a watching process saves once it has told the
+    # user (`pipeline.commands.render`): the outcome names that record's time.
+    remembered = functools.partial(remember, options.root, "render", digest, outcome, memo)
+    if memo is not None:
+        memo.when_waiting(remembered)
+    else:
+        remembered()
     return outcome
 
 

@@ -3,6 +3,7 @@ in memory): `render`, `check`, `validate`, `diff` and `schemas generate`."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -74,7 +75,8 @@ def render(
     them, `ahead`: project files parsed meanwhile (`build`), `memo`: see `project_cache`."""
     cache = project_cache(options.root, memo)
     owned = sharding.scope(options.environments, options.shard)
-    with writer.repository_lock(options.root, options.lock_timeout, on_wait):
+    with contextlib.ExitStack() as held:
+        held.enter_context(writer.repository_lock(options.root, options.lock_timeout, on_wait))
         writer.recover(options.root)
         current, built, found = _build_beside_tree(options, owned, progress, cache, record, ahead)
         diagnostics = sharding.owned_problems(
@@ -84,10 +86,13 @@ def render(
         wanted = sharding.owned_files(built.encoded(), owned)
         changes = writer.write_tree(options.root, wanted, owned, current, memo)
         # For the renders after this one: a watching process saves it once it has told the
-        # user (outside the lock then: each cache file is replaced by one rename).
+        # user (`Memo.when_waiting`).
         save = functools.partial(cache.save, built.project_files, built.kept)
         if memo is not None:
             memo.when_waiting(save)
+            # The record of the tree is saved then too (`writer.write_tree`): the lock is
+            # held until it is, so that no other run reads rendered/ against an older record.
+            memo.when_waiting(held.pop_all().close)
         else:
             save()
     tally = _tally(built, options.shard, len(wanted))

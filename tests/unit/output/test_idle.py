@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from manifold.commands import recorded
+from manifold.core.errors import OutputProblem
 from manifold.core.kept import KeptFile
 from manifold.core.memo import Memo
 from manifold.core.options import RenderOptions
@@ -119,3 +120,50 @@ def test_a_watching_render_saves_the_project_cache_once_it_waits(repo: Path) -> 
         repo, cache=project_cache(repo, memo), disk=writer.read_tree(repo / "rendered").generated
     )
     assert any(isinstance(content, KeptFile) for content in built.files.values())
+
+
+def _lock_free(root: Path) -> bool:
+    try:
+        with writer.repository_lock(root, 0, lambda _: None):
+            return True
+    except OutputProblem:
+        return False
+
+
+def test_a_watching_render_saves_the_tree_record_once_it_waits_holding_the_lock(
+    repo: Path,
+) -> None:
+    """Until the record is saved, the lock is held and the marker says the shadow is not to
+    be trusted: a run that came in between would check rendered/, not trust the old record."""
+    memo = Memo(waits=True)
+    work = repo / ".manifold"
+    before = (work / treestate.STATE_FILE).read_bytes()
+    edit(repo / PROJECT, "batchSize: 8", "batchSize: 16")
+    recorded.render(RenderOptions(repo), lambda _: None, None, None, memo)
+    assert (work / treestate.STATE_FILE).read_bytes() == before
+    assert (work / treestate.SHADOW_UNCLEAN).exists()
+    assert not _lock_free(repo)
+    memo.do_pending()
+    assert _lock_free(repo)
+    assert not (work / treestate.SHADOW_UNCLEAN).exists()
+    entries = _record(repo).entries  # the record saved is the tree written
+    assert sorted(entries) == sorted(_files(repo / "rendered"))
+    for relative, entry in entries.items():
+        assert treestate.same_stat(entry, (repo / "rendered" / relative).stat())
+
+
+def test_a_render_first_does_what_the_last_one_left_for_the_wait(repo: Path) -> None:
+    """Two renders in a row with no wait between (a caller that never waits): the second
+    saves the first's record and lets go of the lock first, then gives what a render from
+    the shell gives."""
+    memo = Memo(waits=True)
+    edit(repo / PROJECT, "batchSize: 8", "batchSize: 16")
+    recorded.render(RenderOptions(repo), lambda _: None, None, None, memo)
+    edit(repo / PROJECT, "batchSize: 16", "batchSize: 32")
+    recorded.render(RenderOptions(repo), lambda _: None, None, None, memo)
+    memo.do_pending()
+    watched = _files(repo / "rendered")
+    shutil.rmtree(repo / "rendered")
+    shutil.rmtree(repo / ".manifold")
+    _render(repo)
+    assert _files(repo / "rendered") == watched
