@@ -116,3 +116,15 @@ def test_a_layout_made_again_gives_each_kustomization_as_made_from_nothing() -> 
     text = layout("dev", moved, sources, memo=memo)["dev/p/kustomization.yaml"]
     assert yamlio.load_one(text)["resources"] == ["basemodel-a.yaml", "basemodel-c.yaml"]
     assert "projects/p.yaml" in text.splitlines()[1]
+
+
+def test_a_kept_kustomization_is_made_again_when_the_environment_files_change() -> None:
+    """A folder of the environment's own (`_shared`) names the environment's files: the same
+    objects laid out with other environment files give another text, as from nothing."""
+    shared = [_manifest("Namespace", "ns", None, None)]
+    memo = Memo()
+    layout("dev", shared, ("environments/dev.yaml",), memo=memo)
+    moved = ("environments/base.yaml", "environments/dev.yaml")
+    again = layout("dev", shared, moved, memo=memo)
+    assert again == layout("dev", shared, moved)
+    assert "environments/base.yaml" in again["dev/_shared/kustomization.yaml"]
