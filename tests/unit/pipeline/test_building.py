@@ -3,13 +3,16 @@ unknown environment is a usage problem. Run on a copy of the repository's exampl
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from manifold.core.errors import UsageProblem
+from manifold.core.memo import Memo
 from manifold.output.header import is_generated
-from manifold.pipeline.building import build
+from manifold.pipeline.building import SCHEMA_STORES, build
+from manifold.pipeline.commands import project_cache
 from tests.conftest import tree_bytes
 
 
@@ -39,3 +42,23 @@ def test_an_unknown_environment_is_a_usage_problem_with_a_suggestion(example_rep
     with pytest.raises(UsageProblem, match=r"unknown environment 'prd'.*prod") as raised:
         build(example_repo, ("prd",))
     assert "environments: dev, prod, staging" in str(raised.value)
+
+
+def test_a_process_keeps_its_schema_store_while_schemas_are_unchanged(example_repo: Path) -> None:
+    """A watching process compiles each validator once (`SCHEMA_STORES`, by the context
+    digest): the same store while nothing changes, a new one, with the schema as edited, once
+    schemas/ changes."""
+    memo = Memo(waits=True)
+    _, found = build(example_repo, cache=project_cache(example_repo, memo), disk={})
+    store = memo.get(SCHEMA_STORES, (str(example_repo), project_cache(example_repo).context))
+    assert store is not None and not found.has_errors
+    build(example_repo, cache=project_cache(example_repo, memo), disk={})
+    assert (
+        memo.get(SCHEMA_STORES, (str(example_repo), project_cache(example_repo).context)) is store
+    )
+    schema = example_repo / "schemas/ome.io/inferenceservice_v1beta1.json"
+    body = json.loads(schema.read_text())
+    body["required"].append("status")  # what no rendered object has
+    schema.write_text(json.dumps(body))
+    _, found = build(example_repo, cache=project_cache(example_repo, memo), disk={})
+    assert any("status" in d.message for d in found if d.is_error)
