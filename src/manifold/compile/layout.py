@@ -18,7 +18,9 @@ them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from manifold.core import jsontext
@@ -172,16 +174,22 @@ def assemble(
         placed = [group[0] if len(group) == 1 else _merged(group) for group in by_path.values()]
         paths = list(by_path)
     files: dict[str, str | KeptFile] = dict(zip(paths, [item.text for item in placed], strict=True))
-    requests: dict[str, dict[str, list[str]]] = defaultdict(dict)
-    """By the folder of one project's requests: its files' names and their sources."""
-    for item in [item for item in placed if item.request_platform is not None]:
-        folder, _, name = item.path.rpartition("/")
-        requests[folder][name] = list(item.sources)
+    known = (memo.get(LISTINGS, environment) if memo is not None else None) or {}
+    listings: Listings = {}
     platforms = sorted({item.request_platform for item in placed if item.request_platform})
-    files.update(_kustomizations(environment, placed, platforms, environment_sources, memo))
-    for folder, listed in requests.items():
-        platform = folder.split("/")[1].removeprefix("_")
-        files[f"{folder}/{REQUEST_INDEX}"] = _request_index(environment, platform, listed)
+    for path, members, make in [
+        *_kustomizations(environment, placed, platforms, environment_sources),
+        *_request_indexes(environment, placed),
+    ]:
+        before = known.get(path)
+        # The same files (most often the very objects a reused project gave last time, which
+        # compare at once) make the same listing: their names and sources are not gathered
+        # again, nor the text emitted.
+        text = before[1] if before is not None and before[0] == members else make()
+        listings[path] = (members, text)
+        files[path] = text
+    if memo is not None:
+        memo.put(LISTINGS, environment, listings)
     return dict(sorted(files.items()))
 
 
@@ -190,8 +198,7 @@ def _kustomizations(
     placed: list[PlacedFile],
     request_platforms: list[str],
     environment_sources: tuple[str, ...],
-    memo: Memo | None = None,
-) -> dict[str, str]:
+) -> list[tuple[str, Members, Callable[[], str]]]:
     """A kustomization.yaml in each folder of the environment, listing that folder's objects.
 
     The environment's own folder has none: one there would list every project, a list that
@@ -211,20 +218,31 @@ def _kustomizations(
             folders[item.path.rpartition("/")[0]].append(item)
     for platform in request_platforms:
         folders.setdefault(requests_dir(environment, platform), [])
-    files: dict[str, str] = {}
-    known = (memo.get(KUSTOMIZATIONS, environment) if memo is not None else None) or {}
-    texts: KustomizationTexts = {}
-    for folder, listed in folders.items():
-        members = (tuple(listed), environment_sources)
-        before = known.get(folder)
-        # The same files (most often the very objects a reused project gave last time, which
-        # compare at once) make the same text: their names and sources are not gathered again.
-        text = before[1] if before is not None and before[0] == members else None
-        texts[folder] = (members, text or _folder_kustomization(folder, listed, members[1]))
-        files[f"{folder}/{KUSTOMIZATION}"] = texts[folder][1]
-    if memo is not None:
-        memo.put(KUSTOMIZATIONS, environment, texts)
-    return files
+    return [
+        (
+            f"{folder}/{KUSTOMIZATION}",
+            (tuple(listed), environment_sources),
+            partial(_folder_kustomization, folder, listed, environment_sources),
+        )
+        for folder, listed in folders.items()
+    ]
+
+
+def _request_indexes(
+    environment: str, placed: list[PlacedFile]
+) -> list[tuple[str, Members, Callable[[], str]]]:
+    """The index of each folder of one project's requests (`_request_index`)."""
+    folders: dict[str, list[PlacedFile]] = defaultdict(list)
+    for item in [item for item in placed if item.request_platform is not None]:
+        folders[item.path.rpartition("/")[0]].append(item)
+    return [
+        (
+            f"{folder}/{REQUEST_INDEX}",
+            (tuple(listed), ()),
+            partial(_request_index, environment, folder, listed),
+        )
+        for folder, listed in folders.items()
+    ]
 
 
 def _folder_kustomization(
@@ -248,23 +266,27 @@ def _kustomization(resources: tuple[str, ...], sources: tuple[str, ...]) -> str:
     return header(sources) + yamlio.emit(kustomization)
 
 
-KustomizationTexts = dict[str, tuple[tuple[tuple[PlacedFile, ...], tuple[str, ...]], str]]
-"""By folder, its kustomization's text with all it was made of: the folder's files and the
-environment's sources."""
-KUSTOMIZATIONS: Shelf[KustomizationTexts] = Shelf("kustomizations")
-"""By environment, the texts of its kustomization.yaml files the last layout made: a process
-that lays the environment out again (`render --watch`) makes only those of folders that
-changed. 3,000 of them were 45 ms of a one-change render at N = 1,000 x 3; gathering the
-names and sources of every folder to look a text up was 10 ms more."""
+Members = tuple[tuple[PlacedFile, ...], tuple[str, ...]]
+"""What a listing is made of: the files of its folder, and the environment's files."""
+Listings = dict[str, tuple[Members, str]]
+"""The files that list a folder's files (kustomization.yaml, a request index) by path, each
+with what it was made of."""
+LISTINGS: Shelf[Listings] = Shelf("listings")
+"""By environment, the listings its last layout made: a process that lays the environment
+out again (`render --watch`) makes only those of folders that changed. 3,000 kustomizations
+were 45 ms of a one-change render at N = 1,000 x 3; gathering every folder's names and
+sources to look their texts up, 10 ms more; 600 request indexes, 5 ms."""
 
 
-def _request_index(environment: str, platform: str, listed: dict[str, list[str]]) -> str:
+def _request_index(environment: str, folder: str, members: list[PlacedFile]) -> str:
     """One project's requests to a platform's API: the files of its folder manifold owns."""
+    platform = folder.split("/")[1].removeprefix("_")
     note = (
         f"# Requests to the {platform} API, sent by `manifold {platform} apply --env "
         f"{environment}`.\n# No kustomization lists them: Flux and Argo CD never apply them. "
         "manifold owns the files listed here.\n"
     )
+    listed = {item.path.rpartition("/")[2]: list(item.sources) for item in members}
     body = {"files": dict(sorted(listed.items()))}
     sources = sorted({source for sources in listed.values() for source in sources})
     return header(sources) + note + yamlio.emit(body)

@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from manifold.compile.layout import (
-    KUSTOMIZATIONS,
+    LISTINGS,
+    PlacedFile,
     assemble,
     collisions,
     layout,
@@ -100,7 +101,7 @@ def test_files_of_one_folder_placed_apart_are_joined_in_file_order() -> None:
 
 
 def test_a_layout_made_again_gives_each_kustomization_as_made_from_nothing() -> None:
-    """The texts kept from the last layout of an environment (`KUSTOMIZATIONS`, in the memo
+    """The texts kept from the last layout of an environment (`LISTINGS`, in the memo
     the caller passes) are used only for a folder that lists the same files from the same
     sources."""
     sources = ("environments/dev.yaml",)
@@ -109,7 +110,7 @@ def test_a_layout_made_again_gives_each_kustomization_as_made_from_nothing() -> 
     after = [_manifest("BaseModel", "a", "p"), _manifest("BaseModel", "b", "p")]
     for manifests in (before, after, before):
         again = layout("dev", manifests, sources, memo=memo)
-        assert memo.get(KUSTOMIZATIONS, "dev")
+        assert memo.get(LISTINGS, "dev")
         assert again == layout("dev", manifests, sources)
         layout("dev", before, sources, memo=memo)  # what the next one may reuse
     moved = [_manifest("BaseModel", "a", "p"), _manifest("BaseModel", "c", "p")]
@@ -128,3 +129,24 @@ def test_a_kept_kustomization_is_made_again_when_the_environment_files_change() 
     again = layout("dev", shared, moved, memo=memo)
     assert again == layout("dev", shared, moved)
     assert "environments/base.yaml" in again["dev/_shared/kustomization.yaml"]
+
+
+def test_a_kept_request_index_is_made_again_when_a_request_changes() -> None:
+    """A request index kept from the last layout (`LISTINGS`) is used only while its folder
+    holds the same requests: a request from another source gives the index as from nothing."""
+
+    def requests(source: str) -> list[PlacedFile]:
+        return [
+            PlacedFile(f"dev/_runai/p/{name}.json", "{}\n", (source,), True, "runai")
+            for name in ("a", "b")
+        ]
+
+    memo = Memo()
+    sources = ("environments/dev.yaml",)
+    first = assemble("dev", requests("projects/p.yaml"), sources, memo)
+    assert first == assemble("dev", requests("projects/p.yaml"), sources, memo)
+    moved = assemble("dev", requests("projects/q.yaml"), sources, memo)
+    assert moved == assemble("dev", requests("projects/q.yaml"), sources)
+    index = moved["dev/_runai/p/index.yaml"]
+    assert isinstance(index, str) and "projects/q.yaml" in index
+    assert "projects/p.yaml" not in index
