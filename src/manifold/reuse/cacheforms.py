@@ -8,6 +8,7 @@ is no entry.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from manifold.compile.finalize import NamespaceUser
@@ -166,3 +167,47 @@ def decoded_files(items: list[list[Any]]) -> tuple[PlacedFile, ...]:
             for path, digest, sources, owned, request in items
         ]
     )
+
+
+@dataclass(frozen=True)
+class CachedObject:
+    """One of the environment's own objects (a Namespace, a platform object), as a file."""
+
+    files: tuple[PlacedFile, ...]
+    identities: tuple[tuple[str, str, str, str], ...]
+    selecting: frozenset[int]
+    diagnostics: tuple[Diagnostic, ...]
+    raw: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    """The cache's entry it was read from."""
+
+    def encoded(self) -> dict[str, Any]:
+        if self.raw is not None:
+            return self.raw
+        return {
+            "files": [encoded_file(f) for f in self.files],
+            "identities": [list(identity) for identity in self.identities],
+            "selecting": sorted(self.selecting),
+            "diagnostics": [d.to_record() for d in self.diagnostics],
+        }
+
+    @classmethod
+    def decoded(cls, data: dict[str, Any]) -> CachedObject:
+        return cls(
+            decoded_files(data["files"]),
+            tuple((g, k, n, m) for g, k, n, m in data["identities"]),
+            frozenset(data["selecting"]),
+            tuple(Diagnostic.from_record(d) for d in data["diagnostics"]),
+            data,
+        )
+
+
+@dataclass(frozen=True)
+class CachedEnvironment:
+    projects: dict[str, dict[str, Any]]
+    """Each project's entry as the cache file holds it (checked against its form), by name."""
+    objects: dict[str, CachedObject]
+    context: str = ""
+    """The context digest the entries were made in."""
+    decoded: dict[str, Decoded | None] = field(default_factory=dict)
+    """The entries of `projects` decoded so far, by name (shared by the renders of a process
+    that read the same file: `readback`)."""

@@ -21,10 +21,11 @@ costs time.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,11 +33,12 @@ from manifold.compile.catalog import EVERY_PROJECT
 from manifold.compile.finalize import NamespaceUser
 from manifold.compile.layout import PlacedFile
 from manifold.compile.project import ProjectResult
-from manifold.core.diagnostics import Diagnostic
 from manifold.core.errors import OutputProblem
 from manifold.core.kept import KeptFile
 from manifold.core.memo import Memo, Shelf
-from manifold.reuse import cacheforms, entrytext, readback, workdir
+from manifold.reuse import cacheforms, carryover, entrytext, readback, workdir
+from manifold.reuse.cacheforms import CachedEnvironment as CachedEnvironment
+from manifold.reuse.cacheforms import CachedObject as CachedObject
 from manifold.reuse.fingerprints import InputRecord, hash_folders
 from manifold.reuse.seal import file_digest, joined_seal, seal_checked, sealed_parts
 
@@ -71,38 +73,6 @@ class CacheDisagrees(Exception):
 
 
 # --------------------------------------------------------------------------- what is kept
-
-
-@dataclass(frozen=True)
-class CachedObject:
-    """One of the environment's own objects (a Namespace, a platform object), as a file."""
-
-    files: tuple[PlacedFile, ...]
-    identities: tuple[tuple[str, str, str, str], ...]
-    selecting: frozenset[int]
-    diagnostics: tuple[Diagnostic, ...]
-    raw: dict[str, Any] | None = field(default=None, compare=False, repr=False)
-    """The cache's entry it was read from."""
-
-    def encoded(self) -> dict[str, Any]:
-        if self.raw is not None:
-            return self.raw
-        return {
-            "files": [cacheforms.encoded_file(f) for f in self.files],
-            "identities": [list(identity) for identity in self.identities],
-            "selecting": sorted(self.selecting),
-            "diagnostics": [d.to_record() for d in self.diagnostics],
-        }
-
-    @classmethod
-    def decoded(cls, data: dict[str, Any]) -> CachedObject:
-        return cls(
-            cacheforms.decoded_files(data["files"]),
-            tuple((g, k, n, m) for g, k, n, m in data["identities"]),
-            frozenset(data["selecting"]),
-            tuple(Diagnostic.from_record(d) for d in data["diagnostics"]),
-            data,
-        )
 
 
 def object_key(manifest: Any) -> str:
@@ -142,18 +112,6 @@ def on_disk(files: tuple[PlacedFile, ...], disk: Mapping[str, str]) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class CachedEnvironment:
-    projects: dict[str, dict[str, Any]]
-    """Each project's entry as the cache file holds it (checked against its form), by name."""
-    objects: dict[str, CachedObject]
-    context: str = ""
-    """The context digest the entries were made in."""
-    decoded: dict[str, cacheforms.Decoded | None] = field(default_factory=dict)
-    """The entries of `projects` decoded so far, by name (shared by the renders of a process
-    that read the same file: `readback`)."""
-
-
 class ProjectCache:
     """The cache of one repository: per environment, the projects it rendered."""
 
@@ -187,7 +145,7 @@ class ProjectCache:
                 self._loaded[name] = CachedEnvironment({}, {}, self.context)
             else:
                 if "environment" not in known.derived:
-                    _prepare_environment(known, every_project=False)
+                    carryover.prepare_environment(known, every_project=False)
                 self._loaded[name] = replace(known.derived["environment"], context=self.context)
         return self._loaded[name]
 
@@ -222,7 +180,10 @@ class ProjectCache:
                     "objects": {k: o.encoded() for k, o in sorted(kept.objects.items())},
                 },
                 cacheforms.environment_schema(name, _FORMAT),
-                _prepare_environment,
+                functools.partial(
+                    carryover.prepare_environment,
+                    before=functools.partial(carryover.before, self._loaded.get(name), self._texts),
+                ),
             )
 
     def _read(self, name: str, schema: workdir.StateSchema) -> readback.KnownFile | None:
@@ -286,19 +247,7 @@ def _form_of(file: str) -> tuple[workdir.StateSchema | None, readback.Prepare | 
     environment = file.removeprefix("env-").removesuffix(".json")
     if f"env-{environment}.json" != file or not environment:
         return None, None
-    return cacheforms.environment_schema(environment, _FORMAT), _prepare_environment
-
-
-def _prepare_environment(known: readback.KnownFile, every_project: bool = True) -> None:
-    """What an environment's cache file gives a render, built from its decoded data once
-    (and, `every_project`, each project entry decoded ahead: idle work)."""
-    data = known.data
-    projects = {item["name"]: item for item in data["projects"]}
-    objects = {k: CachedObject.decoded(v) for k, v in data["objects"].items()}
-    decoded: dict[str, cacheforms.Decoded | None] = {}
-    if every_project:
-        decoded = {name: cacheforms.decoded_project(item) for name, item in projects.items()}
-    known.derived["environment"] = CachedEnvironment(projects, objects, "", decoded)
+    return cacheforms.environment_schema(environment, _FORMAT), carryover.prepare_environment
 
 
 # --------------------------------------------------------------------------- dependencies
