@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from manifold.compile.expand import includes
+from manifold.compile.expand import included
 from manifold.core.diagnostics import Diagnostics
 from manifold.core.memo import Memo
 from manifold.inputs.resolved import ResolvedEnvironment
@@ -31,7 +31,7 @@ def render_environment(
     """Render one environment; `cached` is what may be reused, `disk` the digests of
     manifold's files under rendered/ (a reused object's file must be there unchanged),
     `memo` what the command keeps between renders, for the compiler (`core.memo`)."""
-    selected = sorted(name for name in inputs.names if includes(environment, name))
+    selected = included(environment, inputs.names)
     results = incremental.KeptResults(cached, disk)
     objects = {k: o for k, o in cached.objects.items() if incremental.on_disk(o.files, disk)}
     if environment.file_per_project:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from manifold.compile.expand import expand, includes, includes_platform_file
+from manifold.compile.expand import expand, included, includes, includes_platform_file
 from manifold.core.diagnostics import Position, Problem
 from tests.unit.helpers import env_text, environments, project_file
 
@@ -99,6 +99,25 @@ def test_includes() -> None:
     assert includes(envs["all"], "anything")
     assert includes(envs["some"], "chat-new") and includes(envs["some"], "exact")
     assert not includes(envs["some"], "chat-old") and not includes(envs["some"], "other")
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        "",
+        "projects: {include: ['*']}",
+        "projects: {include: ['chat-*', exact], exclude: ['*-old']}",
+        "projects: {include: ['*'], exclude: ['[a-c]*', '*?x']}",
+        "projects: {include: ['a*', '*a', 'CHAT-*']}",
+        "projects: {include: []}",
+    ],
+)
+def test_included_is_each_name_includes_takes(selection: str) -> None:
+    """A differential test: the environment's projects picked all at once are those picked
+    one by one, in order."""
+    env = environments(e=env_text("e", selection))["e"]
+    names = ["chat-new", "chat-old", "CHAT-x", "exact", "exactly", "a", "ba", "abx", "z*", ""]
+    assert included(env, names) == sorted(n for n in names if includes(env, n))
 
 
 PLATFORM_FILE_SELECTIONS = [
