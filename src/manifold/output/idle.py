@@ -26,7 +26,7 @@ from manifold.core.errors import OutputProblem
 from manifold.core.memo import Memo
 from manifold.output import shadow as shadowtree
 from manifold.output import writer
-from manifold.reuse import incremental, treestate, workdir
+from manifold.reuse import incremental, readback, treestate, workdir
 
 
 def between_renders(root: Path, memo: Memo) -> None:
@@ -39,6 +39,7 @@ def between_renders(root: Path, memo: Memo) -> None:
     if work is not None:
         with contextlib.suppress(OSError):
             treestate.load_ahead(work, memo)
+    readback.vouch_pending(memo)
 
 
 def level_shadow(root: Path, memo: Memo | None = None) -> int:

@@ -194,10 +194,12 @@ class ProjectCache:
         if workdir.existing(self.root) is None or not workdir.child_is_folder(self.folder):
             return None
         path = str(self.folder / name)
-        opened = seal_checked(workdir.read_state_bytes(self.folder / name))
-        if opened is None:
-            return None
-        known = readback.read(self.memo, path, *opened, schema.accepts)
+        known = readback.vouched(self.memo, path)
+        if known is None:
+            opened = seal_checked(workdir.read_state_bytes(self.folder / name))
+            if opened is None:
+                return None
+            known = readback.read(self.memo, path, *opened, schema.accepts)
         if known.data is None or known.data["context"] != self.context:
             return None
         self._texts.absorb(known.texts)
@@ -213,7 +215,9 @@ class ProjectCache:
         digest, body = sealed_parts(data, self._texts)
         workdir.write_state_text(self.folder, name, joined_seal(digest, body))
         # Decoded in idle time, from the text written, if this process waits (`output.idle`)
-        known = readback.KnownFile(digest, body, schema.accepts, prepare)
+        known = readback.KnownFile(
+            digest, body, schema.accepts, prepare, path=str(self.folder / name)
+        )
         readback.remember_written(self.memo, str(self.folder / name), known)
 
 

@@ -131,7 +131,7 @@ def load_record(work: Path, memo: Memo | None = None) -> Record:
     and older than the racy window, so that a rewrite since could not have kept the same
     stat."""
     path = work / STATE_FILE
-    key = _file_key(path)
+    key = workdir.file_key(path)
     if key is not None and key[4] >= time.time_ns() - RACY_NS:
         key = None
     loaded = memo.get(LOADED, key) if memo is not None and key is not None else None
@@ -151,7 +151,7 @@ def load_ahead(work: Path, memo: Memo, sleep: Callable[[float], None] = time.sle
     `load_record` finds it parsed. A record just written is younger than the racy window,
     and `load_record` trusts a stat only once it is older: this waits that long first (at
     most RACY_NS), rather than keep what another write in the same tick could change."""
-    key = _file_key(work / STATE_FILE)
+    key = workdir.file_key(work / STATE_FILE)
     if key is None:
         return
     wait_ns = key[4] + RACY_NS - time.time_ns()
@@ -160,19 +160,10 @@ def load_ahead(work: Path, memo: Memo, sleep: Callable[[float], None] = time.sle
     load_record(work, memo)
 
 
-_FileKey = tuple[str, int, int, int, int, int]
 LOADED: Shelf[Record] = Shelf("record of rendered/ read", most=1)
 """The record the command read last, by its file's path and stat (`load_record`)."""
 SAVED: Shelf[int] = Shelf("record of rendered/ saved", most=1)
 """When the record the command saved last was taken, by its file's path and stat."""
-
-
-def _file_key(path: Path) -> _FileKey | None:
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return None
-    return (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def recorded_time(work: Path, memo: Memo | None = None) -> int:
@@ -180,7 +171,7 @@ def recorded_time(work: Path, memo: Memo | None = None) -> int:
     has just saved (its file's stat unchanged since). Were another run to replace it with the
     same stat, the time kept with an outcome would name the wrong tree, and the next run would
     do the work rather than trust that outcome."""
-    key = _file_key(work / STATE_FILE)
+    key = workdir.file_key(work / STATE_FILE)
     saved = memo.get(SAVED, key) if memo is not None and key is not None else None
     return saved if saved is not None else load_record(work, memo).written_ns
 
@@ -216,7 +207,7 @@ def save_record(work: Path, record: Record, memo: Memo | None = None) -> None:
             **_columns(record.entries),
         },
     )
-    key = _file_key(work / STATE_FILE)
+    key = workdir.file_key(work / STATE_FILE)
     if memo is not None and key is not None:
         memo.put(SAVED, key, record.written_ns)
     # After the record: a run killed in between leaves an older stamp, which names another

@@ -163,6 +163,20 @@ def read_state(path: Path, schema: StateSchema) -> Any | None:
     return data if schema.accepts(data) else None
 
 
+FileKey = tuple[str, int, int, int, int, int]
+"""A file by its path and stat: device, inode, size, and the times of its last change of
+content (mtime) and of anything (ctime, which no program sets)."""
+
+
+def file_key(path: Path) -> FileKey | None:
+    """The file's key (`FileKey`), or None when there is nothing at `path` to stat."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
 def read_state_bytes(path: Path) -> bytes | None:
     """The bytes of the state file at `path` when it is a regular file of at most
     MAX_STATE_BYTES (a link or anything else is not followed); else None."""

@@ -5,6 +5,8 @@ what decoding those bytes gives."""
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ import pytest
 from manifold.core.memo import Memo
 from manifold.core.options import RenderOptions
 from manifold.pipeline import commands
-from manifold.reuse import incremental, readback, treestate, treesurvey
+from manifold.reuse import incremental, readback, treestate, treesurvey, workdir
 from manifold.reuse.workdir import WORK_DIR
 from tests.cachefiles import sealed
 from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree
@@ -116,4 +118,68 @@ def test_the_record_is_read_ahead_once_older_than_the_racy_window(rendered: Path
     waits: list[float] = []
     treestate.load_ahead(work, Memo(waits=True), sleep=waits.append)
     # just written: waited for (at most the racy window), never trusted younger
+    assert waits and 0 < waits[0] <= treesurvey.RACY_NS / 1e9 + 0.001
+
+
+def _age(path: Path) -> None:
+    """Times older than the racy window, as if the file had been written a while ago."""
+    then = path.stat().st_mtime_ns - 10 * treesurvey.RACY_NS
+    os.utime(path, ns=(then, then))
+    time.sleep(2 * treesurvey.RACY_NS / 1e9)  # its ctime (set by utime) ages too
+
+
+def _cache_files(root: Path) -> list[Path]:
+    return sorted((root / WORK_DIR / "cache").glob("*.json"))
+
+
+def test_files_vouched_for_while_waiting_are_not_read_again(
+    rendered: Path, memo: Memo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Idle work reads each file known again and keeps its stat once its bytes are the ones
+    known; the next render then takes it as known, without reading it."""
+    incremental.decode_ahead(rendered, memo)
+    for path in _cache_files(rendered):
+        _age(path)
+    assert readback.vouch_pending(memo, sleep=lambda _: None) == len(_cache_files(rendered))
+    assert readback.vouch_pending(memo) == 0  # once
+    read: list[Path] = []
+    reading = workdir.read_state_bytes
+
+    def spied(path: Path) -> bytes | None:
+        read.append(path)
+        return reading(path)
+
+    monkeypatch.setattr(workdir, "read_state_bytes", spied)
+    known = _environments(rendered, memo)
+    assert not [p for p in read if p.parent.name == "cache"]
+    fresh = _environments(rendered, Memo())
+    assert {n: (e.projects, e.objects) for n, e in known.items()} == {
+        n: (e.projects, e.objects) for n, e in fresh.items()
+    }
+    environment_files = [p for p in _cache_files(rendered) if p.name.startswith("env-")]
+    assert [p for p in read if p.parent.name == "cache"] == environment_files  # by Memo()
+
+
+def test_a_file_changed_after_it_was_vouched_for_is_read_again(rendered: Path, memo: Memo) -> None:
+    """Bytes changed in place, its mtime put back: the ctime says it changed."""
+    incremental.decode_ahead(rendered, memo)
+    path = sorted((rendered / WORK_DIR / "cache").glob("env-*.json"))[0]
+    _age(path)
+    readback.vouch_pending(memo, sleep=lambda _: None)
+    assert readback.vouched(memo, str(path)) is not None
+    before = path.stat()
+    raw = path.read_bytes()
+    with path.open("r+b") as handle:  # the same size, the same inode
+        handle.write(raw[:-2] + b"x}")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert readback.vouched(memo, str(path)) is None
+    assert _environments(rendered, memo)[path.name[4:-5]].projects == {}  # its seal is wrong
+
+
+def test_a_file_younger_than_the_racy_window_is_waited_for(rendered: Path, memo: Memo) -> None:
+    incremental.decode_ahead(rendered, memo)
+    path = _cache_files(rendered)[0]
+    path.touch()  # just now
+    waits: list[float] = []
+    readback.vouch_pending(memo, sleep=waits.append)
     assert waits and 0 < waits[0] <= treesurvey.RACY_NS / 1e9 + 0.001

@@ -15,7 +15,7 @@ from manifold.core.kept import KeptFile
 from manifold.core.memo import Memo
 from manifold.output import header as header_module
 from manifold.output.header import header
-from manifold.reuse import stampcheck, treescan, treestate
+from manifold.reuse import stampcheck, treescan, treestate, workdir
 from manifold.reuse.treestate import Entry, Record
 
 OURS = header(["projects/a.yaml"]).encode() + b"kind: ConfigMap\n"
@@ -174,7 +174,7 @@ def test_a_record_read_again_is_reused_only_while_its_file_is_unchanged(tmp_path
     first = treestate.load_record(tmp_path, memo)
     first.entries.clear()  # a caller's copy: changing it changes no later load
     assert treestate.load_record(tmp_path, memo).entries == entries
-    assert memo.get(treestate.LOADED, treestate._file_key(tmp_path / treestate.STATE_FILE))
+    assert memo.get(treestate.LOADED, workdir.file_key(tmp_path / treestate.STATE_FILE))
     treestate.save_record(tmp_path, Record(written_ns=2), memo)  # replaced: read again
     assert treestate.load_record(tmp_path, memo) == Record(written_ns=2)
     assert treestate.recorded_time(tmp_path, memo) == 2  # as saved, not read
