@@ -33,7 +33,7 @@ def render_environment(
     `memo` what the command keeps between renders, for the compiler (`core.memo`)."""
     selected = included(environment, inputs.names)
     results = incremental.KeptResults(cached, disk)
-    objects = {k: o for k, o in cached.objects.items() if incremental.on_disk(o.files, disk)}
+    objects = {k: o for k, o in cached.objects.items() if incremental.on_disk(o.written, disk)}
     if environment.file_per_project:
         # The environment's own objects share their folder's file: each is rendered again
         # (they are few) so that the file can be joined from fresh text.

@@ -9,7 +9,7 @@ is no entry.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from manifold.compile.finalize import NamespaceUser
 from manifold.compile.layout import PlacedFile
@@ -121,8 +121,24 @@ def encoded_project(
     }
 
 
-Decoded = tuple[ProjectResult, str, dict[str, str | None]]
-"""A result, its project file's digest and what its lookups found."""
+class Decoded(NamedTuple):
+    """A project's entry decoded."""
+
+    result: ProjectResult
+    digest: str
+    """Its project file's digest."""
+    depends_on: dict[str, str | None]
+    """What its lookups found."""
+    written: dict[str, str] | None
+    """Its files' digests by path, as rendered/ must still hold them (`written_as`)."""
+
+
+def written_as(files: tuple[PlacedFile, ...]) -> dict[str, str] | None:
+    """Files kept by digest, as a mapping from path to digest that rendered/'s can be held
+    against in one call (`incremental.on_disk`); None when one is not kept by digest, or
+    two share a path."""
+    written = {f.path: f.text.digest for f in files if isinstance(f.text, KeptFile)}
+    return written if len(written) == len(files) else None
 
 
 def decoded_project(entry: dict[str, Any]) -> Decoded | None:
@@ -141,7 +157,9 @@ def decoded_project(entry: dict[str, Any]) -> Decoded | None:
             frozenset(entry["depends_on"]),
             user if entry["in_namespaces"] else None,
         )
-        return result, str(entry["digest"]), dict(entry["depends_on"])
+        return Decoded(
+            result, str(entry["digest"]), dict(entry["depends_on"]), written_as(result.files)
+        )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
@@ -179,6 +197,8 @@ class CachedObject:
     diagnostics: tuple[Diagnostic, ...]
     raw: dict[str, Any] | None = field(default=None, compare=False, repr=False)
     """The cache's entry it was read from."""
+    written: dict[str, str] | None = field(default=None, compare=False, repr=False)
+    """Its files' digests by path, for one read from the cache (`written_as`)."""
 
     def encoded(self) -> dict[str, Any]:
         if self.raw is not None:
@@ -192,12 +212,14 @@ class CachedObject:
 
     @classmethod
     def decoded(cls, data: dict[str, Any]) -> CachedObject:
+        files = decoded_files(data["files"])
         return cls(
-            decoded_files(data["files"]),
+            files,
             tuple((g, k, n, m) for g, k, n, m in data["identities"]),
             frozenset(data["selecting"]),
             tuple(Diagnostic.from_record(d) for d in data["diagnostics"]),
             data,
+            written_as(files),
         )
 
 

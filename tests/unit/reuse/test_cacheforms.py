@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from manifold.compile.layout import PlacedFile
+from manifold.core.kept import KeptFile
 from manifold.core.options import RenderOptions
 from manifold.pipeline import commands
 from manifold.reuse import cacheforms, incremental
@@ -94,7 +96,26 @@ def test_every_project_entry_decodes_and_encodes_back(cache_files: Path) -> None
         for entry in _read(cache_files, f"env-{environment}.json")["projects"]:
             decoded = cacheforms.decoded_project(entry)
             assert decoded is not None, entry["name"]
-            result, digest, depends_on = decoded
+            result, digest, depends_on, _ = decoded
             assert result.name == entry["name"] and result.owner is None
             # Files are kept by digest, so encoding the decoded result gives the entry back.
             assert cacheforms.encoded_project(result, digest, depends_on) == entry
+
+
+def _placed(path: str, text: str | KeptFile) -> PlacedFile:
+    return PlacedFile(path, text, ("projects/p.yaml",), True)
+
+
+@pytest.mark.parametrize(
+    ("files", "written"),
+    [
+        ((_placed("a", KeptFile("1")), _placed("b", KeptFile("2"))), {"a": "1", "b": "2"}),
+        ((), {}),
+        ((_placed("a", KeptFile("1")), _placed("b", "text\n")), None),  # one not by digest
+        ((_placed("a", KeptFile("1")), _placed("a", KeptFile("2"))), None),  # one path twice
+    ],
+)
+def test_written_as_is_each_kept_file_by_path(
+    files: tuple[PlacedFile, ...], written: dict[str, str] | None
+) -> None:
+    assert cacheforms.written_as(files) == written

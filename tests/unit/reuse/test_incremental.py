@@ -6,6 +6,7 @@ not (the differential test, on the example, after each kind of edit)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -259,3 +260,38 @@ def test_the_context_seen_again_is_the_context_computed_afresh(tmp_path: Path) -
     digests.append(both())
     assert all(seen == afresh for seen, afresh in digests)
     assert len({seen for seen, _ in digests}) == len(digests)
+
+
+@pytest.mark.parametrize(
+    ("written", "disk", "expected"),
+    [
+        ({"a": "1", "b": "2"}, {"a": "1", "b": "2"}, True),
+        ({"a": "1", "b": "2"}, {"a": "1", "b": "2", "c": "3"}, True),  # others beside
+        ({"a": "1", "b": "2"}, {"a": "1", "b": "9"}, False),  # changed
+        ({"a": "1", "b": "2"}, {"a": "1"}, False),  # gone
+        ({}, {}, True),  # an object with no file
+        (None, {"a": "1"}, False),  # not kept by digest
+    ],
+)
+def test_on_disk_holds_each_kept_file_against_rendered(
+    written: dict[str, str] | None, disk: dict[str, str], expected: bool
+) -> None:
+    assert incremental.on_disk(written, disk) is expected
+    # The same answer from any mapping, not only a dict.
+    assert incremental.on_disk(written, dataclasses.replace(_Disk(disk))) is expected
+
+
+@dataclasses.dataclass
+class _Disk(Mapping[str, str]):
+    """A mapping that is not a dict (the record's digests may be given as any)."""
+
+    files: dict[str, str]
+
+    def __getitem__(self, key: str) -> str:
+        return self.files[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
