@@ -260,7 +260,7 @@ def _environment_objects(state: _Build) -> None:
     spec = environment.spec
     facts = (environment.name, environment.source_paths, spec.labels, spec.annotations)
     for namespace, sharing in namespace_users(users, state.platform_namespaces):
-        key = incremental.namespace_key(namespace, sharing, facts)
+        key = incremental.namespace_key(namespace, sharing, facts, state.memo)
         if (hit := state.cached_objects.get(key)) is not None:
             state.reused_objects[key] = hit
         else:

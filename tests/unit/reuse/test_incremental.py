@@ -140,22 +140,28 @@ ENVIRONMENT = ("dev", ("environments/dev.yaml",), {"tier": "dev"}, None)
 @pytest.mark.parametrize(
     ("namespace", "sharing", "environment"),
     [
-        ("other-dev", [USER], ENVIRONMENT),
-        ("demo-dev", [dataclasses.replace(USER, team="ml")], ENVIRONMENT),
-        ("demo-dev", [dataclasses.replace(USER, name="demo2")], ENVIRONMENT),
-        ("demo-dev", [dataclasses.replace(USER, path="projects/demo2.yaml")], ENVIRONMENT),
-        ("demo-dev", [USER, dataclasses.replace(USER, name="b")], ENVIRONMENT),
-        ("demo-dev", [USER], ("prod", *ENVIRONMENT[1:])),
-        ("demo-dev", [USER], (*ENVIRONMENT[:2], {"tier": "test"}, None)),
-        ("demo-dev", [USER], (*ENVIRONMENT[:3], {"note": "x"})),
+        ("other-dev", (USER,), ENVIRONMENT),
+        ("demo-dev", (dataclasses.replace(USER, team="ml"),), ENVIRONMENT),
+        ("demo-dev", (dataclasses.replace(USER, name="demo2"),), ENVIRONMENT),
+        ("demo-dev", (dataclasses.replace(USER, path="projects/demo2.yaml"),), ENVIRONMENT),
+        ("demo-dev", (USER, dataclasses.replace(USER, name="b")), ENVIRONMENT),
+        ("demo-dev", (USER,), ("prod", *ENVIRONMENT[1:])),
+        ("demo-dev", (USER,), (*ENVIRONMENT[:2], {"tier": "test"}, None)),
+        ("demo-dev", (USER,), (*ENVIRONMENT[:3], {"note": "x"})),
     ],
 )
 def test_a_namespace_key_changes_with_anything_its_namespace_is_built_from(
-    namespace: str, sharing: list[NamespaceUser], environment: tuple[Any, ...]
+    namespace: str, sharing: tuple[NamespaceUser, ...], environment: tuple[Any, ...]
 ) -> None:
-    before = incremental.namespace_key("demo-dev", [USER], ENVIRONMENT)
-    assert incremental.namespace_key("demo-dev", [USER], ENVIRONMENT) == before
-    assert incremental.namespace_key(namespace, sharing, environment) != before
+    before = incremental.namespace_key("demo-dev", (USER,), ENVIRONMENT)
+    assert incremental.namespace_key("demo-dev", (USER,), ENVIRONMENT) == before
+    changed = incremental.namespace_key(namespace, sharing, environment)
+    assert changed != before
+    # A process that keeps the keys it made (`NAMESPACE_KEYS`) gives the same ones.
+    memo = Memo()
+    assert incremental.namespace_key("demo-dev", (USER,), ENVIRONMENT, memo) == before
+    assert incremental.namespace_key(namespace, sharing, environment, memo) == changed
+    assert incremental.namespace_key("demo-dev", (USER,), ENVIRONMENT, memo) == before
 
 
 # --------------------------------------------------------------------------- the store
