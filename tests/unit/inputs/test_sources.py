@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 from manifold.core.diagnostics import Diagnostic, Position
 from manifold.core.memo import Memo
 from manifold.inputs.filebytes import MAX_FILE_BYTES
-from manifold.inputs.sources import POSITIONS, Document, discover, parse_document, read_document
+from manifold.inputs.sources import (
+    PARSED,
+    POSITIONS,
+    Document,
+    discover,
+    parse_document,
+    read_document,
+)
 
 
 def test_discover_is_sorted_recursive_and_skips_hidden(tmp_path: Path) -> None:
@@ -216,3 +223,21 @@ def test_the_memo_keeps_the_last_texts_asked_for() -> None:
     Document("p.yaml", "b: 0\n", {"b": 0}, memo).locate(("b",))  # the oldest other dropped
     assert memo.get(POSITIONS, "a: 0\n") is not None
     assert memo.get(POSITIONS, "a: 1\n") is None
+
+
+def test_a_process_that_keeps_parsed_texts_gives_each_render_its_own_copy() -> None:
+    """`PARSED`: the same text parsed once; what one render does with its data is not what
+    the next one is given."""
+    memo = Memo()
+    raw = b"kind: Environment\nspec:\n  labels: {tier: dev}\n"
+    first = parse_document("environments/dev.yaml", raw, memo)
+    assert isinstance(first, Document)
+    first.data["spec"]["labels"]["tier"] = "changed"  # a consumer that writes into its data
+    again = parse_document("environments/dev.yaml", raw, memo)
+    assert isinstance(again, Document)
+    anew = parse_document("environments/dev.yaml", raw)
+    assert isinstance(anew, Document) and again.data == anew.data
+    assert again.data["spec"]["labels"] == {"tier": "dev"}
+    assert memo.get(PARSED, raw.decode()) is not None
+    empty = parse_document("environments/empty.yaml", b"# nothing\n", memo)
+    assert isinstance(empty, Document) and empty.data is None
