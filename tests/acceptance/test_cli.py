@@ -14,7 +14,7 @@ import pytest
 from manifold import __version__
 from manifold.core import yaml as yamlio
 from manifold.core.outcome import Outcome
-from manifold.output import writer
+from manifold.output import exchange, writer
 from manifold.output.header import HEADER
 from manifold.pipeline import commands as pipeline
 from manifold.schemas.store import generated_files
@@ -185,7 +185,7 @@ class TestWriting:
     def test_without_atomic_exchange_the_fallback_swap_works(
         self, example_repo: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(exchange, "exchange", lambda a, b: False)
         (example_repo / "rendered/dev/chat-assistant/kustomization.yaml").unlink()
         assert run_cli("render", "-C", str(example_repo)).exit_code == 0
         assert run_cli("check", "-C", str(example_repo)).exit_code == 0
