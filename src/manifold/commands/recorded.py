@@ -39,6 +39,8 @@ def render(
         if looked is not None and ahead is None:
             looked(digest)
         if (outcome := unchanged(options.root, "render", digest)) is not None:
+            if memo is not None and memo.waits:
+                memo.when_waiting(functools.partial(_warm, options, memo))
             return outcome
         from manifold.pipeline import commands as pipeline
 
@@ -51,6 +53,12 @@ def render(
     else:
         remembered()
     return outcome
+
+
+def _warm(options: RenderOptions, memo: Memo) -> None:
+    from manifold.pipeline import commands as pipeline
+
+    pipeline.warm(options, memo)
 
 
 def check(options: CheckOptions, progress: Progress | None, memo: Memo | None = None) -> Outcome:

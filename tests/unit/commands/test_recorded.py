@@ -13,6 +13,7 @@ import pytest
 
 from manifold.commands import recorded
 from manifold.core.errors import DriftFound
+from manifold.core.memo import Memo
 from manifold.core.options import CheckOptions, RenderOptions
 from manifold.core.outcome import Outcome
 from manifold.core.shards import Shard
@@ -118,3 +119,19 @@ def test_no_look_from_a_render_whose_files_a_child_parsed_meanwhile(
     looks: list[InputsDigest] = []
     recorded.render(RenderOptions(example_repo), lambda _: None, None, looks.append)
     assert looks == []
+
+
+def test_a_watching_render_answered_from_the_record_warms_once_it_waits(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It built nothing: the build a change will need is left for the wait (`warm`), so that
+    the first change is as quick as later ones. A render from the shell leaves nothing."""
+    warmed = _counting(monkeypatch, "warm")
+    _render(RenderOptions(example_repo))
+    assert recorded.render(RenderOptions(example_repo), lambda _: None, None, None, Memo()).summary
+    assert warmed == []
+    memo = Memo(waits=True)
+    recorded.render(RenderOptions(example_repo), lambda _: None, None, None, memo)
+    assert warmed == []
+    memo.do_pending()
+    assert len(warmed) == 1

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from manifold.compile.layout import LISTINGS
 from manifold.core.errors import DriftFound, ProblemsFound
+from manifold.core.memo import Memo
 from manifold.core.options import CheckOptions, RenderOptions
 from manifold.pipeline import commands
 from tests.conftest import edit, tree_bytes
@@ -51,3 +53,22 @@ def test_check_names_each_file_that_drifted(example_repo: Path) -> None:
         (f"rendered/{changed.relative_to(rendered)}", "differs from what the inputs produce"),
         (f"rendered/{removed.relative_to(rendered)}", "missing"),
     }
+
+
+def test_warm_builds_in_memory_and_writes_nothing(example_repo: Path) -> None:
+    """`warm`: what a build keeps in the memo is made (kustomization texts, here), and the
+    repository, rendered/ and .manifold/ alike, is as it was."""
+    commands.render(RenderOptions(example_repo), lambda _: None, None)
+    before = tree_bytes(example_repo)
+    memo = Memo(waits=True)
+    commands.warm(RenderOptions(example_repo), memo)
+    assert memo.get(LISTINGS, "dev") and memo.get(LISTINGS, "prod")
+    assert tree_bytes(example_repo) == before
+
+
+def test_warm_says_nothing_of_inputs_it_refuses(example_repo: Path) -> None:
+    """A broken input is the next render's to report: warming is idle work."""
+    commands.render(RenderOptions(example_repo), lambda _: None, None)
+    (example_repo / "environments/dev.yaml").write_text("kind: [")
+    commands.warm(RenderOptions(example_repo, ("nowhere",)), Memo(waits=True))
+    commands.warm(RenderOptions(example_repo), Memo(waits=True))
