@@ -55,17 +55,20 @@ def _start(node: Any) -> Position | None:
 
 def files(root: Path, paths: tuple[Path, ...]) -> list[Path]:
     """The YAML files named, and those under the folders named, each folder in name order
-    (relative to `root` unless absolute)."""
-    found: list[Path] = []
+    (relative to `root` unless absolute); a file that overlapping paths name more than once
+    (a folder and a file in it) only where it is first named, so that it is read once."""
+    found: dict[Path, Path] = {}
     for given in paths:
         path = root / given
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()))
+            named = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
         elif path.is_file():
-            found.append(path)
+            named = [path]
         else:
             raise UsageProblem(f"{given} does not exist; give OME YAML files or folders")
-    return found
+        for file in named:
+            found.setdefault(file.resolve(), file)
+    return list(found.values())
 
 
 def _nodes(text: str) -> list[Any]:

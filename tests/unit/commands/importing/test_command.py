@@ -168,3 +168,20 @@ def test_one_file_holds_one_namespace(repo: Path) -> None:
     (diagnostic,) = raised.value.diagnostics
     assert diagnostic.file == "ome/other.yaml"
     assert "one namespace" in diagnostic.message
+
+
+def test_a_refusal_is_reported_once_when_paths_overlap(repo: Path) -> None:
+    """`manifold import ome ome/model.yaml` (a folder and a file in it) reports each refusal
+    of the file once, not once for each path that names it."""
+    (repo / "ome" / "model.yaml").write_text(MODEL.replace("ome.io/v1beta1", "v1"))
+    paths = (Path("ome"), Path("ome/model.yaml"))
+    with pytest.raises(ProblemsFound) as raised:
+        import_objects(ObjectImportOptions(repo, paths, Path("platform/ome.yaml"), False))
+    (diagnostic,) = raised.value.diagnostics
+    assert (diagnostic.file, diagnostic.path) == ("ome/model.yaml", ("apiVersion",))
+
+
+def test_objects_named_through_overlapping_paths_import_once(repo: Path) -> None:
+    paths = (Path("ome/model.yaml"), Path("ome"))
+    outcome = import_objects(ObjectImportOptions(repo, paths, Path("platform/ome.yaml"), False))
+    assert outcome.details == {"to": "platform/ome.yaml", "objects": 1}

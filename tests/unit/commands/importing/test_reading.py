@@ -64,3 +64,27 @@ def test_a_file_outside_the_repository_is_shown_as_given(tmp_path: Path) -> None
     (tmp_path / "repo").mkdir()
     [found] = read(tmp_path / "repo", (outside,))
     assert found.file == outside.as_posix()
+
+
+@pytest.mark.parametrize(
+    ("paths", "kinds"),
+    [
+        (("in", "in/a.yaml"), ["A", "B"]),
+        (("in/b.yaml", "in"), ["B", "A"]),
+        (("in/a.yaml", "./in/a.yaml"), ["A"]),
+        (("in", "in/../in"), ["A", "B"]),
+    ],
+    ids=["folder, then a file in it", "file, then its folder", "one file twice", "a folder twice"],
+)
+def test_a_file_named_more_than_once_is_read_once(
+    tmp_path: Path, paths: tuple[str, ...], kinds: list[str]
+) -> None:
+    """Paths that overlap (a shell glob beside its folder) name each file once, where it was
+    first named: read twice, each of its objects was refused twice, or as given twice."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.yaml").write_text("kind: A\n")
+    (tmp_path / "in" / "b.yaml").write_text("kind: B\n")
+    found = read(tmp_path, tuple(Path(path) for path in paths))
+    assert [(item.file, item.body["kind"]) for item in found] == [
+        (f"in/{kind.lower()}.yaml", kind) for kind in kinds
+    ]
