@@ -19,7 +19,10 @@ from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import RuntimeRef, ServingRuntime
 from manifold.targets.ome.benchmark_checks import benchmark_problems
 from manifold.targets.ome.class_placement import placement_problems
-from manifold.targets.ome.class_resources import unknown_class_warnings
+from manifold.targets.ome.class_resources import (
+    runtime_node_resource_problems,
+    unknown_class_warnings,
+)
 from manifold.targets.ome.components import component
 from manifold.targets.ome.conflicts import (
     conflicts_with_installed,
@@ -62,10 +65,10 @@ def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
         yield from service_scaling_problems(service, ("services", index), used)
         yield from router_problems(service, ("services", index), used)
         below = under_runtime(instance, catalog, service)
-        yield from unknown_class_warnings(instance, catalog, below, ("services", index))
-        yield from placement_problems(
-            instance, catalog, below, ("services", index), placement(instance)
-        )
+        at: JsonPath = ("services", index)
+        yield from unknown_class_warnings(instance, catalog, below, at, used)
+        yield from runtime_node_resource_problems(instance, catalog, below, at, used)
+        yield from placement_problems(instance, catalog, below, at, placement(instance), used)
     yield from _fine_tunes(instance)
     for index, benchmark in enumerate(instance.spec.benchmarks):
         yield from benchmark_problems(instance, catalog, ("benchmarks", index), benchmark)

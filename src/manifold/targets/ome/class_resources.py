@@ -20,6 +20,17 @@ GPUs. What such a project means is the class's resources where it sets none, so:
 
 A runtime's own resources (its `engineConfig`, or containers) are not weighed: OME merges
 them under the class's, and they reach the pods the same way with or without it.
+
+A leader or workers only the runtime has are the pods' when the service's component writes
+neither: OME merges the runtime's `engineConfig` (`decoderConfig`) under the
+InferenceService's component (utils/merging.go:105-143), and builds the leader and worker
+pods from the merged leader and worker alone (engine.go:268-347). Its gate is still the
+InferenceService's own runner (base.go:323-344): where the service's resources set some,
+OME gives none of the runtime's pods the class's, and the service's own reach none of them
+either. Each kind of those pods whose runner lacks what the class gives is then an error at
+the service's resources where manifold knows the class, a warning for its GPUs where it
+does not (`runtime_node_resource_problems`): manifold cannot write into the runtime's pods
+from the InferenceService without writing them a leader or workers.
 """
 
 from __future__ import annotations
@@ -32,7 +43,8 @@ from manifold.compile.instances import ProjectInstance
 from manifold.core.diagnostics import Problem, Severity
 from manifold.core.jsonpath import JsonPath
 from manifold.models.accelerators import AcceleratorClass
-from manifold.models.project import Service
+from manifold.models.project import InlineRuntime, Service
+from manifold.models.runtimes import ServingRuntime
 from manifold.models.workload import Component
 from manifold.targets import kubernetes as k8s
 from manifold.targets.ome.class_choice import selected_classes
@@ -165,14 +177,22 @@ def with_class_resources(
 
 
 def unknown_class_warnings(
-    instance: ProjectInstance, catalog: Catalog, service: Service, at: JsonPath
+    instance: ProjectInstance,
+    catalog: Catalog,
+    service: Service,
+    at: JsonPath,
+    runtime: ServingRuntime | InlineRuntime | None = None,
 ) -> Iterator[Problem]:
     """A warning for each kind of pod of `service` (at `at`) that sets resources of its own
     but no GPUs where manifold does not know the component's class: OME gives it none of
-    the class's, whose GPUs the project leaves the count to."""
+    the class's, whose GPUs the project leaves the count to. A component whose pods are
+    its runtime's leader and workers (`runtime` is the one it runs with) is weighed by
+    `runtime_node_resource_problems`."""
     engine_gpu = service.resources.gpu if service.resources else None
     for name, part, class_name in selected_classes(service):
         if known_resources(instance, catalog, class_name) is not None:
+            continue
+        if runtime_nodes(part, runtime, name) is not None:
             continue
         spec: dict[str, Any] = dict(component(part, None, of_service=True))
         if not _resources(spec):
@@ -209,4 +229,96 @@ def _no_gpus(at: JsonPath, name: str, role: str | None, class_name: str, gpu: st
         "defines it, or it is installed by other means)",
         hint=f"set resources.gpu.count (or {gpu} in requests and limits)",
         severity=Severity.WARNING,
+    )
+
+
+def runtime_nodes(
+    part: Component, runtime: ServingRuntime | InlineRuntime | None, name: str
+) -> dict[str, Any] | None:
+    """The runtime's `engineConfig` (`decoderConfig`, by `name`) as rendered, where its
+    leader or workers are the component's pods: the service's component `part` writes
+    neither, and OME merges the runtime's under it (utils/merging.go:105-143). None
+    otherwise, and where manifold does not know the runtime (`runtime` None) or it is an
+    inline one, which has no leader or workers."""
+    if part.leader is not None or part.worker is not None:
+        return None
+    if runtime is None or isinstance(runtime, InlineRuntime):
+        return None
+    theirs: Component | None = getattr(runtime, name)
+    if theirs is None or (theirs.leader is None and theirs.worker is None):
+        return None
+    return dict(component(theirs, RUNNER_NAME))
+
+
+def runtime_line(service: Service, at: JsonPath, name: str) -> JsonPath:
+    """The project's line that gives the component its runtime's pods: the service's
+    `runtime` where it names one, else (auto-selected) the `gpu.type` naming its class."""
+    if service.runtime is not None:
+        return (*at, "runtime")
+    decoder = service.decoder
+    own = decoder.resources.gpu if decoder and decoder.resources else None
+    if name == "decoder" and own is not None and own.type is not None:
+        return (*at, "decoder", "resources", "gpu", "type")
+    return (*at, "resources", "gpu", "type")
+
+
+def runtime_node_resource_problems(
+    instance: ProjectInstance,
+    catalog: Catalog,
+    service: Service,
+    at: JsonPath,
+    runtime: ServingRuntime | InlineRuntime | None,
+) -> Iterator[Problem]:
+    """For each component of `service` (at `at`) whose pods are its runtime's leader and
+    workers (`runtime_nodes`) and whose own runner sets resources: each kind of those pods
+    without the class's resources (an error), or without GPUs where manifold does not know
+    the class (a warning). OME gives them none of the class's (base.go:323-344)."""
+    engine_gpu = service.resources.gpu if service.resources else None
+    for name, part, class_name in selected_classes(service):
+        nodes = runtime_nodes(part, runtime, name)
+        own: dict[str, Any] = dict(component(part, None, of_service=True))
+        if nodes is None or not isinstance(runtime, ServingRuntime) or not _resources(own):
+            continue  # without resources of its own, OME gives every pod the class's
+        given = known_resources(instance, catalog, class_name)
+        gpu = part.resources.gpu if part.resources and part.resources.gpu else engine_gpu
+        wanted = list(given) if given is not None else [gpu.resource if gpu else "nvidia.com/gpu"]
+        where: JsonPath = (*at, "resources") if name == "engine" else (*at, "decoder", "resources")
+        for role, holder in _pods(nodes):
+            asked = _merged_resources(_resources(holder), _resources(own) if role is None else {})
+            if missing := _unset(asked, wanted):
+                said = (name, role or "leader", runtime.name, class_name, missing)
+                yield _runtime_pods_without(where, given is not None, *said)
+
+
+def _merged_resources(theirs: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
+    """A runner's resources with the InferenceService's over the runtime's, key by key:
+    the leader pod of workers without a leader runs the merged component's runner."""
+    return {
+        side: {**(theirs.get(side) or {}), **(own.get(side) or {})}
+        for side in ("requests", "limits")
+    }
+
+
+def _runtime_pods_without(
+    at: JsonPath,
+    known: bool,
+    name: str,
+    role: str,
+    runtime: str,
+    class_name: str,
+    missing: list[str],
+) -> Problem:
+    listed = ", ".join(missing)
+    gets = f"get no {listed} from accelerator class {class_name!r}"
+    if not known:
+        gets = f"may get no {listed}: manifold does not know accelerator class {class_name!r}"
+    return Problem(
+        at,
+        f"the {name}'s {role} pods, which runtime {runtime!r} defines, {gets}: OME gives "
+        f"no pod of the {name} the class's resources when the InferenceService's {name} "
+        f"runner sets resources, as the service's do here, and those reach none of the "
+        f"runtime's leader and worker pods, which run their own runners",
+        hint=f"leave the {name}'s resources to runtime {runtime!r} and the class (remove "
+        f"them), or ask for {listed} in the runtime's leader and worker",
+        severity=Severity.ERROR if known else Severity.WARNING,
     )

@@ -17,6 +17,7 @@ from manifold.compile.catalog import Catalog
 from manifold.core.diagnostics import Severity
 from manifold.core.manifest import Manifest
 from manifold.models.common import Resources
+from manifold.targets.ome import TARGET
 from manifold.targets.ome.class_resources import (
     complete,
     known_class,
@@ -177,3 +178,103 @@ def test_a_declared_class_is_read_once_and_each_class_as_itself() -> None:
     assert bare is not None and bare["name"] == "bare" and "resources" not in bare
     again, other = _catalog("[]")  # the same platform file read again: other objects
     assert known_class(again, other, "a100") == first
+
+
+# A leader and workers only the runtime has are the pods: OME merges the runtime's
+# engineConfig under the InferenceService's engine (utils/merging.go:105-143) and runs the
+# merged leader's and worker's runners (engine.go:268-347), while its gate for the class's
+# resources is the InferenceService's own engine runner (base.go:323-344).
+FORMAT = "format: {name: safetensors}, framework: {name: transformers}"
+DEFINES = "which runtime 'multi' defines"
+
+
+def _runtime_led(engine: str, service: str) -> list[tuple[str, str, str]]:
+    """Path, severity and message of what the target finds of runtime `multi`'s pods, for a
+    service with the fields `service` of a model that runtime serves with engine `engine`."""
+    problems, _ = TARGET.compile(*_runtime_led_catalog(engine, service))
+    return [
+        (".".join(map(str, p.path)), str(p.severity), p.message)
+        for p in problems
+        if DEFINES in p.message
+    ]
+
+
+def _runtime_led_catalog(engine: str, service: str) -> tuple[Any, Catalog]:
+    runtime = (
+        "{name: multi, supports: [{" + FORMAT + ", autoSelect: true}], accelerators: [a100, "
+        f"theirs], engine: {engine}}}"
+    )
+    project = (
+        f"models: [{{name: m, source: 'hf://a/b', {FORMAT}}}]\n"
+        f"services: [{{name: s, model: m, runtime: multi, {service}}}]"
+    )
+    return project_and_catalog(project, PLATFORM + f"  servingRuntimes: [{runtime}]\n")
+
+
+LED = "{image: r, leader: {resources: {gpu: {count: 2}}}, worker: {size: 1}}"
+
+
+@pytest.mark.parametrize(
+    ("engine", "service", "expected"),
+    [
+        pytest.param(
+            LED,
+            "resources: {cpu: 4, gpu: {count: 0, type: a100}}",
+            [
+                ("services.0.resources", "error", "leader pods, DEFINES, get no rdma/hca"),
+                ("services.0.resources", "error", f"worker pods, DEFINES, get no {GPU}, rdma/hca"),
+            ],
+            id="the service's own resources keep the class's from the runtime's pods",
+        ),
+        pytest.param(
+            LED,
+            "resources: {gpu: {count: 0, type: a100}}",
+            [],
+            id="the service sets none: OME gives every pod the class's",
+        ),
+        pytest.param(
+            LED,
+            "resources: {cpu: 4, gpu: {count: 0, type: theirs}}",
+            [("services.0.resources", "warning", f"worker pods, DEFINES, may get no {GPU}")],
+            id="a class manifold does not know: a warning for the pods without GPUs",
+        ),
+        pytest.param(
+            "{image: r, resources: {gpu: {count: 2}}, worker: {size: 1}}",
+            "resources: {cpu: 4, gpu: {count: 0, type: a100}}",
+            [
+                ("services.0.resources", "error", "leader pods, DEFINES, get no rdma/hca"),
+                ("services.0.resources", "error", "worker pods, DEFINES, get no rdma/hca"),
+            ],
+            id="workers without a leader: the leader pod runs the merged engine's runner",
+        ),
+        pytest.param(
+            "{image: r, leader: {resources: {gpu: {count: 2}}}, worker: {size: 1, "
+            "resources: {gpu: {count: 2}}}}",
+            "resources: {cpu: 4, gpu: {count: 0, type: theirs}}",
+            [],
+            id="every pod asks for GPUs of its own",
+        ),
+    ],
+)
+def test_a_runtimes_leader_and_workers_are_held_to_the_classs_resources(
+    engine: str, service: str, expected: list[tuple[str, str, str]]
+) -> None:
+    found = _runtime_led(engine, service)
+    assert [(path, severity) for path, severity, _ in found] == [
+        (path, severity) for path, severity, _ in expected
+    ]
+    for (_, _, message), (_, _, part) in zip(found, expected, strict=True):
+        assert part.replace("DEFINES", DEFINES) in message
+
+
+def test_a_runtimes_pods_are_not_warned_of_as_the_services_own() -> None:
+    """`unknown_class_warnings` leaves a component whose pods are its runtime's to
+    `runtime_node_resource_problems`: the service's own runner is no pod's, and one warning
+    is said, of the runtime's workers."""
+    service = "resources: {cpu: 4, gpu: {count: 0, type: theirs}}"
+    instance, catalog = _runtime_led_catalog(LED, service)
+    problems, _ = TARGET.compile(instance, catalog)
+    warned = [p.message for p in problems if "accelerator class 'theirs'" in p.message]
+    assert len(warned) == 1 and f"worker pods, {DEFINES}" in warned[0]
+    (own,) = instance.spec.services
+    assert list(unknown_class_warnings(instance, catalog, own, ("services", 0))) != []
