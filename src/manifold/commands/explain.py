@@ -35,6 +35,7 @@ from manifold.targets.effective import (
     Value,
     compute,
     read_objects,
+    same_value,
     shown,
 )
 
@@ -64,6 +65,8 @@ class Located:
     it): the place is then the nearest enclosing one."""
     via_patch: bool = False
     """The place is an environment patch that set the value in the rendered object."""
+    note: str | None = None
+    """What the place is, where the object's own input is not (`InputHint.note`)."""
 
     def describe(self) -> str:
         where = self.value.source.describe()
@@ -72,7 +75,8 @@ class Located:
         line = f":{self.line}:{self.column}" if self.line is not None else ""
         nearest = "" if self.exact else _NEAREST
         patch = "patch " if self.via_patch else ""
-        return f"{where} <- {patch}{self.file}{line}{nearest}"
+        said = f" ({self.note})" if self.note else ""
+        return f"{where} <- {patch}{self.file}{line}{said}{nearest}"
 
 
 def patched_value(value: Value, document: Document, path: JsonPath) -> Located:
@@ -154,14 +158,25 @@ class Inputs:
         patched = self._patch(value.source)
         if patched is not None:
             return patched_value(value, *patched)
-        hint = value.source.hint
+        traced = self._traced(value, value.source.hint)
+        return traced if traced is not None else Located(value, None, None, None)
+
+    def _traced(self, value: Value, hint: InputHint | None) -> Located | None:
+        """The input `hint` names, or, where it does not hold the value and it says where
+        else the value came from (`InputHint.instead`), that one when it is known."""
         owner = self.owner(hint) if hint is not None else None
         if hint is None or owner is None:
-            return Located(value, None, None, None)
+            return self._traced(value, hint.instead) if hint is not None else None
         path = hint.path
         if isinstance(owner, PlatformInstance) and hint.platform_path is not None:
             path = hint.platform_path
         concrete, complete = concrete_path(owner.data, path)
+        if hint.instead is not None and not (
+            complete and same_value(value_at(owner.data, concrete), value.value)
+        ):
+            elsewhere = self._traced(value, hint.instead)
+            if elsewhere is not None:
+                return elsewhere
         origin = owner.origin(concrete)
         position = origin.position
         return Located(
@@ -170,6 +185,7 @@ class Inputs:
             position.line if position else None,
             position.column if position else None,
             complete,
+            note=hint.note,
         )
 
 
@@ -200,6 +216,13 @@ def concrete_path(data: Any, path: tuple[str | int | Named, ...]) -> tuple[JsonP
             concrete.append(step)
             node = node[step]
     return tuple(concrete), len(concrete) == len(path)
+
+
+def value_at(data: Any, concrete: JsonPath) -> Any:
+    """The value at a concrete path that `data` holds (`concrete_path`)."""
+    for step in concrete:
+        data = data[step]
+    return data
 
 
 def explain(options: ExplainOptions) -> Outcome:
@@ -259,6 +282,8 @@ def _source_json(source: Source, located: Located) -> dict[str, Any]:
     if located.file is not None:
         found.update(file=located.file, line=located.line, column=located.column)
         found["by"] = "patch" if located.via_patch else "input" if located.exact else "nearest"
+        if located.note:
+            found["note"] = located.note
     return found
 
 

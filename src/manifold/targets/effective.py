@@ -35,6 +35,11 @@ class InputHint:
     platform_path: InputPath | None = None
     """The path instead, when the owner is a platform file (which words some lists
     differently from a project: `servingRuntimes`, not `runtimes`)."""
+    instead: InputHint | None = None
+    """Where the value came from when the input at `path` does not hold it (nor that value):
+    the input manifold wrote it in from (an AcceleratorClass's, into an InferenceService)."""
+    note: str | None = None
+    """What the input is, said beside its place when the value is traced to it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +204,14 @@ def pod_fields(
             {k: v for k, v in volume.items() if k != "name"}, source((*at, "volumes", index))
         )
     return found
+
+
+def same_value(left: Any, right: Any) -> bool:
+    """Whether an input's value and a rendered one are the same (a quantity may be written
+    as a number in one and as text in the other)."""
+    if isinstance(left, dict | list) or isinstance(right, dict | list):
+        return bool(left == right)
+    return str(left) == str(right)
 
 
 def overlay(base: Fields, over: Fields) -> Fields:

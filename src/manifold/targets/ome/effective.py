@@ -50,6 +50,7 @@ from manifold.targets.effective import (
     pod_fields,
 )
 from manifold.targets.ome.class_choice import selected_class
+from manifold.targets.ome.effective_classes import class_source, credited_to_class
 from manifold.targets.ome.effective_jobs import benchmarks
 
 PLATFORM = "ome"
@@ -335,20 +336,22 @@ def _finish(
     if accelerator_class is None:
         return dict(sorted({**fields, **selector}.items()))
     spec = accelerator_class.body.get("spec") or {}
-    source_object = f"AcceleratorClass/{accelerator_class.name}"
+    fields = credited_to_class(fields, accelerator_class)
     if not ((own.get("runner") or {}).get("resources")):
         for index, resource in enumerate(spec.get("resources") or []):
             for kind in ("requests", "limits"):
                 path: JsonPath = ("spec", "resources", index, "quantity")
                 fields[f"{kind}.{resource['name']}"] = Value(
-                    resource.get("quantity"), Source(source_object, path)
+                    resource.get("quantity"), class_source(accelerator_class, path)
                 )
     discovery = spec.get("discovery") or {}
     if discovery.get("affinity") is not None and own.get("affinity") is None:
         where_affinity: JsonPath = ("spec", "discovery", "affinity")
-        fields["affinity"] = Value(discovery["affinity"], Source(source_object, where_affinity))
+        fields["affinity"] = Value(
+            discovery["affinity"], class_source(accelerator_class, where_affinity)
+        )
     discovered = (discovery.get("nodeSelector") or {}) if placed else {}
     for key, selected in discovered.items():
         where: JsonPath = ("spec", "discovery", "nodeSelector", key)
-        fields[f"nodeSelector.{key}"] = Value(selected, Source(source_object, where))
+        fields[f"nodeSelector.{key}"] = Value(selected, class_source(accelerator_class, where))
     return dict(sorted({**fields, **selector}.items()))
