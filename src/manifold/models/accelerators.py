@@ -7,6 +7,9 @@ services everywhere name one in `resources.gpu.type`.
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from pydantic import Field
 
 from manifold.models.common import Quantity, ResourceName, Strict
@@ -157,3 +160,12 @@ class AcceleratorClass(Strict):
         default=None, description="Names of the same accelerator in schedulers (Kueue, Volcano)."
     )
     metadata: ObjectMetadata | None = entry_metadata("AcceleratorClass")
+
+    @functools.cached_property
+    def spec_data(self) -> dict[str, Any]:
+        """The class as a spec's data: its fields by their camelCase names (OME's), those
+        unset left out. Made once per class: every service on it asks for it up to four
+        times (its resources, the warnings, its affinity, its node labels), and the dump was
+        2.5% of a cold check's CPU at N = 1,000 x 3. Shared: read it, and copy what you
+        write into an object. (A cached property is no field: equality and dumps ignore it.)"""
+        return dict(self.model_dump(by_alias=True, exclude_none=True))

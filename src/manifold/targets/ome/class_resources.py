@@ -42,7 +42,6 @@ from manifold.compile.catalog import Catalog
 from manifold.compile.instances import ProjectInstance
 from manifold.core.diagnostics import Problem, Severity
 from manifold.core.jsonpath import JsonPath
-from manifold.models.accelerators import AcceleratorClass
 from manifold.models.project import InlineRuntime, Service
 from manifold.models.runtimes import ServingRuntime
 from manifold.models.workload import Component
@@ -64,30 +63,9 @@ def known_class(instance: ProjectInstance, catalog: Catalog, name: str) -> dict[
         return None
     patched = catalog.patched.get(("AcceleratorClass", name))
     if patched is None:
-        return _spec_of(declared)
+        return declared.spec_data
     spec = patched[1].body.get("spec")
     return spec if isinstance(spec, dict) else {}
-
-
-_SPECS: dict[int, tuple[AcceleratorClass, dict[str, Any]]] = {}
-"""Each declared class's spec in OME's field names, by the class's id (the class is kept with
-it, so that an id reused by another object is never taken for it)."""
-
-
-def _spec_of(declared: AcceleratorClass) -> dict[str, Any]:
-    """The declared class's spec in OME's field names, made once per class: every service
-    on it asks for it up to four times (its resources, the warnings, its affinity, its node
-    labels), and the model's dump was 2.5% of a cold check's CPU at N = 1,000 x 3. Shared:
-    callers read it and copy what they write into an object."""
-    known = _SPECS.get(id(declared))
-    if known is None or known[0] is not declared:
-        if len(_SPECS) >= 256:  # a long-lived process sees platform files come and go
-            _SPECS.clear()
-        known = _SPECS[id(declared)] = (
-            declared,
-            dict(declared.model_dump(by_alias=True, exclude_none=True)),
-        )
-    return known[1]
 
 
 def known_resources(instance: ProjectInstance, catalog: Catalog, name: str) -> Quantities | None:

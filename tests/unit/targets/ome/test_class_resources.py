@@ -169,7 +169,8 @@ def test_a_pod_without_gpus_from_an_unknown_class_is_a_warning_not_an_error() ->
 
 
 def test_a_declared_class_is_read_once_and_each_class_as_itself() -> None:
-    """The spec of a class is made once per class (`_spec_of`), never another's."""
+    """The spec of a class is made once per class (`AcceleratorClass.spec_data`), never
+    another's."""
     instance, catalog = _catalog("[]")
     first = known_class(instance, catalog, "a100")
     assert first is not None and first["resources"][0]["quantity"] == 2
