@@ -1,10 +1,11 @@
 """What a process keeps between renders goes through one object, `core.memo.Memo`, made by
 the command and passed down (docs/architecture.md, "What a process keeps between renders").
 
-The compiler, the input readers and the project cache's reader keep no answers of their own:
-none of their modules binds a name to an empty dictionary, list or set at module level (a
-memo waiting to be filled) or rebinds a module's name from a function (`global`). The import
-contracts (`make lint`) keep `compile/` and `inputs/` from importing `reuse/`."""
+The compiler (its targets and models too), the input readers and the project cache's reader
+keep no answers of their own: none of their modules binds a name to an empty dictionary,
+list or set at module level (a memo waiting to be filled) or rebinds a module's name from a
+function (`global`). The import contracts (`make lint`) keep `compile/` and `inputs/` from
+importing `reuse/`."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ WITHOUT_MEMOS = sorted(
     [
         *(SOURCE / "compile").rglob("*.py"),
         *(SOURCE / "inputs").rglob("*.py"),
+        *(SOURCE / "models").rglob("*.py"),
+        *(SOURCE / "targets").rglob("*.py"),
         *(
             SOURCE / "reuse" / name
             for name in ("readback.py", "incremental.py", "seal.py", "treestate.py")
