@@ -23,6 +23,7 @@ lock held until it is saved), done before anything else once the render has been
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -89,7 +90,10 @@ class Memo:
             work()
 
     def do_pending(self) -> None:
-        """The work left for the time the process waits, in the order it was left."""
+        """The work left for the time the process waits, in the order it was left; all of
+        it even when some fails (the last is what lets go of the repository's lock), the
+        first failure raised after."""
         pending, self._pending = self._pending, []
-        for work in pending:
-            work()
+        with contextlib.ExitStack() as each:
+            for work in reversed(pending):  # an exit stack calls back last in, first out
+                each.callback(work)

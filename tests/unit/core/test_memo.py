@@ -8,6 +8,8 @@ import ast
 import functools
 from pathlib import Path
 
+import pytest
+
 import manifold
 from manifold.core.memo import Memo, Shelf
 
@@ -62,6 +64,24 @@ def test_work_left_for_waiting_is_done_at_once_unless_the_process_waits() -> Non
     assert done == ["now", "first", "second"]
     waiting.do_pending()  # done once
     assert done == ["now", "first", "second"]
+
+
+def test_work_left_for_waiting_is_all_done_when_some_of_it_fails() -> None:
+    """What follows a failure still runs (a lock let go, say); the failure is raised after."""
+    done: list[str] = []
+    waiting = Memo(waits=True)
+
+    def failing() -> None:
+        raise ValueError("bug")
+
+    waiting.when_waiting(lambda: done.append("first"))
+    waiting.when_waiting(failing)
+    waiting.when_waiting(lambda: done.append("last"))
+    with pytest.raises(ValueError, match="bug"):
+        waiting.do_pending()
+    assert done == ["first", "last"]
+    waiting.do_pending()  # and none of it again
+    assert done == ["first", "last"]
 
 
 def test_only_the_cli_makes_a_memo() -> None:
