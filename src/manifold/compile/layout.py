@@ -165,7 +165,7 @@ def assemble(
     memo: Memo | None = None,
 ) -> dict[str, str | KeptFile]:
     """The objects' files with each folder's kustomization.yaml and the request indexes;
-    `memo`: where the kustomization texts of the environment's last layout are kept."""
+    `memo`: where the listings of the environment's last layout are kept (`LISTINGS`)."""
     paths = [item.path for item in placed]
     if len(set(paths)) != len(paths):  # files of one folder placed apart: joined
         by_path: dict[str, list[PlacedFile]] = defaultdict(list)
