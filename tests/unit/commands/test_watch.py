@@ -20,6 +20,7 @@ import pytest
 from manifold.cli.running import perform
 from manifold.commands import recorded
 from manifold.commands.watch import InputWatch, RendersLook, describe, watch
+from manifold.compile.layout import LISTINGS
 from manifold.core.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PROBLEMS
 from manifold.core.memo import Memo
 from manifold.core.options import RenderOptions
@@ -413,3 +414,39 @@ def test_the_command_renders_each_change_until_ctrl_c(example: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_a_watching_process_warmed_by_a_render_with_nothing_to_do_writes_the_same(
+    example: Path, tmp_path: Path
+) -> None:
+    """A first render answered from the record leaves a build in memory for the wait
+    (`pipeline.commands.warm`); what it keeps (listings by their folder's files, Namespace
+    keys, parsed environment files, the schema store, cache entries carried over) never
+    changes the answer: edits that rename a project's objects (its folder lists other
+    files), change its namespace's users, and edit an environment file each give what a
+    render from the shell gives."""
+    perform(lambda: recorded.render(RenderOptions(example), _quiet, None), "text")
+    project = example / "projects/faq-answers.yaml"
+    environment = example / "environments/dev.yaml"
+    original = project.read_text()
+    edits: list[Callable[[], object]] = [
+        lambda: project.write_text(original.replace("name: answers", "name: replies")),
+        lambda: project.write_text(original.replace("team: support", "team: helpdesk")),
+        lambda: environment.write_text(
+            environment.read_text().replace("environment-tier: development", "tier: dev")
+        ),
+        lambda: project.write_text(original),
+    ]
+    codes: list[int] = []
+    memo = Memo(waits=True)
+
+    def render() -> int:
+        options = RenderOptions(example)
+        codes.append(perform(lambda: recorded.render(options, _quiet, None, None, memo), "text"))
+        return codes[-1]
+
+    idle = functools.partial(between_renders, example, memo)
+    assert watch(render, example, 0.01, _quiet, sleep=Script(edits), between=idle) == 0
+    assert codes == [0] * (len(edits) + 1)
+    assert memo.get(LISTINGS, "dev")  # it kept what it built
+    _same_as_from_the_shell(example, tmp_path / "shell")
