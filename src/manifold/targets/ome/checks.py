@@ -33,6 +33,7 @@ from manifold.targets.ome.jobs import training_job_name
 from manifold.targets.ome.keda import runtime_keda_problems, service_keda_problems
 from manifold.targets.ome.render import placement, under_runtime
 from manifold.targets.ome.routers import router_problems
+from manifold.targets.ome.runtime_node_asks import unreached_resource_problems
 from manifold.targets.ome.runtimes import inline_supported_format
 from manifold.targets.ome.scaling import runtime_scaling_problems, service_scaling_problems
 from manifold.targets.ome.selection import (
@@ -68,6 +69,7 @@ def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
         at: JsonPath = ("services", index)
         yield from unknown_class_warnings(instance, catalog, below, at, used)
         yield from runtime_node_resource_problems(instance, catalog, below, at, used)
+        yield from unreached_resource_problems(below, at, used)
         yield from placement_problems(instance, catalog, below, at, placement(instance), used)
     yield from _fine_tunes(instance)
     for index, benchmark in enumerate(instance.spec.benchmarks):
