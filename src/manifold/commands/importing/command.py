@@ -35,7 +35,7 @@ from manifold.targets.ome.importing.entries import (
     Imported,
     entry_of,
 )
-from manifold.targets.ome.importing.render_checks import render_refusals
+from manifold.targets.ome.importing.render_checks import render_refusals, runtime_refusals
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
 
@@ -96,6 +96,22 @@ def _render_refuses(found: Found, item: Imported) -> list[Diagnostic]:
     ]
 
 
+def _refused_together(imported: list[tuple[Found, Imported]]) -> list[Diagnostic]:
+    """What `manifold render` would refuse of an InferenceService beside the ServingRuntime
+    of its namespace imported with it (`render_checks.runtime_refusals`), at its field."""
+    runtimes = {item.name: item.entry for _, item in imported if item.kind == "ServingRuntime"}
+    return [
+        found.diagnostic(
+            path,
+            f"{item.kind} {item.name!r}: {message}",
+            "manifold render would refuse it: change the object, then import again",
+        )
+        for found, item in imported
+        if item.kind == "InferenceService"
+        for path, message in runtime_refusals(item.entry, runtimes)
+    ]
+
+
 def _one_file(imported: list[tuple[Found, Imported]], home: str | None) -> list[Diagnostic]:
     """One --to file holds cluster-scoped objects (a platform file) or the objects of one
     namespace (a project file), each kind and name once."""
@@ -140,6 +156,7 @@ def _imported(objects: list[Found], home: str | None) -> list[tuple[Found, Impor
             imported.append((found, outcome))
     if imported:
         problems.extend(_one_file(imported, home))
+        problems.extend(_refused_together(imported))
     if problems:
         raise ProblemsFound("objects manifold cannot import; nothing was written", problems)
     return imported

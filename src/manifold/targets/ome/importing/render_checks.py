@@ -2,19 +2,21 @@
 field: an import must not write a file the render then refuses. Only the checks that need
 nothing but the entry run here (a benchmark's webhook rules, a runtime's own definition, how
 OME deploys and scales a service's components as far as the service alone decides it); those
-that compare it with the catalogue or the environment run at render."""
+that compare it with the catalogue or the environment run at render, but for one: a
+service's resources against the namespaced runtime imported with it (`runtime_refusals`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from manifold.core.diagnostics import Problem
+from manifold.core.diagnostics import Problem, Severity
 from manifold.core.jsonpath import JsonPath
 from manifold.models.benchmarks import Benchmark
 from manifold.models.project import InlineRuntime, Service
 from manifold.models.runtimes import (
     ProjectServingRuntime,
+    RuntimeRef,
     ServingRuntime,
     SharedServingRuntime,
 )
@@ -23,6 +25,7 @@ from manifold.targets.ome.checks import runtime_problems
 from manifold.targets.ome.importing.components import validated
 from manifold.targets.ome.importing.jobs import BENCHMARK_AS_IS
 from manifold.targets.ome.keda import service_keda_problems
+from manifold.targets.ome.runtime_node_asks import unreached_resource_problems
 from manifold.targets.ome.scaling import service_scaling_problems
 
 RUNTIME_COMPONENT_FIELDS = {
@@ -110,3 +113,33 @@ def _service_field(path: JsonPath) -> JsonPath:
     if tail[:2] == ("autoscaling", "prometheus"):
         return ("spec", "kedaConfig")
     return ("spec", component, *_component_field(tail))
+
+
+def runtime_refusals(
+    service_entry: dict[str, Any], runtimes: Mapping[str, dict[str, Any]]
+) -> list[tuple[JsonPath, str]]:
+    """What the render refuses of the entry an InferenceService became beside the runtime
+    it names, where that is a ServingRuntime of its namespace imported with it (`runtimes`,
+    their entries by name): its resources, which the runtime's leader and worker pods would
+    run with fewer GPUs than (`runtime_node_asks`), at the InferenceService's runner
+    resources. A ClusterServingRuntime, or a runtime not imported with it, is the render's
+    to weigh: the import does not know it."""
+    service = validated(Service, service_entry)
+    reference = service.runtime
+    if not isinstance(reference, RuntimeRef) or reference.scope != "namespace":
+        return []
+    entry = runtimes.get(reference.ref)
+    if entry is None:
+        return []
+    runtime = validated(ProjectServingRuntime, entry)
+    return [
+        (("spec", _component_of(problem.path), "runner", "resources"), problem.message)
+        for problem in unreached_resource_problems(service, (), runtime)
+        if problem.severity is Severity.ERROR
+    ]
+
+
+def _component_of(path: JsonPath) -> str:
+    """The InferenceService's component a service entry's path is of: the decoder's own
+    fields the decoder's, any other the engine's."""
+    return "decoder" if path[:1] == ("decoder",) else "engine"

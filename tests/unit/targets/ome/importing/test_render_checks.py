@@ -9,7 +9,7 @@ import pytest
 
 from manifold.core.diagnostics import Problem
 from manifold.targets.ome.importing import render_checks
-from manifold.targets.ome.importing.render_checks import render_refusals
+from manifold.targets.ome.importing.render_checks import render_refusals, runtime_refusals
 
 SUPPORTED = {
     "format": {"name": "safetensors", "version": "1.0.0"},
@@ -117,3 +117,52 @@ def test_a_problem_at_a_field_the_import_does_not_map_is_placed_at_spec(
         (("spec",), "a new rule"),
         (("spec",), "about the whole entry"),
     ]
+
+
+# A service beside the ServingRuntime of its namespace imported with it: OME builds the
+# runtime's leader and worker pods from their own runners, not the InferenceService's
+# engine runner (utils/merging.go:105-143, components/engine.go:268-347), so the render
+# refuses a service whose GPUs those pods run fewer of (targets/ome/runtime_node_asks.py).
+NODES = {"image": "i", "resources": {"gpu": {"count": 4}}, "leader": {}, "worker": {"size": 1}}
+MULTI: dict[str, Any] = {**RUNTIME, "name": "multi", "engine": NODES}
+OWN = {"ref": "multi", "scope": "namespace"}
+EIGHT = {"gpu": {"count": 8}}
+
+
+@pytest.mark.parametrize(
+    ("service", "runtimes", "refused"),
+    [
+        (
+            {**SERVICE, "runtime": OWN, "resources": EIGHT},
+            {"multi": MULTI},
+            [("spec", "engine", "runner", "resources")],
+        ),
+        (
+            {**SERVICE, "runtime": OWN, "decoder": {"resources": EIGHT}},
+            {"multi": {**MULTI, "engine": {"image": "i"}, "decoder": NODES}},
+            [("spec", "decoder", "runner", "resources")],
+        ),
+        ({**SERVICE, "runtime": OWN, "resources": {"gpu": {"count": 4}}}, {"multi": MULTI}, []),
+        ({**SERVICE, "runtime": OWN, "resources": {"cpu": 4}}, {"multi": MULTI}, []),  # a warning
+        (
+            {**SERVICE, "runtime": {**OWN, "scope": "cluster"}, "resources": EIGHT},
+            {"multi": MULTI},
+            [],
+        ),
+        ({**SERVICE, "runtime": OWN, "resources": EIGHT}, {}, []),  # not imported with it
+        ({**SERVICE, "resources": EIGHT}, {"multi": MULTI}, []),  # auto-selected: the render's
+    ],
+    ids=[
+        "fewer GPUs than asked",
+        "a decoder's, at the decoder's runner",
+        "the GPUs the pods run with",
+        "only cpu differs",
+        "a cluster runtime: unknown to the import",
+        "a runtime not imported",
+        "no runtime named",
+    ],
+)
+def test_a_services_resources_against_the_runtime_imported_with_it(
+    service: dict[str, Any], runtimes: dict[str, Any], refused: list[tuple[Any, ...]]
+) -> None:
+    assert [path for path, _ in runtime_refusals(service, runtimes)] == refused
