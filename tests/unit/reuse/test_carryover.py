@@ -7,24 +7,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from manifold.core.memo import Memo
 from manifold.core.options import RenderOptions
 from manifold.pipeline import commands
 from manifold.reuse import cacheforms, carryover, entrytext, incremental, readback
 from manifold.reuse.workdir import WORK_DIR
-from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree, edit
+from tests.conftest import edit
 
 PROJECT = "projects/faq-answers.yaml"
-
-
-@pytest.fixture
-def rendered(tmp_path: Path) -> Path:
-    for folder in EXAMPLE_FOLDERS:
-        copy_tree(REPO_ROOT / folder, tmp_path / folder)
-    commands.render(RenderOptions(tmp_path), lambda _: None, None)
-    return tmp_path
 
 
 def _environment(root: Path, memo: Memo, name: str = "dev") -> incremental.CachedEnvironment:

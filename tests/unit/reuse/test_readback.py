@@ -17,21 +17,12 @@ from manifold.pipeline import commands
 from manifold.reuse import incremental, readback, treestate, treesurvey, workdir
 from manifold.reuse.workdir import WORK_DIR
 from tests.cachefiles import sealed
-from tests.conftest import EXAMPLE_FOLDERS, REPO_ROOT, copy_tree
 
 
 @pytest.fixture
 def memo() -> Memo:
     """What a watching process keeps for all its renders."""
     return Memo(waits=True)
-
-
-@pytest.fixture
-def rendered(tmp_path: Path) -> Path:
-    for folder in EXAMPLE_FOLDERS:
-        copy_tree(REPO_ROOT / folder, tmp_path / folder)
-    commands.render(RenderOptions(tmp_path), lambda _: None, None)
-    return tmp_path
 
 
 def _environments(root: Path, memo: Memo) -> dict[str, incremental.CachedEnvironment]:
