@@ -123,6 +123,36 @@ def test_check_verdicts_together_are_one_runs(tmp_path: Path, damage: str) -> No
     assert union == single
 
 
+@pytest.mark.parametrize(
+    ("damage", "edit"),
+    [
+        ("rendered/dev/chat-assistant/inferenceservice-chat.yaml", False),
+        ("rendered/prod/semantic-search/kustomization.yaml", True),  # edited in place
+        ("rendered/_flux/prod/kustomization.yaml", True),  # every environment's run owns it
+        ("rendered/staging/notes.yaml", None),  # a file of the user's: not manifold's
+    ],
+)
+def test_check_of_each_environment_together_is_one_run(
+    tmp_path: Path, damage: str, edit: bool | None
+) -> None:
+    """`check -e ENV` reads only its environment's folder and the sync folders; what the
+    environments' checks report together is what one check of all reports."""
+    root = _single(tmp_path)
+    path = root / damage
+    if edit is None:
+        path.write_text("kind: mine\n")
+    elif edit:
+        path.write_text(path.read_text() + "# edited\n")
+    else:
+        path.unlink()
+    single_code, single = _verdict(root)
+    union: set[str] = set()
+    for environment in ("dev", "prod", "staging"):
+        union |= _verdict(root, "-e", environment)[1]
+    assert union == single
+    assert single_code == (0 if edit is None else 3)
+
+
 def test_a_problem_is_reported_by_its_projects_shard(tmp_path: Path) -> None:
     root = _single(tmp_path)
     project = root / "projects" / "semantic-search.yaml"  # shard 3's

@@ -52,9 +52,12 @@ class Changes:
         return bool(self.added or self.changed or self.removed)
 
 
-def read_tree(rendered: Path, memo: Memo | None = None) -> TreeState:
-    """rendered/ as it is, reading only the files the record of the last write cannot vouch for."""
-    return treescan.scan(rendered, treescan.tree_record(rendered, memo))
+def read_tree(
+    rendered: Path, memo: Memo | None = None, within: frozenset[str] | None = None
+) -> TreeState:
+    """rendered/ as it is, reading only the files the record of the last write cannot vouch
+    for; `within`: only those top-level folders (`treescan.scan`)."""
+    return treescan.scan(rendered, treescan.tree_record(rendered, memo), within)
 
 
 def generated_files(rendered: Path) -> dict[str, bytes]:

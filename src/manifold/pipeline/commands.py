@@ -186,7 +186,12 @@ def check(
     root = options.root
     cache = project_cache(root, memo)
     owned = sharding.scope(options.environments, options.shard)
-    side = CheckSideWork(root, options.shard is None or options.shard.first, memo)
+    side = CheckSideWork(
+        root,
+        options.shard is None or options.shard.first,
+        memo,
+        sharding.folders(options.environments),
+    )
     if cache.names():  # something may be reused: the build needs rendered/'s digests first
         side.read_tree()
     built, found = build(

@@ -48,12 +48,16 @@ class CheckSideWork:
     schemas_owned: bool
     memo: Memo | None = None
     """The command's (`core.memo`): the record of rendered/ it read."""
+    within: frozenset[str] | None = None
+    """The top-level folders of rendered/ the run owns (`-e ENV`), the only ones read; None:
+    all (a `--shard` owns files in every folder)."""
     current: TreeState | None = None
     schemas: list[Diagnostic] = field(default_factory=list)
 
     def read_tree(self) -> None:
         if self.current is None:
-            self.current = writer.read_tree(self.root / writer.RENDERED_DIR, self.memo)
+            rendered = self.root / writer.RENDERED_DIR
+            self.current = writer.read_tree(rendered, self.memo, self.within)
 
     def generated(self) -> Mapping[str, str]:
         return self.current.generated if self.current is not None else {}

@@ -29,14 +29,20 @@ def scope(environments: tuple[str, ...], shard: Shard | None) -> Callable[[str],
     as they are, never pruned."""
     if not environments and shard is None:
         return None
-    folders = frozenset(environments) | SYNC_FOLDERS
+    owned_folders = folders(environments)
 
     def owned(relative: str) -> bool:
-        if environments and relative.split("/", 1)[0] not in folders:
+        if owned_folders is not None and relative.split("/", 1)[0] not in owned_folders:
             return False
         return shard is None or shard.owns(relative)
 
     return owned
+
+
+def folders(environments: tuple[str, ...]) -> frozenset[str] | None:
+    """The top-level folders of rendered/ that a run of these environments owns (None: all):
+    theirs and the sync folders, where their Flux and Argo CD objects are."""
+    return frozenset(environments) | SYNC_FOLDERS if environments else None
 
 
 def owned_files(

@@ -173,3 +173,50 @@ def test_a_reused_file_edited_by_hand_is_rendered_again_and_written(
         treestate.digest(written),
         treestate.digest(written.replace(b"maxReplicas: 8", b"maxReplicas: 9")),
     ]
+
+
+def _restricted(state: TreeState, folders: frozenset[str]) -> tuple[Any, ...]:
+    def inside(mapping: Any) -> Any:
+        return {k: v for k, v in mapping.items() if k.split("/", 1)[0] in folders}
+
+    unverified = {k for k in state.unverified if k.split("/", 1)[0] in folders}
+    foreign = {k for k in state.foreign if k.split("/", 1)[0] in folders}
+    return inside(state.generated), foreign, inside(state.entries), unverified
+
+
+def test_a_scan_within_folders_is_the_whole_scan_there(tmp_path: Path) -> None:
+    """A differential test: `check -e ENV` reads only its folders (`scan(..., within)`), and
+    finds there what reading the whole tree finds, each kind of change included; a folder
+    that is a link is not followed, and one that is not there is nothing."""
+    rendered = tmp_path / "rendered"
+    files = {
+        f"{top}/p{index}/object.yaml": _ours("projects/p.yaml", f"{top}: {index}\n")
+        for top in ("dev", "prod", "_flux")
+        for index in range(3)
+    }
+    files["dev/README.md"] = b"notes\n"
+    for relative, data in files.items():
+        (rendered / relative).parent.mkdir(parents=True, exist_ok=True)
+        (rendered / relative).write_bytes(data)
+        _aged(rendered / relative)
+    digests = {p: treestate.digest(d) for p, d in files.items() if p.endswith(".yaml")}
+    record = treestate.record_tree(rendered, digests, frozenset({"dev/README.md"}))
+    for top in ("dev", "prod"):
+        (rendered / f"{top}/p0/object.yaml").write_bytes(_ours("projects/p.yaml", "n: 100\n"))
+        (rendered / f"{top}/p1/object.yaml").unlink()
+        (rendered / f"{top}/p9").mkdir()
+        (rendered / f"{top}/p9/object.yaml").write_bytes(_ours("projects/p.yaml", "n: 9\n"))
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/x.yaml").write_bytes(_ours("projects/p.yaml", "x: 1\n"))
+    (rendered / "staging").symlink_to(tmp_path / "elsewhere")
+    whole = treescan.scan(rendered, record)
+    for folders in (
+        frozenset({"dev", "_flux"}),
+        frozenset({"prod", "_argocd"}),
+        frozenset({"staging", "_flux"}),
+        frozenset({"nowhere"}),
+    ):
+        part = treescan.scan(rendered, record, folders)
+        assert _restricted(part, folders) == _restricted(whole, folders)
+        assert all(path.split("/", 1)[0] in folders for path in part.entries)
+    assert not any(p.startswith("staging/") for p in treescan.scan(rendered, record).generated)
