@@ -1,5 +1,6 @@
 """OME's benchmark webhook, applied offline: traffic scenarios that fit the task, request
-parameters it parses, and a task the benchmarked model's capabilities allow."""
+parameters it parses, and a task the benchmarked model's capabilities allow; and another
+project's service that the environment's patches rename (`renamed`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from manifold.compile.instances import ProjectInstance
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.models.benchmarks import Benchmark, ServiceTarget
+from manifold.targets.ome.renamed import renamed_target_problems
 
 # OME's benchmark webhook, per task (its text-to-text pattern, anchored as meant).
 SCENARIOS = {
@@ -53,6 +55,7 @@ def benchmark_problems(
     yield from benchmark_own_problems(at, benchmark)
     if isinstance(benchmark.target, ServiceTarget):
         yield from _benchmark_fits_model(instance, catalog, at, benchmark, benchmark.target)
+        yield from renamed_target_problems(instance, catalog, at, benchmark)
 
 
 def benchmark_own_problems(at: JsonPath, benchmark: Benchmark) -> Iterator[Problem]:
