@@ -159,6 +159,50 @@ def test_a_project_whose_looked_up_neighbour_changed_is_compiled_again(
     assert compiled.count("llama-3-1-70b") == 4
 
 
+def _benchmarks_with_a_renaming_patch(target: Path) -> Path:
+    """The benchmarks case, its benchmarked project serving a second service that prod's
+    patch renames, selected by a label."""
+    repo = _benchmarks_case(target)
+    served = repo / "projects/llama-3-1-70b-instruct.yaml"
+    service = "    - name: canary\n      model: llama-3-1-70b-instruct\n"
+    served.write_text(served.read_text() + service + "      metadata: {labels: {tier: canary}}\n")
+    environment = repo / "environments/prod.yaml"
+    environment.write_text(
+        environment.read_text()
+        + "  patches:\n"
+        + "    - target: {kind: InferenceService, labels: {tier: canary}}\n"
+        + "      mergePatch: {metadata: {name: canary-v2}}\n"
+    )
+    return repo
+
+
+def test_a_project_whose_benchmarked_service_a_patch_now_renames_is_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The benchmark's project is unchanged; the project it benchmarks moves the label the
+    environment's renaming patch selects onto the benchmarked service: the cached result of
+    the benchmark's project is not reused, and the rename is an error, as from nothing."""
+    from manifold.compile.project import compile_project as original
+
+    compiled: list[str] = []
+
+    def recording(source: Any, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(source.name)
+        return original(source, *args, **kwargs)
+
+    def relabel(repo: Path) -> None:
+        served = repo / "projects/llama-3-1-70b-instruct.yaml"
+        label = "      metadata: {labels: {tier: canary}}\n"
+        edit(served, label, "")
+        edit(served, "    - name: canary\n", label + "    - name: canary\n")
+
+    monkeypatch.setattr("manifold.pipeline.stages.compile_project", recording)
+    assert _compare(tmp_path, _benchmarks_with_a_renaming_patch, relabel) == 1
+    assert compiled.count("llama-3-1-70b") == 4
+    [diagnostic] = _outcome(tmp_path / "cached")[1]
+    assert "renames InferenceService 'llama-3-1-70b-instruct'" in diagnostic["message"]
+
+
 def test_reused_projects_are_not_parsed_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
