@@ -258,6 +258,8 @@ def runtime_node_resource_problems(
         if nodes is None or not isinstance(runtime, ServingRuntime) or not _resources(own):
             continue  # without resources of its own, OME gives every pod the class's
         given = known_resources(instance, catalog, class_name)
+        if given is not None:
+            complete(own, given)  # what the InferenceService's runner is rendered with
         gpu = part.resources.gpu if part.resources and part.resources.gpu else engine_gpu
         wanted = list(given) if given is not None else [gpu.resource if gpu else "nvidia.com/gpu"]
         where: JsonPath = (*at, "resources") if name == "engine" else (*at, "decoder", "resources")
