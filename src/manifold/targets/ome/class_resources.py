@@ -22,9 +22,11 @@ A runtime's own resources (its `engineConfig`, or containers) are not weighed: O
 them under the class's, and they reach the pods the same way with or without it.
 
 A leader or workers only the runtime has are the pods' when the service's component writes
-neither: OME merges the runtime's `engineConfig` (`decoderConfig`) under the
-InferenceService's component (utils/merging.go:105-143), and builds the leader and worker
-pods from the merged leader and worker alone (engine.go:268-347). Its gate is still the
+neither, and the runtime's leader is when it writes only workers: OME merges the runtime's
+`engineConfig` (`decoderConfig`) under the InferenceService's component, a leader or worker
+the InferenceService writes over the runtime's field by field and one it leaves out kept as
+it is (utils/merging.go:59-81, 105-143), and builds the leader and worker pods from the
+merged leader and worker alone (engine.go:268-347). Its gate is still the
 InferenceService's own runner (base.go:323-344): where the service's resources set some,
 OME gives none of the runtime's pods the class's, and the service's own reach none of them
 either. Each kind of those pods whose runner lacks what the class gives is then an error at
@@ -164,8 +166,8 @@ def unknown_class_warnings(
     """A warning for each kind of pod of `service` (at `at`) that sets resources of its own
     but no GPUs where manifold does not know the component's class: OME gives it none of
     the class's, whose GPUs the project leaves the count to. A component whose pods are
-    its runtime's leader and workers (`runtime` is the one it runs with) is weighed by
-    `runtime_node_resource_problems`."""
+    its runtime's leader and workers (`runtime` is the one it runs with), and a pod the
+    runtime's leader makes, is weighed by `runtime_node_resource_problems`."""
     engine_gpu = service.resources.gpu if service.resources else None
     for name, part, class_name in selected_classes(service):
         if known_resources(instance, catalog, class_name) is not None:
@@ -175,10 +177,13 @@ def unknown_class_warnings(
         spec: dict[str, Any] = dict(component(part, None, of_service=True))
         if not _resources(spec):
             continue  # OME gives every pod the class's resources
+        theirs = runtime_only_nodes(part, runtime, name) or {}
         gpu = part.resources.gpu if part.resources and part.resources.gpu else engine_gpu
         resource = gpu.resource if gpu is not None else "nvidia.com/gpu"
         where: JsonPath = at if name == "engine" else (*at, "decoder")
         for role, holder in _pods(spec):
+            if role is None and "leader" in theirs:
+                continue  # the leader pods are the runtime's leader's
             if _unset(_resources(holder), [resource]):
                 at_resources = _resources_at(part, where, role)
                 # workers without a leader: the component's own pod is their group's leader
@@ -210,22 +215,49 @@ def _no_gpus(at: JsonPath, name: str, role: str | None, class_name: str, gpu: st
     )
 
 
-def runtime_nodes(
-    part: Component, runtime: ServingRuntime | InlineRuntime | None, name: str
-) -> dict[str, Any] | None:
-    """The runtime's `engineConfig` (`decoderConfig`, by `name`) as rendered, where its
-    leader or workers are the component's pods: the service's component `part` writes
-    neither, and OME merges the runtime's under it (utils/merging.go:105-143). None
-    otherwise, and where manifold does not know the runtime (`runtime` None) or it is an
-    inline one, which has no leader or workers."""
-    if part.leader is not None or part.worker is not None:
-        return None
+def _multi_node(runtime: ServingRuntime | InlineRuntime | None, name: str) -> dict[str, Any] | None:
+    """The runtime's `engineConfig` (`decoderConfig`, by `name`) as rendered, where it has a
+    leader or workers; None otherwise, and where manifold does not know the runtime
+    (`runtime` None) or it is an inline one, which has no leader or workers."""
     if runtime is None or isinstance(runtime, InlineRuntime):
         return None
     theirs: Component | None = getattr(runtime, name)
     if theirs is None or (theirs.leader is None and theirs.worker is None):
         return None
     return dict(component(theirs, RUNNER_NAME))
+
+
+def runtime_nodes(
+    part: Component, runtime: ServingRuntime | InlineRuntime | None, name: str
+) -> dict[str, Any] | None:
+    """The runtime's `engineConfig` (`decoderConfig`, by `name`) as rendered, where its
+    leader or workers are the component's pods: the service's component `part` writes
+    neither, and OME merges the runtime's under it (utils/merging.go:105-143). None
+    otherwise (`_multi_node`)."""
+    if part.leader is not None or part.worker is not None:
+        return None
+    return _multi_node(runtime, name)
+
+
+def runtime_only_nodes(
+    part: Component, runtime: ServingRuntime | InlineRuntime | None, name: str
+) -> dict[str, dict[str, Any]] | None:
+    """The runtime's leader and worker (as rendered, by role) that the component's pods are
+    built from alone: each one the runtime has and the service's component `part` does not
+    write. OME merges the InferenceService's component over the runtime's as a strategic
+    merge patch (utils/merging.go:59-81, 105-143): a leader or worker the InferenceService
+    writes goes over the runtime's field by field, and one it leaves out is the runtime's
+    as it is, which the InferenceService's runner never reaches (engine.go:268-347). None
+    where there is none (`_multi_node`)."""
+    spec = _multi_node(runtime, name)
+    if spec is None:
+        return None
+    nodes = {
+        role: spec[role]
+        for role in ("leader", "worker")
+        if getattr(part, role) is None and isinstance(spec.get(role), dict)
+    }
+    return nodes or None
 
 
 def runtime_line(service: Service, at: JsonPath, name: str) -> JsonPath:
@@ -247,15 +279,15 @@ def runtime_node_resource_problems(
     at: JsonPath,
     runtime: ServingRuntime | InlineRuntime | None,
 ) -> Iterator[Problem]:
-    """For each component of `service` (at `at`) whose pods are its runtime's leader and
-    workers (`runtime_nodes`) and whose own runner sets resources: each kind of those pods
-    without the class's resources (an error), or without GPUs where manifold does not know
-    the class (a warning). OME gives them none of the class's (base.go:323-344)."""
+    """For each component of `service` (at `at`) some of whose pods are its runtime's leader
+    or workers (`runtime_only_nodes`) and whose own runner sets resources: each kind of
+    those pods without the class's resources (an error), or without GPUs where manifold
+    does not know the class (a warning). OME gives them none of the class's
+    (base.go:323-344)."""
     engine_gpu = service.resources.gpu if service.resources else None
     for name, part, class_name in selected_classes(service):
-        nodes = runtime_nodes(part, runtime, name)
         own: dict[str, Any] = dict(component(part, None, of_service=True))
-        if nodes is None or not isinstance(runtime, ServingRuntime) or not _resources(own):
+        if not isinstance(runtime, ServingRuntime) or not _resources(own):
             continue  # without resources of its own, OME gives every pod the class's
         given = known_resources(instance, catalog, class_name)
         if given is not None:
@@ -263,11 +295,28 @@ def runtime_node_resource_problems(
         gpu = part.resources.gpu if part.resources and part.resources.gpu else engine_gpu
         wanted = list(given) if given is not None else [gpu.resource if gpu else "nvidia.com/gpu"]
         where: JsonPath = (*at, "resources") if name == "engine" else (*at, "decoder", "resources")
-        for role, holder in _pods(nodes):
-            asked = _merged_resources(_resources(holder), _resources(own) if role is None else {})
+        for role, asked in _runtime_pods(part, runtime, name, own):
             if missing := _unset(asked, wanted):
-                said = (name, role or "leader", runtime.name, class_name, missing)
+                said = (name, role, runtime.name, class_name, missing)
                 yield _runtime_pods_without(where, given is not None, *said)
+
+
+def _runtime_pods(
+    part: Component, runtime: ServingRuntime, name: str, own: Mapping[str, Any]
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """The resources of each kind of the component's pods that the runtime's leader or
+    worker makes (`runtime_only_nodes`), by role: theirs as written, and where the
+    runtime's workers have no leader beside them, the leader pod's, which runs the merged
+    component's runner: the InferenceService's `own` over the runtime's, key by key
+    (engine.go:276-291)."""
+    nodes = runtime_only_nodes(part, runtime, name)
+    if nodes is None:
+        return
+    if part.leader is None and "leader" not in nodes:
+        theirs = _multi_node(runtime, name) or {}
+        yield "leader", _merged_resources(_resources(theirs), _resources(own))
+    for role, holder in nodes.items():
+        yield role, _resources(holder)
 
 
 def _merged_resources(theirs: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:

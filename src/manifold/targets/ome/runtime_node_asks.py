@@ -1,26 +1,29 @@
 """A service's own resources where its pods are its runtime's leader and workers.
 
-Followed from sgl-project/ome at 17b77edad23bae262e0c9adb7f12039397a5d33d. When an
-InferenceService's component writes no `leader` and no `worker` but its runtime's
-`engineConfig` (`decoderConfig`) has them, OME merges the runtime's component under the
-InferenceService's, leader and worker included (utils/reconciliation.go:69-99,
-`MergeRuntimeSpecs`; utils/merging.go:105-143), and the component is multi-node
-(utils/deployment.go:22-25). It then builds the leader pod from the merged `leader` alone,
+Followed from sgl-project/ome at 17b77edad23bae262e0c9adb7f12039397a5d33d. OME merges the
+runtime's `engineConfig` (`decoderConfig`) under the InferenceService's component as a
+strategic merge patch, leader and worker included (utils/reconciliation.go:69-99,
+`MergeRuntimeSpecs`; utils/merging.go:59-81, 105-143): a `leader` or `worker` the
+InferenceService writes goes over the runtime's field by field, one it leaves out is the
+runtime's as it is. A component with a leader or workers is multi-node
+(utils/deployment.go:22-25). OME builds its leader pod from the merged `leader` alone,
 falling back to the merged component's own runner only where there is no leader, and the
 worker pods from the merged `worker` alone (components/engine.go:268-347,
-decoder.go:264-345). The InferenceService's `spec.engine.runner.resources`, which manifold
-writes from the service's `resources`, is merged into the component's runner and so reaches
-no leader or worker pod the runtime defines. Nor does anything else make up for it: with a
-runner that sets resources, OME gives those pods neither the runtime's containers' nor the
-class's resources (components/base.go:323-344); `class_resources` weighs the class's.
+decoder.go:264-345). So a leader or worker that only the runtime has (the service writes
+neither, or only the other one: `class_resources.runtime_only_nodes`) runs the runtime's
+runner: the service's `resources`, which manifold writes into the InferenceService's
+`spec.engine.runner` (and into the service's own leader and worker), never reach it. Nor
+does anything else make up for it: with a runner that sets resources, OME gives those pods
+neither the runtime's containers' nor the class's resources (components/base.go:323-344);
+`class_resources` weighs the class's.
 
 So where the runtime's leader or worker pods run with other resources than the service asks
 (`unreached_resource_problems`), the service's `resources` line says so: an error where
 some pod would run with fewer GPUs than asked (the workload runs, but not as written), a
 warning where only other resources (cpu, memory) or more GPUs differ. manifold writes the
 service's resources into a leader and workers of the service's own, which OME merges over
-the runtime's key by key, so the hint is to write those (or set the runtime's, or remove
-the service's).
+the runtime's key by key, so the hint is to write those that are missing (or set the
+runtime's, or remove the service's).
 """
 
 from __future__ import annotations
@@ -34,32 +37,29 @@ from manifold.core.jsonpath import JsonPath
 from manifold.models.project import InlineRuntime, Service
 from manifold.models.runtimes import ServingRuntime
 from manifold.models.workload import Component
-from manifold.targets.ome.class_resources import runner_resources, runtime_nodes
-from manifold.targets.ome.components import component
+from manifold.targets.ome.class_resources import runner_resources, runtime_only_nodes
+from manifold.targets.ome.components import runner
 
-ROLES = ("leader", "worker")
 GPU = "nvidia.com/gpu"
 
 
 def unreached_resource_problems(
     service: Service, at: JsonPath, runtime: ServingRuntime | InlineRuntime | None
 ) -> Iterator[Problem]:
-    """For the engine and the decoder of `service` (at `at`) whose pods are the leader and
-    workers of `runtime` (`class_resources.runtime_nodes`) and whose own runner sets
-    resources: one problem at those resources when a kind of those pods runs with others."""
+    """For the engine and the decoder of `service` (at `at`) some of whose pods are the
+    leader or workers of `runtime` alone (`class_resources.runtime_only_nodes`) and whose
+    own runner sets resources: one problem at those resources when a kind of those pods
+    runs with others."""
     for name, part in _components(service):
-        nodes = runtime_nodes(part, runtime, name)
+        nodes = runtime_only_nodes(part, runtime, name)
         if nodes is None or not isinstance(runtime, ServingRuntime):
             continue
-        asked = runner_resources(component(part, None, of_service=True))
+        # the component's own container: a leader's or worker's the service writes are theirs
+        asked = runner_resources({"runner": runner(part, None)})
         if asked is None:
             continue
         gpu = _gpu_resource(service, part)
-        running = {
-            role: dict(runner_resources(nodes[role]) or {})
-            for role in ROLES
-            if isinstance(nodes.get(role), dict)
-        }
+        running = {role: dict(runner_resources(node) or {}) for role, node in nodes.items()}
         differ = {role: had for role, had in running.items() if not _runs(had, asked)}
         if differ:
             where: JsonPath = (
@@ -139,11 +139,12 @@ def _unreached(
     wanted = gpus(asked, gpu)
     short = [role for role, had in differ.items() if gpus(had, gpu) < wanted]
     roles = " and ".join(every)
+    runners = "runners" if len(every) > 1 else "runner"
     running = "; ".join(f"{role} pods with {_listed(had)}" for role, had in differ.items())
     message = (
         f"the {name}'s resources ({_listed(asked)}) reach none of the {roles} pods that "
-        f"runtime {runtime.name!r} gives it: OME builds those from the runtime's own leader "
-        f"and worker runners, not from the InferenceService's {name} runner where these are "
+        f"runtime {runtime.name!r} gives it: OME builds those from the runtime's own {roles} "
+        f"{runners}, not from the InferenceService's {name} runner where these are "
         f"written, so they run as the runtime says ({running})"
     )
     if short:
@@ -166,8 +167,9 @@ def _hint(name: str, runtime: ServingRuntime, nodes: Mapping[str, Any]) -> str:
         own.append("`leader: {}`")
     if isinstance(worker := nodes.get("worker"), dict):
         own.append(f"`worker: {{size: {worker.get('size')}}}`")
+    them = "them" if len(own) > 1 else "it"
     return (
-        f"give {where} {' and '.join(own)} (manifold writes these resources on them, and OME "
-        f"merges them over the runtime's), set them on the leader and worker of runtime "
+        f"give {where} {' and '.join(own)} (manifold writes these resources on {them}, and "
+        f"OME merges {them} over the runtime's), set them on the leader and worker of runtime "
         f"{runtime.name!r}, or remove them"
     )

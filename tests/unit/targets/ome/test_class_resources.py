@@ -248,6 +248,22 @@ LED = "{image: r, leader: {resources: {gpu: {count: 2}}}, worker: {size: 1}}"
             id="workers without a leader: the leader pod runs the merged engine's runner",
         ),
         pytest.param(
+            LED,
+            "resources: {cpu: 4, gpu: {count: 0, type: a100}}, worker: {size: 1}",
+            [("services.0.resources", "error", "leader pods, DEFINES, get no rdma/hca")],
+            # the service's workers go over the runtime's and get the class's from manifold;
+            # the runtime's leader is the leader pods' as it is (merging.go:59-81, 105-124)
+            id="workers of the service's own: the runtime's leader is still held to the class",
+        ),
+        pytest.param(
+            LED,
+            "resources: {gpu: {count: 0, type: a100}}, worker: {size: 1, resources: {cpu: 4}}",
+            [],
+            # workers without a leader leave the engine's runner without resources: OME
+            # gives every pod the class's, the runtime's leader's too (base.go:323-344)
+            id="only the service's workers ask: OME gives every pod the class's",
+        ),
+        pytest.param(
             "{image: r, leader: {resources: {gpu: {count: 2}}}, worker: {size: 1, "
             "resources: {gpu: {count: 2}}}}",
             "resources: {cpu: 4, gpu: {count: 0, type: theirs}}",
@@ -278,3 +294,13 @@ def test_a_runtimes_pods_are_not_warned_of_as_the_services_own() -> None:
     assert len(warned) == 1 and f"worker pods, {DEFINES}" in warned[0]
     (own,) = instance.spec.services
     assert list(unknown_class_warnings(instance, catalog, own, ("services", 0))) != []
+
+
+def test_the_runtimes_leader_beside_the_services_workers_is_not_the_services_pod() -> None:
+    """A service that writes only `worker` has the runtime's leader for its leader pods
+    (merging.go:59-81, engine.go:276-281): `unknown_class_warnings` says nothing of the
+    engine's own pod, which runs no pod, and the runtime's leader asks for GPUs."""
+    service = "resources: {cpu: 4, gpu: {count: 0, type: theirs}}, worker: {size: 1}"
+    problems, _ = TARGET.compile(*_runtime_led_catalog(LED, service))
+    warned = [p.message for p in problems if "accelerator class 'theirs'" in p.message]
+    assert len(warned) == 1 and warned[0].startswith("the engine's worker pods get no"), warned

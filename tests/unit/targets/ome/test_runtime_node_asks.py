@@ -134,6 +134,37 @@ def _found(engine: str, service: str, decoder: str = "") -> list[tuple[str, str,
             [],
             id="a single-node runtime: OME merges the service's runner over its own",
         ),
+        # Workers of the service's own go over the runtime's field by field; the runtime's
+        # leader is the leader pods' as it is (utils/merging.go:59-81, 105-124). A leader
+        # without workers the schema refuses (models/workload.py), so the other way round
+        # never reaches the target.
+        pytest.param(
+            LED,
+            "resources: {gpu: {count: 8, type: bare}}, worker: {size: 1}",
+            [
+                (
+                    "services.0.resources",
+                    "error",
+                    "reach none of the leader pods",
+                    "from the runtime's own leader runner, not",
+                    f"(leader pods with {GPU} 2): fewer",
+                    "give the service `leader: {}` (",
+                )
+            ],
+            id="workers of its own: the runtime's leader runs its own runner",
+        ),
+        pytest.param(
+            EIGHT,
+            "resources: {cpu: 4, gpu: {count: 8, type: bare}}, worker: {size: 2}",
+            [("services.0.resources", "warning", f"(leader pods with {GPU} 8)", "`leader: {}`")],
+            id="workers of its own, the runtime's leader has the GPUs but not the cpu",
+        ),
+        pytest.param(
+            WORKERS,
+            "resources: {gpu: {count: 8, type: bare}}, worker: {size: 1}",
+            [],
+            id="workers of its own beside the runtime's: the leader pod runs the merged runner",
+        ),
     ],
 )
 def test_the_services_resources_against_the_runtimes_leader_and_workers(
@@ -147,6 +178,17 @@ def test_the_services_resources_against_the_runtimes_leader_and_workers(
         *parts, advice = said
         assert all(part in message for part in parts), message
         assert advice in hint, hint
+
+
+def test_workers_of_the_services_own_leave_the_runtimes_leader_as_it_is() -> None:
+    """manifold writes no `leader` beside a service's lone `worker`, so OME's strategic merge
+    keeps the runtime's leader whole (merging.go:59-81: a key the patch lacks is the
+    base's), and the leader pods run its runner (engine.go:276-281)."""
+    instance, catalog = _catalog(LED, "resources: {gpu: {count: 8, type: bare}}, worker: {size: 1}")
+    (isvc,) = [m for m in render(instance, catalog) if m.kind == "InferenceService"]
+    engine = isvc.body["spec"]["engine"]
+    assert "leader" not in engine
+    assert engine["worker"]["runner"]["resources"]["limits"] == {GPU: 8}
 
 
 def test_a_decoders_resources_are_said_at_the_decoders_line() -> None:
