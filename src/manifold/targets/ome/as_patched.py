@@ -13,8 +13,11 @@ under the service's (inferenceservice/utils/merging.go:105-143). So each Inferen
 a project is checked again with the runtimes and models as the environment leaves them, and
 what OME would do otherwise than with them as written is an error at the patch it is owed
 to: another runtime selected or none, a named runtime refused, a model disabled, a
-deployment mode or autoscaling the patched runtime brings, or resources it gives that the
-service's own runner overrides (so that the patch never reaches the pods).
+deployment mode or autoscaling the patched runtime brings, resources it gives that the
+service's own runner overrides (so that the patch never reaches the pods), or a leader and
+workers it gives or changes that run with fewer GPUs than the service asks, or without its
+class's resources (`runtime_node_asks`, `class_resources`: the errors only, where the
+service had none with the runtime as written).
 
 Only an environment that patches a runtime or a model pays anything: for every other one the
 check stops at its first line. An object an import could not read back (fields manifold does
@@ -30,6 +33,7 @@ from typing import Any
 
 from manifold.compile.catalog import Catalog, find_model
 from manifold.compile.instances import ProjectInstance
+from manifold.core.diagnostics import Severity
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
 from manifold.models.project import InlineRuntime, Model, Service
@@ -37,12 +41,15 @@ from manifold.models.runtimes import ServingRuntime
 from manifold.targets.base import Refusal
 from manifold.targets.ome.accelerators_as_patched import accelerator_refusals
 from manifold.targets.ome.checks import named_runtime_problems
+from manifold.targets.ome.class_resources import runtime_node_resource_problems
 from manifold.targets.ome.final import read_back
 from manifold.targets.ome.importing.render_checks import (
     RUNTIME_COMPONENT_FIELDS,
     service_refusals,
 )
 from manifold.targets.ome.renamed import renamed_refusals, unresolved_refusals
+from manifold.targets.ome.render import under_runtime
+from manifold.targets.ome.runtime_node_asks import unreached_resource_problems
 from manifold.targets.ome.service_runtime import runtime_used
 
 _KINDS = frozenset({"ServingRuntime", "ClusterServingRuntime", "BaseModel", "ClusterBaseModel"})
@@ -120,6 +127,7 @@ def _runtime_refusals(
     if runtime is not None:
         rendered, _ = catalog.patched[(runtime.kind, runtime.name)]
         found += _resources_overridden(rendered.body, runtime.body, final.body, after.name)
+        found += _node_resources(views, service, before, after)
     return [Refusal(path, message, owed_to=owed) for path, message in found]
 
 
@@ -178,6 +186,38 @@ def _scaling(
         for path, message in service_refusals(service, after)
         if (path, message) not in earlier
     ]
+
+
+def _node_resources(
+    views: _Views, service: Service, before: ServingRuntime, after: ServingRuntime
+) -> list[tuple[JsonPath, str]]:
+    """The errors of the service's resources against its runtime's leader and worker pods
+    (`runtime_node_asks`, and `class_resources` for the class's) with the runtime as this
+    patch leaves it, at a component whose resources were not in error with the runtime as
+    written: a patch that gives the runtime a leader and workers, or changes theirs, decides
+    what those pods run (utils/merging.go:105-143, components/engine.go:268-347)."""
+    found: list[dict[JsonPath, str]] = []
+    for (instance, catalog), runtime in ((views.written, before), (views.left, after)):
+        below = under_runtime(instance, catalog, service)
+        problems = [
+            *unreached_resource_problems(below, (), runtime),
+            *runtime_node_resource_problems(instance, catalog, below, (), runtime),
+        ]
+        errors: dict[JsonPath, str] = {}
+        for problem in problems:
+            if problem.severity is Severity.ERROR:
+                at = _runner_resources(problem.path)
+                errors[at] = errors.get(at, problem.message)  # the first: GPUs come first
+        found.append(errors)
+    said = f"with runtime {after.name!r} as this patch leaves it, "
+    return [(at, said + message) for at, message in found[1].items() if at not in found[0]]
+
+
+def _runner_resources(path: JsonPath) -> JsonPath:
+    """The InferenceService's runner resources a service's `resources` (its decoder's,
+    `("decoder", "resources")`) are rendered in."""
+    component = "decoder" if path[:1] == ("decoder",) else "engine"
+    return ("spec", component, "runner", "resources")
 
 
 def _resources_overridden(
