@@ -280,10 +280,10 @@ def runtime_node_resource_problems(
     runtime: ServingRuntime | InlineRuntime | None,
 ) -> Iterator[Problem]:
     """For each component of `service` (at `at`) some of whose pods are its runtime's leader
-    or workers (`runtime_only_nodes`) and whose own runner sets resources: each kind of
-    those pods without the class's resources (an error), or without GPUs where manifold
-    does not know the class (a warning). OME gives them none of the class's
-    (base.go:323-344)."""
+    or workers (`runtime_only_nodes`) and whose own runner sets resources: one problem,
+    naming each kind of those pods without the class's resources (an error), or without
+    GPUs where manifold does not know the class (a warning). OME gives them none of the
+    class's (base.go:323-344)."""
     engine_gpu = service.resources.gpu if service.resources else None
     for name, part, class_name in selected_classes(service):
         own: dict[str, Any] = dict(component(part, None, of_service=True))
@@ -295,10 +295,14 @@ def runtime_node_resource_problems(
         gpu = part.resources.gpu if part.resources and part.resources.gpu else engine_gpu
         wanted = list(given) if given is not None else [gpu.resource if gpu else "nvidia.com/gpu"]
         where: JsonPath = (*at, "resources") if name == "engine" else (*at, "decoder", "resources")
-        for role, asked in _runtime_pods(part, runtime, name, own):
-            if missing := _unset(asked, wanted):
-                said = (name, role, runtime.name, class_name, missing)
-                yield _runtime_pods_without(where, given is not None, *said)
+        lacking = {
+            role: missing
+            for role, asked in _runtime_pods(part, runtime, name, own)
+            if (missing := _unset(asked, wanted))
+        }
+        if lacking:
+            said = (name, runtime.name, class_name, lacking)
+            yield _runtime_pods_without(where, given is not None, *said)
 
 
 def _runtime_pods(
@@ -332,22 +336,29 @@ def _runtime_pods_without(
     at: JsonPath,
     known: bool,
     name: str,
-    role: str,
     runtime: str,
     class_name: str,
-    missing: list[str],
+    lacking: Mapping[str, list[str]],
 ) -> Problem:
-    listed = ", ".join(missing)
-    gets = f"get no {listed} from accelerator class {class_name!r}"
+    """One problem for every kind of the runtime's pods of the component that lacks some of
+    the class's resources (`lacking`, what each lacks by role)."""
+    roles = " and ".join(lacking)
+    every = list(dict.fromkeys(item for missing in lacking.values() for item in missing))
+    listed = f"no {', '.join(every)}"
+    if any(missing != every for missing in lacking.values()):
+        listed = " and ".join(
+            f"no {', '.join(missing)} ({role} pods)" for role, missing in lacking.items()
+        )
+    gets = f"get {listed} from accelerator class {class_name!r}"
     if not known:
-        gets = f"may get no {listed}: manifold does not know accelerator class {class_name!r}"
+        gets = f"may get {listed}: manifold does not know accelerator class {class_name!r}"
     return Problem(
         at,
-        f"the {name}'s {role} pods, which runtime {runtime!r} defines, {gets}: OME gives "
+        f"the {name}'s {roles} pods, which runtime {runtime!r} defines, {gets}: OME gives "
         f"no pod of the {name} the class's resources when the InferenceService's {name} "
         f"runner sets resources, as the service's do here, and those reach none of the "
         f"runtime's leader and worker pods, which run their own runners",
         hint=f"leave the {name}'s resources to runtime {runtime!r} and the class (remove "
-        f"them), or ask for {listed} in the runtime's leader and worker",
+        f"them), or ask for {', '.join(every)} in the runtime's leader and worker",
         severity=Severity.ERROR if known else Severity.WARNING,
     )

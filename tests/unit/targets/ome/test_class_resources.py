@@ -222,10 +222,15 @@ LED = "{image: r, leader: {resources: {gpu: {count: 2}}}, worker: {size: 1}}"
             LED,
             "resources: {cpu: 4, gpu: {count: 0, type: a100}}",
             [
-                ("services.0.resources", "error", "leader pods, DEFINES, get no rdma/hca"),
-                ("services.0.resources", "error", f"worker pods, DEFINES, get no {GPU}, rdma/hca"),
+                (
+                    "services.0.resources",
+                    "error",
+                    f"leader and worker pods, DEFINES, get no rdma/hca (leader pods) and no {GPU}, "
+                    "rdma/hca (worker pods) from accelerator class 'a100'",
+                )
             ],
-            id="the service's own resources keep the class's from the runtime's pods",
+            id="the service's own resources keep the class's from the runtime's pods: one "
+            "problem for both kinds",
         ),
         pytest.param(
             LED,
@@ -238,6 +243,18 @@ LED = "{image: r, leader: {resources: {gpu: {count: 2}}}, worker: {size: 1}}"
             "resources: {cpu: 4, gpu: {count: 0, type: theirs}}",
             [("services.0.resources", "warning", f"worker pods, DEFINES, may get no {GPU}")],
             id="a class manifold does not know: a warning for the pods without GPUs",
+        ),
+        pytest.param(
+            "{image: r, leader: {}, worker: {size: 1}}",
+            "resources: {cpu: 4, gpu: {count: 0, type: theirs}}",
+            [
+                (
+                    "services.0.resources",
+                    "warning",
+                    f"leader and worker pods, DEFINES, may get no {GPU}:",
+                )
+            ],
+            id="both kinds lack the same: named once, without saying which lacks what",
         ),
         pytest.param(
             "{image: r, resources: {gpu: {count: 2}}, worker: {size: 1}}",
