@@ -231,10 +231,9 @@ class ProjectCache:
         digest, body = sealed_parts(data, self._texts)
         workdir.write_state_text(self.folder, name, joined_seal(digest, body))
         # Decoded in idle time, from the text written, if this process waits (`output.idle`)
-        known = readback.KnownFile(
-            digest, body, schema.accepts, prepare, path=str(self.folder / name)
-        )
-        readback.remember_written(self.memo, str(self.folder / name), known)
+        path = str(self.folder / name)
+        known = readback.KnownFile(digest, body, schema.accepts, prepare, path=path)
+        readback.remember_written(self.memo, known)
 
 
 MOST_AHEAD = 256

@@ -133,28 +133,33 @@ def vouch_pending(memo: Memo, sleep: Callable[[float], None] = time.sleep) -> in
     Returns how many files were vouched for."""
     pending = [k for k in memo.answers(KNOWN) if k.path and k.stat is None and k.data is not None]
     keys = {k.path: workdir.file_key(Path(k.path)) for k in pending}
-    newest = max((key[4] for key in keys.values() if key is not None), default=0)
-    newest = max([newest, *(key[5] for key in keys.values() if key is not None)])
+    newest = max((_changed_ns(key) for key in keys.values() if key is not None), default=0)
     wait_ns = newest + RACY_NS - time.time_ns()
     if wait_ns > 0:
         sleep(min(wait_ns, RACY_NS) / 1e9 + 0.001)
     done = 0
     for known in pending:
         before = keys[known.path]
-        opened = seal_checked(workdir.read_state_bytes(Path(known.path)))
-        if before is None or opened is None or opened[0] != known.digest:
+        if before is None or _changed_ns(before) >= time.time_ns() - RACY_NS:
             continue
-        if before[4] < time.time_ns() - RACY_NS and workdir.file_key(Path(known.path)) == before:
+        opened = seal_checked(workdir.read_state_bytes(Path(known.path)))
+        same = opened is not None and opened[0] == known.digest
+        if same and workdir.file_key(Path(known.path)) == before:
             known.stat = before
             done += 1
     return done
 
 
-def remember_written(memo: Memo | None, path: str, known: KnownFile) -> None:
-    """What this process wrote, to decode while it waits: only when it waits between
-    renders (`Memo.waits`); a single render keeps no text it will never read."""
+def _changed_ns(key: workdir.FileKey) -> int:
+    """When the file was last changed in any way: the later of its mtime and ctime."""
+    return max(key[4], key[5])
+
+
+def remember_written(memo: Memo | None, known: KnownFile) -> None:
+    """What this process wrote (at `known.path`), to decode while it waits: only when it
+    waits between renders (`Memo.waits`); a single render keeps no text it will never read."""
     if memo is not None and memo.waits:
-        memo.put(KNOWN, path, known)
+        memo.put(KNOWN, known.path, known)
 
 
 def decode_pending(memo: Memo) -> int:
