@@ -15,8 +15,9 @@ so that the entry's text is still known by identity, `entrytext`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from manifold.reuse import cacheforms, entrytext, readback
 from manifold.reuse.cacheforms import CachedEnvironment, CachedObject
@@ -59,19 +60,40 @@ def prepare_environment(
     data = known.data
     was = before() if before is not None else Before()
     projects = {item["name"]: item for item in data["projects"]}
-    objects = {}
-    for key, entry in data["objects"].items():
-        kept = was.objects.get(key)
-        if kept is not None and kept[0] == known.texts.text(entry):
-            objects[key] = replace(kept[1], raw=entry)
-        else:
-            objects[key] = CachedObject.decoded(entry)
+    objects = _carried(data["objects"], was.objects, known.texts, CachedObject.decoded, _with_entry)
     decoded: dict[str, cacheforms.Decoded | None] = {}
     if every_project:
-        for name, entry in projects.items():
-            last = was.projects.get(name)
-            if last is not None and last[0] == known.texts.text(entry):
-                decoded[name] = last[1]
-            else:
-                decoded[name] = cacheforms.decoded_project(entry)
+        decoded = _carried(
+            projects, was.projects, known.texts, cacheforms.decoded_project, _as_it_was
+        )
     known.derived["environment"] = CachedEnvironment(projects, objects, "", decoded)
+
+
+T = TypeVar("T")
+
+
+def _carried(
+    entries: dict[str, Any],
+    was: Mapping[str, tuple[str, T]],
+    texts: entrytext.EntryTexts,
+    decode: Callable[[Any], T],
+    carry: Callable[[T, Any], T],
+) -> dict[str, T]:
+    """Each entry decoded, or carried over from `was` when its text is the one that was
+    decoded from."""
+    found: dict[str, T] = {}
+    for key, entry in entries.items():
+        last = was.get(key)
+        same = last is not None and last[0] == texts.text(entry)
+        found[key] = carry(last[1], entry) if last is not None and same else decode(entry)
+    return found
+
+
+def _with_entry(kept: CachedObject, entry: Any) -> CachedObject:
+    """The object as decoded before, with the new entry as its raw one (`entrytext` knows
+    an entry's text by its identity)."""
+    return replace(kept, raw=entry)
+
+
+def _as_it_was(decoded: T, entry: Any) -> T:
+    return decoded
