@@ -18,7 +18,7 @@ them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -212,10 +212,7 @@ def _kustomizations(
     folder gets a kustomization listing nothing, so that Flux takes it whole and builds
     nothing from it instead of reading its index as a manifest.
     """
-    folders: dict[str, list[PlacedFile]] = defaultdict(list)
-    for item in placed:
-        if item.request_platform is None:
-            folders[item.path.rpartition("/")[0]].append(item)
+    folders = _by_folder(item for item in placed if item.request_platform is None)
     for platform in request_platforms:
         folders.setdefault(requests_dir(environment, platform), [])
     return [
@@ -232,9 +229,7 @@ def _request_indexes(
     environment: str, placed: list[PlacedFile]
 ) -> list[tuple[str, Members, Callable[[], str]]]:
     """The index of each folder of one project's requests (`_request_index`)."""
-    folders: dict[str, list[PlacedFile]] = defaultdict(list)
-    for item in [item for item in placed if item.request_platform is not None]:
-        folders[item.path.rpartition("/")[0]].append(item)
+    folders = _by_folder(item for item in placed if item.request_platform is not None)
     return [
         (
             f"{folder}/{REQUEST_INDEX}",
@@ -243,6 +238,13 @@ def _request_indexes(
         )
         for folder, listed in folders.items()
     ]
+
+
+def _by_folder(placed: Iterable[PlacedFile]) -> dict[str, list[PlacedFile]]:
+    folders: dict[str, list[PlacedFile]] = defaultdict(list)
+    for item in placed:
+        folders[item.path.rpartition("/")[0]].append(item)
+    return folders
 
 
 def _folder_kustomization(
