@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, NotRequired, Protocol
 
 from pydantic import ConfigDict, with_config
@@ -306,3 +307,38 @@ def add_pod_fields(fields: PodFields, pod: PodSettings, defaults: Placed = NOWHE
             "enableServiceLinks": pod.enable_service_links,
         },
     )
+
+
+_SUFFIXES = {
+    "Ki": Decimal(2**10),
+    "Mi": Decimal(2**20),
+    "Gi": Decimal(2**30),
+    "Ti": Decimal(2**40),
+    "Pi": Decimal(2**50),
+    "Ei": Decimal(2**60),
+    "n": Decimal("1e-9"),
+    "u": Decimal("1e-6"),
+    "m": Decimal("1e-3"),
+    "k": Decimal("1e3"),
+    "M": Decimal("1e6"),
+    "G": Decimal("1e9"),
+    "T": Decimal("1e12"),
+    "P": Decimal("1e15"),
+    "E": Decimal("1e18"),
+}
+"""A quantity's suffixes and what each multiplies by (binary, then decimal)."""
+
+
+def quantity(value: str | int) -> Decimal | None:
+    """A Kubernetes quantity as a number (500m -> 0.5, 2Gi -> 2147483648)."""
+    if isinstance(value, int):
+        return Decimal(value)
+    number, multiplier = value, Decimal(1)
+    for suffix, factor in sorted(_SUFFIXES.items(), key=lambda item: -len(item[0])):
+        if value.endswith(suffix):
+            number, multiplier = value[: -len(suffix)], factor
+            break
+    try:
+        return Decimal(number) * multiplier
+    except InvalidOperation:
+        return None

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from manifold.models.common import Resources, Toleration
 from manifold.models.workload import Container
@@ -12,6 +16,7 @@ from manifold.targets.kubernetes import (
     PlacementFields,
     add_container_fields,
     add_placement,
+    quantity,
     resource_requirements,
 )
 
@@ -119,3 +124,30 @@ def test_placement_without_defaults_sets_nothing_unasked() -> None:
     fields: PlacementFields = {}
     add_placement(fields, Placement())
     assert fields == {}
+
+
+# --------------------------------------------------------------------------- quantities
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("500m", Decimal("0.5")),
+        ("2", Decimal(2)),
+        (3, Decimal(3)),
+        ("1.5", Decimal("1.5")),
+        ("2Gi", Decimal(2 * 2**30)),
+        ("100M", Decimal(100_000_000)),
+        ("1e3", Decimal(1000)),
+        ("1Ei", Decimal(2**60)),
+        ("lots", None),
+    ],
+)
+def test_quantities(written: str | int, value: Decimal | None) -> None:
+    assert quantity(written) == value
+
+
+@given(st.integers(min_value=0, max_value=2**20), st.sampled_from(["Ki", "Mi", "Gi", "Ti"]))
+def test_binary_suffixes_are_powers_of_two(count: int, suffix: str) -> None:
+    power = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40}[suffix]
+    assert quantity(f"{count}{suffix}") == count * 2**power

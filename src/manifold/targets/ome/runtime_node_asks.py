@@ -29,7 +29,7 @@ runtime's, or remove the service's).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from manifold.core.diagnostics import Problem, Severity
@@ -37,6 +37,7 @@ from manifold.core.jsonpath import JsonPath
 from manifold.models.project import InlineRuntime, Service
 from manifold.models.runtimes import ServingRuntime
 from manifold.models.workload import Component
+from manifold.targets.kubernetes import quantity
 from manifold.targets.ome.class_resources import runner_resources, runtime_only_nodes
 from manifold.targets.ome.components import runner
 
@@ -84,6 +85,7 @@ def _gpu_resource(service: Service, part: Component) -> str:
 
 
 def _same(one: Any, other: Any) -> bool:
+    """Whether two quantities are one amount, however written (`4` and `4000m`)."""
     if str(one) == str(other):
         return True
     first, second = _number(one), _number(other)
@@ -91,10 +93,7 @@ def _same(one: Any, other: Any) -> bool:
 
 
 def _number(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
+    return quantity(value if isinstance(value, int) else str(value))
 
 
 def _runs(had: Mapping[str, Any], asked: Mapping[str, Any]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, cast
 
 from pydantic import BaseModel
@@ -18,29 +18,12 @@ from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.models.common import Resources
 from manifold.models.env import EnvFromSecret, EnvValue, EnvVar
+from manifold.targets.kubernetes import quantity
 from manifold.targets.substratus import kinds
 from manifold.targets.substratus.option_models import Build
 
 GIBIBYTE = Decimal(2**30)
 """Substratus's controller turns memory and disk counts into Kubernetes quantities of this."""
-
-_SUFFIXES = {
-    "Ki": Decimal(2**10),
-    "Mi": Decimal(2**20),
-    "Gi": Decimal(2**30),
-    "Ti": Decimal(2**40),
-    "Pi": Decimal(2**50),
-    "Ei": Decimal(2**60),
-    "n": Decimal("1e-9"),
-    "u": Decimal("1e-6"),
-    "m": Decimal("1e-3"),
-    "k": Decimal("1e3"),
-    "M": Decimal("1e6"),
-    "G": Decimal("1e9"),
-    "T": Decimal("1e12"),
-    "P": Decimal("1e15"),
-    "E": Decimal("1e18"),
-}
 
 CONCEPTS: dict[str, str] = {
     "image_pull_policy": "an image pull policy",
@@ -195,21 +178,6 @@ def params(values: dict[str, Any], at: JsonPath, problems: list[Problem]) -> dic
                 )
             )
     return converted
-
-
-def quantity(value: str | int) -> Decimal | None:
-    """A Kubernetes quantity as a number (500m -> 0.5, 2Gi -> 2147483648)."""
-    if isinstance(value, int):
-        return Decimal(value)
-    number, multiplier = value, Decimal(1)
-    for suffix, factor in sorted(_SUFFIXES.items(), key=lambda item: -len(item[0])):
-        if value.endswith(suffix):
-            number, multiplier = value[: -len(suffix)], factor
-            break
-    try:
-        return Decimal(number) * multiplier
-    except InvalidOperation:
-        return None
 
 
 def _whole(

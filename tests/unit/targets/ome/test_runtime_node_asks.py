@@ -108,6 +108,12 @@ def _found(engine: str, service: str, decoder: str = "") -> list[tuple[str, str,
             id="a quantity written as a string is the same number",
         ),
         pytest.param(
+            "{image: r, resources: {cpu: 4000m, gpu: {count: 8}}, leader: {}, worker: {size: 2}}",
+            "resources: {cpu: 4, gpu: {count: 8, type: bare}}",
+            [],
+            id="a quantity in another unit is the same amount (4 and 4000m)",
+        ),
+        pytest.param(
             WORKERS,
             "resources: {gpu: {count: 8, type: bare}}",
             [

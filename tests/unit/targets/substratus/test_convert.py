@@ -3,8 +3,6 @@ parameters, git builds, and the fields a project item sets that Substratus has n
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,30 +17,6 @@ from manifold.targets.substratus.option_models import Build, SubstratusWorkload
 from tests.unit.targets.substratus.inputs import messages
 
 # --------------------------------------------------------------------------- quantities
-
-
-@pytest.mark.parametrize(
-    ("written", "value"),
-    [
-        ("500m", Decimal("0.5")),
-        ("2", Decimal(2)),
-        (3, Decimal(3)),
-        ("1.5", Decimal("1.5")),
-        ("2Gi", Decimal(2 * 2**30)),
-        ("100M", Decimal(100_000_000)),
-        ("1e3", Decimal(1000)),
-        ("1Ei", Decimal(2**60)),
-        ("lots", None),
-    ],
-)
-def test_quantities(written: str | int, value: Decimal | None) -> None:
-    assert convert.quantity(written) == value
-
-
-@given(st.integers(min_value=0, max_value=2**20), st.sampled_from(["Ki", "Mi", "Gi", "Ti"]))
-def test_binary_suffixes_are_powers_of_two(count: int, suffix: str) -> None:
-    power = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40}[suffix]
-    assert convert.quantity(f"{count}{suffix}") == count * 2**power
 
 
 @given(st.integers(min_value=1, max_value=4096))
