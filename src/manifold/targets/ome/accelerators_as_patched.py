@@ -56,7 +56,7 @@ from manifold.compile.catalog import Catalog
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
 from manifold.targets.base import Refusal
-from manifold.targets.ome.class_choice import mapping_at, selected_class
+from manifold.targets.ome.class_choice import class_quantities, mapping_at, selected_class
 from manifold.targets.ome.class_resources import runner_resources
 
 _KIND = "AcceleratorClass"
@@ -142,12 +142,7 @@ def _renamed(name: str, new: str) -> str:
 
 def _quantities(spec: Mapping[str, Any]) -> dict[str, str]:
     """The class's resources by name; a quantity left out is OME's default, 1."""
-    items = spec.get("resources")
-    return {
-        str(item["name"]): str(item.get("quantity", 1))
-        for item in (items if isinstance(items, list) else [])
-        if isinstance(item, dict) and "name" in item
-    }
+    return {name: str(value) for name, value in class_quantities(spec).items()}
 
 
 def _asked(resources: Mapping[str, Any] | None, name: str) -> tuple[str, str] | None:

@@ -21,6 +21,19 @@ from manifold.models.workload import Component
 
 COMPONENTS = ("engine", "decoder")
 """The components a class applies to."""
+QUANTITY_DEFAULT = 1
+"""A class's resource without a quantity: the CRD's default (accelerator_class.go:173)."""
+
+
+def class_quantities(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A class's resources (its spec as OME words it) by name, each quantity as written, or
+    the default where it is left out."""
+    listed = spec.get("resources")
+    return {
+        str(item["name"]): item.get("quantity", QUANTITY_DEFAULT)
+        for item in (listed if isinstance(listed, list) else [])
+        if isinstance(item, dict) and "name" in item
+    }
 
 
 def selected_class(spec: Mapping[str, Any], component: str) -> tuple[JsonPath, str] | None:

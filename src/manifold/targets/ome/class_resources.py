@@ -48,7 +48,7 @@ from manifold.models.project import InlineRuntime, Service
 from manifold.models.runtimes import ServingRuntime
 from manifold.models.workload import Component
 from manifold.targets import kubernetes as k8s
-from manifold.targets.ome.class_choice import selected_classes
+from manifold.targets.ome.class_choice import class_quantities, selected_classes
 from manifold.targets.ome.components import RUNNER_NAME, component
 
 Quantities = dict[str, k8s.QuantityValue]
@@ -77,12 +77,7 @@ def known_resources(instance: ProjectInstance, catalog: Catalog, name: str) -> Q
     spec = known_class(instance, catalog, name)
     if spec is None:
         return None
-    listed = spec.get("resources")
-    return {
-        str(item["name"]): item.get("quantity", 1)
-        for item in (listed if isinstance(listed, list) else [])
-        if isinstance(item, dict) and "name" in item
-    }
+    return class_quantities(spec)
 
 
 def _pods(spec: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]:

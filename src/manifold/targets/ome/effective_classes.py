@@ -29,10 +29,9 @@ from manifold.targets.effective import (
     Value,
     same_value,
 )
+from manifold.targets.ome.class_choice import QUANTITY_DEFAULT
 
 _ROLES = ("leader", "worker")
-QUANTITY_DEFAULT = 1
-"""A class's resource without a quantity: the CRD's default (accelerator_class.go:173)."""
 
 
 def class_hint(accelerator_class: RenderedObject) -> Callable[[JsonPath], InputHint]:
