@@ -23,7 +23,8 @@ from pathlib import Path
 from manifold.reuse import workdir
 
 STAMP_FILE = "tree-stamp.json"
-_FORMAT = 1
+_FORMAT = 2
+"""2: `stats` made of one digest per folder two levels down (`treesurvey.stats_digest`)."""
 _DIGEST = {"type": "string", "pattern": "^([0-9a-f]{32})?$"}
 _SCHEMA = workdir.StateSchema(
     {

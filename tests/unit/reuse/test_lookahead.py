@@ -132,3 +132,23 @@ def test_fastpath_takes_what_was_started(rendered_repo: Path) -> None:
     digest = fastpath.inputs_digest(rendered_repo, "render")
     assert fastpath.unchanged(rendered_repo, "render", digest) is not None
     assert lookahead.take(rendered_repo) is None
+
+
+@pytest.mark.parametrize("written_ns", [0, 1, 1796509424452372923])
+def test_the_child_reads_the_time_of_a_stamp_as_manifold_writes_it(
+    tmp_path: Path, written_ns: int
+) -> None:
+    """The child reads the stamp's time without `json`; a stamp written by manifold's own
+    writer must read back the same (the racy digests and their names come before it)."""
+    stamp = treestamp.Stamp(written_ns, "0" * 32, {"written_ns": "1" * 32})
+    treestamp.save_stamp(tmp_path, stamp)
+    assert lookahead._stamp_time(str(tmp_path / treestamp.STAMP_FILE)) == written_ns
+
+
+@pytest.mark.parametrize(
+    "text", ["", "{}", '{"written_ns": "soon"}', '{"written_ns": -4}', '{"written_ns": 1.5}']
+)
+def test_a_stamp_time_the_child_cannot_read_is_none(tmp_path: Path, text: str) -> None:
+    (tmp_path / "stamp.json").write_text(text)
+    assert lookahead._stamp_time(str(tmp_path / "stamp.json")) is None
+    assert lookahead._stamp_time(str(tmp_path / "absent.json")) is None

@@ -1,10 +1,11 @@
 """The no-op check (`manifold.reuse.stampcheck`) on a tree large enough for its survey to be
-split between this process and a child (`treesurvey`): the answer is the one a single
-process gives, whichever half a change is in; a child that sends nothing is as none."""
+shared between this process and a child (`treesurvey`): the answer is the one a single
+process gives, wherever a change is; a child that sends nothing is as none."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,7 @@ from manifold.reuse.treestamp import Stamp
 
 OURS = header(["projects/a.yaml"]).encode() + b"kind: ConfigMap\n"
 FOLDERS = treesurvey.SPLIT_FROM + 6
-CHILDS = "prod/ns-000/a.yaml"
-"""In a folder the child looks at: the sorted folders' odd places (the 35 of dev/ come first)."""
-OURS_HALF = "dev/ns-001/a.yaml"
+RACY = "prod/ns-000/a.yaml"
 
 
 def _aged(path: Path) -> None:
@@ -62,8 +61,8 @@ def test_an_unchanged_tree_is_unchanged_split_or_not(
 
 
 CHANGES = {
-    "edited in the child's half": lambda r: (r / CHILDS).write_bytes(b"x"),
-    "edited in this process's half": lambda r: (r / OURS_HALF).write_bytes(b"x"),
+    "edited in prod": lambda r: (r / RACY).write_bytes(b"x"),
+    "edited in dev": lambda r: (r / "dev/ns-001/a.yaml").write_bytes(b"x"),
     "edited deep down": lambda r: (r / "dev/ns-001/deep/b.yaml").write_bytes(b"x"),
     "added deep down": lambda r: (r / "dev/ns-003/deep/c.yaml").write_bytes(b"x"),
     "removed": lambda r: (r / "prod/ns-002/a.yaml").unlink(),
@@ -86,21 +85,26 @@ def test_a_change_anywhere_is_seen(
     assert stampcheck.unchanged_since(rendered, stamp) is (change == "a namespace added")
 
 
-@pytest.mark.parametrize("half", [CHILDS, OURS_HALF])
-def test_a_racy_file_is_vouched_for_by_its_content_in_either_half(
-    rendered: Path, half: str
+@pytest.mark.parametrize("looker", ["the child", "this process"])
+def test_a_racy_file_is_vouched_for_by_its_content_whoever_looks(
+    rendered: Path, looker: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Written within the racy window of the record, a file's stat cannot vouch for it: its
-    content is read, by whichever process looks at its folder."""
-    _, folders = treesurvey._two_levels(str(rendered))
-    assert "prod/ns-000/" in folders[1::2] and "dev/ns-001/" in folders[0::2]
+    content is read, by whichever process takes its folder's chunk (here, one takes all)."""
+    parent, taken = os.getpid(), treesurvey.Chunks.taken
+
+    def only_one_takes(chunks: treesurvey.Chunks, folders: list[str]) -> Iterator[str]:
+        if (os.getpid() == parent) == (looker == "this process"):
+            yield from taken(chunks, folders)
+
+    monkeypatch.setattr(treesurvey.Chunks, "taken", only_one_takes)
     record = treestate.record_tree(rendered, _digests(rendered), frozenset())
-    target = rendered / half
+    target = rendered / RACY
     os.utime(target, ns=(record.written_ns, record.written_ns))
-    stat, known = target.stat(), record.entries[half]
-    record.entries[half] = known._replace(mtime_ns=stat.st_mtime_ns)
+    stat, known = target.stat(), record.entries[RACY]
+    record.entries[RACY] = known._replace(mtime_ns=stat.st_mtime_ns)
     stamp = treestate.stamp_of(record)
-    assert half in stamp.racy
+    assert RACY in stamp.racy
     assert stampcheck.unchanged_since(rendered, stamp)
     target.write_bytes(b"y" * stat.st_size)  # same size, inode and time: only content tells
     os.utime(target, ns=(record.written_ns, record.written_ns))
@@ -121,5 +125,5 @@ def test_a_child_that_sends_nothing_is_as_none(
     start = forked.Child.start
     monkeypatch.setattr(forked.Child, "start", lambda work: start(lambda: os._exit(3)))
     assert stampcheck.unchanged_since(rendered, stamp)
-    (rendered / CHILDS).unlink()
+    (rendered / RACY).unlink()
     assert not stampcheck.unchanged_since(rendered, stamp)

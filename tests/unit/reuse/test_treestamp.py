@@ -58,13 +58,14 @@ def test_a_stamp_survives_a_round_trip(tmp_path: Path) -> None:
     assert treestamp.load_stamp(tmp_path) == stamp
 
 
-_TRUSTED = {"format": 1, "written_ns": 1, "stats": _DIGEST, "racy": {"dev/a.yaml": _DIGEST}}
+_TRUSTED = {"format": 2, "written_ns": 1, "stats": _DIGEST, "racy": {"dev/a.yaml": _DIGEST}}
 
 
 @pytest.mark.parametrize(
     "change",
     [
-        {"format": 2},
+        {"format": 1},  # its stats were one digest of all the lines: compared, they never match
+        {"format": 3},
         {"written_ns": -1},
         {"stats": "not a digest"},
         {"racy": {"../outside.yaml": _DIGEST}},

@@ -1,6 +1,7 @@
-"""A survey of rendered/ (`manifold.reuse.treesurvey`): split between this process and a
+"""A survey of rendered/ (`manifold.reuse.treesurvey`): shared between this process and a
 forked child, or made by one process, it is the same survey, whatever the tree holds and
-wherever it changed; a child that sends nothing leaves it the same too."""
+wherever it changed; a child that sends nothing leaves it the same too, and a look that does
+not account for every folder once is none."""
 
 from __future__ import annotations
 
@@ -140,3 +141,83 @@ def test_one_process_allowed_never_forks(rendered: Path, monkeypatch: pytest.Mon
 def test_an_empty_tree_has_no_stats_and_a_missing_one_no_survey(tmp_path: Path) -> None:
     assert treesurvey.survey(tmp_path, 0) == Survey("", {})
     assert treesurvey.survey(tmp_path / "absent", 0) is None
+
+
+def test_the_digest_of_the_lines_is_the_one_a_survey_makes_folder_by_folder(
+    rendered: Path,
+) -> None:
+    """The stamp digests the record's lines (`stats_digest`); a survey digests each folder
+    two levels down apart (`folder_digest`) and joins them: the two must agree."""
+    (rendered / "dev" / "ns-00").mkdir()  # a name that sorts beside "dev/ns-001/"
+    (rendered / "dev" / "ns-00" / "x.yaml").write_bytes(b"x")
+    (rendered / "dev" / "ns-001.yaml").write_bytes(b"beside")  # a file near, sorted among them
+    found = treesurvey.survey(rendered, 0, split=False)
+    assert found is not None
+    assert found.stats == treesurvey.stats_digest(_lines(rendered))
+    assert found.stats == treesurvey.stats_digest(sorted(_lines(rendered), reverse=True))
+
+
+@pytest.mark.parametrize(
+    ("relative", "group"),
+    [
+        ("README.md", ""),
+        ("dev/kustomization.yaml", ""),
+        ("dev/ns/a.yaml", "dev/ns/"),
+        ("dev/ns/deep/b.yaml", "dev/ns/"),
+    ],
+)
+def test_the_group_of_a_file_is_its_folder_two_levels_down(relative: str, group: str) -> None:
+    assert treesurvey.group_of(relative) == group
+
+
+def _taking_all(rendered: Path) -> treesurvey.Chunks:
+    """Chunks offered as a child started ahead offers them (`lead`), none taken yet."""
+    chunks = treesurvey.Chunks.made()
+    _, folders = treesurvey._two_levels(str(rendered))
+    chunks.offer(folders)
+    return chunks
+
+
+def test_the_check_takes_every_chunk_the_child_left(
+    rendered: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child that looked only at the files near (it got no chunk before the check was
+    ready): the check looks at every folder, and the survey is the whole one."""
+    chunks = _taking_all(rendered)
+    near = treesurvey._look(str(rendered), [], 0, treesurvey._two_levels(str(rendered))[0])
+    try:
+        found = treesurvey.follow(str(rendered), 0, chunks, lambda: near)
+    finally:
+        chunks.close()
+    assert found == _alone(rendered, 0, monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "child",
+    [
+        "looked at the rest",
+        "sent nothing",
+        "a folder vanished",
+        "looked at one twice",
+        "missed one",
+    ],
+)
+def test_a_look_that_does_not_account_for_every_folder_once_is_none(
+    rendered: Path, child: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    near, folders = treesurvey._two_levels(str(rendered))
+    mine = treesurvey._look(str(rendered), folders[:10], 0)
+    rest = treesurvey._look(str(rendered), folders[10:], 0, near)
+    assert mine and rest
+    theirs: dict[str, treesurvey.Looked | None] = {
+        "looked at the rest": rest,
+        "sent nothing": None,
+        "a folder vanished": (),
+        "looked at one twice": treesurvey._look(str(rendered), folders[9:], 0, near),
+        "missed one": treesurvey._look(str(rendered), folders[11:], 0, near),
+    }
+    joined = treesurvey.joined(folders, mine, theirs[child])
+    if child == "looked at the rest":
+        assert joined == _alone(rendered, 0, monkeypatch)
+    else:
+        assert joined is None
