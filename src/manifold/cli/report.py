@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,6 +22,18 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u
 def clean(text: str) -> str:
     """What manifold may print of a text: credentials masked, control characters escaped."""
     return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", secrets.mask_text(text))
+
+
+def use_color() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("NO_COLOR")
+
+
+def finished(diagnostics: Sequence[Diagnostic], message: str) -> tuple[str, str]:
+    """What a command prints as it ends in text: its problems ("" for none, for stderr), and
+    its summary line with their counts."""
+    problems = format_text(diagnostics, color=use_color()) if diagnostics else ""
+    counts = summary(diagnostics)
+    return problems, clean(message) + (f" ({counts})" if counts else "")
 
 
 def _location(diagnostic: Diagnostic) -> str:

@@ -53,10 +53,6 @@ def interactive() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def use_color() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("NO_COLOR")
-
-
 def progress() -> Progress | None:
     if not interactive():
         return None
@@ -82,14 +78,13 @@ def emit(
     if fmt == "json":
         click.echo(report.format_json(diagnostics, status=status, message=message, details=details))
         return
-    if diagnostics:
-        click.echo(report.format_text(diagnostics, color=use_color()), err=True)
-    counts = report.summary(diagnostics)
-    message = report.clean(message)
+    problems, line = report.finished(diagnostics, message)
+    if problems:
+        click.echo(problems, err=True)
     if status == "ok":
-        click.echo(message + (f" ({counts})" if counts else ""))
+        click.echo(line)
     else:
-        click.echo(f"manifold: {message}" + (f" ({counts})" if counts else ""), err=True)
+        click.echo(f"manifold: {line}", err=True)
 
 
 def run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
@@ -148,7 +143,7 @@ def emit_beside(outcome: Outcome) -> None:
 
     click.echo(outcome.output, nl=False, color=True)  # styled only when the command chose to
     if outcome.diagnostics:
-        click.echo(report.format_text(outcome.diagnostics, color=use_color()), err=True)
+        click.echo(report.format_text(outcome.diagnostics, color=report.use_color()), err=True)
     click.echo(f"manifold: {report.clean(outcome.summary)}", err=True)
 
 

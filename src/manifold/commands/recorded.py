@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from manifold.core.memo import Memo
@@ -53,6 +54,12 @@ def render(
     else:
         remembered()
     return outcome
+
+
+def at_once(command: str, root: Path) -> Outcome | None:
+    """The recorded outcome of a plain `manifold render` or `check` at `root` (every
+    environment, no shard), when nothing it depends on changed; else None (`cli.at_once`)."""
+    return unchanged(root, command, inputs_digest(root, command))
 
 
 def _warm(options: RenderOptions, memo: Memo) -> None:

@@ -93,13 +93,19 @@ def start(arguments: list[str]) -> None:
     than one process (`core.jobs`: MANIFOLD_JOBS, one per CPU on Linux)."""
     global _AHEAD
     root = _root(arguments)
-    if root is None or not os.path.isfile(os.path.join(root, _STAMP)) or jobs_wanted() < 2:
+    if root is None or not stamped(root) or jobs_wanted() < 2:
         return  # not a no-op candidate, or no other CPU (or no fork) to look with
     # The pipe of `treesurvey.Chunks`, made here: that module is imported after the fork.
     readable, writable = os.pipe()
     child = forked.Child.start(lambda: _survey(root, readable, writable))
     os.close(writable)  # the child's to offer
     _AHEAD = Ahead(os.path.abspath(root), child, readable)
+
+
+def stamped(root: str) -> bool:
+    """Whether the repository at `root` has a stamp of rendered/: a run there may be a
+    no-op (without one it cannot be)."""
+    return os.path.isfile(os.path.join(root, _STAMP))
 
 
 def take(root: Path) -> Ahead | None:
