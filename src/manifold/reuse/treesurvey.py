@@ -121,7 +121,7 @@ def stats_digest(lines: Iterable[str]) -> str:
     group, members = NEAR, groups.setdefault(NEAR, [])
     # Sorted, a folder's lines come together: a line that starts with the group of the one
     # before is in it (a group ends with "/"), and its path is cut up only at the next group
-    # (17,475 lines: 5 ms, against 11 ms cutting up every path).
+    # (17,475 lines: 7.7 ms, against 11 ms cutting up every path).
     for line in sorted(lines):
         if not group or not line.startswith(group):
             found = group_of(line[: line.index("\0")])
