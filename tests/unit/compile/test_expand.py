@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from manifold.compile import expand as expanding
+from manifold.compile import overlay
 from manifold.compile.expand import expand, included, includes, includes_platform_file
 from manifold.core.diagnostics import Position, Problem
 from tests.unit.helpers import env_text, environments, project_file
@@ -144,3 +150,28 @@ def test_platform_file_selection_is_inherited_and_replaced_along_extends() -> No
     )
     assert not includes_platform_file(envs["child"], "ml-platform")
     assert includes_platform_file(envs["again"], "ml-platform")
+
+
+_NAMES = st.sampled_from(["a", "b", "c"])
+_SERVICES = st.none() | st.lists(
+    st.fixed_dictionaries({"name": _NAMES}, optional={"port": st.none() | st.integers(0, 9)}),
+    max_size=3,
+)
+_LAYERS = st.lists(
+    st.dictionaries(st.sampled_from(["services", "models", "x"]), _SERVICES, max_size=3)
+    | _SERVICES,
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LAYERS)
+def test_service_names_from_the_services_alone_are_those_of_the_whole_merge(
+    layers: list[Any],
+) -> None:
+    """`expand` merges only each layer's `services` to name the services: the same names as
+    merging the whole layers, whatever the layers hold (a layer that is no map included)."""
+    whole = expanding._service_names(overlay.merge_all(layers))
+    cut = [expanding._services(layer) for layer in layers]
+    assert expanding._service_names(overlay.merge_all(cut)) == whole
