@@ -9,14 +9,13 @@ codes; `params` holds the parameters the groups share.
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from typing import NoReturn
 
 import click
 
 from manifold import __version__
-from manifold.cli import build, repository
+from manifold.cli import build, repository, running
 from manifold.cli.running import run
 from manifold.targets.registry import command_groups, command_summaries
 
@@ -79,10 +78,11 @@ def entry() -> NoReturn:
 
     A render or check at N = 1,000 leaves a heap of a few hundred MiB that Python would free
     object by object on the way out (about 0.1 s, measured on the benchmark repository) only
-    for the kernel to drop the pages anyway. Nothing of manifold's is left to clean up at
-    that point: files are written and closed, worker pools and temporary folders are closed
-    by their `with` blocks. Output is flushed first. In-process callers (the tests) call
-    `main` and get its SystemExit as before."""
+    for the kernel to drop the pages anyway. So a command that `running.run` ends, ends
+    there (`running.ENDS_AT_ONCE`), and any other way out (usage errors, `--help`) ends here,
+    both with `running.end_process`. Output is flushed first. In-process callers (the tests)
+    call `main` and get its SystemExit as before."""
+    running.ENDS_AT_ONCE = True
     try:
         main()
         code: object = 0
@@ -91,6 +91,4 @@ def entry() -> NoReturn:
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)  # what Python does with a SystemExit that is not a number
         code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code or 0)
+    running.end_process(code or 0)

@@ -87,6 +87,24 @@ def emit(
         click.echo(f"manifold: {line}", err=True)
 
 
+ENDS_AT_ONCE = False
+"""Set by the console script (`cli.main.entry`): `run` ends the process as soon as it knows
+the exit code (`end_process`). Raised as SystemExit instead, the exit would first unwind the
+frames that hold the command's heap, freeing it object by object only for the kernel to drop
+the pages anyway: 56 ms of a render of one changed project at N = 1,000 x 3 (what the
+command keeps between renders, `core.memo`, lives in its frame). In-process callers (the
+tests) get the SystemExit."""
+
+
+def end_process(code: int) -> NoReturn:
+    """End the process with `code` at once, output flushed: nothing of manifold's is left to
+    clean up by then (files are written and closed, workers and temporary folders closed by
+    their `with` blocks)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
     """The one place where outcomes and exceptions become exit codes."""
     # A command runs once and ends, and what it drops is freed by reference counting: with
@@ -98,6 +116,8 @@ def run(action: Callable[[], Outcome], fmt: OutputFormat) -> NoReturn:
         code = perform(action, fmt)
     finally:
         gc.enable()  # for in-process callers (the tests); the CLI exits next
+    if ENDS_AT_ONCE:
+        end_process(code)
     sys.exit(code)
 
 

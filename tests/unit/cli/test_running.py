@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import sys
 from collections.abc import Callable, Iterator
 
 import click
@@ -150,3 +152,47 @@ def test_a_command_runs_without_the_cycle_collector_and_gives_it_back(
         run(action, "text")
     assert seen == [False]
     assert gc.isenabled()  # in-process callers keep theirs
+
+
+class _Ended(Exception):
+    """What the patched `os._exit` raises here instead of ending the test session."""
+
+
+def test_the_console_script_ends_where_run_knows_the_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Set by `cli.main.entry`, `run` ends the process itself (output flushed), so that the
+    frames holding the command's heap are never unwound; in-process callers get SystemExit."""
+    ended: list[int] = []
+
+    def exit_at_once(code: int) -> None:
+        ended.append(code)
+        raise _Ended
+
+    monkeypatch.setattr(os, "_exit", exit_at_once)
+    monkeypatch.setattr(running, "ENDS_AT_ONCE", True)
+    with pytest.raises(_Ended):
+        run(_raises(DriftFound("rendered/ is out of date")), "text")
+    assert ended == [3]
+    assert "out of date" in capsys.readouterr().err
+    monkeypatch.setattr(running, "ENDS_AT_ONCE", False)
+    with pytest.raises(SystemExit):
+        run(lambda: Outcome("all good"), "text")
+    assert ended == [3]
+
+
+def test_the_console_script_sets_the_ending_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from manifold.cli import main as cli_main
+
+    seen: list[bool] = []
+
+    def exit_at_once(code: int) -> None:
+        seen.append(running.ENDS_AT_ONCE)
+        raise _Ended
+
+    monkeypatch.setattr(running, "ENDS_AT_ONCE", False)
+    monkeypatch.setattr(os, "_exit", exit_at_once)
+    monkeypatch.setattr(sys, "argv", ["manifold", "--version"])
+    with pytest.raises(_Ended):
+        cli_main.entry()
+    assert seen == [True]
