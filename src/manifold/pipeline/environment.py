@@ -42,7 +42,7 @@ def render_environment(
     rendered = run(
         environment, inputs, store, diagnostics, progress, selected, results, context, objects, memo
     )
-    if rendered is None:  # objects collide, one of them reused: render all to say where
+    if rendered is None:  # a problem involves a reused project: render all to say where
         results = incremental.KeptResults(incremental.CachedEnvironment({}, {}, context), {})
         rendered = run(
             environment, inputs, store, diagnostics, progress, selected, results, context, {}, memo

@@ -116,7 +116,8 @@ class _Build:
     namespace_objects: list[_OwnObject] = field(default_factory=list)
     platform_units: list[_OwnObject] = field(default_factory=list)
     collided: bool = False
-    """Objects collide, one of them reused: the build stops, to render everything again."""
+    """Objects collide, one of them reused, or a rule between projects must see a reused
+    one's objects: the build stops, to render everything again."""
     result: RenderedEnvironment | None = None
 
     @property
@@ -204,17 +205,37 @@ def _expand_platforms(state: _Build) -> None:
 
 def _compile_projects(state: _Build) -> None:
     """Each project compiled (`compile_project`: its target's rules and objects in one pass,
-    finalized, patched, validated, placed); a result without errors is put in the store."""
+    finalized, patched, validated, placed), then the rules between projects; a result
+    without errors is put in the store."""
     assert state.catalog is not None
     for name, expansion in state.expanded.items():
         source = state.inputs.project_file(name)
-        result = compile_project(
+        state.fresh[name] = compile_project(
             source, state.environment, state.catalog, state.store, expanded=expansion
         )
-        state.fresh[name] = result
+    if not _across_projects(state):
+        state.collided = True
+        return
+    for name, result in state.fresh.items():
         if result.owner is not None and not result.has_errors:
             state.results.put(_key(state, name), result.kept())
     state.owners.update((n, r.owner) for n, r in state.fresh.items() if r.owner is not None)
+
+
+def _across_projects(state: _Build) -> bool:
+    """The rules of each platform between the environment's projects
+    (`Target.environment_problems`), each finding added to the result of the project it is
+    reported in, before results are kept; False when a rule must see a reused project's
+    objects (the environment is rendered again without reuse)."""
+    platforms = {r.owner.spec.platform for r in state.fresh.values() if r.owner is not None}
+    for platform in sorted(platforms):
+        found = get_target(platform).environment_problems(state.fresh, state.reused)
+        if found is None:
+            return False
+        for project, diagnostic in found:
+            result = state.fresh[project]
+            state.fresh[project] = replace(result, diagnostics=(*result.diagnostics, diagnostic))
+    return True
 
 
 def _compile_platforms(state: _Build) -> None:

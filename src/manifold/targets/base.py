@@ -8,11 +8,11 @@ it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from manifold.core.diagnostics import Problem
+from manifold.core.diagnostics import Diagnostic, Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest, OutputKind
 
@@ -42,6 +42,37 @@ class Refusal(NamedTuple):
     owed_to: Manifest | None = None
     """Another object, as the environment's patches leave it, whose patch the refusal is
     owed to (the runtime an InferenceService runs); None: the object's own step."""
+
+
+class CompiledProject(Protocol):
+    """What a platform's rules between projects read of one project's result
+    (`compile.project.ProjectResult`, which the pipeline passes)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def identities(self) -> tuple[tuple[str, str, str, str], ...]: ...
+    @property
+    def manifests(self) -> tuple[Manifest, ...]:
+        """Its objects as the environment's patches leave them; none when reused."""
+
+    @property
+    def owner(self) -> ProjectInstance | None:
+        """The instance it rendered; None when it was not rendered, or reused."""
+
+
+class Finding(NamedTuple):
+    """A problem only the whole environment shows (`Target.environment_problems`), held by
+    the project it is reported in: its result then has an error, and is not kept for reuse."""
+
+    project: str
+    diagnostic: Diagnostic
+
+
+def _nothing_across(
+    fresh: Mapping[str, CompiledProject], reused: Mapping[str, CompiledProject]
+) -> Sequence[Finding] | None:
+    return ()
 
 
 def _always_available(manifest: Manifest, environment: ResolvedEnvironment) -> str | None:
@@ -103,3 +134,17 @@ class Target:
     the objects it depends on as the environment's patches leave them (`Catalog.patched`),
     where those differ from how they were rendered: each refusal `owed_to` the patched one.
     Called by `compile.project` for every object of a project, after the patches."""
+    environment_problems: Callable[
+        [Mapping[str, CompiledProject], Mapping[str, CompiledProject]], Sequence[Finding] | None
+    ] = _nothing_across
+    """The platform's rules between projects of one environment, on their objects as the
+    environment's patches leave them (a benchmark of another project's service): called by
+    `pipeline.stages` once every project is compiled or reused, before any result is kept.
+
+    A project compiled here (`fresh`) has its objects and instance; one reused (`reused`)
+    has only its objects' identities. A rule judges the objects of compiled projects, and
+    relates a project only to projects it looked up while compiling
+    (`compile.project.ProjectResult.looked_up`): a reused one was kept without errors, and
+    it and what it looked up are unchanged, so its verdict is too. It returns None when it
+    must see a reused project's objects to say where a problem is: the environment is then
+    rendered again without reuse, as for collisions."""
