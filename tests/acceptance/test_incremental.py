@@ -203,6 +203,41 @@ def test_a_project_whose_benchmarked_service_a_patch_now_renames_is_checked_agai
     assert "renames InferenceService 'llama-3-1-70b-instruct'" in diagnostic["message"]
 
 
+def test_a_benchmark_edited_to_measure_a_renamed_service_of_a_reused_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The benchmarked project is unchanged and reused; the benchmark's project now measures
+    the service prod's patch renames. Which patch renamed it is in the reused project's
+    objects, which its cached result does not keep: the environment is rendered again
+    without reuse (`Target.environment_problems`), and reports what a render from nothing
+    reports, again on the render after."""
+    from manifold.compile.project import compile_project as original
+
+    compiled: list[str] = []
+
+    def recording(source: Any, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(source.name)
+        return original(source, *args, **kwargs)
+
+    def measure_canary(repo: Path) -> None:
+        edit(
+            repo / "projects/llama-3-1-70b.yaml",
+            "service: llama-3-1-70b-instruct}",
+            "service: canary}",
+        )
+
+    monkeypatch.setattr("manifold.pipeline.stages.compile_project", recording)
+    assert _compare(tmp_path, _benchmarks_with_a_renaming_patch, measure_canary) == 1
+    # Each copy's first render compiles it; the edited render compiles it again once the
+    # check asks for a render without reuse, as does the render from nothing.
+    assert compiled.count("llama-3-1-70b-instruct") == 4
+    [diagnostic] = _outcome(tmp_path / "cached")[1]
+    renamed = "renames InferenceService 'canary' of project 'llama-3-1-70b-instruct'"
+    assert renamed in diagnostic["message"]
+    assert diagnostic["file"] == "projects/llama-3-1-70b.yaml"
+    assert diagnostic["path"] == "spec.benchmarks[0].target.service"
+
+
 def test_reused_projects_are_not_parsed_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,6 +19,7 @@ from manifold.targets.base import Compiled, Target
 from manifold.targets.checked import check_then_render, platform_compiled
 from manifold.targets.ome import (
     as_patched,
+    benchmark_targets,
     checks,
     final,
     kinds,
@@ -96,4 +97,5 @@ TARGET = Target(
     unavailable=_unavailable,
     final_refusals=final.final_refusals,
     dependency_refusals=as_patched.dependency_refusals,
+    environment_problems=benchmark_targets.environment_problems,
 )

@@ -1,6 +1,7 @@
 """OME's benchmark webhook, applied offline: traffic scenarios that fit the task, request
-parameters it parses, and a task the benchmarked model's capabilities allow; and another
-project's service that the environment's patches rename (`renamed`)."""
+parameters it parses, and a task the benchmarked model's capabilities allow. Another
+project's service that the environment's patches rename is `benchmark_targets`', judged
+once the environment is whole."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from manifold.compile.instances import ProjectInstance
 from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.models.benchmarks import Benchmark, ServiceTarget
-from manifold.targets.ome.renamed import renamed_target_problems
 
 # OME's benchmark webhook, per task (its text-to-text pattern, anchored as meant).
 SCENARIOS = {
@@ -55,7 +55,6 @@ def benchmark_problems(
     yield from benchmark_own_problems(at, benchmark)
     if isinstance(benchmark.target, ServiceTarget):
         yield from _benchmark_fits_model(instance, catalog, at, benchmark, benchmark.target)
-        yield from renamed_target_problems(instance, catalog, at, benchmark)
 
 
 def benchmark_own_problems(at: JsonPath, benchmark: Benchmark) -> Iterator[Problem]:

@@ -20,17 +20,8 @@ Accelerator classes are held to the same rule in `accelerators_as_patched`. The 
 is judged as the environment leaves the InferenceService: a patch that also points the
 service at the new name is silent.
 
-A benchmark of another project's service (`target: {project, service}`) names it by the name
-and namespace that project gives it, and the environment's patches of that project's objects
-are not among those a project is checked against. So `renamed_target_problems` finds, while
-the benchmark's project is checked, the service's name as the environment's patches leave
-it: it applies the patches that touch metadata to the service's metadata as
-`compile.finalize` gives it (a patch selects by kind, name, project and labels), then to the
-benchmark's own endpoint. A rename the BenchmarkJob does not follow is an error at the
-benchmark's target, and the message gives the patch's line: the patch's objects are another
-project's, and a project's checks report at its own lines. Looking the other project up in
-the catalog makes its file a dependency of this project's result (`ProjectResult.looked_up`),
-so an edit of it that a patch now renames checks this project again.
+A benchmark of another project's service is judged once the environment is whole, against
+the InferenceServices its patches leave (`benchmark_targets`).
 
 A patch of the InferenceService itself may point it at a name nothing has: a runtime, model
 or fine-tuned weight that neither the project nor the platform file defines, nor a patch
@@ -42,21 +33,13 @@ describes the cluster, since without one the name may be installed by other mean
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from manifold.compile.catalog import Catalog, project_runtimes
-from manifold.compile.finalize import finalize
 from manifold.compile.instances import ProjectInstance
-from manifold.compile.patches import patch_objects
-from manifold.core.diagnostics import Problem
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
 from manifold.core.modelcheck import did_you_mean
-from manifold.inputs.resolved import ResolvedEnvironment, SourcedPatch
-from manifold.models.benchmarks import Benchmark, ServiceTarget
-from manifold.models.environment import MergePatch
 from manifold.targets.base import Refusal
-from manifold.targets.ome.objects import manifest, ome_object
 
 _CLUSTER_SCOPED = frozenset({"ClusterServingRuntime", "ClusterBaseModel", "FineTunedWeight"})
 _RUNTIMES = ("ServingRuntime", "ClusterServingRuntime")
@@ -233,91 +216,3 @@ def _message(kinds: tuple[str, ...], before: Manifest, after: Manifest) -> str:
         f"up by its name ({lookup}) and would not find this one; keep the name and namespace, "
         f"or patch the {referrer}'s {field} to match"
     )
-
-
-# --------------------------------------------------------------------------- other projects
-
-_READ = ("/metadata", "/spec/endpoint")
-"""What the patches may change that `renamed_target_problems` reads: names and labels, and
-a BenchmarkJob's endpoint. A JSON patch's other operations are left out, as they would not
-apply to the metadata alone."""
-_RENAMING = ("/metadata", "/metadata/name")
-
-
-def renamed_target_problems(
-    instance: ProjectInstance, catalog: Catalog, at: JsonPath, benchmark: Benchmark
-) -> list[Problem]:
-    """The benchmark's target, another project's InferenceService, renamed by one of the
-    environment's patches while the benchmark's BenchmarkJob still names it as rendered."""
-    target = benchmark.target
-    if not isinstance(target, ServiceTarget) or target.project in (None, instance.name):
-        return []
-    patches = _metadata_patches(catalog.environment)
-    if not patches:
-        return []  # no patch of the environment renames an object: the usual case
-    owner = catalog.project(target.project)
-    if owner is None or owner.spec.platform != instance.spec.platform:
-        return []
-    index = next((i for i, s in enumerate(owner.spec.services) if s.name == target.service), None)
-    if index is None:
-        return []  # a missing service is `compile.references`'
-    service = owner.spec.services[index]
-    body = ome_object("InferenceService", service.name, {}, service.metadata)
-    rendered = manifest(owner, body, "inference", ("services", index))
-    before, after = _as_left(owner, rendered, patches)
-    if after.name == before.name:
-        return []
-    endpoint = {"inferenceService": {"name": before.name, "namespace": before.namespace}}
-    job = ome_object("BenchmarkJob", benchmark.name, {"endpoint": endpoint}, benchmark.metadata)
-    _, left = _as_left(instance, manifest(instance, job, "benchmark", at), patches)
-    if next(_references(left), None) != (_AT_SERVICE, _SERVICES, before.name, before.namespace):
-        return []  # the BenchmarkJob is patched to name the new name (or another service)
-    file, position = after.patched_by[-1]
-    what, lookup, field = _HOW[_SERVICES]
-    return [
-        Problem(
-            (*at, "target", "service"),
-            f"the patch at {file}:{position.line}:{position.column} renames InferenceService "
-            f"{before.name!r} of project {owner.name!r} to {after.name!r}, the {what} this "
-            f"benchmark measures: its BenchmarkJob names {before.name!r} in namespace "
-            f"{before.namespace!r}, and OME looks the service up by that name and namespace "
-            f"({lookup}) and would find none",
-            hint=f"keep the service's name in that patch, or patch the BenchmarkJob's {field} "
-            "to match",
-        )
-    ]
-
-
-def _metadata_patches(environment: ResolvedEnvironment) -> tuple[SourcedPatch, ...]:
-    """The environment's patches, in order, as far as they change what `_READ` says (none
-    when none of them changes a name)."""
-    kept: list[SourcedPatch] = []
-    renames = False
-    for sourced in environment.patches:
-        patch = sourced.patch
-        if isinstance(patch, MergePatch):
-            metadata = patch.merge_patch.get("metadata")
-            renames = renames or (isinstance(metadata, dict) and "name" in metadata)
-            kept.append(sourced)
-            continue
-        operations = [
-            operation
-            for operation in patch.json_patch
-            if operation.path.startswith(_READ) and (operation.from_ or _READ[0]).startswith(_READ)
-        ]
-        renames = renames or any(
-            operation.op != "test" and operation.path in _RENAMING for operation in operations
-        )
-        if operations:
-            kept.append(replace(sourced, patch=patch.model_copy(update={"json_patch": operations})))
-    return tuple(kept) if renames else ()
-
-
-def _as_left(
-    owner: ProjectInstance, rendered: Manifest, patches: tuple[SourcedPatch, ...]
-) -> tuple[Manifest, Manifest]:
-    """The object as `compile.finalize` gives it, and as `patches` then leave it."""
-    [finalized] = finalize([rendered], owner)
-    environment = replace(owner.environment, patches=patches)
-    [patched], _, _ = patch_objects([finalized], environment)
-    return finalized, patched

@@ -12,24 +12,14 @@ from typing import Any
 
 import pytest
 
-from manifold.compile.catalog import Catalog
-from manifold.compile.expand import expand
-from manifold.compile.instances import ProjectInstance
-from manifold.core.diagnostics import Position, Problem
+from manifold.core.diagnostics import Position
 from manifold.core.jsonpath import format_json_path
 from manifold.core.manifest import Manifest
-from manifold.targets.ome.renamed import (
-    renamed_refusals,
-    renamed_target_problems,
-    unresolved_refusals,
-)
+from manifold.targets.ome.renamed import renamed_refusals, unresolved_refusals
 from tests.unit.helpers import (
     catalog_with_platform,
-    env_text,
-    environments,
     lone_catalog,
     platform_text,
-    project_file,
     project_instance,
 )
 
@@ -236,132 +226,3 @@ def test_without_a_platform_file_a_name_may_be_installed_by_other_means() -> Non
 
 
 # --------------------------------------------------------------------------- other projects
-
-SERVING = """\
-apiVersion: manifold.dev/v1alpha1
-kind: Project
-metadata: {name: serving, team: ai}
-spec:
-  platform: ome
-  models: [{name: m, source: "hf://a/b"}]
-  services:
-    - {name: chat, model: m, metadata: {labels: {tier: canary}}}
-    - {name: other, model: m}
-"""
-BENCHMARKING = """\
-apiVersion: manifold.dev/v1alpha1
-kind: Project
-metadata: {name: bench, team: evaluation}
-spec:
-  platform: ome
-  models: [{name: m, source: "hf://a/b"}]
-  services: [{name: chat, model: m}]
-  benchmarks:
-    - name: load
-      target: {project: %s, service: chat}
-      task: text-to-text
-      maxTimePerIteration: 15
-      maxRequestsPerIteration: 100
-      output: {uri: "s3://b@us-east-1/x"}
-"""
-RENAME_CHAT = "{target: {kind: InferenceService, name: chat}, mergePatch: {metadata: {name: c2}}}"
-FOLLOW = (
-    "{target: {kind: BenchmarkJob}, jsonPatch: [{op: replace, "
-    "path: /spec/endpoint/inferenceService/name, value: c2}]}"
-)
-
-
-class _Noted:
-    def __init__(self) -> None:
-        self.names: list[str] = []
-
-    def note(self, name: str) -> None:
-        self.names.append(name)
-
-
-def _benchmark_problems(
-    patches: list[str], target: str = "serving"
-) -> tuple[list[Problem], _Noted]:
-    listed = "".join(f"  - {patch}\n" for patch in patches)
-    environment = environments(dev=env_text("dev", f"patches:\n{listed}" if patches else ""))
-    dev = environment["dev"]
-    instances: dict[str, ProjectInstance] = {}
-    for text in (SERVING, BENCHMARKING % target):
-        instance, problems = expand(project_file(text, f"projects/{len(instances)}.yaml"), dev)
-        assert instance is not None, problems
-        instances[instance.name] = instance
-    noted = _Noted()
-    catalog = Catalog(dev, instances, recorder=noted)
-    bench = instances["bench"]
-    found = renamed_target_problems(bench, catalog, ("benchmarks", 0), bench.spec.benchmarks[0])
-    return found, noted
-
-
-@pytest.mark.parametrize(
-    ("patches", "says"),
-    [
-        pytest.param(
-            [RENAME_CHAT],
-            "the patch at environments/dev.yaml:7:7 renames InferenceService 'chat' of project "
-            "'serving' to 'c2', the InferenceService this benchmark measures",
-            id="renamed by a merge patch that selects it by name",
-        ),
-        pytest.param(
-            [
-                "{target: {kind: InferenceService, labels: {tier: canary}}, jsonPatch: ["
-                "{op: add, path: /spec/engine, value: {minReplicas: 2}}, "
-                "{op: replace, path: /metadata/name, value: c3}]}"
-            ],
-            "renames InferenceService 'chat' of project 'serving' to 'c3'",
-            id="renamed by a JSON patch that selects it by its labels and patches its spec too",
-        ),
-        pytest.param(
-            [
-                "{target: {project: serving, name: chat}, "
-                "mergePatch: {metadata: {labels: {x: y}}}}",
-                "{target: {labels: {x: y}}, mergePatch: {metadata: {name: c4}}}",
-            ],
-            "the patch at environments/dev.yaml:8:7 renames",
-            id="renamed by a patch that selects a label an earlier patch gave it",
-        ),
-    ],
-)
-def test_another_projects_service_renamed_is_refused(patches: list[str], says: str) -> None:
-    [problem], noted = _benchmark_problems(patches)
-    assert format_json_path(problem.path) == "benchmarks[0].target.service"
-    assert says in problem.message, problem.message
-    assert "BenchmarkJob names 'chat' in namespace 'serving-dev'" in problem.message
-    assert "serving" in noted.names  # the result depends on the other project's file
-
-
-@pytest.mark.parametrize(
-    ("patches", "target"),
-    [
-        pytest.param([], "serving", id="no patch"),
-        pytest.param(
-            ["{target: {kind: InferenceService}, mergePatch: {metadata: {labels: {a: b}}}}"],
-            "serving",
-            id="a patch that keeps every name",
-        ),
-        pytest.param(
-            ["{target: {kind: InferenceService, name: other}, mergePatch: {metadata: {name: o2}}}"],
-            "serving",
-            id="another service of that project renamed",
-        ),
-        pytest.param(
-            [
-                "{target: {kind: InferenceService, project: bench}, "
-                "mergePatch: {metadata: {name: c2}}}"
-            ],
-            "serving",
-            id="a service of that name in another project renamed",
-        ),
-        pytest.param([RENAME_CHAT, FOLLOW], "serving", id="the BenchmarkJob patched to follow"),
-        pytest.param([RENAME_CHAT], "bench", id="its own project's service (renamed_refusals)"),
-    ],
-)
-def test_another_projects_service_kept_or_followed_is_silent(
-    patches: list[str], target: str
-) -> None:
-    found, _ = _benchmark_problems(patches, target)
-    assert found == []
