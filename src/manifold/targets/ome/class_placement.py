@@ -34,16 +34,7 @@ workers with an affinity the component lacks would have it replaced by the class
 manifold knows the class, its affinity is written on the component (the leader pod's, which
 OME would have given it), else a warning.
 
-A leader or workers only the runtime has (the service's component writes neither) are the
-pods' too: OME merges the runtime's `engineConfig` (`decoderConfig`) under the
-InferenceService's component, leader and worker included (utils/merging.go:105-143), and
-applies the class to the merged pods by the InferenceService's own component alone. So a
-label the runtime's leader or workers select, not on the service's component, that the
-class selects otherwise is an error, and an affinity of theirs the service's component does
-not keep (it sets none) a warning, where the class has one or manifold does not know it;
-both at the project's line that gives the component the runtime's pods (the service's
-`runtime`, else its class: `class_resources.runtime_line`). manifold writes nothing there:
-the runtime's pods take nothing from the InferenceService but what OME merges over them.
+A leader or workers only the runtime has are weighed by `runtime_node_placement`.
 """
 
 from __future__ import annotations
@@ -56,12 +47,11 @@ from manifold.compile.catalog import Catalog
 from manifold.compile.instances import ProjectInstance
 from manifold.core.diagnostics import Problem, Severity
 from manifold.core.jsonpath import JsonPath
-from manifold.models.project import InlineRuntime, Service
-from manifold.models.runtimes import ServingRuntime
+from manifold.models.project import Service
 from manifold.models.workload import Component
 from manifold.targets import kubernetes as k8s
 from manifold.targets.ome.class_choice import mapping_at, selected_classes
-from manifold.targets.ome.class_resources import known_class, runtime_line, runtime_nodes
+from manifold.targets.ome.class_resources import known_class
 from manifold.targets.ome.components import component
 
 _ROLES = ("leader", "worker")
@@ -111,36 +101,26 @@ def placement_problems(
     service: Service,
     at: JsonPath,
     defaults: k8s.Placed,
-    runtime: ServingRuntime | InlineRuntime | None = None,
 ) -> Iterator[Problem]:
     """What OME would place otherwise than `service` (at `at`) asks, for each multi-node
-    component; `defaults`: the environment's placement for decoders; `runtime`: the one
-    the service runs with, where manifold knows it (its leader and workers may be the
-    component's)."""
+    component of its own; `defaults`: the environment's placement for decoders."""
     merged_possible = len(service.adapters or []) == 1  # OME then adds no labels at all
     for name, part in (("engine", service), ("decoder", service.decoder)):
         if part is not None and part.worker is not None and part.leader is None:
-            spec = _rendered(part, name, defaults)
+            spec = rendered(part, name, defaults)
             if not merged_possible:
                 yield from _workers_overridden(spec, _at(at, name), name)
     for name, part, class_name in selected_classes(service):
-        nodes = runtime_nodes(part, runtime, name)
-        if nodes is not None and isinstance(runtime, ServingRuntime):
-            own = _rendered(part, name, defaults)
-            line = runtime_line(service, at, name)
-            known = known_class(instance, catalog, class_name)
-            named = (name, runtime.name, class_name)
-            yield from _runtime_nodes_placed(nodes, own, known, line, named, merged_possible)
         if part.worker is None:
             continue  # one pod per replica: the component's own pod spec says it all
-        where, spec = _at(at, name), _rendered(part, name, defaults)
+        where, spec = _at(at, name), rendered(part, name, defaults)
         known = known_class(instance, catalog, class_name)
         if known is None:
             yield from _affinity_unknown(spec, where, name, class_name)
         elif not merged_possible:
             labels = mapping_at(known, "discovery", "nodeSelector")
             patched = _patched_labels(catalog, class_name)
-            for role, key, value in _replaced(spec, labels):
+            for role, key, value in replaced(spec, labels):
                 note = " (as this environment's patch leaves it)" if key in patched else ""
                 said = (name, role, key, value, class_name, labels[key], note)
                 yield _label_problem(_label_at(part, where, role, key), "leader" in spec, *said)
@@ -150,7 +130,7 @@ def _at(at: JsonPath, name: str) -> JsonPath:
     return at if name == "engine" else (*at, "decoder")
 
 
-def _rendered(part: Component, name: str, defaults: k8s.Placed) -> dict[str, Any]:
+def rendered(part: Component, name: str, defaults: k8s.Placed) -> dict[str, Any]:
     """The component as the InferenceService has it (the engine's defaults are the service's)."""
     placed = defaults if name == "decoder" else k8s.NOWHERE
     return dict(component(part, None, placed, of_service=True))
@@ -172,7 +152,7 @@ def _workers_overridden(spec: Mapping[str, Any], at: JsonPath, name: str) -> Ite
             )
 
 
-def _replaced(
+def replaced(
     spec: Mapping[str, Any], labels: Mapping[str, Any], own: Mapping[str, Any] | None = None
 ) -> Iterator[tuple[str, str, Any]]:
     """Each label a leader or worker of the component `spec` selects, not written on the
@@ -274,58 +254,3 @@ def _affinity_unknown(
                 hint=f"set {role}.affinity too (the class's, if it has one)",
                 severity=Severity.WARNING,
             )
-
-
-def _runtime_nodes_placed(
-    nodes: Mapping[str, Any],
-    own: Mapping[str, Any],
-    known: Mapping[str, Any] | None,
-    line: JsonPath,
-    said: tuple[str, str, str],
-    merged_possible: bool,
-) -> Iterator[Problem]:
-    """The runtime's leader and workers (`nodes`, its rendered component) against the
-    class `known` (None: manifold does not know it), with the service's component `own`
-    over them; at `line`. `said`: the component's, the runtime's and the class's names."""
-    name, runtime, class_name = said
-    if known is not None and not merged_possible:
-        labels = mapping_at(known, "discovery", "nodeSelector")
-        replaced: dict[str, list[tuple[str, Any]]] = {}
-        for role, key, value in _replaced(nodes, labels, mapping_at(own, "nodeSelector")):
-            replaced.setdefault(key, []).append((role, value))
-        for key, chosen in replaced.items():
-            yield _runtime_label_problem(line, said, key, chosen, labels[key])
-    affinity = None if known is None else mapping_at(known, "discovery").get("affinity")
-    if "affinity" in own or (known is not None and affinity is None):
-        return  # kept by the service's own, or the class has none to give
-    roles = [role for role in _ROLES if "affinity" in mapping_at(nodes, role)]
-    if roles:
-        pods = " and ".join(roles) + " pods"
-        how = "are given" if known is not None else "may be given, if it has one,"
-        yield Problem(
-            line,
-            f"the {name}'s {pods}, which runtime {runtime!r} defines, {how} the affinity "
-            f"of accelerator class {class_name!r} in place of their own: OME replaces every "
-            f"pod's affinity with the class's unless the InferenceService's {name} itself "
-            "sets one, and the service sets none",
-            hint=f"set affinity on the service's {name} (the runtime's {roles[0]}'s) to keep "
-            "theirs, or leave their affinity to the class",
-            severity=Severity.WARNING,
-        )
-
-
-def _runtime_label_problem(
-    line: JsonPath, said: tuple[str, str, str], key: str, chosen: list[tuple[str, Any]], theirs: Any
-) -> Problem:
-    name, runtime, class_name = said
-    pods = " and ".join(role for role, _ in chosen) + " pods"
-    values = " and ".join(f"{key}: {value}" for value in dict.fromkeys(v for _, v in chosen))
-    return Problem(
-        line,
-        f"the {name}'s {pods}, which runtime {runtime!r} defines, would run on nodes with {key}: "
-        f"{theirs}, not {values}: OME puts the node selector of accelerator class "
-        f"{class_name!r} over a leader's and a worker's own, the runtime's included, and only "
-        f"the InferenceService's {name} node selector over the class's",
-        hint=f"select {key} on the service's {name} (nodeSelector), which OME puts over "
-        f"the class's on every pod of the {name}, or leave {key} to the class",
-    )
