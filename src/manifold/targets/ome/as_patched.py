@@ -16,8 +16,9 @@ to: another runtime selected or none, a named runtime refused, a model disabled,
 deployment mode or autoscaling the patched runtime brings, resources it gives that the
 service's own runner overrides (so that the patch never reaches the pods), or a leader and
 workers it gives or changes that run with fewer GPUs than the service asks, or without its
-class's resources (`runtime_node_asks`, `class_resources`: the errors only, where the
-service had none with the runtime as written).
+class's resources (`runtime_node_asks`, `class_resources`), or that select node labels the
+class's would replace (`runtime_node_placement`): the errors only, where the service had
+none with the runtime as written.
 
 Only an environment that patches a runtime or a model pays anything: for every other one the
 check stops at its first line. An object an import could not read back (fields manifold does
@@ -27,13 +28,13 @@ which its service renders.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from manifold.compile.catalog import Catalog, find_model
 from manifold.compile.instances import ProjectInstance
-from manifold.core.diagnostics import Severity
+from manifold.core.diagnostics import Problem, Severity
 from manifold.core.jsonpath import JsonPath
 from manifold.core.manifest import Manifest
 from manifold.models.project import InlineRuntime, Model, Service
@@ -48,8 +49,9 @@ from manifold.targets.ome.importing.render_checks import (
     service_refusals,
 )
 from manifold.targets.ome.renamed import renamed_refusals, unresolved_refusals
-from manifold.targets.ome.render import under_runtime
+from manifold.targets.ome.render import placement, under_runtime
 from manifold.targets.ome.runtime_node_asks import unreached_resource_problems
+from manifold.targets.ome.runtime_node_placement import runtime_node_placements
 from manifold.targets.ome.service_runtime import runtime_used
 
 _KINDS = frozenset({"ServingRuntime", "ClusterServingRuntime", "BaseModel", "ClusterBaseModel"})
@@ -128,6 +130,8 @@ def _runtime_refusals(
         rendered, _ = catalog.patched[(runtime.kind, runtime.name)]
         found += _resources_overridden(rendered.body, runtime.body, final.body, after.name)
         found += _node_resources(views, service, before, after)
+        held = (rendered.body, runtime.body)
+        found += _node_placement(views, service, (before, after), held)
     return [Refusal(path, message, owed_to=owed) for path, message in found]
 
 
@@ -196,19 +200,70 @@ def _node_resources(
     patch leaves it, at a component whose resources were not in error with the runtime as
     written: a patch that gives the runtime a leader and workers, or changes theirs, decides
     what those pods run (utils/merging.go:105-143, components/engine.go:268-347)."""
-    found: list[dict[JsonPath, str]] = []
-    for (instance, catalog), runtime in ((views.written, before), (views.left, after)):
+
+    def errors(instance: ProjectInstance, catalog: Catalog, runtime: ServingRuntime) -> Errors:
         below = under_runtime(instance, catalog, service)
         problems = [
             *unreached_resource_problems(below, (), runtime),
             *runtime_node_resource_problems(instance, catalog, below, (), runtime),
         ]
-        errors: dict[JsonPath, str] = {}
-        for problem in problems:
+        return [(_runner_resources(p.path), p) for p in problems]
+
+    return _new_errors(views, before, after, errors)
+
+
+def _node_placement(
+    views: _Views,
+    service: Service,
+    runtimes: tuple[ServingRuntime, ServingRuntime],
+    bodies: tuple[dict[str, Any], dict[str, Any]],
+) -> list[tuple[JsonPath, str]]:
+    """The errors of the class's node labels against the runtime's leader and worker pods
+    that are the service's (`runtime_node_placement`) with the runtime as this patch leaves
+    it, at a component without one with the runtime as written: a patch that gives the
+    runtime a leader and workers, or changes their node selectors, decides where those pods
+    ask to run, and OME puts the class's selector over theirs (utils/merging.go:181-219,
+    components/base.go:192-226). The leader and worker are read from the runtime's object
+    before and after the patches (`bodies`), as OME reads them. Said at the component's node
+    selector, where the service would select the label for every pod of it; the affinity
+    warnings are not repeated."""
+    held = {id(runtime): _configs(body) for runtime, body in zip(runtimes, bodies, strict=True)}
+
+    def errors(instance: ProjectInstance, catalog: Catalog, runtime: ServingRuntime) -> Errors:
+        below = under_runtime(instance, catalog, service)
+        placed = runtime_node_placements(
+            instance, catalog, below, (), placement(instance), runtime, held[id(runtime)]
+        )
+        return [(("spec", name, "nodeSelector"), problem) for name, problem in placed]
+
+    return _new_errors(views, *runtimes, errors)
+
+
+def _configs(body: dict[str, Any]) -> dict[str, Any]:
+    """A runtime object's `engineConfig` and `decoderConfig`, by component name."""
+    spec = body.get("spec")
+    spec = spec if isinstance(spec, dict) else {}
+    return {name: spec.get(field) for name, field in RUNTIME_COMPONENT_FIELDS.items()}
+
+
+Errors = list[tuple[JsonPath, Problem]]
+
+
+def _new_errors(
+    views: _Views,
+    before: ServingRuntime,
+    after: ServingRuntime,
+    errors: Callable[[ProjectInstance, Catalog, ServingRuntime], Errors],
+) -> list[tuple[JsonPath, str]]:
+    """The first error `errors` finds at each path of the InferenceService with the runtime
+    as the patch leaves it (`after`), where it finds none with it as written (`before`)."""
+    found: list[dict[JsonPath, str]] = []
+    for (instance, catalog), runtime in ((views.written, before), (views.left, after)):
+        first: dict[JsonPath, str] = {}
+        for at, problem in errors(instance, catalog, runtime):
             if problem.severity is Severity.ERROR:
-                at = _runner_resources(problem.path)
-                errors[at] = errors.get(at, problem.message)  # the first: GPUs come first
-        found.append(errors)
+                first.setdefault(at, problem.message)  # the first: GPUs come first
+        found.append(first)
     said = f"with runtime {after.name!r} as this patch leaves it, "
     return [(at, said + message) for at, message in found[1].items() if at not in found[0]]
 

@@ -43,6 +43,7 @@ from manifold.core.diagnostics import Problem, Severity
 from manifold.core.jsonpath import JsonPath
 from manifold.models.project import InlineRuntime, Service
 from manifold.models.runtimes import ServingRuntime
+from manifold.models.workload import Component
 from manifold.targets import kubernetes as k8s
 from manifold.targets.ome.class_choice import mapping_at, selected_classes
 from manifold.targets.ome.class_placement import rendered, replaced
@@ -73,15 +74,23 @@ def runtime_node_placements(
     at: JsonPath,
     defaults: k8s.Placed,
     runtime: ServingRuntime | InlineRuntime | None,
+    held: Mapping[str, Any] | None = None,
 ) -> Iterator[tuple[str, Problem]]:
     """What OME would place otherwise than `runtime` (the one `service`, at `at`, runs with,
     where manifold knows it) asks for each component's pods it alone defines, by the
-    component's name; `defaults`: the environment's placement for decoders."""
+    component's name; `defaults`: the environment's placement for decoders. `held`: the
+    runtime's `engineConfig` and `decoderConfig` by component name, as its object is (a
+    patch's), where those are to be read rather than rendered from `runtime`: a patched
+    object read back and rendered again folds what the patch sets on the component into its
+    leader and worker, which OME builds those pods from alone (engine.go:276-281, 322-338)."""
     if not isinstance(runtime, ServingRuntime):
         return  # unknown, or an inline runtime, which has no leader or workers
     merged_possible = len(service.adapters or []) == 1  # OME then adds no labels at all
     for name, part, class_name in selected_classes(service):
-        nodes = runtime_only_nodes(part, runtime, name)
+        if held is None:
+            nodes = runtime_only_nodes(part, runtime, name)
+        else:
+            nodes = _held_nodes(part, held.get(name))
         if nodes is None:
             continue
         own = rendered(part, name, defaults)
@@ -93,6 +102,19 @@ def runtime_node_placements(
                 yield name, problem
         for problem in _affinity(nodes, own, known, line, said):
             yield name, problem
+
+
+def _held_nodes(part: Component, config: object) -> dict[str, Any] | None:
+    """The leader and worker of a runtime's component `config` as held that the service's
+    component `part` does not write (`class_resources.runtime_only_nodes`, from an object)."""
+    if not isinstance(config, dict):
+        return None
+    nodes = {
+        role: config[role]
+        for role in _ROLES
+        if getattr(part, role) is None and isinstance(config.get(role), dict)
+    }
+    return nodes or None
 
 
 def _labels(
