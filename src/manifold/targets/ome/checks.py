@@ -34,7 +34,7 @@ from manifold.targets.ome.keda import runtime_keda_problems, service_keda_proble
 from manifold.targets.ome.render import placement, under_runtime
 from manifold.targets.ome.routers import router_problems
 from manifold.targets.ome.runtime_node_asks import unreached_resource_problems
-from manifold.targets.ome.runtime_node_placement import runtime_node_placement_problems
+from manifold.targets.ome.runtime_node_placement import runtime_node_placements
 from manifold.targets.ome.runtimes import inline_supported_format
 from manifold.targets.ome.scaling import runtime_scaling_problems, service_scaling_problems
 from manifold.targets.ome.selection import (
@@ -72,9 +72,8 @@ def check(instance: ProjectInstance, catalog: Catalog) -> Iterator[Problem]:
         yield from runtime_node_resource_problems(instance, catalog, below, at, used)
         yield from unreached_resource_problems(below, at, used)
         yield from placement_problems(instance, catalog, below, at, placement(instance))
-        yield from runtime_node_placement_problems(
-            instance, catalog, below, at, placement(instance), used
-        )
+        placed = runtime_node_placements(instance, catalog, below, at, placement(instance), used)
+        yield from (problem for _, problem in placed)
     yield from _fine_tunes(instance)
     for index, benchmark in enumerate(instance.spec.benchmarks):
         yield from benchmark_problems(instance, catalog, ("benchmarks", index), benchmark)

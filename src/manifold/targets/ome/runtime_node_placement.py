@@ -54,19 +54,6 @@ Said = tuple[str, str, str]
 """The component's, the runtime's and the class's names."""
 
 
-def runtime_node_placement_problems(
-    instance: ProjectInstance,
-    catalog: Catalog,
-    service: Service,
-    at: JsonPath,
-    defaults: k8s.Placed,
-    runtime: ServingRuntime | InlineRuntime | None,
-) -> Iterator[Problem]:
-    """`runtime_node_placements`, the problems alone."""
-    for _, problem in runtime_node_placements(instance, catalog, service, at, defaults, runtime):
-        yield problem
-
-
 def runtime_node_placements(
     instance: ProjectInstance,
     catalog: Catalog,
