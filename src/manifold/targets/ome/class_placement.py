@@ -26,13 +26,16 @@ pods select alike, and an affinity wherever those pods have one. What that canno
   knows the class, its affinity is written into those pods (`with_class_affinity`), what
   OME would have given them; where it does not, a warning there.
 
-Workers without a leader run their leader pod from the component's own pod spec
-(engine.go:276-291), so nothing is written for them; but OME puts that pod's labels over
-the workers' too, so a label the workers select otherwise than the component is an error
-whatever the class; one the class selects otherwise is held to the class as above; and
-workers with an affinity the component lacks would have it replaced by the class's: where
-manifold knows the class, its affinity is written on the component (the leader pod's, which
-OME would have given it), else a warning.
+Workers the component writes without a leader are led by pods built from the runtime's
+leader where the runtime has one (utils/merging.go:59-81, 105-143), else from the
+component's own pod spec (engine.go:279-285); either way OME puts the component's own labels
+over every pod's, the workers' included (base.go:212-219, merging.go:199-207), so a label
+the workers select otherwise than the component is an error whatever the class; one the
+class selects otherwise is held to the class as above; and workers with an affinity the
+component lacks would have it replaced by the class's: where manifold knows the class, its
+affinity is written on the component (which keeps every pod's own, and is the leader pod's
+where that is built from the component's own pod spec: what OME would have given it), else
+a warning.
 
 A leader or workers only the runtime has are weighed by `runtime_node_placement`.
 """
@@ -63,8 +66,11 @@ def with_class_affinity(
     """Write the affinity of each class manifold knows where the InferenceService `isvc`
     keeps OME from giving it: into the leader or the workers that set none beside the other
     that does (the component's own affinity, written beside the leader, keeps the class's
-    from them); and, for workers without a leader that set one, on the component, whose pod
-    is their leader's and would have had the class's: written, it keeps the workers' own."""
+    from them); and, for workers without a leader that set one, on the component: written,
+    it keeps the workers' own, and is the leader pod's where OME builds that from the
+    component's own pod spec (the runtime has no leader), which would have had the class's.
+    A runtime's leader keeps its own instead (`runtime_node_placement` warns where it has
+    none), since the component's affinity reaches no pod built from it (engine.go:279-281)."""
     spec = isvc["spec"]
     for name, _, class_name in selected_classes(service):
         part = spec.get(name)
@@ -137,16 +143,17 @@ def rendered(part: Component, name: str, defaults: k8s.Placed) -> dict[str, Any]
 
 
 def _workers_overridden(spec: Mapping[str, Any], at: JsonPath, name: str) -> Iterator[Problem]:
-    """Workers without a leader that select a label otherwise than the component, whose own
-    pod spec is their leader pod's: OME puts the component's labels over every pod's."""
+    """Workers without a leader of the component's that select a label otherwise than the
+    component: OME puts the component's labels over every pod's, whichever pod leads them
+    (base.go:212-219, utils/merging.go:199-207)."""
     own = mapping_at(spec, "nodeSelector")
     for key, value in mapping_at(spec, "worker", "nodeSelector").items():
         if key in own and own[key] != value:
             yield Problem(
                 (*at, "worker", "nodeSelector", key),
                 f"the {name}'s worker pods would run on nodes with {key}: {own[key]}, not "
-                f"{key}: {value}: without a leader, the {name}'s own node selector is its "
-                "leader pod's, and OME puts it over every pod's own, the workers' included",
+                f"{key}: {value}: OME puts the {name}'s own node selector over every pod's "
+                "own, the workers' included",
                 hint=f"add a leader (leader: {{}}) so that the workers' labels are their own, "
                 f"or select {key}: {value} on the {name} too",
             )
@@ -197,7 +204,8 @@ def _label_problem(
     theirs: object,
     note: str,
 ) -> Problem:
-    """`led`: the component has a leader (else its own pod spec is the workers' leader's)."""
+    """`led`: the component has a leader (else a label written on it reaches the pods that
+    lead the workers, built from its own pod spec or the runtime's leader, too)."""
     if led:
         why = (
             "manifold writes a label there only where the leader and the workers select "
@@ -206,7 +214,7 @@ def _label_problem(
         fix = f"select {key}: {value} for both the leader and the workers (it is then written "
         fix += f"on the {name})"
     else:
-        why = f"there, it would reach the {name}'s own pod, which leads the workers"
+        why = f"there, it would reach the {name}'s leader pods too"
         fix = f"select {key}: {value} on the {name} too"
     return Problem(
         at,
@@ -234,8 +242,7 @@ def _affinity_unknown(
                 (*at, "worker", "affinity"),
                 f"the {name}'s worker pods may not be placed by their own affinity: OME "
                 f"replaces it with the class's, if the class has one, unless the {name} "
-                f"itself sets an affinity, which here is its own pod's (it leads the "
-                f"workers); {unknown}",
+                f"itself sets an affinity; {unknown}",
                 hint=f"set affinity on the {name} too (the class's, if it has one)",
                 severity=Severity.WARNING,
             )

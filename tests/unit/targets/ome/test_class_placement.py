@@ -269,7 +269,7 @@ def test_a_label_the_class_would_replace_on_workers_without_a_leader_is_an_error
     (service,) = instance.spec.services
     (problem,) = placement_problems(instance, catalog, service, ("services", 0), k8s.NOWHERE)
     assert problem.path == ("services", 0, "worker", "nodeSelector", PRODUCT)
-    assert "it would reach the engine's own pod, which leads the workers" in problem.message
+    assert "there, it would reach the engine's leader pods too" in problem.message
     assert (
         problem.hint
         == f"select {PRODUCT}: H100-NVL on the engine too, or leave {PRODUCT} to the class"
