@@ -274,3 +274,85 @@ def test_a_label_the_class_would_replace_on_workers_without_a_leader_is_an_error
         problem.hint
         == f"select {PRODUCT}: H100-NVL on the engine too, or leave {PRODUCT} to the class"
     )
+
+
+# The same service beside a runtime that has a leader: OME keeps the runtime's leader, which
+# the InferenceService leaves out, as it is (utils/merging.go:59-81, 105-143) and builds the
+# leader pods from it (engine.go:279-281), not from the engine's own pod spec
+# (engine.go:282-285); the engine's own node selector reaches every pod either way
+# (base.go:212-219, utils/merging.go:199-207), its own affinity none of the runtime's leader
+# (base.go:346-356 only keeps the class's off).
+FORMAT = "format: {name: safetensors}, framework: {name: transformers}"
+LED_RUNTIME = (
+    "  servingRuntimes: [{name: multi, supports: [{" + FORMAT + ", autoSelect: true}], "
+    "accelerators: [h100, theirs], engine: {image: r, leader: {}, worker: {size: 1}}}]\n"
+)
+OVERRIDDEN = (
+    "the engine's worker pods would run on nodes with rack: a, not rack: b: OME puts the "
+    "engine's own node selector over every pod's own, the workers' included",
+    "add a leader (leader: {}) so that the workers' labels are their own, or select rack: b "
+    "on the engine too",
+)
+REPLACED = (
+    f"the engine's worker pods would run on nodes with {PRODUCT}: H100, not {PRODUCT}: "
+    f"H100-NVL: OME puts the node selector of accelerator class 'h100' over a worker's own, "
+    "and only the engine's own node selector over the class's, which reaches every pod of the "
+    "engine; there, it would reach the engine's leader pods too",
+    f"select {PRODUCT}: H100-NVL on the engine too, or leave {PRODUCT} to the class",
+)
+UNKNOWN = (
+    "the engine's worker pods may not be placed by their own affinity: OME replaces it with "
+    "the class's, if the class has one, unless the engine itself sets an affinity; manifold "
+    "cannot write the class's in, since it does not know accelerator class 'theirs' (no "
+    "platform file defines it, or it is installed by other means)",
+    "set affinity on the engine too (the class's, if it has one)",
+)
+
+
+@pytest.mark.parametrize(
+    "runtime",
+    [
+        pytest.param("image: i", id="the engine's own pod spec leads the workers"),
+        pytest.param("runtime: multi", id="the runtime's leader leads the workers"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("gpu", "service", "path", "said"),
+    [
+        pytest.param(
+            "h100",
+            "nodeSelector: {rack: a}, worker: {size: 1, nodeSelector: {rack: b}}",
+            ("worker", "nodeSelector", "rack"),
+            OVERRIDDEN,
+            id="a label the engine's own replaces on the workers",
+        ),
+        pytest.param(
+            "h100",
+            f"worker: {{size: 1, nodeSelector: {{{PRODUCT}: H100-NVL}}}}",
+            ("worker", "nodeSelector", PRODUCT),
+            REPLACED,
+            id="a label the class's replaces on the workers",
+        ),
+        pytest.param(
+            "theirs",
+            f"worker: {{size: 1, affinity: {A}}}",
+            ("worker", "affinity"),
+            UNKNOWN,
+            id="an affinity of the workers against a class manifold does not know",
+        ),
+    ],
+)
+def test_workers_without_a_leader_are_explained_alike_whichever_pod_leads_them(
+    runtime: str, gpu: str, service: str, path: tuple[str, ...], said: tuple[str, str]
+) -> None:
+    """The engine writes workers and no leader: each problem says only what holds whether
+    the leader pods are built from the engine's own pod spec or from the runtime's leader."""
+    project = (
+        f"models: [{{name: m, source: 'hf://a/b', {FORMAT}}}]\n"
+        f"services: [{{name: s, model: m, replicas: {{min: 1, max: 1}}, "
+        f"resources: {{gpu: {{count: 0, type: {gpu}}}}}, {runtime}, {service}}}]"
+    )
+    instance, catalog = project_and_catalog(project, PLATFORM + LED_RUNTIME)
+    problems, _ = TARGET.compile(instance, catalog)
+    (problem,) = [p for p in problems if p.path == ("services", 0, *path)]
+    assert (problem.message, problem.hint) == said
