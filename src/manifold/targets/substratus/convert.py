@@ -2,7 +2,18 @@
 said in them: environment variables, parameters, resources in Substratus's units, and the
 fields of a project item that Substratus has no word for.
 
-Each function appends what it cannot express to `problems` and returns what it can.
+Each function appends what it cannot express to `problems` and returns what it can. What the
+controller does with the pieces is checked here too, from its source at upstream commit
+7352fb0 (file:line below), because an object the CRD accepts can still run otherwise:
+
+- env: `resolveEnv` (internal/controller/utils.go:67-92) reads `${{ secrets.<name>.<key> }}`
+  with greedy groups, so the Secret's name runs to the last dot: a key with a dot is misread.
+- resources: `resources.Apply` (internal/resources/resources.go:35-46) requests whole CPUs,
+  memory and disk times 2^30, and GPUs as request and limit; it looks the GPU type up per
+  cloud (gpu_info.go:14-23) and fails on GCP, the only cloud with a table (gpu_info.go:25-47;
+  clouds: internal/cloud/cloud.go:59-69), for a type it has no node selector for, "" included.
+  Only on kind is any GPU (no type) accepted, so a GPU without a type is refused where the
+  environment says its cluster is on GCP (`settings.cloud`), and left alone where unknown.
 """
 
 from __future__ import annotations
@@ -23,7 +34,8 @@ from manifold.targets.substratus import kinds
 from manifold.targets.substratus.option_models import Build
 
 GIBIBYTE = Decimal(2**30)
-"""Substratus's controller turns memory and disk counts into Kubernetes quantities of this."""
+"""Substratus's controller turns memory and disk counts into Kubernetes quantities of this
+(internal/resources/resources.go:36-37, utils.go:10)."""
 
 CONCEPTS: dict[str, str] = {
     "image_pull_policy": "an image pull policy",
@@ -146,6 +158,8 @@ def env(variables: Iterable[EnvVar], at: JsonPath, problems: list[Problem]) -> d
         elif isinstance(variable, EnvFromSecret):
             secret = variable.secret
             converted[variable.name] = f"${{{{ secrets.{secret.name}.{secret.key} }}}}"
+            if "." in secret.key:
+                problems.append(_dotted_key(variable.name, secret.name, secret.key, (*at, index)))
         else:
             problems.append(
                 Problem(
@@ -156,6 +170,18 @@ def env(variables: Iterable[EnvVar], at: JsonPath, problems: list[Problem]) -> d
                 )
             )
     return converted
+
+
+def _dotted_key(variable: str, name: str, key: str, at: JsonPath) -> Problem:
+    """Substratus reads the Secret's name up to the key's last dot (utils.go:72-79)."""
+    read_name, read_key = f"{name}.{key}".rsplit(".", 1)
+    return Problem(
+        (*at, "secret", "key"),
+        f"Substratus reads a secret reference up to its last dot as the Secret's name: "
+        f"{variable} would be key {read_key!r} of Secret {read_name!r}, not key {key!r} of "
+        f"Secret {name!r}",
+        hint="keep the value under a key without dots in the Secret",
+    )
 
 
 def params(values: dict[str, Any], at: JsonPath, problems: list[Problem]) -> dict[str, int | str]:
@@ -203,7 +229,7 @@ def _whole(
 
 
 def resources(
-    given: Resources, at: JsonPath, problems: list[Problem], what: str
+    given: Resources, at: JsonPath, problems: list[Problem], what: str, cloud: str | None = None
 ) -> kinds.Resources:
     converted: kinds.Resources = {}
     if given.cpu is not None:
@@ -231,26 +257,39 @@ def resources(
             )
     gpu = given.gpu
     if gpu is not None:
-        converted["gpu"] = _gpu(gpu.type, gpu.count, gpu.resource, (*at, "gpu"), problems)
+        converted["gpu"] = _gpu(gpu.type, gpu.count, gpu.resource, (*at, "gpu"), problems, cloud)
     return converted
 
 
 def _gpu(
-    gpu_type: str | None, count: int, resource: str, at: JsonPath, problems: list[Problem]
+    gpu_type: str | None,
+    count: int,
+    resource: str,
+    at: JsonPath,
+    problems: list[Problem],
+    cloud: str | None,
 ) -> kinds.Gpu:
     converted: kinds.Gpu = {"count": count}
-    if gpu_type is not None:
-        if gpu_type in kinds.GPU_TYPES:
-            converted = {"type": cast(kinds.GpuType, gpu_type), "count": count}
-        else:
+    if gpu_type is None:
+        if cloud == "gcp":
             problems.append(
                 Problem(
-                    (*at, "type"),
-                    f"Substratus knows the GPU types {', '.join(kinds.GPU_TYPES)}, not "
-                    f"{gpu_type!r}",
-                    hint="name one of them, or leave type out for any GPU",
+                    at,
+                    "Substratus on GCP places a GPU by its type and refuses one without a type: "
+                    "the pod would never start",
+                    hint=f"give the type ({', '.join(kinds.GPU_TYPES)})",
                 )
             )
+    elif gpu_type in kinds.GPU_TYPES:
+        converted = {"type": cast(kinds.GpuType, gpu_type), "count": count}
+    else:
+        problems.append(
+            Problem(
+                (*at, "type"),
+                f"Substratus knows the GPU types {', '.join(kinds.GPU_TYPES)}, not {gpu_type!r}",
+                hint="name one of them",
+            )
+        )
     if resource != "nvidia.com/gpu":
         problems.append(
             Problem(

@@ -1,4 +1,6 @@
-"""`spec.platforms.substratus` of an environment: which Substratus API its cluster runs."""
+"""`spec.platforms.substratus` of an environment: which Substratus API its cluster runs, and
+on which cloud its controller runs, which decides whether a GPU without a type can be placed
+(upstream 7352fb0: internal/resources/gpu_info.go:14-47, internal/cloud/cloud.go:48-70)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pydantic import Field
 from manifold.models.common import Strict
 
 ApiLevel = Literal["v0.3", "v0.4.0", "v0.10"]
+Cloud = Literal["gcp", "kind"]
 
 HUGGING_FACE_LOADER = "substratusai/model-loader-huggingface"
 
@@ -29,6 +32,14 @@ class SubstratusSettings(Strict):
         default=HUGGING_FACE_LOADER,
         min_length=1,
         description="Image that loads models with an hf:// source (v0.10).",
+    )
+    cloud: Cloud | None = Field(
+        default=None,
+        description=(
+            "The cloud Substratus's controller runs on (its CLOUD variable): on gcp it refuses "
+            "a GPU without a type, which manifold then refuses too; kind takes any GPU. Unset: "
+            "not known, nothing said (v0.10)."
+        ),
     )
 
 

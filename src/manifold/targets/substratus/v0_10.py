@@ -71,6 +71,7 @@ def container(
     options_at: JsonPath,
     problems: list[Problem],
     what: str,
+    cloud: str | None = None,
 ) -> kinds.Container:
     """One container from its parts: the last image, command, args and resources given, the
     variables of all; the command and its args are one list, as Substratus runs it."""
@@ -107,7 +108,7 @@ def container(
         spec["env"] = env
     if params:
         spec["params"] = dict(params)
-    if resources := _merged_resources(parts, problems, what):
+    if resources := _merged_resources(parts, problems, what, cloud):
         spec["resources"] = resources
     return spec
 
@@ -115,7 +116,9 @@ def container(
 RESOURCE_FIELDS = ("cpu", "memory", "ephemeral_storage", "gpu", "requests", "limits")
 
 
-def _merged_resources(parts: Sequence[Part], problems: list[Problem], what: str) -> kinds.Resources:
+def _merged_resources(
+    parts: Sequence[Part], problems: list[Problem], what: str, cloud: str | None
+) -> kinds.Resources:
     """Resources merge field by field, the last part that gives a field winning: a training
     that asks only for a GPU keeps its runtime's cpu, memory and disk. Each field is
     converted (and its problems reported) where the winning part wrote it."""
@@ -131,7 +134,8 @@ def _merged_resources(parts: Sequence[Part], problems: list[Problem], what: str)
         given = parts[index].resources
         assert given is not None
         own = given.model_copy(update={f: None for f in RESOURCE_FIELDS if f not in fields})
-        merged.update(convert.resources(own, (*parts[index].at, "resources"), problems, what))
+        at = (*parts[index].at, "resources")
+        merged.update(convert.resources(own, at, problems, what, cloud))
     ordered: kinds.Resources = {}  # in the order one part's resources are written
     if "cpu" in merged:
         ordered["cpu"] = merged["cpu"]
@@ -190,6 +194,7 @@ def _loader(
         options_at,
         context.problems,
         what,
+        context.settings.cloud,
     )
 
 
@@ -264,7 +269,9 @@ def fine_tune(
     if options is not None:
         other_level(options, options_at, ("compute",), "v0.3", problems)
     params = convert.params(item.hyper_parameters or {}, (*at, "hyperParameters"), problems)
-    spec = container(parts, options.build if options else None, params, options_at, problems, what)
+    build = options.build if options else None
+    cloud = context.settings.cloud
+    spec = container(parts, build, params, options_at, problems, what, cloud)
     _runs_something(
         spec,
         training_at,
@@ -354,6 +361,7 @@ def _workload(
         (*at, "substratus"),
         context.problems,
         what,
+        context.settings.cloud,
     )
     _runs_something(
         spec, at, f"Substratus runs {what} from an image: give it one, or substratus.build", context

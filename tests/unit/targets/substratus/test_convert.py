@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from manifold.core.diagnostics import Problem
+from manifold.core.diagnostics import Problem, Severity
 from manifold.models.common import Resources
 from manifold.models.env import EnvFromSecret, EnvValue, EnvVar, SecretKeyRef
 from manifold.models.project import Service
@@ -72,7 +72,7 @@ def test_fractions_of_units_are_refused_with_their_value() -> None:
             "'tpu-v5'",
         ),
         (
-            {"gpu": {"count": 1, "resource": "amd.com/gpu"}},
+            {"gpu": {"count": 1, "type": "nvidia-t4", "resource": "amd.com/gpu"}},
             "r.gpu.resource: Substratus requests GPUs as nvidia.com/gpu, not amd.com/gpu",
         ),
     ],
@@ -81,6 +81,33 @@ def test_resources_substratus_cannot_request(resources: dict[str, object], expec
     problems: list[Problem] = []
     convert.resources(Resources.model_validate(resources), ("r",), problems, "it")
     assert messages(problems) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("gpu", "cloud", "refused"),
+    [
+        ({"count": 1, "type": "nvidia-l4"}, "gcp", False),  # gpu_info.go:35-40: a node selector
+        ({"count": 2, "type": "nvidia-a100"}, "gcp", False),
+        ({"count": 1}, "gcp", True),  # gpu_info.go:21-22 finds no "" for GCP; resources.go:40-43
+        ({"count": 1}, "kind", False),  # gpu_info.go:15-20: kind takes any GPU
+        ({"count": 1}, None, False),  # the cloud not said: nothing to say
+    ],
+)
+def test_a_gpu_without_a_type_is_refused_on_gcp(
+    gpu: dict[str, object], cloud: str | None, refused: bool
+) -> None:
+    problems: list[Problem] = []
+    given = Resources.model_validate({"gpu": gpu})
+    converted = convert.resources(given, ("r",), problems, "it", cloud)
+    assert converted["gpu"] == gpu  # rendered as asked either way
+    assert messages(problems) == (
+        [
+            "r.gpu: Substratus on GCP places a GPU by its type and refuses one without a type: "
+            "the pod would never start"
+        ]
+        if refused
+        else []
+    )
 
 
 # --------------------------------------------------------------------------- values
@@ -115,6 +142,31 @@ def test_a_secret_variable_is_written_for_substratus_to_resolve() -> None:
         "TOKEN": "${{ secrets.ai.HF }}",
     }
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "read_as"),
+    [
+        ("ai", "HF", None),
+        ("hf.tokens", "HF", None),  # greedy: a name's dots stay in the name (utils.go:72)
+        ("tls", "tls.crt", ("tls.tls", "crt")),
+        ("ai", ".dockerconfigjson", ("ai.", "dockerconfigjson")),
+    ],
+)
+def test_a_secret_key_with_a_dot_is_misread(
+    name: str, key: str, read_as: tuple[str, str] | None
+) -> None:
+    """resolveEnv's `secrets\\.(.+)\\.(.+)` (utils.go:72-79) splits at the last dot."""
+    problems: list[Problem] = []
+    variables: list[EnvVar] = [EnvFromSecret(name="T", secret=SecretKeyRef(name=name, key=key))]
+    assert convert.env(variables, ("env",), problems) == {"T": f"${{{{ secrets.{name}.{key} }}}}"}
+    if read_as is None:
+        assert problems == []
+        return
+    [problem] = problems
+    assert problem.path == ("env", 0, "secret", "key")
+    assert problem.severity is Severity.ERROR
+    assert f"key {read_as[1]!r} of Secret {read_as[0]!r}" in problem.message
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from manifold.targets.substratus.settings import DEFAULT, SubstratusSettings
 def test_defaults() -> None:
     assert DEFAULT.api_level == "v0.10"
     assert DEFAULT.model_loader
+    assert DEFAULT.cloud is None
 
 
 @pytest.mark.parametrize(
@@ -23,6 +24,9 @@ def test_defaults() -> None:
         ({"apiLevel": 0.3}, False),
         ({"modelLoader": ""}, False),
         ({"modelLoader": "ghcr.io/acme/loader:1"}, True),
+        ({"cloud": "gcp"}, True),
+        ({"cloud": "kind"}, True),
+        ({"cloud": "aws"}, False),  # internal/cloud/cloud.go:59-69 at 7352fb0: gcp or kind
     ],
 )
 def test_settings(data: dict[str, object], fine: bool) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.targets.substratus.inputs import messages, problems, rendered
+from tests.unit.helpers import lone_catalog
+from tests.unit.targets.substratus.inputs import TARGET, instance, messages, problems, rendered
 
 MODEL = 'models: [{name: m, source: "hf://a/b"}]'
 
@@ -149,3 +150,49 @@ notebooks: [{{name: lab, image: jupyter, model: m, dataset: d, suspend: true}}]
 def test_what_v0_10_refuses(spec: str, expected: str) -> None:
     found = messages(problems(spec))
     assert any(message.startswith(expected) for message in found), found
+
+
+GCP_REFUSES = (
+    "Substratus on GCP places a GPU by its type and refuses one without a type: the pod would "
+    "never start"
+)
+
+
+@pytest.mark.parametrize(
+    ("spec", "cloud", "expected"),
+    [
+        (
+            f"{MODEL}\nservices: [{{name: s, model: m, image: i,"
+            " resources: {gpu: {count: 1}}}]",
+            "gcp",
+            [f"services[0].resources.gpu: {GCP_REFUSES}"],
+        ),
+        (
+            "notebooks: [{name: n, image: i, resources: {gpu: {count: 2}}}]",
+            "gcp",
+            [f"notebooks[0].resources.gpu: {GCP_REFUSES}"],
+        ),
+        (
+            f"{MODEL}\ndatasets: [{{name: d, substratus: {{image: l}}}}]\n"
+            "fineTunes: [{name: t, baseModel: m, dataset: d,"
+            " training: {image: i, resources: {gpu: {count: 1}}}}]",
+            "gcp",
+            [f"fineTunes[0].training.resources.gpu: {GCP_REFUSES}"],
+        ),
+        (  # typed: placed by its node selector
+            "notebooks: [{name: n, image: i, resources: {gpu: {count: 1, type: nvidia-t4}}}]",
+            "gcp",
+            [],
+        ),
+        ("notebooks: [{name: n, image: i, resources: {gpu: {count: 1}}}]", "kind", []),
+        ("notebooks: [{name: n, image: i, resources: {gpu: {count: 1}}}]", None, []),
+    ],
+)
+def test_the_environments_cloud_decides_a_gpu_without_a_type(
+    spec: str, cloud: str | None, expected: list[str]
+) -> None:
+    """internal/resources/resources.go:39-43 and gpu_info.go:14-47 at upstream 7352fb0."""
+    settings = f", cloud: {cloud}" if cloud else ""
+    project = instance(spec, "v0.10", settings)
+    found, _ = TARGET.compile(project, lone_catalog(project))
+    assert messages(list(found)) == expected
