@@ -1,10 +1,17 @@
 """Substratus's rule: a Server, Notebook or (training) Model is one container.
 
-Substratus runs each of these kinds as a single container made from the object's own
-`image` (or `build`), `command`, `env` and `resources` (whole CPUs; memory and disk in
-gibibytes; GPUs by count and type), as its CRDs define them. Nothing is merged from another
-object, so the effective workload is the object read as one pod. API levels before v0.10
-(v0.3, v0.4.0) name no image: the controller picks one, which this model says it cannot know.
+At API level v0.10 (upstream 7352fb0) the controller runs each of these kinds as a single
+container made from the object's own `image` (or the one its `build` made), `command`, `env`
+and `resources` (whole CPUs; memory and disk in gibibytes; GPUs by count and type), as its
+CRDs define them: server_controller.go:150-155, notebook_controller.go:360-373,
+model_controller.go:330-336. Nothing is merged from another object: the Model and Dataset it
+names are mounted as files once ready, never read into the container. So the effective
+workload is the object read as one pod, plus what the controller itself adds (`controller`):
+the resources it or the CRD defaults, and a notebook's default command and NOTEBOOK_TOKEN.
+On GCP it also adds a node selector and a spot toleration for a GPU's type, which are left
+out here (`gpuType` stands for them). API levels before v0.10 (v0.3, v0.4.0) name no image:
+the controller picks one, which this model says it cannot know, and their defaults are not
+the ones read here.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from manifold.targets.effective import (
     Source,
     Value,
 )
+from manifold.targets.substratus import controller
 
 PLATFORM = "substratus"
 _WORKLOADS = {"server": "service", "training": "fine-tune", "notebook": "notebook"}
@@ -62,6 +70,8 @@ def _workload(obj: RenderedObject, kind: str, environment: str) -> EffectiveWork
     if obj.kind == "ModelServer" or "modelName" in spec or "compute" in spec:
         notes.append("API level v0.3: Substratus sizes the pod (GPUs) by itself")
         unknown.add("gpus")
+    else:
+        notes.extend(_controller_defaults(spec, kind, fields))
     return EffectiveWorkload(
         PLATFORM,
         environment,
@@ -110,3 +120,26 @@ def _container(
         hint = (*resources_at, "resources", "gpu", "type")
         fields["gpuType"] = Value(gpu["type"], source(at, hint))
     return fields
+
+
+def _controller_defaults(spec: dict[str, Any], kind: str, fields: Fields) -> list[str]:
+    """What the v0.10 controller (or its CRD) adds to `fields`; a note where it depends on the
+    cloud."""
+    notes: list[str] = []
+    default = Source(f"default of {controller.PLATFORM_NAME}")
+    if "resources" in spec:
+        amounts = controller.CRD_DEFAULTS
+    else:
+        amounts = controller.NO_RESOURCES
+        notes.append(
+            "no resources: Substratus asks for 2 CPUs, 4Gi and 100Gi of disk (on kind, none)"
+        )
+    for key, amount in amounts.items():
+        fields.setdefault(f"requests.{key}", Value(amount, default))
+    gpu = (spec.get("resources") or {}).get("gpu") or {}
+    if gpu.get("count") and not gpu.get("type"):
+        notes.append("a GPU without a type: Substratus on GCP refuses it; only kind takes any GPU")
+    if kind == "notebook":
+        fields.setdefault("command", Value(list(controller.NOTEBOOK_COMMAND), default))
+        fields[f"env.{controller.NOTEBOOK_TOKEN}"] = Value(controller.NOTEBOOK_TOKEN_VALUE, default)
+    return notes

@@ -18,7 +18,7 @@ from manifold.models.project import InlineRuntime, Model, Service
 from manifold.models.runtimes import TrainingRuntime
 from manifold.targets.defaults import below_runtime, own_resources
 from manifold.targets.given import put_given
-from manifold.targets.substratus import convert, kinds
+from manifold.targets.substratus import controller, convert, kinds
 from manifold.targets.substratus.convert import other_level, unexpressed
 from manifold.targets.substratus.option_models import (
     Build,
@@ -386,6 +386,7 @@ def notebook(
 ) -> dict[str, Any]:
     what = f"notebook {item.name!r}"
     spec = _workload([Part.of(item, at)], options, at, context, what)
+    context.problems.extend(controller.notebook_token(item.env or (), (*at, "env")))
     result = _ordered(spec, model=_reference(item.model), dataset=_reference(item.dataset))
     if item.suspend is not None:
         result["suspend"] = item.suspend

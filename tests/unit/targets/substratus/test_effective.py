@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from manifold.compile.finalize import finalize
 from manifold.compile.provenance import Named
 from manifold.targets.effective import EffectiveWorkload, Objects, RenderedObject
+from manifold.targets.substratus import controller
 from manifold.targets.substratus.effective import workloads
 from tests.unit.helpers import lone_catalog
 from tests.unit.targets.substratus.inputs import TARGET, instance
@@ -57,10 +58,67 @@ def test_what_a_server_asks_for_reads_back(cpu: int, memory: int, gpus: int, gpu
         "env.A": "1",
         "requests.cpu": cpu,
         "requests.memory": f"{memory}Gi",
+        "requests.disk": "10Gi",  # the CRD's default (common_types.go:82-84)
         "limits.nvidia.com/gpu": gpus,
         "gpuType": gpu_type,
     }
     assert server.notes == () and server.unknown == frozenset()
+    assert server.roles[0].fields["requests.disk"].source.describe() == "default of Substratus"
+
+
+SERVER = f"{MODEL}\nservices: [{{name: s, model: m, image: i"
+NO_RESOURCES_NOTE = (
+    "no resources: Substratus asks for 2 CPUs, 4Gi and 100Gi of disk (on kind, none)"
+)
+
+
+@pytest.mark.parametrize(
+    ("spec", "requests", "notes"),
+    [
+        # resources.go:19-27: no resources at all
+        (f"{SERVER}}}]", {"cpu": 2, "memory": "4Gi", "disk": "100Gi"}, (NO_RESOURCES_NOTE,)),
+        # common_types.go:78-88: the CRD fills what a resources leaves out
+        (
+            f"{SERVER}, resources: {{gpu: {{count: 1, type: nvidia-l4}}}}}}]",
+            {"cpu": 2, "memory": "10Gi", "disk": "10Gi"},
+            (),
+        ),
+        (
+            f"{SERVER}, resources: {{cpu: '8', memory: 64Gi, ephemeralStorage: 200Gi}}}}]",
+            {"cpu": 8, "memory": "64Gi", "disk": "200Gi"},
+            (),
+        ),
+        (  # gpu_info.go:14-47: only kind places a GPU without a type
+            f"{SERVER}, resources: {{gpu: {{count: 1}}}}}}]",
+            {"cpu": 2},
+            ("a GPU without a type: Substratus on GCP refuses it; only kind takes any GPU",),
+        ),
+    ],
+)
+def test_the_controller_sizes_what_the_object_leaves_out(
+    spec: str, requests: dict[str, Any], notes: tuple[str, ...]
+) -> None:
+    server = _workloads(spec)["s"]
+    values = _values(server)
+    assert {key: values[f"requests.{key}"] for key in requests} == requests
+    assert server.notes == notes
+
+
+@pytest.mark.parametrize(
+    ("own", "command"),
+    [
+        ("", list(controller.NOTEBOOK_COMMAND)),
+        (", command: [python, serve.py]", ["python", "serve.py"]),
+    ],
+)
+def test_a_notebook_runs_jupyter_unless_told_and_its_token_is_default(
+    own: str, command: list[str]
+) -> None:
+    """notebook_controller.go:320-329 (command) and 331-335 (the token, set last)."""
+    notebook = _workloads(f"{MODEL}\nnotebooks: [{{name: lab, model: m, image: i{own}}}]")["lab"]
+    values = _values(notebook)
+    assert values["command"] == command
+    assert values["env.NOTEBOOK_TOKEN"] == "default"
 
 
 def test_a_trained_model_is_the_fine_tunes_workload_and_a_loaded_one_none() -> None:
