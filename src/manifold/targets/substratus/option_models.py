@@ -1,8 +1,10 @@
 """Options only Substratus has, under `substratus:` keys of the project language.
 
 Substratus runs every object as one container: an image, or an image it builds from a git
-repository, given `params` (which its images read as PARAM_<KEY> variables). Datasets and
-models are loaded by such a container; these options say which. Other platforms ignore them.
+repository, given `params`, which its controller writes as JSON to /content/params.json
+(params_reconciler.go:36-52 and 78-100 at upstream 7352fb0; upstream's docs also promise
+PARAM_<KEY> variables, which that controller never sets). Datasets and models are loaded by
+such a container; these options say which. Other platforms ignore them.
 
 The project language holds each block as a mapping (`manifold.models.blocks`): the target
 names these models (`Target.options`), which check the blocks and give their editor schema.
@@ -59,7 +61,8 @@ class SubstratusWorkload(Strict):
         default=None, description="Build the image from git instead of naming one."
     )
     params: dict[str, int | str] | None = Field(
-        default=None, description="Parameters of the image (it reads them as PARAM_<KEY>)."
+        default=None,
+        description="Parameters of the image, as JSON in /content/params.json (no variables).",
     )
 
 
