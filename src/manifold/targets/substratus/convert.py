@@ -8,6 +8,8 @@ controller does with the pieces is checked here too, from its source at upstream
 
 - env: `resolveEnv` (internal/controller/utils.go:67-92) reads `${{ secrets.<name>.<key> }}`
   with greedy groups, so the Secret's name runs to the last dot: a key with a dot is misread.
+  It searches a value for that form rather than matching the whole value (utils.go:71-73),
+  so a value that merely holds one becomes the Secret's key, the rest of its text dropped.
 - resources: `resources.Apply` (internal/resources/resources.go:35-46) requests whole CPUs,
   memory and disk times 2^30, and GPUs as request and limit; it looks the GPU type up per
   cloud (gpu_info.go:14-23) and fails on GCP, the only cloud with a table (gpu_info.go:25-47;
@@ -19,6 +21,7 @@ controller does with the pieces is checked here too, from its source at upstream
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, cast
@@ -155,6 +158,8 @@ def env(variables: Iterable[EnvVar], at: JsonPath, problems: list[Problem]) -> d
     for index, variable in enumerate(variables):
         if isinstance(variable, EnvValue):
             converted[variable.name] = variable.value
+            if (embedded := _embedded_reference(variable, (*at, index))) is not None:
+                problems.append(embedded)
         elif isinstance(variable, EnvFromSecret):
             secret = variable.secret
             converted[variable.name] = f"${{{{ secrets.{secret.name}.{secret.key} }}}}"
@@ -170,6 +175,27 @@ def env(variables: Iterable[EnvVar], at: JsonPath, problems: list[Problem]) -> d
                 )
             )
     return converted
+
+
+_SECRET_REFERENCE = re.compile(r"\$\{\{ *secrets\.(.+)\.(.+) *\}\}")
+"""What `resolveEnv` looks for in a value, and how it splits it (utils.go:71-79)."""
+
+
+def _embedded_reference(variable: EnvValue, at: JsonPath) -> Problem | None:
+    """A value that holds a secret reference beside other text: the controller searches for
+    the form (utils.go:71-73), and sets the variable from the Secret alone. A value that is
+    the reference and nothing else is Substratus's own syntax, read as it is written."""
+    found = _SECRET_REFERENCE.search(variable.value)
+    if found is None or found.group() == variable.value:
+        return None
+    name, key = found.group(1).strip(), found.group(2).strip()
+    return Problem(
+        (*at, "value"),
+        f"Substratus's controller finds a secret reference anywhere in a value: "
+        f"{variable.name} would be key {key!r} of Secret {name!r}, and the rest of the text "
+        "would be dropped",
+        hint="give the Secret's key as `secret: {name, key}` and the rest in another variable",
+    )
 
 
 def _dotted_key(variable: str, name: str, key: str, at: JsonPath) -> Problem:

@@ -145,6 +145,36 @@ def test_a_secret_variable_is_written_for_substratus_to_resolve() -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "read_as"),
+    [
+        ("plain", None),
+        ("${{ secrets.ai.HF }}", None),  # Substratus's own syntax, whole: read as written
+        ("${{secrets.ai.HF}}", None),
+        ("Bearer ${{ secrets.ai.HF }}", ("ai", "HF")),
+        ("${{ secrets.ai.HF }}/v1", ("ai", "HF")),
+        ("x=${{ secrets.db.pass.word }}", ("db.pass", "word")),  # greedy, as utils.go:72
+        ("${{ secret.ai.HF }} and more", None),  # not the form: `secrets.`
+        ("$HF_TOKEN", None),
+    ],
+)
+def test_a_value_that_holds_a_secret_reference_beside_other_text_is_refused(
+    value: str, read_as: tuple[str, str] | None
+) -> None:
+    """resolveEnv searches a value for `${{ secrets.<name>.<key> }}` (utils.go:71-73): a
+    value that holds one beside other text becomes the Secret's key alone."""
+    problems: list[Problem] = []
+    variables: list[EnvVar] = [EnvValue(name="AUTH", value=value)]
+    assert convert.env(variables, ("env",), problems) == {"AUTH": value}
+    if read_as is None:
+        assert problems == []
+        return
+    [problem] = problems
+    assert problem.path == ("env", 0, "value")
+    assert problem.severity is Severity.ERROR
+    assert f"key {read_as[1]!r} of Secret {read_as[0]!r}" in problem.message
+
+
+@pytest.mark.parametrize(
     ("name", "key", "read_as"),
     [
         ("ai", "HF", None),
