@@ -16,6 +16,8 @@ controller does with the pieces is checked here too, from its source at upstream
   clouds: internal/cloud/cloud.go:59-69), for a type it has no node selector for, "" included.
   Only on kind is any GPU (no type) accepted, so a GPU without a type is refused where the
   environment says its cluster is on GCP (`settings.cloud`), and left alone where unknown.
+  A `gpu` places the pod on that GPU's nodes whatever its count (resources.go:39-63), so a
+  count of 0 is written as no `gpu`.
 """
 
 from __future__ import annotations
@@ -282,7 +284,10 @@ def resources(
                 )
             )
     gpu = given.gpu
-    if gpu is not None:
+    # Substratus places a pod whose object has a `gpu` on that GPU's nodes, with a spot
+    # toleration, whatever its count (internal/resources/resources.go:39-63): a count of 0,
+    # which asks for no GPU, is written as no `gpu` at all.
+    if gpu is not None and gpu.count:
         converted["gpu"] = _gpu(gpu.type, gpu.count, gpu.resource, (*at, "gpu"), problems, cloud)
     return converted
 

@@ -83,6 +83,18 @@ def test_resources_substratus_cannot_request(resources: dict[str, object], expec
     assert messages(problems) == [expected]
 
 
+@pytest.mark.parametrize("cloud", ["gcp", "kind", None])
+@pytest.mark.parametrize("gpu", [{"count": 0, "type": "nvidia-l4"}, {"count": 0}])
+def test_no_gpus_asked_is_no_gpu_written(gpu: dict[str, object], cloud: str | None) -> None:
+    """A `gpu` puts the pod on that GPU's nodes with a spot toleration whatever its count
+    (resources.go:39-63): a count of 0 (an environment's way to turn a GPU off, say) is
+    written as none, and a type left without one is no GPU to refuse on GCP either."""
+    problems: list[Problem] = []
+    given = Resources.model_validate({"cpu": "2", "gpu": gpu})
+    assert convert.resources(given, ("r",), problems, "it", cloud) == {"cpu": 2}
+    assert problems == []
+
+
 @pytest.mark.parametrize(
     ("gpu", "cloud", "refused"),
     [
