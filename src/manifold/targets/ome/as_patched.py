@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from manifold.compile.catalog import Catalog, find_model
 from manifold.compile.instances import ProjectInstance
@@ -209,7 +209,7 @@ def _node_resources(
         ]
         return [(_runner_resources(p.path), p) for p in problems]
 
-    return _new_errors(views, before, after, errors)
+    return _new_errors(views, (before, after), after.name, errors)
 
 
 def _node_placement(
@@ -227,16 +227,17 @@ def _node_placement(
     before and after the patches (`bodies`), as OME reads them. Said at the component's node
     selector, where the service would select the label for every pod of it; the affinity
     warnings are not repeated."""
-    held = {id(runtime): _configs(body) for runtime, body in zip(runtimes, bodies, strict=True)}
 
-    def errors(instance: ProjectInstance, catalog: Catalog, runtime: ServingRuntime) -> Errors:
+    def errors(instance: ProjectInstance, catalog: Catalog, side: _Side) -> Errors:
+        runtime, body = side
         below = under_runtime(instance, catalog, service)
         placed = runtime_node_placements(
-            instance, catalog, below, (), placement(instance), runtime, held[id(runtime)]
+            instance, catalog, below, (), placement(instance), runtime, _configs(body)
         )
         return [(("spec", name, "nodeSelector"), problem) for name, problem in placed]
 
-    return _new_errors(views, *runtimes, errors)
+    sides = ((runtimes[0], bodies[0]), (runtimes[1], bodies[1]))
+    return _new_errors(views, sides, runtimes[1].name, errors)
 
 
 def _configs(body: dict[str, Any]) -> dict[str, Any]:
@@ -247,24 +248,28 @@ def _configs(body: dict[str, Any]) -> dict[str, Any]:
 
 
 Errors = list[tuple[JsonPath, Problem]]
+_Side = tuple[ServingRuntime, dict[str, Any]]
+"""A runtime and its object's body, before or after the patches."""
+T = TypeVar("T")
 
 
 def _new_errors(
     views: _Views,
-    before: ServingRuntime,
-    after: ServingRuntime,
-    errors: Callable[[ProjectInstance, Catalog, ServingRuntime], Errors],
+    sides: tuple[T, T],
+    name: str,
+    errors: Callable[[ProjectInstance, Catalog, T], Errors],
 ) -> list[tuple[JsonPath, str]]:
-    """The first error `errors` finds at each path of the InferenceService with the runtime
-    as the patch leaves it (`after`), where it finds none with it as written (`before`)."""
+    """The first error `errors` finds at each path of the InferenceService with runtime
+    `name` as the patch leaves it (the second of `sides`), where it finds none with it as
+    written (the first)."""
     found: list[dict[JsonPath, str]] = []
-    for (instance, catalog), runtime in ((views.written, before), (views.left, after)):
+    for (instance, catalog), side in zip((views.written, views.left), sides, strict=True):
         first: dict[JsonPath, str] = {}
-        for at, problem in errors(instance, catalog, runtime):
+        for at, problem in errors(instance, catalog, side):
             if problem.severity is Severity.ERROR:
                 first.setdefault(at, problem.message)  # the first: GPUs come first
         found.append(first)
-    said = f"with runtime {after.name!r} as this patch leaves it, "
+    said = f"with runtime {name!r} as this patch leaves it, "
     return [(at, said + message) for at, message in found[1].items() if at not in found[0]]
 
 
