@@ -250,7 +250,7 @@ def survey(rendered: str | os.PathLike[str], since_ns: int, *, split: bool = Tru
         chunks.close()
     if mine and theirs is None:  # the child sent nothing whole: its folders are looked at here
         theirs = _look(rendered, [folder for folder in folders if folder not in mine[0]], since_ns)
-    return joined(folders, mine, theirs) if mine else None
+    return joined(folders, mine, theirs)
 
 
 def lead(rendered: str, since_ns: int, chunks: Chunks) -> Looked:
@@ -275,8 +275,7 @@ def follow(
     except FileNotFoundError:
         return None
     mine = _look(rendered, chunks.taken(folders), since_ns)
-    theirs = led()
-    return joined(folders, mine, theirs) if theirs is not None else None
+    return joined(folders, mine, led())
 
 
 def joined(folders: list[str], *looks: Looked | None) -> Survey | None:
