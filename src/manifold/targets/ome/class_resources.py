@@ -244,13 +244,18 @@ def runtime_only_nodes(
     writes goes over the runtime's field by field, and one it leaves out is the runtime's
     as it is, which the InferenceService's runner never reaches (engine.go:268-347). None
     where there is none (`_multi_node`)."""
-    spec = _multi_node(runtime, name)
-    if spec is None:
+    return nodes_not_written(part, _multi_node(runtime, name))
+
+
+def nodes_not_written(part: Component, config: object) -> dict[str, dict[str, Any]] | None:
+    """The leader and worker of a runtime's component `config` (rendered, or as an object
+    holds it) that the service's component `part` does not write, by role; None for none."""
+    if not isinstance(config, dict):
         return None
     nodes = {
-        role: spec[role]
+        role: config[role]
         for role in ("leader", "worker")
-        if getattr(part, role) is None and isinstance(spec.get(role), dict)
+        if getattr(part, role) is None and isinstance(config.get(role), dict)
     }
     return nodes or None
 

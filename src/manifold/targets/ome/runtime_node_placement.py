@@ -43,11 +43,15 @@ from manifold.core.diagnostics import Problem, Severity
 from manifold.core.jsonpath import JsonPath
 from manifold.models.project import InlineRuntime, Service
 from manifold.models.runtimes import ServingRuntime
-from manifold.models.workload import Component
 from manifold.targets import kubernetes as k8s
 from manifold.targets.ome.class_choice import mapping_at, selected_classes
 from manifold.targets.ome.class_placement import rendered, replaced
-from manifold.targets.ome.class_resources import known_class, runtime_line, runtime_only_nodes
+from manifold.targets.ome.class_resources import (
+    known_class,
+    nodes_not_written,
+    runtime_line,
+    runtime_only_nodes,
+)
 
 _ROLES = ("leader", "worker")
 Said = tuple[str, str, str]
@@ -77,7 +81,7 @@ def runtime_node_placements(
         if held is None:
             nodes = runtime_only_nodes(part, runtime, name)
         else:
-            nodes = _held_nodes(part, held.get(name))
+            nodes = nodes_not_written(part, held.get(name))
         if nodes is None:
             continue
         own = rendered(part, name, defaults)
@@ -89,19 +93,6 @@ def runtime_node_placements(
                 yield name, problem
         for problem in _affinity(nodes, own, known, line, said):
             yield name, problem
-
-
-def _held_nodes(part: Component, config: object) -> dict[str, Any] | None:
-    """The leader and worker of a runtime's component `config` as held that the service's
-    component `part` does not write (`class_resources.runtime_only_nodes`, from an object)."""
-    if not isinstance(config, dict):
-        return None
-    nodes = {
-        role: config[role]
-        for role in _ROLES
-        if getattr(part, role) is None and isinstance(config.get(role), dict)
-    }
-    return nodes or None
 
 
 def _labels(
