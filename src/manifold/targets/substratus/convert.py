@@ -164,9 +164,11 @@ def env(variables: Iterable[EnvVar], at: JsonPath, problems: list[Problem]) -> d
                 problems.append(embedded)
         elif isinstance(variable, EnvFromSecret):
             secret = variable.secret
-            converted[variable.name] = f"${{{{ secrets.{secret.name}.{secret.key} }}}}"
-            if "." in secret.key:
-                problems.append(_dotted_key(variable.name, secret.name, secret.key, (*at, index)))
+            reference = f"${{{{ secrets.{secret.name}.{secret.key} }}}}"
+            converted[variable.name] = reference
+            if (read := _read_as(reference)) != (secret.name, secret.key):
+                misread = _misread(variable.name, secret.name, secret.key, read, (*at, index))
+                problems.append(misread)
         else:
             problems.append(
                 Problem(
@@ -190,7 +192,7 @@ def _embedded_reference(variable: EnvValue, at: JsonPath) -> Problem | None:
     found = _SECRET_REFERENCE.search(variable.value)
     if found is None or found.group() == variable.value:
         return None
-    name, key = found.group(1).strip(), found.group(2).strip()
+    name, key = _read_as(found.group())
     return Problem(
         (*at, "value"),
         f"Substratus's controller finds a secret reference anywhere in a value: "
@@ -200,9 +202,17 @@ def _embedded_reference(variable: EnvValue, at: JsonPath) -> Problem | None:
     )
 
 
-def _dotted_key(variable: str, name: str, key: str, at: JsonPath) -> Problem:
+def _read_as(reference: str) -> tuple[str, str]:
+    """The Secret's name and key `resolveEnv` reads from a reference it found (utils.go:72-79:
+    greedy groups, trimmed)."""
+    found = _SECRET_REFERENCE.search(reference)
+    assert found is not None
+    return found.group(1).strip(), found.group(2).strip()
+
+
+def _misread(variable: str, name: str, key: str, read: tuple[str, str], at: JsonPath) -> Problem:
     """Substratus reads the Secret's name up to the key's last dot (utils.go:72-79)."""
-    read_name, read_key = f"{name}.{key}".rsplit(".", 1)
+    read_name, read_key = read
     return Problem(
         (*at, "secret", "key"),
         f"Substratus reads a secret reference up to its last dot as the Secret's name: "
